@@ -1,0 +1,3 @@
+from dtbd_desktop.cli.main import run
+
+run()

@@ -1,0 +1,185 @@
+"""The `dtbd` command line: the core's second front door (contract: shared/CLI.md).
+
+Exit codes: 0 done; 1 refused because of the input or a rule (nothing changed); 2 wrong usage.
+With --json exactly one JSON document goes to stdout; messages for people go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from dtbd_desktop import __version__
+from dtbd_desktop.db.engine import Database, open_database
+from dtbd_desktop.errors import DatabaseError, DtbdError, Problem
+from dtbd_desktop.i18n import language_from_environment, tr, use_language
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so usage errors get our exit code and JSON."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+class Context:
+    """What a command handler gets: parsed arguments, the database (opened on first use), output."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.json: bool = args.json
+        self._db: Database | None = None
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            self._db = open_database(self.args.db)
+        return self._db
+
+    def say(self, message: str) -> None:
+        """A message for a person: stderr in JSON mode, stdout otherwise."""
+        print(message, file=sys.stderr if self.json else sys.stdout)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.dispose()
+
+
+Handler = Callable[[Context], tuple[Any, int]]
+"""A handler returns (JSON document, exit code); it prints its human output itself."""
+
+
+def _add_commands(sub: Any) -> None:
+    from dtbd_desktop.cli import commands_base
+
+    for module in (commands_base,):
+        module.register(sub)
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="dtbd",
+        description=tr("cli", "DTBD Desktop: quản lý đào tạo, bồi dưỡng (dòng lệnh)."),
+    )
+    parser.add_argument("--db", metavar="URL", help=tr("cli", "cơ sở dữ liệu (URL SQLAlchemy); mặc định: "
+                                                           "DTBD_DATABASE_URL hoặc tệp SQLite của người dùng"))
+    parser.add_argument("--version", action="version", version=f"dtbd {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=Parser)
+    sub.required = True
+    _add_commands(sub)
+    return parser
+
+
+def _split_global_flags(argv: Sequence[str]) -> tuple[list[str], bool, bool]:
+    """`--json` and `--debug` are accepted anywhere (CLI.md: after the command's own words)."""
+    rest: list[str] = []
+    as_json = debug = False
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            rest.extend(argv[i:])
+            break
+        if arg == "--json":
+            as_json = True
+        elif arg == "--debug":
+            debug = True
+        else:
+            rest.append(arg)
+    return rest, as_json, debug
+
+
+def emit_json(document: Any) -> None:
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+    sys.stdout.write("\n")
+
+
+def _problems_json(problems: list[Problem]) -> list[dict[str, Any]]:
+    return [p.as_dict() for p in problems]
+
+
+def _report_error(message: str, problems: list[Problem], as_json: bool, extra: dict[str, Any] | None = None) -> None:
+    if as_json:
+        doc: dict[str, Any] = {"error": message, "rejected": _problems_json(problems)}
+        if extra:
+            doc.update(extra)
+        emit_json(doc)
+    print(tr("cli", "Lỗi: {message}").format(message=message), file=sys.stderr)
+    for p in problems:
+        where = []
+        if p.row is not None:
+            where.append(tr("cli", "dòng {row}").format(row=p.row))
+        if p.column:
+            where.append(tr("cli", "cột {column}").format(column=p.column))
+        if p.field and not p.column:
+            where.append(p.field)
+        prefix = f"  - {', '.join(where)}: " if where else "  - "
+        print(prefix + p.message, file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    use_language(language_from_environment())
+    raw = list(sys.argv[1:] if argv is None else argv)
+    rest, as_json, debug = _split_global_flags(raw)
+    try:
+        args = build_parser().parse_args(rest)
+    except UsageError as exc:
+        _report_error(tr("cli", "Sai cú pháp lệnh. {detail}. Xem: dtbd --help").format(detail=exc), [], as_json)
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help and --version
+        return int(exc.code or 0)
+    args.json, args.debug = as_json, debug
+    ctx = Context(args)
+    handler: Handler = args.handler
+    try:
+        document, code = handler(ctx)
+        if as_json:
+            emit_json(document)
+        return code
+    except UsageError as exc:
+        _report_error(str(exc), [], as_json)
+        return EXIT_USAGE
+    except DtbdError as exc:
+        if debug:
+            traceback.print_exc()
+        _report_error(exc.message, exc.problems, as_json)
+        return exc.exit_code
+    except OperationalError as exc:
+        if debug:
+            traceback.print_exc()
+        _report_error(tr("cli", "Lỗi cơ sở dữ liệu: {error}. Không có gì bị thay đổi.").format(error=exc.orig), [], as_json)
+        return EXIT_REFUSED
+    except (SQLAlchemyError, OSError) as exc:
+        if debug:
+            traceback.print_exc()
+        _report_error(tr("cli", "Không thực hiện được: {error}. Không có gì bị thay đổi. Chạy lại với --debug để xem chi tiết.")
+                      .format(error=exc), [], as_json)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        _report_error(tr("cli", "Đã dừng theo yêu cầu; không có gì bị thay đổi."), [], as_json)
+        return EXIT_REFUSED
+    except Exception as exc:  # a bug: say so plainly, the traceback only on request
+        if debug:
+            traceback.print_exc()
+        _report_error(tr("cli", "Lỗi không mong đợi ({kind}): {error}. Chạy lại với --debug và gửi kết quả cho bộ phận kỹ thuật.")
+                      .format(kind=type(exc).__name__, error=exc), [], as_json)
+        return EXIT_REFUSED
+    finally:
+        ctx.close()
+
+
+def run() -> NoReturn:
+    sys.exit(main())
+
+
+__all__ = ["Context", "DatabaseError", "UsageError", "emit_json", "main", "run"]

@@ -1,0 +1,223 @@
+"""Opening the database: URL resolution, SQLite pragmas, migrations at start-up.
+
+The default is a SQLite file in the user's data folder; any SQLAlchemy URL works,
+PostgreSQL included. Migrations run in one transaction, after a copy of an existing
+SQLite file has been made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from dtbd_desktop.errors import DatabaseError
+from dtbd_desktop.i18n import tr
+from dtbd_desktop.paths import user_data_dir
+
+ENV_URL = "DTBD_DATABASE_URL"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def default_url() -> str:
+    """The SQLite file in the user's data folder."""
+    return f"sqlite:///{user_data_dir() / 'dtbd.sqlite3'}"
+
+
+def resolve_url(url: str | None) -> str:
+    """`--db URL`, else DTBD_DATABASE_URL, else the default SQLite file."""
+    return url or os.environ.get(ENV_URL) or default_url()
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other databases and in-memory SQLite."""
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def _install_sqlite_pragmas(engine: Engine) -> None:
+    """WAL, foreign keys, busy timeout; and real transactions around DDL (pysqlite skips them)."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # Writers take the write lock at BEGIN, so they wait in busy_timeout rather than fail
+        # with "database is locked" when upgrading a read lock.
+        mode = connection.get_execution_options().get("sqlite_begin", "")
+        connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        u = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(
+            tr("db", "Địa chỉ cơ sở dữ liệu không hợp lệ: {url}. Ví dụ: sqlite:///C:/dtbd/dtbd.sqlite3 "
+               "hoặc postgresql+psycopg://user:matkhau@may-chu/dtbd").format(url=url)
+        ) from exc
+    kwargs: dict[str, Any] = {}
+    if u.get_backend_name() == "sqlite":
+        path = sqlite_path(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
+    elif u.get_backend_name() == "postgresql":
+        kwargs["pool_pre_ping"] = True
+    try:
+        engine = create_engine(u, **kwargs)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise DatabaseError(
+            tr("db", "Không hỗ trợ loại cơ sở dữ liệu '{name}'. Dùng sqlite hoặc postgresql+psycopg.").format(
+                name=u.drivername
+            )
+        ) from exc
+    if u.get_backend_name() == "sqlite":
+        _install_sqlite_pragmas(engine)
+    return engine
+
+
+def _alembic_config(connection: Any) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def backup_sqlite_file(path: Path, label: str) -> Path:
+    """A consistent copy of a SQLite file (online backup API) next to it."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.before-{label}-{stamp}{path.suffix}")
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def migrate(engine: Engine) -> tuple[str, bool]:
+    """Bring the schema to the program's version. Returns (revision, created_new)."""
+    head = head_revision()
+    try:
+        current = current_revision(engine)
+    except OperationalError as exc:
+        raise DatabaseError(
+            tr("db", "Không mở được cơ sở dữ liệu {url}: {error}").format(
+                url=engine.url.render_as_string(hide_password=True), error=exc.orig
+            )
+        ) from exc
+    if current == head:
+        return head, False
+    known = {s.revision for s in ScriptDirectory.from_config(_alembic_config(None)).walk_revisions()}
+    if current is not None and current not in known:
+        raise DatabaseError(
+            tr("db", "Cơ sở dữ liệu được tạo bởi phiên bản mới hơn của chương trình (lược đồ {rev}). "
+               "Hãy cài phiên bản mới nhất của DTBD Desktop.").format(rev=current)
+        )
+    path = sqlite_path(str(engine.url))
+    if current is not None and path is not None and path.exists():
+        backup_sqlite_file(path, current)
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "head")
+    return head, current is None
+
+
+class Database:
+    """One open database: the engine, and sessions for reading and for units of work."""
+
+    def __init__(self, url: str, engine: Engine, revision: str, created: bool) -> None:
+        self.url = url
+        self.engine = engine
+        self.revision = revision
+        self.created = created
+        self.is_sqlite = engine.dialect.name == "sqlite"
+        writer = engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else engine
+        self._reader = sessionmaker(engine, expire_on_commit=False)
+        self._writer = sessionmaker(writer, expire_on_commit=False)
+
+    @property
+    def display_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for queries; nothing it does is committed."""
+        with self._reader() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A unit of work: committed whole at the end, rolled back whole on any error."""
+        with self._writer() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str | None = None, *, seed: bool = True) -> Database:
+    """Resolve, connect, migrate (creating the database when missing) and seed the catalogue."""
+    resolved = resolve_url(url)
+    engine = make_engine(resolved)
+    try:
+        revision, created = migrate(engine)
+        db = Database(resolved, engine, revision, created)
+        if seed:
+            from dtbd_desktop.services.catalogue import seed_catalogue
+
+            with db.write() as session:
+                seed_catalogue(session, only_if_empty=True)
+    except OperationalError as exc:
+        engine.dispose()
+        raise DatabaseError(
+            tr("db", "Không mở được cơ sở dữ liệu {url}: {error}").format(
+                url=engine.url.render_as_string(hide_password=True), error=exc.orig
+            )
+        ) from exc
+    except BaseException:
+        engine.dispose()
+        raise
+    return db

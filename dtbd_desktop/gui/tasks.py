@@ -1,0 +1,145 @@
+"""One way to run work off the GUI thread: a single worker, results and errors back on the GUI thread.
+
+Writes to the database are serialised on one worker (as Anki's task manager does), so two
+long jobs never fight over the database; the caller gets `on_done(result)` or the error
+shown to the person (never swallowed). Work that reports progress takes a `progress`
+callback (plain Python, no Qt), which this module turns into a signal.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from dtbd_desktop.errors import DtbdError
+from dtbd_desktop.i18n import tr
+
+
+class Cancelled(Exception):
+    """Raised inside a job by its progress callback when the person pressed Cancel."""
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object, str)
+    progress = Signal(int, int, str)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[..., Any], with_progress: bool) -> None:
+        super().__init__()
+        self.fn = fn
+        self.with_progress = with_progress
+        self.signals = _Signals()
+        self.cancelled = False
+        self.setAutoDelete(True)
+
+    def report(self, done: int, total: int, message: str = "") -> None:
+        if self.cancelled:
+            raise Cancelled()
+        self.signals.progress.emit(done, total, message)
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self.fn(self.report) if self.with_progress else self.fn()
+        except Exception as exc:  # reported to the GUI thread, shown to the person
+            self.signals.failed.emit(exc, traceback.format_exc())
+        else:
+            self.signals.done.emit(result)
+
+
+def error_text(exc: BaseException) -> str:
+    """What to show a person for an error: the message and the problems it lists."""
+    if isinstance(exc, DtbdError):
+        lines = [exc.message]
+        for p in exc.problems[:30]:
+            where = []
+            if p.row is not None:
+                where.append(tr("tasks", "dòng {row}").format(row=p.row))
+            if p.column:
+                where.append(tr("tasks", "cột {column}").format(column=p.column))
+            lines.append(("• " + ", ".join(where) + ": " if where else "• ") + p.message)
+        if len(exc.problems) > 30:
+            lines.append(tr("tasks", "... và {n} lỗi khác.").format(n=len(exc.problems) - 30))
+        return "\n".join(lines)
+    return tr("tasks", "Lỗi không mong đợi: {error}").format(error=exc)
+
+
+class TaskRunner(QObject):
+    """Runs jobs one at a time on a worker thread. Owned by the main window, not a global."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self._jobs: set[_Job] = set()
+
+    def run(
+        self,
+        fn: Callable[..., Any],
+        on_done: Callable[[Any], None] | None = None,
+        *,
+        parent: QWidget | None = None,
+        on_failed: Callable[[BaseException], None] | None = None,
+        progress_label: str | None = None,
+    ) -> _Job:
+        """Run `fn()` (or `fn(progress)` when `progress_label` is given, with a cancellable dialog)."""
+        job = _Job(fn, with_progress=progress_label is not None)
+        self._jobs.add(job)
+        dialog: QProgressDialog | None = None
+        if progress_label is not None:
+            dialog = QProgressDialog(progress_label, tr("tasks", "Hủy"), 0, 0, parent)
+            dialog.setWindowTitle(tr("tasks", "Đang xử lý"))
+            dialog.setMinimumDuration(400)
+            dialog.canceled.connect(lambda: setattr(job, "cancelled", True))
+
+            def show_progress(done: int, total: int, message: str) -> None:
+                assert dialog is not None
+                dialog.setMaximum(max(total, 0))
+                dialog.setValue(done)
+                if message:
+                    dialog.setLabelText(message)
+
+            job.signals.progress.connect(show_progress)
+
+        def finished() -> None:
+            self._jobs.discard(job)
+            if dialog is not None:
+                dialog.reset()
+                dialog.deleteLater()
+
+        def done(result: Any) -> None:
+            finished()
+            if on_done is not None:
+                on_done(result)
+
+        def failed(exc: BaseException, trace: str) -> None:
+            finished()
+            if isinstance(exc, Cancelled):
+                return
+            if on_failed is not None:
+                on_failed(exc)
+            else:
+                show_error(parent, exc, trace)
+
+        job.signals.done.connect(done)
+        job.signals.failed.connect(failed)
+        self.pool.start(job)
+        return job
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until queued jobs are finished (closing the window, tests)."""
+        return self.pool.waitForDone(msecs)
+
+
+def show_error(parent: QWidget | None, exc: BaseException, trace: str = "") -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, tr("tasks", "Không thực hiện được"), error_text(exc),
+                      QMessageBox.StandardButton.Ok, parent)
+    if trace and not isinstance(exc, DtbdError):
+        box.setDetailedText(trace)
+    box.open()

@@ -1,0 +1,106 @@
+"""The main window on the demo centre: the class list, a class, the learner search."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QDate, Qt
+from pytestqt.qtbot import QtBot
+
+from dtbd_desktop.db.engine import Database
+from dtbd_desktop.gui.context import AppContext
+from dtbd_desktop.gui.main_window import MainWindow
+from dtbd_desktop.gui.views.class_dialog import ClassDialog
+from dtbd_desktop.gui.views.classes_view import ClassesView
+from dtbd_desktop.gui.views.learners_view import LearnersView
+from dtbd_desktop.services import classes
+from dtbd_desktop.text import fold
+
+
+def _window(qtbot: QtBot, ctx: AppContext) -> MainWindow:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_class_list_filters_by_year_and_programme(qtbot: QtBot, demo_db: Database,
+                                                  make_ctx: Callable[[Database], AppContext]) -> None:
+    window = _window(qtbot, make_ctx(demo_db))
+    view = window.sections["classes"]
+    assert isinstance(view, ClassesView)
+    with demo_db.read() as s:
+        expected_all = {r.code for r in classes.list_classes(s)}
+        expected_tc_2025 = {r.code for r in classes.list_classes(s, year=2025, programme="TC")}
+    qtbot.waitUntil(lambda: view.proxy.rowCount() == len(expected_all), timeout=10_000)
+    view.year.setCurrentIndex(view.year.findData(2025))
+    view.programme.setCurrentIndex(view.programme.findData("TC"))
+    qtbot.waitUntil(lambda: {view.proxy.index(r, 0).data() for r in range(view.proxy.rowCount())}
+                    == expected_tc_2025, timeout=10_000)
+    assert len(expected_tc_2025) == 2
+    qtbot.keyClicks(view.search, "B21")
+    assert [view.proxy.index(r, 0).data() for r in range(view.proxy.rowCount())] == ["B21.KTT"]
+
+
+def test_opening_a_class_shows_its_roster_in_vietnamese_order(qtbot: QtBot, demo_db: Database,
+                                                             make_ctx: Callable[[Database], AppContext],
+                                                             monkeypatch) -> None:
+    monkeypatch.setattr(ClassDialog, "launch", lambda self: None)
+    ctx = make_ctx(demo_db)
+    view = ClassesView(ctx)
+    qtbot.addWidget(view)
+    dialog = view.open_class("A48")
+    qtbot.waitUntil(dialog.isEnabled, timeout=10_000)
+    assert dialog.code_edit.text() == "A48"
+    assert dialog.programme.currentData() == "TC"
+    names = [dialog.roster_model.index(r, 0).data() for r in range(dialog.roster_model.rowCount())]
+    with demo_db.read() as s:
+        from dtbd_desktop.services.roster import class_roster
+
+        assert names == [r.full_name for r in class_roster(s, "A48")]
+    assert len(names) == 62
+
+
+def test_opening_a_new_class_from_the_keyboard(qtbot: QtBot, sqlite_db: Database,
+                                               make_ctx: Callable[[Database], AppContext], monkeypatch) -> None:
+    monkeypatch.setattr(ClassDialog, "launch", lambda self: None)
+    ctx = make_ctx(sqlite_db)
+    view = ClassesView(ctx)
+    qtbot.addWidget(view)
+    dialog = view.new_class()
+    qtbot.waitUntil(dialog.isEnabled, timeout=10_000)
+    qtbot.keyClicks(dialog.code_edit, "K74B.21")
+    dialog.programme.setCurrentIndex(dialog.programme.findData("CC"))
+    dialog.start.setDate(QDate(2026, 5, 11))
+    dialog.end.setDate(QDate(2026, 1, 1))  # before the start: refused, shown in the dialog
+    dialog.save()
+    qtbot.waitUntil(lambda: "trước ngày khai giảng" in dialog.error_label.text(), timeout=10_000)
+    with sqlite_db.read() as s:
+        assert classes.list_classes(s) == []
+    dialog.end.setDate(QDate(2028, 1, 15))
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Save), Qt.MouseButton.LeftButton)
+    with sqlite_db.read() as s:
+        rows = classes.list_classes(s)
+    assert [(r.code, r.programme_code, r.start, r.end) for r in rows] == [
+        ("K74B.21", "CC", dt.date(2026, 5, 11), dt.date(2028, 1, 15))]
+
+
+def test_learner_search_ignores_diacritics(qtbot: QtBot, demo_db: Database,
+                                          make_ctx: Callable[[Database], AppContext]) -> None:
+    window = _window(qtbot, make_ctx(demo_db))
+    view = window.show_section("learners")
+    assert isinstance(view, LearnersView)
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=10_000)
+    qtbot.keyClicks(view.search, "nguyen van")
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0 and all(
+        "nguyen van" in fold(view.model.index(r, 0).data()) for r in range(view.model.rowCount())),
+        timeout=10_000)
+    with demo_db.read() as s:
+        from sqlalchemy import func, select
+
+        from dtbd_desktop.db.models import Learner
+
+        expected = s.scalar(select(func.count()).where(Learner.search_key.like("%nguyen van%")))
+    assert view.model.rowCount() == min(expected, 200)
