@@ -11,7 +11,7 @@ import copy
 from typing import Any
 
 from dtbd_desktop.errors import Problem
-from dtbd_desktop.i18n import tr
+from dtbd_desktop.i18n import tr, tr_noop
 
 BANDS_DEFAULT: list[dict[str, Any]] = [
     {"name": "Xuất sắc", "min": 9.0},
@@ -73,11 +73,25 @@ def with_defaults(params: dict[str, Any], programme_kind: str) -> dict[str, Any]
     return merged
 
 
+RULE_LABELS = {
+    "pass_mark": tr_noop("rules", "Điểm đạt"),
+    "absence_limit_share": tr_noop("rules", "Giới hạn vắng"),
+    "ranking_decimals": tr_noop("rules", "Số chữ số thập phân khi xếp hạng"),
+    "display_decimals": tr_noop("rules", "Số chữ số thập phân khi in"),
+    "downgrade_discipline_from": tr_noop("rules", "Kỷ luật làm hạ một mức xếp loại"),
+    "bar_discipline_from": tr_noop("rules", "Kỷ luật không được xét tốt nghiệp"),
+}
+
+
+def rule_label(key: str) -> str:
+    return tr("rules", RULE_LABELS.get(key, key))
+
+
 def _number(params: dict[str, Any], key: str, problems: list[Problem], low: float, high: float) -> None:
     value = params.get(key)
     if isinstance(value, bool) or not isinstance(value, int | float) or not low <= float(value) <= high:
         problems.append(
-            Problem(tr("rules", "'{key}' phải là số từ {low} đến {high}.").format(key=key, low=low, high=high),
+            Problem(tr("rules", "{label} phải là số từ {low} đến {high}.").format(label=rule_label(key), low=low, high=high),
                     field=key)
         )
 
@@ -117,8 +131,8 @@ def validate_rules(params: dict[str, Any]) -> list[Problem]:
     for key in ("downgrade_discipline_from", "bar_discipline_from"):
         value = params.get(key)
         if value is not None and value not in DISCIPLINE_ORDER[1:]:
-            problems.append(Problem(tr("rules", "'{key}' phải là reprimand, warning, expulsion hoặc để trống.")
-                                    .format(key=key), field=key))
+            problems.append(Problem(tr("rules", "{label}: chọn khiển trách, cảnh cáo, buộc thôi học hoặc để trống.")
+                                    .format(label=rule_label(key)), field=key))
     statuses = params.get("absence_statuses")
     if not isinstance(statuses, list) or not set(statuses) <= {"excused", "unexcused", "late"}:
         problems.append(Problem(tr("rules", "Trạng thái tính là vắng chỉ gồm excused, unexcused, late."),

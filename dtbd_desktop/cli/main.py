@@ -62,9 +62,9 @@ Handler = Callable[[Context], tuple[Any, int]]
 
 
 def _add_commands(sub: Any) -> None:
-    from dtbd_desktop.cli import commands_base
+    from dtbd_desktop.cli import commands_base, commands_roster
 
-    for module in (commands_base,):
+    for module in (commands_base, commands_roster):
         module.register(sub)
 
 
@@ -165,6 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _report_error(tr("cli", "Không thực hiện được: {error}. Không có gì bị thay đổi. Chạy lại với --debug để xem chi tiết.")
                       .format(error=exc), [], as_json)
         return EXIT_REFUSED
+    except BrokenPipeError:  # output piped into `head` and closed: not an error of ours
+        sys.stderr.close()
+        return EXIT_OK
     except KeyboardInterrupt:
         _report_error(tr("cli", "Đã dừng theo yêu cầu; không có gì bị thay đổi."), [], as_json)
         return EXIT_REFUSED

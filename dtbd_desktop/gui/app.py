@@ -6,11 +6,12 @@ import argparse
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from dtbd_desktop import __version__
 from dtbd_desktop.db.engine import Database, open_database
@@ -52,12 +53,42 @@ def install_translations(app: QCoreApplication, language: str) -> list[QTranslat
     return translators
 
 
-def demo_database(folder: Path) -> Database:
+def demo_database(folder: Path, progress: Callable[[str], None] | None = None) -> Database:
     from dtbd_desktop.demo import build_demo
 
     os.environ["DTBD_DATA_DIR"] = str(folder)  # keys and backups of the demo stay in its folder
     db = open_database(f"sqlite:///{folder / 'demo.sqlite3'}")
-    build_demo(db)
+    build_demo(db, progress=progress)
+    return db
+
+
+def open_with_progress(app: QApplication, opener: Callable[[Callable[[str], None]], Database]) -> Database:
+    """Open (and maybe build) the database on a worker thread while a progress dialog shows what happens."""
+    from dtbd_desktop.gui.tasks import TaskRunner
+
+    runner = TaskRunner()
+    dialog = QProgressDialog(tr("app", "Đang mở cơ sở dữ liệu..."), "", 0, 0)
+    dialog.setWindowTitle("DTBD Desktop")
+    dialog.setCancelButton(None)
+    dialog.setMinimumDuration(300)
+    outcome: dict[str, Any] = {}
+
+    def job(progress: Callable[[int, int, str], None]) -> Database:
+        return opener(lambda message: progress(0, 0, message))
+
+    def finished(result: Any = None, error: BaseException | None = None) -> None:
+        outcome["db"], outcome["error"] = result, error
+        app.exit(0)
+
+    started = runner.run(job, finished, on_failed=lambda exc: finished(error=exc), with_progress=True)
+    started.signals.progress.connect(lambda _done, _total, message: dialog.setLabelText(message))
+    dialog.show()
+    app.exec()
+    dialog.close()
+    runner.wait()
+    if outcome.get("error") is not None:
+        raise outcome["error"]
+    db: Database = outcome["db"]
     return db
 
 
@@ -77,15 +108,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.demo:
             folder = Path(tempfile.mkdtemp(prefix="dtbd-demo-"))
-            db = demo_database(folder)
+            db = open_with_progress(app, lambda progress: demo_database(folder, progress))
         else:
-            db = open_database(args.db)
+            db = open_with_progress(app, lambda _progress: open_database(args.db))
     except DtbdError as exc:
         QMessageBox.critical(None, tr("app", "Không mở được cơ sở dữ liệu"), error_text(exc))
         return 1
     ctx = AppContext(db=db, runner=TaskRunner())
     window = MainWindow(ctx)
-    window.show()
+    available = window.screen().availableGeometry()
+    if available.width() < 1500 or available.height() < 900:
+        window.showMaximized()  # an office screen of 1366×768: use all of it
+    else:
+        window.show()
     code = app.exec()
     ctx.runner.wait()
     db.dispose()

@@ -50,7 +50,9 @@ class _Job(QRunnable):
         except Exception as exc:  # reported to the GUI thread, shown to the person
             self.signals.failed.emit(exc, traceback.format_exc())
         else:
-            self.signals.done.emit(result)
+            # Boxed: PySide6 mis-counts references to None sent through a queued Signal(object),
+            # which aborts Python 3.11 ("none_dealloc"); a list is always a fresh object.
+            self.signals.done.emit([result])
 
 
 def error_text(exc: BaseException) -> str:
@@ -87,9 +89,11 @@ class TaskRunner(QObject):
         parent: QWidget | None = None,
         on_failed: Callable[[BaseException], None] | None = None,
         progress_label: str | None = None,
+        with_progress: bool = False,
     ) -> _Job:
-        """Run `fn()` (or `fn(progress)` when `progress_label` is given, with a cancellable dialog)."""
-        job = _Job(fn, with_progress=progress_label is not None)
+        """Run `fn()`, or `fn(progress)` when `with_progress` or `progress_label` is given
+        (with a label, a cancellable progress dialog shows it)."""
+        job = _Job(fn, with_progress=with_progress or progress_label is not None)
         self._jobs.add(job)
         dialog: QProgressDialog | None = None
         if progress_label is not None:
@@ -113,10 +117,10 @@ class TaskRunner(QObject):
                 dialog.reset()
                 dialog.deleteLater()
 
-        def done(result: Any) -> None:
+        def done(boxed: list[Any]) -> None:
             finished()
             if on_done is not None:
-                on_done(result)
+                on_done(boxed[0])
 
         def failed(exc: BaseException, trace: str) -> None:
             finished()

@@ -186,18 +186,18 @@ def save_programme(
     for row, m in enumerate(modules, start=1):
         mcode = text.clean(m.code) or ""
         if not mcode:
-            problems.append(Problem(tr("catalogue", "Dòng {row}: thiếu mã học phần.").format(row=row), row=row, column="code"))
+            problems.append(Problem(tr("catalogue", "Thiếu mã học phần.").format(row=row), row=row, column="code"))
         elif mcode in seen:
-            problems.append(Problem(tr("catalogue", "Dòng {row}: mã học phần '{code}' bị trùng.").format(row=row, code=mcode),
+            problems.append(Problem(tr("catalogue", "Mã học phần '{code}' bị trùng.").format(row=row, code=mcode),
                                     row=row, column="code"))
         seen.add(mcode)
         if not text.clean(m.name):
-            problems.append(Problem(tr("catalogue", "Dòng {row}: thiếu tên học phần.").format(row=row), row=row, column="name"))
+            problems.append(Problem(tr("catalogue", "Thiếu tên học phần.").format(row=row), row=row, column="name"))
         if not isinstance(m.periods, int) or m.periods < 0 or m.periods > 2000:
-            problems.append(Problem(tr("catalogue", "Dòng {row}: số tiết phải là số nguyên từ 0 đến 2000.").format(row=row),
+            problems.append(Problem(tr("catalogue", "Số tiết phải là số nguyên từ 0 đến 2000.").format(row=row),
                                     row=row, column="periods"))
         if m.kind not in MODULE_KINDS:
-            problems.append(Problem(tr("catalogue", "Dòng {row}: loại học phần không hợp lệ.").format(row=row),
+            problems.append(Problem(tr("catalogue", "Loại học phần không hợp lệ.").format(row=row),
                                     row=row, column="kind"))
     by_id = {m.id: m for m in programme.modules}
     kept = {m.id for m in modules if m.id is not None}

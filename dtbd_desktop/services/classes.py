@@ -20,16 +20,16 @@ from dtbd_desktop.db.models import (
     TrainingClass,
 )
 from dtbd_desktop.errors import InputError, NotFoundError, Problem
-from dtbd_desktop.i18n import tr
+from dtbd_desktop.i18n import tr, tr_noop
 from dtbd_desktop.services.catalogue import current_rule_set, get_programme
 
 STATUS_LABELS = {
-    "planned": "Dự kiến",
-    "running": "Đang học",
-    "finished": "Đã kết thúc",
-    "closed": "Đã đóng hồ sơ",
+    "planned": tr_noop("classes", "Dự kiến"),
+    "running": tr_noop("classes", "Đang học"),
+    "finished": tr_noop("classes", "Đã kết thúc"),
+    "closed": tr_noop("classes", "Đã đóng hồ sơ"),
 }
-MODE_LABELS = {"full-time": "Tập trung", "part-time": "Không tập trung"}
+MODE_LABELS = {"full-time": tr_noop("classes", "Tập trung"), "part-time": tr_noop("classes", "Không tập trung")}
 # Allowed changes of status: forward one step, or back one step to correct a mistake.
 STATUS_NEXT = {"planned": {"running"}, "running": {"finished", "planned"}, "finished": {"closed", "running"},
                "closed": {"finished"}}

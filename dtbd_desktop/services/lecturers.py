@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 from dtbd_desktop import text
 from dtbd_desktop.db.models import LECTURER_KINDS, Lecturer
 from dtbd_desktop.errors import InputError, NotFoundError, Problem
-from dtbd_desktop.i18n import tr
+from dtbd_desktop.i18n import tr, tr_noop
 from dtbd_desktop.services.learners import refresh_keys
 
-KIND_LABELS = {"full_time": "Chuyên trách", "part_time": "Kiêm chức", "guest": "Thỉnh giảng"}
+KIND_LABELS = {"full_time": tr_noop("lecturers", "Chuyên trách"), "part_time": tr_noop("lecturers", "Kiêm chức"), "guest": tr_noop("lecturers", "Thỉnh giảng")}
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 from dtbd_desktop import text
 from dtbd_desktop.db.models import ORGANISATION_BLOCKS, ORGANISATION_LEVELS, Enrolment, Learner, Organisation
 from dtbd_desktop.errors import InputError, NotFoundError, Problem
-from dtbd_desktop.i18n import tr
+from dtbd_desktop.i18n import tr, tr_noop
 
-LEVEL_LABELS = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã", "agency": "Cơ quan, đơn vị"}
-BLOCK_LABELS = {"party": "Khối Đảng", "government": "Khối chính quyền", "front": "Mặt trận Tổ quốc",
-                "mass": "Đoàn thể", "other": "Khác"}
+LEVEL_LABELS = {"province": tr_noop("organisations", "Cấp tỉnh"), "district": tr_noop("organisations", "Cấp huyện"), "commune": tr_noop("organisations", "Cấp xã"), "agency": tr_noop("organisations", "Cơ quan, đơn vị")}
+BLOCK_LABELS = {"party": tr_noop("organisations", "Khối Đảng"), "government": tr_noop("organisations", "Khối chính quyền"), "front": tr_noop("organisations", "Mặt trận Tổ quốc"),
+                "mass": tr_noop("organisations", "Đoàn thể"), "other": tr_noop("organisations", "Khác")}
 
 
 @dataclass

@@ -6,13 +6,14 @@ from the widgets.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QPushButton, QSpinBox
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QSpinBox
 from sqlalchemy.orm import Session
 
 from dtbd_desktop.db.engine import open_database
@@ -21,7 +22,7 @@ from dtbd_desktop.gui.tasks import TaskRunner
 from dtbd_desktop.gui.views.lecturers_view import LecturersView
 from dtbd_desktop.gui.views.organisations_view import OrganisationsView
 from dtbd_desktop.gui.views.programmes_view import ProgrammesView
-from dtbd_desktop.services import catalogue, lecturers, organisations
+from dtbd_desktop.services import catalogue, classes, lecturers, organisations
 
 pytestmark = pytest.mark.gui
 T = TypeVar("T")
@@ -76,8 +77,10 @@ def open_programme(qtbot: Any, ctx: AppContext, code: str) -> ProgrammesView:
     return view
 
 
-def test_module_periods_edited_in_the_table_are_saved(qtbot: Any, ctx: AppContext) -> None:
+def test_module_periods_edited_in_the_table_are_saved(qtbot: Any, qtmodeltester: Any,
+                                                      ctx: AppContext) -> None:
     view = open_programme(qtbot, ctx, "TC")
+    qtmodeltester.check(view.modules_model, force_py=True)
     before = programme(ctx, "TC")
     first = before.modules[0]
     new_periods = first.periods + 12
@@ -92,6 +95,13 @@ def test_module_periods_edited_in_the_table_are_saved(qtbot: Any, ctx: AppContex
     assert len(programme(ctx, "TC").modules) == count
     qtbot.mouseClick(view.findChild(QPushButton, "remove_module"), LEFT)
     assert view.modules_model.rowCount() == count
+
+    # Moving a row down and back up leaves the order as it was.
+    view.modules.setCurrentIndex(view.modules_model.index(0, 1))
+    qtbot.mouseClick(view.findChild(QPushButton, "module_down"), LEFT)
+    assert [m.id for m in view.modules_model.rows][:2] == [before.modules[1].id, first.id]
+    qtbot.mouseClick(view.findChild(QPushButton, "module_up"), LEFT)
+    assert [m.id for m in view.modules_model.rows] == [m.id for m in before.modules]
 
     index = view.modules_model.index(0, 2)
     view.modules.setCurrentIndex(index)
@@ -137,6 +147,28 @@ def test_pass_mark_above_ten_is_refused_and_nothing_is_saved(qtbot: Any, ctx: Ap
     assert saved.rules["pass_mark"] == 5.5
     assert saved.rule_set_id == before.rule_set_id
     assert view.rules.pass_mark.text() == "5,5"
+
+
+def test_rules_in_use_by_a_class_are_saved_as_a_new_version(qtbot: Any, ctx: AppContext) -> None:
+    with ctx.db.write() as session:
+        classes.create_class(session, code="SC.01", programme="SC", start=dt.date(2025, 3, 3),
+                             end=dt.date(2025, 4, 4))
+    view = open_programme(qtbot, ctx, "SC")
+    before = programme(ctx, "SC")
+    assert "phiên bản quy định mới" in view.findChild(QLabel, "rules_note").text()
+    view.rules.pass_mark.clear()
+    qtbot.keyClicks(view.rules.pass_mark, "6")
+    view.rules.name_edit.clear()
+    type_text(qtbot, view.rules.name_edit, "Quy định 2025")
+    qtbot.mouseClick(view.save_rules_button, LEFT)
+    qtbot.waitUntil(lambda: "phiên bản quy định mới" in view.rules_status.text())
+
+    after = programme(ctx, "SC")
+    assert after.rule_set_id != before.rule_set_id
+    assert (after.rule_set_name, after.rules["pass_mark"]) == ("Quy định 2025", 6)
+    detail = read(ctx, lambda s: classes.class_detail(s, "SC.01"))
+    assert detail.rule_set_name == before.rule_set_name  # the open class keeps the rules it was opened with
+    assert "Quy định 2025" in view.rules.current_label.text()
 
 
 def add_organisation(qtbot: Any, view: OrganisationsView, button: Any, name: str, level: str) -> None:

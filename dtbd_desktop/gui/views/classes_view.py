@@ -95,10 +95,14 @@ class ClassesView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
+        for combo, length in ((self.year, 8), (self.programme, 22), (self.status, 12)):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(length)
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -151,8 +155,10 @@ class ClassesView(QWidget):
     def show_rows(self, rows: list[ClassRow]) -> None:
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(1, min(self.table.columnWidth(1), 320))
-        self.table.setColumnWidth(4, min(self.table.columnWidth(4), 260))
+        self.table.setColumnWidth(4, min(self.table.columnWidth(4), 200))
+        self.table.setColumnWidth(9, min(self.table.columnWidth(9), 150))
+        # The class name takes what is left, so every column fits a 1366-pixel screen.
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self._update_count()
 
     def _filter_text(self, value: str) -> None:

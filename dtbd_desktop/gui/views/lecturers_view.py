@@ -88,6 +88,7 @@ class LecturersView(QWidget):
         self.ctx = ctx
         self._loaded = False
         self.editing_id: int | None = None  # None: the form adds a new lecturer
+        self._quiet = False
         title = QLabel(tr("lecturers_view", "Giảng viên"))
         title.setStyleSheet("font-size: 18px; font-weight: bold;")
 
@@ -209,7 +210,9 @@ class LecturersView(QWidget):
             self.status.setText(message)
 
     def apply_filter(self, *_args: Any) -> None:
+        self._quiet = True  # rows leaving the view move the current row; the form stays as typed
         self.proxy.set_filter(self.kind_filter.currentData(), self.search.text())
+        self._quiet = False
         total = self.model.rowCount()
         shown = self.proxy.rowCount()
         label = (tr("lecturers_view", "{n} giảng viên") if shown == total
@@ -221,12 +224,13 @@ class LecturersView(QWidget):
 
     # --- the form -----------------------------------------------------------------------
     def new_lecturer(self) -> None:
+        self.table.setCurrentIndex(QModelIndex())
         self.table.clearSelection()
         self._fill(None)
         self.full_name.setFocus()
 
     def edit_index(self, index: QModelIndex) -> None:
-        row: LecturerRow | None = index.data(ROW_ROLE) if index.isValid() else None
+        row: LecturerRow | None = index.data(ROW_ROLE) if index.isValid() and not self._quiet else None
         if row is not None:
             self._fill(row)
 
@@ -257,6 +261,8 @@ class LecturersView(QWidget):
 
         def done(result: tuple[int, str]) -> None:
             self.errors.clear()
+            self.editing_id = result[0]  # a second Save edits it, even if the filter hides its row
+            self.form_box.setTitle(tr("lecturers_view", "Sửa thông tin giảng viên"))
             self.reload(result[0], tr("lecturers_view", "Đã lưu giảng viên {name}.").format(
                 name=result[1]))
 

@@ -221,10 +221,10 @@ class OrganisationsView(QWidget):
     def apply_filter(self, query: str) -> None:
         """Show matches, their ancestors (expanded) and their descendants, ignoring diacritics and case."""
         key = text.fold(query.strip()) if query.strip() else ""
-        shown = 0
+        found = 0
 
         def visit(item: QTreeWidgetItem, ancestor_matches: bool) -> bool:
-            nonlocal shown
+            nonlocal found
             matches = not key or key in (item.data(0, KEY_ROLE) or "")
             below = False
             for i in range(item.childCount()):
@@ -233,14 +233,14 @@ class OrganisationsView(QWidget):
             item.setHidden(not visible)
             if key and below:
                 item.setExpanded(True)
-            shown += visible
+            found += matches
             return matches or below
 
         for index in range(self.tree.topLevelItemCount()):
             visit(self.tree.topLevelItem(index), False)
         label = (tr("organisations_view", "{n} đơn vị") if not key
                  else tr("organisations_view", "{n} đơn vị khớp với tìm kiếm"))
-        self.count_label.setText(label.format(n=shown))
+        self.count_label.setText(label.format(n=found))
 
     def visible_names(self) -> list[str]:
         names = []
@@ -276,6 +276,7 @@ class OrganisationsView(QWidget):
         self._set_parent_choices(parent_id, exclude)
         self.errors.clear()
         self.name_edit.setStyleSheet("")
+        self.parent_combo.setStyleSheet("")
 
     def edit_item(self, item: QTreeWidgetItem | None) -> None:
         if item is None:
@@ -333,7 +334,8 @@ class OrganisationsView(QWidget):
         self.status.clear()
         self.errors.setText(error_text(exc))
         fields = {p.field for p in getattr(exc, "problems", [])}
-        self.name_edit.setStyleSheet("border: 1px solid #b71c1c;" if "name" in fields else "")
+        for key, widget in (("name", self.name_edit), ("parent", self.parent_combo)):
+            widget.setStyleSheet("border: 1px solid #b71c1c;" if key in fields else "")
 
     def confirm(self, title: str, question: str) -> bool:
         """Ask before deleting (tests replace this to answer without a modal loop)."""

@@ -381,6 +381,8 @@ class ModulesModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.KEYS)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
         return super().flags(index) | Qt.ItemFlag.ItemIsEditable
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
@@ -556,6 +558,8 @@ class ProgrammesView(QWidget):
         self.modules.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers
                                      & ~QAbstractItemView.EditTrigger.CurrentChanged)
         self.modules.setAlternatingRowColors(True)
+        self.modules.setWordWrap(False)
+        self.modules.verticalHeader().setDefaultSectionSize(self.modules.fontMetrics().height() + 10)
         self.modules.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.modules.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         for signal in (self.modules_model.modelReset, self.modules_model.dataChanged,
@@ -662,7 +666,7 @@ class ProgrammesView(QWidget):
             self.modules_model.set_modules(info.modules)
             self.modules.resizeColumnsToContents()
             self.modules.setColumnWidth(0, max(self.modules.columnWidth(0), 60))
-            self.modules.setColumnWidth(4, min(self.modules.columnWidth(4), 240))
+            self.modules.setColumnWidth(4, min(self.modules.columnWidth(4), 190))
             self.programme_errors.clear()
             self.programme_status.clear()
         if part in ("all", "rules"):

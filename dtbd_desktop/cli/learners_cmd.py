@@ -1,0 +1,9 @@
+"""`dtbd learners find TEXT` (being written)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    """Add the `learners` command group."""

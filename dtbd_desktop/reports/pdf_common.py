@@ -1,0 +1,317 @@
+"""What every printed PDF shares: the embedded Times-like font, A4 pages, the Vietnamese
+letterhead, page numbers "Trang 2/5" and the signature block.
+
+Layout follows Nghị định 30/2020/NĐ-CP (administrative documents) and the Party's guidance
+for its own bodies: margins top/bottom 20 mm, left 30 mm, right 15 mm; letterhead in caps
+at 12–13 pt with a short rule under the issuing body; the place and date in italics under
+the right-hand heading; body text 13 pt. The font is Liberation Serif (metrically equal to
+Times New Roman, full Vietnamese coverage), embedded as a subset in every file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+from reportlab.platypus import Flowable, HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from dtbd_desktop import text
+from dtbd_desktop.i18n import tr
+from dtbd_desktop.paths import resource_path
+from dtbd_desktop.reports import NATIONAL_MOTTO, NATIONAL_NAME, PARTY_HEADING, Letterhead
+
+FONT = "LiberationSerif"
+FONT_BOLD = "LiberationSerif-Bold"
+FONT_ITALIC = "LiberationSerif-Italic"
+FONT_BOLD_ITALIC = "LiberationSerif-BoldItalic"
+_FONT_FILES = {
+    FONT: "LiberationSerif-Regular.ttf",
+    FONT_BOLD: "LiberationSerif-Bold.ttf",
+    FONT_ITALIC: "LiberationSerif-Italic.ttf",
+    FONT_BOLD_ITALIC: "LiberationSerif-BoldItalic.ttf",
+}
+BODY_SIZE = 13.0
+HEADING_SIZE = 13.0
+LEADING = 1.2  # line height as a multiple of the font size
+
+_fonts_lock = threading.Lock()
+_fonts_registered = False
+
+
+def register_fonts() -> None:
+    """Register the Liberation Serif family with reportlab (once; safe to call often)."""
+    global _fonts_registered
+    with _fonts_lock:
+        if _fonts_registered:
+            return
+        for name, filename in _FONT_FILES.items():
+            pdfmetrics.registerFont(TTFont(name, str(resource_path("fonts", filename))))
+        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
+                                      boldItalic=FONT_BOLD_ITALIC)
+        _fonts_registered = True
+
+
+# ---------------------------------------------------------------------------------- pages
+
+
+@dataclass(frozen=True)
+class Margins:
+    """Page margins in points (Nghị định 30/2020: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm)."""
+
+    top: float = 20 * mm
+    bottom: float = 20 * mm
+    left: float = 30 * mm
+    right: float = 15 * mm
+
+
+def page_size(landscape_orientation: bool = False) -> tuple[float, float]:
+    """A4 as (width, height) in points, portrait or landscape."""
+    size: tuple[float, float] = landscape(A4) if landscape_orientation else A4
+    return size
+
+
+def a4_portrait() -> tuple[float, float]:
+    return page_size(False)
+
+
+def a4_landscape() -> tuple[float, float]:
+    return page_size(True)
+
+
+def content_width(landscape_orientation: bool = False, margins: Margins | None = None) -> float:
+    m = margins or Margins()
+    return page_size(landscape_orientation)[0] - m.left - m.right
+
+
+def new_document(path: str | Path, *, title: str, author: str, landscape_orientation: bool = False,
+                 margins: Margins | None = None, subject: str = "") -> SimpleDocTemplate:
+    """An A4 document with the standard margins and the file's metadata (title, author = the centre)."""
+    register_fonts()
+    m = margins or Margins()
+    return SimpleDocTemplate(
+        str(path), pagesize=page_size(landscape_orientation),
+        leftMargin=m.left, rightMargin=m.right, topMargin=m.top, bottomMargin=m.bottom,
+        title=nfc(title), author=nfc(author), subject=nfc(subject), creator="DTBD Desktop",
+        lang="vi-VN",
+    )
+
+
+def page_label(page: int, pages: int) -> str:
+    return tr("reports", "Trang {page}/{pages}").format(page=page, pages=pages)
+
+
+class NumberedCanvas(canvas.Canvas):  # type: ignore[misc]  # reportlab has no type hints
+    """A canvas that writes "Trang n/N" at the foot of every page once the total is known."""
+
+    PAGE_NUMBER_SIZE = 11.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._page_states: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # noqa: N802  (reportlab's name)
+        self._page_states.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._page_states)
+        for state in self._page_states:
+            self.__dict__.update(state)
+            self._draw_page_number(total)
+            super().showPage()
+        super().save()
+
+    def _draw_page_number(self, total: int) -> None:
+        width, _height = self._pagesize
+        self.saveState()
+        self.setFont(FONT, self.PAGE_NUMBER_SIZE)
+        self.drawCentredString(width / 2, 10 * mm, page_label(self._pageNumber, total))
+        self.restoreState()
+
+
+def build(doc: SimpleDocTemplate, story: list[Flowable]) -> int:
+    """Lay out the story with page numbers; returns the number of pages."""
+    register_fonts()
+    doc.build(story, canvasmaker=NumberedCanvas)
+    pages: int = doc.page
+    return pages
+
+
+# ---------------------------------------------------------------------------------- text
+
+
+def nfc(value: str) -> str:
+    """Text as NFC (so a PDF's extracted text is NFC too); whitespace kept as given."""
+    return unicodedata.normalize("NFC", value)
+
+
+def markup(value: str) -> str:
+    """Plain text made safe for a Paragraph (escapes &, <, >), as NFC."""
+    return escape(nfc(value))
+
+
+def style(name: str, *, size: float = BODY_SIZE, bold: bool = False, italic: bool = False,
+          align: int = TA_LEFT, leading: float | None = None, space_before: float = 0,
+          space_after: float = 0) -> ParagraphStyle:
+    """A paragraph style in the document font."""
+    register_fonts()
+    font = {(False, False): FONT, (True, False): FONT_BOLD, (False, True): FONT_ITALIC,
+            (True, True): FONT_BOLD_ITALIC}[(bold, italic)]
+    return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading or size * LEADING,
+                          alignment=align, spaceBefore=space_before, spaceAfter=space_after)
+
+
+def para(value: str, paragraph_style: ParagraphStyle) -> Paragraph:
+    """A Paragraph of plain text (no markup interpreted)."""
+    return Paragraph(markup(value), paragraph_style)
+
+
+def text_width(value: str, font: str = FONT, size: float = BODY_SIZE) -> float:
+    register_fonts()
+    width: float = pdfmetrics.stringWidth(nfc(value), font, size)
+    return width
+
+
+# ---------------------------------------------------------------------------------- letterhead
+
+_RULE_WIDTH = 0.6
+
+
+def _rule(width: float) -> HRFlowable:
+    return HRFlowable(width=width, thickness=_RULE_WIDTH, color="black", hAlign="CENTER",
+                      spaceBefore=1, spaceAfter=2)
+
+
+def _fit_size(lines: Sequence[tuple[str, str]], width: float, sizes: Sequence[float]) -> float:
+    """The largest size at which every (text, font) line fits on one line of `width`."""
+    for size in sizes:
+        if all(text_width(value, font, size) <= width for value, font in lines):
+            return size
+    return sizes[-1]
+
+
+def letterhead(head: Letterhead, width: float, *, date: dt.date | None = None,
+               document_number: str | None = None) -> Table:
+    """The two-block letterhead across `width` points.
+
+    Left: the superior body (regular caps) and the centre (bold caps) with a short rule under
+    it, then the document number ("Số: 12/QĐ-TCT") if given. Right: "ĐẢNG CỘNG SẢN VIỆT NAM"
+    (bold, ruled) when the centre is a Party body (setting `party_heading`), else the national
+    heading and motto; under it the place and date in italics when `date` is given.
+    """
+    register_fonts()
+    if head.party_heading:
+        right_lines = [(PARTY_HEADING, FONT_BOLD)]
+    else:
+        right_lines = [(NATIONAL_NAME, FONT_BOLD), (NATIONAL_MOTTO, FONT_BOLD)]
+    place_date = text.long_date(head.place_name, date) if date else ""
+    right_size = _fit_size(right_lines, width * 0.58, (HEADING_SIZE, 12.0))
+    right_width = max(text_width(value, font, right_size) for value, font in right_lines) + 8
+    if place_date:
+        right_width = max(right_width, text_width(place_date, FONT_ITALIC, BODY_SIZE) + 8)
+    right_width = min(max(right_width, width * 0.45), width * 0.6)
+    left_width = width - right_width
+    superior, centre = head.superior_body.upper(), head.centre_name.upper()
+    left_size = _fit_size([(superior, FONT), (centre, FONT_BOLD)], left_width - 4, (HEADING_SIZE, 12.0))
+
+    left: list[Flowable] = []
+    if superior:
+        left.append(para(superior, style("lh-superior", size=left_size, align=TA_CENTER)))
+    left.append(para(centre, style("lh-centre", size=left_size, bold=True, align=TA_CENTER)))
+    centre_width = min(text_width(centre, FONT_BOLD, left_size), left_width)
+    left.append(_rule(max(centre_width * 0.4, 30.0)))
+    if document_number:
+        left.append(para(document_number, style("lh-number", size=BODY_SIZE, align=TA_CENTER, space_before=2)))
+
+    right: list[Flowable] = []
+    if head.party_heading:
+        right.append(para(PARTY_HEADING, style("lh-party", size=right_size, bold=True, align=TA_CENTER)))
+        right.append(_rule(text_width(PARTY_HEADING, FONT_BOLD, right_size)))
+    else:
+        right.append(para(NATIONAL_NAME, style("lh-nation", size=right_size, bold=True, align=TA_CENTER)))
+        motto_size = right_size + 1
+        right.append(para(NATIONAL_MOTTO, style("lh-motto", size=motto_size, bold=True, align=TA_CENTER)))
+        right.append(_rule(text_width(NATIONAL_MOTTO, FONT_BOLD, motto_size)))
+    if place_date:
+        right.append(para(place_date, style("lh-date", size=BODY_SIZE, italic=True, align=TA_CENTER,
+                                            space_before=4)))
+
+    table = Table([[left, right]], colWidths=[left_width, right_width], hAlign="CENTER")
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return table
+
+
+# ---------------------------------------------------------------------------------- signatures
+
+
+@dataclass(frozen=True)
+class Signer:
+    """One signature column: its title in caps ("HIỆU TRƯỞNG"; lines separated by "\\n", as in
+    "KT. HIỆU TRƯỞNG\\nPHÓ HIỆU TRƯỞNG"), an optional note under it ("(Ký, ghi rõ họ tên)"),
+    and the name printed under the space for the signature (may be empty)."""
+
+    title: str
+    name: str = ""
+    note: str = ""
+
+
+SIGNATURE_SPACE = 26 * mm
+
+
+def signature_block(signers: Sequence[Signer], width: float, *, place_date: str | None = None) -> Table:
+    """Signature columns side by side across `width`; `place_date` (italic) above the last one,
+    which is where the head of the centre signs."""
+    register_fonts()
+    title_style = style("sig-title", bold=True, align=TA_CENTER)
+    note_style = style("sig-note", italic=True, align=TA_CENTER)
+    date_style = style("sig-date", italic=True, align=TA_CENTER)
+    name_style = style("sig-name", bold=True, align=TA_CENTER)
+    cells: list[list[Flowable]] = []
+    for index, signer in enumerate(signers):
+        cell: list[Flowable] = []
+        if place_date and index == len(signers) - 1:
+            cell.append(para(place_date, date_style))
+        elif place_date:
+            cell.append(Spacer(1, BODY_SIZE * LEADING))  # titles on one level
+        for line in signer.title.upper().split("\n"):
+            cell.append(para(line, title_style))
+        if signer.note:
+            cell.append(para(signer.note, note_style))
+        cell.append(Spacer(1, SIGNATURE_SPACE))
+        if signer.name:
+            cell.append(para(signer.name, name_style))
+        cells.append(cell)
+    columns = max(len(cells), 1)
+    table = Table([cells], colWidths=[width / columns] * columns, hAlign="CENTER")
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ]))
+    return table
+
+
+__all__ = [
+    "BODY_SIZE", "FONT", "FONT_BOLD", "FONT_BOLD_ITALIC", "FONT_ITALIC", "Margins", "NumberedCanvas", "Signer",
+    "a4_landscape", "a4_portrait", "build", "content_width", "letterhead", "markup", "new_document", "nfc",
+    "page_label", "page_size", "para", "register_fonts", "signature_block", "style", "text_width",
+]
