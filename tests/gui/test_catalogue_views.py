@@ -90,7 +90,7 @@ def test_module_periods_edited_in_the_table_are_saved(qtbot: Any, qtmodeltester:
     qtbot.mouseClick(view.findChild(QPushButton, "add_module"), LEFT)
     qtbot.mouseClick(view.save_programme_button, LEFT)
     qtbot.waitUntil(lambda: view.programme_errors.text() != "")
-    assert f"Dòng {count + 1}, Mã: thiếu mã học phần" in view.programme_errors.text()
+    assert f"Dòng {count + 1}, Mã: Thiếu mã học phần" in view.programme_errors.text()
     assert view.modules_model.rowCount() == count + 1
     assert len(programme(ctx, "TC").modules) == count
     qtbot.mouseClick(view.findChild(QPushButton, "remove_module"), LEFT)
