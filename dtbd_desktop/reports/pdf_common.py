@@ -26,7 +26,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import Flowable, HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from dtbd_desktop import text
 from dtbd_desktop.i18n import tr
@@ -77,6 +77,14 @@ class Margins:
     right: float = 15 * mm
 
 
+#: Landscape pages are bound on their short side, so no wide binding margin at the left.
+LANDSCAPE_MARGINS = Margins(top=20 * mm, bottom=18 * mm, left=20 * mm, right=15 * mm)
+
+
+def default_margins(landscape_orientation: bool = False) -> Margins:
+    return LANDSCAPE_MARGINS if landscape_orientation else Margins()
+
+
 def page_size(landscape_orientation: bool = False) -> tuple[float, float]:
     """A4 as (width, height) in points, portrait or landscape."""
     size: tuple[float, float] = landscape(A4) if landscape_orientation else A4
@@ -92,7 +100,7 @@ def a4_landscape() -> tuple[float, float]:
 
 
 def content_width(landscape_orientation: bool = False, margins: Margins | None = None) -> float:
-    m = margins or Margins()
+    m = margins or default_margins(landscape_orientation)
     return page_size(landscape_orientation)[0] - m.left - m.right
 
 
@@ -100,7 +108,7 @@ def new_document(path: str | Path, *, title: str, author: str, landscape_orienta
                  margins: Margins | None = None, subject: str = "") -> SimpleDocTemplate:
     """An A4 document with the standard margins and the file's metadata (title, author = the centre)."""
     register_fonts()
-    m = margins or Margins()
+    m = margins or default_margins(landscape_orientation)
     return SimpleDocTemplate(
         str(path), pagesize=page_size(landscape_orientation),
         leftMargin=m.left, rightMargin=m.right, topMargin=m.top, bottomMargin=m.bottom,
@@ -119,6 +127,9 @@ class NumberedCanvas(canvas.Canvas):  # type: ignore[misc]  # reportlab has no t
     PAGE_NUMBER_SIZE = 11.0
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        register_fonts()
+        kwargs.setdefault("initialFontName", FONT)  # else Helvetica, a font not embedded, is referenced
+        kwargs.setdefault("initialFontSize", BODY_SIZE)
         super().__init__(*args, **kwargs)
         self._page_states: list[dict[str, Any]] = []
 
@@ -190,9 +201,34 @@ def text_width(value: str, font: str = FONT, size: float = BODY_SIZE) -> float:
 _RULE_WIDTH = 0.6
 
 
-def _rule(width: float) -> HRFlowable:
-    return HRFlowable(width=width, thickness=_RULE_WIDTH, color="black", hAlign="CENTER",
-                      spaceBefore=1, spaceAfter=2)
+class CentredRule(Flowable):  # type: ignore[misc]  # reportlab has no type hints
+    """A horizontal rule `length` points long, centred in the width it is given (the short line
+    under the issuing body, the line under "Độc lập - Tự do - Hạnh phúc")."""
+
+    def __init__(self, length: float, thickness: float = _RULE_WIDTH, space_before: float = 1.5,
+                 space_after: float = 2.0) -> None:
+        super().__init__()
+        self.length = length
+        self.thickness = thickness
+        self.space_before = space_before
+        self.space_after = space_after
+        self._avail = length
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self._avail = max(avail_width, self.length)
+        return self._avail, self.space_before + self.thickness + self.space_after
+
+    def draw(self) -> None:
+        y = self.space_after + self.thickness / 2
+        x0 = (self._avail - self.length) / 2
+        self.canv.saveState()
+        self.canv.setLineWidth(self.thickness)
+        self.canv.line(x0, y, x0 + self.length, y)
+        self.canv.restoreState()
+
+
+def _rule(length: float) -> CentredRule:
+    return CentredRule(length)
 
 
 def _fit_size(lines: Sequence[tuple[str, str]], width: float, sizes: Sequence[float]) -> float:
@@ -311,7 +347,7 @@ def signature_block(signers: Sequence[Signer], width: float, *, place_date: str 
 
 
 __all__ = [
-    "BODY_SIZE", "FONT", "FONT_BOLD", "FONT_BOLD_ITALIC", "FONT_ITALIC", "Margins", "NumberedCanvas", "Signer",
-    "a4_landscape", "a4_portrait", "build", "content_width", "letterhead", "markup", "new_document", "nfc",
+    "BODY_SIZE", "LANDSCAPE_MARGINS", "CentredRule", "FONT", "FONT_BOLD", "FONT_BOLD_ITALIC", "FONT_ITALIC", "Margins", "NumberedCanvas", "Signer",
+    "a4_landscape", "a4_portrait", "build", "content_width", "default_margins", "letterhead", "markup", "new_document", "nfc",
     "page_label", "page_size", "para", "register_fonts", "signature_block", "style", "text_width",
 ]

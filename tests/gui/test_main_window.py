@@ -104,3 +104,28 @@ def test_learner_search_ignores_diacritics(qtbot: QtBot, demo_db: Database,
 
         expected = s.scalar(select(func.count()).where(Learner.search_key.like("%nguyen van%")))
     assert view.model.rowCount() == min(expected, 200)
+
+
+def test_withdrawing_a_learner_from_the_roster_tab(qtbot: QtBot, demo_db: Database,
+                                                   make_ctx: Callable[[Database], AppContext], monkeypatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from dtbd_desktop.services.roster import class_roster
+
+    monkeypatch.setattr(ClassDialog, "launch", lambda self: None)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Cơ quan cử đi công tác", True))
+    ctx = make_ctx(demo_db)
+    view = ClassesView(ctx)
+    qtbot.addWidget(view)
+    dialog = view.open_class("B22.KTT")
+    qtbot.waitUntil(dialog.isEnabled, timeout=10_000)
+    tab = dialog.roster_tab
+    assert tab is not None
+    tab.table.selectRow(0)
+    first = tab.proxy.index(0, 0).data()
+    with qtbot.waitSignal(tab.changed, timeout=10_000):
+        tab.buttons["withdraw"].click()
+    with demo_db.read() as s:
+        rows = {r.full_name: r for r in class_roster(s, "B22.KTT")}
+    assert rows[first].status == "withdrawn"
+    assert dialog.tabs.tabText(1) == "Học viên (55)"

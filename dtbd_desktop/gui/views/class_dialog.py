@@ -7,7 +7,6 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -18,18 +17,17 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import text
 from dtbd_desktop.errors import DtbdError
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.table_model import Column, RowTableModel, SortProxy, name_sort
+from dtbd_desktop.gui.table_model import RowTableModel
 from dtbd_desktop.gui.tasks import error_text
+from dtbd_desktop.gui.views.roster_tab import RosterTab
 from dtbd_desktop.i18n import tr
 from dtbd_desktop.services import catalogue, classes, lecturers, roster
 from dtbd_desktop.services.roster import RosterRow
@@ -49,20 +47,6 @@ def date_edit() -> QDateEdit:
     edit.setCalendarPopup(True)
     edit.setDate(QDate.currentDate())
     return edit
-
-
-def roster_columns() -> list[Column[RosterRow]]:
-    return [
-        Column(tr("class_dialog", "Họ và tên"), lambda r: r.full_name, sort=lambda r: name_sort(r.full_name)),
-        Column(tr("class_dialog", "Ngày sinh"), lambda r: r.birth_text,
-               sort=lambda r: (r.birth_date or dt.date(r.birth_year, 1, 1))),
-        Column(tr("class_dialog", "Giới tính"), lambda r: text.gender_label(r.gender)),
-        Column(tr("class_dialog", "Dân tộc"), lambda r: r.ethnicity),
-        Column(tr("class_dialog", "Số CCCD"), lambda r: r.national_id),
-        Column(tr("class_dialog", "Chức vụ"), lambda r: r.position),
-        Column(tr("class_dialog", "Đơn vị"), lambda r: r.organisation),
-        Column(tr("class_dialog", "Tình trạng"), lambda r: tr("roster", roster.ENROLMENT_STATUS_LABELS[r.status])),
-    ]
 
 
 class ClassDialog(QDialog):
@@ -129,17 +113,7 @@ class ClassDialog(QDialog):
 
         self.tabs = QTabWidget()
         self.tabs.addTab(details, tr("class_dialog", "Thông tin lớp"))
-        self.roster_model: RowTableModel[RosterRow] = RowTableModel(roster_columns(), self)
-        if code is not None:
-            self.roster_proxy = SortProxy(self)
-            self.roster_proxy.setSourceModel(self.roster_model)
-            self.roster_table = QTableView()
-            self.roster_table.setObjectName("roster_table")
-            self.roster_table.setModel(self.roster_proxy)
-            self.roster_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            self.roster_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-            self.roster_table.setAlternatingRowColors(True)
-            self.tabs.addTab(self.roster_table, tr("class_dialog", "Học viên"))
+        self.roster_tab: RosterTab | None = None
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("class_dialog", "Lưu"))
@@ -204,14 +178,26 @@ class ClassDialog(QDialog):
             self.status.setCurrentIndex(self.status.findData(detail.status))
             self.note.setPlainText(detail.note or "")
             self.rules_label.setText(detail.rule_set_name)
-            self.roster_model.set_rows(data["roster"])
-            self.tabs.setTabText(1, tr("class_dialog", "Học viên ({n})").format(n=len(data["roster"])))
-            if hasattr(self, "roster_table"):
-                self.roster_table.resizeColumnsToContents()
+            if self.roster_tab is None:
+                self.roster_tab = RosterTab(self.ctx, detail.code, detail.programme_code, self)
+                self.roster_tab.changed.connect(self._roster_changed)
+                self.roster_tab.changed.connect(self.saved)
+                self.tabs.addTab(self.roster_tab, "")
+            self.roster_tab.set_rows(data["roster"])
+            self._roster_changed()
         else:
             self.status.setEnabled(False)
             self.rules_label.setText(tr("class_dialog", "quy định hiện hành của chương trình"))
         self.setEnabled(True)
+
+    @property
+    def roster_model(self) -> RowTableModel[RosterRow]:
+        assert self.roster_tab is not None
+        return self.roster_tab.model
+
+    def _roster_changed(self) -> None:
+        assert self.roster_tab is not None
+        self.tabs.setTabText(1, tr("class_dialog", "Học viên ({n})").format(n=self.roster_tab.model.rowCount()))
 
     def save(self) -> None:
         values: dict[str, Any] = {
