@@ -25,8 +25,9 @@ def test_an_untouched_log_verifies(db: Database) -> None:
     _three(db)
     with db.read() as s:
         assert verify_chain(s) == []
-        entries = s.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
-    assert [(e.username, e.old_value, e.new_value) for e in entries] == [
+        entries = [(e.username, e.old_value, e.new_value)
+                   for e in s.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    assert entries == [
         ("giaovu", "6.5", "7.0"), ("giaovu", "present", "excused"), ("admin", None, '{"role": "office"}')]
 
 

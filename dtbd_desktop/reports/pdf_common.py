@@ -113,7 +113,7 @@ def new_document(path: str | Path, *, title: str, author: str, landscape_orienta
         str(path), pagesize=page_size(landscape_orientation),
         leftMargin=m.left, rightMargin=m.right, topMargin=m.top, bottomMargin=m.bottom,
         title=nfc(title), author=nfc(author), subject=nfc(subject), creator="DTBD Desktop",
-        lang="vi-VN",
+        lang="vi-VN", initialFontName=FONT, initialFontSize=BODY_SIZE,
     )
 
 
@@ -128,8 +128,9 @@ class NumberedCanvas(canvas.Canvas):  # type: ignore[misc]  # reportlab has no t
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         register_fonts()
-        kwargs.setdefault("initialFontName", FONT)  # else Helvetica, a font not embedded, is referenced
-        kwargs.setdefault("initialFontSize", BODY_SIZE)
+        # Else every page starts in Helvetica, a font that is referenced but not embedded.
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
+        kwargs["initialFontSize"] = kwargs.get("initialFontSize") or BODY_SIZE
         super().__init__(*args, **kwargs)
         self._page_states: list[dict[str, Any]] = []
 
@@ -287,6 +288,7 @@ def letterhead(head: Letterhead, width: float, *, date: dt.date | None = None,
 
     table = Table([[left, right]], colWidths=[left_width, right_width], hAlign="CENTER")
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),  # the default, Helvetica, would be referenced unembedded
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -339,6 +341,7 @@ def signature_block(signers: Sequence[Signer], width: float, *, place_date: str 
     columns = max(len(cells), 1)
     table = Table([cells], colWidths=[width / columns] * columns, hAlign="CENTER")
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 2),
         ("RIGHTPADDING", (0, 0), (-1, -1), 2),

@@ -28,6 +28,8 @@ BODY_SIZE = 13.0
 TABLE_SIZE = 12.0
 DATE_FORMAT = "dd/mm/yyyy"
 MM_PER_INCH = 25.4
+PORTRAIT_MARGINS_MM = (20.0, 20.0, 30.0, 15.0)  # top, bottom, left, right
+LANDSCAPE_MARGINS_MM = (20.0, 18.0, 20.0, 15.0)
 
 
 @lru_cache(maxsize=64)
@@ -71,13 +73,15 @@ def set_column_widths(ws: Worksheet, widths: Sequence[float]) -> None:
 
 
 def page_setup(ws: Worksheet, *, landscape: bool = False, fit_width: bool = True,
-               margins_mm: tuple[float, float, float, float] = (20, 20, 30, 15), footer_page_numbers: bool = True,
+               margins_mm: tuple[float, float, float, float] | None = None, footer_page_numbers: bool = True,
                center_horizontally: bool = True) -> None:
     """A4, portrait or landscape, fitted to one page wide (as many pages tall as needed).
 
-    `margins_mm` is (top, bottom, left, right) as in Nghị định 30/2020; the footer shows
-    "Trang n/N".
+    `margins_mm` is (top, bottom, left, right); by default those of the PDFs (Nghị định
+    30/2020 in portrait, a narrower left margin in landscape). The footer shows "Trang n/N".
     """
+    if margins_mm is None:
+        margins_mm = LANDSCAPE_MARGINS_MM if landscape else PORTRAIT_MARGINS_MM
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
     if fit_width:
