@@ -62,9 +62,9 @@ Handler = Callable[[Context], tuple[Any, int]]
 
 
 def _add_commands(sub: Any) -> None:
-    from dtbd_desktop.cli import commands_base, commands_roster
+    from dtbd_desktop.cli import commands_attendance, commands_base, commands_grades, commands_roster
 
-    for module in (commands_base, commands_roster):
+    for module in (commands_base, commands_roster, commands_attendance, commands_grades):
         module.register(sub)
 
 

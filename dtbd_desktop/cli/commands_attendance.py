@@ -1,0 +1,9 @@
+"""(being written)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    """Add this module's commands."""
