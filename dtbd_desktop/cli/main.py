@@ -62,9 +62,15 @@ Handler = Callable[[Context], tuple[Any, int]]
 
 
 def _add_commands(sub: Any) -> None:
-    from dtbd_desktop.cli import commands_attendance, commands_base, commands_grades, commands_roster
+    from dtbd_desktop.cli import (
+        commands_admin,
+        commands_attendance,
+        commands_base,
+        commands_grades,
+        commands_roster,
+    )
 
-    for module in (commands_base, commands_roster, commands_attendance, commands_grades):
+    for module in (commands_base, commands_roster, commands_attendance, commands_grades, commands_admin):
         module.register(sub)
 
 

@@ -1,0 +1,200 @@
+"""Backups and restores that are consistent while the program is open.
+
+SQLite: the online backup API copies a consistent snapshot even while other connections
+write; the copy is written to a temporary file and renamed, so a crash leaves either the
+old backup set or the new file, never half a file. PostgreSQL: `pg_dump -Fc` where it is
+installed (the PostgreSQL client tools), restored with `pg_restore`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sqlite3
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import make_url
+
+from dtbd_desktop.db.engine import _alembic_config, sqlite_path
+from dtbd_desktop.errors import InputError
+from dtbd_desktop.i18n import tr
+from dtbd_desktop.paths import user_data_dir
+
+SQLITE_SUFFIX = ".sqlite3"
+PG_SUFFIX = ".dump"
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    bytes: int
+
+
+def backup_dir() -> Path:
+    return user_data_dir() / "backups"
+
+
+def _stamp() -> str:
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def _sqlite_backup(source: Path, target: Path) -> None:
+    tmp = target.with_name(target.name + ".partial")
+    tmp.unlink(missing_ok=True)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
+    try:
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    _fsync(tmp)
+    tmp.replace(target)
+
+
+def _pg_tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        for candidate in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True):
+            return str(candidate)
+        raise InputError(tr("backup", "Không tìm thấy {tool} (công cụ của PostgreSQL). Hãy cài PostgreSQL client "
+                                      "trên máy này, hoặc sao lưu trên máy chủ bằng pg_dump.").format(tool=name))
+    return found
+
+
+def _pg_env(url: str) -> tuple[list[str], dict[str, str]]:
+    u = make_url(url)
+    env = dict(os.environ)
+    if u.password:
+        env["PGPASSWORD"] = str(u.password)
+    args = []
+    if u.host:
+        args += ["-h", u.host]
+    if u.port:
+        args += ["-p", str(u.port)]
+    if u.username:
+        args += ["-U", u.username]
+    args += ["-d", u.database or ""]
+    return args, env
+
+
+def backup(url: str, out: Path | None = None) -> BackupResult:
+    """A consistent copy of the database at `url` (default: a new file in the backups folder)."""
+    source = sqlite_path(url)
+    if source is not None:
+        if not source.exists():
+            raise InputError(tr("backup", "Không có tệp cơ sở dữ liệu {path}.").format(path=source))
+        target = out or backup_dir() / f"dtbd-{_stamp()}{SQLITE_SUFFIX}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _sqlite_backup(source, target)
+        return BackupResult(target, target.stat().st_size)
+    if make_url(url).get_backend_name() == "postgresql":
+        target = out or backup_dir() / f"dtbd-{_stamp()}{PG_SUFFIX}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        args, env = _pg_env(url)
+        tmp = target.with_name(target.name + ".partial")
+        done = subprocess.run([_pg_tool("pg_dump"), "-Fc", "-f", str(tmp), *args], env=env,
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            tmp.unlink(missing_ok=True)
+            raise InputError(tr("backup", "pg_dump không sao lưu được: {error}").format(error=done.stderr.strip()))
+        tmp.replace(target)
+        return BackupResult(target, target.stat().st_size)
+    raise InputError(tr("backup", "Chưa hỗ trợ sao lưu loại cơ sở dữ liệu này."))
+
+
+def check_sqlite_copy(path: Path) -> str:
+    """Check a SQLite backup before it replaces anything; returns its schema revision."""
+    if not path.exists():
+        raise InputError(tr("backup", "Không có tệp {path}.").format(path=path))
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            result = con.execute("PRAGMA integrity_check").fetchone()[0]
+            revision = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise InputError(tr("backup", "Tệp {path} không phải bản sao lưu của DTBD Desktop ({error}).")
+                         .format(path=path, error=exc)) from exc
+    if result != "ok":
+        raise InputError(tr("backup", "Tệp {path} bị hỏng (kiểm tra toàn vẹn: {result}); không phục hồi từ tệp này.")
+                         .format(path=path, result=result))
+    known = {s.revision for s in ScriptDirectory.from_config(_alembic_config(None)).walk_revisions()}
+    if revision is None or revision[0] not in known:
+        raise InputError(tr("backup", "Tệp {path} được tạo bởi phiên bản khác của chương trình; không phục hồi được.")
+                         .format(path=path))
+    return str(revision[0])
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    previous: Path | None
+
+
+def restore(url: str, source: Path) -> RestoreResult:
+    """Check the copy, keep the current database aside, and put the copy in its place.
+
+    Close every connection to the database first (the GUI does this before calling).
+    """
+    target = sqlite_path(url)
+    if target is not None:
+        check_sqlite_copy(source)
+        previous = None
+        staged = target.with_name(target.name + ".restoring")
+        _sqlite_backup(source, staged)
+        if target.exists():
+            previous = target.with_name(f"{target.stem}.before-restore-{_stamp()}{target.suffix}")
+            _sqlite_backup(target, previous)
+        for suffix in ("-wal", "-shm"):
+            Path(str(target) + suffix).unlink(missing_ok=True)
+        staged.replace(target)
+        return RestoreResult(previous)
+    if make_url(url).get_backend_name() == "postgresql":
+        previous = backup(url).path
+        args, env = _pg_env(url)
+        done = subprocess.run([_pg_tool("pg_restore"), "--clean", "--if-exists", "--single-transaction", *args,
+                               str(source)], env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise InputError(tr("backup", "pg_restore không phục hồi được: {error}. Cơ sở dữ liệu cũ vẫn còn; "
+                                          "bản sao trước khi phục hồi: {previous}").format(
+                error=done.stderr.strip(), previous=previous))
+        return RestoreResult(previous)
+    raise InputError(tr("backup", "Chưa hỗ trợ phục hồi loại cơ sở dữ liệu này."))
+
+
+def rotate(folder: Path, keep: int) -> list[Path]:
+    """Delete the oldest automatic backups beyond `keep`; returns what was removed."""
+    files = sorted((p for p in folder.glob("dtbd-*") if p.suffix in (SQLITE_SUFFIX, PG_SUFFIX)),
+                   key=lambda p: p.name, reverse=True)
+    removed = files[max(keep, 1):]
+    for p in removed:
+        p.unlink(missing_ok=True)
+    return removed
+
+
+def latest_backup(folder: Path | None = None) -> Path | None:
+    folder = folder or backup_dir()
+    files = sorted(folder.glob(f"dtbd-*{SQLITE_SUFFIX}"), key=lambda p: p.name, reverse=True)
+    return files[0] if files else None
+
+
+def backup_due(folder: Path | None = None, *, now: dt.datetime | None = None, hours: int = 24) -> bool:
+    """True when the last automatic backup is older than `hours` (or there is none)."""
+    last = latest_backup(folder)
+    if last is None:
+        return True
+    age = (now or dt.datetime.now()) - dt.datetime.fromtimestamp(last.stat().st_mtime)
+    return age > dt.timedelta(hours=hours)
