@@ -92,6 +92,39 @@ def open_with_progress(app: QApplication, opener: Callable[[Callable[[str], None
     return db
 
 
+def check_database_file(url: str | None) -> bool:
+    """Start-up checks on a SQLite file: damaged (offer the latest good backup), on a network share (warn).
+    Returns False when the person chose to quit."""
+    from dtbd_desktop import backup, startup
+    from dtbd_desktop.db.engine import resolve_url, sqlite_path
+
+    resolved = resolve_url(url)
+    path = sqlite_path(resolved)
+    if path is None:
+        return True
+    if startup.is_network_path(path):
+        QMessageBox.warning(None, tr("app", "Cơ sở dữ liệu trên ổ mạng"), tr(
+            "app", "Tệp {path} nằm trên ổ mạng dùng chung. SQLite không an toàn khi nhiều máy cùng ghi qua mạng: "
+                   "dữ liệu có thể hỏng. Khi nhiều máy cùng làm việc, hãy dùng máy chủ PostgreSQL "
+                   "(xem hướng dẫn trong README, mục 'Several PCs on one PostgreSQL server').").format(path=path))
+    problem = startup.integrity_problem(path)
+    if problem is None:
+        return True
+    latest = backup.latest_backup()
+    if latest is None:
+        QMessageBox.critical(None, tr("app", "Cơ sở dữ liệu bị hỏng"), tr(
+            "app", "Tệp {path} bị hỏng ({problem}) và chưa có bản sao lưu tự động nào. Hãy liên hệ bộ phận kỹ thuật; "
+                   "đừng xóa tệp.").format(path=path, problem=problem))
+        return False
+    answer = QMessageBox.question(None, tr("app", "Cơ sở dữ liệu bị hỏng"), tr(
+        "app", "Tệp {path} bị hỏng ({problem}).\n\nPhục hồi từ bản sao lưu gần nhất {backup}? Tệp hỏng sẽ được "
+               "cất sang bên, không bị xóa.").format(path=path, problem=problem, backup=latest.name))
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    backup.restore(resolved, latest)
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     app = QApplication.instance() or QApplication([sys.argv[0]])
@@ -110,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             folder = Path(tempfile.mkdtemp(prefix="dtbd-demo-"))
             db = open_with_progress(app, lambda progress: demo_database(folder, progress))
         else:
+            if not check_database_file(args.db):
+                return 1
             db = open_with_progress(app, lambda _progress: open_database(args.db))
     except DtbdError as exc:
         QMessageBox.critical(None, tr("app", "Không mở được cơ sở dữ liệu"), error_text(exc))
@@ -121,8 +156,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.showMaximized()  # an office screen of 1366×768: use all of it
     else:
         window.show()
+    from dtbd_desktop import startup
+
+    if not args.demo:
+        ctx.runner.run(lambda: startup.automatic_backup(db, only_if_due=True), None, parent=window)
     code = app.exec()
     ctx.runner.wait()
+    if not args.demo:
+        try:
+            startup.automatic_backup(db, only_if_due=False)  # a copy on every exit
+        except DtbdError as exc:
+            QMessageBox.warning(None, tr("app", "Chưa sao lưu được"), error_text(exc))
     db.dispose()
     return code
 

@@ -1,0 +1,67 @@
+"""Checks at start-up and automatic backups: damaged files, network shares, daily copies."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+from dtbd_desktop import backup
+from dtbd_desktop.db.engine import Database, sqlite_path
+from dtbd_desktop.services import settings
+
+
+def integrity_problem(path: Path) -> str | None:
+    """None when the SQLite file is sound (or does not exist yet); else what SQLite reports."""
+    if not path.exists():
+        return None
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        try:
+            result = con.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return None if result == "ok" else str(result)
+
+
+def _linux_filesystem(path: Path) -> str | None:
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return None
+    best, kind = "", None
+    target = str(path.resolve())
+    for line in mounts:
+        parts = line.split()
+        if len(parts) >= 3 and target.startswith(parts[1]) and len(parts[1]) > len(best):
+            best, kind = parts[1], parts[2]
+    return kind
+
+
+def is_network_path(path: Path) -> bool:
+    """True for a file on a network share, where SQLite's locking is not safe."""
+    text = str(path)
+    if text.startswith(("\\\\", "//")):
+        return True
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        import ctypes
+
+        drive = os.path.splitdrive(str(path.resolve()))[0] + "\\"
+        return bool(ctypes.windll.kernel32.GetDriveTypeW(drive) == 4)  # DRIVE_REMOTE
+    return _linux_filesystem(path) in {"nfs", "nfs4", "cifs", "smb3", "smbfs", "sshfs", "fuse.sshfs", "9p"}
+
+
+def automatic_backup(db: Database, *, only_if_due: bool) -> Path | None:
+    """Back up a SQLite database into the backups folder and keep the newest N (settings)."""
+    if sqlite_path(db.url) is None:
+        return None
+    if only_if_due and not backup.backup_due():
+        return None
+    with db.read() as session:
+        keep = int(settings.get_setting(session, "backup_keep") or 10)
+    result = backup.backup(db.url)
+    backup.rotate(backup.backup_dir(), keep)
+    return result.path
