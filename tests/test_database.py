@@ -175,6 +175,11 @@ def test_url_resolution_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     assert resolve_url(None) == "sqlite:///from-env.db"
     monkeypatch.delenv("DTBD_DATABASE_URL")
     assert resolve_url(None) == f"sqlite:///{tmp_path / 'userdata' / 'dtbd.sqlite3'}"
+    from dtbd_desktop.config import save_config
+
+    save_config(database_url="postgresql+psycopg://dtbd@may-chu/dtbd")
+    assert resolve_url(None) == "postgresql+psycopg://dtbd@may-chu/dtbd"
+    assert resolve_url("sqlite:///given.db") == "sqlite:///given.db"
 
 
 @pytest.mark.parametrize("url", ["not a url", "mysql+nosuchdriver://x/y"])

@@ -39,8 +39,12 @@ def default_url() -> str:
 
 
 def resolve_url(url: str | None) -> str:
-    """`--db URL`, else DTBD_DATABASE_URL, else the default SQLite file."""
-    return url or os.environ.get(ENV_URL) or default_url()
+    """`--db URL`, else DTBD_DATABASE_URL, else this PC's configuration (set by the first-run
+    wizard), else the default SQLite file."""
+    from dtbd_desktop.config import load_config
+
+    configured = load_config().get("database_url")
+    return url or os.environ.get(ENV_URL) or (configured if isinstance(configured, str) else None) or default_url()
 
 
 def sqlite_path(url: str) -> Path | None:
