@@ -24,8 +24,19 @@ from dtbd_desktop.db.models import AuditEntry
 GENESIS = "0" * 64
 
 
+_actor: str | None = None
+
+
+def set_actor(username: str | None) -> None:
+    """The logged-in person, recorded in every entry (set by accounts.act_as)."""
+    global _actor
+    _actor = username
+
+
 def current_actor() -> str:
-    """The person acting: DTBD_USER (set by the GUI's login or by scripts), else the OS account."""
+    """The person acting: the logged-in account, else DTBD_USER, else the OS account."""
+    if _actor:
+        return _actor
     user = os.environ.get("DTBD_USER")
     if user:
         return user

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from dtbd_desktop.accounts import act_as
 from dtbd_desktop.db.engine import Database, open_database
 from dtbd_desktop.i18n import set_translator
 from tests import pg_server
@@ -31,8 +32,10 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     monkeypatch.delenv("DTBD_DATABASE_URL", raising=False)
     monkeypatch.delenv("DTBD_LANG", raising=False)
     set_translator(None)
+    act_as(None)
     yield
     set_translator(None)
+    act_as(None)
 
 
 @pytest.fixture(scope="session")

@@ -46,7 +46,23 @@ class Context:
     def db(self) -> Database:
         if self._db is None:
             self._db = open_database(self.args.db)
+            if self.args.user:
+                self._log_in(self._db)
         return self._db
+
+    def _log_in(self, db: Database) -> None:
+        """--user NAME: the password comes from DTBD_PASSWORD, or is asked for at a terminal."""
+        import getpass
+        import os
+
+        from dtbd_desktop import accounts
+
+        password = os.environ.get("DTBD_PASSWORD")
+        if password is None:
+            if not sys.stdin or not sys.stdin.isatty():
+                raise UsageError(tr("cli", "--user cần mật khẩu: đặt biến môi trường DTBD_PASSWORD."))
+            password = getpass.getpass(tr("cli", "Mật khẩu của {user}: ").format(user=self.args.user))
+        accounts.act_as(accounts.authenticate(db, self.args.user, password))
 
     def say(self, message: str) -> None:
         """A message for a person: stderr in JSON mode, stdout otherwise."""
@@ -81,6 +97,8 @@ def build_parser() -> Parser:
     )
     parser.add_argument("--db", metavar="URL", help=tr("cli", "cơ sở dữ liệu (URL SQLAlchemy); mặc định: "
                                                            "DTBD_DATABASE_URL hoặc tệp SQLite của người dùng"))
+    parser.add_argument("--user", metavar="TÊN", help=tr("cli", "làm việc với tài khoản này (mật khẩu trong biến "
+                                                             "DTBD_PASSWORD); khi chưa có tài khoản nào: quản trị máy đơn"))
     parser.add_argument("--version", action="version", version=f"dtbd {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=Parser)
     sub.required = True
