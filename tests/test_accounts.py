@@ -66,6 +66,7 @@ def test_once_accounts_exist_someone_must_log_in(db: Database) -> None:
 
 def test_roles_limit_what_a_person_may_do(db: Database) -> None:
     _admin(db)
+    act_as(Actor("quantri", "Nguyễn Văn Quản", "admin"))
     with db.write() as s:
         mine = create_class(s, code="A1", programme="TC", start=D(2025, 3, 2), end=D(2025, 10, 30))
         other = create_class(s, code="A2", programme="TC", start=D(2025, 3, 2), end=D(2025, 10, 30))
@@ -126,3 +127,24 @@ def test_command_line_runs_as_a_named_user(db_url: str, capsys: pytest.CaptureFi
     assert [u["username"] for u in json.loads(capsys.readouterr().out)] == ["quantri"]
     assert main(["--db", db_url, "--user", "quantri", "audit", "verify", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["intact"] is True
+
+
+def test_a_viewer_cannot_open_a_class_or_change_the_catalogue(db: Database) -> None:
+    from dtbd_desktop.services import catalogue, classes
+    from dtbd_desktop.services.organisations import save_organisation
+
+    _admin(db)
+    act_as(Actor("xem", "Người xem", "viewer"))
+    with pytest.raises(InputError, match="không có quyền"), db.write() as s:
+        classes.create_class(s, code="A9", programme="TC", start=D(2025, 3, 2), end=D(2025, 10, 30))
+    with pytest.raises(InputError, match="không có quyền"), db.write() as s:
+        save_organisation(s, name="Xã Mới")
+    with db.read() as s:
+        rules = catalogue.programme_info(s, "TC").rules
+    with pytest.raises(InputError, match="không có quyền"), db.write() as s:
+        catalogue.save_rule_set(s, "TC", rules)
+    act_as(Actor("lan", "Trần Thị Lan", "office"))
+    with db.write() as s:
+        classes.create_class(s, code="A9", programme="TC", start=D(2025, 3, 2), end=D(2025, 10, 30))
+    with db.read() as s:
+        assert [r.code for r in classes.list_classes(s)] == ["A9"]

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from dtbd_desktop import text
+from dtbd_desktop import accounts, text
 from dtbd_desktop.db.models import MODULE_KINDS, Module, Programme, RuleSet, TrainingClass
 from dtbd_desktop.errors import InputError, NotFoundError, Problem
 from dtbd_desktop.i18n import tr
@@ -177,6 +177,7 @@ def save_programme(
     modules: list[ModuleEdit],
 ) -> ProgrammeInfo:
     """Save the programme's name and its modules as edited; refuses the whole edit on any problem."""
+    accounts.require(session, "edit_catalogue")
     programme = get_programme(session, code)
     problems: list[Problem] = []
     clean_name = text.clean(name)
@@ -236,6 +237,7 @@ def save_rule_set(
 ) -> ProgrammeInfo:
     """Save an edited rule set. If classes already use the current one, a new version is added,
     so their results keep the rules they were reviewed under; otherwise it is edited in place."""
+    accounts.require(session, "edit_catalogue")
     programme = get_programme(session, code)
     problems = validate_rules(params)
     if problems:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import text
+from dtbd_desktop import accounts, text
 from dtbd_desktop.db.models import (
     CLASS_MODES,
     CLASS_STATUSES,
@@ -125,6 +125,7 @@ def create_class(
     status: str = "planned",
 ) -> TrainingClass:
     """Open a class of a programme; it keeps the programme's current rule set."""
+    accounts.require(session, "edit_classes")
     clean_code = text.clean(code)
     clean_name = text.clean(name)
     problems = _check_fields(code=clean_code, name=clean_name, start=start, end=end, mode=mode)
@@ -169,6 +170,7 @@ def update_class(
     **changes: Any,
 ) -> TrainingClass:
     """Edit a class. `expected_version` guards against overwriting someone else's edit."""
+    accounts.require(session, "edit_classes")
     cls = get_class(session, code)
     if expected_version is not None and cls.version != expected_version:
         from dtbd_desktop.errors import ConflictError
@@ -204,6 +206,7 @@ def update_class(
 
 def delete_class(session: Session, code: str) -> None:
     """Delete a class; refused once it has issued documents or learners."""
+    accounts.require(session, "edit_classes")
     cls = get_class(session, code)
     issued = session.scalar(
         select(func.count(Certificate.id)).join(Enrolment).where(Enrolment.class_id == cls.id)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import text
+from dtbd_desktop import accounts, text
 from dtbd_desktop.db.models import ORGANISATION_BLOCKS, ORGANISATION_LEVELS, Enrolment, Learner, Organisation
 from dtbd_desktop.errors import InputError, NotFoundError, Problem
 from dtbd_desktop.i18n import tr, tr_noop
@@ -80,6 +80,7 @@ def _validate(session: Session, name: str | None, level: str, block: str, parent
 def save_organisation(session: Session, *, name: str, level: str = "agency", block: str = "other",
                       parent_id: int | None = None, short_name: str | None = None,
                       organisation_id: int | None = None) -> Organisation:
+    accounts.require(session, "edit_catalogue")
     clean = text.clean(name)
     problems = _validate(session, clean, level, block, parent_id, organisation_id)
     if problems:
@@ -101,6 +102,7 @@ def save_organisation(session: Session, *, name: str, level: str = "agency", blo
 
 
 def delete_organisation(session: Session, organisation_id: int) -> None:
+    accounts.require(session, "edit_catalogue")
     org = session.get(Organisation, organisation_id)
     if org is None:
         raise NotFoundError(tr("organisations", "Không tìm thấy đơn vị cần xóa."))
