@@ -114,3 +114,45 @@ def verify_chain(session: Session) -> list[ChainBreak]:
             breaks.append(ChainBreak(entry.id, "content does not match its hash: the entry was altered"))
         expected_prev = entry.hash or ""
     return breaks
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: dt.datetime
+    username: str | None
+    action: str
+    entity: str
+    entity_id: str | None
+    field: str | None
+    old_value: str | None
+    new_value: str | None
+    reason: str | None
+
+
+def search(
+    session: Session,
+    *,
+    text: str | None = None,
+    username: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: int = 500,
+) -> list[AuditRow]:
+    """Newest first; `text` matches the action, the entity, its id, the values or the reason."""
+    stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if username:
+        stmt = stmt.where(AuditEntry.username == username)
+    if since:
+        stmt = stmt.where(AuditEntry.at >= dt.datetime.combine(since, dt.time()))
+    if until:
+        stmt = stmt.where(AuditEntry.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
+    if text:
+        pattern = f"%{text}%"
+        stmt = stmt.where(
+            AuditEntry.action.ilike(pattern) | AuditEntry.entity.ilike(pattern) | AuditEntry.entity_id.ilike(pattern)
+            | AuditEntry.old_value.ilike(pattern) | AuditEntry.new_value.ilike(pattern)
+            | AuditEntry.reason.ilike(pattern)
+        )
+    return [AuditRow(e.id, e.at, e.username, e.action, e.entity, e.entity_id, e.field, e.old_value, e.new_value,
+                     e.reason) for e in session.scalars(stmt)]

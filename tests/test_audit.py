@@ -45,3 +45,13 @@ def test_a_removed_entry_is_reported(db: Database) -> None:
         s.execute(delete(AuditEntry).where(AuditEntry.id == ids[1]))
     with db.read() as s:
         assert [b.entry_id for b in verify_chain(s)] == [ids[2]]
+
+
+def test_search_by_text_and_user(db: Database) -> None:
+    from dtbd_desktop.audit import search
+
+    _three(db)
+    with db.read() as s:
+        assert [r.action for r in search(s, text="phúc khảo")] == ["score.change"]
+        assert [r.action for r in search(s, username="admin")] == ["user.create"]
+        assert [r.action for r in search(s)] == ["user.create", "attendance.change", "score.change"]

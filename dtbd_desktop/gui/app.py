@@ -149,6 +149,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DtbdError as exc:
         QMessageBox.critical(None, tr("app", "Không mở được cơ sở dữ liệu"), error_text(exc))
         return 1
+    from dtbd_desktop.gui.views.login_dialog import log_in_if_needed
+
+    if not log_in_if_needed(db):
+        db.dispose()
+        return 0
     ctx = AppContext(db=db, runner=TaskRunner())
     window = MainWindow(ctx)
     available = window.screen().availableGeometry()

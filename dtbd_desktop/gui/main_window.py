@@ -27,6 +27,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(tr("main", "DTBD Desktop – Quản lý đào tạo, bồi dưỡng"))
         self.resize(1280, 720)
 
+        from dtbd_desktop.gui.views.admin_view import AdminView
         from dtbd_desktop.gui.views.classes_view import ClassesView
         from dtbd_desktop.gui.views.learners_view import LearnersView
         from dtbd_desktop.gui.views.lecturers_view import LecturersView
@@ -45,6 +46,7 @@ class MainWindow(QMainWindow):
             ("programmes", tr("main", "Chương trình"), ProgrammesView(ctx)),
             ("organisations", tr("main", "Đơn vị cử học"), OrganisationsView(ctx)),
             ("lecturers", tr("main", "Giảng viên"), LecturersView(ctx)),
+            ("admin", tr("main", "Quản trị"), AdminView(ctx)),
         ):
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, key)

@@ -1,0 +1,72 @@
+"""Administration screens: accounts, login, the audit log, backups."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+from pytestqt.qtbot import QtBot
+
+from dtbd_desktop import accounts, backup
+from dtbd_desktop.db.engine import Database
+from dtbd_desktop.gui.context import AppContext
+from dtbd_desktop.gui.views.admin_view import AdminView
+from dtbd_desktop.gui.views.login_dialog import LoginDialog
+
+
+def test_create_the_first_administrator_then_log_in(qtbot: QtBot, sqlite_db: Database,
+                                                    make_ctx: Callable[[Database], AppContext]) -> None:
+    view = AdminView(make_ctx(sqlite_db))
+    qtbot.addWidget(view)
+    view.activate()
+    users = view.users
+    qtbot.keyClicks(users.username, "quantri")
+    users.full_name.setText("Nguyễn Văn Quản")
+    users.role.setCurrentIndex(users.role.findData("admin"))
+    qtbot.keyClicks(users.password, "ngan")  # too short: refused, shown
+    add_button = next(b for b in users.findChildren(QPushButton) if b.objectName() == "add_user")
+    qtbot.mouseClick(add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "8 ký tự" in users.message.text(), timeout=10_000)
+    users.password.setText("mat-khau-dai")
+    users.add_user()
+    qtbot.waitUntil(lambda: users.model.rowCount() == 1, timeout=10_000)
+    assert users.model.index(0, 2).data() == "Quản trị"
+
+    login = LoginDialog(sqlite_db)
+    qtbot.addWidget(login)
+    qtbot.keyClicks(login.username, "quantri")
+    qtbot.keyClicks(login.password, "sai-roi")
+    login.try_login()
+    assert "không đúng" in login.message.text()
+    assert accounts.current() is None
+    qtbot.keyClicks(login.password, "mat-khau-dai")
+    login.try_login()
+    assert accounts.current() is not None and accounts.current().role == "admin"  # type: ignore[union-attr]
+
+
+def test_audit_log_shows_changes_and_checks_the_chain(qtbot: QtBot, sqlite_db: Database,
+                                                      make_ctx: Callable[[Database], AppContext]) -> None:
+    with sqlite_db.write() as s:
+        accounts.create_user(s, username="quantri", full_name="Quản trị", role="admin", password="mat-khau-dai")
+    accounts.act_as(accounts.Actor("quantri", "Quản trị", "admin"))
+    view = AdminView(make_ctx(sqlite_db))
+    qtbot.addWidget(view)
+    view.activate()
+    qtbot.waitUntil(lambda: view.audit.model.rowCount() == 1, timeout=10_000)
+    assert view.audit.model.index(0, 2).data() == "user.create"
+    view.audit.check_chain()
+    qtbot.waitUntil(lambda: view.audit.status.text() != "", timeout=10_000)
+    assert view.audit.status.text() == "Nhật ký nguyên vẹn."
+
+
+def test_backup_now_adds_a_copy(qtbot: QtBot, sqlite_db: Database,
+                                make_ctx: Callable[[Database], AppContext]) -> None:
+    view = AdminView(make_ctx(sqlite_db))
+    qtbot.addWidget(view)
+    view.activate()
+    assert view.backups.files.rowCount() == 0
+    view.backups.backup_now()
+    qtbot.waitUntil(lambda: view.backups.files.rowCount() == 1, timeout=10_000)
+    made = list(backup.backup_dir().glob("dtbd-*.sqlite3"))
+    assert len(made) == 1 and view.backups.files.index(0, 0).data() == made[0].name
