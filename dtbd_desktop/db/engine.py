@@ -23,8 +23,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from dtbd_desktop.errors import DatabaseError
+from dtbd_desktop.errors import ConflictError, DatabaseError
 from dtbd_desktop.i18n import tr
 from dtbd_desktop.paths import user_data_dir
 
@@ -194,9 +195,16 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A unit of work: committed whole at the end, rolled back whole on any error."""
-        with self._writer() as session, session.begin():
-            yield session
+        """A unit of work: committed whole at the end, rolled back whole on any error.
+
+        A record changed by someone else since it was read (its version moved on) raises
+        ConflictError instead of silently overwriting their change."""
+        try:
+            with self._writer() as session, session.begin():
+                yield session
+        except StaleDataError as exc:
+            raise ConflictError(tr("db", "Bản ghi này vừa được người khác sửa trong lúc bạn làm việc, nên thay đổi "
+                                         "của bạn chưa được lưu. Hãy mở lại để xem bản mới nhất rồi sửa lại.")) from exc
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -154,3 +154,40 @@ def learner_detail(session: Session, learner_id: int) -> LearnerDetail:
                      org.name if org else None, p.position, [h.class_code for h in history])
     return LearnerDetail(row, p.place_of_birth, p.hometown, p.party_member, p.party_join_date, p.education_level,
                          p.theory_level, p.phone, history)
+
+
+IDENTITY_FIELDS = ("family_name", "middle_name", "given_name", "birth_date", "birth_year", "gender", "ethnicity",
+                   "national_id", "place_of_birth")
+EDITABLE_FIELDS = (*IDENTITY_FIELDS, "hometown", "party_member", "party_join_date", "position", "organisation_id",
+                   "education_level", "theory_level", "phone")
+
+
+def update_learner(session: Session, learner_id: int, *, expected_version: int, reason: str | None = None,
+                   **changes: Any) -> Learner:
+    """Edit a learner's record. `expected_version` is the version the person saw: if someone else saved
+    in between, ConflictError instead of a silent overwrite. Identity fields are audited."""
+    from dtbd_desktop import accounts, audit
+    from dtbd_desktop.errors import ConflictError, InputError
+
+    accounts.require(session, "edit_roster")
+    person = session.get(Learner, learner_id)
+    if person is None:
+        raise NotFoundError(tr("learners", "Không tìm thấy học viên."))
+    if person.version != expected_version:
+        raise ConflictError(tr("learners", "Hồ sơ của {name} vừa được người khác sửa. Hãy mở lại để xem bản mới "
+                                           "nhất.").format(name=person.full_name))
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InputError(tr("learners", "Không sửa được các trường: {fields}.").format(fields=", ".join(sorted(unknown))))
+    for name, value in changes.items():
+        value = text.clean(value) if isinstance(value, str) else value
+        old = getattr(person, name)
+        if old == value:
+            continue
+        if name in IDENTITY_FIELDS:
+            audit.record(session, action="learner.identity", entity="learner", entity_id=person.id, field=name,
+                         old=old, new=value, reason=reason)
+        setattr(person, name, value)
+    refresh_keys(person)
+    session.flush()
+    return person
