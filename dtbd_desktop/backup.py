@@ -16,10 +16,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
-from dtbd_desktop.db.engine import _alembic_config, sqlite_path
+from dtbd_desktop.db.engine import known_revisions, sqlite_path
 from dtbd_desktop.errors import InputError
 from dtbd_desktop.i18n import tr
 from dtbd_desktop.paths import user_data_dir
@@ -132,8 +131,7 @@ def check_sqlite_copy(path: Path) -> str:
     if result != "ok":
         raise InputError(tr("backup", "Tệp {path} bị hỏng (kiểm tra toàn vẹn: {result}); không phục hồi từ tệp này.")
                          .format(path=path, result=result))
-    known = {s.revision for s in ScriptDirectory.from_config(_alembic_config(None)).walk_revisions()}
-    if revision is None or revision[0] not in known:
+    if revision is None or revision[0] not in known_revisions():
         raise InputError(tr("backup", "Tệp {path} được tạo bởi phiên bản khác của chương trình; không phục hồi được.")
                          .format(path=path))
     return str(revision[0])

@@ -9,7 +9,26 @@ from pathlib import Path
 
 from dtbd_desktop import backup
 from dtbd_desktop.db.engine import Database, sqlite_path
+from dtbd_desktop.errors import DatabaseError
+from dtbd_desktop.i18n import tr
 from dtbd_desktop.services import settings
+
+
+def header_problem(path: Path) -> str | None:
+    """A quick look at start-up: None when the file opens as a SQLite database with its schema
+    readable (or does not exist yet). The full check (`integrity_problem`) reads the whole file,
+    so it runs in the background before each automatic backup."""
+    if not path.exists():
+        return None
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return None
 
 
 def integrity_problem(path: Path) -> str | None:
@@ -55,11 +74,19 @@ def is_network_path(path: Path) -> bool:
 
 
 def automatic_backup(db: Database, *, only_if_due: bool) -> Path | None:
-    """Back up a SQLite database into the backups folder and keep the newest N (settings)."""
-    if sqlite_path(db.url) is None:
+    """Back up a SQLite database into the backups folder and keep the newest N (settings).
+
+    The file is checked first: a damaged database is not copied over the good backups."""
+    path = sqlite_path(db.url)
+    if path is None:
         return None
     if only_if_due and not backup.backup_due():
         return None
+    problem = integrity_problem(path)
+    if problem is not None:
+        raise DatabaseError(tr("startup", "Tệp cơ sở dữ liệu {path} bị hỏng ({problem}); chưa sao lưu để giữ nguyên "
+                                          "các bản sao lưu tốt. Hãy đóng chương trình và phục hồi bản sao lưu gần nhất "
+                                          "(Quản trị → Sao lưu, hoặc dtbd restore).").format(path=path, problem=problem))
     with db.read() as session:
         keep = int(settings.get_setting(session, "backup_keep") or 10)
     result = backup.backup(db.url)

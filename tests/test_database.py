@@ -23,6 +23,10 @@ def _learner(national_id: str | None, given: str = "An") -> Learner:
                    national_id=national_id, sort_key=given.lower(), search_key=f"nguyen van {given.lower()}")
 
 
+def test_the_recorded_schema_head_is_alembics_head() -> None:
+    assert engine_module.SCHEMA_HEAD == head_revision()
+
+
 def test_a_new_database_is_at_the_programs_schema_version(db: Database) -> None:
     with db.engine.connect() as conn:
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -128,13 +132,15 @@ def test_sqlite_pragmas(sqlite_db: Database) -> None:
 
 
 def test_a_failing_migration_leaves_no_half_built_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real_upgrade = engine_module.command.upgrade
+    from alembic import command
+
+    real_upgrade = command.upgrade
 
     def upgrade_then_fail(cfg: object, revision: str) -> None:
         real_upgrade(cfg, revision)  # type: ignore[arg-type]
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(engine_module.command, "upgrade", upgrade_then_fail)
+    monkeypatch.setattr(command, "upgrade", upgrade_then_fail)
     path = tmp_path / "half.sqlite3"
     with pytest.raises(RuntimeError):
         open_database(f"sqlite:///{path}")

@@ -21,6 +21,24 @@ def test_a_sound_file_passes_and_a_damaged_one_is_reported(sqlite_db: Database, 
     garbage = tmp_path / "garbage.sqlite3"
     garbage.write_bytes(b"not a database at all" * 200)
     assert startup.integrity_problem(garbage) is not None
+    assert startup.header_problem(garbage) is not None  # the quick look at start-up catches this one
+    assert startup.header_problem(path) is None
+
+
+def test_a_damaged_file_is_not_backed_up_over_good_copies(sqlite_db: Database, tmp_path: Path) -> None:
+    import pytest
+
+    from dtbd_desktop.errors import DatabaseError
+
+    good = startup.automatic_backup(sqlite_db, only_if_due=False)
+    path = Path(sqlite_db.url.removeprefix("sqlite:///"))
+    sqlite_db.dispose()
+    data = bytearray(path.read_bytes())
+    data[4096:8192] = b"\xff" * 4096
+    path.write_bytes(bytes(data))
+    with pytest.raises(DatabaseError, match="bị hỏng"):
+        startup.automatic_backup(sqlite_db, only_if_due=False)
+    assert list(backup.backup_dir().iterdir()) == [good]
 
 
 def test_network_paths() -> None:

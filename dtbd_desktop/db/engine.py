@@ -15,11 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -30,6 +26,9 @@ from dtbd_desktop.i18n import tr
 from dtbd_desktop.paths import user_data_dir
 
 ENV_URL = "DTBD_DATABASE_URL"
+# The newest migration. Checked against Alembic by a test; lets a start-up on an up-to-date
+# database skip importing Alembic at all (it costs about a second).
+SCHEMA_HEAD = "0001"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
 
@@ -106,7 +105,9 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def _alembic_config(connection: Any) -> Config:
+def _alembic_config(connection: Any) -> Any:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = connection
@@ -114,14 +115,25 @@ def _alembic_config(connection: Any) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
     assert head is not None
-    return head
+    return str(head)
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory.from_config(_alembic_config(None)).walk_revisions()}
 
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        value = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return None if value is None else str(value)
 
 
 def backup_sqlite_file(path: Path, label: str) -> Path:
@@ -142,7 +154,6 @@ def backup_sqlite_file(path: Path, label: str) -> Path:
 
 def migrate(engine: Engine) -> tuple[str, bool]:
     """Bring the schema to the program's version. Returns (revision, created_new)."""
-    head = head_revision()
     try:
         current = current_revision(engine)
     except OperationalError as exc:
@@ -151,10 +162,10 @@ def migrate(engine: Engine) -> tuple[str, bool]:
                 url=engine.url.render_as_string(hide_password=True), error=exc.orig
             )
         ) from exc
-    if current == head:
-        return head, False
-    known = {s.revision for s in ScriptDirectory.from_config(_alembic_config(None)).walk_revisions()}
-    if current is not None and current not in known:
+    if current == SCHEMA_HEAD:
+        return SCHEMA_HEAD, False
+    head = head_revision()
+    if current is not None and current not in known_revisions():
         raise DatabaseError(
             tr("db", "Cơ sở dữ liệu được tạo bởi phiên bản mới hơn của chương trình (lược đồ {rev}). "
                "Hãy cài phiên bản mới nhất của DTBD Desktop.").format(rev=current)
@@ -162,6 +173,8 @@ def migrate(engine: Engine) -> tuple[str, bool]:
     path = sqlite_path(str(engine.url))
     if current is not None and path is not None and path.exists():
         backup_sqlite_file(path, current)
+    from alembic import command
+
     with engine.begin() as conn:
         command.upgrade(_alembic_config(conn), "head")
     return head, current is None

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 from dtbd_desktop import __version__
 from dtbd_desktop.db.engine import Database, open_database
 from dtbd_desktop.errors import DtbdError
-from dtbd_desktop.i18n import language_from_environment, load_ts, set_translator, tr
+from dtbd_desktop.i18n import load_ts, preferred_language, set_translator, tr
 from dtbd_desktop.paths import resource_path
 
 
@@ -24,7 +24,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="dtbd-desktop")
     parser.add_argument("--db", metavar="URL", help="database URL (default: DTBD_DATABASE_URL or the user's file)")
     parser.add_argument("--demo", action="store_true", help="open a demo centre in a temporary folder")
-    parser.add_argument("--lang", choices=["vi", "en"], default=None, help="language (default: vi)")
+    parser.add_argument("--lang", choices=["vi", "en"], default=None,
+                        help="language (default: DTBD_LANG, else this PC's choice, else vi)")
+    parser.add_argument("--self-check", action="store_true",
+                        help="check the installation offscreen (resources, database, a certificate) and exit")
     parser.add_argument("--version", action="version", version=f"dtbd-desktop {__version__}")
     return parser.parse_args(list(argv))
 
@@ -43,10 +46,10 @@ def install_translations(app: QCoreApplication, language: str) -> list[QTranslat
         if qm.exists() and ours.load(str(qm)):
             app.installTranslator(ours)
             translators.append(ours)
-            set_translator(lambda context, text: QCoreApplication.translate(context, text))
+            set_translator(lambda context, text: QCoreApplication.translate(context, text), language)
         else:  # a development tree where the .qm has not been built yet: read the .ts source
             table = load_ts(language)
-            set_translator(lambda context, text: table.get((context, text), text))
+            set_translator(lambda context, text: table.get((context, text), text), language)
     else:
         set_translator(None)
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese if language == "vi" else QLocale.Language.English))
@@ -107,7 +110,7 @@ def check_database_file(url: str | None) -> bool:
             "app", "Tệp {path} nằm trên ổ mạng dùng chung. SQLite không an toàn khi nhiều máy cùng ghi qua mạng: "
                    "dữ liệu có thể hỏng. Khi nhiều máy cùng làm việc, hãy dùng máy chủ PostgreSQL "
                    "(xem hướng dẫn trong README, mục 'Several PCs on one PostgreSQL server').").format(path=path))
-    problem = startup.integrity_problem(path)
+    problem = startup.header_problem(path)
     if problem is None:
         return True
     latest = backup.latest_backup()
@@ -125,18 +128,104 @@ def check_database_file(url: str | None) -> bool:
     return True
 
 
+def needs_first_run(args: argparse.Namespace) -> bool:
+    """The first-run wizard shows on a PC with no configuration and no database in the default
+    place, unless a database is named (--db, DTBD_DATABASE_URL) or the demo is asked for."""
+    from dtbd_desktop.config import config_path
+    from dtbd_desktop.db.engine import ENV_URL, default_url, sqlite_path
+
+    if args.demo or args.db or args.self_check or os.environ.get(ENV_URL) or config_path().exists():
+        return False
+    path = sqlite_path(default_url())
+    return path is not None and not path.exists()
+
+
+def self_check(app: QApplication, args: argparse.Namespace) -> int:
+    """`--self-check`: the core checks (dtbd_desktop.selfcheck), then the GUI offscreen on the
+    temporary database: icon, translations, the main window, the wizard and the settings. The
+    report goes to stdout and to dtbd-selfcheck.txt in the temporary folder (a windowed
+    program on Windows has no stdout). Exit code 0 when everything passed."""
+    from dtbd_desktop import selfcheck
+    from dtbd_desktop.gui.context import AppContext
+    from dtbd_desktop.gui.main_window import MainWindow
+    from dtbd_desktop.gui.tasks import TaskRunner
+    from dtbd_desktop.gui.views.first_run import FirstRunWizard
+    from dtbd_desktop.gui.views.help_dialog import app_icon
+    from dtbd_desktop.gui.views.settings_dialog import SettingsDialog
+
+    def gui_checks(report: selfcheck.Report, _folder: Path) -> None:
+        problems = []
+        if app_icon().isNull():
+            problems.append(tr("selfcheck", "thiếu biểu tượng chương trình"))
+        if not QTranslator().load(str(resource_path("translations", "dtbd_en.qm"))):
+            problems.append(tr("selfcheck", "không nạp được bản dịch tiếng Anh"))
+        FirstRunWizard().deleteLater()
+        if report.database_url is not None:
+            db = open_database(report.database_url, seed=False)
+            ctx = AppContext(db=db, runner=TaskRunner())
+            try:
+                window = MainWindow(ctx)
+                window.show()
+                dialog = SettingsDialog(ctx, window)
+                for _ in range(3):
+                    app.processEvents()
+                    ctx.runner.wait()
+                dialog.close()
+                window.close()
+                app.processEvents()
+            finally:
+                ctx.runner.wait()
+                db.dispose()
+        detail = "; ".join(problems) or tr("selfcheck", "cửa sổ chính mở được (nền {platform})").format(
+            platform=app.platformName())
+        report.add(selfcheck.Check(tr("selfcheck", "Giao diện"), not problems, detail), None)
+
+    report = selfcheck.run_checks(args.db, extra=gui_checks)
+    text = report.text()
+    target = Path(tempfile.gettempdir()) / "dtbd-selfcheck.txt"
+    try:
+        target.write_text(text + "\n", encoding="utf-8")
+        text += "\n" + tr("selfcheck", "(Báo cáo đã ghi vào {path})").format(path=target)
+    except OSError:
+        pass
+    if sys.stdout is not None:
+        try:
+            print(text, flush=True)
+        except UnicodeEncodeError:  # a console in a legacy code page
+            sys.stdout.buffer.write((text + "\n").encode("utf-8"))
+            sys.stdout.flush()
+    return 0 if report.ok else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.self_check:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no window, on any PC
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     app.setApplicationName("DTBD Desktop")
     app.setOrganizationName("DTBD")
     app.setApplicationVersion(__version__)
-    install_translations(app, args.lang or language_from_environment())
+    install_translations(app, preferred_language(args.lang))
+    from dtbd_desktop.gui.views.help_dialog import app_icon
+
+    app.setWindowIcon(app_icon())
+    if args.self_check:
+        return self_check(app, args)
 
     from dtbd_desktop.gui.context import AppContext
     from dtbd_desktop.gui.main_window import MainWindow
     from dtbd_desktop.gui.tasks import TaskRunner, error_text
+
+    first_run = None
+    if needs_first_run(args):
+        from dtbd_desktop.gui.views.first_run import FirstRunWizard
+
+        wizard = FirstRunWizard()
+        if not wizard.run():
+            return 0  # cancelled: nothing was written
+        first_run = wizard.outcome()
+        first_run.save_config()
 
     try:
         if args.demo:
@@ -154,6 +243,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not log_in_if_needed(db):
         db.dispose()
         return 0
+    if first_run is not None:
+        try:
+            first_run.save_settings(db)
+        except DtbdError as exc:
+            QMessageBox.warning(None, tr("app", "Chưa lưu được thông tin đơn vị"), error_text(exc))
     ctx = AppContext(db=db, runner=TaskRunner())
     window = MainWindow(ctx)
     available = window.screen().availableGeometry()
@@ -164,10 +258,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     from dtbd_desktop import startup
 
     if not args.demo:
-        ctx.runner.run(lambda: startup.automatic_backup(db, only_if_due=True), None, parent=window)
+        from PySide6.QtCore import QTimer
+
+        # The daily copy waits until the first screen is up, so it never slows the start.
+        # A damaged file found by its check is reported by the runner like any error.
+        QTimer.singleShot(15_000, lambda: ctx.runner.run(
+            lambda: startup.automatic_backup(db, only_if_due=True), None, parent=window))
+    if os.environ.get("DTBD_EXIT_WHEN_READY"):  # benchmarks: quit once the first screen is filled
+        from PySide6.QtCore import QTimer
+
+        ready = QTimer(window)
+        ready.setInterval(5)
+        def quit_when_ready() -> None:
+            if ctx.runner.idle() and window.isVisible():
+                ready.stop()
+                print("DTBD_READY", flush=True)
+                app.quit()
+
+        ready.timeout.connect(quit_when_ready)
+        QTimer.singleShot(0, ready.start)
     code = app.exec()
     ctx.runner.wait()
-    if not args.demo:
+    if not args.demo and not os.environ.get("DTBD_EXIT_WHEN_READY"):
         try:
             startup.automatic_backup(db, only_if_due=False)  # a copy on every exit
         except DtbdError as exc:

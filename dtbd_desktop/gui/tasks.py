@@ -136,6 +136,10 @@ class TaskRunner(QObject):
         self.pool.start(job)
         return job
 
+    def idle(self) -> bool:
+        """True when no job is queued, running, or waiting for its result to be shown."""
+        return not self._jobs
+
     def wait(self, msecs: int = 30_000) -> bool:
         """Block until queued jobs are finished (closing the window, tests)."""
         return self.pool.waitForDone(msecs)
