@@ -26,7 +26,6 @@ from dtbd_desktop.errors import InputError
 from dtbd_desktop.i18n import tr
 from dtbd_desktop.services.settings import get_settings
 
-
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 NATIONAL_MOTTO = "Độc lập - Tự do - Hạnh phúc"
 PARTY_HEADING = "ĐẢNG CỘNG SẢN VIỆT NAM"
@@ -61,15 +60,14 @@ def load_letterhead(session: Session) -> Letterhead:
 
 
 def _cannot_write(path: Path, exc: OSError) -> InputError:
-    reason = exc.strerror or str(exc)
     if isinstance(exc, PermissionError):
-        hint = tr("reports", " (không có quyền ghi, hoặc tệp đang mở trong chương trình khác: hãy đóng tệp rồi làm lại)")
+        reason = tr("reports", "không có quyền ghi, hoặc tệp đang mở trong chương trình khác (Excel, trình đọc PDF); "
+                               "hãy đóng tệp hoặc chọn thư mục khác rồi làm lại")
     elif isinstance(exc, FileNotFoundError):
-        hint = tr("reports", " (thư mục không tồn tại)")
+        reason = tr("reports", "thư mục {folder} không tồn tại").format(folder=path.parent)
     else:
-        hint = ""
-    return InputError(tr("reports", "Không ghi được tệp {path}: {reason}{hint}.").format(
-        path=path, reason=reason, hint=hint))
+        reason = exc.strerror or str(exc)
+    return InputError(tr("reports", "Không ghi được tệp {path}: {reason}.").format(path=path, reason=reason))
 
 
 @contextlib.contextmanager

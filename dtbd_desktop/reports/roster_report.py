@@ -23,7 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
-from reportlab.platypus import Flowable, KeepTogether, LongTable, Paragraph, Spacer, TableStyle
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -160,14 +161,17 @@ def document_title(doc: RosterDocument) -> str:
 # Column widths in points for A4 landscape (743 pt between the margins); "Chức vụ và
 # đơn vị" takes what the others leave.
 _PDF_FIXED = {"number": 32.0, "family_middle": 118.0, "given": 48.0, "male": 62.0, "female": 62.0,
-              "ethnicity": 52.0, "note": 84.0}
+              "ethnicity": 52.0}
+_NOTE_WIDTH = 96.0  # "Ghi chú" when some learner has a note
+_EMPTY_NOTE_WIDTH = 60.0  # ... when none has: the room goes to "Chức vụ và đơn vị"
 _PAD = 3.0
 
 
-def _column_widths(total: float) -> list[float]:
+def _column_widths(total: float, has_notes: bool) -> list[float]:
     f = _PDF_FIXED
-    rest = total - sum(f.values())
-    return [f["number"], f["family_middle"], f["given"], f["male"], f["female"], f["ethnicity"], rest, f["note"]]
+    note = _NOTE_WIDTH if has_notes else _EMPTY_NOTE_WIDTH
+    rest = total - sum(f.values()) - note
+    return [f["number"], f["family_middle"], f["given"], f["male"], f["female"], f["ethnicity"], rest, note]
 
 
 def _headings() -> list[list[str]]:
@@ -182,8 +186,8 @@ _HEADER_SPANS = [((0, 0), (0, 1)), ((1, 0), (2, 1)), ((3, 0), (4, 0)), ((5, 0), 
                  ((7, 0), (7, 1))]
 
 
-def _table(doc: RosterDocument, width: float) -> LongTable:
-    widths = _column_widths(width)
+def _table(doc: RosterDocument, width: float) -> pdf.PagedTable:
+    widths = _column_widths(width, any(line.note for line in doc.lines))
     header_style = pdf.style("roster-head", size=TABLE_SIZE, bold=True, align=TA_CENTER)
     cell_style = pdf.style("roster-cell", size=TABLE_SIZE, align=TA_LEFT)
     centre_style = pdf.style("roster-cell-c", size=TABLE_SIZE, align=TA_CENTER)
@@ -191,14 +195,14 @@ def _table(doc: RosterDocument, width: float) -> LongTable:
         [pdf.para(value, header_style) if value else "" for value in row] for row in _headings()
     ]
 
-    def cell(value: str, column: int, paragraph_style: object = cell_style) -> str | Paragraph:
+    def cell(value: str, column: int, paragraph_style: ParagraphStyle = cell_style) -> str | Paragraph:
         # A Paragraph only where the text has to wrap: plain strings are several times faster.
         if not value:
             return ""
         value = pdf.nfc(value)
         if pdf.text_width(value, pdf.FONT, TABLE_SIZE) <= widths[column] - 2 * _PAD:
             return value
-        return pdf.para(value, paragraph_style)  # type: ignore[arg-type]
+        return pdf.para(value, paragraph_style)
 
     body: list[list[str | Paragraph]] = []
     for line in doc.lines:
@@ -234,9 +238,7 @@ def _table(doc: RosterDocument, width: float) -> LongTable:
         ("LINEAFTER", (2, 0), (6, -1), 0.5, "black"),
     ]
     commands += [("SPAN", start, end) for start, end in _HEADER_SPANS]
-    table = LongTable(data, colWidths=widths, repeatRows=2, hAlign="CENTER")
-    table.setStyle(TableStyle(commands))
-    return table
+    return pdf.PagedTable(data, widths, commands, header_rows=len(header))
 
 
 def render_roster_pdf(doc: RosterDocument, path: str | os.PathLike[str]) -> int:
@@ -283,7 +285,7 @@ def export_roster_pdf(session: Session, class_code: str, path: str | os.PathLike
 # ---------------------------------------------------------------------------------- XLSX
 
 # Excel column widths (characters), A..H, for A4 landscape fitted to the page width.
-_XLSX_WIDTHS: Sequence[float] = (5.5, 22, 9, 12, 12, 9.5, 48, 20)
+_XLSX_WIDTHS: Sequence[float] = (5.5, 22, 9, 13, 13, 9.5, 48, 20)
 _LAST_COL = len(_XLSX_WIDTHS)
 
 
@@ -300,8 +302,8 @@ def render_roster_xlsx(doc: RosterDocument, path: str | os.PathLike[str]) -> int
     title_lines = doc.title_lines
     xl.merged_line(ws, row, 1, _LAST_COL, title_lines[0], cell_font=xl.font(xl.BODY_SIZE, bold=True))
     row += 1
-    for line in title_lines[1:]:
-        xl.merged_line(ws, row, 1, _LAST_COL, line, cell_font=xl.font(xl.BODY_SIZE, italic=True))
+    for info in title_lines[1:]:
+        xl.merged_line(ws, row, 1, _LAST_COL, info, cell_font=xl.font(xl.BODY_SIZE, italic=True))
         row += 1
     row += 1
 
@@ -319,26 +321,25 @@ def render_roster_xlsx(doc: RosterDocument, path: str | os.PathLike[str]) -> int
     header_bottom = row + 1
     row += 2
 
-    body_font = xl.font(xl.TABLE_SIZE)
-    left = xl.align("left", "center", wrap=True)
-    centre = xl.align("center", "center", wrap=True)
-    alignments = (centre, left, left, centre, centre, centre, left, left)
-    borders = (xl.THIN_BORDER, xl.border(right=False), xl.border(left=False), *([xl.THIN_BORDER] * 5))
+    left = xl.cell_style(wb, "DTBD bảng trái")
+    centre = xl.cell_style(wb, "DTBD bảng giữa", horizontal="center")
+    family = xl.cell_style(wb, "DTBD họ đệm", cell_border=xl.border(right=False))
+    given = xl.cell_style(wb, "DTBD tên", cell_border=xl.border(left=False))
+    date = xl.cell_style(wb, "DTBD ngày", horizontal="center", number_format=xl.DATE_FORMAT)
     first_data = row
     for line in doc.lines:
+        # A full birth date is a real Excel date; a year alone stays a plain number.
         birth: dt.date | int = line.birth_date if line.birth_date else line.birth_year
-        values: tuple[object, ...] = (
-            line.number, line.family_middle, line.given,
-            birth if line.gender == "M" else None, birth if line.gender != "M" else None,
-            line.ethnicity, line.position_org or None, line.note or None,
+        birth_style = date if line.birth_date else centre
+        male = line.gender == "M"
+        cells: tuple[tuple[object, str], ...] = (
+            (line.number, centre), (line.family_middle, family), (line.given, given),
+            (birth if male else None, birth_style), (None if male else birth, birth_style),
+            (line.ethnicity or None, centre), (line.position_org or None, left), (line.note or None, left),
         )
-        for column, value in enumerate(values, start=1):
+        for column, (value, style_name) in enumerate(cells, start=1):
             c = ws.cell(row=row, column=column, value=value)
-            c.font = body_font
-            c.alignment = alignments[column - 1]
-            c.border = borders[column - 1]
-            if isinstance(value, dt.date):
-                c.number_format = xl.DATE_FORMAT
+            c.style = style_name
         row += 1
 
     row += 1

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.page import PageMargins
@@ -53,6 +53,23 @@ def border(*, left: bool = True, right: bool = True, top: bool = True, bottom: b
 @lru_cache(maxsize=64)
 def align(horizontal: str = "left", vertical: str = "center", wrap: bool = True) -> Alignment:
     return Alignment(horizontal=horizontal, vertical=vertical, wrap_text=wrap)
+
+
+def cell_style(wb: Workbook, name: str, *, cell_font: Font | None = None, horizontal: str = "left",
+               vertical: str = "center", wrap: bool = True, cell_border: Border | None = THIN_BORDER,
+               number_format: str = "General") -> str:
+    """Register a named cell style once per workbook and return its name.
+
+    Assigning a named style (`cell.style = name`) is several times faster than setting font,
+    alignment and border on each cell, which matters for a 1,000-row table; Excel lists the
+    style in its gallery too, so the office can restyle a whole column at once.
+    """
+    if name not in wb.named_styles:
+        wb.add_named_style(NamedStyle(
+            name=name, font=cell_font or font(TABLE_SIZE), alignment=align(horizontal, vertical, wrap),
+            border=cell_border or Border(), number_format=number_format,
+        ))
+    return name
 
 
 def new_workbook(title: str) -> tuple[Workbook, Worksheet]:
@@ -175,7 +192,7 @@ def set_document_properties(wb: Workbook, *, title: str, author: str) -> None:
 
 
 __all__ = [
-    "BODY_SIZE", "DATE_FORMAT", "FONT_NAME", "TABLE_SIZE", "THIN_BORDER", "align", "border", "font",
+    "BODY_SIZE", "DATE_FORMAT", "FONT_NAME", "TABLE_SIZE", "THIN_BORDER", "align", "border", "cell_style", "font",
     "freeze_below", "header_cell", "merged_line", "new_workbook", "page_setup", "print_titles",
     "set_column_widths", "set_document_properties", "write_letterhead",
 ]
