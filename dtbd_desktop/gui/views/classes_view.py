@@ -100,6 +100,7 @@ class ClassesView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
+        header.setResizeContentsPrecision(60)  # fit columns to the first rows, not to hundreds of classes
         for combo, length in ((self.year, 8), (self.programme, 22), (self.status, 12)):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(length)
@@ -153,7 +154,9 @@ class ClassesView(QWidget):
                       self.show_rows, self)
 
     def show_rows(self, rows: list[ClassRow]) -> None:
+        header = self.table.horizontalHeader()
         self.model.set_rows(rows)
+        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.table.resizeColumnsToContents()
         self.table.setColumnWidth(4, min(self.table.columnWidth(4), 200))
         self.table.setColumnWidth(9, min(self.table.columnWidth(9), 150))
