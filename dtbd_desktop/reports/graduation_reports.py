@@ -1,0 +1,794 @@
+"""Result documents of a class, as PDF and as XLSX:
+
+* the review list for the council (danh sách xét tốt nghiệp / xét hoàn thành khóa học): every
+  learner with the average, the classification, eligible or not and why;
+* the list attached to the graduation decision (danh sách công nhận tốt nghiệp), with the
+  decision's number and date in its title, from the stored review;
+* the class score sheet (bảng điểm tổng hợp): learners × modules, landscape, header repeated;
+* each learner's transcript (bảng điểm cá nhân), one per page (one sheet per learner in XLSX),
+  with the corrections made to their scores.
+
+Every document prints the rules it applied at its foot (pass mark, bands, downgrades, absence
+limit, the regulation). Scores and averages use the decimal comma, averages with the rule set's
+display decimals. The data are read once (`services.scores.load_class_scores`,
+`services.graduation.load_review`) and drawn by small renderers that share one table layout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    LongTable,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from sqlalchemy.orm import Session
+
+from dtbd_desktop import grading, text
+from dtbd_desktop.errors import InputError
+from dtbd_desktop.grading import ModuleResult
+from dtbd_desktop.i18n import tr
+from dtbd_desktop.reports import Letterhead, atomic_output, load_letterhead
+from dtbd_desktop.reports import pdf_common as pdf
+from dtbd_desktop.reports import xlsx_common as xl
+from dtbd_desktop.services.graduation import ClassReview, ReviewRow, StoredResult, load_review, stored_results
+from dtbd_desktop.services.scores import ClassScores, LearnerLine, Transcript, learner_transcript
+from dtbd_desktop.services.scores import find_learner as _find_learner
+
+KINDS = ("review", "decision", "scores", "transcript")
+TITLE_SIZE = 14.0
+TABLE_SIZE = 11.0
+SMALL_SIZE = 10.0
+_PAD = 3.0
+
+
+# ----------------------------------------------------------------------------- shared words
+
+
+def _average_text(value: Decimal | None, rules: Any) -> str:
+    return text.format_decimal(value, int(rules.get("display_decimals", 1))) if value is not None else ""
+
+
+def _class_lines(data: ClassScores) -> list[str]:
+    """Class name (with its code), the programme, the dates."""
+    name = data.class_name
+    if data.class_code.casefold() not in name.casefold():
+        name = tr("reports", "{name} (mã lớp {code})").format(name=name, code=data.class_code)
+    out = [name]
+    if text.fold(data.programme_name) not in text.fold(data.class_name):
+        out.append(tr("reports", "Chương trình: {programme}").format(programme=data.programme_name))
+    out.append(tr("reports", "Thời gian học: từ ngày {start} đến ngày {end}").format(
+        start=text.format_date(data.start), end=text.format_date(data.end)))
+    return out
+
+
+def _rules_heading(data: ClassScores) -> str:
+    return tr("reports", "Quy định đã áp dụng ({name}):").format(name=data.rule_set_name)
+
+
+def _rules_lines(data: ClassScores) -> list[str]:
+    return [f"{n}. {line}" for n, line in enumerate(grading.rules_summary(data.rules, data.regulation), start=1)]
+
+
+def _result_label(row: ReviewRow | StoredResult, pass_fail: bool) -> str:
+    if pass_fail:
+        return tr("reports", "Đạt") if row.eligible else tr("reports", "Không đạt")
+    return tr("reports", "Đủ điều kiện") if row.eligible else tr("reports", "Không đủ điều kiện")
+
+
+def _classification_text(row: ReviewRow, pass_fail: bool) -> str:
+    if pass_fail:
+        return row.outcome.essay_band or ""
+    return row.classification or ""
+
+
+def _counts_line(classifications: Sequence[str | None], bands: Sequence[str]) -> str:
+    counts = Counter(c for c in classifications if c)
+    order = [b for b in bands if counts.get(b)] + sorted(c for c in counts if c not in bands)
+    return "; ".join(f"{name} {counts[name]}" for name in order)
+
+
+def _review_summary(review: ClassReview) -> str:
+    total = len(review.rows)
+    eligible = review.eligible_rows
+    bands = [b["name"] for b in review.rules.get("bands", [])]
+    if review.pass_fail:
+        line = tr("reports", "Tổng số {n} học viên; đạt: {ok}; không đạt: {ko}.").format(
+            n=total, ok=len(eligible), ko=total - len(eligible))
+        counts = _counts_line([r.outcome.essay_band for r in eligible], bands)
+        if counts:
+            line += " " + tr("reports", "Xếp loại bài thu hoạch: {counts}.").format(counts=counts)
+        return line
+    line = tr("reports", "Tổng số {n} học viên; đủ điều kiện tốt nghiệp: {ok}; không đủ điều kiện: {ko}.").format(
+        n=total, ok=len(eligible), ko=total - len(eligible))
+    counts = _counts_line([r.classification for r in eligible], bands)
+    if counts:
+        line += " " + tr("reports", "Xếp loại: {counts}.").format(counts=counts)
+    return line
+
+
+def decision_reference(number: str | None, date: dt.date | None) -> str:
+    """"(Kèm theo Quyết định số 12/QĐ-TCT ngày 05 tháng 3 năm 2025)", dotted when not yet known."""
+    number_text = number or "......../QĐ-......"
+    date_text = text.long_date("", date) if date else tr("reports", "ngày ..... tháng ..... năm ........")
+    return tr("reports", "(Kèm theo Quyết định số {number} {date})").format(number=number_text, date=date_text)
+
+
+# ----------------------------------------------------------------------------- table model shared by PDF and XLSX
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width_pt: float  # PDF width; 0 = takes what the others leave
+    width_xl: float  # Excel width in characters
+    align: str = "left"  # left | center
+    group: str | None = None  # a heading spanning several columns above this one
+
+
+@dataclass(frozen=True)
+class TableDoc:
+    """A document made of a heading, one table and a foot: what every result list shares."""
+
+    head: Letterhead
+    title: str
+    subtitle_lines: list[str]  # bold first line, then italics
+    columns: list[Column]
+    rows: list[list[str]]
+    summary: list[str]
+    rules_heading: str
+    rules_lines: list[str]
+    legend: list[str]
+    landscape: bool
+    on: dt.date
+    signers: list[pdf.Signer]
+    doc_title: str
+    split_name: bool = False  # columns 1 and 2 are họ đệm | tên, with no rule between them
+    reference: str | None = None  # "(Kèm theo Quyết định số ...)", in italics under the title
+
+
+def _signers(head: Letterhead) -> list[pdf.Signer]:
+    return [pdf.Signer(tr("reports", "Người lập biểu")), pdf.Signer(head.director_title, head.director_name)]
+
+
+# ----------------------------------------------------------------------------- PDF rendering
+
+
+def _pdf_table(doc: TableDoc, width: float, size: float = TABLE_SIZE, *, compact: bool = False) -> LongTable:
+    fixed = sum(c.width_pt for c in doc.columns)
+    flexible = [i for i, c in enumerate(doc.columns) if c.width_pt == 0]
+    rest = max(width - fixed, 40.0) / max(len(flexible), 1)
+    widths = [c.width_pt or rest for c in doc.columns]
+    leading = size * (1.08 if compact else 1.15)
+    head_style = pdf.style("gr-head", size=size, bold=True, align=TA_CENTER, leading=leading)
+    left = pdf.style("gr-cell", size=size, align=TA_LEFT, leading=leading)
+    centre = pdf.style("gr-cell-c", size=size, align=TA_CENTER, leading=leading)
+    groups = [c.group for c in doc.columns]
+    two_rows = any(groups)
+    header: list[list[Any]] = []
+    spans: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    if two_rows:
+        top: list[Any] = []
+        bottom: list[Any] = []
+        i = 0
+        while i < len(doc.columns):
+            group = groups[i]
+            if group:
+                j = i
+                while j + 1 < len(groups) and groups[j + 1] == group:
+                    j += 1
+                top.extend([pdf.para(group, head_style)] + [""] * (j - i))
+                bottom.extend(pdf.para(c.title, head_style) for c in doc.columns[i:j + 1])
+                if j > i:
+                    spans.append(((i, 0), (j, 0)))
+                i = j + 1
+            else:
+                top.append(pdf.para(doc.columns[i].title, head_style) if doc.columns[i].title else "")
+                bottom.append("")
+                spans.append(((i, 0), (i, 1)))
+                i += 1
+        header = [top, bottom]
+    else:
+        header = [[pdf.para(c.title, head_style) if c.title else "" for c in doc.columns]]
+    if doc.split_name:
+        spans = [s for s in spans if s[0][0] not in (1, 2)]
+        spans.append(((1, 0), (2, len(header) - 1)))
+        header[0][1] = pdf.para(tr("reports", "Họ và tên"), head_style)
+        header[0][2] = ""
+
+    def cell(value: str, column: int) -> Any:
+        if not value:
+            return ""
+        value = pdf.nfc(value)
+        if "\n" not in value and pdf.text_width(value, pdf.FONT, size) <= widths[column] - 2 * _PAD:
+            return value
+        style = centre if doc.columns[column].align == "center" else left
+        return Paragraph("<br/>".join(pdf.markup(part) for part in value.split("\n")), style)
+
+    body = [[cell(v, i) for i, v in enumerate(row)] for row in doc.rows]
+    header_rows = len(header)
+    commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), pdf.FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), size),
+        ("LEADING", (0, 0), (-1, -1), leading),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), _PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), _PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), 0.5 if compact else 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5 if compact else 3),
+        ("BOX", (0, 0), (-1, -1), 0.8, "black"),
+        ("INNERGRID", (0, 0), (-1, header_rows - 1), 0.5, "black"),
+        ("LINEBELOW", (0, header_rows - 1), (-1, -1), 0.5, "black"),
+    ]
+    for i, c in enumerate(doc.columns):
+        if c.align == "center":
+            commands.append(("ALIGN", (i, header_rows), (i, -1), "CENTER"))
+        if doc.split_name and i == 1:
+            commands.append(("RIGHTPADDING", (1, header_rows), (1, -1), 1))
+            commands.append(("LEFTPADDING", (2, header_rows), (2, -1), 1))
+            continue
+        if i < len(doc.columns) - 1:
+            commands.append(("LINEAFTER", (i, header_rows), (i, -1), 0.5, "black"))
+    commands += [("SPAN", a, b) for a, b in spans]
+    table = LongTable(header + body, colWidths=widths, repeatRows=header_rows, hAlign="CENTER")
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _title_block(doc: TableDoc) -> list[Flowable]:
+    title_style = pdf.style("gr-title", size=TITLE_SIZE, bold=True, align=TA_CENTER, space_before=10)
+    first = pdf.style("gr-sub", bold=True, align=TA_CENTER)
+    rest = pdf.style("gr-info", italic=True, align=TA_CENTER)
+    out: list[Flowable] = [pdf.para(doc.title, title_style)]
+    if doc.reference:
+        out.append(pdf.para(doc.reference, pdf.style("gr-ref", italic=True, align=TA_CENTER, space_after=2)))
+    for index, line in enumerate(doc.subtitle_lines):
+        out.append(pdf.para(line, first if index == 0 else rest))
+    out.append(Spacer(1, 8))
+    return out
+
+
+def _foot(doc: TableDoc, width: float) -> list[Flowable]:
+    summary_style = pdf.style("gr-summary", space_before=6)
+    legend_style = pdf.style("gr-legend", size=SMALL_SIZE, align=TA_JUSTIFY, leading=SMALL_SIZE * 1.2)
+    rules_head = pdf.style("gr-rules-head", size=SMALL_SIZE, bold=True, space_before=6, leading=SMALL_SIZE * 1.2)
+    rules_style = pdf.style("gr-rules", size=SMALL_SIZE, align=TA_JUSTIFY, leading=SMALL_SIZE * 1.2)
+    out: list[Flowable] = [pdf.para(line, summary_style) for line in doc.summary]
+    out += [pdf.para(line, legend_style) for line in doc.legend]
+    # The rules and the signatures stay together: a page of signatures alone would sign nothing.
+    out.append(KeepTogether([pdf.para(doc.rules_heading, rules_head),
+                             *(pdf.para(line, rules_style) for line in doc.rules_lines),
+                             Spacer(1, 8),
+                             pdf.signature_block(doc.signers, width,
+                                                 place_date=text.long_date(doc.head.place_name, doc.on))]))
+    return out
+
+
+def render_table_pdf(doc: TableDoc, path: str | os.PathLike[str]) -> int:
+    width = pdf.content_width(doc.landscape)
+    document = pdf.new_document(path, title=doc.doc_title, author=doc.head.centre_name,
+                                landscape_orientation=doc.landscape)
+    story: list[Flowable] = [pdf.letterhead(doc.head, width), *_title_block(doc),
+                             _pdf_table(doc, width, SMALL_SIZE if len(doc.columns) > 12 else TABLE_SIZE),
+                             *_foot(doc, width)]
+    return pdf.build(document, story)
+
+
+# ----------------------------------------------------------------------------- XLSX rendering
+
+
+def _write_table_sheet(ws: Any, doc: TableDoc) -> int:
+    """Draw `doc` on a worksheet; returns the data rows."""
+    ncols = len(doc.columns)
+    xl.set_column_widths(ws, [c.width_xl for c in doc.columns])
+    split = max(2, ncols // 2)
+    row = xl.write_letterhead(ws, doc.head, row=1, left_cols=(1, split - 1 if split > 2 else 2),
+                              right_cols=(split, ncols))
+    row += 1
+    xl.merged_line(ws, row, 1, ncols, doc.title, cell_font=xl.font(TITLE_SIZE, bold=True), height=22)
+    row += 1
+    if doc.reference:
+        xl.merged_line(ws, row, 1, ncols, doc.reference, cell_font=xl.font(xl.BODY_SIZE, italic=True))
+        row += 1
+    for index, line in enumerate(doc.subtitle_lines):
+        xl.merged_line(ws, row, 1, ncols, line, cell_font=xl.font(xl.BODY_SIZE, bold=index == 0, italic=index > 0))
+        row += 1
+    row += 1
+    header_top = row
+    groups = [c.group for c in doc.columns]
+    two_rows = any(groups)
+    i = 0
+    while i < ncols:
+        group = groups[i]
+        if doc.split_name and i == 1:  # họ đệm | tên under one heading
+            xl.header_cell(ws, row, 2, tr("reports", "Họ và tên"), last_row=row + (1 if two_rows else 0), last_col=3,
+                           size=xl.TABLE_SIZE)
+            i = 3
+        elif two_rows and group:
+            j = i
+            while j + 1 < ncols and groups[j + 1] == group:
+                j += 1
+            xl.header_cell(ws, row, i + 1, group, last_col=j + 1, size=xl.TABLE_SIZE)
+            for k in range(i, j + 1):
+                xl.header_cell(ws, row + 1, k + 1, doc.columns[k].title, size=xl.TABLE_SIZE)
+            i = j + 1
+        else:
+            xl.header_cell(ws, row, i + 1, doc.columns[i].title, last_row=row + 1 if two_rows else None,
+                           size=xl.TABLE_SIZE)
+            i += 1
+    header_bottom = row + (1 if two_rows else 0)
+    ws.row_dimensions[header_top].height = 30
+    row = header_bottom + 1
+    body = xl.font(xl.TABLE_SIZE)
+    for values in doc.rows:
+        for column, value in enumerate(values, start=1):
+            c = ws.cell(row=row, column=column, value=_xl_value(value))
+            c.font = body
+            if isinstance(c.value, float):
+                c.number_format = "0.0"
+            spec = doc.columns[column - 1]
+            c.alignment = xl.align("center" if spec.align == "center" else "left", "center", wrap=True)
+            if doc.split_name and column == 2:
+                c.border = xl.border(right=False)
+            elif doc.split_name and column == 3:
+                c.border = xl.border(left=False)
+            else:
+                c.border = xl.THIN_BORDER
+        row += 1
+    data_rows = len(doc.rows)
+    row += 1
+    for line in doc.summary + doc.legend:
+        xl.merged_line(ws, row, 1, ncols, line, cell_font=xl.font(xl.TABLE_SIZE), horizontal="left")
+        ws.row_dimensions[row].height = 16 * max(1, len(line) // 110 + 1)
+        row += 1
+    xl.merged_line(ws, row, 1, ncols, doc.rules_heading, cell_font=xl.font(11, bold=True), horizontal="left")
+    row += 1
+    for line in doc.rules_lines:
+        xl.merged_line(ws, row, 1, ncols, line, cell_font=xl.font(11), horizontal="left")
+        ws.row_dimensions[row].height = 15 * max(1, len(line) // (12 * ncols if ncols > 8 else 100) + 1)
+        row += 1
+    row += 1
+    xl.merged_line(ws, row, split, ncols, text.long_date(doc.head.place_name, doc.on),
+                   cell_font=xl.font(xl.BODY_SIZE, italic=True))
+    row += 1
+    if len(doc.signers) > 1:
+        xl.merged_line(ws, row, 1, split - 1, doc.signers[0].title.upper(), cell_font=xl.font(xl.BODY_SIZE, bold=True))
+    xl.merged_line(ws, row, split, ncols, doc.head.director_title.upper(), cell_font=xl.font(xl.BODY_SIZE, bold=True))
+    row += 5
+    if doc.head.director_name:
+        xl.merged_line(ws, row, split, ncols, doc.head.director_name, cell_font=xl.font(xl.BODY_SIZE, bold=True))
+    xl.page_setup(ws, landscape=doc.landscape)
+    xl.print_titles(ws, header_top, header_bottom)
+    xl.freeze_below(ws, header_bottom)
+    return data_rows
+
+
+def _xl_value(value: str) -> Any:
+    """A number stays a number in the workbook: "8,5" -> 8.5 (shown 8,5 by a Vietnamese Excel),
+    "12" -> 12 (STT, periods); longer digit strings (an ID number) stay text."""
+    if value and value.replace(",", "", 1).isdigit() and "," in value:
+        return float(value.replace(",", "."))
+    if value.isdigit() and len(value) <= 4:
+        return int(value)
+    return value or None
+
+
+def render_table_xlsx(doc: TableDoc, path: str | os.PathLike[str], sheet_title: str) -> int:
+    wb, ws = xl.new_workbook(sheet_title)
+    xl.set_document_properties(wb, title=doc.doc_title, author=doc.head.centre_name)
+    rows = _write_table_sheet(ws, doc)
+    wb.save(path)
+    return rows
+
+
+# ----------------------------------------------------------------------------- the review list
+
+
+def _name_columns(landscape: bool) -> list[Column]:
+    return [Column(tr("reports", "STT"), 30, 5.5, "center"),
+            Column(tr("reports", "Họ và đệm"), 100 if landscape else 88, 20),
+            Column(tr("reports", "Tên"), 42, 8),
+            Column(tr("reports", "Ngày sinh"), 60, 11.5, "center")]
+
+
+def review_document(review: ClassReview, head: Letterhead, on: dt.date) -> TableDoc:
+    data = review.data
+    pass_fail = review.pass_fail
+    columns = _name_columns(True) + [
+        Column(tr("reports", "Đơn vị công tác"), 140, 30),
+        Column(tr("reports", "Điểm TB"), 38, 8, "center"),
+        Column(tr("reports", "Xếp loại bài thu hoạch") if pass_fail else tr("reports", "Xếp loại"),
+               62, 12, "center"),
+        Column(tr("reports", "Kết quả"), 72, 13, "center"),
+        Column(tr("reports", "Lý do, ghi chú"), 0, 45),
+    ]
+    rows = []
+    for number, row in enumerate(review.rows, start=1):
+        line = row.learner
+        note = "\n".join(f"- {r}" for r in row.reasons) if len(row.reasons) > 1 else "".join(row.reasons)
+        if row.eligible and row.outcome.downgrades:
+            note = "\n".join(row.outcome.downgrades)
+        rows.append([str(number), line.family_middle, line.given_name, line.birth_text, line.organisation or "",
+                     _average_text(row.average, review.rules), _classification_text(row, pass_fail),
+                     _result_label(row, pass_fail), note])
+    title = tr("reports", "DANH SÁCH XÉT CÔNG NHẬN HOÀN THÀNH KHÓA BỒI DƯỠNG") if pass_fail else \
+        tr("reports", "DANH SÁCH XÉT TỐT NGHIỆP")
+    return TableDoc(
+        head=head, title=title, subtitle_lines=_class_lines(data), columns=columns, rows=rows,
+        summary=[_review_summary(review)], rules_heading=_rules_heading(data), rules_lines=_rules_lines(data),
+        legend=[], landscape=True, on=on, signers=_signers(head),
+        doc_title=tr("reports", "Danh sách xét tốt nghiệp lớp {code}").format(code=data.class_code), split_name=True)
+
+
+# ----------------------------------------------------------------------------- the decision list
+
+
+def decision_document(data: ClassScores, results: Sequence[StoredResult], head: Letterhead, on: dt.date,
+                      number: str | None, date: dt.date | None) -> TableDoc:
+    pass_fail = data.rules.get("outcome") == "pass_fail"
+    eligible = [r for r in results if r.eligible]
+    columns = _name_columns(False) + [
+        Column(tr("reports", "Đơn vị công tác"), 0, 30),
+        Column(tr("reports", "Điểm TB"), 38, 8, "center"),
+        Column(tr("reports", "Kết quả") if pass_fail else tr("reports", "Xếp loại"), 62, 12, "center"),
+    ]
+    rows = []
+    for n, r in enumerate(eligible, start=1):
+        line = r.learner
+        rows.append([str(n), line.family_middle, line.given_name, line.birth_text, line.organisation or "",
+                     _average_text(r.average, data.rules), r.classification or ""])
+    bands = [b["name"] for b in data.rules.get("bands", [])]
+    summary = tr("reports", "Danh sách có {n} học viên.").format(n=len(eligible))
+    counts = _counts_line([r.classification for r in eligible], bands)
+    if counts and not pass_fail:
+        summary = summary[:-1] + f" ({counts})."
+    title = tr("reports", "DANH SÁCH HỌC VIÊN ĐƯỢC CÔNG NHẬN HOÀN THÀNH KHÓA BỒI DƯỠNG") if pass_fail else \
+        tr("reports", "DANH SÁCH HỌC VIÊN ĐƯỢC CÔNG NHẬN TỐT NGHIỆP")
+    subtitle = _class_lines(data)
+    return TableDoc(
+        head=head, title=title, subtitle_lines=subtitle, columns=columns, rows=rows, summary=[summary],
+        rules_heading=_rules_heading(data), rules_lines=_rules_lines(data), legend=[], landscape=False, on=on,
+        signers=[pdf.Signer(head.director_title, head.director_name)],
+        doc_title=tr("reports", "Danh sách công nhận tốt nghiệp lớp {code}").format(code=data.class_code),
+        split_name=True, reference=decision_reference(number, date))
+
+
+# ----------------------------------------------------------------------------- the class score sheet
+
+
+def _module_cell(result: ModuleResult) -> str:
+    if result.counted is None:
+        return "" if result.status == "missing" else "…"
+    mark = "*" if result.retaken else ""
+    return grading.score_text(result.counted) + mark
+
+
+def scores_document(review: ClassReview, head: Letterhead, on: dt.date) -> TableDoc:
+    data = review.data
+    modules = list(data.modules)
+    n = len(modules)
+    module_width = max(22.0, min(40.0, (743 - 30 - 125 - 34 - 68) / max(n, 1)))
+    group = tr("reports", "Điểm các học phần, môn thi")
+    columns = [Column(tr("reports", "STT"), 30, 5, "center"),
+               Column(tr("reports", "Họ và tên"), 0, 24)]
+    columns += [Column(m.code, module_width, 6.5, "center", group=group) for m in modules]
+    columns += [Column(tr("reports", "Điểm TB"), 34, 7.5, "center"),
+                Column(tr("reports", "Kết quả") if review.pass_fail else tr("reports", "Xếp loại"), 68, 12, "center")]
+    rows = []
+    for number, row in enumerate(review.rows, start=1):
+        cells = [str(number), row.full_name] + [_module_cell(m) for m in row.modules]
+        verdict = row.classification or "" if row.eligible else tr("reports", "Không đủ ĐK")
+        if review.pass_fail:
+            verdict = _result_label(row, True)
+        cells += [_average_text(row.average, review.rules), verdict]
+        rows.append(cells)
+    legend = [tr("reports", "Học phần: {modules}.").format(modules="; ".join(
+        f"{m.code}: {m.name} ({m.periods} tiết)" if m.periods else f"{m.code}: {m.name}" for m in modules))]
+    counted = tr("reports", "lần cao nhất") if data.rules.get("attempt_counted") == "best" else \
+        tr("reports", "lần sau cùng")
+    legend.append(tr("reports", "(*) điểm sau thi lại, tính {counted}; (…) chưa đủ điểm thành phần; ô trống: chưa có "
+                                "điểm.").format(counted=counted))
+    return TableDoc(
+        head=head, title=tr("reports", "BẢNG ĐIỂM TỔNG HỢP"), subtitle_lines=_class_lines(data), columns=columns,
+        rows=rows, summary=[_review_summary(review)], rules_heading=_rules_heading(data),
+        rules_lines=_rules_lines(data), legend=legend, landscape=True, on=on, signers=_signers(head),
+        doc_title=tr("reports", "Bảng điểm tổng hợp lớp {code}").format(code=data.class_code))
+
+
+# ----------------------------------------------------------------------------- transcripts
+
+
+@dataclass(frozen=True)
+class TranscriptDoc:
+    transcript: Transcript
+    row: ReviewRow | None
+
+    @property
+    def learner(self) -> LearnerLine:
+        return self.transcript.learner
+
+
+def _info_pairs(t: TranscriptDoc) -> list[tuple[str, str]]:
+    """(label, value) of the learner and the class; the first four go two by two on the PDF."""
+    line, data = t.learner, t.transcript.data
+    role = ", ".join(p for p in (line.position, line.organisation) if p)
+    class_name = data.class_name if data.class_code.casefold() in data.class_name.casefold() else \
+        f"{data.class_name} ({data.class_code})"
+    pairs = [
+        (tr("reports", "Họ và tên"), line.full_name),
+        (tr("reports", "Ngày sinh"), line.birth_text),
+        (tr("reports", "Số CCCD"), line.national_id or ""),
+        (tr("reports", "Nơi sinh"), line.place_of_birth or ""),
+        (tr("reports", "Chức vụ, đơn vị"), role),
+        (tr("reports", "Lớp"), tr("reports", "{name}, học từ {start} đến {end}").format(
+            name=class_name, start=text.format_date(data.start), end=text.format_date(data.end))),
+    ]
+    if text.fold(data.programme_name) not in text.fold(data.class_name):
+        pairs.append((tr("reports", "Chương trình"), data.programme_name))
+    return pairs
+
+
+def _transcript_rows(t: TranscriptDoc) -> tuple[list[str], list[list[str]], int]:
+    """Headings, rows and the number of attempt columns of a transcript's table."""
+    attempts = max([1, *(m.latest_attempt for m in t.transcript.modules)])
+    heads = [tr("reports", "STT"), tr("reports", "Học phần, môn thi"), tr("reports", "Số tiết")]
+    heads += [tr("reports", "Lần 1")] + [tr("reports", "Thi lại {n}").format(n=a - 1) for a in range(2, attempts + 1)]
+    heads += [tr("reports", "Điểm tính"), tr("reports", "Kết quả")]
+    barred = set(t.row.barred_modules) if t.row is not None else set()
+    rows = []
+    data = t.transcript.data
+    for number, (module, result) in enumerate(zip(data.modules, t.transcript.modules, strict=True), start=1):
+        values = [str(number), f"{module.code}. {module.name}", str(module.periods) if module.periods else ""]
+        for a in range(1, attempts + 1):
+            found = result.attempt(a)
+            values.append(grading.score_text(found.score) if found and found.score is not None else
+                          ("…" if found else ""))
+        verdict = grading.status_label(result.status) if result.status != "missing" else ""
+        if module.code in barred:
+            verdict = tr("reports", "Chưa được dự thi")
+        values += [grading.score_text(result.counted), verdict]
+        rows.append(values)
+    return heads, rows, attempts
+
+
+def _transcript_result_lines(t: TranscriptDoc) -> list[str]:
+    line = t.learner
+    rules = t.transcript.data.rules
+    out = []
+    if t.row is not None:
+        outcome = t.row.outcome
+        average = _average_text(outcome.average, rules)
+        reasons = "; ".join(r[:1].lower() + r[1:] for r in outcome.reasons)
+        if rules.get("outcome") == "pass_fail":
+            result = tr("reports", "Kết quả: {result}").format(result=outcome.classification or "")
+            if outcome.essay_score is not None:
+                result += "; " + tr("reports", "điểm bài thu hoạch: {score}").format(
+                    score=grading.score_text(outcome.essay_score))
+            if outcome.essay_band:
+                result += "; " + tr("reports", "xếp loại: {band}").format(band=outcome.essay_band)
+            out.append(result + (f" — {reasons}." if reasons else "."))
+        elif outcome.eligible:
+            out.append(tr("reports", "Điểm trung bình chung: {average}; xếp loại tốt nghiệp: {classification}.").format(
+                average=average, classification=outcome.classification or ""))
+            out += [f"{d}." for d in outcome.downgrades]
+        else:
+            head = tr("reports", "Điểm trung bình chung: {average}.").format(average=average) + " " if average else ""
+            out.append(head + tr("reports", "Chưa đủ điều kiện tốt nghiệp: {reasons}.").format(reasons=reasons))
+    conduct = tr("reports", "Kỷ luật: {d}. Rèn luyện: {r}.").format(
+        d=grading.discipline_label(line.discipline), r=line.conduct or tr("reports", "chưa xếp loại"))
+    if rules.get("requires_confirmation") or line.confirmation != "missing":
+        conduct = tr("reports", "Nhận xét của cơ quan cử đi học: {c}.").format(
+            c=grading.confirmation_label(line.confirmation)) + " " + conduct
+    out.append(conduct)
+    return out
+
+
+def _corrections(t: TranscriptDoc) -> list[list[str]]:
+    return [[e.at.strftime("%d/%m/%Y %H:%M"), e.username or "", e.what, f"{e.old or '—'} → {e.new or '—'}",
+             e.reason or ""] for e in t.transcript.history if e.is_correction]
+
+
+def _info_table(t: TranscriptDoc, width: float) -> Table:
+    label = pdf.style("tr-info", size=11.5, leading=13.5)
+
+    def pair(key: str, value: str) -> Paragraph:
+        return Paragraph(f"{pdf.markup(key)}: <b>{pdf.markup(value)}</b>", label)
+
+    pairs = _info_pairs(t)
+    rows: list[list[Any]] = [[pair(*pairs[0]), pair(*pairs[1])], [pair(*pairs[2]), pair(*pairs[3])]]
+    rows += [[pair(*p), ""] for p in pairs[4:] if p[1]]
+    table = Table(rows, colWidths=[width * 0.58, width * 0.42], hAlign="LEFT")
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), pdf.FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                               *(("SPAN", (0, r), (1, r)) for r in range(2, len(rows)))]))
+    return table
+
+
+def _transcript_story(t: TranscriptDoc, head: Letterhead, on: dt.date, width: float) -> list[Flowable]:
+    data = t.transcript.data
+    title_style = pdf.style("tr-title", size=TITLE_SIZE, bold=True, align=TA_CENTER, space_before=6,
+                            space_after=4)
+    body = pdf.style("tr-body", size=11, space_before=2, align=TA_JUSTIFY)
+    small_head = pdf.style("tr-small-head", size=SMALL_SIZE, bold=True, space_before=4)
+    story: list[Flowable] = [pdf.letterhead(head, width), pdf.para(tr("reports", "BẢNG ĐIỂM HỌC TẬP"), title_style),
+                             _info_table(t, width), Spacer(1, 4)]
+    heads, rows, attempts = _transcript_rows(t)
+    columns = [Column(heads[0], 24, 5, "center"), Column(heads[1], 0, 45), Column(heads[2], 30, 7, "center")]
+    columns += [Column(h, 36, 8, "center") for h in heads[3:3 + attempts]]
+    columns += [Column(heads[-2], 38, 9, "center"), Column(heads[-1], 52, 12, "center")]
+    table_doc = TableDoc(head=head, title="", subtitle_lines=[], columns=columns, rows=rows, summary=[],
+                         rules_heading="", rules_lines=[], legend=[], landscape=False, on=on, signers=[],
+                         doc_title="")
+    story.append(_pdf_table(table_doc, width, 9.5, compact=True))  # a transcript fits one page
+    story += [pdf.para(line, body) for line in _transcript_result_lines(t)]
+    corrections = _corrections(t)
+    if corrections:
+        story.append(pdf.para(tr("reports", "Các lần sửa điểm, nhận xét đã ghi nhận:"), small_head))
+        fix_doc = TableDoc(head=head, title="", subtitle_lines=[], columns=[
+            Column(tr("reports", "Thời điểm"), 78, 16, "center"), Column(tr("reports", "Người sửa"), 62, 12),
+            Column(tr("reports", "Nội dung"), 80, 16), Column(tr("reports", "Cũ → mới"), 80, 14, "center"),
+            Column(tr("reports", "Lý do"), 0, 30)], rows=corrections, summary=[], rules_heading="", rules_lines=[],
+            legend=[], landscape=False, on=on, signers=[], doc_title="")
+        story.append(_pdf_table(fix_doc, width, SMALL_SIZE - 1))
+    rules_style = pdf.style("tr-rules", size=7.5, align=TA_JUSTIFY, leading=9, space_before=3)
+    story.append(KeepTogether([Paragraph(f"<b>{pdf.markup(_rules_heading(data))}</b> "
+                                         + pdf.markup(" ".join(_rules_lines(data))), rules_style),
+                               Spacer(1, 2),
+                               pdf.signature_block(_signers(head), width,
+                                                   place_date=text.long_date(head.place_name, on))]))
+    return story
+
+
+def render_transcripts_pdf(docs: Sequence[TranscriptDoc], head: Letterhead, on: dt.date,
+                           path: str | os.PathLike[str], title: str) -> int:
+    width = pdf.content_width(False)
+    document = pdf.new_document(path, title=title, author=head.centre_name)
+    story: list[Flowable] = []
+    for index, t in enumerate(docs):
+        if index:
+            story.append(PageBreak())
+        story += _transcript_story(t, head, on, width)
+    return pdf.build(document, story)
+
+
+def render_transcripts_xlsx(docs: Sequence[TranscriptDoc], head: Letterhead, on: dt.date,
+                            path: str | os.PathLike[str], title: str) -> int:
+    wb, first = xl.new_workbook("1")
+    xl.set_document_properties(wb, title=title, author=head.centre_name)
+    used: set[str] = set()
+    for index, t in enumerate(docs):
+        ws = first if index == 0 else wb.create_sheet()
+        name = f"{index + 1}. {t.learner.full_name}"
+        safe = "".join("-" if ch in "[]:*?/\\" else ch for ch in text.nfc(name))[:31]
+        while safe in used:
+            safe = safe[:28] + f"~{index}"
+        used.add(safe)
+        ws.title = safe
+        heads, rows, attempts = _transcript_rows(t)
+        columns = [Column(heads[0], 24, 5, "center"), Column(heads[1], 0, 48), Column(heads[2], 34, 8, "center")]
+        columns += [Column(h, 40, 9, "center") for h in heads[3:3 + attempts]]
+        columns += [Column(heads[-2], 44, 10, "center"), Column(heads[-1], 56, 16, "center")]
+        info = [f"{k}: {v}" for k, v in _info_pairs(t)]
+        summary = _transcript_result_lines(t)
+        legend = [tr("reports", "Sửa {what} lúc {at} ({who}): {old} → {new}; lý do: {reason}").format(
+            what=c[2], at=c[0], who=c[1], old=c[3].split(" → ")[0], new=c[3].split(" → ")[1], reason=c[4] or "—")
+            for c in _corrections(t)]
+        doc = TableDoc(head=head, title=tr("reports", "BẢNG ĐIỂM HỌC TẬP"), subtitle_lines=info, columns=columns,
+                       rows=rows, summary=summary, rules_heading=_rules_heading(t.transcript.data),
+                       rules_lines=_rules_lines(t.transcript.data), legend=legend, landscape=False, on=on,
+                       signers=_signers(head), doc_title=title)
+        _write_table_sheet(ws, doc)
+        for r in range(1, ws.max_row + 1):  # the info lines read better left-aligned
+            cell = ws.cell(row=r, column=1)
+            if isinstance(cell.value, str) and any(cell.value.startswith(k + ":") for k, _v in _info_pairs(t)):
+                cell.alignment = xl.align("left", "center", wrap=True)
+    wb.save(path)
+    return len(docs)
+
+
+# ----------------------------------------------------------------------------- entry points
+
+
+def _format_of(path: str | os.PathLike[str]) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".pdf", ".xlsx"):
+        raise InputError(tr("reports", "Tệp kết quả phải có đuôi .pdf hoặc .xlsx (đang là '{suffix}').").format(
+            suffix=suffix or Path(path).name))
+    return suffix[1:]
+
+
+def _write(path: str | os.PathLike[str], pdf_writer: Callable[[Path], int], xlsx_writer: Callable[[Path], int]) -> int:
+    fmt = _format_of(path)
+    with atomic_output(path) as temp:
+        return pdf_writer(temp) if fmt == "pdf" else xlsx_writer(temp)
+
+
+def export_review(session: Session, class_code: str, path: str | os.PathLike[str], *,
+                  on: dt.date | None = None) -> int:
+    """The review list for the council, as of now (nothing stored); pages (PDF) or rows (XLSX)."""
+    review = load_review(session, class_code)
+    doc = review_document(review, load_letterhead(session), on or dt.date.today())
+    return _write(path, lambda p: render_table_pdf(doc, p),
+                  lambda p: render_table_xlsx(doc, p, tr("reports", "Xét tốt nghiệp")))
+
+
+def export_decision(session: Session, class_code: str, path: str | os.PathLike[str], *,
+                    number: str | None = None, date: dt.date | None = None, on: dt.date | None = None) -> int:
+    """The list attached to the decision, from the stored review (refused when there is none).
+    `number`/`date` default to the decision recorded on the results."""
+    review = load_review(session, class_code)
+    results = stored_results(session, class_code, data=review.data)
+    if not any(r.eligible for r in results):
+        raise InputError(tr("reports", "Lớp {code} chưa có kết quả xét tốt nghiệp đã lưu (hoặc không có học viên đủ "
+                                       "điều kiện): chạy dtbd graduation review {code} trước.").format(
+            code=review.data.class_code))
+    recorded = next((r for r in results if r.eligible and r.decision_number), None)
+    number = number or (recorded.decision_number if recorded else None)
+    date = date or (recorded.decision_date if recorded else None)
+    head = load_letterhead(session)
+    doc = decision_document(review.data, results, head, on or date or dt.date.today(), number, date)
+    return _write(path, lambda p: render_table_pdf(doc, p),
+                  lambda p: render_table_xlsx(doc, p, tr("reports", "Công nhận tốt nghiệp")))
+
+
+def export_score_table(session: Session, class_code: str, path: str | os.PathLike[str], *,
+                       on: dt.date | None = None) -> int:
+    """The class score sheet (bảng điểm tổng hợp), learners × modules."""
+    review = load_review(session, class_code)
+    doc = scores_document(review, load_letterhead(session), on or dt.date.today())
+    return _write(path, lambda p: render_table_pdf(doc, p),
+                  lambda p: render_table_xlsx(doc, p, tr("reports", "Bảng điểm tổng hợp")))
+
+
+def export_transcripts(session: Session, class_code: str, path: str | os.PathLike[str], *,
+                       national_id: str | None = None, on: dt.date | None = None) -> int:
+    """Transcripts of every learner of the class (or of one, by CCCD); pages (PDF) or sheets (XLSX)."""
+    review = load_review(session, class_code)
+    data = review.data
+    by_enrolment = {r.enrolment_id: r for r in review.rows}
+    lines = [_find_learner(data, national_id)] if national_id else list(data.learners)
+    docs = [TranscriptDoc(learner_transcript(session, data.class_code, enrolment_id=line.enrolment_id, data=data),
+                          by_enrolment.get(line.enrolment_id)) for line in lines]
+    head = load_letterhead(session)
+    when = on or dt.date.today()
+    title = tr("reports", "Bảng điểm học tập lớp {code}").format(code=data.class_code)
+    return _write(path, lambda p: render_transcripts_pdf(docs, head, when, p, title),
+                  lambda p: render_transcripts_xlsx(docs, head, when, p, title))
+
+
+def export_document(session: Session, class_code: str, kind: str, path: str | os.PathLike[str], *,
+                    national_id: str | None = None, number: str | None = None, date: dt.date | None = None,
+                    on: dt.date | None = None) -> int:
+    """One of KINDS to `path` (.pdf or .xlsx); returns pages (PDF) or rows / sheets (XLSX)."""
+    if kind == "review":
+        return export_review(session, class_code, path, on=on)
+    if kind == "decision":
+        return export_decision(session, class_code, path, number=number, date=date, on=on)
+    if kind == "scores":
+        return export_score_table(session, class_code, path, on=on)
+    if kind == "transcript":
+        return export_transcripts(session, class_code, path, national_id=national_id, on=on)
+    raise InputError(tr("reports", "Loại tài liệu '{kind}' không có; chọn: {kinds}.").format(
+        kind=kind, kinds=", ".join(KINDS)))
+
+
+__all__ = [
+    "KINDS", "TableDoc", "decision_document", "export_decision", "export_document", "export_review",
+    "export_score_table", "export_transcripts", "review_document", "scores_document",
+]
+

@@ -1,0 +1,316 @@
+"""The graduation review (xét tốt nghiệp) or course completion of a class, by its rule set.
+
+`review` reads the class's scores (`services.scores.load_class_scores`), its attendance
+(`services.attendance.attendance_summary`: barred modules, certificate eligibility) and each
+learner's confirmation and discipline, applies `grading.review_learner` and ranks the eligible
+learners. With `save` it stores one `GraduationResult` per reviewed enrolment, replacing the
+class's previous results (a decision number already given stays on learners who remain
+eligible). Learners transferred to another class are reviewed there, not here; learners who
+withdrew are listed as not eligible.
+
+`set_conduct` records the sending organisation's confirmation, any discipline and the conduct
+(rèn luyện); `set_decision` the number and date of the graduation decision. Both are audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dtbd_desktop import audit, grading, text
+from dtbd_desktop.db.models import CONFIRMATIONS, DISCIPLINES, Enrolment, GraduationResult
+from dtbd_desktop.errors import InputError, Problem
+from dtbd_desktop.grading import LearnerFacts, ModuleResult, Outcome
+from dtbd_desktop.i18n import tr
+from dtbd_desktop.services.classes import get_class
+from dtbd_desktop.services.scores import ClassScores, LearnerLine, find_learner, load_class_scores
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One learner's review: the outcome, the module results it rests on, the rank."""
+
+    learner: LearnerLine
+    modules: tuple[ModuleResult, ...]
+    outcome: Outcome
+    rank: int | None = None
+    decision_number: str | None = None
+    decision_date: dt.date | None = None
+    barred_modules: tuple[str, ...] = ()  # modules the learner may not sit for absences (attendance)
+
+    @property
+    def enrolment_id(self) -> int:
+        return self.learner.enrolment_id
+
+    @property
+    def national_id(self) -> str | None:
+        return self.learner.national_id
+
+    @property
+    def full_name(self) -> str:
+        return self.learner.full_name
+
+    @property
+    def average(self) -> Decimal | None:
+        return self.outcome.average
+
+    @property
+    def classification(self) -> str | None:
+        return self.outcome.classification
+
+    @property
+    def eligible(self) -> bool:
+        return self.outcome.eligible
+
+    @property
+    def reasons(self) -> list[str]:
+        return list(self.outcome.reasons)
+
+    def as_json(self) -> dict[str, Any]:
+        """The `dtbd graduation review` contract (CLI.md)."""
+        return {
+            "national_id": self.national_id,
+            "full_name": self.full_name,
+            "average": None if self.average is None else float(self.average),
+            "classification": self.classification,
+            "eligible": self.eligible,
+            "reasons": self.reasons,
+        }
+
+
+@dataclass(frozen=True)
+class ClassReview:
+    """A class's review with what documents print about it."""
+
+    data: ClassScores
+    rows: tuple[ReviewRow, ...]
+
+    @property
+    def rules(self) -> Mapping[str, Any]:
+        return self.data.rules
+
+    @property
+    def pass_fail(self) -> bool:
+        return self.data.rules.get("outcome") == "pass_fail"
+
+    @property
+    def rules_lines(self) -> list[str]:
+        return grading.rules_summary(self.data.rules, self.data.regulation)
+
+    @property
+    def eligible_rows(self) -> list[ReviewRow]:
+        return [r for r in self.rows if r.eligible]
+
+
+def _attendance(session: Session, class_code: str) -> dict[int, Any]:
+    from dtbd_desktop.services.attendance import attendance_summary
+
+    return {a.enrolment_id: a for a in attendance_summary(session, class_code)}
+
+
+def facts_for(line: LearnerLine, modules: Sequence[ModuleResult], attendance: Any | None) -> LearnerFacts:
+    """The review's input for one learner (`attendance`: their `LearnerAttendance`, or None)."""
+    return LearnerFacts(
+        modules=tuple(modules), enrolment_status=line.status, status_reason=line.status_reason,
+        confirmation=line.confirmation, discipline=line.discipline,
+        barred_modules=tuple(attendance.barred_modules) if attendance is not None else (),
+        certificate_eligible=bool(attendance.certificate_eligible) if attendance is not None else None,
+        attendance_explanations=tuple(attendance.explanations) if attendance is not None else (),
+    )
+
+
+def load_review(session: Session, class_code: str, *, data: ClassScores | None = None) -> ClassReview:
+    """Review the class as of now, without storing anything."""
+    data = data or load_class_scores(session, class_code)
+    attendance = _attendance(session, data.class_code)
+    stored = {r.enrolment_id: r for r in session.scalars(
+        select(GraduationResult).join(Enrolment, GraduationResult.enrolment_id == Enrolment.id)
+        .where(Enrolment.class_id == data.class_id))}
+    lines = [line for line in data.learners if line.status != "transferred"]
+    outcomes = []
+    for line in lines:
+        modules = data.results(line.enrolment_id)
+        outcome = grading.review_learner(facts_for(line, modules, attendance.get(line.enrolment_id)), data.rules)
+        outcomes.append((line, modules, outcome))
+    ranks = grading.rank([o.average if o.eligible else None for _l, _m, o in outcomes])
+    rows = []
+    for (line, modules, outcome), position in zip(outcomes, ranks, strict=True):
+        previous = stored.get(line.enrolment_id)
+        keep = previous is not None and outcome.eligible
+        present = attendance.get(line.enrolment_id)
+        rows.append(ReviewRow(learner=line, modules=modules, outcome=outcome, rank=position,
+                              decision_number=previous.decision_number if keep and previous else None,
+                              decision_date=previous.decision_date if keep and previous else None,
+                              barred_modules=tuple(present.barred_modules) if present is not None else ()))
+    return ClassReview(data=data, rows=tuple(rows))
+
+
+def _summary(eligible: bool, classification: str | None, average: Decimal | None) -> str:
+    if not eligible:
+        return tr("graduation", "Không đủ điều kiện")
+    return f"{classification or ''} ({grading.score_text(average, 2)})".strip()
+
+
+def review(session: Session, class_code: str, *, save: bool = True, actor: str | None = None) -> list[ReviewRow]:
+    """Apply the class's rule set to every learner; with `save`, store the results (replacing the
+    class's previous ones) and audit each learner whose result changed."""
+    result = load_review(session, class_code)
+    if save:
+        store_review(session, result, actor=actor)
+    return list(result.rows)
+
+
+def store_review(session: Session, result: ClassReview, *, actor: str | None = None) -> None:
+    """Store a review's results: one `GraduationResult` per reviewed learner, others removed."""
+    class_id = result.data.class_id
+    stored = {r.enrolment_id: r for r in session.scalars(
+        select(GraduationResult).join(Enrolment, GraduationResult.enrolment_id == Enrolment.id)
+        .where(Enrolment.class_id == class_id))}
+    now = dt.datetime.now().replace(microsecond=0)
+    who = actor or audit.current_actor()
+    reviewed = set()
+    for row in result.rows:
+        reviewed.add(row.enrolment_id)
+        previous = stored.get(row.enrolment_id)
+        old = None if previous is None else _summary(previous.eligible, previous.classification, previous.average)
+        new = _summary(row.eligible, row.classification, row.average)
+        if previous is None:
+            previous = GraduationResult(enrolment_id=row.enrolment_id)
+            session.add(previous)
+        previous.average = row.average
+        previous.classification = row.classification
+        previous.eligible = row.eligible
+        previous.reasons = row.reasons
+        previous.rank = row.rank
+        previous.reviewed_at = now
+        previous.decision_number = row.decision_number
+        previous.decision_date = row.decision_date
+        if old != new:
+            audit.record(session, action="graduation.review", entity="graduation_result",
+                         entity_id=row.enrolment_id, field="result", old=old, new=new, actor=who)
+    for enrolment_id, gone in stored.items():
+        if enrolment_id not in reviewed:
+            session.delete(gone)
+    session.flush()
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    """A stored review result with the learner, as the decision list prints it."""
+
+    learner: LearnerLine
+    average: Decimal | None
+    classification: str | None
+    eligible: bool
+    reasons: list[str]
+    rank: int | None
+    decision_number: str | None
+    decision_date: dt.date | None
+    reviewed_at: dt.datetime
+
+
+def stored_results(session: Session, class_code: str, *, data: ClassScores | None = None) -> list[StoredResult]:
+    """The class's stored review, in roster order; empty when the class was never reviewed."""
+    data = data or load_class_scores(session, class_code)
+    results = {r.enrolment_id: r for r in session.scalars(
+        select(GraduationResult).join(Enrolment, GraduationResult.enrolment_id == Enrolment.id)
+        .where(Enrolment.class_id == data.class_id))}
+    out = []
+    for line in data.learners:
+        r = results.get(line.enrolment_id)
+        if r is None:
+            continue
+        out.append(StoredResult(
+            learner=line, average=None if r.average is None else Decimal(r.average), classification=r.classification,
+            eligible=r.eligible, reasons=[str(x) for x in (r.reasons or [])], rank=r.rank,
+            decision_number=r.decision_number, decision_date=r.decision_date, reviewed_at=r.reviewed_at))
+    return out
+
+
+def set_decision(session: Session, class_code: str, *, number: str, date: dt.date,
+                 actor: str | None = None) -> int:
+    """Record the graduation decision (số và ngày quyết định công nhận tốt nghiệp) on the class's
+    eligible learners; returns how many. Refused when the class has no stored review."""
+    cls = get_class(session, class_code)
+    clean_number = text.clean(number)
+    problems = []
+    if not clean_number:
+        problems.append(Problem(tr("graduation", "Thiếu số quyết định."), field="number"))
+    elif len(clean_number) > 60:
+        problems.append(Problem(tr("graduation", "Số quyết định dài quá 60 ký tự."), field="number"))
+    if date is None:
+        problems.append(Problem(tr("graduation", "Thiếu ngày quyết định."), field="date"))
+    if problems:
+        raise InputError(tr("graduation", "Chưa ghi được quyết định."), problems)
+    rows = list(session.scalars(
+        select(GraduationResult).join(Enrolment, GraduationResult.enrolment_id == Enrolment.id)
+        .where(Enrolment.class_id == cls.id, GraduationResult.eligible.is_(True))))
+    if not rows:
+        raise InputError(tr("graduation", "Lớp {code} chưa có học viên đủ điều kiện đã xét; hãy xét tốt nghiệp trước "
+                                          "(dtbd graduation review {code}).").format(code=cls.code))
+    old = {(r.decision_number, r.decision_date) for r in rows}
+    for r in rows:
+        r.decision_number = clean_number
+        r.decision_date = date
+    session.flush()
+    previous = ", ".join(sorted(f"{n} {text.format_date(d)}" for n, d in old if n)) or None
+    audit.record(session, action="graduation.decision", entity="class", entity_id=cls.id, field="decision",
+                 old=previous, new=f"{clean_number} {text.format_date(date)}", actor=actor)
+    return len(rows)
+
+
+def set_conduct(session: Session, class_code: str, national_id: str, *, confirmation: str | None = None,
+                discipline: str | None = None, conduct: str | None = None, actor: str | None = None,
+                reason: str | None = None) -> list[tuple[str, str | None, str | None]]:
+    """Record the sending organisation's confirmation (missing | received | unfavourable), a
+    discipline (none | reprimand | warning | expulsion) and the conduct (rèn luyện, free text,
+    "" clears it); returns (field, old, new) for each field that changed, each audited."""
+    problems = []
+    if confirmation is not None and confirmation not in CONFIRMATIONS:
+        problems.append(Problem(tr("graduation", "Nhận xét của cơ quan cử đi học phải là received (đã có, đạt), "
+                                                 "unfavourable (không đạt) hoặc missing (chưa có)."),
+                                field="confirmation"))
+    if discipline is not None and discipline not in DISCIPLINES:
+        problems.append(Problem(tr("graduation", "Kỷ luật phải là none, reprimand (khiển trách), warning (cảnh cáo) "
+                                                 "hoặc expulsion (buộc thôi học)."), field="discipline"))
+    clean_conduct = None if conduct is None else (text.clean(conduct) or "")
+    if clean_conduct and len(clean_conduct) > 40:
+        problems.append(Problem(tr("graduation", "Xếp loại rèn luyện dài quá 40 ký tự."), field="conduct"))
+    if problems:
+        raise InputError(tr("graduation", "Chưa ghi được nhận xét, kỷ luật."), problems)
+    data = load_class_scores(session, class_code)
+    line = find_learner(data, national_id)
+    enrolment = session.get(Enrolment, line.enrolment_id)
+    assert enrolment is not None
+    wanted: dict[str, str | None] = {}
+    if confirmation is not None:
+        wanted["confirmation"] = confirmation
+    if discipline is not None:
+        wanted["discipline"] = discipline
+    if clean_conduct is not None:
+        wanted["conduct"] = clean_conduct or None
+    changes = []
+    who = actor or audit.current_actor()
+    for name, value in wanted.items():
+        old = getattr(enrolment, name)
+        if old == value:
+            continue
+        setattr(enrolment, name, value)
+        changes.append((name, old, value))
+    session.flush()
+    for name, old, value in changes:
+        audit.record(session, action="enrolment.conduct", entity="enrolment", entity_id=enrolment.id, field=name,
+                     old=old, new=value, reason=text.clean(reason), actor=who)
+    return changes
+
+
+__all__ = [
+    "ClassReview", "ReviewRow", "StoredResult", "facts_for", "load_review", "review", "set_conduct", "set_decision",
+    "store_review", "stored_results",
+]
