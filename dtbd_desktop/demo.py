@@ -19,17 +19,17 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import grading, text, timetable
+from dtbd_desktop import text, timetable
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import (
     AnnualPlan,
     AttendanceMark,
     ClassSession,
     Enrolment,
-    GraduationResult,
     Holiday,
     Learner,
     Lecturer,
+    MakeUp,
     Organisation,
     Programme,
     Score,
@@ -200,7 +200,7 @@ class _Builder:
         return person
 
     # --- classes ------------------------------------------------------------------------
-    def build_class(self, plan: ClassPlan, holidays: list[dt.date], counters: dict[str, int]) -> None:
+    def build_class(self, plan: ClassPlan, holidays: list[dt.date]) -> None:
         r, s = self.rng, self.s
         programme = s.scalar(select(Programme).where(Programme.code == plan.programme))
         assert programme is not None
@@ -264,12 +264,19 @@ class _Builder:
 
         # Attendance for every session already held; one or two learners miss a lot of one module.
         sessions = s.execute(
-            select(ClassSession.id, ClassSession.date, ClassSession.module_id)
+            select(ClassSession.id, ClassSession.date, ClassSession.module_id, ClassSession.periods)
             .where(ClassSession.class_id == cls.id, ClassSession.date <= self.today)
         ).all()
         truants = {e.id: r.choice(programme.modules).id for e in r.sample(enrolments, k=min(2, len(enrolments)))}
+        counted = set(rules.get("absence_statuses", ["excused", "unexcused"]))
+        missed: dict[tuple[int, int], int] = {}
+        module_periods: dict[int, int] = {}
+        last_day: dict[int, dt.date] = {}
         marks = []
-        for sess_id, _date, module_id in sessions:
+        for sess_id, day, module_id, periods in sessions:
+            if module_id is not None:
+                module_periods[module_id] = module_periods.get(module_id, 0) + periods
+                last_day[module_id] = max(day, last_day.get(module_id, day))
             for e in enrolments:
                 x = r.random()
                 if e.id in truants and truants[e.id] == module_id and x < 0.5:
@@ -283,65 +290,68 @@ class _Builder:
                 else:
                     status_ = "unexcused"
                 marks.append({"session_id": sess_id, "enrolment_id": e.id, "status": status_})
+                if status_ in counted and module_id is not None:
+                    missed[(e.id, module_id)] = missed.get((e.id, module_id), 0) + periods
         if marks:
             s.execute(insert(AttendanceMark), marks)
+        # Learners called back to work make the lessons up (học bổ sung) once the module is over;
+        # the deliberate truants do not, so the demo keeps learners barred from an exam.
+        limit = float(rules.get("absence_limit_share", 0.2))
+        makeups = [
+            {"enrolment_id": e_id, "module_id": m_id, "date": last_day[m_id] + dt.timedelta(days=3),
+             "periods": absent, "note": tr("demo", "Học bổ sung theo lịch của Trung tâm")}
+            for (e_id, m_id), absent in missed.items()
+            if absent > limit * module_periods[m_id] and truants.get(e_id) != m_id
+            and last_day[m_id] + dt.timedelta(days=3) <= self.today
+        ]
+        if makeups:
+            s.execute(insert(MakeUp), makeups)
 
-        # Scores for modules whose sessions are all over.
+        # Scores for modules whose sessions are all over. A few learners write a thesis instead of
+        # sitting the graduation exams.
         last_session = dict(s.execute(
             select(ClassSession.module_id, func.max(ClassSession.date))
             .where(ClassSession.class_id == cls.id).group_by(ClassSession.module_id)).all())
+        has_thesis = any(m.kind == "thesis" for m in programme.modules)
+        thesis_writers = {e.id for e in enrolments if has_thesis and r.random() < 0.2}
         scores = []
-        per_enrolment: dict[int, list[tuple[Decimal, int, bool]]] = {e.id: [] for e in enrolments}
         for m in programme.modules:
             held = last_session.get(m.id)
             if held is None or held >= self.today:
                 continue
             for e in enrolments:
+                writes_thesis = e.id in thesis_writers
+                if (m.kind == "thesis" and not writes_thesis) or (m.kind == "graduation_exam" and writes_thesis):
+                    continue
                 value = Decimal(str(round(min(10.0, max(2.0, r.gauss(7.6, 1.0))), 1)))
                 scores.append({"enrolment_id": e.id, "module_id": m.id, "attempt": 1, "component": "",
                                "value": value})
-                retaken = value < Decimal(str(rules["pass_mark"]))
-                if retaken:
-                    value = Decimal(str(round(r.uniform(5.0, 7.5), 1)))
+                if value < Decimal(str(rules["pass_mark"])):
                     scores.append({"enrolment_id": e.id, "module_id": m.id, "attempt": 2, "component": "",
-                                   "value": value})
-                per_enrolment[e.id].append((value, m.periods, retaken))
+                                   "value": Decimal(str(round(r.uniform(5.0, 7.5), 1)))})
         if scores:
             s.execute(insert(Score), scores)
 
         if finished:
-            self.graduate(cls, programme, rules, enrolments, per_enrolment, counters)
+            self.graduate(cls, programme)
 
-    def graduate(self, cls: TrainingClass, programme: Programme, rules: dict[str, Any],
-                 enrolments: list[Enrolment], per_enrolment: dict[int, list[tuple[Decimal, int, bool]]],
-                 counters: dict[str, int]) -> None:
+    def graduate(self, cls: TrainingClass, programme: Programme) -> None:
+        """The real graduation review, the decision, and the documents of the eligible learners."""
+        from dtbd_desktop.services import graduation
+
+        self.s.flush()
+        rows = graduation.review(self.s, cls.code, save=True)
         issue_date = cls.end_date + dt.timedelta(days=10)
-        eligible: list[tuple[Enrolment, str | None]] = []
-        for e in enrolments:
-            items = per_enrolment[e.id]
-            average = grading.weighted_average([(v, p) for v, p, _ in items if p > 0] or
-                                               [(v, 1) for v, _p, _ in items], rules)
-            retake = any(rt for _v, _p, rt in items)
-            reasons = []
-            if rules.get("requires_confirmation") and e.confirmation != "received":
-                reasons.append(tr("demo", "Chưa có nhận xét của cơ quan cử đi học"))
-            downgrade = (rules.get("downgrade_on_retake") and retake) or e.discipline != "none"
-            classification = grading.classify(average, rules, downgrade=bool(downgrade))
-            if rules.get("outcome") == "pass_fail":
-                classification = "Đạt" if classification else "Không đạt"
-            ok = not reasons and average is not None
-            self.s.add(GraduationResult(enrolment_id=e.id, average=average, classification=classification,
-                                        eligible=ok, reasons=reasons, decision_number=f"{r_number(cls)}",
-                                        decision_date=issue_date))
-            if ok:
-                eligible.append((e, classification))
+        if not any(row.outcome.eligible for row in rows):
+            return
+        graduation.set_decision(self.s, cls.code, number=r_number(cls), date=issue_date)
         if issue_date > self.today:
             return
-        eligible.sort(key=lambda item: item[0].learner.sort_key)
+        eligible = {row.enrolment_id: row.outcome.classification for row in rows if row.outcome.eligible}
+        chosen = [e for e in cls.enrolments if e.id in eligible]
+        chosen.sort(key=lambda e: e.learner.sort_key)
         certificates_numbering.issue_many(
-            self.s, programme.document_kind, issue_date,
-            [(e, classification) for e, classification in eligible],
-        )
+            self.s, programme.document_kind, issue_date, [(e, eligible[e.id]) for e in chosen])
 
 
 def r_number(cls: TrainingClass) -> str:
@@ -369,11 +379,10 @@ def build_demo(db: Database, *, today: dt.date | None = None, seed: int = 2025,
         b.lecturers()
         years = [today.year - 1, today.year]
         holidays = b.holidays([years[0], *years, years[-1] + 1])
-        counters: dict[str, int] = {}
         for year in years:
             for plan in _class_plans(year, max(1, len(b.districts))):
                 b.say(tr("demo", "Đang tạo lớp {code}...").format(code=plan.code))
-                b.build_class(plan, holidays, counters)
+                b.build_class(plan, holidays)
             for programme in session.scalars(select(Programme)):
                 n = sum(1 for p in _class_plans(year, 1) if p.programme == programme.code)
                 session.add(AnnualPlan(year=year, programme_id=programme.id, target_classes=max(1, n - (year % 2)),
