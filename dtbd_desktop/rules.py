@@ -32,6 +32,8 @@ _COMMON: dict[str, Any] = {
     "absence_statuses": ["excused", "unexcused"],  # statuses that count as absent
     "makeup_restores_eligibility": True,
     "attempt_counted": "latest",  # "latest" or "best"
+    "retake_only_if_failed": True,  # a retake is allowed only after a failed attempt
+    "assessment": {},  # module code (or "*") -> {"components": [{"code", "name", "weight"}]}
 }
 
 DEFAULT_TRAINING_RULES: dict[str, Any] = {
@@ -42,6 +44,8 @@ DEFAULT_TRAINING_RULES: dict[str, Any] = {
     "downgrade_discipline_from": "reprimand",  # khiển trách or worse drops one band
     "bar_discipline_from": "expulsion",
     "requires_confirmation": True,
+    "thesis_replaces_exams": True,  # a learner with a thesis is judged on it instead of the exams
+    "final_share": 0.0,  # share of the graduation average given to the exams / thesis
 }
 
 DEFAULT_FOSTERING_RULES: dict[str, Any] = {
@@ -53,6 +57,7 @@ DEFAULT_FOSTERING_RULES: dict[str, Any] = {
     "downgrade_discipline_from": None,
     "bar_discipline_from": "expulsion",
     "requires_confirmation": False,
+    "essay_module": None,  # module holding the bài thu hoạch (default: the last one)
 }
 
 DISCIPLINE_ORDER = ["none", "reprimand", "warning", "expulsion"]
@@ -80,6 +85,8 @@ RULE_LABELS = {
     "display_decimals": tr_noop("rules", "Số chữ số thập phân khi in"),
     "downgrade_discipline_from": tr_noop("rules", "Kỷ luật làm hạ một mức xếp loại"),
     "bar_discipline_from": tr_noop("rules", "Kỷ luật không được xét tốt nghiệp"),
+    "final_share": tr_noop("rules", "Tỷ trọng điểm thi tốt nghiệp, khóa luận"),
+    "assessment": tr_noop("rules", "Cách đánh giá học phần"),
 }
 
 
@@ -133,6 +140,19 @@ def validate_rules(params: dict[str, Any]) -> list[Problem]:
         if value is not None and value not in DISCIPLINE_ORDER[1:]:
             problems.append(Problem(tr("rules", "{label}: chọn khiển trách, cảnh cáo, buộc thôi học hoặc để trống.")
                                     .format(label=rule_label(key)), field=key))
+    if "final_share" in params:
+        _number(params, "final_share", problems, 0, 1)
+    assessment = params.get("assessment") or {}
+    if not isinstance(assessment, dict):
+        problems.append(Problem(tr("rules", "Cách đánh giá học phần phải là bảng theo mã học phần."), field="assessment"))
+    else:
+        from dtbd_desktop.grading import validate_plan
+
+        for code, plan in assessment.items():
+            for problem in validate_plan(plan):
+                problems.append(Problem(tr("rules", "Học phần {code}: {message}").format(code=code,
+                                                                                       message=problem.message),
+                                        field="assessment"))
     statuses = params.get("absence_statuses")
     if not isinstance(statuses, list) or not set(statuses) <= {"excused", "unexcused", "late"}:
         problems.append(Problem(tr("rules", "Trạng thái tính là vắng chỉ gồm excused, unexcused, late."),

@@ -95,3 +95,20 @@ def test_rules_in_use_by_a_class_get_a_new_version(db: Database) -> None:
 def test_unknown_programme_lists_the_known_codes(db: Database) -> None:
     with pytest.raises(InputError, match="XYZ.*TC"), db.read() as s:
         catalogue.programme_info(s, "XYZ")
+
+
+def test_assessment_plans_in_the_rule_set_are_checked(db: Database) -> None:
+    with db.read() as s:
+        rules = dict(catalogue.programme_info(s, "TC").rules)
+    assert rules["thesis_replaces_exams"] is True and rules["final_share"] == 0.0
+    bad = {**rules, "assessment": {"I.1": {"components": [{"code": "KT", "name": "Kiểm tra", "weight": -1}]}},
+           "final_share": 2}
+    with pytest.raises(InputError) as refused, db.write() as s:
+        catalogue.save_rule_set(s, "TC", bad)
+    assert sorted(p.field for p in refused.value.problems) == ["assessment", "final_share"]
+    good = {**rules, "assessment": {"I.1": {"components": [
+        {"code": "TX", "name": "Thường xuyên", "weight": 3}, {"code": "THI", "name": "Thi hết học phần", "weight": 7}]}}}
+    with db.write() as s:
+        catalogue.save_rule_set(s, "TC", good)
+    with db.read() as s:
+        assert catalogue.programme_info(s, "TC").rules["assessment"]["I.1"]["components"][1]["weight"] == 7
