@@ -24,7 +24,7 @@ def _learner(national_id: str | None, given: str = "An") -> Learner:
 
 
 def test_the_recorded_schema_head_is_alembics_head() -> None:
-    assert engine_module.SCHEMA_HEAD == head_revision()
+    assert head_revision() == engine_module.SCHEMA_HEAD
 
 
 def test_a_new_database_is_at_the_programs_schema_version(db: Database) -> None:

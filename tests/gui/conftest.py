@@ -11,6 +11,27 @@ from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.tasks import TaskRunner
 
 
+@pytest.fixture(autouse=True)
+def message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Message boxes never block a test: they are recorded (kind, text) and answered Yes/OK."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[tuple[str, str]] = []
+
+    def recorder(kind: str, answer: QMessageBox.StandardButton) -> object:
+        def show(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
+            texts = [a for a in args if isinstance(a, str)]
+            shown.append((kind, texts[1] if len(texts) > 1 else (texts[0] if texts else "")))
+            return answer
+
+        return show
+
+    for kind, answer in (("information", QMessageBox.StandardButton.Ok), ("warning", QMessageBox.StandardButton.Ok),
+                         ("critical", QMessageBox.StandardButton.Ok), ("question", QMessageBox.StandardButton.Yes)):
+        monkeypatch.setattr(QMessageBox, kind, staticmethod(recorder(kind, answer)))
+    return shown
+
+
 @pytest.fixture
 def make_ctx() -> Iterator[object]:
     contexts: list[AppContext] = []
