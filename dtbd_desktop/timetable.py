@@ -11,9 +11,50 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from dtbd_desktop.i18n import tr, tr_noop
+
 PERIODS_PER_SESSION = 5
 FULL_TIME_WEEKDAYS = (1, 2, 3, 4, 5)  # ISO: Monday = 1
 PART_TIME_WEEKDAYS = (6, 7)
+DAY_HALVES = ("morning", "afternoon")  # the halves a generated timetable uses
+HALVES = ("morning", "afternoon", "evening")
+HALF_ORDER = {half: index for index, half in enumerate(HALVES)}
+HALF_LABELS = {"morning": tr_noop("timetable", "Sáng"), "afternoon": tr_noop("timetable", "Chiều"),
+               "evening": tr_noop("timetable", "Tối")}
+WEEKDAY_LABELS = {1: tr_noop("timetable", "Thứ Hai"), 2: tr_noop("timetable", "Thứ Ba"),
+                  3: tr_noop("timetable", "Thứ Tư"), 4: tr_noop("timetable", "Thứ Năm"),
+                  5: tr_noop("timetable", "Thứ Sáu"), 6: tr_noop("timetable", "Thứ Bảy"),
+                  7: tr_noop("timetable", "Chủ nhật")}
+SESSION_KIND_LABELS = {"lesson": tr_noop("timetable", "Lên lớp"), "field_trip": tr_noop("timetable", "Đi thực tế"),
+                       "exam": tr_noop("timetable", "Thi, kiểm tra")}
+
+
+def half_label(half: str) -> str:
+    """"Sáng", "Chiều", "Tối"."""
+    return tr("timetable", HALF_LABELS.get(half, half))
+
+
+def weekday_label(day: dt.date) -> str:
+    """"Thứ Hai" ... "Chủ nhật"."""
+    return tr("timetable", WEEKDAY_LABELS[day.isoweekday()])
+
+
+def session_kind_label(kind: str) -> str:
+    return tr("timetable", SESSION_KIND_LABELS.get(kind, kind))
+
+
+def slot_key(day: dt.date, half: str) -> tuple[dt.date, int]:
+    """Sort key of a half-day: by date, then morning, afternoon, evening."""
+    return day, HALF_ORDER.get(half, len(HALVES))
+
+
+def class_weekdays(mode: str, chosen: Iterable[int] | None) -> tuple[int, ...]:
+    """The ISO weekdays a class meets on: those chosen for it, else Monday–Friday for a full-time
+    class and the weekend for a part-time one."""
+    days = tuple(sorted({int(d) for d in chosen or () if 1 <= int(d) <= 7}))
+    if days:
+        return days
+    return FULL_TIME_WEEKDAYS if mode == "full-time" else PART_TIME_WEEKDAYS
 
 
 @dataclass(frozen=True)

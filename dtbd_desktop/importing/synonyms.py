@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
-from dtbd_desktop import legacy_encoding, text
+from dtbd_desktop import legacy_encoding
 from dtbd_desktop.i18n import tr, tr_noop
 from dtbd_desktop.paths import resource_path
 
@@ -49,6 +50,7 @@ BIRTH_FIELDS: Final = frozenset({"birth_date", "birth_male", "birth_female"})
 
 _PAREN_RE: Final = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _NON_WORD_RE: Final = re.compile(r"[^0-9a-z]+")
+_DATE_LINE_RE: Final = re.compile(r"\bngay\b.*\bthang\b.*\bnam\b")  # "Long An, ngày 05 tháng 3 năm 2025"
 
 
 def field_label(name: str) -> str:
@@ -56,9 +58,15 @@ def field_label(name: str) -> str:
     return tr("roster_import", FIELD_LABELS[name])
 
 
+def quick_fold(value: str) -> str:
+    """`text.fold` for comparing headings, at C speed: letters outside a-z and đ are dropped."""
+    value = value.replace("đ", "d").replace("Đ", "D")
+    return unicodedata.normalize("NFD", value).encode("ascii", "ignore").decode("ascii").lower()
+
+
 def normalize(heading: str) -> str:
     """A heading as compared: folded, punctuation as spaces, spaces collapsed ("ho ten")."""
-    return _NON_WORD_RE.sub(" ", text.fold(heading)).strip()
+    return _NON_WORD_RE.sub(" ", quick_fold(heading)).strip()
 
 
 @dataclass(frozen=True)
@@ -111,29 +119,35 @@ def heading_variants(raw: str, font_name: str | None = None) -> list[str]:
     return variants
 
 
-def _lookup(heading: str) -> str | None:
+def _lookup(heading: str, prefixes: bool) -> str | None:
     syn = synonyms()
     if not heading:
         return None
     if heading in syn.by_heading:
         return syn.by_heading[heading]
+    if not prefixes:
+        return None
     for prefix, field in syn.prefixes:
         if heading.startswith(prefix + " "):
             return field
     return None
 
 
-def match_heading(raw: str, font_name: str | None = None) -> str | None:
-    """The field a heading names, "" for a column to ignore (STT, Ghi chú), None if unknown."""
+@lru_cache(maxsize=4096)
+def match_heading(raw: str, font_name: str | None = None, *, prefixes: bool = True) -> str | None:
+    """The field a heading names, "" for a column to ignore (STT, Ghi chú), None if unknown.
+
+    `prefixes` False: only exact synonyms (used for a top and a sub-heading read together)."""
     for variant in heading_variants(raw, font_name):
-        found = _lookup(variant)
+        found = _lookup(variant, prefixes)
         if found is None:
-            found = _lookup(normalize(_PAREN_RE.sub(" ", variant)))
+            found = _lookup(normalize(_PAREN_RE.sub(" ", variant)), prefixes)
         if found is not None:
             return found
     return None
 
 
+@lru_cache(maxsize=1024)
 def sub_gender(raw: str, font_name: str | None = None) -> str | None:
     """"M" when a sub-heading is "Nam", "F" when it is "Nữ", else None."""
     syn = synonyms()
@@ -148,4 +162,9 @@ def sub_gender(raw: str, font_name: str | None = None) -> str | None:
 def is_table_end(raw: str) -> bool:
     """Whether a row starting with this text lies below the table (totals, notes, signatures)."""
     ends = synonyms().table_end
-    return any(value == end or value.startswith(end + " ") for value in heading_variants(raw) for end in ends)
+    plain = normalize(raw)
+    if _DATE_LINE_RE.search(plain) and not plain.startswith("ngay"):
+        return True
+    legacy_looking = not raw.isascii() and all(ord(ch) <= 0xFF for ch in raw)
+    values = heading_variants(raw) if legacy_looking else [plain]
+    return any(value == end or value.startswith(end + " ") for value in values for end in ends)
