@@ -28,7 +28,7 @@ def _window(qtbot: QtBot, ctx: AppContext) -> MainWindow:
 def test_class_list_filters_by_year_and_programme(qtbot: QtBot, demo_db: Database,
                                                   make_ctx: Callable[[Database], AppContext]) -> None:
     window = _window(qtbot, make_ctx(demo_db))
-    view = window.sections["classes"]
+    view = window.show_section("classes")
     assert isinstance(view, ClassesView)
     with demo_db.read() as s:
         expected_all = {r.code for r in classes.list_classes(s)}
