@@ -82,11 +82,13 @@ def _add_commands(sub: Any) -> None:
         commands_admin,
         commands_attendance,
         commands_base,
+        commands_certificates,
         commands_grades,
         commands_roster,
     )
 
-    for module in (commands_base, commands_roster, commands_attendance, commands_grades, commands_admin):
+    for module in (commands_base, commands_roster, commands_attendance, commands_grades, commands_certificates,
+                   commands_admin):
         module.register(sub)
 
 

@@ -12,6 +12,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
@@ -117,14 +118,18 @@ class TaskRunner(QObject):
                 dialog.reset()
                 dialog.deleteLater()
 
+        def alive() -> bool:
+            # A screen closed while its job ran must not receive the result (its models are gone).
+            return parent is None or shiboken6.isValid(parent)
+
         def done(boxed: list[Any]) -> None:
             finished()
-            if on_done is not None:
+            if on_done is not None and alive():
                 on_done(boxed[0])
 
         def failed(exc: BaseException, trace: str) -> None:
             finished()
-            if isinstance(exc, Cancelled):
+            if isinstance(exc, Cancelled) or not alive():
                 return
             if on_failed is not None:
                 on_failed(exc)

@@ -1,45 +1,165 @@
 """Registers (sổ gốc) and gap-free numbering of issued documents.
 
-Numbers come from a counter row per register and year, taken under a row lock
-(SELECT ... FOR UPDATE on PostgreSQL; SQLite writers are serialised by BEGIN IMMEDIATE),
-inside the caller's transaction: a failed batch rolls the counter back too, so no number
-is ever skipped or reused.
+Numbers come from a counter row per register (document kind and year), taken inside the
+caller's transaction, so a failed batch rolls the counter back with everything else: no
+number is ever skipped or reused.
+
+Concurrency (two PCs on one PostgreSQL server): every transaction that numbers documents first
+takes one transaction-scoped advisory lock (`pg_advisory_xact_lock`), then the register row
+`FOR UPDATE`. The advisory lock also covers what a row lock cannot: creating a register that
+does not exist yet, recording a new PC's public key in the settings, and working out who still
+needs a document (so two PCs issuing the same class do not both issue to the same learner).
+On SQLite, writers are serialised by `BEGIN IMMEDIATE` (see `db.engine`).
+
+Patterns: Python format strings with the fields `n` (the number in the register) and `year`,
+e.g. "{n:04d}/GCN-{year}", "{n:03d}/GCN-TTCT", "A {n:06d}". A serial pattern without
+`{year}` numbers on from the previous year's register, so its serials stay unique.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import string
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from sqlalchemy import select
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import signing, text
-from dtbd_desktop.db.models import Certificate, Enrolment, Register
+from dtbd_desktop import signing
+from dtbd_desktop import text as vtext
+from dtbd_desktop.db.models import DOCUMENT_KINDS, Certificate, Enrolment, Register
+from dtbd_desktop.errors import InputError
+from dtbd_desktop.i18n import tr
 from dtbd_desktop.services import settings
 
 DEFAULT_PATTERNS = {
-    "diploma": ("{n:06d}", "{n:04d}/{year}/TN"),
+    "diploma": ("{n:04d}/BTN-{year}", "{n:04d}/{year}/TN"),
     "certificate": ("{n:04d}/GCN-{year}", "{n:04d}/{year}/CN"),
 }
 REGISTER_NAMES = {"diploma": "Sổ gốc cấp bằng tốt nghiệp", "certificate": "Sổ gốc cấp giấy chứng nhận"}
+KIND_LABELS = {"diploma": "Bằng tốt nghiệp", "certificate": "Giấy chứng nhận"}
+NUMBERING_LOCK = 0x44544244_01  # "DTBD" + 1: the advisory lock all numbering takes
+PATTERN_FIELDS = ("n", "year")
+
+Progress = Callable[[int, int, str], None]
+
+
+def lock_numbering(session: Session) -> None:
+    """Serialise numbering across PCs for the rest of this transaction (PostgreSQL)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": NUMBERING_LOCK})
+
+
+def check_pattern(pattern: str, label: str) -> str:
+    """The pattern as NFC text, or InputError saying what is wrong with it."""
+    value = vtext.nfc(pattern or "").strip()
+    problem = None
+    try:
+        fields = [name for _lit, name, _spec, _conv in string.Formatter().parse(value) if name is not None]
+    except ValueError:
+        fields, problem = [], tr("certificates", "dấu ngoặc { } không khớp")
+    if problem is None:
+        unknown = [f for f in fields if f not in PATTERN_FIELDS]
+        if unknown:
+            problem = tr("certificates", "chỉ dùng được {{n}} và {{year}} (không có '{field}')").format(field=unknown[0])
+        elif "n" not in fields:
+            problem = tr("certificates", "thiếu {n}, chỗ đặt số thứ tự, ví dụ {n:04d}")
+        elif len(value) > 50:
+            problem = tr("certificates", "dài quá 50 ký tự")
+        else:
+            try:
+                value.format(n=1, year=2025)
+            except (ValueError, TypeError, KeyError, IndexError):
+                problem = tr("certificates", "không dùng được, ví dụ đúng: {n:04d}/GCN-{year}")
+    if problem:
+        raise InputError(tr("certificates", "Mẫu {label} '{pattern}': {problem}.").format(
+            label=label, pattern=value, problem=problem))
+    return value
+
+
+def format_number(pattern: str, n: int, year: int) -> str:
+    return pattern.format(n=n, year=year)
+
+
+def has_year(pattern: str) -> bool:
+    return any(name == "year" for _lit, name, _spec, _conv in string.Formatter().parse(pattern))
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in DOCUMENT_KINDS:
+        raise InputError(tr("certificates", "Loại văn bằng '{kind}' không có (diploma hoặc certificate).").format(kind=kind))
+
+
+def find_register(session: Session, kind: str, year: int) -> Register | None:
+    return session.scalar(select(Register).where(Register.kind == kind, Register.year == year))
 
 
 def get_register(session: Session, kind: str, year: int) -> Register:
-    """The register for a kind and year, created with the default patterns; locked for numbering."""
-    stmt = select(Register).where(Register.kind == kind, Register.year == year).with_for_update()
+    """The register for a kind and year, locked for numbering; created when missing, with the
+    patterns of the latest earlier register of its kind (else the defaults)."""
+    _check_kind(kind)
+    lock_numbering(session)
+    stmt = (select(Register).where(Register.kind == kind, Register.year == year)
+            .with_for_update().execution_options(populate_existing=True))
     register = session.scalar(stmt)
     if register is None:
-        serial, number = DEFAULT_PATTERNS[kind]
+        previous = session.scalar(select(Register).where(Register.kind == kind, Register.year < year)
+                                  .order_by(Register.year.desc()).limit(1))
+        serial, number = ((previous.serial_pattern, previous.register_pattern) if previous
+                          else DEFAULT_PATTERNS[kind])
+        start = previous.last_number if previous is not None and not has_year(serial) else 0
         register = Register(kind=kind, year=year, name=f"{REGISTER_NAMES[kind]} năm {year}",
-                            serial_pattern=serial, register_pattern=number, last_number=0)
+                            serial_pattern=serial, register_pattern=number, last_number=start)
         session.add(register)
         session.flush()
     return register
 
 
+def set_patterns(session: Session, kind: str, year: int, serial_pattern: str, register_pattern: str) -> Register:
+    """Set a register's patterns; refused once it has numbered a document."""
+    serial = check_pattern(serial_pattern, tr("certificates", "số hiệu"))
+    number = check_pattern(register_pattern, tr("certificates", "số vào sổ"))
+    register = get_register(session, kind, year)
+    used = session.scalar(select(func.count(Certificate.id)).where(Certificate.register_id == register.id))
+    if used:
+        raise InputError(tr("certificates", "{name} đã cấp {n} văn bằng: không đổi mẫu số giữa năm được.").format(
+            name=register.name, n=used))
+    register.serial_pattern, register.register_pattern = serial, number
+    session.flush()
+    return register
+
+
 def signed_payload(serial: str, full_name: str, birth: str, issue_date: dt.date, classification: str | None) -> str:
-    return "|".join([serial, text.nfc(full_name), birth, issue_date.isoformat(), classification or ""])
+    """The text a document's signature covers, from its register line."""
+    return "|".join([vtext.nfc(serial), vtext.nfc(full_name), birth, issue_date.isoformat(), classification or ""])
+
+
+def certificate_payload(cert: Certificate) -> str:
+    return signed_payload(cert.serial, cert.full_name, cert.birth_date_text, cert.issue_date, cert.classification)
+
+
+def known_public_keys(session: Session) -> list[str]:
+    keys = settings.get_setting(session, "signing_public_keys") or []
+    return [str(k) for k in keys]
+
+
+def record_public_key(session: Session, key: Ed25519PrivateKey) -> None:
+    """Add this PC's public key to the database's list (call under `lock_numbering`)."""
+    public = signing.public_key_text(key)
+    known = known_public_keys(session)
+    if public not in known:
+        settings.set_settings(session, signing_public_keys=[*known, public])
+
+
+def _used_elsewhere(session: Session, register: Register, serials: Sequence[str]) -> list[str]:
+    found: list[str] = []
+    for start in range(0, len(serials), 500):
+        chunk = list(serials[start:start + 500])
+        found.extend(session.scalars(select(Certificate.serial).where(
+            Certificate.serial.in_(chunk), Certificate.register_id != register.id)))
+    return found
 
 
 def issue_many(
@@ -47,32 +167,56 @@ def issue_many(
     kind: str,
     issue_date: dt.date,
     items: Sequence[tuple[Enrolment, str | None]],
+    *,
+    replaces: Sequence[Certificate | None] | None = None,
+    progress: Progress | None = None,
+    key: Ed25519PrivateKey | None = None,
 ) -> list[Certificate]:
-    """Number and register one document per (enrolment, classification), in the given order."""
+    """Number and register one document per (enrolment, classification), in the given order.
+
+    Everything happens in the caller's transaction: if it fails or is cancelled (the progress
+    callback may raise), the register's counter goes back with it.
+    """
     if not items:
         return []
     register = get_register(session, kind, issue_date.year)
-    key = signing.load_or_create_key()
-    public = signing.public_key_text(key)
-    known = settings.get_setting(session, "signing_public_keys") or []
-    if public not in known:
-        settings.set_settings(session, signing_public_keys=[*known, public])
-    issued = []
-    for enrolment, classification in items:
+    key = key or signing.load_or_create_key()
+    record_public_key(session, key)
+    first = register.last_number + 1
+    serials = [format_number(register.serial_pattern, first + i, register.year) for i in range(len(items))]
+    clash = _used_elsewhere(session, register, serials)
+    if clash:
+        raise InputError(tr("certificates", "Số hiệu {serial} đã dùng trong sổ của năm khác. Thêm {{year}} vào mẫu "
+                                            "số hiệu '{pattern}' của {name}.").format(
+            serial=clash[0], pattern=register.serial_pattern, name=register.name))
+    issued: list[Certificate] = []
+    total = len(items)
+    for index, (enrolment, classification) in enumerate(items):
+        if progress is not None and index % 25 == 0:
+            progress(index, total, "")
         register.last_number += 1
         n = register.last_number
-        serial = register.serial_pattern.format(n=n, year=register.year)
+        serial = format_number(register.serial_pattern, n, register.year)
         learner = enrolment.learner
-        birth = text.format_date(learner.birth_date) if learner.birth_date else str(learner.birth_year)
+        birth = vtext.format_date(learner.birth_date) if learner.birth_date else str(learner.birth_year)
+        full_name = vtext.nfc(learner.full_name)
         cert = Certificate(
             register=register, enrolment=enrolment, sequence=n, serial=serial,
-            register_number=register.register_pattern.format(n=n, year=register.year), issue_date=issue_date,
-            full_name=learner.full_name, birth_date_text=birth, place_of_birth=learner.place_of_birth,
+            register_number=format_number(register.register_pattern, n, register.year), issue_date=issue_date,
+            full_name=full_name, birth_date_text=birth, place_of_birth=learner.place_of_birth,
             gender=learner.gender, ethnicity=learner.ethnicity, classification=classification,
-            verification_code=signing.sign(key, signed_payload(serial, learner.full_name, birth, issue_date,
-                                                               classification)),
+            verification_code=signing.sign(key, signed_payload(serial, full_name, birth, issue_date, classification)),
+            replaces=replaces[index] if replaces is not None else None,
         )
         session.add(cert)
         issued.append(cert)
     session.flush()
+    if progress is not None:
+        progress(total, total, "")
     return issued
+
+
+def describe_register(register: Register) -> dict[str, Any]:
+    return {"kind": register.kind, "year": register.year, "name": register.name,
+            "serial_pattern": register.serial_pattern, "register_pattern": register.register_pattern,
+            "last_number": register.last_number}

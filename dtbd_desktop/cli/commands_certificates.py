@@ -1,0 +1,177 @@
+"""`dtbd certificates issue | print | register | revoke | reissue | verify` (and a few helpers).
+
+The contract (names, options, JSON keys) is shared/CLI.md; everything calls
+`services.certificates`, the functions the GUI calls.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dtbd_desktop import text
+from dtbd_desktop.cli.commands_base import iso_date, year_value
+from dtbd_desktop.cli.main import EXIT_OK, Context, Parser
+from dtbd_desktop.cli.output import table
+from dtbd_desktop.errors import InputError
+from dtbd_desktop.i18n import tr
+from dtbd_desktop.services import certificates
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("certificates", help=tr("cli", "văn bằng, chứng chỉ và sổ gốc"))
+    actions = p.add_subparsers(dest="action", metavar="VIỆC", required=True, parser_class=Parser)
+
+    issue = actions.add_parser("issue", help=tr("cli", "cấp số và vào sổ văn bằng cho mọi học viên đủ điều kiện"))
+    issue.add_argument("class_code", metavar="C", help=tr("cli", "mã lớp"))
+    issue.add_argument("--date", type=iso_date, help=tr("cli", "ngày cấp YYYY-MM-DD (mặc định: hôm nay)"))
+    issue.set_defaults(handler=cmd_issue)
+
+    pr = actions.add_parser("print", help=tr("cli", "in văn bằng của lớp ra một tệp PDF, mỗi văn bằng một trang"))
+    pr.add_argument("class_code", metavar="C", help=tr("cli", "mã lớp"))
+    pr.add_argument("--out", required=True, metavar="FILE.pdf", help=tr("cli", "tệp PDF"))
+    pr.add_argument("--printer", help=tr("cli", "tên máy in để lấy căn chỉnh riêng của máy đó"))
+    pr.add_argument("--with-blank", action="store_true",
+                    help=tr("cli", "in kèm ảnh phôi phía sau để soát (bản soát, không tính là một lần in)"))
+    pr.set_defaults(handler=cmd_print)
+
+    reg = actions.add_parser("register", help=tr("cli", "sổ gốc cấp văn bằng, chứng chỉ của một năm"))
+    reg.add_argument("--year", required=True, type=year_value, help=tr("cli", "năm"))
+    reg.add_argument("--out", required=True, metavar="FILE.pdf|.xlsx", help=tr("cli", "tệp PDF hoặc XLSX"))
+    reg.add_argument("--kind", choices=["diploma", "certificate"],
+                     help=tr("cli", "chỉ một loại: diploma (bằng tốt nghiệp) hoặc certificate (giấy chứng nhận)"))
+    reg.set_defaults(handler=cmd_register)
+
+    rv = actions.add_parser("revoke", help=tr("cli", "thu hồi một văn bằng (dòng sổ gốc vẫn giữ)"))
+    rv.add_argument("serial", metavar="SERIAL", help=tr("cli", "số hiệu văn bằng"))
+    rv.add_argument("--reason", required=True, help=tr("cli", "lý do thu hồi"))
+    rv.set_defaults(handler=cmd_revoke)
+
+    ri = actions.add_parser("reissue", help=tr("cli", "cấp lại văn bằng bị mất hoặc sai, số mới liên kết số cũ"))
+    ri.add_argument("serial", metavar="SERIAL", help=tr("cli", "số hiệu văn bằng cũ"))
+    ri.add_argument("--reason", required=True, help=tr("cli", "lý do cấp lại"))
+    ri.add_argument("--date", type=iso_date, help=tr("cli", "ngày cấp lại YYYY-MM-DD (mặc định: hôm nay)"))
+    ri.set_defaults(handler=cmd_reissue)
+
+    vf = actions.add_parser("verify", help=tr("cli", "kiểm tra mã xác thực, nội dung mã QR hoặc số hiệu (không cần mạng)"))
+    vf.add_argument("code", metavar="CODE", help=tr("cli", "mã xác thực in trên văn bằng, nội dung mã QR, hoặc số hiệu"))
+    vf.set_defaults(handler=cmd_verify)
+
+    ls = actions.add_parser("list", help=tr("cli", "văn bằng của một lớp và tình trạng"))
+    ls.add_argument("class_code", metavar="C", help=tr("cli", "mã lớp"))
+    ls.set_defaults(handler=cmd_list)
+
+    tp = actions.add_parser("test-page", help=tr("cli", "trang thử lưới milimét để căn chỉnh máy in"))
+    tp.add_argument("--out", required=True, metavar="FILE.pdf", help=tr("cli", "tệp PDF"))
+    tp.add_argument("--calibrated", action="store_true", help=tr("cli", "áp dụng căn chỉnh đã lưu (để kiểm tra lại)"))
+    tp.add_argument("--printer", help=tr("cli", "tên máy in"))
+    tp.set_defaults(handler=cmd_test_page)
+
+
+def cmd_issue(ctx: Context) -> tuple[Any, int]:
+    a = ctx.args
+    with ctx.db.write() as session:
+        rows = certificates.issue_for_class(session, a.class_code, a.date)
+    if not ctx.json and rows:
+        ctx.say(table([tr("cli", "Họ và tên"), tr("cli", "Số CCCD"), tr("cli", "Số hiệu"), tr("cli", "Số vào sổ"),
+                      tr("cli", "Mã xác thực")],
+                      [[r.full_name, r.national_id, r.serial, r.register_number, r.verification_code] for r in rows]))
+    if rows:
+        ctx.say(tr("cli", "Đã cấp và vào sổ {n} văn bằng cho lớp {code}.").format(n=len(rows), code=a.class_code))
+    else:
+        ctx.say(tr("cli", "Mọi học viên đủ điều kiện của lớp {code} đều đã có văn bằng; không cấp thêm.").format(
+            code=a.class_code))
+    return [r.as_issue_json() for r in rows], EXIT_OK
+
+
+def cmd_print(ctx: Context) -> tuple[Any, int]:
+    a = ctx.args
+    if not str(a.out).lower().endswith(".pdf"):
+        raise InputError(tr("cli", "Tệp in văn bằng phải là .pdf (đang là '{name}').").format(name=a.out))
+    with ctx.db.write() as session:
+        result = certificates.print_class(session, a.class_code, a.out, printer=a.printer, with_blank=a.with_blank)
+    ctx.say(tr("cli", "Đã in {n} văn bằng của lớp {code} vào {path}. In ở tỉ lệ 100% (kích thước thật).").format(
+        n=result.pages, code=a.class_code, path=result.path))
+    return {"path": str(result.path), "pages": result.pages}, EXIT_OK
+
+
+def cmd_register(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.reports.register_report import export_register
+
+    a = ctx.args
+    with ctx.db.read() as session:
+        path, rows = export_register(session, a.year, a.out, kind=a.kind)
+    ctx.say(tr("cli", "Đã xuất sổ gốc năm {year} ({n} dòng) vào {path}.").format(year=a.year, n=rows, path=path))
+    return {"path": str(path), "rows": rows}, EXIT_OK
+
+
+def cmd_revoke(ctx: Context) -> tuple[Any, int]:
+    a = ctx.args
+    with ctx.db.write() as session:
+        row = certificates.revoke(session, a.serial, a.reason)
+    ctx.say(tr("cli", "Đã thu hồi văn bằng số hiệu {serial} ({name}); dòng sổ gốc vẫn giữ.").format(
+        serial=row.serial, name=row.full_name))
+    return {"serial": row.serial, "status": row.status}, EXIT_OK
+
+
+def cmd_reissue(ctx: Context) -> tuple[Any, int]:
+    a = ctx.args
+    with ctx.db.write() as session:
+        old, new = certificates.reissue(session, a.serial, a.reason, a.date)
+    ctx.say(tr("cli", "Đã cấp lại cho {name}: số hiệu mới {serial}, số vào sổ {number}, mã xác thực {code} "
+                      "(thay số hiệu {old}).").format(name=new.full_name, serial=new.serial,
+                                                       number=new.register_number, code=new.verification_code,
+                                                       old=old.serial))
+    return {"old_serial": old.serial, "serial": new.serial, "register_number": new.register_number,
+            "verification_code": new.verification_code}, EXIT_OK
+
+
+def cmd_verify(ctx: Context) -> tuple[Any, int]:
+    with ctx.db.read() as session:
+        result = certificates.verify(session, ctx.args.code)
+    verdict = tr("cli", "HỢP LỆ") if result.valid else tr("cli", "KHÔNG HỢP LỆ")
+    ctx.say(f"{verdict}: {result.message}")
+    if result.full_name:
+        details = [result.full_name]
+        if result.birth_text:
+            details.append(tr("cli", "sinh {date}").format(date=result.birth_text))
+        if result.serial:
+            details.append(tr("cli", "số hiệu {serial}").format(serial=result.serial))
+        if result.issue_date:
+            details.append(tr("cli", "cấp ngày {date}").format(date=text.format_date(result.issue_date)))
+        if result.classification:
+            details.append(result.classification)
+        ctx.say("  " + ", ".join(details))
+    return result.as_json(), EXIT_OK
+
+
+def cmd_list(ctx: Context) -> tuple[Any, int]:
+    with ctx.db.read() as session:
+        docs = certificates.class_documents(session, ctx.args.class_code)
+    out = []
+    rows = []
+    for line in docs.lines:
+        cert = line.certificate
+        out.append({"national_id": line.national_id, "full_name": line.full_name, "eligible": line.eligible,
+                    "classification": line.classification, "serial": cert.serial if cert else None,
+                    "register_number": cert.register_number if cert else None,
+                    "status": cert.status if cert else None, "print_count": cert.print_count if cert else 0})
+        rows.append([line.full_name, tr("cli", "có") if line.eligible else tr("cli", "không"), line.classification or "",
+                     cert.serial if cert else "", certificates.status_label(cert.status) if cert else "",
+                     cert.print_count if cert else ""])
+    if not ctx.json:
+        ctx.say(table([tr("cli", "Họ và tên"), tr("cli", "Đủ ĐK"), tr("cli", "Xếp loại"), tr("cli", "Số hiệu"),
+                       tr("cli", "Tình trạng"), tr("cli", "Số lần in")], rows))
+    return out, EXIT_OK
+
+
+def cmd_test_page(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.reports import certificate_pdf
+
+    a = ctx.args
+    cal = None
+    if a.calibrated:
+        with ctx.db.read() as session:
+            cal = certificates.calibration(session, a.printer)
+    pages = certificate_pdf.write_test_page(a.out, cal)
+    ctx.say(tr("cli", "Đã tạo trang thử {path}: in ở tỉ lệ 100%, đo các dấu A, B, C.").format(path=a.out))
+    return {"path": str(a.out), "pages": pages}, EXIT_OK
