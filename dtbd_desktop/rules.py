@@ -39,6 +39,7 @@ _COMMON: dict[str, Any] = {
 DEFAULT_TRAINING_RULES: dict[str, Any] = {
     **_COMMON,
     "outcome": "classification",
+    "absence_scope": "module",  # the absence limit applies to each module's periods
     "bands": BANDS_DEFAULT,
     "downgrade_on_retake": True,
     "downgrade_discipline_from": "reprimand",  # khiển trách or worse drops one band
@@ -51,6 +52,7 @@ DEFAULT_TRAINING_RULES: dict[str, Any] = {
 DEFAULT_FOSTERING_RULES: dict[str, Any] = {
     **_COMMON,
     "outcome": "pass_fail",  # Đạt / Không đạt
+    "absence_scope": "course",  # the absence limit applies to the whole course's periods
     "graded_essay": True,  # the bài thu hoạch is graded with the bands
     "bands": BANDS_DEFAULT,
     "downgrade_on_retake": False,
@@ -140,6 +142,9 @@ def validate_rules(params: dict[str, Any]) -> list[Problem]:
         if value is not None and value not in DISCIPLINE_ORDER[1:]:
             problems.append(Problem(tr("rules", "{label}: chọn khiển trách, cảnh cáo, buộc thôi học hoặc để trống.")
                                     .format(label=rule_label(key)), field=key))
+    if params.get("absence_scope", "module") not in ("module", "course"):
+        problems.append(Problem(tr("rules", "Phạm vi tính vắng phải là 'module' (từng học phần) hoặc 'course' (cả khóa)."),
+                                field="absence_scope"))
     if "final_share" in params:
         _number(params, "final_share", problems, 0, 1)
     assessment = params.get("assessment") or {}
