@@ -18,7 +18,11 @@ from dtbd_desktop.paths import resource_path
 
 Translator = Callable[[str, str], str]
 
+#: The languages the program speaks, each named in itself (for the language choosers).
+LANGUAGES: dict[str, str] = {"vi": "Tiếng Việt", "en": "English"}
+
 _translator: Translator | None = None
+_language = "vi"
 
 
 def tr(context: str, text: str) -> str:
@@ -28,10 +32,16 @@ def tr(context: str, text: str) -> str:
     return _translator(context, text) or text
 
 
-def set_translator(translator: Translator | None) -> None:
+def set_translator(translator: Translator | None, language: str | None = None) -> None:
     """Install the function that translates (the GUI installs Qt's); None means Vietnamese."""
-    global _translator
+    global _translator, _language
     _translator = translator
+    _language = "vi" if translator is None else (language or _language)
+
+
+def current_language() -> str:
+    """The language being shown: 'vi' (the source text) unless a translation was installed."""
+    return _language
 
 
 @lru_cache(maxsize=4)
@@ -57,11 +67,23 @@ def use_language(language: str | None) -> None:
         set_translator(None)
         return
     table = load_ts(language)
-    set_translator(lambda context, text: table.get((context, text), text))
+    set_translator(lambda context, text: table.get((context, text), text), language)
 
 
 def language_from_environment() -> str:
     return os.environ.get("DTBD_LANG", "vi").split("_")[0].lower() or "vi"
+
+
+def preferred_language(explicit: str | None = None) -> str:
+    """The language to start in: `--lang`, else DTBD_LANG, else this PC's choice (config.json,
+    set by the first-run wizard and the Settings screen), else Vietnamese."""
+    from dtbd_desktop.config import load_config
+
+    for candidate in (explicit, os.environ.get("DTBD_LANG"), load_config().get("language")):
+        if isinstance(candidate, str) and candidate:
+            code = candidate.split("_")[0].lower()
+            return code if code in LANGUAGES else "vi"
+    return "vi"
 
 
 def tr_noop(context: str, text: str) -> str:

@@ -12,6 +12,7 @@ import math
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from functools import lru_cache
 from typing import Final
 
 # --------------------------------------------------------------------------------------------
@@ -166,6 +167,7 @@ def _number_unit(digits: str) -> str:
     return "?" + f"{min(length, 99):02d}" + significant
 
 
+@lru_cache(maxsize=65536)  # names are made of a few thousand distinct words: imports hit the cache
 def _levels(text: str) -> tuple[str, str, str]:
     """(primary, secondary, tertiary) strings of one piece of text; see `vn_sort_key`."""
     primary: list[str] = []
@@ -264,6 +266,7 @@ def name_sort_key(family: str, middle: str, given: str) -> str:
     return _LEVEL_SEP.join(_PART_SEP.join(level[i] for level in levels) for i in range(3))
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Search key: cleaned, without diacritics, đ/Đ as d, lower case ("nguyen van an")."""
     decomposed = unicodedata.normalize("NFD", nfc(text).replace("đ", "d").replace("Đ", "D"))

@@ -84,11 +84,12 @@ def _add_commands(sub: Any) -> None:
         commands_base,
         commands_certificates,
         commands_grades,
+        commands_reports,
         commands_roster,
     )
 
     for module in (commands_base, commands_roster, commands_attendance, commands_grades, commands_certificates,
-                   commands_admin):
+                   commands_reports, commands_admin):
         module.register(sub)
 
 

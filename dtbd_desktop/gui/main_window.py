@@ -10,12 +10,10 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QWidget,
 )
 
-from dtbd_desktop import __version__
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.i18n import tr
 
@@ -28,11 +26,14 @@ class MainWindow(QMainWindow):
         self.resize(1280, 720)
 
         from dtbd_desktop.gui.views.admin_view import AdminView
+        from dtbd_desktop.gui.views.certificates_view import CertificatesView
         from dtbd_desktop.gui.views.classes_view import ClassesView
+        from dtbd_desktop.gui.views.dashboard_view import DashboardView
         from dtbd_desktop.gui.views.learners_view import LearnersView
         from dtbd_desktop.gui.views.lecturers_view import LecturersView
         from dtbd_desktop.gui.views.organisations_view import OrganisationsView
         from dtbd_desktop.gui.views.programmes_view import ProgrammesView
+        from dtbd_desktop.gui.views.reports_view import ReportsView
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -41,11 +42,14 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.sections: dict[str, QWidget] = {}
         for key, label, view in (
+            ("dashboard", tr("main", "Tổng quan"), DashboardView(ctx)),
             ("classes", tr("main", "Lớp học"), ClassesView(ctx)),
             ("learners", tr("main", "Học viên"), LearnersView(ctx)),
             ("programmes", tr("main", "Chương trình"), ProgrammesView(ctx)),
             ("organisations", tr("main", "Đơn vị cử học"), OrganisationsView(ctx)),
             ("lecturers", tr("main", "Giảng viên"), LecturersView(ctx)),
+            ("certificates", tr("main", "Văn bằng, chứng chỉ"), CertificatesView(ctx)),
+            ("reports", tr("main", "Báo cáo"), ReportsView(ctx)),
             ("admin", tr("main", "Quản trị"), AdminView(ctx)),
         ):
             item = QListWidgetItem(label)
@@ -55,6 +59,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(view)
             self.sections[key] = view
         self.nav.currentRowChanged.connect(self._show_section)
+        self.sections["dashboard"].open_class_requested.connect(self.open_class)  # type: ignore[attr-defined]
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -75,6 +80,11 @@ class MainWindow(QMainWindow):
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu(tr("main", "&Tệp"))
+        settings_action = QAction(tr("main", "Cài đặt..."), self)
+        settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        settings_action.triggered.connect(self.show_settings)
+        file_menu.addAction(settings_action)
+        file_menu.addSeparator()
         quit_action = QAction(tr("main", "Thoát"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -87,6 +97,10 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, r=row: self.nav.setCurrentRow(r))
             go_menu.addAction(action)
         help_menu = self.menuBar().addMenu(tr("main", "Trợ &giúp"))
+        guide = QAction(tr("main", "Hướng dẫn sử dụng"), self)
+        guide.setShortcut(QKeySequence.StandardKey.HelpContents)
+        guide.triggered.connect(self.show_guide)
+        help_menu.addAction(guide)
         about = QAction(tr("main", "Giới thiệu"), self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
@@ -100,18 +114,38 @@ class MainWindow(QMainWindow):
         if activate is not None:
             activate()
 
+    def open_class(self, code: str) -> None:
+        """Open a class's dialog from another screen (the dashboard's warnings); the dashboard
+        refreshes when the class is saved."""
+        dialog = self.sections["classes"].open_class(code)  # type: ignore[attr-defined]
+        dialog.saved.connect(self.sections["dashboard"].refresh)  # type: ignore[attr-defined]
+
     def show_section(self, key: str) -> QWidget:
         keys = list(self.sections)
         self.nav.setCurrentRow(keys.index(key))
         return self.sections[key]
 
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            tr("main", "Giới thiệu DTBD Desktop"),
-            tr("main", "DTBD Desktop {version}\nQuản lý đào tạo, bồi dưỡng cho Trường Chính trị tỉnh và "
-                       "Trung tâm Chính trị cấp huyện.\nHoạt động hoàn toàn không cần Internet.").format(version=__version__),
-        )
+    def show_settings(self):
+        from dtbd_desktop.gui.views.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.ctx, self)
+        dialog.launch()
+        return dialog
+
+    def show_guide(self):
+        from dtbd_desktop.gui.views.help_dialog import HelpDialog
+        from dtbd_desktop.i18n import current_language
+
+        dialog = HelpDialog(self, current_language())
+        dialog.launch()
+        return dialog
+
+    def show_about(self):
+        from dtbd_desktop.gui.views.help_dialog import AboutDialog
+
+        dialog = AboutDialog(self, self.ctx.db.display_url)
+        dialog.launch()
+        return dialog
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.ctx.runner.wait(30_000)

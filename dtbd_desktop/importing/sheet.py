@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from pathlib import Path
 from typing import Any, Final
 
 import openpyxl
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dtbd_desktop import text
@@ -67,7 +70,9 @@ def _open_workbook(path: Path) -> Any:
                     "roster_import",
                     "Tệp {file} là tệp Excel 97-2003 (.xls) hoặc tệp có đặt mật khẩu: mở tệp bằng Excel, bỏ mật "
                     "khẩu nếu có, chọn Lưu thành (Save As) kiểu .xlsx rồi nhập tệp mới.").format(file=name))
-            return openpyxl.load_workbook(fh, data_only=True)
+        # Read-only mode streams the cells (several times faster on large lists); the merged
+        # ranges it does not load are read from the sheet's XML by `_merged_ranges`.
+        return openpyxl.load_workbook(path, data_only=True, read_only=True)
     except RosterFileError:
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, AttributeError) as exc:
@@ -79,6 +84,30 @@ def _open_workbook(path: Path) -> Any:
         raise RosterFileError(tr("roster_import", "Không mở được tệp {file}: {error}. Đóng tệp nếu đang mở "
                                                   "trong chương trình khác rồi thử lại.")
                               .format(file=name, error=exc.strerror or exc)) from exc
+
+
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+
+
+def _merged_ranges(ws: Any) -> list[tuple[int, int, int, int]]:
+    """(min_col, min_row, max_col, max_row) of every merged range of a worksheet."""
+    ranges = getattr(ws, "merged_cells", None)
+    if ranges is not None:  # a normally opened worksheet
+        return [(r.min_col, r.min_row, r.max_col, r.max_row) for r in ranges.ranges]
+    archive = getattr(ws.parent, "_archive", None)
+    path = getattr(ws, "_worksheet_path", None)
+    if archive is None or path is None:
+        return []
+    with archive.open(path) as fh:
+        data = fh.read()
+    tail = data.rfind(b"mergeCells")
+    if tail < 0:
+        return []
+    found = []
+    for match in _MERGE_CELL.finditer(data, data.rfind(b"<", 0, data.find(b"mergeCells"))):
+        bounds = range_boundaries(match.group(1).decode("ascii"))
+        found.append((int(bounds[0] or 1), int(bounds[1] or 1), int(bounds[2] or 1), int(bounds[3] or 1)))
+    return found
 
 
 def _clean_value(value: Cell) -> Cell:
@@ -104,19 +133,23 @@ class _Sheet:
     def __init__(self, ws: Worksheet) -> None:
         self.ws = ws
         self.title = ws.title
+        if getattr(ws, "read_only", False) and (ws.max_row or 0) <= 1:
+            # The file's stated dimensions are missing or wrong (some tools write "A1"): count.
+            ws.reset_dimensions()
+            ws.calculate_dimension(force=True)
         self.max_row = ws.max_row or 0
         self.max_col = min(ws.max_column or 0, MAX_COLUMNS)
         self.merged_from: dict[tuple[int, int], tuple[int, int]] = {}  # cell -> top-left of its range
         self.single_column_ranges: set[tuple[int, int]] = set()  # top-lefts of vertical-only merges
         self.wide_ranges: dict[tuple[int, int], int] = {}  # top-left -> number of columns spanned
-        for rng in ws.merged_cells.ranges:
-            top = (rng.min_row, rng.min_col)
-            if rng.max_col > rng.min_col:
-                self.wide_ranges[top] = rng.max_col - rng.min_col + 1
-            elif rng.max_row > rng.min_row:
+        for min_col, min_row, max_col, max_row in _merged_ranges(ws):
+            top = (min_row, min_col)
+            if max_col > min_col:
+                self.wide_ranges[top] = max_col - min_col + 1
+            elif max_row > min_row:
                 self.single_column_ranges.add(top)
-            for r in range(rng.min_row, min(rng.max_row, self.max_row) + 1):
-                for c in range(rng.min_col, min(rng.max_col, self.max_col) + 1):
+            for r in range(min_row, min(max_row, self.max_row) + 1):
+                for c in range(min_col, min(max_col, self.max_col) + 1):
                     if (r, c) != top:
                         self.merged_from[(r, c)] = top
         self.values: dict[tuple[int, int], Cell] = {}
@@ -127,7 +160,7 @@ class _Sheet:
             return
         for row in self.ws.iter_rows(min_row=first, max_row=last, max_col=self.max_col):
             for cell in row:
-                value = _clean_value(cell.value)
+                value = _clean_value(getattr(cell, "value", None))
                 if value is None:
                     continue
                 key = (cell.row, cell.column)
@@ -254,7 +287,7 @@ def read_roster(path: str | Path, *, mapping: Mapping[str, int] | None = None) -
     try:
         checked_sheets: list[str] = []
         for ws in workbook.worksheets:
-            if not isinstance(ws, Worksheet):
+            if not isinstance(ws, Worksheet | ReadOnlyWorksheet):  # not a chart sheet
                 continue
             checked_sheets.append(ws.title)
             sheet = _Sheet(ws)
@@ -285,17 +318,26 @@ def read_roster(path: str | Path, *, mapping: Mapping[str, int] | None = None) -
 
 
 def _read_rest(sheet: _Sheet, first_data: int) -> None:
-    """Read the rows below the header, stopping after a long run of empty rows."""
+    """Read the rows below the header in one pass (a streamed sheet is read from its start on
+    every pass), stopping after a long run of empty rows."""
     start = max(first_data, HEADER_SCAN_ROWS + 2)
+    if start > sheet.max_row or sheet.max_col == 0:
+        return
     empty_run = 0
-    chunk = 500
-    row = start
-    while row <= sheet.max_row and empty_run < EMPTY_ROWS_TO_STOP:
-        last = min(sheet.max_row, row + chunk - 1)
-        before = len(sheet.values)
-        sheet.read(row, last)
-        empty_run = empty_run + (last - row + 1) if len(sheet.values) == before else 0
-        row = last + 1
+    for row in sheet.ws.iter_rows(min_row=start, max_row=sheet.max_row, max_col=sheet.max_col):
+        found = False
+        for cell in row:
+            value = _clean_value(getattr(cell, "value", None))
+            if value is None:
+                continue
+            found = True
+            key = (cell.row, cell.column)
+            sheet.values[key] = value
+            if isinstance(value, str) and not value.isascii():
+                sheet.fonts[key] = _font_name(cell)
+        empty_run = 0 if found else empty_run + 1
+        if empty_run >= EMPTY_ROWS_TO_STOP:
+            break
 
 
 def _grid(sheet: _Sheet, columns: tuple[SheetColumn, ...], first_data: int) -> list[SheetRow]:

@@ -27,6 +27,7 @@ from dtbd_desktop.errors import DtbdError
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import RowTableModel
 from dtbd_desktop.gui.tasks import error_text
+from dtbd_desktop.gui.views.certificates_tab import CertificatesTab
 from dtbd_desktop.gui.views.roster_tab import RosterTab
 from dtbd_desktop.i18n import tr
 from dtbd_desktop.services import catalogue, classes, lecturers, roster
@@ -183,6 +184,23 @@ class ClassDialog(QDialog):
                 self.roster_tab.changed.connect(self._roster_changed)
                 self.roster_tab.changed.connect(self.saved)
                 self.tabs.addTab(self.roster_tab, "")
+                from dtbd_desktop.gui.views.attendance_tab import AttendanceTab
+                from dtbd_desktop.gui.views.timetable_tab import TimetableTab
+
+                self.timetable_tab = TimetableTab(self.ctx, detail.code, self)
+                self.tabs.addTab(self.timetable_tab, tr("class_dialog", "Thời khóa biểu"))
+                self.attendance_tab = AttendanceTab(self.ctx, detail.code, self)
+                self.tabs.addTab(self.attendance_tab, tr("class_dialog", "Điểm danh"))
+                self.timetable_tab.changed.connect(self.attendance_tab.reload_if_loaded)
+                from dtbd_desktop.gui.views.graduation_tab import GraduationTab
+                from dtbd_desktop.gui.views.scores_tab import ScoresTab
+
+                self.scores_tab = ScoresTab(self.ctx, detail.code, self)
+                self.tabs.addTab(self.scores_tab, tr("class_dialog", "Điểm"))
+                self.graduation_tab = GraduationTab(self.ctx, detail.code, self)
+                self.tabs.addTab(self.graduation_tab, tr("class_dialog", "Xét tốt nghiệp"))
+                self.certificates_tab = CertificatesTab(self.ctx, detail.code, self)
+                self.tabs.addTab(self.certificates_tab, tr("class_dialog", "Văn bằng, chứng chỉ"))
             self.roster_tab.set_rows(data["roster"])
             self._roster_changed()
         else:
