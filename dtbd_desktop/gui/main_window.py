@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable, Iterator, Mapping
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -18,6 +21,57 @@ from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.i18n import tr
 
 
+def _factory(module: str, name: str, ctx: AppContext) -> Callable[[], QWidget]:
+    def build() -> QWidget:
+        view_class = getattr(importlib.import_module(f"dtbd_desktop.gui.views.{module}"), name)
+        widget: QWidget = view_class(ctx)
+        return widget
+
+    return build
+
+
+class LazySections(Mapping[str, QWidget]):
+    """The screens of the sidebar by key, each built (and put in the stack) on first use."""
+
+    def __init__(self, stack: QStackedWidget, entries: list[tuple[str, str, Callable[[], QWidget]]],
+                 on_built: Callable[[str, QWidget], None]) -> None:
+        self.stack = stack
+        self.entries = entries
+        self.on_built = on_built
+        self.keys_in_order = [key for key, _label, _build in entries]
+        self.built: dict[str, QWidget] = {}
+        self.placeholders: dict[str, QWidget] = {}
+        for key in self.keys_in_order:  # an empty page holds each screen's place until it is built
+            placeholder = QWidget()
+            self.placeholders[key] = placeholder
+            stack.addWidget(placeholder)
+
+    def labels(self) -> list[tuple[str, str]]:
+        return [(key, label) for key, label, _build in self.entries]
+
+    def at(self, row: int) -> QWidget:
+        return self[self.keys_in_order[row]]
+
+    def __getitem__(self, key: str) -> QWidget:
+        if key not in self.built:
+            build = next(b for k, _label, b in self.entries if k == key)
+            view = build()
+            placeholder = self.placeholders.pop(key)
+            index = self.stack.indexOf(placeholder)
+            self.stack.insertWidget(index, view)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self.built[key] = view
+            self.on_built(key, view)
+        return self.built[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys_in_order)
+
+    def __len__(self) -> int:
+        return len(self.keys_in_order)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -25,41 +79,29 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(tr("main", "DTBD Desktop – Quản lý đào tạo, bồi dưỡng"))
         self.resize(1280, 720)
 
-        from dtbd_desktop.gui.views.admin_view import AdminView
-        from dtbd_desktop.gui.views.certificates_view import CertificatesView
-        from dtbd_desktop.gui.views.classes_view import ClassesView
-        from dtbd_desktop.gui.views.dashboard_view import DashboardView
-        from dtbd_desktop.gui.views.learners_view import LearnersView
-        from dtbd_desktop.gui.views.lecturers_view import LecturersView
-        from dtbd_desktop.gui.views.organisations_view import OrganisationsView
-        from dtbd_desktop.gui.views.programmes_view import ProgrammesView
-        from dtbd_desktop.gui.views.reports_view import ReportsView
-
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(190)
         self.nav.setIconSize(QSize(20, 20))
         self.stack = QStackedWidget()
-        self.sections: dict[str, QWidget] = {}
-        for key, label, view in (
-            ("dashboard", tr("main", "Tổng quan"), DashboardView(ctx)),
-            ("classes", tr("main", "Lớp học"), ClassesView(ctx)),
-            ("learners", tr("main", "Học viên"), LearnersView(ctx)),
-            ("programmes", tr("main", "Chương trình"), ProgrammesView(ctx)),
-            ("organisations", tr("main", "Đơn vị cử học"), OrganisationsView(ctx)),
-            ("lecturers", tr("main", "Giảng viên"), LecturersView(ctx)),
-            ("certificates", tr("main", "Văn bằng, chứng chỉ"), CertificatesView(ctx)),
-            ("reports", tr("main", "Báo cáo"), ReportsView(ctx)),
-            ("admin", tr("main", "Quản trị"), AdminView(ctx)),
-        ):
+        # Each screen is built the first time it is shown, so the start pays only for the first.
+        self.sections = LazySections(self.stack, [
+            ("dashboard", tr("main", "Tổng quan"), _factory("dashboard_view", "DashboardView", ctx)),
+            ("classes", tr("main", "Lớp học"), _factory("classes_view", "ClassesView", ctx)),
+            ("learners", tr("main", "Học viên"), _factory("learners_view", "LearnersView", ctx)),
+            ("programmes", tr("main", "Chương trình"), _factory("programmes_view", "ProgrammesView", ctx)),
+            ("organisations", tr("main", "Đơn vị cử học"), _factory("organisations_view", "OrganisationsView", ctx)),
+            ("lecturers", tr("main", "Giảng viên"), _factory("lecturers_view", "LecturersView", ctx)),
+            ("certificates", tr("main", "Văn bằng, chứng chỉ"), _factory("certificates_view", "CertificatesView", ctx)),
+            ("reports", tr("main", "Báo cáo"), _factory("reports_view", "ReportsView", ctx)),
+            ("admin", tr("main", "Quản trị"), _factory("admin_view", "AdminView", ctx)),
+        ], on_built=self._section_built)
+        for key, label in self.sections.labels():
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setSizeHint(QSize(180, 36))
             self.nav.addItem(item)
-            self.stack.addWidget(view)
-            self.sections[key] = view
         self.nav.currentRowChanged.connect(self._show_section)
-        self.sections["dashboard"].open_class_requested.connect(self.open_class)  # type: ignore[attr-defined]
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -108,11 +150,15 @@ class MainWindow(QMainWindow):
     def _show_section(self, row: int) -> None:
         if row < 0:
             return
-        self.stack.setCurrentIndex(row)
-        view = self.stack.currentWidget()
+        view = self.sections.at(row)
+        self.stack.setCurrentWidget(view)
         activate = getattr(view, "activate", None)
         if activate is not None:
             activate()
+
+    def _section_built(self, key: str, view: QWidget) -> None:
+        if key == "dashboard":
+            view.open_class_requested.connect(self.open_class)  # type: ignore[attr-defined]
 
     def open_class(self, code: str) -> None:
         """Open a class's dialog from another screen (the dashboard's warnings); the dashboard
