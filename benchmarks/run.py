@@ -158,7 +158,7 @@ CASES = {
 
 def register_optional_cases() -> None:
     """Cases whose code lives with the features (they add themselves when present)."""
-    for name in ("bench_attendance", "bench_certificates", "bench_reports"):
+    for name in ("bench_attendance", "bench_certificates", "bench_reports"):  # noqa: SIM118
         try:
             module = __import__(name)
         except ModuleNotFoundError as exc:

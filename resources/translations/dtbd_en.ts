@@ -2,1857 +2,12705 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="vi_VN">
   <context>
+    <name>accounts</name>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Chỉ xem</source>
+      <translation>View only</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Cần đăng nhập để làm việc này (dòng lệnh: --user TÊN, mật khẩu trong biến môi trường DTBD_PASSWORD).</source>
+      <translation>You need to log in to do this (command line: --user NAME, password in the DTBD_PASSWORD environment variable).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Giảng viên</source>
+      <translation>Lecturer</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Không có tài khoản '{name}'.</source>
+      <translation>There is no account '{name}'.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Mật khẩu cần ít nhất {n} ký tự.</source>
+      <translation>The password needs at least {n} characters.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Phòng đào tạo</source>
+      <translation>Training office</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Phải còn ít nhất một tài khoản quản trị đang hoạt động.</source>
+      <translation>At least one active administrator account must remain.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Quản trị</source>
+      <translation>Administrator</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Quản trị (máy đơn)</source>
+      <translation>Administrator (single PC)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; thử lại sau {time}.</source>
+      <translation>The account is temporarily locked after too many wrong passwords; try again after {time}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Tài khoản {user} ({role}) không có quyền làm việc này.</source>
+      <translation>Account {user} ({role}) is not allowed to do this.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Tài khoản đầu tiên phải là tài khoản quản trị.</source>
+      <translation>The first account must be an administrator account.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Tên đăng nhập chỉ gồm chữ, số, dấu chấm, gạch dưới.</source>
+      <translation>A user name may contain only letters, digits, dots and underscores.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Tên đăng nhập hoặc mật khẩu không đúng.</source>
+      <translation>Wrong user name or password.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Vai trò không hợp lệ.</source>
+      <translation>Invalid role.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Đã có tài khoản '{name}'.</source>
+      <translation>An account '{name}' already exists.</translation>
+    </message>
+  </context>
+  <context>
+    <name>admin_view</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Bản sao lưu</source>
+      <translation>Backup</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Chọn một bản sao lưu trong bảng.</source>
+      <translation>Select a backup in the table.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Chọn một tài khoản trong bảng.</source>
+      <translation>Select an account in the table.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Cơ sở dữ liệu SQLite (*.sqlite3)</source>
+      <translation>SQLite database (*.sqlite3)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Dung lượng (KB)</source>
+      <translation>Size (KB)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Giá trị cũ</source>
+      <translation>Old value</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Giá trị mới</source>
+      <translation>New value</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Hoạt động</source>
+      <translation>Active</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Họ và tên</source>
+      <translation>Full name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Họ và tên:</source>
+      <translation>Full name:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Kiểm tra nhật ký không bị sửa</source>
+      <translation>Check the log has not been altered</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Lý do</source>
+      <translation>Reason</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Mật khẩu (ít nhất 8 ký tự):</source>
+      <translation>Password (at least 8 characters):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Người làm</source>
+      <translation>By</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Ngừng</source>
+      <translation>Disabled</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Nhật ký nguyên vẹn.</source>
+      <translation>The log is intact.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Nhật ký thay đổi</source>
+      <translation>Change log</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Nhật ký đã bị can thiệp ở {n} mục, mục đầu tiên: {id}.</source>
+      <translation>The log has been tampered with in {n} entries, the first: {id}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Phục hồi</source>
+      <translation>Restore</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Phục hồi cơ sở dữ liệu từ {name}? Cơ sở dữ liệu hiện tại được cất sang bên trước; sau khi phục hồi chương trình sẽ đóng để mở lại.</source>
+      <translation>Restore the database from {name}? The current database is set aside first; after the restore the program will close so you can reopen it.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Phục hồi từ bản đã chọn...</source>
+      <translation>Restore from the selected backup...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Quản trị</source>
+      <translation>Administration</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Sao lưu</source>
+      <translation>Backup</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Sao lưu ngay</source>
+      <translation>Back up now</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Sao lưu ra tệp</source>
+      <translation>Back up to a file</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Sao lưu ra tệp khác (USB)...</source>
+      <translation>Back up to another file (USB)...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Thư mục sao lưu tự động (mỗi ngày và mỗi lần thoát chương trình):</source>
+      <translation>Automatic backup folder (daily and every time the program exits):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Thời điểm</source>
+      <translation>Time</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Trường</source>
+      <translation>Field</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Tài khoản</source>
+      <translation>Accounts</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Tên đăng nhập</source>
+      <translation>User name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Tên đăng nhập:</source>
+      <translation>User name:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Tìm</source>
+      <translation>Search</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Tìm trong nhật ký (việc, đối tượng, giá trị, lý do)...</source>
+      <translation>Search the log (action, object, value, reason)...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Tình trạng</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Tạo tài khoản</source>
+      <translation>Create account</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Từ:</source>
+      <translation>From:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Vai trò</source>
+      <translation>Role</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Vai trò:</source>
+      <translation>Role:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Việc</source>
+      <translation>Action</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Đang khóa</source>
+      <translation>Locked</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Đã phục hồi</source>
+      <translation>Restored</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Đã phục hồi từ {name}. Cơ sở dữ liệu trước đó được cất ở {previous}. Chương trình sẽ đóng; hãy mở lại.</source>
+      <translation>Restored from {name}. The previous database was kept at {previous}. The program will now close; please reopen it.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Đã sao lưu vào {path}.</source>
+      <translation>Backed up to {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Đã tạo tài khoản {name}.</source>
+      <translation>Account {name} created.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Đã đặt lại mật khẩu cho {name}.</source>
+      <translation>Password reset for {name}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Đặt lại mật khẩu cho tài khoản đã chọn</source>
+      <translation>Reset the password of the selected account</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Đối tượng</source>
+      <translation>Object</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>đến:</source>
+      <translation>to:</translation>
+    </message>
+  </context>
+  <context>
+    <name>annual_report</name>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>% HV</source>
+      <translation>% learners</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>% lớp</source>
+      <translation>% classes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>(Số liệu tính đến ngày {date})</source>
+      <translation>(Figures as of {date})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>, kể cả lớp chuyển tiếp</source>
+      <translation>, including carried-over classes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>1. Theo chương trình</source>
+      <translation>1. By programme</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>2. Theo trình độ đào tạo</source>
+      <translation>2. By training level</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>3. Theo cấp của đơn vị cử đi học</source>
+      <translation>3. By level of sending organisation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>4. Theo đơn vị cử đi học (số của xã tính vào huyện, của huyện tính vào tỉnh)</source>
+      <translation>4. By sending organisation (commune figures counted in the district, district figures in the province)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>5. Theo hình thức học và địa điểm</source>
+      <translation>5. By study mode and venue</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>6. Cơ cấu học viên</source>
+      <translation>6. Learner profile</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>Biểu đồ 1. Lượt học viên theo chương trình, năm {prev} và năm {year}</source>
+      <translation>Chart 1. Learner-times by programme, {prev} and {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>Biểu đồ 2. Kết quả học tập theo xếp loại</source>
+      <translation>Chart 2. Learning results by classification</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>BÁO CÁO</source>
+      <translation>REPORT</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>Báo cáo kết quả công tác đào tạo, bồi dưỡng năm {year}</source>
+      <translation>Report on training and fostering results in {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Bổ nhiệm</source>
+      <translation>Appointed</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Chung</source>
+      <translation>Overall</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>Chuyển tiếp</source>
+      <translation>Carried over</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>Chưa có lớp nào kết thúc và xét kết quả trong năm.</source>
+      <translation>No class has finished and had its results reviewed this year yet.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>Chưa nhập phiếu phản hồi của học viên trong năm.</source>
+      <translation>No learner feedback forms have been entered this year yet.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Chương trình</source>
+      <translation>Programme</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Chương trình – khóa tốt nghiệp</source>
+      <translation>Programme – graduating cohort</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>Chương trình, khóa tốt nghiệp</source>
+      <translation>Programme, graduating cohort</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>Các lớp kết thúc trong năm đã xét {n} học viên: {parts}.</source>
+      <translation>Classes finishing this year reviewed {n} learners: {parts}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Cán bộ trẻ (đến {n} tuổi)</source>
+      <translation>Young cadres (up to {n} years old)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Cơ cấu học viên</source>
+      <translation>Learner profile</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>Cấp</source>
+      <translation>Level</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Cấp của đơn vị cử đi học</source>
+      <translation>Level of sending organisation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Cộng</source>
+      <translation>Total</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Dân tộc thiểu số</source>
+      <translation>Ethnic minorities</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Giảng viên</source>
+      <translation>Lecturer</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>HTXS, HTT NV</source>
+      <translation>Excellent/good performance</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>HV</source>
+      <translation>Learners</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>HV KH</source>
+      <translation>Planned learners</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>HV TH</source>
+      <translation>Actual learners</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>HV chuyển tiếp</source>
+      <translation>Carried-over learners</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>HV {y}</source>
+      <translation>Learners {y}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Hình thức</source>
+      <translation>Mode</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>Học viên tốt nghiệp năm {a} và {b}: {g} người, đã có đánh giá năm {year}: {f} người; được quy hoạch {p}, luân chuyển {r}, bổ nhiệm, đề bạt {pr}, giao nhiệm vụ cao hơn {h}.</source>
+      <translation>Learners graduating in {a} and {b}: {g}, with a {year} rating: {f}; planned for promotion {p}, rotated {r}, appointed or promoted {pr}, given higher duties {h}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>I. KẾT QUẢ THỰC HIỆN KẾ HOẠCH</source>
+      <translation>I. PLAN IMPLEMENTATION RESULTS</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>II. THỐNG KÊ LỚP HỌC VÀ HỌC VIÊN</source>
+      <translation>II. CLASS AND LEARNER STATISTICS</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>III. KẾT QUẢ HỌC TẬP</source>
+      <translation>III. LEARNING RESULTS</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>IV. SO SÁNH VỚI NĂM {prev}</source>
+      <translation>IV. COMPARISON WITH {prev}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>KH</source>
+      <translation>Plan</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>KH: kế hoạch; TH: thực hiện (lớp đã khai giảng trong năm{carried}); chuyển tiếp: lớp khai giảng năm {prev} còn học trong năm {year}.</source>
+      <translation>Plan: planned; Actual: carried out (classes opened in the year{carried}); carried over: classes opened in {prev} still running in {year}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>KH: kế hoạch; TH: thực hiện; HV: lượt học viên.</source>
+      <translation>Plan: planned; Actual: carried out; Learners: learner-times.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>Không có học viên tốt nghiệp năm {a}, {b} cần theo dõi.</source>
+      <translation>No learners graduating in {a} or {b} to follow up.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>KẾT QUẢ HỌC TẬP CÁC LỚP KẾT THÚC NĂM {year}</source>
+      <translation>LEARNING RESULTS OF CLASSES FINISHING IN {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Kế hoạch</source>
+      <translation>Plan</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Kết quả</source>
+      <translation>Results</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Kết quả công tác đào tạo, bồi dưỡng năm {year}</source>
+      <translation>Training and fostering results in {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>Kết quả học tập theo xếp loại</source>
+      <translation>Learning results by classification</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Loại</source>
+      <translation>Type</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Loại giảng viên</source>
+      <translation>Lecturer type</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Luân chuyển</source>
+      <translation>Rotated</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>LƯỢT HỌC VIÊN THEO ĐƠN VỊ CỬ ĐI HỌC NĂM {year}</source>
+      <translation>LEARNER-TIMES BY SENDING ORGANISATION IN {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Lượt học viên</source>
+      <translation>Learner-times</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>Lượt học viên theo chương trình</source>
+      <translation>Learner-times by programme</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>Lớp</source>
+      <translation>Classes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Lớp KH</source>
+      <translation>Planned classes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Lớp TH</source>
+      <translation>Actual classes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Lớp chuyển tiếp</source>
+      <translation>Carried-over classes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Lớp {y}</source>
+      <translation>Classes {y}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>NV cao hơn</source>
+      <translation>Higher duties</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>Người lập báo cáo</source>
+      <translation>Prepared by</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>Năm {year} có {classes} lớp khai giảng với {learners} lượt học viên; năm {prev}: {pc} lớp, {pl} lượt học viên.</source>
+      <translation>In {year}, {classes} classes opened with {learners} learner-times; in {prev}: {pc} classes, {pl} learner-times.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>Năm {y}</source>
+      <translation>Year {y}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>Nội dung</source>
+      <translation>Content</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Nữ</source>
+      <translation>Women</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Phản hồi</source>
+      <translation>Feedback</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Quy hoạch</source>
+      <translation>Succession planning</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>SO SÁNH NĂM {year} VỚI NĂM {prev}</source>
+      <translation>COMPARISON OF {year} WITH {prev}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>STT</source>
+      <translation>No.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Sau đào tạo</source>
+      <translation>Follow-up</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>So sánh</source>
+      <translation>Comparison</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>SỐ TIẾT GIẢNG NĂM {year} THEO GIẢNG VIÊN</source>
+      <translation>TEACHING PERIODS IN {year} BY LECTURER</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Số của đơn vị cấp dưới được cộng vào đơn vị cấp trên (xã → huyện → tỉnh).</source>
+      <translation>Figures of lower-level organisations are added to their parent (commune → district → province).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>Số học viên</source>
+      <translation>Learners</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Số lượng</source>
+      <translation>Number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Số lớp</source>
+      <translation>Classes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Số phiếu</source>
+      <translation>Forms</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Số tiết</source>
+      <translation>Periods</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>TH</source>
+      <translation>Actual</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>THỐNG KÊ LỚP HỌC VÀ HỌC VIÊN NĂM {year}</source>
+      <translation>CLASS AND LEARNER STATISTICS IN {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Thống kê</source>
+      <translation>Statistics</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>Thời khóa biểu trong năm chưa ghi giảng viên.</source>
+      <translation>The timetable for the year does not name any lecturers yet.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>Thủ trưởng đơn vị</source>
+      <translation>Head of organisation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Tiết giảng</source>
+      <translation>Teaching periods</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Tiết thực tế</source>
+      <translation>Field-trip periods</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Trình độ</source>
+      <translation>Level</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>Tăng, giảm (học viên)</source>
+      <translation>Change (learners)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Tăng, giảm HV</source>
+      <translation>Change in learners</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Tốt nghiệp</source>
+      <translation>Graduated</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Tổng cộng</source>
+      <translation>Grand total</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Tổng số lượt học viên</source>
+      <translation>Total learner-times</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Tổng số tiết</source>
+      <translation>Total periods</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>TỶ LỆ HỌC VIÊN HÀI LÒNG VÀ RẤT HÀI LÒNG NĂM {year}</source>
+      <translation>SHARE OF LEARNERS SATISFIED AND VERY SATISFIED IN {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Tỷ lệ</source>
+      <translation>Share</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>Tỷ lệ hài lòng theo giảng viên: xem bảng tính Excel của báo cáo.</source>
+      <translation>Satisfaction by lecturer: see the report's Excel workbook.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Tỷ lệ đánh giá mức 4, 5 trên thang 1–5; cột cuối là điểm trung bình.</source>
+      <translation>Share of ratings 4 and 5 on a 1–5 scale; the last column is the average score.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>V. GIẢNG DẠY</source>
+      <translation>V. TEACHING</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>VI. Ý KIẾN PHẢN HỒI CỦA HỌC VIÊN</source>
+      <translation>VI. LEARNER FEEDBACK</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>VII. ĐÁNH GIÁ HỌC VIÊN SAU ĐÀO TẠO</source>
+      <translation>VII. POST-TRAINING EVALUATION OF LEARNERS</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>{kind}: {n} tiết</source>
+      <translation>{kind}: {n} periods</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>{n} giảng viên đã giảng {p} tiết ({parts}).</source>
+      <translation>{n} lecturers taught {p} periods ({parts}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <source>{n} phiếu phản hồi; tỷ lệ đánh giá hài lòng và rất hài lòng (mức 4, 5): {share}.</source>
+      <translation>{n} feedback forms; share of satisfied and very satisfied ratings (levels 4, 5): {share}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Điểm TB</source>
+      <translation>Average</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>ĐÁNH GIÁ HỌC VIÊN SAU ĐÀO TẠO NĂM {year}</source>
+      <translation>POST-TRAINING EVALUATION OF LEARNERS IN {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Đã đánh giá</source>
+      <translation>Evaluated</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Đơn vị</source>
+      <translation>Organisation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Đảng viên</source>
+      <translation>Party members</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Địa điểm</source>
+      <translation>Venue</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Độ tuổi {band}</source>
+      <translation>Age {band}</translation>
+    </message>
+  </context>
+  <context>
     <name>app</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/app.py" line="84" />
+      <location filename="../../dtbd_desktop/gui/app.py" />
+      <source>Chưa lưu được thông tin đơn vị</source>
+      <translation>Could not save the centre's details</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/app.py" />
+      <source>Chưa sao lưu được</source>
+      <translation>Could not back up</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/app.py" />
+      <location filename="../../dtbd_desktop/gui/app.py" />
+      <source>Cơ sở dữ liệu bị hỏng</source>
+      <translation>The database is damaged</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/app.py" />
+      <source>Cơ sở dữ liệu trên ổ mạng</source>
+      <translation>Database on a network drive</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/app.py" />
       <source>Không mở được cơ sở dữ liệu</source>
-      <translation type="unfinished" />
+      <translation>Could not open the database</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/app.py" />
+      <source>Tệp {path} bị hỏng ({problem}) và chưa có bản sao lưu tự động nào. Hãy liên hệ bộ phận kỹ thuật; đừng xóa tệp.</source>
+      <translation>The file {path} is damaged ({problem}) and there is no automatic backup yet. Please contact technical support; do not delete the file.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/app.py" />
+      <source>Tệp {path} bị hỏng ({problem}).
+
+Phục hồi từ bản sao lưu gần nhất {backup}? Tệp hỏng sẽ được cất sang bên, không bị xóa.</source>
+      <translation>The file {path} is damaged ({problem}).
+
+Restore from the latest backup {backup}? The damaged file will be set aside, not deleted.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/app.py" />
+      <source>Tệp {path} nằm trên ổ mạng dùng chung. SQLite không an toàn khi nhiều máy cùng ghi qua mạng: dữ liệu có thể hỏng. Khi nhiều máy cùng làm việc, hãy dùng máy chủ PostgreSQL (xem hướng dẫn trong README, mục 'Several PCs on one PostgreSQL server').</source>
+      <translation>The file {path} is on a shared network drive. SQLite is not safe when several PCs write to it over the network: data may be damaged. When several PCs work together, use a PostgreSQL server (see the README, section 'Several PCs on one PostgreSQL server').</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/app.py" />
+      <source>Đang mở cơ sở dữ liệu...</source>
+      <translation>Opening the database...</translation>
+    </message>
+  </context>
+  <context>
+    <name>attendance</name>
+    <message>
+      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <source> Ngày này lớp học buổi: {halves}.</source>
+      <translation> On this day the class has sessions: {halves}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <source> Ngày này lớp không có buổi học nào; xem thời khóa biểu bằng lệnh: dtbd timetable list {code}</source>
+      <translation> The class has no sessions on this day; see the timetable with: dtbd timetable list {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/attendance.py" />
+      <source>: không được cấp giấy chứng nhận</source>
+      <translation>: no certificate of completion</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/attendance.py" />
+      <source>: không được thi học phần này cho đến khi học bổ sung</source>
+      <translation>: may not sit this module's exam until the lessons are made up</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/attendance.py" />
+      <source>; đã học bổ sung {made_up} tiết nhưng quy định không tính học bổ sung: không được cấp giấy chứng nhận</source>
+      <translation>; made up {made_up} periods but the rules do not count make-up lessons: no certificate of completion</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/attendance.py" />
+      <source>; đã học bổ sung {made_up} tiết nhưng quy định không tính học bổ sung: không được thi học phần này</source>
+      <translation>; made up {made_up} periods but the rules do not count make-up lessons: may not sit this module's exam</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/attendance.py" />
+      <source>; đã học bổ sung {made_up} tiết nên được cấp giấy chứng nhận</source>
+      <translation>; made up {made_up} periods, so the certificate of completion may be issued</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/attendance.py" />
+      <source>; đã học bổ sung {made_up} tiết nên được thi</source>
+      <translation>; made up {made_up} periods, so may sit the exam</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/attendance.py" />
+      <source>; đã học bổ sung {made_up} tiết, còn vắng {counted} tiết, vẫn quá {limit}: không được cấp giấy chứng nhận</source>
+      <translation>; made up {made_up} periods, still absent {counted} periods, still over {limit}: no certificate of completion</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/attendance.py" />
+      <source>; đã học bổ sung {made_up} tiết, còn vắng {counted} tiết, vẫn quá {limit}: không được thi học phần này</source>
+      <translation>; made up {made_up} periods, still absent {counted} periods, still over {limit}: may not sit this module's exam</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <source>Buổi học không có trong thời khóa biểu của lớp (có thể vừa bị xóa).</source>
+      <translation>The session is not in the class timetable (it may have just been deleted).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <source>Buổi {slot} chưa diễn ra: chỉ ghi trước được vắng có phép.</source>
+      <translation>Session {slot} has not taken place yet: only excused absences can be recorded in advance.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <source>BẢNG ĐIỂM DANH LỚP {code}</source>
+      <translation>ATTENDANCE SHEET OF CLASS {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <source>Bảng điểm danh lớp {code}</source>
+      <translation>Attendance sheet of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <source>Bảng điểm danh lớp {code} do chương trình DTBD xuất ngày {date}.</source>
+      <translation>Attendance sheet of class {code} exported by DTBD on {date}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <source>Chưa ghi được học bổ sung.</source>
+      <translation>Could not record the make-up lessons.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <source>Chưa lưu điểm danh: {n} thay đổi không hợp lệ, không có gì bị thay đổi.</source>
+      <translation>Attendance not saved: {n} invalid changes, nothing was changed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <source>Chương trình {programme} không có học phần '{module}' (có: {codes}).</source>
+      <translation>Programme {programme} has no module '{module}' (it has: {codes}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/attendance.py" />
+      <source>Có mặt</source>
+      <translation>Present</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <source>Cần ghi lý do xóa học bổ sung.</source>
+      <translation>Give a reason for deleting the make-up lessons.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <source>Cột tô xám là buổi học đã khóa: sửa các buổi này cần người có quyền và ghi lý do khi nhập.</source>
+      <translation>Grey columns are locked sessions: changing them needs a user with permission and a reason when importing.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <source>Cột {letter} ({heading}): buổi học này không còn trong thời khóa biểu của lớp; hãy xuất lại bảng điểm danh.</source>
+      <translation>Column {letter} ({heading}): this session is no longer in the class timetable; export the attendance sheet again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <source>Dòng {row}: học viên {name} không có trong lớp {code} (dòng thêm tay hoặc học viên đã chuyển lớp); hãy xóa dòng này hoặc xuất lại bảng.</source>
+      <translation>Row {row}: learner {name} is not in class {code} (a row added by hand, or the learner moved to another class); delete this row or export the sheet again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <source>Dòng {row}: học viên {name} đã có ở dòng {first}.</source>
+      <translation>Row {row}: learner {name} already appears in row {first}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <source>Dòng {row}: số CCCD {typed} không khớp với học viên {name} ({nid}) của dòng này.</source>
+      <translation>Row {row}: national ID (CCCD) {typed} does not match learner {name} ({nid}) of this row.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <source>Ghi vào mỗi ô (học viên × buổi học) một ký hiệu:</source>
+      <translation>Put one symbol in each cell (learner × session):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <source>Hướng dẫn</source>
+      <translation>Instructions</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <source>Học viên không có trong lớp này (có thể vừa được chuyển lớp hoặc xóa).</source>
+      <translation>The learner is not in this class (they may have just been moved to another class or deleted).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <source>Không nhập được tệp {name}: {n} lỗi; không có gì bị thay đổi.</source>
+      <translation>Could not import file {name}: {n} errors; nothing was changed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <source>Không thêm, xóa hay đổi chỗ các cột; có thể sắp xếp lại các dòng học viên.</source>
+      <translation>Do not add, delete or move columns; learner rows may be re-sorted.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <source>Không tìm thấy lần học bổ sung này.</source>
+      <translation>This make-up record was not found.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <source>Không tìm thấy tệp {path}.</source>
+      <translation>File {path} not found.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <source>Không đọc được tệp {path} như một bảng tính Excel (.xlsx): {error}.</source>
+      <translation>Could not read file {path} as an Excel workbook (.xlsx): {error}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <source>Ký hiệu không hợp lệ</source>
+      <translation>Invalid symbol</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <source>Ký hiệu: {codes}. Ô để trống: không thay đổi điểm danh đã có. Cột tô xám: buổi đã khóa (sửa cần người có quyền và lý do).</source>
+      <translation>Symbols: {codes}. Empty cell: existing attendance unchanged. Grey columns: locked sessions (changes need permission and a reason).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <source>Lớp {code} không có buổi học {slot}.</source>
+      <translation>Class {code} has no session {slot}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <source>Lớp {code} không có học viên số CCCD {nid}. Xem danh sách bằng lệnh: dtbd roster list {code}</source>
+      <translation>Class {code} has no learner with national ID (CCCD) {nid}. See the list with: dtbd roster list {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <source>Mã</source>
+      <translation>ID</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <source>Ngày học bổ sung {date} chưa tới.</source>
+      <translation>The make-up date {date} has not come yet.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <source>Ngày học bổ sung {date} trước ngày khai giảng {start}.</source>
+      <translation>The make-up date {date} is before the opening date {start}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <source>Nhập lại vào chương trình: dtbd attendance import {code} TỆP.xlsx (thêm --dry-run để kiểm tra trước). Nếu có lỗi, không có gì bị thay đổi và chương trình chỉ ra từng ô lỗi.</source>
+      <translation>Import back into the program: dtbd attendance import {code} FILE.xlsx (add --dry-run to check first). If there are errors, nothing is changed and the program points to each wrong cell.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <source>Số CCCD</source>
+      <translation>National ID (CCCD)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <source>Số CCCD '{value}' không hợp lệ: {error}.</source>
+      <translation>National ID (CCCD) '{value}' is invalid: {error}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <source>Số tiết học bổ sung phải là số nguyên lớn hơn 0.</source>
+      <translation>The number of make-up periods must be a whole number greater than 0.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <source>Trạng thái '{status}' không hợp lệ; dùng: {allowed}.</source>
+      <translation>Invalid status '{status}'; use: {allowed}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <source>Tệp {name} không phải bảng điểm danh do chương trình xuất ra (thiếu trang '{meta}'). Hãy xuất bảng điểm danh bằng lệnh: dtbd attendance export {code} --out TỆP.xlsx</source>
+      <translation>File {name} is not an attendance sheet exported by the program (sheet '{meta}' is missing). Export the attendance sheet with: dtbd attendance export {code} --out FILE.xlsx</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <source>Tệp {name} là bảng điểm danh lớp {other}, không phải lớp {code}.</source>
+      <translation>File {name} is the attendance sheet of class {other}, not class {code}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/attendance.py" />
+      <source>Vắng có phép</source>
+      <translation>Excused absence</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/attendance.py" />
+      <source>Vắng không phép</source>
+      <translation>Unexcused absence</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/attendance.py" />
+      <source>vắng {absent}/{periods} tiết của khóa học, quá {limit}</source>
+      <translation>absent {absent}/{periods} periods of the course, over {limit}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/attendance.py" />
+      <source>vắng {absent}/{periods} tiết học phần {module}, quá {limit}</source>
+      <translation>absent {absent}/{periods} periods of module {module}, over {limit}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <source>{half} {date}</source>
+      <translation>{date} ({half})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <source>{name} vắng {absent} tiết học phần {module}, đã học bổ sung {made_up} tiết; không ghi thêm được {periods} tiết (tối đa {open}).</source>
+      <translation>{name} was absent {absent} periods of module {module} and has made up {made_up}; cannot record {periods} more periods (at most {open}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <source>Ô {cell}: ký hiệu '{value}' không hợp lệ; dùng C, P, K, M hoặc để trống.</source>
+      <translation>Cell {cell}: invalid symbol '{value}'; use C, P, K, M or leave it empty.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <source>Ô {cell}: {message}</source>
+      <translation>Cell {cell}: {message}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <source>Ô để trống không thay đổi điểm danh đã có trong chương trình.</source>
+      <translation>An empty cell leaves the attendance already in the program unchanged.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/attendance.py" />
+      <source>Đi muộn</source>
+      <translation>Late</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <source>Điểm danh</source>
+      <translation>Attendance</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <source>Điểm danh buổi {slot} đã khóa (quá {days} ngày): cần người có quyền sửa và ghi lý do.</source>
+      <translation>Attendance for session {slot} is locked (over {days} days): changing it needs a user with permission and a reason.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <source>Điểm danh buổi {slot} đã khóa và tài khoản {user} không có quyền sửa điểm danh đã khóa.</source>
+      <translation>Attendance for session {slot} is locked and account {user} is not allowed to change locked attendance.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <source>Điểm danh buổi {slot} đã khóa: cần ghi lý do sửa.</source>
+      <translation>Attendance for session {slot} is locked: give a reason for the change.</translation>
+    </message>
+  </context>
+  <context>
+    <name>attendance_panel</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <source>Buổi này: {status}</source>
+      <translation>This session: {status}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <source>Bù</source>
+      <translation>Made up</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <source>Cả khóa: vắng {absent}/{total} tiết; giới hạn {limit}</source>
+      <translation>Whole course: absent {absent}/{total} periods; limit {limit}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <source>Ghi chú:</source>
+      <translation>Note:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <source>Ghi học bổ sung...</source>
+      <translation>Record make-up lessons...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <source>Ghi nhận</source>
+      <translation>Record</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <source>Học bổ sung – {name}</source>
+      <translation>Make-up lessons – {name}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <source>Học cùng lớp nào, giảng viên nào...</source>
+      <translation>With which class, which lecturer...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <source>Học phần</source>
+      <translation>Module</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <source>Học phần:</source>
+      <translation>Module:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <source>Hủy</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <source>Không được thi</source>
+      <translation>Barred from exam</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <source>Kết luận</source>
+      <translation>Verdict</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <source>Ngày học bổ sung:</source>
+      <translation>Make-up date:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <source>Quá giới hạn</source>
+      <translation>Over the limit</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <source>Số tiết:</source>
+      <translation>Periods:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <source>Tỷ lệ</source>
+      <translation>Share</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <source>Vắng</source>
+      <translation>Absent</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <source>chưa {n}</source>
+      <translation>{n} not taken</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <source>chưa điểm danh</source>
+      <translation>attendance not taken</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <source>{code}: vắng {absent} tiết, còn {open} tiết chưa bù</source>
+      <translation>{code}: absent {absent} periods, {open} periods not yet made up</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <source>{periods} tiết · GV: {lecturer}</source>
+      <translation>{periods} periods · Lecturer: {lecturer}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <source>Đã bù</source>
+      <translation>Made up</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <source>Đã khóa: sửa cần quyền và lý do.</source>
+      <translation>Locked: changes need permission and a reason.</translation>
+    </message>
+  </context>
+  <context>
+    <name>attendance_tab</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <source>(kiểm tra)</source>
+      <translation>(check)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <source>; đã học bổ sung {n} tiết</source>
+      <translation>; made up {n} periods</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_model.py" />
+      <source>Buổi {slot} chưa diễn ra: chỉ ghi trước được vắng có phép (P).</source>
+      <translation>Session {slot} has not taken place yet: only excused absences (P) can be recorded in advance.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <source>C</source>
+      <translation>A</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <source>Chưa diễn ra: chỉ ghi trước được vắng có phép.</source>
+      <translation>Not yet taken place: only excused absences can be recorded in advance.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <source>Chưa lưu được, đã trả lại như cũ: {error}</source>
+      <translation>Could not save, the change was undone: {error}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <source>Chưa nhập: sửa điểm danh đã khóa cần ghi lý do.</source>
+      <translation>Not imported: changing locked attendance needs a reason.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <source>Chưa sửa: sửa điểm danh đã khóa cần ghi lý do.</source>
+      <translation>Not changed: changing locked attendance needs a reason.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <source>Chỉ xem: tài khoản này không có quyền điểm danh lớp này.</source>
+      <translation>View only: this account is not allowed to take attendance for this class.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <source>Cả buổi có mặt</source>
+      <translation>Whole session present</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <source>Danh sách ký tên buổi này...</source>
+      <translation>Sign-in sheet for this session...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <source>Dán từ Excel</source>
+      <translation>Paste from Excel</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <source>Excel (*.xlsx)</source>
+      <translation>Excel (*.xlsx)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <source>Giảng viên: {name}</source>
+      <translation>Lecturer: {name}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <source>Hoàn tác</source>
+      <translation>Undo</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <source>Hãy chọn một buổi học (một cột) trước.</source>
+      <translation>Select a session (a column) first.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <source>Hôm nay</source>
+      <translation>Today</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_model.py" />
+      <source>Họ và tên</source>
+      <translation>Full name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <source>Học phần {code}: vắng {absent}/{periods} tiết ({share}), giới hạn {limit}</source>
+      <translation>Module {code}: absent {absent}/{periods} periods ({share}), limit {limit}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <source>In danh sách ký tên</source>
+      <translation>Print sign-in sheet</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <source>Không còn học lớp này.</source>
+      <translation>No longer in this class.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <source>Không còn thao tác nào để hoàn tác.</source>
+      <translation>Nothing left to undo.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <source>Không dán được: khối dán có {rows} dòng x {columns} cột, vượt quá bảng từ ô đang chọn.</source>
+      <translation>Cannot paste: the pasted block has {rows} rows x {columns} columns, which goes beyond the table from the selected cell.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <source>Không dán được: ô ở dòng {row}, cột {column} của khối dán là '{value}', không phải C, P, K, M hay ô trống.</source>
+      <translation>Cannot paste: the cell at row {row}, column {column} of the pasted block is '{value}', not C, P, K, M or empty.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <source>Mọi học viên đã được điểm danh trong buổi này.</source>
+      <translation>Every learner has had attendance taken for this session.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <source>Nhập bảng điểm danh</source>
+      <translation>Import attendance sheet</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <source>Nhập bảng điểm danh...</source>
+      <translation>Import attendance sheet...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <source>PDF (*.pdf)</source>
+      <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <source>PDF (*.pdf);;Excel (*.xlsx)</source>
+      <translation>PDF (*.pdf);;Excel (*.xlsx)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <source>Phím: C có mặt · P vắng có phép · K vắng không phép · M đi muộn · Delete xóa · Ctrl+Z hoàn tác</source>
+      <translation>Keys: C present · P excused absence · K unexcused absence · M late · Delete clear · Ctrl+Z undo</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <source>S</source>
+      <translation>M</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_model.py" />
+      <source>Số tiết vắng trên cả khóa và tỷ lệ; giới hạn {limit} ({scope}).</source>
+      <translation>Periods absent over the whole course and share; limit {limit} ({scope}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <source>Sửa điểm danh đã khóa</source>
+      <translation>Change locked attendance</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <source>T</source>
+      <translation>E</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <source>Thông báo gửi đơn vị cử đi học</source>
+      <translation>Notice to sending organisations</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <source>Thông báo gửi đơn vị...</source>
+      <translation>Notice to organisations...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_model.py" />
+      <source>Tài khoản này không có quyền điểm danh lớp {code}.</source>
+      <translation>This account is not allowed to take attendance for class {code}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <source>Tải lại</source>
+      <translation>Reload</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <source>Tệp không có thay đổi nào so với điểm danh đã lưu.</source>
+      <translation>The file has no changes compared with the saved attendance.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <source>Tổng hợp chuyên cần</source>
+      <translation>Attendance summary</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <source>Tổng hợp chuyên cần...</source>
+      <translation>Attendance summary...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_model.py" />
+      <source>Vắng
+(tiết, %)</source>
+      <translation>Absent
+(periods, %)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <source>Vắng {absent}/{total} tiết cả khóa ({share}): có phép {excused}, không phép {unexcused}; đi muộn {late} buổi.</source>
+      <translation>Absent {absent}/{total} periods of the course ({share}): excused {excused}, unexcused {unexcused}; late {late} sessions.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <source>Xuất bảng điểm danh</source>
+      <translation>Export attendance sheet</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <source>Xuất bảng điểm danh...</source>
+      <translation>Export attendance sheet...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <source>chưa điểm danh</source>
+      <translation>attendance not taken</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <source>tính theo từng học phần</source>
+      <translation>counted per module</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <source>tính trên cả khóa học</source>
+      <translation>counted over the whole course</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <source>{half} {weekday} {date}</source>
+      <translation>{weekday} {half}, {date}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <source>{kind}, {periods} tiết</source>
+      <translation>{kind}, {periods} periods</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <source>{learners} học viên, {sessions} buổi. Vắng quá {limit} ({rules}): {n} học viên.</source>
+      <translation>{learners} learners, {sessions} sessions. Absent over {limit} ({rules}): {n} learners.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <source>{name} chưa có số CCCD trong hồ sơ: hãy bổ sung trước khi ghi học bổ sung.</source>
+      <translation>{name} has no national ID (CCCD) on record: add it before recording make-up lessons.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <source>{name} không có tiết vắng nào cần học bổ sung.</source>
+      <translation>{name} has no absent periods to make up.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_model.py" />
+      <source>{periods} ({share})</source>
+      <translation>{periods} ({share})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <source>Đang lưu...</source>
+      <translation>Saving...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <source>Đang tải bảng điểm danh...</source>
+      <translation>Loading the attendance sheet...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_model.py" />
+      <source>Điểm danh buổi {slot} đã khóa; tài khoản này không có quyền sửa điểm danh đã khóa.</source>
+      <translation>Attendance for session {slot} is locked; this account is not allowed to change locked attendance.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <source>Điểm danh đã khóa (quá số ngày cho phép). Lý do sửa {n} ô:</source>
+      <translation>Attendance is locked (past the allowed number of days). Reason for changing {n} cells:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <source>Đã ghi {name} học bổ sung {periods} tiết học phần {module}.</source>
+      <translation>Recorded {periods} make-up periods of module {module} for {name}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <source>Đã khóa: sửa cần quyền và lý do.</source>
+      <translation>Locked: changes need permission and a reason.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <source>Đã lưu {path}.</source>
+      <translation>Saved {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <source>Đã lưu.</source>
+      <translation>Saved.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <source>Đã nhập {n} thay đổi điểm danh.</source>
+      <translation>Imported {n} attendance changes.</translation>
+    </message>
+  </context>
+  <context>
+    <name>backup</name>
+    <message>
+      <location filename="../../dtbd_desktop/backup.py" />
+      <source>Chưa hỗ trợ phục hồi loại cơ sở dữ liệu này.</source>
+      <translation>Restoring this type of database is not supported yet.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/backup.py" />
+      <source>Chưa hỗ trợ sao lưu loại cơ sở dữ liệu này.</source>
+      <translation>Backing up this type of database is not supported yet.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/backup.py" />
+      <source>Không có tệp cơ sở dữ liệu {path}.</source>
+      <translation>There is no database file {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/backup.py" />
+      <source>Không có tệp {path}.</source>
+      <translation>There is no file {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/backup.py" />
+      <source>Không tìm thấy {tool} (công cụ của PostgreSQL). Hãy cài PostgreSQL client trên máy này, hoặc sao lưu trên máy chủ bằng pg_dump.</source>
+      <translation>{tool} (a PostgreSQL tool) was not found. Install the PostgreSQL client on this PC, or back up on the server with pg_dump.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/backup.py" />
+      <source>Tệp {path} bị hỏng (kiểm tra toàn vẹn: {result}); không phục hồi từ tệp này.</source>
+      <translation>File {path} is damaged (integrity check: {result}); not restoring from this file.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/backup.py" />
+      <source>Tệp {path} không phải bản sao lưu của DTBD Desktop ({error}).</source>
+      <translation>File {path} is not a DTBD Desktop backup ({error}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/backup.py" />
+      <source>Tệp {path} được tạo bởi phiên bản khác của chương trình; không phục hồi được.</source>
+      <translation>File {path} was made by a different version of the program; it cannot be restored.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/backup.py" />
+      <source>pg_dump không sao lưu được: {error}</source>
+      <translation>pg_dump could not back up: {error}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/backup.py" />
+      <source>pg_restore không phục hồi được: {error}. Cơ sở dữ liệu cũ vẫn còn; bản sao trước khi phục hồi: {previous}</source>
+      <translation>pg_restore could not restore: {error}. The old database is still there; copy made before the restore: {previous}</translation>
     </message>
   </context>
   <context>
     <name>catalogue</name>
     <message>
-      <location filename="../../dtbd_desktop/services/catalogue.py" line="213" />
+      <location filename="../../dtbd_desktop/services/catalogue.py" />
       <source>Chưa lưu được chương trình {code}.</source>
-      <translation type="unfinished" />
+      <translation>Could not save programme {code}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/catalogue.py" line="200" />
-      <source>Dòng {row}: loại học phần không hợp lệ.</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../../dtbd_desktop/services/catalogue.py" line="191" />
-      <source>Dòng {row}: mã học phần '{code}' bị trùng.</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../../dtbd_desktop/services/catalogue.py" line="197" />
-      <source>Dòng {row}: số tiết phải là số nguyên từ 0 đến 2000.</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../../dtbd_desktop/services/catalogue.py" line="189" />
-      <source>Dòng {row}: thiếu mã học phần.</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../../dtbd_desktop/services/catalogue.py" line="195" />
-      <source>Dòng {row}: thiếu tên học phần.</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../../dtbd_desktop/services/catalogue.py" line="149" />
+      <location filename="../../dtbd_desktop/services/catalogue.py" />
       <source>Không có chương trình mã '{code}'. Các mã hiện có: {known}.</source>
-      <translation type="unfinished" />
+      <translation>There is no programme with code '{code}'. Existing codes: {known}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/catalogue.py" line="210" />
+      <location filename="../../dtbd_desktop/services/catalogue.py" />
       <source>Không xóa được học phần '{code}' vì chương trình đã có lớp học; hãy đổi tên thay vì xóa.</source>
-      <translation type="unfinished" />
+      <translation>Cannot delete module '{code}' because the programme already has classes; rename it instead of deleting.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/catalogue.py" line="242" />
+      <location filename="../../dtbd_desktop/services/catalogue.py" />
+      <source>Loại học phần không hợp lệ.</source>
+      <translation>Invalid module type.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/catalogue.py" />
+      <source>Mã học phần '{code}' bị trùng.</source>
+      <translation>Duplicate module code '{code}'.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/catalogue.py" />
       <source>Quy định chưa hợp lệ, chưa lưu.</source>
-      <translation type="unfinished" />
+      <translation>The rules are not valid; not saved.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/catalogue.py" line="101" />
+      <location filename="../../dtbd_desktop/services/catalogue.py" />
       <source>Quy định mặc định</source>
-      <translation type="unfinished" />
+      <translation>Default rules</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/catalogue.py" line="250" />
+      <location filename="../../dtbd_desktop/services/catalogue.py" />
       <source>Quy định sửa đổi</source>
-      <translation type="unfinished" />
+      <translation>Amended rules</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/catalogue.py" line="184" />
+      <location filename="../../dtbd_desktop/services/catalogue.py" />
+      <source>Số tiết phải là số nguyên từ 0 đến 2000.</source>
+      <translation>The number of periods must be a whole number from 0 to 2000.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/catalogue.py" />
+      <source>Thiếu mã học phần.</source>
+      <translation>Module code missing.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/catalogue.py" />
+      <source>Thiếu tên học phần.</source>
+      <translation>Module name missing.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/catalogue.py" />
       <source>Tên chương trình không được để trống.</source>
-      <translation type="unfinished" />
+      <translation>The programme name cannot be empty.</translation>
+    </message>
+  </context>
+  <context>
+    <name>certificates</name>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Chưa nhập mã.</source>
+      <translation>No code entered.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Chữ ký hợp lệ, nhưng sổ gốc trong cơ sở dữ liệu này không có số hiệu {serial}: không kiểm tra được văn bằng có bị thu hồi hay không.</source>
+      <translation>The signature is valid, but the certificate register in this database has no serial number {serial}: cannot check whether the diploma has been revoked.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Cấp lại thay số hiệu {serial}: {reason}</source>
+      <translation>Reissued in place of serial number {serial}: {reason}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Cần ghi lý do (ví dụ: bị mất, sai ngày sinh).</source>
+      <translation>Give a reason (for example: lost, wrong date of birth).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Dòng sổ gốc của số hiệu {serial} không khớp chữ ký: dữ liệu đã bị sửa ngoài chương trình. Không xác nhận được.</source>
+      <translation>The register line of serial number {serial} does not match the signature: the data was changed outside the program. Cannot confirm.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Không có</source>
+      <translation>None</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Không có chương trình '{code}'.</source>
+      <translation>There is no programme '{code}'.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Không có văn bằng nào mang mã hoặc số hiệu '{code}' trong sổ gốc.</source>
+      <translation>No diploma with code or serial number '{code}' in the certificate register.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Không có văn bằng số hiệu '{serial}' trong sổ gốc.</source>
+      <translation>No diploma with serial number '{serial}' in the certificate register.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Không {doing}: văn bằng {serial} đã bị thu hồi ({reason}).</source>
+      <translation>Cannot {doing}: diploma {serial} has been revoked ({reason}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Không {doing}: văn bằng {serial} đã được cấp lại bằng số hiệu {new}.</source>
+      <translation>Cannot {doing}: diploma {serial} has been reissued as serial number {new}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
+      <source>Loại văn bằng '{kind}' không có (diploma hoặc certificate).</source>
+      <translation>There is no document type '{kind}' (diploma or certificate).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Lớp {code}</source>
+      <translation>Class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Lớp {code} chưa có học viên nào đủ điều kiện cấp {kind}: hãy xét tốt nghiệp / công nhận hoàn thành trước.</source>
+      <translation>Class {code} has no learner eligible for a {kind} yet: review graduation / recognise completion first.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Lớp {code} chưa có văn bằng nào đang có hiệu lực để in: cấp văn bằng trước (dtbd certificates issue {code}).</source>
+      <translation>Class {code} has no valid diploma to print yet: issue diplomas first (dtbd certificates issue {code}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Mã QR có chữ ký thật nhưng khác dòng sổ gốc số hiệu {serial}.</source>
+      <translation>The QR code has a genuine signature but differs from the register line of serial number {serial}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Mã QR không có chữ ký hợp lệ của trung tâm: giả hoặc đã bị sửa.</source>
+      <translation>The QR code does not carry a valid signature of the centre: forged or altered.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Mẫu in '{id}' không dùng được cho chương trình {code}.</source>
+      <translation>Print layout '{id}' cannot be used for programme {code}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
+      <source>Mẫu {label} '{pattern}': {problem}.</source>
+      <translation>{label} pattern '{pattern}': {problem}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Ngày cấp lại {date} trước ngày cấp văn bằng cũ ({old}).</source>
+      <translation>The reissue date {date} is before the issue date of the old diploma ({old}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Ngày cấp {date} trước ngày kết thúc lớp {code} ({end}).</source>
+      <translation>The issue date {date} is before the end date of class {code} ({end}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
+      <source>Số hiệu {serial} đã dùng trong sổ của năm khác. Thêm {{year}} vào mẫu số hiệu '{pattern}' của {name}.</source>
+      <translation>Serial number {serial} is already used in another year's register. Add {{year}} to the serial number pattern '{pattern}' of {name}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Thu hồi ngày {date}: {reason}</source>
+      <translation>Revoked on {date}: {reason}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Văn bằng thật nhưng ĐÃ BỊ THU HỒI: {reason}</source>
+      <translation>Genuine diploma but REVOKED: {reason}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Văn bằng thật nhưng ĐÃ ĐƯỢC CẤP LẠI bằng số hiệu {serial}; bản này không còn hiệu lực.</source>
+      <translation>Genuine diploma but REISSUED as serial number {serial}; this copy is no longer valid.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Văn bằng thật, đang có hiệu lực.</source>
+      <translation>Genuine diploma, currently valid.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
+      <source>chỉ dùng được {{n}} và {{year}} (không có '{field}')</source>
+      <translation>only {{n}} and {{year}} can be used (not '{field}')</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>cấp lại được</source>
+      <translation>reissue</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
+      <source>dài quá 50 ký tự</source>
+      <translation>longer than 50 characters</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
+      <source>dấu ngoặc { } không khớp</source>
+      <translation>braces { } do not match</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
+      <source>không dùng được, ví dụ đúng: {n:04d}/GCN-{year}</source>
+      <translation>cannot be used; a correct example: {n:04d}/GCN-{year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
+      <source>số hiệu</source>
+      <translation>serial number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
+      <source>số vào sổ</source>
+      <translation>register number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
+      <source>thiếu {n}, chỗ đặt số thứ tự, ví dụ {n:04d}</source>
+      <translation>{n} is missing, the place for the sequence number, for example {n:04d}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>thu hồi được</source>
+      <translation>revoke</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
+      <source>{name} đã cấp {n} văn bằng: không đổi mẫu số giữa năm được.</source>
+      <translation>{name} has already issued {n} diplomas: the numbering pattern cannot change in the middle of the year.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Đã cấp</source>
+      <translation>Issued</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Đã cấp lại</source>
+      <translation>Reissued</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Đã cấp lại ngày {date}, số hiệu mới {serial}: {reason}</source>
+      <translation>Reissued on {date}, new serial number {serial}: {reason}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Đã thu hồi</source>
+      <translation>Revoked</translation>
+    </message>
+  </context>
+  <context>
+    <name>certificates_calibration</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <source>(mặc định cho mọi máy in)</source>
+      <translation>(default for every printer)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <source>Căn chỉnh máy in</source>
+      <translation>Printer calibration</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <source>Dấu {label} (mẫu {x:g}; {y:g}):</source>
+      <translation>Mark {label} (layout {x:g}; {y:g}):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <source>Hiệu chỉnh (vị trí in = độ lệch + tỉ lệ × vị trí trên mẫu)</source>
+      <translation>Correction (printed position = offset + scale × position on the layout)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <source>In trang thử đã căn chỉnh...</source>
+      <translation>Print calibrated test page...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <source>In trang thử...</source>
+      <translation>Print test page...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <source>Lưu</source>
+      <translation>Save</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <source>Lệch dọc (mm):</source>
+      <translation>Vertical offset (mm):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <source>Lệch ngang (mm):</source>
+      <translation>Horizontal offset (mm):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <source>Máy in:</source>
+      <translation>Printer:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <source>Tính hiệu chỉnh</source>
+      <translation>Calculate correction</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <source>Tính từ trang thử đã in (chưa căn chỉnh)</source>
+      <translation>Calculate from the printed test page (not yet calibrated)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <source>Tỉ lệ dọc:</source>
+      <translation>Vertical scale:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <source>Tỉ lệ ngang:</source>
+      <translation>Horizontal scale:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <source>dọc</source>
+      <translation>vertical</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <source>ngang</source>
+      <translation>horizontal</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <source>Đo tâm dấu, tính từ mép trái và mép trên tờ giấy (mm):</source>
+      <translation>Measure the centre of each mark from the left and top edges of the sheet (mm):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <source>Đóng</source>
+      <translation>Close</translation>
+    </message>
+  </context>
+  <context>
+    <name>certificates_layout_editor</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Chèn giá trị...</source>
+      <translation>Insert value...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Chữ in hoa</source>
+      <translation>Capital letters</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Các trường:</source>
+      <translation>Fields:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Cách mép trái (mm):</source>
+      <translation>From left edge (mm):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Cách mép trên, tới chân chữ (mm):</source>
+      <translation>From top edge to text baseline (mm):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Căn lề:</source>
+      <translation>Alignment:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Cỡ chữ (pt):</source>
+      <translation>Font size (pt):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Hiện ảnh phôi</source>
+      <translation>Show blank image</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Kéo ô xanh để dời trường; vị trí tính bằng mm từ mép giấy. Ảnh phôi chỉ để căn, không in ra.</source>
+      <translation>Drag the blue boxes to move fields; positions are in mm from the paper edge. The blank image is only for alignment and is not printed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Lưu</source>
+      <translation>Save</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Mẫu in văn bằng, chứng chỉ</source>
+      <translation>Print layouts for diplomas and certificates</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Mẫu:</source>
+      <translation>Layout:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Nhập mẫu in</source>
+      <translation>Import print layout</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Nhập tệp...</source>
+      <translation>Import file...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Nội dung:</source>
+      <translation>Content:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Phông:</source>
+      <translation>Font:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Rộng / cạnh (mm):</source>
+      <translation>Width / side (mm):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Thu nhỏ cho vừa ô</source>
+      <translation>Shrink to fit the box</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Thêm trường chữ</source>
+      <translation>Add text field</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Trường mới</source>
+      <translation>New field</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Về mẫu gốc</source>
+      <translation>Restore original layout</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Xuất mẫu in</source>
+      <translation>Export print layout</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Xuất tệp...</source>
+      <translation>Export file...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Xuống dòng khi dài</source>
+      <translation>Wrap long text</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Xóa trường</source>
+      <translation>Delete field</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>phiên bản {n}</source>
+      <translation>version {n}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Đóng</source>
+      <translation>Close</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Ảnh phôi...</source>
+      <translation>Blank image...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <source>Ảnh quét phôi (đúng khổ giấy)</source>
+      <translation>Scanned image of the pre-printed blank (exact paper size)</translation>
+    </message>
+  </context>
+  <context>
+    <name>certificates_preview</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <source>/ {n} trang</source>
+      <translation>/ {n} pages</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <source>Hiện phôi</source>
+      <translation>Show blank</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <source>Hủy</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <source>In văn bằng</source>
+      <translation>Print diplomas</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <source>In ở tỉ lệ 100% (kích thước thật); phôi chỉ hiện để soát, không in ra.</source>
+      <translation>Print at 100% (actual size); the pre-printed blank is shown only for checking and is not printed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <source>In...</source>
+      <translation>Print...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <source>Không có trang nào.</source>
+      <translation>There are no pages.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <source>Không in được</source>
+      <translation>Could not print</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <source>Không mở được máy in.</source>
+      <translation>Could not open the printer.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <source>Thu phóng</source>
+      <translation>Zoom</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <source>Trang</source>
+      <translation>Page</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <source>Đang gửi trang in...</source>
+      <translation>Sending pages to the printer...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <source>Đóng</source>
+      <translation>Close</translation>
+    </message>
+  </context>
+  <context>
+    <name>certificates_tab</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Chưa xét</source>
+      <translation>Not reviewed</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Có</source>
+      <translation>Yes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Cấp</source>
+      <translation>Issue</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Cấp lại văn bằng {serial}</source>
+      <translation>Reissue diploma {serial}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Cấp lại...</source>
+      <translation>Reissue...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Cấp số hiệu, vào sổ gốc {kind} cho {n} học viên đủ điều kiện chưa có văn bằng của lớp. Số đã cấp không thu lại được: văn bằng sai sẽ được thu hồi hoặc cấp lại, dòng sổ vẫn giữ.</source>
+      <translation>Assign serial numbers and enter {kind} in the certificate register for {n} eligible learners of the class who have no diploma yet. Numbers once issued cannot be taken back: a wrong diploma is revoked or reissued, and its register line is kept.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Cấp văn bằng cho lớp {code}</source>
+      <translation>Issue diplomas for class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Cấp văn bằng...</source>
+      <translation>Issue diplomas...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Họ và tên</source>
+      <translation>Full name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Hủy</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Không</source>
+      <translation>No</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Lý do:</source>
+      <translation>Reason:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Lưu PDF...</source>
+      <translation>Save PDF...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Lưu văn bằng ra PDF</source>
+      <translation>Save diplomas as PDF</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Mã xác thực</source>
+      <translation>Verification code</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Ngày cấp</source>
+      <translation>Issue date</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Ngày cấp:</source>
+      <translation>Issue date:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Ngày sinh</source>
+      <translation>Date of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Số hiệu</source>
+      <translation>Serial number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Số lần in</source>
+      <translation>Times printed</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Số vào sổ</source>
+      <translation>Register number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Thu hồi văn bằng {serial}</source>
+      <translation>Revoke diploma {serial}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Thu hồi...</source>
+      <translation>Revoke...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Tình trạng</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Văn bằng lớp {code}</source>
+      <translation>Diplomas of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Văn bằng, chứng chỉ</source>
+      <translation>Diplomas and certificates</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Xem trước và in...</source>
+      <translation>Preview and print...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Xếp loại</source>
+      <translation>Classification</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>{kind}: đã cấp {issued}, chờ cấp {waiting}.</source>
+      <translation>{kind}: {issued} issued, {waiting} waiting.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Đang cấp số văn bằng...</source>
+      <translation>Assigning diploma numbers...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Đang tạo tệp PDF...</source>
+      <translation>Creating the PDF file...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Đã cấp lại: số hiệu mới {serial}, số vào sổ {number}.</source>
+      <translation>Reissued: new serial number {serial}, register number {number}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Đã cấp và vào sổ {n} văn bằng.</source>
+      <translation>Issued and registered {n} diplomas.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Đã lưu {n} trang vào {path}. Khi in, chọn tỉ lệ 100% (kích thước thật).</source>
+      <translation>Saved {n} pages to {path}. When printing, choose 100% scale (actual size).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Đã thu hồi văn bằng {serial}; dòng sổ gốc vẫn giữ.</source>
+      <translation>Diploma {serial} revoked; its line in the certificate register is kept.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <source>Đủ điều kiện</source>
+      <translation>Eligible</translation>
+    </message>
+  </context>
+  <context>
+    <name>certificates_view</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Căn chỉnh máy in...</source>
+      <translation>Printer calibration...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Cấp lại</source>
+      <translation>Reissue</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Cấp lại văn bằng {serial}</source>
+      <translation>Reissue diploma {serial}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Cấp lại...</source>
+      <translation>Reissue...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Họ và tên</source>
+      <translation>Full name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>HỢP LỆ</source>
+      <translation>VALID</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>KHÔNG HỢP LỆ</source>
+      <translation>NOT VALID</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Kiểm tra</source>
+      <translation>Check</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Kiểm tra văn bằng (không cần mạng)</source>
+      <translation>Verify a diploma (no network needed)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Loại:</source>
+      <translation>Type:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Lý do:</source>
+      <translation>Reason:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Lớp</source>
+      <translation>Class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Mã xác thực</source>
+      <translation>Verification code</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Mẫu in...</source>
+      <translation>Print layouts...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Mọi loại</source>
+      <translation>All types</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Mọi năm</source>
+      <translation>All years</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Ngày cấp</source>
+      <translation>Issue date</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Ngày sinh</source>
+      <translation>Date of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Nhập mã xác thực (ví dụ K7QX2-M2PA9), quét mã QR hoặc nhập số hiệu...</source>
+      <translation>Enter the verification code (for example K7QX2-M2PA9), scan the QR code or enter the serial number...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Năm:</source>
+      <translation>Year:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Số hiệu</source>
+      <translation>Serial number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Số hiệu mới {serial}, số vào sổ {number}.</source>
+      <translation>New serial number {serial}, register number {number}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Số lần in</source>
+      <translation>Times printed</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Số vào sổ</source>
+      <translation>Register number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Sổ gốc</source>
+      <translation>Certificate register</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Thu hồi văn bằng {serial}</source>
+      <translation>Revoke diploma {serial}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Thu hồi...</source>
+      <translation>Revoke...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Tìm theo họ tên, số hiệu, số vào sổ...</source>
+      <translation>Search by full name, serial number, register number...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Tình trạng</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Văn bằng, chứng chỉ</source>
+      <translation>Diplomas and certificates</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Xuất sổ gốc</source>
+      <translation>Export certificate register</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Xuất sổ gốc Excel...</source>
+      <translation>Export certificate register to Excel...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Xuất sổ gốc PDF...</source>
+      <translation>Export certificate register to PDF...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Xếp loại</source>
+      <translation>Classification</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>cấp ngày {date}</source>
+      <translation>issued on {date}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>sinh {date}</source>
+      <translation>born {date}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>số hiệu {serial}</source>
+      <translation>serial number {serial}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>{n} dòng sổ gốc.</source>
+      <translation>{n} register lines.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <source>Đã xuất {n} dòng sổ gốc vào {path}.</source>
+      <translation>Exported {n} register lines to {path}.</translation>
     </message>
   </context>
   <context>
     <name>class_dialog</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="185" />
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
       <source>(chưa phân công)</source>
-      <translation type="unfinished" />
+      <translation>(not assigned)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="115" />
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
       <source>Chương trình:</source>
-      <translation type="unfinished" />
+      <translation>Programme:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="62" />
-      <source>Chức vụ</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="60" />
-      <source>Dân tộc</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="120" />
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
       <source>GV chủ nhiệm:</source>
-      <translation type="unfinished" />
+      <translation>Homeroom lecturer:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="122" />
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
       <source>Ghi chú:</source>
-      <translation type="unfinished" />
+      <translation>Notes:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="59" />
-      <source>Giới tính</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="116" />
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
       <source>Hình thức:</source>
-      <translation type="unfinished" />
+      <translation>Mode:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="56" />
-      <source>Họ và tên</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="142" />
-      <source>Học viên</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="208" />
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
       <source>Học viên ({n})</source>
-      <translation type="unfinished" />
+      <translation>Learners ({n})</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="118" />
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
       <source>Khai giảng:</source>
-      <translation type="unfinished" />
+      <translation>Opening date:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="252" />
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
       <source>Không lưu được</source>
-      <translation type="unfinished" />
+      <translation>Could not save</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="119" />
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
       <source>Kết thúc:</source>
-      <translation type="unfinished" />
+      <translation>End date:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="145" />
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
       <source>Lưu</source>
-      <translation type="unfinished" />
+      <translation>Save</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="79" />
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
       <source>Lớp {code}</source>
-      <translation type="unfinished" />
+      <translation>Class {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="113" />
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
       <source>Mã lớp:</source>
-      <translation type="unfinished" />
+      <translation>Class code:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="78" />
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
       <source>Mở lớp mới</source>
-      <translation type="unfinished" />
+      <translation>Open a new class</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="57" />
-      <source>Ngày sinh</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="123" />
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
       <source>Quy định áp dụng:</source>
-      <translation type="unfinished" />
+      <translation>Rules applied:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="61" />
-      <source>Số CCCD</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="131" />
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
       <source>Thông tin lớp</source>
-      <translation type="unfinished" />
+      <translation>Class details</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="121" />
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <source>Thời khóa biểu</source>
+      <translation>Timetable</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
       <source>Trạng thái:</source>
-      <translation type="unfinished" />
+      <translation>Status:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="114" />
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
       <source>Tên lớp:</source>
-      <translation type="unfinished" />
+      <translation>Class name:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="64" />
-      <source>Tình trạng</source>
-      <translation type="unfinished" />
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <source>Văn bằng, chứng chỉ</source>
+      <translation>Diplomas and certificates</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="147" />
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="259" />
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <source>Xét tốt nghiệp</source>
+      <translation>Graduation review</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
       <source>Xóa lớp</source>
-      <translation type="unfinished" />
+      <translation>Delete class</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="260" />
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
       <source>Xóa lớp {code}? Chỉ xóa được lớp chưa có học viên.</source>
-      <translation type="unfinished" />
+      <translation>Delete class {code}? Only a class with no learners can be deleted.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="213" />
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
       <source>quy định hiện hành của chương trình</source>
-      <translation type="unfinished" />
+      <translation>the programme's current rules</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="146" />
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <source>Điểm</source>
+      <translation>Scores</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <source>Điểm danh</source>
+      <translation>Attendance</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
       <source>Đóng</source>
-      <translation type="unfinished" />
+      <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="63" />
-      <source>Đơn vị</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" line="117" />
+      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
       <source>Địa điểm:</source>
-      <translation type="unfinished" />
+      <translation>Venue:</translation>
     </message>
   </context>
   <context>
     <name>classes</name>
     <message>
-      <location filename="../../dtbd_desktop/services/classes.py" line="191" />
+      <location filename="../../dtbd_desktop/services/classes.py" />
       <source>Chưa lưu được lớp {code}.</source>
-      <translation type="unfinished" />
+      <translation>Could not save class {code}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/classes.py" line="143" />
+      <location filename="../../dtbd_desktop/services/classes.py" />
       <source>Chưa mở được lớp.</source>
-      <translation type="unfinished" />
+      <translation>Could not open the class.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/classes.py" line="140" />
+      <location filename="../../dtbd_desktop/services/classes.py" />
       <source>Chương trình {code} chưa có quy định (bộ quy tắc).</source>
-      <translation type="unfinished" />
+      <translation>Programme {code} has no rules (rule set) yet.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/classes.py" line="104" />
+      <location filename="../../dtbd_desktop/services/classes.py" />
+      <source>Dự kiến</source>
+      <translation>Planned</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/classes.py" />
       <source>Hình thức '{mode}' không hợp lệ: dùng full-time (tập trung) hoặc part-time (không tập trung).</source>
-      <translation type="unfinished" />
+      <translation>Invalid mode '{mode}': use full-time or part-time.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/classes.py" line="188" />
+      <location filename="../../dtbd_desktop/services/classes.py" />
       <source>Không chuyển được lớp từ '{old}' sang '{new}'.</source>
-      <translation type="unfinished" />
+      <translation>Could not move the class from '{old}' to '{new}'.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/classes.py" line="135" />
+      <location filename="../../dtbd_desktop/services/classes.py" />
       <source>Không có giảng viên chủ nhiệm đã chọn.</source>
-      <translation type="unfinished" />
+      <translation>The selected homeroom lecturer does not exist.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/classes.py" line="77" />
+      <location filename="../../dtbd_desktop/services/classes.py" />
       <source>Không có lớp mã '{code}'. Xem danh sách lớp bằng lệnh: dtbd class list</source>
-      <translation type="unfinished" />
+      <translation>There is no class with code '{code}'. See the list of classes with: dtbd class list</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/classes.py" line="101" />
+      <location filename="../../dtbd_desktop/services/classes.py" />
+      <source>Không tập trung</source>
+      <translation>Part-time</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/classes.py" />
       <source>Lớp dài hơn 3 năm: kiểm tra lại ngày kết thúc.</source>
-      <translation type="unfinished" />
+      <translation>The class is longer than 3 years: check the end date.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/classes.py" line="216" />
+      <location filename="../../dtbd_desktop/services/classes.py" />
       <source>Lớp {code} còn {n} học viên; hãy chuyển hoặc xóa học viên trước.</source>
-      <translation type="unfinished" />
+      <translation>Class {code} still has {n} learners; move or delete the learners first.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/classes.py" line="176" />
+      <location filename="../../dtbd_desktop/services/classes.py" />
       <source>Lớp {code} vừa được người khác sửa. Hãy mở lại để xem bản mới nhất.</source>
-      <translation type="unfinished" />
+      <translation>Class {code} was just changed by someone else. Reopen it to see the latest version.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/classes.py" line="212" />
+      <location filename="../../dtbd_desktop/services/classes.py" />
       <source>Lớp {code} đã cấp {n} văn bằng, chứng chỉ nên không xóa được.</source>
-      <translation type="unfinished" />
+      <translation>Class {code} has issued {n} diplomas or certificates, so it cannot be deleted.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/classes.py" line="110" />
+      <location filename="../../dtbd_desktop/services/classes.py" />
       <source>Lớp {programme} {code}</source>
-      <translation type="unfinished" />
+      <translation>{programme} class {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/classes.py" line="89" />
+      <location filename="../../dtbd_desktop/services/classes.py" />
       <source>Mã lớp dài quá 40 ký tự.</source>
-      <translation type="unfinished" />
+      <translation>The class code is longer than 40 characters.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/classes.py" line="87" />
+      <location filename="../../dtbd_desktop/services/classes.py" />
       <source>Mã lớp không được để trống (ví dụ: A48, K74B.21).</source>
-      <translation type="unfinished" />
+      <translation>The class code cannot be empty (for example: A48, K74B.21).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/classes.py" line="98" />
+      <location filename="../../dtbd_desktop/services/classes.py" />
       <source>Ngày kết thúc {end} trước ngày khai giảng {start}.</source>
-      <translation type="unfinished" />
+      <translation>The end date {end} is before the opening date {start}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/classes.py" line="93" />
+      <location filename="../../dtbd_desktop/services/classes.py" />
       <source>Thiếu ngày khai giảng.</source>
-      <translation type="unfinished" />
+      <translation>Opening date missing.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/classes.py" line="95" />
+      <location filename="../../dtbd_desktop/services/classes.py" />
       <source>Thiếu ngày kết thúc.</source>
-      <translation type="unfinished" />
+      <translation>End date missing.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/classes.py" line="137" />
+      <location filename="../../dtbd_desktop/services/classes.py" />
       <source>Trạng thái lớp không hợp lệ.</source>
-      <translation type="unfinished" />
+      <translation>Invalid class status.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/classes.py" line="91" />
+      <location filename="../../dtbd_desktop/services/classes.py" />
       <source>Tên lớp dài quá 300 ký tự.</source>
-      <translation type="unfinished" />
+      <translation>The class name is longer than 300 characters.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/classes.py" line="133" />
-      <location filename="../../dtbd_desktop/services/classes.py" line="185" />
+      <location filename="../../dtbd_desktop/services/classes.py" />
+      <source>Tập trung</source>
+      <translation>Full-time</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/classes.py" />
+      <source>Đang học</source>
+      <translation>In progress</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/classes.py" />
+      <location filename="../../dtbd_desktop/services/classes.py" />
       <source>Đã có lớp mã '{code}'. Chọn mã khác.</source>
-      <translation type="unfinished" />
+      <translation>A class with code '{code}' already exists. Choose another code.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/classes.py" />
+      <source>Đã kết thúc</source>
+      <translation>Finished</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/classes.py" />
+      <source>Đã đóng hồ sơ</source>
+      <translation>Records closed</translation>
     </message>
   </context>
   <context>
     <name>classes_view</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" line="37" />
+      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
       <source>Chương trình</source>
-      <translation type="unfinished" />
+      <translation>Programme</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" line="76" />
+      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
       <source>Chương trình:</source>
-      <translation type="unfinished" />
+      <translation>Programme:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" line="45" />
+      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
       <source>GV chủ nhiệm</source>
-      <translation type="unfinished" />
+      <translation>Homeroom lecturer</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" line="38" />
+      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
       <source>Hình thức</source>
-      <translation type="unfinished" />
+      <translation>Mode</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" line="43" />
+      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
       <source>Học viên</source>
-      <translation type="unfinished" />
+      <translation>Learners</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" line="40" />
+      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
       <source>Khai giảng</source>
-      <translation type="unfinished" />
+      <translation>Opening</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" line="42" />
+      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
       <source>Kết thúc</source>
-      <translation type="unfinished" />
+      <translation>End</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" line="68" />
+      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
       <source>Lọc theo mã, tên lớp, địa điểm...</source>
-      <translation type="unfinished" />
+      <translation>Filter by code, class name, venue...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" line="54" />
+      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
       <source>Lớp học</source>
-      <translation type="unfinished" />
+      <translation>Classes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" line="35" />
+      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
       <source>Mã lớp</source>
-      <translation type="unfinished" />
+      <translation>Class code</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" line="137" />
+      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
       <source>Mọi chương trình</source>
-      <translation type="unfinished" />
+      <translation>All programmes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" line="134" />
+      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
       <source>Mọi năm</source>
-      <translation type="unfinished" />
+      <translation>All years</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" line="63" />
+      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
       <source>Mọi trạng thái</source>
-      <translation type="unfinished" />
+      <translation>All statuses</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" line="71" />
+      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
       <source>Mở lớp</source>
-      <translation type="unfinished" />
+      <translation>Open class</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" line="70" />
+      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
       <source>Mở lớp mới...</source>
-      <translation type="unfinished" />
+      <translation>Open a new class...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" line="75" />
+      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
       <source>Năm:</source>
-      <translation type="unfinished" />
+      <translation>Year:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" line="44" />
+      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
       <source>Trạng thái</source>
-      <translation type="unfinished" />
+      <translation>Status</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" line="77" />
+      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
       <source>Trạng thái:</source>
-      <translation type="unfinished" />
+      <translation>Status:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" line="36" />
+      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
       <source>Tên lớp</source>
-      <translation type="unfinished" />
+      <translation>Class name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" line="164" />
+      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
       <source>{n} lớp, {m} học viên</source>
-      <translation type="unfinished" />
+      <translation>{n} classes, {m} learners</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" line="39" />
+      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
       <source>Địa điểm</source>
-      <translation type="unfinished" />
+      <translation>Venue</translation>
     </message>
   </context>
   <context>
     <name>cli</name>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="24" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source> (chỉ kiểm tra)</source>
+      <translation> (check only)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source> (trước là: {old})</source>
+      <translation> (previously: {old})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source> (trước: {old})</source>
+      <translation> (previously: {old})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source> (đã chốt)</source>
+      <translation> (finalised)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source> hoặc </source>
+      <translation> or </translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>'{value}' chỉ có năm; cần ngày đầy đủ dạng YYYY-MM-DD.</source>
-      <translation type="unfinished" />
+      <translation>'{value}' has only a year; a full date is needed as YYYY-MM-DD.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="121" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>'{value}' phải là số nguyên lớn hơn 0.</source>
+      <translation>'{value}' must be a whole number greater than 0.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>(không có)</source>
+      <translation>(none)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>--map {option}: '{letter}' không phải tên cột Excel (A, B, ..., Z, AA...).</source>
+      <translation>--map {option}: '{letter}' is not an Excel column name (A, B, ..., Z, AA...).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>--map {option}: không có trường '{field}'; dùng một trong: {fields}.</source>
+      <translation>--map {option}: there is no field '{field}'; use one of: {fields}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/main.py" />
+      <source>--user cần mật khẩu: đặt biến môi trường DTBD_PASSWORD.</source>
+      <translation>--user needs a password: set the DTBD_PASSWORD environment variable.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Buổi</source>
+      <translation>Session</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>Bỏ qua {rows} dòng có lỗi (xem danh sách lỗi).</source>
+      <translation>Skipping {rows} rows with errors (see the list of errors).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>Chi tiết:</source>
+      <translation>Details:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>Chưa có điểm: {names}.</source>
+      <translation>No score yet: {names}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>Chương trình</source>
-      <translation type="unfinished" />
+      <translation>Programme</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="77" />
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>Chạy thử: sẽ nhập {n} học viên vào lớp {code} ({new} hồ sơ mới, {old} người đã có hồ sơ); chưa ghi gì.</source>
+      <translation>Dry run: would import {n} learners into class {code} ({new} new records, {old} people already on record); nothing written yet.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/learners_cmd.py" />
+      <source>Chỉ hiện {n} người đầu tiên; thêm --limit 0 để xem tất cả.</source>
+      <translation>Showing only the first {n} people; add --limit 0 to see all.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
+      <source>Chức vụ</source>
+      <translation>Position</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>Các lần thi</source>
+      <translation>Attempts</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>Có thể trùng người: dòng {row} giống hồ sơ đã có [{existing}]; {decision}.</source>
+      <translation>Possible duplicate: row {row} resembles the existing record [{existing}]; {decision}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>Cơ sở dữ liệu {url} đã ở phiên bản {rev}.</source>
-      <translation type="unfinished" />
+      <translation>Database {url} is already at version {rev}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/main.py" line="74" />
+      <location filename="../../dtbd_desktop/cli/main.py" />
       <source>DTBD Desktop: quản lý đào tạo, bồi dưỡng (dòng lệnh).</source>
-      <translation type="unfinished" />
+      <translation>DTBD Desktop: training and fostering management (command line).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="94" />
+      <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
+      <source>Dân tộc</source>
+      <translation>Ethnicity</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
+      <source>Ghi chú</source>
+      <translation>Notes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Giảng viên</source>
+      <translation>Lecturer</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
+      <source>Giới tính</source>
+      <translation>Sex</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Hài lòng</source>
+      <translation>Satisfied</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>Hạng</source>
+      <translation>Rank</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <location filename="../../dtbd_desktop/cli/learners_cmd.py" />
+      <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
+      <source>Họ và tên</source>
+      <translation>Full name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>Học phần</source>
-      <translation type="unfinished" />
+      <translation>Module</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="122" />
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>Học viên</source>
-      <translation type="unfinished" />
+      <translation>Learners</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="121" />
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>HỢP LỆ</source>
+      <translation>VALID</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>KHÔNG HỢP LỆ</source>
+      <translation>NOT VALID</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>KHÔNG NHẬP: {k} lỗi ở {rows} dòng; không có gì bị thay đổi. Sửa tệp theo danh sách lỗi rồi nhập lại, hoặc thêm --skip-invalid để chỉ nhập các dòng đúng.</source>
+      <translation>NOT IMPORTED: {k} errors in {rows} rows; nothing was changed. Fix the file according to the list of errors and import again, or add --skip-invalid to import only the correct rows.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>Khai giảng</source>
-      <translation type="unfinished" />
+      <translation>Opening</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/main.py" line="164" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Khóa</source>
+      <translation>Cohort</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>Không có gì bị thay đổi.</source>
+      <translation>Nothing was changed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>Không có gì thay đổi.</source>
+      <translation>Nothing changed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Không có trùng lịch.</source>
+      <translation>No timetable clashes.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Không thay đổi: học viên {nid} đã được ghi {status} buổi {slot}.</source>
+      <translation>No change: learner {nid} is already recorded as {status} for session {slot}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/main.py" />
       <source>Không thực hiện được: {error}. Không có gì bị thay đổi. Chạy lại với --debug để xem chi tiết.</source>
-      <translation type="unfinished" />
+      <translation>Could not do it: {error}. Nothing was changed. Run again with --debug to see the details.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="121" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Không được thi</source>
+      <translation>Barred from exam</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Kiểm tra xong, không có lỗi: sẽ ghi {n} thay đổi ({same} ô không đổi). Chưa ghi gì.</source>
+      <translation>Check finished, no errors: would write {n} changes ({same} cells unchanged). Nothing written yet.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>Kiểm tra xong: {n} điểm sẽ được lưu, {m} không đổi (chưa lưu gì).</source>
+      <translation>Check finished: {n} scores would be saved, {m} unchanged (nothing saved yet).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>Kết quả</source>
+      <translation>Result</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>Kết thúc</source>
-      <translation type="unfinished" />
+      <translation>End</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="94" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>Loại</source>
-      <translation type="unfinished" />
+      <translation>Type</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/main.py" line="159" />
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>Lý do</source>
+      <translation>Reason</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>Lưu ý (không chặn việc nhập):</source>
+      <translation>Notes (not blocking the import):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Lượt học viên</source>
+      <translation>Learner-times</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>Lần thi '{value}' phải là số nguyên từ 1 trở lên.</source>
+      <translation>Attempt '{value}' must be a whole number from 1 up.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>Lỗi (dòng, cột theo tệp Excel):</source>
+      <translation>Errors (row, column as in the Excel file):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/main.py" />
       <source>Lỗi cơ sở dữ liệu: {error}. Không có gì bị thay đổi.</source>
-      <translation type="unfinished" />
+      <translation>Database error: {error}. Nothing was changed.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/main.py" line="173" />
+      <location filename="../../dtbd_desktop/cli/main.py" />
       <source>Lỗi không mong đợi ({kind}): {error}. Chạy lại với --debug và gửi kết quả cho bộ phận kỹ thuật.</source>
-      <translation type="unfinished" />
+      <translation>Unexpected error ({kind}): {error}. Run again with --debug and send the output to technical support.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/main.py" line="116" />
+      <location filename="../../dtbd_desktop/cli/main.py" />
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
       <source>Lỗi: {message}</source>
-      <translation type="unfinished" />
+      <translation>Error: {message}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="94" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <location filename="../../dtbd_desktop/cli/learners_cmd.py" />
+      <source>Lớp</source>
+      <translation>Class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Lớp {code}: {n} phiếu phản hồi{dry}.</source>
+      <translation>Class {code}: {n} feedback forms{dry}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Lớp đang học: {codes}</source>
+      <translation>Classes in progress: {codes}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>Mã</source>
-      <translation type="unfinished" />
+      <translation>Code</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="121" />
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>Mã lớp</source>
-      <translation type="unfinished" />
+      <translation>Class code</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="30" />
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>Mã xác thực</source>
+      <translation>Verification code</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/main.py" />
+      <source>Mật khẩu của {user}: </source>
+      <translation>Password for {user}: </translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>Mọi học viên đủ điều kiện của lớp {code} đều đã có văn bằng; không cấp thêm.</source>
+      <translation>Every eligible learner of class {code} already has a diploma; none issued.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>Mục nhật ký {id}: {problem}</source>
+      <translation>Log entry {id}: {problem}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Ngày</source>
+      <translation>Date</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Ngày nghỉ</source>
+      <translation>Holiday</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/learners_cmd.py" />
+      <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
+      <source>Ngày sinh</source>
+      <translation>Date of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Nhu cầu</source>
+      <translation>Need</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>Nhật ký nguyên vẹn.</source>
+      <translation>The log is intact.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>Nhật ký đã bị can thiệp.</source>
+      <translation>The log has been tampered with.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>Năm '{value}' không hợp lệ (ví dụ: 2025).</source>
-      <translation type="unfinished" />
+      <translation>Invalid year '{value}' (for example: 2025).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/main.py" line="136" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Năm thứ</source>
+      <translation>Year no.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Năm {year}: {c} lớp, {l} lượt học viên.</source>
+      <translation>Year {year}: {c} classes, {l} learner-times.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Phiếu đăng ký năm {year}: {n} ô có số, {c} dòng nhu cầu thay đổi{dry}.</source>
+      <translation>Registration forms for {year}: {n} cells with numbers, {c} need lines changed{dry}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
+      <source>STT</source>
+      <translation>No.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/main.py" />
       <source>Sai cú pháp lệnh. {detail}. Xem: dtbd --help</source>
-      <translation type="unfinished" />
+      <translation>Wrong command syntax. {detail}. See: dtbd --help</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="94" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Sĩ số</source>
+      <translation>Class size</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>Sẽ thêm {n} đơn vị mới vào danh mục: {names}.</source>
+      <translation>Will add {n} new organisations to the list: {names}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <location filename="../../dtbd_desktop/cli/learners_cmd.py" />
+      <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
+      <source>Số CCCD</source>
+      <translation>National ID (CCCD)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>Số hiệu</source>
+      <translation>Serial number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>Số lần in</source>
+      <translation>Times printed</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/learners_cmd.py" />
+      <source>Số người '{value}' không hợp lệ: ghi một số từ 0 trở lên (0 là không giới hạn)</source>
+      <translation>Invalid number of people '{value}': give a number from 0 up (0 means no limit)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Số phiếu</source>
+      <translation>Forms</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>Số tiết</source>
-      <translation type="unfinished" />
+      <translation>Periods</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="122" />
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>Số vào sổ</source>
+      <translation>Register number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>Thi lại lần</source>
+      <translation>Retake no.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Thứ</source>
+      <translation>Weekday</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>Trạng thái</source>
-      <translation type="unfinished" />
+      <translation>Status</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="91" />
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>Tình trạng</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
+      <source>Tệp '{path}' phải có đuôi .pdf hoặc .xlsx.</source>
+      <translation>File '{path}' must end in .pdf or .xlsx.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Tệp '{path}' phải có đuôi {suffixes}.</source>
+      <translation>File '{path}' must end in {suffixes}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>Tệp in văn bằng phải là .pdf (đang là '{name}').</source>
+      <translation>The diploma print file must be a .pdf (it is '{name}').</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Tệp kết quả phải có đuôi {allowed}.</source>
+      <translation>The result file must end in {allowed}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>Tệp {file}, trang '{sheet}': {n} dòng học viên (dòng {first}–{last}).</source>
+      <translation>File {file}, sheet '{sheet}': {n} learner rows (rows {first}–{last}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Tốt nghiệp</source>
+      <translation>Graduated</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Tỷ lệ</source>
+      <translation>Share</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Vắng (tiết)</source>
+      <translation>Absent (periods)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>Xếp loại</source>
+      <translation>Classification</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>buổi</source>
+      <translation>half-day</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>buổi: sáng, chiều hoặc tối</source>
+      <translation>half-day: morning, afternoon or evening</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>báo cáo năm: kế hoạch và thực hiện, thống kê (PDF hoặc XLSX)</source>
+      <translation>annual report: plan and results, statistics (PDF or XLSX)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>báo cáo: kế hoạch, thống kê, giảng viên, phản hồi</source>
+      <translation>reports: plan, statistics, lecturers, feedback</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>bảng điểm một học phần của lớp</source>
+      <translation>score sheet of one module of the class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>bỏ một ngày nghỉ</source>
+      <translation>remove a holiday</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>bồi dưỡng</source>
-      <translation type="unfinished" />
+      <translation>fostering</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/main.py" line="76" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>cho sửa điểm danh đã khóa (cần --reason)</source>
+      <translation>allow changing locked attendance (needs --reason)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>chỉ kiểm tra và cho biết sẽ nhập những gì; không ghi gì</source>
+      <translation>only check and say what would be imported; write nothing</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>chỉ kiểm tra, không ghi</source>
+      <translation>check only, do not write</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>chỉ kiểm tra, không ghi gì</source>
+      <translation>check only, write nothing</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>chỉ kiểm tra, không lưu</source>
+      <translation>check only, do not save</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>chỉ một học viên (bảng điểm cá nhân)</source>
+      <translation>only one learner (individual transcript)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>chỉ một loại: diploma (bằng tốt nghiệp) hoặc certificate (giấy chứng nhận)</source>
+      <translation>only one type: diploma (graduation diploma) or certificate (certificate of completion)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>chỉ một lớp</source>
+      <translation>only one class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>chỉ tiêu của năm và nhu cầu đã đăng ký</source>
+      <translation>the year's targets and registered needs</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>chỉ xem, không lưu kết quả</source>
+      <translation>view only, do not save the results</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>chốt điểm một học phần của lớp</source>
+      <translation>finalise the scores of one module of the class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>coi người trùng họ tên và ngày sinh (không có CCCD để phân biệt) là người đã có hồ sơ; mặc định tạo hồ sơ mới và liệt kê để kiểm tra</source>
+      <translation>treat people with the same full name and date of birth (no national ID to tell them apart) as already on record; by default new records are created and listed for checking</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>các buổi học của lớp theo thứ tự ngày</source>
+      <translation>the class's sessions in date order</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>các ngày nghỉ</source>
+      <translation>holidays</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>có</source>
+      <translation>yes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>có mặt, vắng có phép, vắng không phép, đi muộn</source>
+      <translation>present, excused absence, unexcused absence, late</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/main.py" />
       <source>cơ sở dữ liệu (URL SQLAlchemy); mặc định: DTBD_DATABASE_URL hoặc tệp SQLite của người dùng</source>
-      <translation type="unfinished" />
+      <translation>database (SQLAlchemy URL); default: DTBD_DATABASE_URL or the user's SQLite file</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/main.py" line="122" />
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>cấp lại văn bằng bị mất hoặc sai, số mới liên kết số cũ</source>
+      <translation>reissue a lost or wrong diploma, the new number linked to the old one</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>cấp ngày {date}</source>
+      <translation>issued on {date}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>cấp số và vào sổ văn bằng cho mọi học viên đủ điều kiện</source>
+      <translation>assign numbers and register diplomas for every eligible learner</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/main.py" />
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
       <source>cột {column}</source>
-      <translation type="unfinished" />
+      <translation>column {column}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="39" />
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>danh mục chương trình</source>
-      <translation type="unfinished" />
+      <translation>programme catalogue</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="57" />
+      <location filename="../../dtbd_desktop/cli/commands_roster.py" />
+      <source>danh sách học viên của lớp</source>
+      <translation>the class's list of learners</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>danh sách lớp</source>
-      <translation type="unfinished" />
+      <translation>list of classes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/main.py" line="120" />
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>danh sách thi lại</source>
+      <translation>retake list</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>danh sách tài khoản</source>
+      <translation>list of accounts</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>dtbd conduct set: cần ít nhất một trong --confirmation, --discipline, --conduct</source>
+      <translation>dtbd conduct set: needs at least one of --confirmation, --discipline, --conduct</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>dtbd graduation documents: --decision-number chỉ dùng với --kind decision</source>
+      <translation>dtbd graduation documents: --decision-number is only used with --kind decision</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>dtbd graduation documents: --decision-number và --decision-date đi cùng nhau</source>
+      <translation>dtbd graduation documents: --decision-number and --decision-date go together</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>dtbd graduation documents: --learner chỉ dùng với --kind transcript</source>
+      <translation>dtbd graduation documents: --learner is only used with --kind transcript</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>dòng</source>
+      <translation>rows</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/main.py" />
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
       <source>dòng {row}</source>
-      <translation type="unfinished" />
+      <translation>row {row}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="53" />
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>dùng hồ sơ đã có</source>
+      <translation>using the existing record</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>dự thảo kế hoạch từ nhu cầu đã đăng ký</source>
+      <translation>draft plan from registered needs</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>ghi chú</source>
+      <translation>notes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>ghi chú, căn cứ (văn bản của cơ quan cử đi học...)</source>
+      <translation>notes, basis (document from the sending organisation...)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>ghi kết quả đánh giá một năm của một học viên tốt nghiệp</source>
+      <translation>record one year's rating of a graduate</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>ghi nhận học bổ sung một học phần</source>
+      <translation>record make-up lessons for a module</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>ghi nhận xét, kỷ luật của một học viên</source>
+      <translation>record comments and discipline for a learner</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>ghi số và ngày quyết định công nhận tốt nghiệp</source>
+      <translation>record the number and date of the graduation decision</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/learners_cmd.py" />
+      <source>hiện nhiều nhất N người (mặc định {n}; 0 là tất cả)</source>
+      <translation>show at most N people (default {n}; 0 means all)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>hình thức: full-time (tập trung) hoặc part-time (không tập trung)</source>
-      <translation type="unfinished" />
+      <translation>mode: full-time or part-time</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="41" />
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>họ và tên</source>
+      <translation>full name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
+      <source>học viên của lớp, theo thứ tự tên, đệm, họ</source>
+      <translation>learners of the class, ordered by given name, middle name, surname</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/learners_cmd.py" />
+      <source>học viên của mọi lớp</source>
+      <translation>learners of all classes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>học viên tốt nghiệp cần đánh giá trong năm</source>
+      <translation>graduates due for evaluation in the year</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>in bảng tổng hợp chuyên cần của lớp (PDF hoặc XLSX)</source>
+      <translation>print the class attendance summary (PDF or XLSX)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
+      <source>in danh sách học viên ra tệp PDF hoặc Excel (.xlsx)</source>
+      <translation>print the list of learners to a PDF or Excel (.xlsx) file</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>in danh sách ký tên của một buổi học (PDF)</source>
+      <translation>print the sign-in sheet of one session (PDF)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>in danh sách xét, danh sách công nhận, bảng điểm</source>
+      <translation>print the review list, the recognition list, transcripts</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>in kèm ảnh phôi phía sau để soát (bản soát, không tính là một lần in)</source>
+      <translation>print with the pre-printed blank image behind for checking (a proof copy, not counted as a print)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>in thông báo chuyên cần gửi từng đơn vị cử học viên (PDF)</source>
+      <translation>print attendance notices to each sending organisation (PDF)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>in văn bằng của lớp ra một tệp PDF, mỗi văn bằng một trang</source>
+      <translation>print the class's diplomas to one PDF file, one diploma per page</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>không</source>
+      <translation>no</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>không tự thêm đơn vị chưa có trong danh mục (chỉ liệt kê)</source>
+      <translation>do not add organisations missing from the list automatically (only list them)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>kiểm tra bản sao lưu, cất cơ sở dữ liệu hiện tại sang bên, phục hồi</source>
+      <translation>check the backup, set the current database aside, restore</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>kiểm tra chuỗi nhật ký không bị sửa, xóa</source>
+      <translation>check the log chain has not been altered or deleted</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>kiểm tra mã xác thực, nội dung mã QR hoặc số hiệu (không cần mạng)</source>
+      <translation>check a verification code, QR code content or serial number (no network needed)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>kế hoạch và thực hiện theo chương trình</source>
+      <translation>plan and results by programme</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>kế hoạch đào tạo, bồi dưỡng hằng năm</source>
+      <translation>annual training and fostering plan</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>kết quả theo dõi sau đào tạo theo chương trình và khóa</source>
+      <translation>post-training follow-up results by programme and cohort</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>kỷ luật: none, reprimand (khiển trách), warning (cảnh cáo), expulsion</source>
+      <translation>discipline: none, reprimand, warning, expulsion</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>liệt kê chương trình và học phần</source>
-      <translation type="unfinished" />
+      <translation>list programmes and modules</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="44" />
+      <location filename="../../dtbd_desktop/cli/main.py" />
+      <source>làm việc với tài khoản này (mật khẩu trong biến DTBD_PASSWORD); khi chưa có tài khoản nào: quản trị máy đơn</source>
+      <translation>work as this account (password in the DTBD_PASSWORD variable); when there are no accounts yet: single-PC administrator</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>lý do (bắt buộc khi sửa điểm danh đã khóa)</source>
+      <translation>reason (required when changing locked attendance)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>lý do cấp lại</source>
+      <translation>reason for the reissue</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>lý do sửa (bắt buộc khi sửa điểm đã chốt)</source>
+      <translation>reason for the change (required when changing finalised scores)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>lý do thu hồi</source>
+      <translation>reason for the revocation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>lưu bản sao tệp có tô màu và ghi chú các ô lỗi, để gửi lại đơn vị</source>
+      <translation>save a copy of the file with the wrong cells coloured and annotated, to send back to the organisation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>lấy dự thảo làm kế hoạch</source>
+      <translation>adopt the draft as the plan</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>lần thi (mặc định 1)</source>
+      <translation>attempt (default 1)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>lập thời khóa biểu: xếp các học phần vào các buổi học</source>
+      <translation>build the timetable: put the modules into sessions</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>lịch ngày nghỉ của trường/trung tâm</source>
+      <translation>holiday calendar of the school/centre</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>lớp học</source>
-      <translation type="unfinished" />
+      <translation>classes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="59" />
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>mã chương trình</source>
-      <translation type="unfinished" />
+      <translation>programme code</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="48" />
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>mã chương trình, ví dụ TC</source>
-      <translation type="unfinished" />
+      <translation>programme code, for example TC</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="47" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>mã học phần</source>
+      <translation>module code</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>mã học phần, môn thi, khóa luận</source>
+      <translation>code of the module, exam subject or thesis</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>mã lớp</source>
+      <translation>class code</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>mã lớp (bỏ trống: mọi lớp)</source>
+      <translation>class code (empty: all classes)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
+      <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
+      <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
       <source>mã lớp, ví dụ A48</source>
-      <translation type="unfinished" />
+      <translation>class code, for example A48</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="46" />
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>mã lớp, ví dụ SC26.01</source>
+      <translation>class code, for example SC26.01</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>mã xác thực in trên văn bằng, nội dung mã QR, hoặc số hiệu</source>
+      <translation>verification code printed on the diploma, QR code content, or serial number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>mã điểm thành phần (bỏ trống: điểm học phần)</source>
+      <translation>component score code (empty: module score)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>một học phần (mặc định: tất cả)</source>
+      <translation>one module (default: all)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>mở lại điểm đã chốt (cần lý do)</source>
+      <translation>reopen finalised scores (needs a reason)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>mở lớp</source>
-      <translation type="unfinished" />
+      <translation>open a class</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="49" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>ngày YYYY-MM-DD</source>
+      <translation>date YYYY-MM-DD</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>ngày cấp YYYY-MM-DD (mặc định: hôm nay)</source>
+      <translation>issue date YYYY-MM-DD (default: today)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>ngày cấp lại YYYY-MM-DD (mặc định: hôm nay)</source>
+      <translation>reissue date YYYY-MM-DD (default: today)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>ngày ghi trên báo cáo (mặc định: hôm nay)</source>
+      <translation>date written on the report (default: today)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
+      <source>ngày ghi trên danh sách, YYYY-MM-DD (mặc định: hôm nay)</source>
+      <translation>date written on the list, YYYY-MM-DD (default: today)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>ngày học bổ sung YYYY-MM-DD</source>
+      <translation>make-up date YYYY-MM-DD</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>ngày khai giảng YYYY-MM-DD</source>
-      <translation type="unfinished" />
+      <translation>opening date YYYY-MM-DD</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="50" />
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>ngày ký in trên tài liệu (mặc định hôm nay)</source>
+      <translation>signing date printed on the documents (default today)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>ngày kết thúc YYYY-MM-DD</source>
-      <translation type="unfinished" />
+      <translation>end date YYYY-MM-DD</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="58" />
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>ngày quyết định YYYY-MM-DD</source>
+      <translation>decision date YYYY-MM-DD</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>nhu cầu đào tạo, bồi dưỡng các đơn vị đăng ký</source>
+      <translation>training and fostering needs registered by organisations</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>nhu cầu đã đăng ký</source>
+      <translation>registered needs</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>nhận xét của cơ quan cử đi học, kỷ luật, rèn luyện</source>
+      <translation>sending organisation's confirmation, discipline, conduct</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>nhận xét của cơ quan cử đi học: received (đạt), unfavourable (không đạt), missing</source>
+      <translation>sending organisation's confirmation: received (favourable), unfavourable, missing</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>nhập các dòng đúng, bỏ qua (và liệt kê) các dòng có lỗi</source>
+      <translation>import the correct rows, skip (and list) rows with errors</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>nhập các phiếu phản hồi đã gõ vào bảng</source>
+      <translation>import feedback forms typed into the sheet</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>nhập danh sách học viên do đơn vị gửi (tệp Excel .xlsx) vào lớp</source>
+      <translation>import a list of learners sent by an organisation (Excel .xlsx file) into a class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>nhập lại bảng điểm Excel đã điền (tất cả hoặc không gì cả)</source>
+      <translation>import a filled-in Excel score sheet (all or nothing)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>nhập lại bảng điểm danh đã điền (XLSX)</source>
+      <translation>import a filled-in attendance sheet (XLSX)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>nhập một điểm (8.5 hoặc 8,5)</source>
+      <translation>enter one score (8.5 or 8,5)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>nhập phiếu đăng ký nhu cầu đã điền</source>
+      <translation>import filled-in needs registration forms</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>nhật ký thay đổi</source>
+      <translation>change log</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>năm</source>
+      <translation>year</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>năm mở lớp</source>
-      <translation type="unfinished" />
+      <translation>year the class opened</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="36" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>năm tốt nghiệp (có thể lặp lại)</source>
+      <translation>graduation year (may be repeated)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>năm, ví dụ 2026</source>
+      <translation>year, for example 2026</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>phiếu phản hồi của học viên</source>
+      <translation>learner feedback forms</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>review (xét tốt nghiệp), decision (kèm quyết định), scores (bảng điểm tổng hợp), transcript (bảng điểm từng học viên)</source>
+      <translation>review (graduation review), decision (with the decision), scores (summary score sheet), transcript (each learner's transcript)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>sao lưu cơ sở dữ liệu (kể cả khi chương trình đang mở)</source>
+      <translation>back up the database (even while the program is open)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>sinh {date}</source>
+      <translation>born {date}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>số CCCD</source>
+      <translation>national ID (CCCD)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>số CCCD của học viên</source>
+      <translation>learner's national ID (CCCD)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>số hiệu văn bằng</source>
+      <translation>diploma serial number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>số hiệu văn bằng cũ</source>
+      <translation>old diploma serial number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>số hiệu {serial}</source>
+      <translation>serial number {serial}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>số học viên</source>
+      <translation>number of learners</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>số liệu tính đến ngày này</source>
+      <translation>figures as of this date</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>số liệu tính đến ngày này (mặc định: cuối năm, hoặc hôm nay nếu năm chưa hết)</source>
+      <translation>figures as of this date (default: end of the year, or today if the year is not over)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>số lớp</source>
+      <translation>number of classes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>số quyết định (được lưu lại)</source>
+      <translation>decision number (saved)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>số tiết giảng theo giảng viên (tùy chọn: bảng XLSX để thanh toán)</source>
+      <translation>teaching periods by lecturer (option: XLSX sheet for payment)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>số tiết vắng, tỷ lệ, học phần không được thi, điều kiện cấp chứng nhận</source>
+      <translation>periods absent, share, modules barred from exam, certificate eligibility</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>số tiết đã học bổ sung</source>
+      <translation>number of periods made up</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>sổ gốc cấp văn bằng, chứng chỉ của một năm</source>
+      <translation>certificate register for diplomas and certificates of one year</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>sửa cách nhận cột, ví dụ --map organisation=J (FIELD= để không nhập trường đó); FIELD là một trong: {fields}</source>
+      <translation>change how columns are recognised, for example --map organisation=J (FIELD= to skip that field); FIELD is one of: {fields}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>sửa cả điểm đã chốt (người chạy lệnh chịu trách nhiệm về quyền sửa)</source>
+      <translation>also change finalised scores (the person running the command is responsible for the permission)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>sửa điểm danh đã khóa (người chạy lệnh chịu trách nhiệm; cần --reason)</source>
+      <translation>change locked attendance (the person running the command is responsible; needs --reason)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>thay cả chỉ tiêu đã có</source>
+      <translation>replace existing targets too</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>thay thời khóa biểu đã có (chỉ khi chưa điểm danh buổi nào)</source>
+      <translation>replace the existing timetable (only when no attendance has been taken yet)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>theo dõi, đánh giá học viên sau đào tạo</source>
+      <translation>follow up and evaluate learners after training</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>thu hồi một văn bằng (dòng sổ gốc vẫn giữ)</source>
+      <translation>revoke a diploma (its register line is kept)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>thêm (hoặc đổi tên) một ngày nghỉ</source>
+      <translation>add (or rename) a holiday</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>thêm các ngày lễ cố định của một năm (1/1, 30/4, 1/5, 2/9...)</source>
+      <translation>add the fixed public holidays of a year (1/1, 30/4, 1/5, 2/9...)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>thêm dữ liệu mẫu của một trường chính trị tỉnh</source>
-      <translation type="unfinished" />
+      <translation>add sample data of a provincial political school</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="92" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>thống kê lớp và lượt học viên của năm</source>
+      <translation>class and learner-time statistics for the year</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>thời khóa biểu của lớp</source>
+      <translation>the class timetable</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>tiết</source>
-      <translation type="unfinished" />
+      <translation>periods</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="60" />
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>trang</source>
+      <translation>pages</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>trang thử lưới milimét để căn chỉnh máy in</source>
+      <translation>millimetre grid test page for calibrating the printer</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>trùng lịch: giảng viên dạy hai lớp cùng buổi, học vào ngày nghỉ</source>
+      <translation>clashes: a lecturer teaching two classes in the same session, lessons on holidays</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>trạng thái</source>
-      <translation type="unfinished" />
+      <translation>status</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="51" />
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>tài khoản người dùng</source>
+      <translation>user accounts</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/learners_cmd.py" />
+      <source>tên hay một phần tên, ví dụ: nguyen van an; hoặc các chữ số CCCD</source>
+      <translation>name or part of a name, for example: nguyen van an; or the digits of a national ID</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>tên lớp</source>
-      <translation type="unfinished" />
+      <translation>class name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="35" />
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>tên máy in</source>
+      <translation>printer name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>tên máy in để lấy căn chỉnh riêng của máy đó</source>
+      <translation>printer name, to use that printer's own calibration</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>tên ngày nghỉ</source>
+      <translation>holiday name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/learners_cmd.py" />
+      <source>tìm học viên theo tên (không phân biệt dấu, hoa thường) hoặc số CCCD</source>
+      <translation>find learners by name (ignoring diacritics and case) or national ID (CCCD)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>tính cả lớp chuyển tiếp từ năm trước vào số thực hiện so với kế hoạch</source>
+      <translation>count classes carried over from the previous year in the actual figures against the plan</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>tính cả lớp chuyển tiếp vào số thực hiện</source>
+      <translation>count carried-over classes in the actual figures</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>tạo hoặc nâng cấp cơ sở dữ liệu, nạp danh mục chương trình</source>
-      <translation type="unfinished" />
+      <translation>create or upgrade the database, load the programme catalogue</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="126" />
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>tạo hồ sơ mới, hãy kiểm tra lại</source>
+      <translation>creating a new record, please check</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>tạo tài khoản (mật khẩu trong biến DTBD_NEW_PASSWORD)</source>
+      <translation>create an account (password in the DTBD_NEW_PASSWORD variable)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>tệp PDF</source>
+      <translation>PDF file</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>tệp PDF hoặc XLSX</source>
+      <translation>PDF or XLSX file</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>tệp XLSX</source>
+      <translation>XLSX file</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>tệp XLSX do chương trình xuất ra</source>
+      <translation>XLSX file exported by the program</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>tệp danh sách (.xlsx)</source>
+      <translation>list file (.xlsx)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>tệp kết quả</source>
+      <translation>output file</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>tệp kết quả: .pdf hoặc .xlsx</source>
+      <translation>output file: .pdf or .xlsx</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
+      <source>tệp kết quả: .pdf hoặc .xlsx (ghi đè nếu đã có)</source>
+      <translation>output file: .pdf or .xlsx (overwritten if it exists)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>tệp sao lưu</source>
+      <translation>backup file</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>tệp sao lưu; mặc định: thư mục backups của người dùng</source>
+      <translation>backup file; default: the user's backups folder</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>tổng quan: tiến độ kế hoạch, lớp đang học, cảnh báo</source>
+      <translation>overview: plan progress, classes in progress, warnings</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>từ ngày YYYY-MM-DD</source>
+      <translation>from date YYYY-MM-DD</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>tỷ lệ học viên hài lòng theo giảng viên và chương trình</source>
+      <translation>share of satisfied learners by lecturer and programme</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>văn bằng của một lớp và tình trạng</source>
+      <translation>the diplomas of a class and their status</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>văn bằng, chứng chỉ và sổ gốc</source>
+      <translation>diplomas, certificates and the certificate register</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>xem như ngày này (mặc định: hôm nay)</source>
+      <translation>as on this date (default: today)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>xuất bảng nhập phiếu phản hồi của lớp (XLSX)</source>
+      <translation>export the class's feedback entry sheet (XLSX)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>xuất bảng tổng hợp ra tệp .xlsx</source>
+      <translation>export the summary to an .xlsx file</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>xuất bảng điểm danh để nhập tay từ sổ ký tên (XLSX)</source>
+      <translation>export the attendance sheet for entering by hand from the sign-in book (XLSX)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>xuất bảng điểm học phần ra Excel để nhập điểm</source>
+      <translation>export a module's score sheet to Excel for entering scores</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>xuất phiếu đăng ký nhu cầu (XLSX) để các đơn vị điền</source>
+      <translation>export the needs registration form (XLSX) for organisations to fill in</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>xét tốt nghiệp (hoàn thành khóa học) theo quy định của lớp</source>
+      <translation>graduation review (course completion) under the class's rules</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>xét tốt nghiệp, quyết định, danh sách và bảng điểm in</source>
+      <translation>graduation review, decision, printed lists and transcripts</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>xóa các phiếu đã nhập trước của lớp</source>
+      <translation>delete the class's previously imported forms</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>xếp loại rèn luyện, ví dụ: Tốt</source>
+      <translation>conduct rating, for example: Good</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>xếp loại: HTXSNV, HTTNV, HTNV, KHTNV</source>
+      <translation>rating: HTXSNV, HTTNV, HTNV, KHTNV (duties completed excellently, well, completed, not completed)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>{n} buổi, {p} tiết.</source>
+      <translation>{n} sessions, {p} periods.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>{n} học viên có vắng nhưng chưa có đơn vị cử đi học: không có thông báo.</source>
+      <translation>{n} learners have absences but no sending organisation: no notice.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
+      <source>{n} học viên.</source>
+      <translation>{n} learners.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>{n} lượt thi lại.</source>
+      <translation>{n} retakes.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>{n} lớp.</source>
-      <translation type="unfinished" />
+      <translation>{n} classes.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/main.py" line="168" />
+      <location filename="../../dtbd_desktop/cli/learners_cmd.py" />
+      <source>{n} người.</source>
+      <translation>{n} people.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>{ok}/{n} học viên đủ điều kiện.</source>
+      <translation>{ok}/{n} learners eligible.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>áp dụng căn chỉnh đã lưu (để kiểm tra lại)</source>
+      <translation>apply the saved calibration (to check it again)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>Điểm TB</source>
+      <translation>Average</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>Điểm tính</source>
+      <translation>Score used</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>Điểm {where} lần {n} của {name} đã là {score}; không có gì thay đổi.</source>
+      <translation>{name}'s {where} score, attempt {n}, is already {score}; nothing changed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Đã bỏ ngày nghỉ {date}.</source>
+      <translation>Holiday {date} removed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Đã bỏ qua các ngày nghỉ: {days}.</source>
+      <translation>Skipped the holidays: {days}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>Đã chuyển {n} dòng gõ bằng bảng mã cũ (TCVN3/VNI) sang Unicode.</source>
+      <translation>Converted {n} rows typed in a legacy encoding (TCVN3/VNI) to Unicode.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>Đã chốt điểm học phần {module} lớp {code}.</source>
+      <translation>Scores for module {module} of class {code} finalised.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>Đã cấp lại cho {name}: số hiệu mới {serial}, số vào sổ {number}, mã xác thực {code} (thay số hiệu {old}).</source>
+      <translation>Reissued for {name}: new serial number {serial}, register number {number}, verification code {code} (replacing serial number {old}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>Đã cấp và vào sổ {n} văn bằng cho lớp {code}.</source>
+      <translation>Issued and registered {n} diplomas for class {code}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/main.py" />
       <source>Đã dừng theo yêu cầu; không có gì bị thay đổi.</source>
-      <translation type="unfinished" />
+      <translation>Stopped as requested; nothing was changed.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="110" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Đã ghi báo cáo năm {year} ra tệp {path}.</source>
+      <translation>Wrote the {year} annual report to {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Đã ghi bảng tổng hợp số tiết ra tệp {path}.</source>
+      <translation>Wrote the teaching periods summary to {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Đã ghi kết quả năm {year} của học viên {nid}.</source>
+      <translation>Recorded the {year} result of learner {nid}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>Đã ghi quyết định {number} ngày {date} cho {n} học viên.</source>
+      <translation>Recorded decision {number} of {date} for {n} learners.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Đã ghi {name} học bổ sung {periods} tiết học phần {module} ngày {date}.</source>
+      <translation>Recorded {periods} make-up periods of module {module} on {date} for {name}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>Đã ghi {path} ({n} {unit}).</source>
+      <translation>Wrote {path} ({n} {unit}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Đã ghi {status} cho học viên {nid}, buổi {slot}{was}.</source>
+      <translation>Recorded {status} for learner {nid}, session {slot}{was}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>Đã ghi: {changes}.</source>
+      <translation>Recorded: {changes}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Đã in bảng tổng hợp chuyên cần ra {path}.</source>
+      <translation>Printed the attendance summary to {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
+      <source>Đã in danh sách học viên lớp {code} ({pages} trang) ra tệp {path}.</source>
+      <translation>Printed the list of learners of class {code} ({pages} pages) to {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Đã in danh sách ký tên ra {path} ({n} trang).</source>
+      <translation>Printed the sign-in sheet to {path} ({n} pages).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Đã in {n} thông báo gửi đơn vị ra {path} ({pages} trang).</source>
+      <translation>Printed {n} notices to organisations to {path} ({pages} pages).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>Đã in {n} văn bằng của lớp {code} vào {path}. In ở tỉ lệ 100% (kích thước thật).</source>
+      <translation>Printed {n} diplomas of class {code} to {path}. Print at 100% scale (actual size).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>Đã lưu bản đánh dấu {n} ô lỗi: {path}</source>
+      <translation>Saved a copy marking {n} wrong cells: {path}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Đã lưu chỉ tiêu năm {year} của chương trình {code}: {c} lớp, {l} học viên.</source>
+      <translation>Saved the {year} targets of programme {code}: {c} classes, {l} learners.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>Đã lưu kết quả xét.</source>
+      <translation>Review results saved.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>Đã lưu điểm {score} {where} lần {n} cho {name}{old}.</source>
+      <translation>Saved score {score} {where}, attempt {n}, for {name}{old}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Đã lập thời khóa biểu lớp {code}: {n} buổi, từ {first} đến {last}.</source>
+      <translation>Built the timetable of class {code}: {n} sessions, from {first} to {last}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>Đã mở lại điểm học phần {module} lớp {code}.</source>
+      <translation>Scores for module {module} of class {code} reopened.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>Đã mở lớp {code} ({name}), {start} – {end}.</source>
-      <translation type="unfinished" />
+      <translation>Opened class {code} ({name}), {start} – {end}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="79" />
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>Đã nhập {n} học viên vào lớp {code} ({new} hồ sơ mới, {old} người đã có hồ sơ).</source>
+      <translation>Imported {n} learners into class {code} ({new} new records, {old} people already on record).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Đã nhập {n} thay đổi điểm danh ({same} ô không đổi).</source>
+      <translation>Imported {n} attendance changes ({same} cells unchanged).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>Đã nhập {n} điểm học phần {module}; {m} điểm không đổi.</source>
+      <translation>Imported {n} scores of module {module}; {m} scores unchanged.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>Đã phục hồi từ {file}. Cơ sở dữ liệu trước đó được cất ở {previous}.</source>
+      <translation>Restored from {file}. The previous database was kept at {previous}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>Đã sao lưu vào {path} ({size} byte).</source>
+      <translation>Backed up to {path} ({size} bytes).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>Đã thu hồi văn bằng số hiệu {serial} ({name}); dòng sổ gốc vẫn giữ.</source>
+      <translation>Diploma with serial number {serial} ({name}) revoked; its register line is kept.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Đã thêm ngày nghỉ {date}: {name}.</source>
+      <translation>Holiday {date} added: {name}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>Đã thêm {n} chương trình vào danh mục.</source>
-      <translation type="unfinished" />
+      <translation>Added {n} programmes to the catalogue.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="75" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Đã thêm {n} ngày lễ của năm {year}.</source>
+      <translation>Added {n} public holidays of {year}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>Đã thêm {n} đơn vị mới vào danh mục (xếp lại ở mục Đơn vị nếu cần): {names}.</source>
+      <translation>Added {n} new organisations to the list (rearrange them under Organisations if needed): {names}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>Đã tạo cơ sở dữ liệu {url}.</source>
-      <translation type="unfinished" />
+      <translation>Created database {url}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="91" />
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>Đã tạo trang thử {path}: in ở tỉ lệ 100%, đo các dấu A, B, C.</source>
+      <translation>Created test page {path}: print at 100% scale, measure marks A, B, C.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>Đã tạo tài khoản {user}.</source>
+      <translation>Account {user} created.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Đã xuất bảng nhập phiếu phản hồi lớp {code} ({n} mục) ra tệp {path}.</source>
+      <translation>Exported the feedback entry sheet of class {code} ({n} items) to {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Đã xuất bảng điểm danh ra {path}: {rows} học viên × {sessions} buổi.</source>
+      <translation>Exported the attendance sheet to {path}: {rows} learners × {sessions} sessions.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>Đã xuất bảng điểm {module} ({n} học viên) ra {path}.</source>
+      <translation>Exported the score sheet of {module} ({n} learners) to {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
+      <source>Đã xuất danh sách học viên lớp {code} ({rows} học viên) ra tệp {path}.</source>
+      <translation>Exported the list of learners of class {code} ({rows} learners) to {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Đã xuất phiếu đăng ký nhu cầu năm {year} ({n} đơn vị) ra tệp {path}.</source>
+      <translation>Exported the {year} needs registration form ({n} organisations) to {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>Đã xuất sổ gốc năm {year} ({n} dòng) vào {path}.</source>
+      <translation>Exported the {year} certificate register ({n} lines) to {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Đã đánh giá</source>
+      <translation>Evaluated</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>Đã đặt lại mật khẩu cho {user}.</source>
+      <translation>Password reset for {user}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <location filename="../../dtbd_desktop/cli/learners_cmd.py" />
+      <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
+      <source>Đơn vị</source>
+      <translation>Organisation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
+      <source>Đơn vị chưa có trong danh mục, chưa gán cho học viên ({n}): {names}.</source>
+      <translation>Organisations not in the list, not assigned to learners ({n}): {names}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>Đặt mật khẩu mới trong biến môi trường DTBD_NEW_PASSWORD.</source>
+      <translation>Put the new password in the DTBD_NEW_PASSWORD environment variable.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Đề xuất lớp</source>
+      <translation>Proposed classes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>Đủ ĐK</source>
+      <translation>Eligible</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Đủ điều kiện</source>
+      <translation>Eligible</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>điểm danh một học viên trong một buổi</source>
+      <translation>record attendance of one learner in one session</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>điểm danh, chuyên cần</source>
+      <translation>attendance</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>điểm học phần, thi lại, chốt điểm</source>
+      <translation>module scores, retakes, finalising scores</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>điểm thi lại (lần thi tiếp theo)</source>
+      <translation>retake score (the next attempt)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>điểm từ 0 đến 10, một chữ số thập phân</source>
+      <translation>score from 0 to 10, one decimal place</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>đào tạo</source>
-      <translation type="unfinished" />
+      <translation>training</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_base.py" line="54" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>đặt chỉ tiêu của một chương trình</source>
+      <translation>set the targets of a programme</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>đặt lại mật khẩu (DTBD_NEW_PASSWORD)</source>
+      <translation>reset a password (DTBD_NEW_PASSWORD)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>đến ngày YYYY-MM-DD</source>
+      <translation>to date YYYY-MM-DD</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>địa điểm học</source>
-      <translation type="unfinished" />
+      <translation>venue</translation>
+    </message>
+  </context>
+  <context>
+    <name>dashboard</name>
+    <message>
+      <location filename="../../dtbd_desktop/services/dashboard.py" />
+      <source>Chiều</source>
+      <translation>Afternoon</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/dashboard.py" />
+      <source>Học phần chưa có điểm</source>
+      <translation>Modules without scores</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/dashboard.py" />
+      <source>Lớp {code} – {name}: {detail}</source>
+      <translation>Class {code} – {name}: {detail}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/dashboard.py" />
+      <location filename="../../dtbd_desktop/services/dashboard.py" />
+      <location filename="../../dtbd_desktop/services/dashboard.py" />
+      <source>Lớp {code}: {detail}</source>
+      <translation>Class {code}: {detail}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/dashboard.py" />
+      <source>Sáng</source>
+      <translation>Morning</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/dashboard.py" />
+      <source>Thiếu nhận xét của cơ quan cử đi học</source>
+      <translation>Sending organisation's confirmation missing</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/dashboard.py" />
+      <source>Tối</source>
+      <translation>Evening</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/dashboard.py" />
+      <source>Văn bằng, chứng chỉ chờ in</source>
+      <translation>Diplomas and certificates waiting to be printed</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/dashboard.py" />
+      <source>Vắng quá quy định</source>
+      <translation>Absences over the limit</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/dashboard.py" />
+      <source>bằng tốt nghiệp</source>
+      <translation>graduation diplomas</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/dashboard.py" />
+      <source>giấy chứng nhận</source>
+      <translation>certificates of completion</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/dashboard.py" />
+      <source>học phần {code} ({name}) học xong ngày {date} nhưng chưa có điểm</source>
+      <translation>module {code} ({name}) finished on {date} but has no scores yet</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/dashboard.py" />
+      <source>vắng quá quy định</source>
+      <translation>absences over the limit</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/dashboard.py" />
+      <source>{n} học viên chưa có nhận xét, xác nhận của cơ quan cử đi học</source>
+      <translation>{n} learners without the sending organisation's confirmation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/dashboard.py" />
+      <source>{n} {what} đã cấp, chưa in</source>
+      <translation>{n} {what} issued, not printed</translation>
+    </message>
+  </context>
+  <context>
+    <name>dashboard_view</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <source>&lt;b&gt;Số học viên&lt;/b&gt;</source>
+      <translation>&lt;b&gt;Learners&lt;/b&gt;</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <source>&lt;b&gt;Số lớp&lt;/b&gt; (vạch đỏ: kế hoạch)</source>
+      <translation>&lt;b&gt;Classes&lt;/b&gt; (red line: plan)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <source>Bấm vào một cảnh báo để mở lớp.</source>
+      <translation>Click a warning to open the class.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <source>CT</source>
+      <translation>Prog.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <source>Cảnh báo</source>
+      <translation>Warnings</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <source>Hôm nay</source>
+      <translation>Today</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <source>Hôm nay: {date}</source>
+      <translation>Today: {date}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <source>Học viên</source>
+      <translation>Learners</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <source>Không có việc cần xử lý.</source>
+      <translation>Nothing to deal with.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <source>Làm mới</source>
+      <translation>Refresh</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <source>Lớp</source>
+      <translation>Class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <source>Lớp đang học</source>
+      <translation>Classes in progress</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <source>Lớp đang học ({n})</source>
+      <translation>Classes in progress ({n})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <source>Thời gian</source>
+      <translation>Dates</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <source>Thực hiện kế hoạch</source>
+      <translation>Plan progress</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <source>Thực hiện kế hoạch năm {year}</source>
+      <translation>Plan progress for {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <source>Tổng quan</source>
+      <translation>Overview</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <source>Việc cần xử lý</source>
+      <translation>To do</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <source>Việc cần xử lý ({n})</source>
+      <translation>To do ({n})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <source>buổi tới: {date}</source>
+      <translation>next session: {date}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <source>hết buổi học</source>
+      <translation>no more sessions</translation>
     </message>
   </context>
   <context>
     <name>db</name>
     <message>
-      <location filename="../../dtbd_desktop/db/engine.py" line="154" />
+      <location filename="../../dtbd_desktop/db/engine.py" />
+      <source>Bản ghi này vừa được người khác sửa trong lúc bạn làm việc, nên thay đổi của bạn chưa được lưu. Hãy mở lại để xem bản mới nhất rồi sửa lại.</source>
+      <translation>This record was changed by someone else while you were working, so your changes were not saved. Reopen it to see the latest version and make your changes again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/db/engine.py" />
       <source>Cơ sở dữ liệu được tạo bởi phiên bản mới hơn của chương trình (lược đồ {rev}). Hãy cài phiên bản mới nhất của DTBD Desktop.</source>
-      <translation type="unfinished" />
+      <translation>The database was created by a newer version of the program (schema {rev}). Please install the latest version of DTBD Desktop.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/db/engine.py" line="95" />
+      <location filename="../../dtbd_desktop/db/engine.py" />
       <source>Không hỗ trợ loại cơ sở dữ liệu '{name}'. Dùng sqlite hoặc postgresql+psycopg.</source>
-      <translation type="unfinished" />
+      <translation>Database type '{name}' is not supported. Use sqlite or postgresql+psycopg.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/db/engine.py" line="145" />
-      <location filename="../../dtbd_desktop/db/engine.py" line="216" />
+      <location filename="../../dtbd_desktop/db/engine.py" />
+      <location filename="../../dtbd_desktop/db/engine.py" />
       <source>Không mở được cơ sở dữ liệu {url}: {error}</source>
-      <translation type="unfinished" />
+      <translation>Could not open database {url}: {error}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/db/engine.py" line="80" />
+      <location filename="../../dtbd_desktop/db/engine.py" />
       <source>Địa chỉ cơ sở dữ liệu không hợp lệ: {url}. Ví dụ: sqlite:///C:/dtbd/dtbd.sqlite3 hoặc postgresql+psycopg://user:matkhau@may-chu/dtbd</source>
-      <translation type="unfinished" />
+      <translation>Invalid database address: {url}. For example: sqlite:///C:/dtbd/dtbd.sqlite3 or postgresql+psycopg://user:password@server/dtbd</translation>
     </message>
   </context>
   <context>
     <name>demo</name>
     <message>
-      <location filename="../../dtbd_desktop/demo.py" line="324" />
-      <source>Chưa có nhận xét của cơ quan cử đi học</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../../dtbd_desktop/demo.py" line="356" />
+      <location filename="../../dtbd_desktop/demo.py" />
       <source>Cơ sở dữ liệu này đã có dữ liệu thật; dữ liệu mẫu chỉ thêm vào cơ sở dữ liệu trống. Dùng --db để chỉ một tệp khác.</source>
-      <translation type="unfinished" />
+      <translation>This database already holds real data; sample data is only added to an empty database. Use --db to point to another file.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/demo.py" line="354" />
+      <location filename="../../dtbd_desktop/demo.py" />
       <source>Cơ sở dữ liệu đã có dữ liệu mẫu.</source>
-      <translation type="unfinished" />
+      <translation>The database already has the sample data.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/demo.py" line="372" />
+      <location filename="../../dtbd_desktop/demo.py" />
+      <source>Học bổ sung theo lịch của Trung tâm</source>
+      <translation>Make-up lessons on the Centre's schedule</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/demo.py" />
       <source>Đang tạo lớp {code}...</source>
-      <translation type="unfinished" />
+      <translation>Creating class {code}...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/demo.py" line="364" />
+      <location filename="../../dtbd_desktop/demo.py" />
       <source>Đang tạo đơn vị, giảng viên...</source>
-      <translation type="unfinished" />
+      <translation>Creating organisations, lecturers...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/demo.py" line="382" />
+      <location filename="../../dtbd_desktop/demo.py" />
       <source>Đã tạo dữ liệu mẫu: {c} lớp, {l} học viên, {g} giảng viên.</source>
-      <translation type="unfinished" />
+      <translation>Sample data created: {c} classes, {l} learners, {g} lecturers.</translation>
+    </message>
+  </context>
+  <context>
+    <name>enrolments</name>
+    <message>
+      <location filename="../../dtbd_desktop/services/enrolments.py" />
+      <source>Chuyển sang lớp {code}</source>
+      <translation>Moved to class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/enrolments.py" />
+      <source>Chỉ chuyển được sang lớp cùng chương trình ({programme}).</source>
+      <translation>A learner can only move to a class of the same programme ({programme}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/enrolments.py" />
+      <source>Cần ghi lý do thôi học.</source>
+      <translation>Give a reason for leaving the course.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/enrolments.py" />
+      <source>Không tìm thấy học viên này trong lớp (có thể vừa bị người khác xóa).</source>
+      <translation>This learner was not found in the class (someone else may have just deleted them).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/enrolments.py" />
+      <source>Không tìm thấy học viên.</source>
+      <translation>Learner not found.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/enrolments.py" />
+      <source>Lớp chuyển đến trùng với lớp hiện tại.</source>
+      <translation>The target class is the same as the current class.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/enrolments.py" />
+      <location filename="../../dtbd_desktop/services/enrolments.py" />
+      <source>{name} đã có trong lớp {code}.</source>
+      <translation>{name} is already in class {code}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/enrolments.py" />
+      <source>{name} đã có điểm danh, điểm hoặc văn bằng trong lớp nên không xóa được; hãy đánh dấu thôi học hoặc chuyển lớp.</source>
+      <translation>{name} already has attendance, scores or a diploma in this class, so cannot be deleted; mark them as withdrawn or move them to another class.</translation>
+    </message>
+  </context>
+  <context>
+    <name>feedback</name>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback.py" />
+      <source>Chung cho cả lớp</source>
+      <translation>Whole class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback.py" />
+      <source>Chưa lưu phiếu phản hồi của lớp {code}: có {n} lỗi.</source>
+      <translation>Feedback forms of class {code} not saved: {n} errors.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <source>Chưa nhập phiếu phản hồi {name}: có {n} lỗi, không có gì bị thay đổi.</source>
+      <translation>Feedback file {name} not imported: {n} errors, nothing was changed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <source>Dòng {row}: Mục '{value}' không có trong trang '{items}'.</source>
+      <translation>Row {row}: Item '{value}' is not on the '{items}' sheet.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <source>Ghi số Mục có trong trang '{items}'.</source>
+      <translation>Enter an Item number from the '{items}' sheet.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <source>Giảng viên</source>
+      <translation>Lecturer</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <source>Hãy xuất phiếu phản hồi của lớp bằng chương trình rồi nhập lại.</source>
+      <translation>Export the class's feedback form from the program and import it again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <source>Học phần</source>
+      <translation>Module</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback.py" />
+      <source>Học phần '{code}' không thuộc chương trình của lớp {cls}.</source>
+      <translation>Module '{code}' is not part of the programme of class {cls}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback.py" />
+      <source>Không có giảng viên đã chọn.</source>
+      <translation>The selected lecturer does not exist.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <source>Mã học phần</source>
+      <translation>Module code</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <source>Mục</source>
+      <translation>Item</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <source>Mức đánh giá</source>
+      <translation>Rating</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <source>Nhập số từ 1 đến 5.</source>
+      <translation>Enter a number from 1 to 5.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback.py" />
+      <source>Nội dung</source>
+      <translation>Content</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <source>PHIẾU PHẢN HỒI CỦA HỌC VIÊN – LỚP {code}</source>
+      <translation>LEARNER FEEDBACK FORM – CLASS {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <source>Phiếu phản hồi</source>
+      <translation>Feedback form</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <source>Phiếu phản hồi lớp {code}</source>
+      <translation>Feedback forms of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback.py" />
+      <source>Phương pháp</source>
+      <translation>Method</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <source>STT</source>
+      <translation>No.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback.py" />
+      <source>Tác phong</source>
+      <translation>Teaching manner</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback.py" />
+      <source>Tính thiết thực</source>
+      <translation>Usefulness</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <source>Tệp {name} chưa có phiếu nào (dòng có số Mục và mức đánh giá).</source>
+      <translation>File {name} has no forms yet (rows with an Item number and a rating).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <source>Tệp {name} là phiếu phản hồi lớp {other}, không phải lớp {code}.</source>
+      <translation>File {name} is the feedback form of class {other}, not class {code}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <source>Tệp {name} thiếu trang '{items}'. {hint}</source>
+      <translation>File {name} is missing the '{items}' sheet. {hint}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback.py" />
+      <location filename="../../dtbd_desktop/services/feedback.py" />
+      <source>Tổng cộng</source>
+      <translation>Total</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <source>{centre}. Mỗi dòng là một phiếu: ghi số Mục (trang '{items}') và mức đánh giá từ 1 (rất không hài lòng) đến 5 (rất hài lòng). Không sửa dòng tiêu đề.</source>
+      <translation>{centre}. Each row is one form: enter the Item number (sheet '{items}') and a rating from 1 (very dissatisfied) to 5 (very satisfied). Do not change the heading row.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback.py" />
+      <source>{criterion}: '{value}' không phải mức đánh giá từ 1 đến 5.</source>
+      <translation>{criterion}: '{value}' is not a rating from 1 to 5.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <source>Ý kiến khác</source>
+      <translation>Other comments</translation>
+    </message>
+  </context>
+  <context>
+    <name>feedback_view</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Chương trình</source>
+      <translation>Programme</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Chọn học phần và giảng viên trong bảng trước.</source>
+      <translation>Select a module and lecturer in the table first.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Excel (*.xlsx)</source>
+      <translation>Excel (*.xlsx)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Giảng viên</source>
+      <translation>Lecturer</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Hài lòng chung</source>
+      <translation>Overall satisfaction</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Học phần</source>
+      <translation>Module</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Lớp {code}: đã nhập {n} phiếu.</source>
+      <translation>Class {code}: {n} forms imported.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Lớp:</source>
+      <translation>Class:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Nhập một phiếu cho dòng đang chọn (1: rất không hài lòng … 5: rất hài lòng)</source>
+      <translation>Enter one form for the selected row (1: very dissatisfied … 5: very satisfied)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Nhập phiếu phản hồi</source>
+      <translation>Import feedback forms</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Nhập từ bảng tính...</source>
+      <translation>Import from a spreadsheet...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Năm {year} chưa có phiếu phản hồi.</source>
+      <translation>No feedback forms for {year} yet.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Năm {year}: {n} phiếu; hài lòng và rất hài lòng (mức 4, 5): {share}; điểm trung bình {avg}.</source>
+      <translation>{year}: {n} forms; satisfied and very satisfied (levels 4, 5): {share}; average score {avg}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Phieu phan hoi {code}.xlsx</source>
+      <translation>Feedback {code}.xlsx</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Phiếu</source>
+      <translation>Forms</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Phiếu đã nhập</source>
+      <translation>Forms entered</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Theo chương trình</source>
+      <translation>By programme</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Theo giảng viên</source>
+      <translation>By lecturer</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Thêm phiếu</source>
+      <translation>Add form</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Tiết</source>
+      <translation>Periods</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Xuất bảng nhập phiếu phản hồi</source>
+      <translation>Export feedback entry sheet</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Xuất bảng nhập phiếu...</source>
+      <translation>Export entry sheet...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>thay các phiếu đã nhập của lớp</source>
+      <translation>replace the class's forms already entered</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Ý kiến khác (nếu có)</source>
+      <translation>Other comments (if any)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Điểm TB</source>
+      <translation>Average</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Đã lưu {path} ({n} mục).</source>
+      <translation>Saved {path} ({n} items).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Đã nhập phiếu phản hồi</source>
+      <translation>Feedback forms imported</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Đã thêm một phiếu cho {label}.</source>
+      <translation>Added one form for {label}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <source>Đã xuất bảng nhập phiếu</source>
+      <translation>Entry sheet exported</translation>
+    </message>
+  </context>
+  <context>
+    <name>first_run</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>&lt; Quay lại</source>
+      <translation>&lt; Back</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>Biểu trưng</source>
+      <translation>Logo</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>Bấm Hoàn tất để lưu và mở chương trình.</source>
+      <translation>Click Finish to save and open the program.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>Chào mừng đến với DTBD Desktop</source>
+      <translation>Welcome to DTBD Desktop</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>Chưa hợp lệ</source>
+      <translation>Not valid yet</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>Chức danh và họ tên in dưới chữ ký trên giấy chứng nhận, quyết định, danh sách. Biểu trưng không bắt buộc.</source>
+      <translation>Title and full name printed under the signature on certificates, decisions and lists. The logo is optional.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>Cơ quan chủ quản</source>
+      <translation>Superior body</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>DTBD Desktop quản lý lớp học, học viên, điểm danh, điểm và giấy chứng nhận của trường, trung tâm chính trị. Chương trình làm việc không cần Internet.
+
+Trình thiết lập sẽ hỏi nơi lưu dữ liệu, tên đơn vị để in tiêu đề văn bản, và người ký.</source>
+      <translation>DTBD Desktop manages the classes, learners, attendance, scores and certificates of a political school or centre. The program works without the Internet.
+
+The setup will ask where to keep the data, the centre's name for document headings, and the signatory.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>Dữ liệu</source>
+      <translation>Data</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>Hoàn tất</source>
+      <translation>Finish</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>Hủy</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>Không ghi được vào thư mục {folder}: {reason}. Hãy chọn thư mục khác.</source>
+      <translation>Cannot write to the folder {folder}: {reason}. Please choose another folder.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>Một máy: lưu trên máy này. Nhiều máy cùng làm việc: dùng chung một máy chủ PostgreSQL (bấm Kiểm tra kết nối trước khi sang bước sau).</source>
+      <translation>One PC: keep the data on this PC. Several PCs working together: share one PostgreSQL server (click Test connection before going to the next step).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>Ngôn ngữ</source>
+      <translation>Language</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>Ngôn ngữ / Language:</source>
+      <translation>Language / Ngôn ngữ:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>Người ký</source>
+      <translation>Signatory</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>Người ký và biểu trưng</source>
+      <translation>Signatory and logo</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>Nơi lưu dữ liệu</source>
+      <translation>Where to keep the data</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>Sẵn sàng</source>
+      <translation>Ready</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>Thiết lập DTBD Desktop</source>
+      <translation>DTBD Desktop setup</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>Thông tin dưới đây lấy từ dữ liệu đã có; sửa nếu cần.</source>
+      <translation>The details below come from the existing data; change them if needed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>Tiếp &gt;</source>
+      <translation>Next &gt;</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>Tên đơn vị in ở góc trái tiêu đề mọi văn bản; địa danh dùng khi ghi ngày tháng.</source>
+      <translation>The centre's name is printed at the top left of every document; the place name is used when writing dates.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>Tệp {path} không mở được: {error}</source>
+      <translation>Cannot open file {path}: {error}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>Vài bước thiết lập cho máy này; mọi mục đều sửa lại được trong Cài đặt.</source>
+      <translation>A few setup steps for this PC; everything can be changed later in Settings.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>có</source>
+      <translation>yes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>không</source>
+      <translation>no</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>máy chủ PostgreSQL {host}, cơ sở dữ liệu {name}</source>
+      <translation>PostgreSQL server {host}, database {name}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>tệp {path} trên máy này</source>
+      <translation>file {path} on this PC</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>Đơn vị</source>
+      <translation>Centre</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <source>Địa danh</source>
+      <translation>Place name</translation>
+    </message>
+  </context>
+  <context>
+    <name>followup</name>
+    <message>
+      <location filename="../../dtbd_desktop/services/followup.py" />
+      <source>Bổ nhiệm</source>
+      <translation>Appointed</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/followup.py" />
+      <source>Chưa lưu kết quả theo dõi sau đào tạo.</source>
+      <translation>Post-training follow-up result not saved.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/followup.py" />
+      <source>Giao nhiệm vụ cao hơn</source>
+      <translation>Given higher duties</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/followup.py" />
+      <source>Hoàn thành nhiệm vụ</source>
+      <translation>Duties completed</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/followup.py" />
+      <source>Hoàn thành tốt nhiệm vụ</source>
+      <translation>Duties completed well</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/followup.py" />
+      <source>Hoàn thành xuất sắc nhiệm vụ</source>
+      <translation>Duties completed excellently</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/followup.py" />
+      <source>Học viên này chưa tốt nghiệp lớp học nên chưa theo dõi sau đào tạo.</source>
+      <translation>This learner has not graduated from the class yet, so there is no post-training follow-up.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/followup.py" />
+      <source>Không hoàn thành nhiệm vụ</source>
+      <translation>Duties not completed</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/followup.py" />
+      <source>Luân chuyển</source>
+      <translation>Rotated</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/followup.py" />
+      <source>Lớp {code} không có học viên số CCCD {nid}.</source>
+      <translation>Class {code} has no learner with national ID (CCCD) {nid}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/followup.py" />
+      <source>NV cao hơn</source>
+      <translation>Higher duties</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/followup.py" />
+      <source>Năm '{year}' không hợp lệ.</source>
+      <translation>Invalid year '{year}'.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/followup.py" />
+      <source>Năm đánh giá phải sau năm tốt nghiệp ({year}).</source>
+      <translation>The rating year must be after the graduation year ({year}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/followup.py" />
+      <source>Quy hoạch</source>
+      <translation>Succession planning</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/followup.py" />
+      <source>Tổng cộng</source>
+      <translation>Total</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/followup.py" />
+      <source>Xếp loại '{value}' không hợp lệ; dùng: {choices}.</source>
+      <translation>Invalid classification '{value}'; use: {choices}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/followup.py" />
+      <source>Được bổ nhiệm, đề bạt</source>
+      <translation>Appointed or promoted</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/followup.py" />
+      <source>Được luân chuyển</source>
+      <translation>Rotated</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/followup.py" />
+      <source>Được quy hoạch</source>
+      <translation>Included in succession planning</translation>
+    </message>
+  </context>
+  <context>
+    <name>followup_view</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <source>(chưa xếp loại)</source>
+      <translation>(not rated)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <source>Chương trình – khóa</source>
+      <translation>Programme – cohort</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <source>Chỉ người chưa đánh giá</source>
+      <translation>Only those not yet evaluated</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <source>Chọn một học viên trong bảng trước.</source>
+      <translation>Select a learner in the table first.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <source>Ghi chú: chức vụ mới, nơi công tác...</source>
+      <translation>Notes: new position, workplace...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <source>Họ và tên</source>
+      <translation>Full name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <source>Kết quả theo chương trình và khóa tốt nghiệp (mọi năm)</source>
+      <translation>Results by programme and graduating cohort (all years)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <source>Lưu đánh giá</source>
+      <translation>Save evaluation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <source>Lớp</source>
+      <translation>Class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <source>Năm thứ</source>
+      <translation>Year no.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <source>Năm {year}: {n} học viên tốt nghiệp năm {a}, {b} cần đánh giá; đã đánh giá {d}.</source>
+      <translation>{year}: {n} learners graduating in {a}, {b} to evaluate; {d} evaluated.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <source>Tốt nghiệp</source>
+      <translation>Graduated</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <source>Xếp loại năm</source>
+      <translation>Annual rating</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <source>Xếp loại:</source>
+      <translation>Rating:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <source>{name}, lớp {code}: đánh giá năm {year}.</source>
+      <translation>{name}, class {code}: {year} evaluation.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <source>Đánh giá năm của học viên đang chọn</source>
+      <translation>Annual evaluation of the selected learner</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <source>Đã đánh giá</source>
+      <translation>Evaluated</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <source>Đơn vị</source>
+      <translation>Organisation</translation>
+    </message>
+  </context>
+  <context>
+    <name>grading</name>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source> hoặc </source>
+      <translation> or </translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Bài thu hoạch</source>
+      <translation>Written reflection</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Bài thu hoạch đạt từ {mark}, xếp loại: {bands}.</source>
+      <translation>Written reflection passed from {mark}, classification: {bands}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Bị kỷ luật {level}: {what}</source>
+      <translation>Discipline ({level}): {what}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Chưa có nhận xét của cơ quan cử đi học</source>
+      <translation>No confirmation from the sending organisation yet</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Chưa có điểm</source>
+      <translation>No score yet</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Chưa có điểm học phần nào</source>
+      <translation>No module scores yet</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Chưa có điểm học phần: {codes}</source>
+      <translation>No module scores yet: {codes}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Chưa có điểm {what}: {codes}</source>
+      <translation>No {what} score yet: {codes}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Chưa đạt</source>
+      <translation>Not passed</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Chưa đủ điểm thành phần</source>
+      <translation>Component scores incomplete</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Cách đánh giá phải là danh sách điểm thành phần có mã, tên và trọng số.</source>
+      <translation>The assessment must be a list of component scores with a code, name and weight.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Căn cứ: {regulation}.</source>
+      <translation>Basis: {regulation}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Cơ quan cử đi học nhận xét không đạt yêu cầu</source>
+      <translation>The sending organisation's confirmation is unfavourable</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Hạ một mức vì bị kỷ luật {level} trong khóa học</source>
+      <translation>Lowered one band because of discipline ({level}) during the course</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Hạ một mức vì có học phần phải thi lại ({codes})</source>
+      <translation>Lowered one band because of retaken modules ({codes})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Hạ một mức xếp loại nếu {what}.</source>
+      <translation>The classification is lowered one band if {what}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Học phần</source>
+      <translation>Module</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Học phần thi lại: tính điểm {counted}.</source>
+      <translation>Retaken modules: the {counted} score counts.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Học phần {code}: nghỉ quá {limit} số tiết, chưa học bù đủ nên chưa được dự thi</source>
+      <translation>Module {code}: absent more than {limit} of the periods and not enough lessons made up, so may not sit the exam yet</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Khóa luận</source>
+      <translation>Thesis</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Không đạt</source>
+      <translation>Fail</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Kết quả: Đạt hoặc Không đạt.</source>
+      <translation>Result: Pass or Fail.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Mã điểm thành phần '{code}' bị trùng.</source>
+      <translation>Duplicate component score code '{code}'.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Môn thi tốt nghiệp</source>
+      <translation>Graduation exam subject</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Nghỉ học (có phép hoặc không phép) quá {limit} số tiết của học phần: không được dự thi học phần đó cho đến khi học bù.</source>
+      <translation>Absent (excused or not) for more than {limit} of a module's periods: may not sit that module's exam until the lessons are made up.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Nghỉ học (có phép hoặc không phép) quá {limit} thời gian khóa học: không được cấp giấy chứng nhận.</source>
+      <translation>Absent (excused or not) for more than {limit} of the course: no certificate of completion.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Nghỉ quá {limit} thời gian khóa học: không được cấp giấy chứng nhận</source>
+      <translation>Absent for more than {limit} of the course: no certificate of completion</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Trọng số của điểm thành phần thứ {n} phải là số dương.</source>
+      <translation>The weight of component score no. {n} must be a positive number.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Xếp loại: {bands}.</source>
+      <translation>Classification: {bands}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>buộc thôi học</source>
+      <translation>expulsion</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>bình quân các học phần</source>
+      <translation>mean of the modules</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>bình quân theo số tiết của học phần</source>
+      <translation>mean weighted by module periods</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>bị kỷ luật từ mức {level} trở lên</source>
+      <translation>the learner was disciplined at {level} level or above</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>chưa có</source>
+      <translation>missing</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>chưa có điểm lần thi thứ nhất</source>
+      <translation>no score for the first attempt yet</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>có học phần phải thi lại</source>
+      <translation>any module had to be retaken</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>có nhận xét đạt yêu cầu của cơ quan cử đi học</source>
+      <translation>the sending organisation's confirmation is favourable</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>cảnh cáo</source>
+      <translation>warning</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>khiển trách</source>
+      <translation>reprimand</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>không</source>
+      <translation>none</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>không bị kỷ luật từ mức {level} trở lên</source>
+      <translation>no discipline at {level} level or above</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>không được công nhận hoàn thành khóa học</source>
+      <translation>completion of the course not recognised</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>không được xét tốt nghiệp</source>
+      <translation>not eligible for graduation review</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>không đạt yêu cầu</source>
+      <translation>unfavourable</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>lần thi cao nhất</source>
+      <translation>best attempt</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>lần thi sau cùng</source>
+      <translation>latest attempt</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>lần thi {n} chưa đủ điểm thành phần</source>
+      <translation>attempt {n} has incomplete component scores</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>lần thi {n} đã đạt ({score} điểm), không phải thi lại</source>
+      <translation>attempt {n} already passed ({score} points), no retake needed</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>thi tốt nghiệp</source>
+      <translation>graduation exam</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>{label}: chưa có điểm</source>
+      <translation>{label}: no score yet</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>{label}: chưa đạt ({score} điểm, cần từ {mark}), chưa thi lại</source>
+      <translation>{label}: not passed ({score} points, {mark} needed), not retaken yet</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>{label}: chưa đạt sau {n} lần thi ({score} điểm, cần từ {mark})</source>
+      <translation>{label}: not passed after {n} attempts ({score} points, {mark} needed)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>{label}: chưa đủ điểm thành phần (thiếu {missing})</source>
+      <translation>{label}: component scores incomplete (missing {missing})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>{name} từ {min}</source>
+      <translation>{name} from {min}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Điều kiện tốt nghiệp: {conditions}.</source>
+      <translation>Graduation requirements: {conditions}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Điểm thi tốt nghiệp (hoặc khóa luận) chiếm {share} điểm trung bình.</source>
+      <translation>The graduation exam (or thesis) score makes up {share} of the average.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Điểm thành phần thứ {n} chưa có mã.</source>
+      <translation>Component score no. {n} has no code.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Điểm trung bình {average} chưa đạt mức xếp loại thấp nhất ({lowest})</source>
+      <translation>The average {average} is below the lowest classification band ({lowest})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Điểm trung bình: {weighting}, làm tròn đến {r} chữ số thập phân để xếp loại và xếp hạng, in {d} chữ số thập phân.</source>
+      <translation>Average: {weighting}, rounded to {r} decimal place(s) for classification and ranking, printed with {d} decimal place(s).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Điểm từ 0 đến 10, lấy một chữ số thập phân; điểm đạt từ {mark}.</source>
+      <translation>Scores from 0 to 10, to one decimal place; pass mark {mark}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Đã chuyển lớp</source>
+      <translation>Moved to another class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Đã thôi học</source>
+      <translation>Withdrawn</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>Đạt</source>
+      <translation>Pass</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>đã có, đạt yêu cầu</source>
+      <translation>received, favourable</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>đạt các môn thi tốt nghiệp hoặc khóa luận</source>
+      <translation>pass the graduation exams or thesis</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/grading.py" />
+      <source>đạt tất cả học phần</source>
+      <translation>pass all modules</translation>
+    </message>
+  </context>
+  <context>
+    <name>graduation</name>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation.py" />
+      <source>Chưa ghi được nhận xét, kỷ luật.</source>
+      <translation>Could not record the confirmation and discipline.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation.py" />
+      <source>Chưa ghi được quyết định.</source>
+      <translation>Could not record the decision.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation.py" />
+      <source>Không đủ điều kiện</source>
+      <translation>Not eligible</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation.py" />
+      <source>Kỷ luật phải là none, reprimand (khiển trách), warning (cảnh cáo) hoặc expulsion (buộc thôi học).</source>
+      <translation>Discipline must be none, reprimand, warning or expulsion.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation.py" />
+      <source>Lớp {code} chưa có học viên đủ điều kiện đã xét; hãy xét tốt nghiệp trước (dtbd graduation review {code}).</source>
+      <translation>Class {code} has no reviewed eligible learners yet; review graduation first (dtbd graduation review {code}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation.py" />
+      <source>Nhận xét của cơ quan cử đi học phải là received (đã có, đạt), unfavourable (không đạt) hoặc missing (chưa có).</source>
+      <translation>The sending organisation's confirmation must be received (favourable), unfavourable or missing.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation.py" />
+      <source>Số quyết định dài quá 60 ký tự.</source>
+      <translation>The decision number is longer than 60 characters.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation.py" />
+      <source>Thiếu ngày quyết định.</source>
+      <translation>Decision date missing.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation.py" />
+      <source>Thiếu số quyết định.</source>
+      <translation>Decision number missing.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation.py" />
+      <source>Xếp loại rèn luyện dài quá 40 ký tự.</source>
+      <translation>The conduct rating is longer than 40 characters.</translation>
+    </message>
+  </context>
+  <context>
+    <name>graduation_tab</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Bang diem ca nhan {code}</source>
+      <translation>Transcript {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Bang diem tong hop {code}</source>
+      <translation>Score summary {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Bảng điểm cá nhân</source>
+      <translation>Individual transcript</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Bảng điểm tổng hợp...</source>
+      <translation>Score summary...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Chưa lưu kết quả xét: bấm “Xét tốt nghiệp”.</source>
+      <translation>Review results not saved: click “Graduation review”.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Chọn học viên</source>
+      <translation>Select learner</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Cong nhan tot nghiep {code}</source>
+      <translation>Graduation recognition {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Căn cứ, ghi chú:</source>
+      <translation>Basis, notes:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Cả lớp...</source>
+      <translation>Whole class...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Danh sách công nhận tốt nghiệp...</source>
+      <translation>List of graduates recognised...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Danh sách xét tốt nghiệp...</source>
+      <translation>Graduation review list...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Ghi quyết định</source>
+      <translation>Record decision</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Hãy chọn một học viên (có số CCCD) trong danh sách.</source>
+      <translation>Select a learner (with a national ID) in the list.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Hạng</source>
+      <translation>Rank</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Họ và tên</source>
+      <translation>Full name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Học phần bị cấm thi</source>
+      <translation>Modules barred from exam</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Học viên đang chọn...</source>
+      <translation>Selected learner...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>In:</source>
+      <translation>Print:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Không đạt</source>
+      <translation>Fail</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Không đủ điều kiện</source>
+      <translation>Not eligible</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Kết quả</source>
+      <translation>Result</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Kỷ luật trong khóa học:</source>
+      <translation>Discipline during the course:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Lý do, ghi chú</source>
+      <translation>Reasons, notes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Lưu kết quả xét theo điểm hiện tại</source>
+      <translation>Save review results based on the current scores</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Ngày sinh</source>
+      <translation>Date of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Nhận xét của cơ quan cử đi học, kỷ luật, rèn luyện của học viên đang chọn</source>
+      <translation>Sending organisation's confirmation, discipline and conduct of the selected learner</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Nhận xét của cơ quan cử đi học:</source>
+      <translation>Sending organisation's confirmation:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Nhận xét, kỷ luật...</source>
+      <translation>Confirmation, discipline...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>PDF (*.pdf);;Excel (*.xlsx)</source>
+      <translation>PDF (*.pdf);;Excel (*.xlsx)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Quy định đã áp dụng ({name}):</source>
+      <translation>Rules applied ({name}):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Quyết định công nhận số:</source>
+      <translation>Graduation decision no.:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Rèn luyện:</source>
+      <translation>Conduct:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Số QĐ</source>
+      <translation>Decision no.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Xet tot nghiep {code}</source>
+      <translation>Graduation review {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Xét tốt nghiệp</source>
+      <translation>Graduation review</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Xếp loại</source>
+      <translation>Classification</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Xếp loại: {counts}.</source>
+      <translation>Classification: {counts}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>ngày</source>
+      <translation>dated</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>ví dụ 12/QĐ-TCT</source>
+      <translation>for example 12/QĐ-TCT</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>văn bản, căn cứ (ví dụ: Công văn số 45 của ...)</source>
+      <translation>document, basis (for example: Official letter no. 45 of ...)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>{n} học viên; {what}: {ok}; không: {ko}.</source>
+      <translation>{n} learners; {what}: {ok}; not: {ko}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Đang in...</source>
+      <translation>Printing...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Điểm TB</source>
+      <translation>Average</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Điểm đã thay đổi sau lần xét ngày {date} ({n} học viên khác kết quả đã lưu): bấm “Xét tốt nghiệp” để lưu lại.</source>
+      <translation>Scores have changed since the review on {date} ({n} learners differ from the saved results): click “Graduation review” to save again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Đã ghi quyết định số {number} ngày {date} cho {n} học viên.</source>
+      <translation>Recorded decision no. {number} of {date} for {n} learners.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Đã ghi {n} thay đổi cho {name}.</source>
+      <translation>Recorded {n} changes for {name}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Đã lưu {path}.</source>
+      <translation>Saved {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Đã xét và lưu kết quả: {n} học viên đủ điều kiện.</source>
+      <translation>Reviewed and saved the results: {n} learners eligible.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Đã xét và lưu ngày {date}.</source>
+      <translation>Reviewed and saved on {date}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Đạt</source>
+      <translation>Pass</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>Đủ điều kiện</source>
+      <translation>Eligible</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>đạt</source>
+      <translation>passed</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <source>đủ điều kiện tốt nghiệp</source>
+      <translation>eligible to graduate</translation>
+    </message>
+  </context>
+  <context>
+    <name>help</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
+      <source>Cơ sở dữ liệu: {url}</source>
+      <translation>Database: {url}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
+      <source>Giấy phép: GNU GPL phiên bản 3 trở lên. Phông chữ Liberation Serif: SIL Open Font License.</source>
+      <translation>Licence: GNU GPL version 3 or later. Liberation Serif font: SIL Open Font License.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
+      <source>Giới thiệu DTBD Desktop</source>
+      <translation>About DTBD Desktop</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
+      <source>Hướng dẫn sử dụng DTBD Desktop</source>
+      <translation>DTBD Desktop user guide</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
+      <source>Không tìm thấy tệp hướng dẫn {path}.</source>
+      <translation>User guide file {path} not found.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
+      <source>Phiên bản: {version}</source>
+      <translation>Version: {version}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
+      <source>Quản lý đào tạo, bồi dưỡng cho Trường Chính trị tỉnh và Trung tâm Chính trị cấp huyện. Hoạt động hoàn toàn không cần Internet.</source>
+      <translation>Training and fostering management for provincial political schools and district political centres. Works entirely without the Internet.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
+      <source>Thư mục dữ liệu: {path}</source>
+      <translation>Data folder: {path}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
+      <source>bản đóng gói</source>
+      <translation>packaged build</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
+      <source>Đóng</source>
+      <translation>Close</translation>
+    </message>
+  </context>
+  <context>
+    <name>import_wizard</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>(không nhập)</source>
+      <translation>(do not import)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>&lt; Quay lại</source>
+      <translation>&lt; Back</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Bỏ qua các dòng có lỗi, chỉ nhập các dòng đúng</source>
+      <translation>Skip rows with errors, import only the correct rows</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Bỏ qua {bad} dòng có lỗi.</source>
+      <translation>Skip {bad} rows with errors.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Chưa có gì được ghi. Bấm vào một lỗi để xem ô đó; có thể lưu bản đánh dấu lỗi để gửi lại đơn vị.</source>
+      <translation>Nothing has been written yet. Click an error to see its cell; you can save a copy marking the errors to send back to the organisation.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Chọn tệp danh sách</source>
+      <translation>Choose the list file</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Chọn tệp danh sách học viên</source>
+      <translation>Choose the learner list file</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Chọn tệp...</source>
+      <translation>Choose file...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Có thể trùng người đã có (đánh dấu nếu cùng một người)</source>
+      <translation>Possible duplicates of existing people (tick if it is the same person)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Cột</source>
+      <translation>Column</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Danh sách được ghi một lần cho cả tệp: nếu có lỗi giữa chừng thì không có gì bị thay đổi.</source>
+      <translation>The list is written in one go for the whole file: if an error occurs midway, nothing is changed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Dòng {row}</source>
+      <translation>Row {row}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Dòng {row} giống hồ sơ: {existing}</source>
+      <translation>Row {row} resembles the record: {existing}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Hủy</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Không nhập được; không có gì bị thay đổi.</source>
+      <translation>Could not import; nothing was changed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Không nhập: dữ liệu đã thay đổi từ lúc kiểm tra ({n} lỗi). Không có gì bị thay đổi; hãy nhập lại.</source>
+      <translation>Not imported: the data changed since the check ({n} errors). Nothing was changed; please import again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Kiểm tra mỗi cột của tệp được nhập vào đúng mục; chọn lại ở cột 'Nhập vào' nếu chương trình nhận sai.</source>
+      <translation>Check that each column of the file goes into the right field; choose again in the 'Import into' column if the program got it wrong.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Kiểm tra trước khi nhập</source>
+      <translation>Check before importing</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Kết quả</source>
+      <translation>Result</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Lưu bản đánh dấu lỗi</source>
+      <translation>Save copy marking errors</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Lưu bản đánh dấu lỗi...</source>
+      <translation>Save copy marking errors...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Lỗi và lưu ý</source>
+      <translation>Errors and notes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Nhập danh sách</source>
+      <translation>Import list</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Nhập danh sách học viên vào lớp {code}</source>
+      <translation>Import a list of learners into class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Nhập vào</source>
+      <translation>Import into</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Tiêu đề trong tệp</source>
+      <translation>Heading in the file</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Tiếp &gt;</source>
+      <translation>Next &gt;</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Tệp Excel (*.xlsx *.xlsm)</source>
+      <translation>Excel files (*.xlsx *.xlsm)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Tệp Excel (*.xlsx)</source>
+      <translation>Excel files (*.xlsx)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Tệp Excel (.xlsx) do đơn vị gửi, theo mẫu nào cũng được: chương trình tự tìm bảng danh sách và nhận ra các cột.</source>
+      <translation>An Excel file (.xlsx) sent by the organisation, in any layout: the program finds the list table and recognises the columns itself.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Tệp {file}, trang '{sheet}': {n} dòng học viên.</source>
+      <translation>File {file}, sheet '{sheet}': {n} learner rows.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Xem trước và chọn cột</source>
+      <translation>Preview and choose columns</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Xong</source>
+      <translation>Done</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>cột {column}</source>
+      <translation>column {column}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>{n} dòng gõ bằng bảng mã cũ (TCVN3/VNI) sẽ được chuyển sang Unicode.</source>
+      <translation>{n} rows typed in a legacy encoding (TCVN3/VNI) will be converted to Unicode.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>{n} dòng học viên: {good} dòng nhập được, {bad} dòng có lỗi.</source>
+      <translation>{n} learner rows: {good} rows can be imported, {bad} rows have errors.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>{n} người trùng họ tên và ngày sinh với hồ sơ đã có được tạo hồ sơ mới; kiểm tra lại ở mục Học viên.</source>
+      <translation>{n} people with the same full name and date of birth as an existing record got new records; check them under Learners.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Đang kiểm tra...</source>
+      <translation>Checking...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Đang nhập danh sách học viên...</source>
+      <translation>Importing the list of learners...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Đang nhập danh sách...</source>
+      <translation>Importing the list...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Đang đọc {file}...</source>
+      <translation>Reading {file}...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Đánh dấu nếu là cùng một người: dùng hồ sơ đã có thay vì tạo hồ sơ mới.</source>
+      <translation>Tick if it is the same person: use the existing record instead of creating a new one.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Đã chuyển {n} dòng từ bảng mã cũ (TCVN3/VNI) sang Unicode.</source>
+      <translation>Converted {n} rows from a legacy encoding (TCVN3/VNI) to Unicode.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Đã nhập {n} học viên vào lớp {code}: {new} hồ sơ mới, {old} người đã có hồ sơ.</source>
+      <translation>Imported {n} learners into class {code}: {new} new records, {old} people already on record.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Đã thêm vào danh mục đơn vị: {names}.</source>
+      <translation>Added to the list of organisations: {names}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Đã tìm thấy bảng ở trang '{sheet}', tiêu đề ở dòng {header}, {n} dòng học viên (dòng {first}–{last}).</source>
+      <translation>Found the table on sheet '{sheet}', headings in row {header}, {n} learner rows (rows {first}–{last}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Đã đánh dấu {n} ô trong {path}.</source>
+      <translation>Marked {n} cells in {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Đơn vị mới sẽ được thêm vào danh mục: {names}.</source>
+      <translation>New organisations will be added to the list: {names}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <source>Đường dẫn tệp .xlsx</source>
+      <translation>Path of the .xlsx file</translation>
+    </message>
+  </context>
+  <context>
+    <name>layouts</name>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>(trống)</source>
+      <translation>(empty)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Chức danh người ký</source>
+      <translation>Signatory's title</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Chức vụ</source>
+      <translation>Position</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Chức vụ, đơn vị</source>
+      <translation>Position, organisation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Có khi dùng Quốc hiệu</source>
+      <translation>Present when the national heading is used</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Có khi dùng tiêu đề Đảng</source>
+      <translation>Present when the Party heading is used</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Căn chỉnh máy in không hợp lệ.</source>
+      <translation>Invalid printer calibration.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Căn chỉnh máy in: '{key}' không phải số.</source>
+      <translation>Printer calibration: '{key}' is not a number.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Căn chỉnh máy in: tỉ lệ {value} phải từ 0,9 đến 1,1.</source>
+      <translation>Printer calibration: scale {value} must be from 0.9 to 1.1.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Căn chỉnh máy in: độ lệch {value} mm quá lớn (tối đa {max} mm).</source>
+      <translation>Printer calibration: offset {value} mm is too large (at most {max} mm).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Cơ quan chủ quản</source>
+      <translation>Superior body</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Dân tộc</source>
+      <translation>Ethnicity</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Giới tính</source>
+      <translation>Sex</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Hai mẫu in cùng mã '{id}'.</source>
+      <translation>Two print layouts have the same id '{id}'.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Hình thức học</source>
+      <translation>Study mode</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Họ tên người ký</source>
+      <translation>Signatory's full name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Họ và tên</source>
+      <translation>Full name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>In ở tỉ lệ 100% (kích thước thật, không co giãn theo trang), khổ A4 ngang.</source>
+      <translation>Print at 100% scale (actual size, not fitted to the page), A4 landscape.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Khung viền</source>
+      <translation>Border frame</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Không có mẫu in nào cho loại văn bằng '{kind}'.</source>
+      <translation>There is no print layout for document type '{kind}'.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Không đọc được mẫu in {path}: {error}</source>
+      <translation>Could not read print layout {path}: {error}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Mã QR</source>
+      <translation>QR code</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Mã lớp</source>
+      <translation>Class code</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Mã xác thực</source>
+      <translation>Verification code</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Mẫu chữ '{text}': dấu ngoặc {{ }} không khớp.</source>
+      <translation>Text template '{text}': braces {{ }} do not match.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Ngày cấp dd/mm/yyyy</source>
+      <translation>Issue date dd/mm/yyyy</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Ngày cấp: ngày</source>
+      <translation>Issue date: day</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Ngày cấp: năm</source>
+      <translation>Issue date: year</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Ngày cấp: tháng</source>
+      <translation>Issue date: month</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Ngày khai giảng</source>
+      <translation>Opening date</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Ngày kết thúc</source>
+      <translation>End date</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Ngày sinh</source>
+      <translation>Date of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Nơi sinh</source>
+      <translation>Place of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Nội dung mã QR</source>
+      <translation>QR code content</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Quốc hiệu hoặc ĐẢNG CỘNG SẢN VIỆT NAM</source>
+      <translation>National heading or ĐẢNG CỘNG SẢN VIỆT NAM</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Số hiệu</source>
+      <translation>Serial number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Số quyết định công nhận</source>
+      <translation>Graduation decision number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Số vào sổ</source>
+      <translation>Register number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Số đo không hợp lệ: dấu B phải ở bên phải dấu A, dấu C ở dưới dấu A.</source>
+      <translation>Invalid measurements: mark B must be to the right of mark A, and mark C below mark A.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>TRANG THỬ CĂN CHỈNH MÁY IN</source>
+      <translation>PRINTER CALIBRATION TEST PAGE</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Tiêu ngữ (trống khi dùng tiêu đề Đảng)</source>
+      <translation>Motto (empty when the Party heading is used)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Tên chương trình</source>
+      <translation>Programme name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Tên lớp</source>
+      <translation>Class name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Tên trường / trung tâm</source>
+      <translation>School / centre name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Tên văn bằng</source>
+      <translation>Document title</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Xếp loại / kết quả</source>
+      <translation>Classification / result</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>{where}: '{name}' là chữ.</source>
+      <translation>{where}: '{name}' is text.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>{where}: '{name}' là true hoặc false.</source>
+      <translation>{where}: '{name}' is true or false.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>{where}: căn lề '{align}' không có (left, center, right).</source>
+      <translation>{where}: there is no alignment '{align}' (left, center, right).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>{where}: cần một số (đang là {value!r}).</source>
+      <translation>{where}: a number is needed (it is {value!r}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>{where}: cỡ chữ phải từ 4 đến 72.</source>
+      <translation>{where}: the font size must be from 4 to 72.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>{where}: document_kind là diploma hoặc certificate.</source>
+      <translation>{where}: document_kind is diploma or certificate.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>{where}: không có giá trị '{key}'.</source>
+      <translation>{where}: there is no value '{key}'.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>{where}: không phải mẫu in định dạng {format}.</source>
+      <translation>{where}: not a print layout of format {format}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>{where}: không phải một trường.</source>
+      <translation>{where}: not a field.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>{where}: khổ giấy phải từ 50 đến 500 mm.</source>
+      <translation>{where}: the paper size must be from 50 to 500 mm.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>{where}: loại '{kind}' không có.</source>
+      <translation>{where}: there is no type '{kind}'.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>{where}: mode là full hoặc blank.</source>
+      <translation>{where}: mode is full or blank.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>{where}: phông '{font}' không có (regular, bold, italic, bold_italic).</source>
+      <translation>{where}: there is no font '{font}' (regular, bold, italic, bold_italic).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>{where}: thiếu '{key}'.</source>
+      <translation>{where}: '{key}' is missing.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>{where}: thuộc tính '{name}' không có.</source>
+      <translation>{where}: there is no attribute '{name}'.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Điểm trung bình</source>
+      <translation>Average score</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Đo tâm các dấu A, B, C tính từ mép trái và mép trên tờ giấy (mm), rồi nhập vào Văn bằng, chứng chỉ → Căn chỉnh máy in.</source>
+      <translation>Measure the centres of marks A, B, C from the left and top edges of the sheet (mm), then enter them in Diplomas and certificates → Printer calibration.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Đã áp dụng căn chỉnh: lệch ngang {ox} mm, lệch dọc {oy} mm, tỉ lệ {sx} × {sy}: mỗi dấu phải nằm đúng số đo ghi bên cạnh.</source>
+      <translation>Calibration applied: horizontal offset {ox} mm, vertical offset {oy} mm, scale {sx} × {sy}: each mark should sit exactly at the measurement written next to it.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Đơn vị công tác</source>
+      <translation>Workplace</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Đường kẻ</source>
+      <translation>Line</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Địa danh</source>
+      <translation>Place name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Địa danh, ngày ... tháng ... năm ...</source>
+      <translation>Place name, date ... month ... year ...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>Địa điểm học</source>
+      <translation>Venue</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/layouts.py" />
+      <source>“, tại &lt;địa điểm&gt;” (trống khi lớp không ghi địa điểm)</source>
+      <translation>“, at &lt;venue&gt;” (empty when the class has no venue)</translation>
     </message>
   </context>
   <context>
     <name>learners</name>
     <message>
-      <location filename="../../dtbd_desktop/services/learners.py" line="138" />
+      <location filename="../../dtbd_desktop/services/learners.py" />
+      <source>Hồ sơ của {name} vừa được người khác sửa. Hãy mở lại để xem bản mới nhất.</source>
+      <translation>{name}'s record was just changed by someone else. Reopen it to see the latest version.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/learners.py" />
+      <source>Không sửa được các trường: {fields}.</source>
+      <translation>These fields cannot be changed: {fields}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/learners.py" />
+      <location filename="../../dtbd_desktop/services/learners.py" />
       <source>Không tìm thấy học viên.</source>
-      <translation type="unfinished" />
+      <translation>Learner not found.</translation>
     </message>
   </context>
   <context>
     <name>learners_view</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="47" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Chương trình</source>
-      <translation type="unfinished" />
+      <translation>Programme</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="165" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Chức vụ:</source>
-      <translation type="unfinished" />
+      <translation>Position:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="40" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Các lớp</source>
-      <translation type="unfinished" />
+      <translation>Classes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="37" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Dân tộc</source>
-      <translation type="unfinished" />
+      <translation>Ethnicity</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="162" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Dân tộc:</source>
-      <translation type="unfinished" />
+      <translation>Ethnicity:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="36" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Giới tính</source>
-      <translation type="unfinished" />
+      <translation>Sex</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="161" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Giới tính:</source>
-      <translation type="unfinished" />
+      <translation>Sex:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="34" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Họ và tên</source>
-      <translation type="unfinished" />
+      <translation>Full name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="159" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Họ và tên:</source>
-      <translation type="unfinished" />
+      <translation>Full name:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="65" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Học viên</source>
-      <translation type="unfinished" />
+      <translation>Learners</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="155" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Không</source>
-      <translation type="unfinished" />
+      <translation>No</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="50" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Kết quả</source>
-      <translation type="unfinished" />
+      <translation>Result</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="46" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Lớp</source>
-      <translation type="unfinished" />
+      <translation>Class</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="35" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Ngày sinh</source>
-      <translation type="unfinished" />
+      <translation>Date of birth</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="160" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Ngày sinh:</source>
-      <translation type="unfinished" />
+      <translation>Date of birth:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="164" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Nơi sinh:</source>
-      <translation type="unfinished" />
+      <translation>Place of birth:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="188" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Quá trình học tập tại Trung tâm:</source>
-      <translation type="unfinished" />
+      <translation>Study history at the Centre:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="38" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Số CCCD</source>
-      <translation type="unfinished" />
+      <translation>National ID (CCCD)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="163" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Số CCCD:</source>
-      <translation type="unfinished" />
+      <translation>National ID (CCCD):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="169" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Trình độ LLCT:</source>
-      <translation type="unfinished" />
+      <translation>Political theory level:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="168" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Trình độ chuyên môn:</source>
-      <translation type="unfinished" />
+      <translation>Professional qualification:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="69" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Tìm theo họ tên (gõ có dấu hoặc không dấu) hoặc số CCCD...</source>
-      <translation type="unfinished" />
+      <translation>Search by full name (with or without diacritics) or national ID (CCCD)...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="48" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Từ ngày</source>
-      <translation type="unfinished" />
+      <translation>From</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="51" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Văn bằng, chứng chỉ</source>
-      <translation type="unfinished" />
+      <translation>Diplomas and certificates</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="71" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Xem thêm</source>
-      <translation type="unfinished" />
+      <translation>Show more</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="134" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>{n}{more} học viên</source>
-      <translation type="unfinished" />
+      <translation>{n}{more} learners</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="170" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Điện thoại:</source>
-      <translation type="unfinished" />
+      <translation>Phone:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="184" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Đóng</source>
-      <translation type="unfinished" />
+      <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="39" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Đơn vị</source>
-      <translation type="unfinished" />
+      <translation>Organisation</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="166" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Đơn vị:</source>
-      <translation type="unfinished" />
+      <translation>Organisation:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="156" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Đảng viên, vào Đảng {date}</source>
-      <translation type="unfinished" />
+      <translation>Party member, joined the Party on {date}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="167" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Đảng viên:</source>
-      <translation type="unfinished" />
+      <translation>Party member:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" line="49" />
+      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
       <source>Đến ngày</source>
-      <translation type="unfinished" />
+      <translation>To</translation>
+    </message>
+  </context>
+  <context>
+    <name>lecturer_periods</name>
+    <message>
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <source>(Từ ngày 01/01/{year} đến ngày {end}, theo thời khóa biểu các lớp)</source>
+      <translation>(From 01/01/{year} to {end}, according to the class timetables)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <source>BẢNG TỔNG HỢP SỐ TIẾT GIẢNG NĂM {year}</source>
+      <translation>SUMMARY OF TEACHING PERIODS IN {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <source>CHI TIẾT SỐ TIẾT GIẢNG NĂM {year} THEO LỚP</source>
+      <translation>TEACHING PERIODS IN {year} BY CLASS</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <source>Chi tiết</source>
+      <translation>Details</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <source>Chương trình</source>
+      <translation>Programme</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <source>Cộng</source>
+      <translation>Total</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <source>Giảng viên</source>
+      <translation>Lecturer</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <source>Giảng viên {kind}</source>
+      <translation>{kind} lecturers</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <source>Họ và tên</source>
+      <translation>Full name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <source>Học hàm, học vị</source>
+      <translation>Academic title, degree</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <source>Ký nhận</source>
+      <translation>Signature</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <source>KẾ TOÁN</source>
+      <translation>ACCOUNTANT</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <source>Loại</source>
+      <translation>Type</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <source>Lớp</source>
+      <translation>Class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <source>NGƯỜI LẬP BIỂU</source>
+      <translation>PREPARED BY</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <source>STT</source>
+      <translation>No.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <source>Số buổi</source>
+      <translation>Sessions</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <source>Số tiết giảng năm {year}</source>
+      <translation>Teaching periods in {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <source>Tiết giảng</source>
+      <translation>Teaching periods</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <source>Tiết thi</source>
+      <translation>Exam periods</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <source>Tiết thực tế</source>
+      <translation>Field-trip periods</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <source>TỔNG CỘNG</source>
+      <translation>GRAND TOTAL</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <source>Tổng hợp</source>
+      <translation>Summary</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <source>Tổng số tiết</source>
+      <translation>Total periods</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/lecturer_periods_report.py" />
+      <source>Đơn vị công tác</source>
+      <translation>Workplace</translation>
+    </message>
+  </context>
+  <context>
+    <name>lecturer_periods_view</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <source>Chương trình</source>
+      <translation>Programme</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <source>Chọn một giảng viên để xem số tiết theo lớp.</source>
+      <translation>Select a lecturer to see the periods by class.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <source>Excel (*.xlsx)</source>
+      <translation>Excel (*.xlsx)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <source>Giảng viên</source>
+      <translation>Lecturer</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <source>Loại</source>
+      <translation>Type</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <source>Lớp</source>
+      <translation>Class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <source>Mọi loại giảng viên</source>
+      <translation>All lecturer types</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <source>Năm {year} (đến {date}): {n} giảng viên, {p} tiết ({parts}).</source>
+      <translation>{year} (to {date}): {n} lecturers, {p} periods ({parts}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <source>So tiet giang {year}.xlsx</source>
+      <translation>Teaching periods {year}.xlsx</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <source>Số buổi</source>
+      <translation>Sessions</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <source>Số lớp</source>
+      <translation>Classes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <source>Tiết giảng</source>
+      <translation>Teaching periods</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <source>Tiết thi</source>
+      <translation>Exam periods</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <source>Tiết thực tế</source>
+      <translation>Field-trip periods</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <source>Tổng</source>
+      <translation>Total</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <source>Tổng số tiết</source>
+      <translation>Total periods</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <source>Xuất bảng thanh toán (Excel)...</source>
+      <translation>Export payment sheet (Excel)...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <source>Xuất bảng thanh toán giờ giảng</source>
+      <translation>Export teaching-hours payment sheet</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <source>{name}: {n} lớp, {p} tiết.</source>
+      <translation>{name}: {n} classes, {p} periods.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <source>Đã lưu {path} ({n} giảng viên).</source>
+      <translation>Saved {path} ({n} lecturers).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <source>Đã xuất bảng thanh toán</source>
+      <translation>Payment sheet exported</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <source>Đơn vị, khoa</source>
+      <translation>Organisation, faculty</translation>
     </message>
   </context>
   <context>
     <name>lecturers</name>
     <message>
-      <location filename="../../dtbd_desktop/services/lecturers.py" line="53" />
+      <location filename="../../dtbd_desktop/services/lecturers.py" />
+      <source>Chuyên trách</source>
+      <translation>Full-time</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/lecturers.py" />
       <source>Chưa lưu được giảng viên.</source>
-      <translation type="unfinished" />
+      <translation>Could not save the lecturer.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/lecturers.py" line="49" />
+      <location filename="../../dtbd_desktop/services/lecturers.py" />
       <source>Họ và tên giảng viên không được để trống.</source>
-      <translation type="unfinished" />
+      <translation>The lecturer's full name cannot be empty.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/lecturers.py" line="61" />
+      <location filename="../../dtbd_desktop/services/lecturers.py" />
       <source>Không tìm thấy giảng viên cần sửa.</source>
-      <translation type="unfinished" />
+      <translation>The lecturer to be changed was not found.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/lecturers.py" line="51" />
+      <location filename="../../dtbd_desktop/services/lecturers.py" />
+      <source>Kiêm chức</source>
+      <translation>Part-time</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/lecturers.py" />
       <source>Loại giảng viên không hợp lệ.</source>
-      <translation type="unfinished" />
+      <translation>Invalid lecturer type.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/lecturers.py" />
+      <source>Thỉnh giảng</source>
+      <translation>Guest</translation>
     </message>
   </context>
   <context>
     <name>lecturers_view</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="41" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>Có</source>
-      <translation type="unfinished" />
+      <translation>Yes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="88" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>Giảng viên</source>
-      <translation type="unfinished" />
+      <translation>Lecturers</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="43" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>Họ và tên</source>
-      <translation type="unfinished" />
+      <translation>Full name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="142" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>Họ và tên:</source>
-      <translation type="unfinished" />
+      <translation>Full name:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="44" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>Học hàm, học vị</source>
-      <translation type="unfinished" />
+      <translation>Academic title, degree</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="143" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>Học hàm, học vị:</source>
-      <translation type="unfinished" />
+      <translation>Academic title, degree:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="46" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>Khoa, phòng</source>
-      <translation type="unfinished" />
+      <translation>Faculty, office</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="146" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>Khoa, phòng:</source>
-      <translation type="unfinished" />
+      <translation>Faculty, office:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="41" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>Không</source>
-      <translation type="unfinished" />
+      <translation>No</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="45" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>Loại giảng viên</source>
-      <translation type="unfinished" />
+      <translation>Lecturer type</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="144" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>Loại giảng viên:</source>
-      <translation type="unfinished" />
+      <translation>Lecturer type:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="104" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>Loại:</source>
-      <translation type="unfinished" />
+      <translation>Type:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="149" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>Lưu</source>
-      <translation type="unfinished" />
+      <translation>Save</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="93" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>Mọi loại giảng viên</source>
-      <translation type="unfinished" />
+      <translation>All lecturer types</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="47" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>Nơi công tác</source>
-      <translation type="unfinished" />
+      <translation>Workplace</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="147" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>Nơi công tác:</source>
-      <translation type="unfinished" />
+      <translation>Workplace:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="230" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>Sửa thông tin giảng viên</source>
-      <translation type="unfinished" />
+      <translation>Edit lecturer details</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="100" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>Thêm giảng viên</source>
-      <translation type="unfinished" />
+      <translation>Add lecturer</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="230" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>Thêm giảng viên mới</source>
-      <translation type="unfinished" />
+      <translation>Add a new lecturer</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="98" />
-      <source>Tìm theo tên, đơn vị, điện thoại (gõ có dấu hoặc không dấu)...</source>
-      <translation type="unfinished" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <source>Tìm theo tên, nơi công tác, điện thoại...</source>
+      <translation>Search by name, workplace, phone...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="128" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>ví dụ: ThS., TS., PGS.TS.</source>
-      <translation type="unfinished" />
+      <translation>for example: ThS., TS., PGS.TS. (MA, PhD, Assoc. Prof. PhD)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="211" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>{n} giảng viên</source>
-      <translation type="unfinished" />
+      <translation>{n} lecturers</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="212" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>{shown}/{n} giảng viên</source>
-      <translation type="unfinished" />
+      <translation>{shown}/{n} lecturers</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="50" />
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="139" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>Đang giảng dạy</source>
-      <translation type="unfinished" />
+      <translation>Currently teaching</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="49" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>Điện thoại</source>
-      <translation type="unfinished" />
+      <translation>Phone</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="148" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>Điện thoại:</source>
-      <translation type="unfinished" />
+      <translation>Phone:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" line="254" />
+      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
       <source>Đã lưu giảng viên {name}.</source>
-      <translation type="unfinished" />
+      <translation>Lecturer {name} saved.</translation>
+    </message>
+  </context>
+  <context>
+    <name>login</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/login_dialog.py" />
+      <source>Mật khẩu:</source>
+      <translation>Password:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/login_dialog.py" />
+      <source>Thoát</source>
+      <translation>Exit</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/login_dialog.py" />
+      <source>Tên đăng nhập:</source>
+      <translation>User name:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/login_dialog.py" />
+      <source>Đăng nhập</source>
+      <translation>Log in</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/login_dialog.py" />
+      <source>Đăng nhập DTBD Desktop</source>
+      <translation>Log in to DTBD Desktop</translation>
     </message>
   </context>
   <context>
     <name>main</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/main_window.py" line="75" />
+      <location filename="../../dtbd_desktop/gui/main_window.py" />
       <source>&amp;Tệp</source>
-      <translation type="unfinished" />
+      <translation>&amp;File</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/main_window.py" line="80" />
+      <location filename="../../dtbd_desktop/gui/main_window.py" />
       <source>&amp;Đi tới</source>
-      <translation type="unfinished" />
+      <translation>&amp;Go</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/main_window.py" line="45" />
+      <location filename="../../dtbd_desktop/gui/main_window.py" />
+      <source>Báo cáo</source>
+      <translation>Reports</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/main_window.py" />
       <source>Chương trình</source>
-      <translation type="unfinished" />
+      <translation>Programmes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/main_window.py" line="70" />
+      <location filename="../../dtbd_desktop/gui/main_window.py" />
+      <source>Cài đặt...</source>
+      <translation>Settings...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/main_window.py" />
       <source>Cơ sở dữ liệu: {url}</source>
-      <translation type="unfinished" />
+      <translation>Database: {url}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/main_window.py" line="110" />
-      <source>DTBD Desktop {version}
-Quản lý đào tạo, bồi dưỡng cho Trường Chính trị tỉnh và Trung tâm Chính trị cấp huyện.
-Hoạt động hoàn toàn không cần Internet.</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../../dtbd_desktop/gui/main_window.py" line="27" />
+      <location filename="../../dtbd_desktop/gui/main_window.py" />
       <source>DTBD Desktop – Quản lý đào tạo, bồi dưỡng</source>
-      <translation type="unfinished" />
+      <translation>DTBD Desktop – Training and fostering management</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/main_window.py" line="47" />
+      <location filename="../../dtbd_desktop/gui/main_window.py" />
       <source>Giảng viên</source>
-      <translation type="unfinished" />
+      <translation>Lecturers</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/main_window.py" line="88" />
+      <location filename="../../dtbd_desktop/gui/main_window.py" />
       <source>Giới thiệu</source>
-      <translation type="unfinished" />
+      <translation>About</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/main_window.py" line="109" />
-      <source>Giới thiệu DTBD Desktop</source>
-      <translation type="unfinished" />
+      <location filename="../../dtbd_desktop/gui/main_window.py" />
+      <source>Hướng dẫn sử dụng</source>
+      <translation>User guide</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/main_window.py" line="44" />
+      <location filename="../../dtbd_desktop/gui/main_window.py" />
       <source>Học viên</source>
-      <translation type="unfinished" />
+      <translation>Learners</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/main_window.py" line="43" />
+      <location filename="../../dtbd_desktop/gui/main_window.py" />
       <source>Lớp học</source>
-      <translation type="unfinished" />
+      <translation>Classes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/main_window.py" line="76" />
+      <location filename="../../dtbd_desktop/gui/main_window.py" />
+      <source>Quản trị</source>
+      <translation>Administration</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/main_window.py" />
       <source>Thoát</source>
-      <translation type="unfinished" />
+      <translation>Exit</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/main_window.py" line="87" />
+      <location filename="../../dtbd_desktop/gui/main_window.py" />
       <source>Trợ &amp;giúp</source>
-      <translation type="unfinished" />
+      <translation>&amp;Help</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/main_window.py" line="46" />
+      <location filename="../../dtbd_desktop/gui/main_window.py" />
+      <source>Tổng quan</source>
+      <translation>Overview</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/main_window.py" />
+      <source>Văn bằng, chứng chỉ</source>
+      <translation>Diplomas, certificates</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/main_window.py" />
       <source>Đơn vị cử học</source>
-      <translation type="unfinished" />
+      <translation>Sending organisations</translation>
     </message>
   </context>
   <context>
     <name>organisations</name>
     <message>
-      <location filename="../../dtbd_desktop/services/organisations.py" line="86" />
+      <location filename="../../dtbd_desktop/services/organisations.py" />
       <source>Chưa lưu được đơn vị.</source>
-      <translation type="unfinished" />
+      <translation>Could not save the organisation.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/organisations.py" line="56" />
+      <location filename="../../dtbd_desktop/services/organisations.py" />
+      <source>Cơ quan, đơn vị</source>
+      <translation>Agencies and organisations</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/organisations.py" />
+      <source>Cấp huyện</source>
+      <translation>District level</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/organisations.py" />
+      <source>Cấp tỉnh</source>
+      <translation>Provincial level</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/organisations.py" />
+      <source>Cấp xã</source>
+      <translation>Commune level</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/organisations.py" />
       <source>Cấp đơn vị không hợp lệ.</source>
-      <translation type="unfinished" />
+      <translation>Invalid organisation level.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/organisations.py" line="60" />
+      <location filename="../../dtbd_desktop/services/organisations.py" />
+      <source>Khác</source>
+      <translation>Other</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/organisations.py" />
       <source>Không có đơn vị cấp trên đã chọn.</source>
-      <translation type="unfinished" />
+      <translation>The selected parent organisation does not exist.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/organisations.py" line="65" />
+      <location filename="../../dtbd_desktop/services/organisations.py" />
       <source>Không thể đặt một đơn vị làm cấp dưới của chính nó.</source>
-      <translation type="unfinished" />
+      <translation>An organisation cannot be placed under itself.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/organisations.py" line="94" />
+      <location filename="../../dtbd_desktop/services/organisations.py" />
       <source>Không tìm thấy đơn vị cần sửa.</source>
-      <translation type="unfinished" />
+      <translation>The organisation to be changed was not found.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/organisations.py" line="106" />
+      <location filename="../../dtbd_desktop/services/organisations.py" />
       <source>Không tìm thấy đơn vị cần xóa.</source>
-      <translation type="unfinished" />
+      <translation>The organisation to be deleted was not found.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/organisations.py" line="58" />
+      <location filename="../../dtbd_desktop/services/organisations.py" />
+      <source>Khối chính quyền</source>
+      <translation>Government bloc</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/organisations.py" />
       <source>Khối không hợp lệ.</source>
-      <translation type="unfinished" />
+      <translation>Invalid bloc.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/organisations.py" line="54" />
+      <location filename="../../dtbd_desktop/services/organisations.py" />
+      <source>Khối Đảng</source>
+      <translation>Party bloc</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/organisations.py" />
+      <source>Mặt trận Tổ quốc</source>
+      <translation>Fatherland Front</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/organisations.py" />
       <source>Tên đơn vị không được để trống.</source>
-      <translation type="unfinished" />
+      <translation>The organisation name cannot be empty.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/organisations.py" line="75" />
+      <location filename="../../dtbd_desktop/services/organisations.py" />
+      <source>Đoàn thể</source>
+      <translation>Mass organisations</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/organisations.py" />
       <source>Đã có đơn vị '{name}' ở cùng cấp trên.</source>
-      <translation type="unfinished" />
+      <translation>There is already an organisation '{name}' under the same parent.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/organisations.py" line="108" />
+      <location filename="../../dtbd_desktop/services/organisations.py" />
       <source>Đơn vị '{name}' còn đơn vị cấp dưới; hãy xóa hoặc chuyển chúng trước.</source>
-      <translation type="unfinished" />
+      <translation>Organisation '{name}' still has subordinate organisations; delete or move them first.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/organisations.py" line="113" />
+      <location filename="../../dtbd_desktop/services/organisations.py" />
       <source>Đơn vị '{name}' đã có học viên nên không xóa được.</source>
-      <translation type="unfinished" />
+      <translation>Organisation '{name}' already has learners, so it cannot be deleted.</translation>
     </message>
   </context>
   <context>
     <name>organisations_view</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" line="206" />
-      <source>(Không có – đơn vị cấp cao nhất)</source>
-      <translation type="unfinished" />
+      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <source>(Không – đơn vị cấp cao nhất)</source>
+      <translation>(None – top-level organisation)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" line="66" />
+      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
       <source>Cấp</source>
-      <translation type="unfinished" />
+      <translation>Level</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" line="101" />
+      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
       <source>Cấp:</source>
-      <translation type="unfinished" />
+      <translation>Level:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" line="66" />
+      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
       <source>Học viên</source>
-      <translation type="unfinished" />
+      <translation>Learners</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" line="66" />
+      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
       <source>Khối</source>
-      <translation type="unfinished" />
+      <translation>Bloc</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" line="102" />
+      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
       <source>Khối:</source>
-      <translation type="unfinished" />
+      <translation>Bloc:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" line="109" />
+      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
       <source>Lưu</source>
-      <translation type="unfinished" />
+      <translation>Save</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" line="282" />
+      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
       <source>Sửa đơn vị: {name}</source>
-      <translation type="unfinished" />
+      <translation>Edit organisation: {name}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" line="107" />
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" line="304" />
+      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
       <source>Thêm đơn vị cấp cao nhất</source>
-      <translation type="unfinished" />
+      <translation>Add top-level organisation</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" line="105" />
+      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
       <source>Thêm đơn vị trực thuộc</source>
-      <translation type="unfinished" />
+      <translation>Add subordinate organisation</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" line="296" />
+      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
       <source>Thêm đơn vị trực thuộc {name}</source>
-      <translation type="unfinished" />
+      <translation>Add an organisation under {name}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" line="103" />
+      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
       <source>Trực thuộc:</source>
-      <translation type="unfinished" />
+      <translation>Under:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" line="100" />
+      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
       <source>Tên viết tắt:</source>
-      <translation type="unfinished" />
+      <translation>Abbreviation:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" line="66" />
+      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
       <source>Tên đơn vị</source>
-      <translation type="unfinished" />
+      <translation>Organisation name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" line="99" />
+      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
       <source>Tên đơn vị:</source>
-      <translation type="unfinished" />
+      <translation>Organisation name:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" line="61" />
+      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
       <source>Tìm đơn vị (gõ có dấu hoặc không dấu)...</source>
-      <translation type="unfinished" />
+      <translation>Find an organisation (with or without diacritics)...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" line="112" />
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" line="336" />
+      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
       <source>Xóa đơn vị</source>
-      <translation type="unfinished" />
+      <translation>Delete organisation</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" line="336" />
+      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
       <source>Xóa đơn vị "{name}"?</source>
-      <translation type="unfinished" />
+      <translation>Delete organisation "{name}"?</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" line="237" />
+      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
       <source>{n} đơn vị</source>
-      <translation type="unfinished" />
+      <translation>{n} organisations</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" line="238" />
+      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
       <source>{n} đơn vị khớp với tìm kiếm</source>
-      <translation type="unfinished" />
+      <translation>{n} organisations match the search</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" line="319" />
+      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
       <source>Đã lưu đơn vị "{name}".</source>
-      <translation type="unfinished" />
+      <translation>Organisation "{name}" saved.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" line="344" />
+      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
       <source>Đã xóa đơn vị "{name}".</source>
-      <translation type="unfinished" />
+      <translation>Organisation "{name}" deleted.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" line="56" />
+      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
       <source>Đơn vị cử đi học</source>
-      <translation type="unfinished" />
+      <translation>Sending organisations</translation>
+    </message>
+  </context>
+  <context>
+    <name>plan_view</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Chương trình</source>
+      <translation>Programme</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Chỉ tiêu HV</source>
+      <translation>Learner target</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Chỉ tiêu kế hoạch</source>
+      <translation>Plan targets</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Chỉ tiêu lớp</source>
+      <translation>Class target</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Dang ky nhu cau {year}.xlsx</source>
+      <translation>Needs registration {year}.xlsx</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Excel (*.xlsx)</source>
+      <translation>Excel (*.xlsx)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Ghi</source>
+      <translation>Record</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Ghi chú</source>
+      <translation>Notes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Ghi số học viên đơn vị đăng ký (0: bỏ đăng ký).</source>
+      <translation>Record the number of learners the organisation registers (0: cancel the registration).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Lưu kế hoạch</source>
+      <translation>Save plan</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Lấy đề xuất từ nhu cầu</source>
+      <translation>Take proposals from needs</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Nhu cầu các đơn vị đăng ký</source>
+      <translation>Needs registered by organisations</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Nhu cầu ĐK</source>
+      <translation>Registered need</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Nhập phiếu đăng ký nhu cầu</source>
+      <translation>Import needs registration forms</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Nhập phiếu đăng ký...</source>
+      <translation>Import registration forms...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Năm {year}: {n} ô có số, {c} dòng nhu cầu thay đổi.</source>
+      <translation>{year}: {n} cells with numbers, {c} need lines changed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Sĩ số TB</source>
+      <translation>Avg. class size</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Số học viên</source>
+      <translation>Learners</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Sửa trực tiếp các cột Chỉ tiêu lớp, Chỉ tiêu HV và Ghi chú, rồi bấm Lưu kế hoạch.</source>
+      <translation>Edit the Class target, Learner target and Notes columns directly, then click Save plan.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Sửa trực tiếp ô này rồi bấm Lưu kế hoạch.</source>
+      <translation>Edit this cell directly, then click Save plan.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>TH học viên</source>
+      <translation>Actual learners</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>TH lớp</source>
+      <translation>Actual classes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Xuất phiếu đăng ký nhu cầu</source>
+      <translation>Export needs registration form</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Xuất phiếu đăng ký...</source>
+      <translation>Export registration form...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>ĐK: đăng ký; TH: thực hiện; HV: học viên.</source>
+      <translation>Registered need: learners registered by organisations; Actual: classes opened and learners enrolled so far.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Đã lưu {path} ({n} đơn vị).</source>
+      <translation>Saved {path} ({n} organisations).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Đã nhập phiếu đăng ký</source>
+      <translation>Registration forms imported</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Đã xuất phiếu đăng ký</source>
+      <translation>Registration form exported</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Đơn vị</source>
+      <translation>Organisation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Đơn vị:</source>
+      <translation>Organisation:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Đạt (lớp / HV)</source>
+      <translation>Achieved (classes / learners)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Đặt chỉ tiêu năm {year} theo nhu cầu đã đăng ký cho các chương trình chưa có chỉ tiêu?</source>
+      <translation>Set the {year} targets from the registered needs for the programmes that have no targets yet?</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <source>Đề xuất lớp</source>
+      <translation>Proposed classes</translation>
+    </message>
+  </context>
+  <context>
+    <name>plans</name>
+    <message>
+      <location filename="../../dtbd_desktop/services/plans.py" />
+      <source>Chưa lưu kế hoạch năm {year}.</source>
+      <translation>The {year} plan was not saved.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plans.py" />
+      <source>Chưa lưu nhu cầu đào tạo năm {year}.</source>
+      <translation>The {year} training needs were not saved.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <source>Chưa nhập phiếu đăng ký {name}: có {n} lỗi, không có gì bị thay đổi.</source>
+      <translation>Registration form {name} not imported: {n} errors, nothing was changed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plans.py" />
+      <source>Chỉ tiêu số học viên</source>
+      <translation>Learner target</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plans.py" />
+      <source>Chỉ tiêu số lớp</source>
+      <translation>Class target</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <source>Cấp</source>
+      <translation>Level</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <source>Cột {letter}: không có chương trình mã '{code}'.</source>
+      <translation>Column {letter}: there is no programme with code '{code}'.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <source>Dòng {row}: không tìm thấy đơn vị '{name}' trong danh mục đơn vị; hãy thêm đơn vị trước hoặc ghi đúng tên.</source>
+      <translation>Row {row}: organisation '{name}' was not found in the list of organisations; add the organisation first or write its name correctly.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <source>Dòng {row}: đơn vị '{name}' đã có ở dòng {first}.</source>
+      <translation>Row {row}: organisation '{name}' already appears in row {first}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <source>Ghi chú</source>
+      <translation>Notes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <source>Hãy xuất phiếu đăng ký nhu cầu bằng chương trình (Báo cáo → Kế hoạch) rồi nhập lại.</source>
+      <translation>Export the needs registration form from the program (Reports → Plan) and import it again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plans.py" />
+      <location filename="../../dtbd_desktop/services/plans.py" />
+      <location filename="../../dtbd_desktop/services/plans.py" />
+      <source>Không có chương trình mã '{code}'.</source>
+      <translation>There is no programme with code '{code}'.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plans.py" />
+      <source>Không có đơn vị đã chọn.</source>
+      <translation>The selected organisation does not exist.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <source>Không tìm thấy tệp {path}.</source>
+      <translation>File {path} not found.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <source>Không đọc được tệp {path} như một bảng tính Excel (.xlsx): {error}.</source>
+      <translation>Could not read file {path} as an Excel workbook (.xlsx): {error}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <source>Nhu cầu {year}</source>
+      <translation>Needs {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <source>Nhập số nguyên từ 0 trở lên, hoặc để trống.</source>
+      <translation>Enter a whole number from 0 up, or leave it empty.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plans.py" />
+      <source>Năm '{year}' không hợp lệ (ví dụ: 2026).</source>
+      <translation>Invalid year '{year}' (for example: 2026).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plans.py" />
+      <source>Năm {year}, thực hiện {phrase} so với kế hoạch</source>
+      <translation>In {year}, actual against plan: {phrase}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <source>STT</source>
+      <translation>No.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <source>Số học viên</source>
+      <translation>Learners</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plans.py" />
+      <source>Số học viên đăng ký</source>
+      <translation>Learners registered</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <source>Tệp {name} không ghi năm của phiếu đăng ký.</source>
+      <translation>File {name} does not state the year of the registration form.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <source>Tệp {name} không phải bảng tính do chương trình xuất ra (thiếu trang '{meta}'). {hint}</source>
+      <translation>File {name} is not a workbook exported by the program (sheet '{meta}' is missing). {hint}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <source>Tệp {name} là một bảng tính khác của chương trình, không phải loại này. {hint}</source>
+      <translation>File {name} is a different kind of workbook from the program, not this one. {hint}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <source>Tệp {name} là phiếu đăng ký năm {other}, không phải năm {year}.</source>
+      <translation>File {name} is the registration form for {other}, not {year}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plans.py" />
+      <source>Tổng cộng</source>
+      <translation>Total</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plans.py" />
+      <source>ngoài ra {c} lớp chuyển tiếp từ năm {y} ({l} học viên)</source>
+      <translation>in addition, {c} classes carried over from {y} ({l} learners)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plans.py" />
+      <source>trong đó {c} lớp chuyển tiếp từ năm {y} ({l} học viên)</source>
+      <translation>including {c} classes carried over from {y} ({l} learners)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <source>{centre}. Ghi số học viên dự kiến cử đi học vào cột của chương trình; để trống nếu không có nhu cầu, ghi 0 để bỏ số đã đăng ký. Không sửa dòng tiêu đề.</source>
+      <translation>{centre}. Enter the expected number of learners to send in the programme's column; leave it empty if there is no need, enter 0 to remove a number already registered. Do not change the heading row.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plans.py" />
+      <source>{c} lớp sắp khai giảng ({l} học viên)</source>
+      <translation>{c} classes about to open ({l} learners)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plans.py" />
+      <source>{label} phải là số nguyên từ 0 đến {max}.</source>
+      <translation>{label} must be a whole number from 0 to {max}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <source>Ô {cell}: '{value}' không phải số học viên (số nguyên từ 0).</source>
+      <translation>Cell {cell}: '{value}' is not a number of learners (a whole number from 0).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <source>ĐĂNG KÝ NHU CẦU ĐÀO TẠO, BỒI DƯỠNG NĂM {year}</source>
+      <translation>REGISTRATION OF TRAINING AND FOSTERING NEEDS FOR {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <source>Đăng ký nhu cầu đào tạo, bồi dưỡng năm {year}</source>
+      <translation>Registration of training and fostering needs for {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <source>Đơn vị</source>
+      <translation>Organisation</translation>
     </message>
   </context>
   <context>
     <name>programmes_view</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="116" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Buộc thôi học</source>
-      <translation type="unfinished" />
+      <translation>Expulsion</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="63" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Bồi dưỡng</source>
-      <translation type="unfinished" />
+      <translation>Fostering</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="95" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Chương trình</source>
-      <translation type="unfinished" />
+      <translation>Programmes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="480" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Chương trình đào tạo, bồi dưỡng</source>
-      <translation type="unfinished" />
+      <translation>Training and fostering programmes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="164" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Các học phần như nhau</source>
-      <translation type="unfinished" />
+      <translation>All modules equal</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="106" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Cách tính điểm trung bình</source>
-      <translation type="unfinished" />
+      <translation>How the average is calculated</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="239" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Căn cứ (in trên báo cáo áp dụng quy định):</source>
-      <translation type="unfinished" />
+      <translation>Basis (printed on reports applying the rules):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="230" />
-      <source>Căn cứ in trên báo cáo, ví dụ: Quy định số .../QĐ-TCT ngày ...</source>
-      <translation type="unfinished" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <source>Dòng {row}</source>
+      <translation>Row {row}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="104" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Giới hạn vắng</source>
-      <translation type="unfinished" />
+      <translation>Absence limit</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="190" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Học bổ sung:</source>
-      <translation type="unfinished" />
+      <translation>Make-up lessons:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="58" />
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="68" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Học phần</source>
-      <translation type="unfinished" />
+      <translation>Module</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="597" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Học phần, chuyên đề (nhấn đúp vào ô để sửa):</source>
-      <translation type="unfinished" />
+      <translation>Modules and topics (double-click a cell to edit):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="193" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Khóa bồi dưỡng:</source>
-      <translation type="unfinished" />
+      <translation>Fostering course:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="59" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Khóa luận</source>
-      <translation type="unfinished" />
+      <translation>Thesis</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="115" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Không áp dụng</source>
-      <translation type="unfinished" />
+      <translation>Not applicable</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="106" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Kết quả khóa học</source>
-      <translation type="unfinished" />
+      <translation>Course result</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="192" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Kết quả khóa học:</source>
-      <translation type="unfinished" />
+      <translation>Course result:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="107" />
-      <source>Kỷ luật bị hạ loại</source>
-      <translation type="unfinished" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <source>Kỷ luật hạ một mức</source>
+      <translation>Discipline lowering one band</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="196" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Kỷ luật hạ một mức:</source>
-      <translation type="unfinished" />
+      <translation>Discipline lowering one band:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="197" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <source>Kỷ luật không công nhận</source>
+      <translation>Discipline barring recognition</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Kỷ luật không công nhận:</source>
-      <translation type="unfinished" />
+      <translation>Discipline barring recognition:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="108" />
-      <source>Kỷ luật không được công nhận</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="69" />
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="96" />
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="339" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Loại</source>
-      <translation type="unfinished" />
+      <translation>Type</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="574" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Lên</source>
-      <translation type="unfinished" />
+      <translation>Up</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="588" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Lưu chương trình</source>
-      <translation type="unfinished" />
+      <translation>Save programme</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="507" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Lưu quy định</source>
-      <translation type="unfinished" />
+      <translation>Save rules</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="209" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Lưu ý: nếu đã có lớp áp dụng quy định hiện hành, khi lưu sẽ tạo một phiên bản quy định mới cho các lớp mở sau; các lớp đã mở giữ nguyên quy định cũ.</source>
-      <translation type="unfinished" />
+      <translation>Note: if classes already apply the current rules, saving creates a new version of the rules for classes opened later; classes already open keep the old rules.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="159" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Lần thi cao nhất</source>
-      <translation type="unfinished" />
+      <translation>Best attempt</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="158" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Lần thi sau cùng</source>
-      <translation type="unfinished" />
+      <translation>Latest attempt</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="105" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Lần thi được tính</source>
-      <translation type="unfinished" />
+      <translation>Attempt counted</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="191" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Lần thi được tính:</source>
-      <translation type="unfinished" />
+      <translation>Attempt counted:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="69" />
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="339" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Mã</source>
-      <translation type="unfinished" />
+      <translation>Code</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="68" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Mô tả</source>
-      <translation type="unfinished" />
+      <translation>Description</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="549" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Mô tả:</source>
-      <translation type="unfinished" />
+      <translation>Description:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="110" />
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="218" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Mức xếp loại</source>
-      <translation type="unfinished" />
+      <translation>Classification bands</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="69" />
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="339" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Phần</source>
-      <translation type="unfinished" />
+      <translation>Part</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="272" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Quy định hiện hành: &lt;b&gt;{name}&lt;/b&gt; (mã số {id}).</source>
-      <translation type="unfinished" />
+      <translation>Current rules: &lt;b&gt;{name}&lt;/b&gt; (ID {id}).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="517" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Quy định đánh giá, xếp loại</source>
-      <translation type="unfinished" />
+      <translation>Assessment and classification rules</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="110" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Số chữ số lẻ khi in</source>
-      <translation type="unfinished" />
+      <translation>Decimal places when printing</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="109" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Số chữ số lẻ khi xếp loại</source>
-      <translation type="unfinished" />
+      <translation>Decimal places for classification</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="199" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Số chữ số lẻ:</source>
-      <translation type="unfinished" />
+      <translation>Decimal places:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="97" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Số lớp</source>
-      <translation type="unfinished" />
+      <translation>Classes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="69" />
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="339" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Số tiết</source>
-      <translation type="unfinished" />
+      <translation>Periods</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="163" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Theo số tiết của học phần</source>
-      <translation type="unfinished" />
+      <translation>By module periods</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="195" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Thi lại:</source>
-      <translation type="unfinished" />
+      <translation>Retakes:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="58" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Thi tốt nghiệp</source>
-      <translation type="unfinished" />
+      <translation>Graduation exam</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="572" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Thêm học phần</source>
-      <translation type="unfinished" />
+      <translation>Add module</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="222" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Thêm mức</source>
-      <translation type="unfinished" />
+      <translation>Add band</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="503" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Thông tin và học phần</source>
-      <translation type="unfinished" />
+      <translation>Details and modules</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="234" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Tên bộ quy định:</source>
-      <translation type="unfinished" />
+      <translation>Name of the rule set:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="68" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Tên chương trình</source>
-      <translation type="unfinished" />
+      <translation>Programme name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="548" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Tên chương trình:</source>
-      <translation type="unfinished" />
+      <translation>Programme name:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="339" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Tên học phần</source>
-      <translation type="unfinished" />
+      <translation>Module name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="105" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Tính là vắng</source>
-      <translation type="unfinished" />
+      <translation>Counted as absent</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="189" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Tính là vắng:</source>
-      <translation type="unfinished" />
+      <translation>Counted as absent:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="660" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Tổng: {n} học phần, {p} tiết</source>
-      <translation type="unfinished" />
+      <translation>Total: {n} modules, {p} periods</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="116" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Từ cảnh cáo trở lên</source>
-      <translation type="unfinished" />
+      <translation>Warning or worse</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="115" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Từ khiển trách trở lên</source>
-      <translation type="unfinished" />
+      <translation>Reprimand or worse</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="188" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <source>Ví dụ: Quy định số .../QĐ-TCT ngày ...</source>
+      <translation>For example: Regulation no. .../QĐ-TCT dated ...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Vắng quá (% số tiết):</source>
-      <translation type="unfinished" />
+      <translation>Absent for more than (% of periods):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="575" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Xuống</source>
-      <translation type="unfinished" />
+      <translation>Down</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="198" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Xác nhận của đơn vị:</source>
-      <translation type="unfinished" />
+      <translation>Organisation's confirmation:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="573" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Xóa dòng</source>
-      <translation type="unfinished" />
+      <translation>Delete row</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="222" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Xóa mức</source>
-      <translation type="unfinished" />
+      <translation>Delete band</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="160" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Xếp loại (Xuất sắc, Giỏi...)</source>
-      <translation type="unfinished" />
+      <translation>Classification (Excellent, Very good...)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="162" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>bài thu hoạch xếp theo các mức</source>
-      <translation type="unfinished" />
+      <translation>written reflection graded in bands</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="168" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>bắt buộc trước khi xét tốt nghiệp</source>
-      <translation type="unfinished" />
+      <translation>required before the graduation review</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="273" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>chưa có</source>
-      <translation type="unfinished" />
+      <translation>none</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="165" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>có học phần thi lại thì hạ một mức</source>
-      <translation type="unfinished" />
+      <translation>lower one band if any module was retaken</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="82" />
-      <source>dòng {row}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="157" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>học đủ số tiết thì được dự thi</source>
-      <translation type="unfinished" />
+      <translation>may sit the exam once enough periods are made up</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="184" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>khi in</source>
-      <translation type="unfinished" />
+      <translation>for printing</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="182" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>khi xếp loại,</source>
-      <translation type="unfinished" />
+      <translation>for classification,</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="153" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>vắng có phép</source>
-      <translation type="unfinished" />
+      <translation>excused absence</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="153" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>vắng không phép</source>
-      <translation type="unfinished" />
+      <translation>unexcused absence</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="92" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <source>{code} – {name} ({kind}, {n} lớp)</source>
+      <translation>{code} – {name} ({kind}, {n} classes)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>{name} (ngừng sử dụng)</source>
-      <translation type="unfinished" />
+      <translation>{name} (no longer used)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="643" />
-      <source>{n} lớp</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="545" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Đang sử dụng (được mở lớp mới)</source>
-      <translation type="unfinished" />
+      <translation>In use (new classes may be opened)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="194" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Điểm trung bình:</source>
-      <translation type="unfinished" />
+      <translation>Average:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="218" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Điểm tối thiểu</source>
-      <translation type="unfinished" />
+      <translation>Minimum score</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="104" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Điểm đạt</source>
-      <translation type="unfinished" />
+      <translation>Pass mark</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="187" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Điểm đạt (thang 10):</source>
-      <translation type="unfinished" />
+      <translation>Pass mark (10-point scale):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="63" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Đào tạo</source>
-      <translation type="unfinished" />
+      <translation>Training</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="700" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Đã lưu chương trình {code}.</source>
-      <translation type="unfinished" />
+      <translation>Programme {code} saved.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="728" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Đã lưu quy định "{name}".</source>
-      <translation type="unfinished" />
+      <translation>Rules "{name}" saved.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="727" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Đã tạo phiên bản quy định mới "{name}"; các lớp đã mở giữ quy định cũ.</source>
-      <translation type="unfinished" />
+      <translation>Created a new version of the rules "{name}"; classes already open keep the old rules.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="161" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Đạt / Không đạt</source>
-      <translation type="unfinished" />
+      <translation>Pass / Fail</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" line="154" />
+      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>đi muộn</source>
-      <translation type="unfinished" />
+      <translation>late</translation>
+    </message>
+  </context>
+  <context>
+    <name>reports</name>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source> (thi, kiểm tra)</source>
+      <translation> (exam, test)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source> (đi thực tế{topic})</source>
+      <translation> (field trip{topic})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source> cho đến khi học bổ sung đủ số tiết còn thiếu</source>
+      <translation> until the missing periods are made up</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source> và </source>
+      <translation> and </translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>(*) điểm sau thi lại, tính {counted}; (…) chưa đủ điểm thành phần; ô trống: chưa có điểm.</source>
+      <translation>(*) score after retake, counting the {counted}; (…) component scores incomplete; empty cell: no score yet.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>(Chưa có văn bằng nào.)</source>
+      <translation>(No diplomas yet.)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>(Không có việc cấp lại hoặc thu hồi nào.)</source>
+      <translation>(No reissues or revocations.)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>(Kèm theo Quyết định số {number} {date})</source>
+      <translation>(Attached to Decision no. {number} {date})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>(Ký, ghi rõ họ tên)</source>
+      <translation>(Signature and full name)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>, học từ ngày {start} đến ngày {end}</source>
+      <translation>, studying from {start} to {end}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>- Giảng viên chủ nhiệm lớp;</source>
+      <translation>- The class's homeroom lecturer;</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>- Lưu: VT, phòng Đào tạo.</source>
+      <translation>- Filed: Records, Training office.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>- Như trên;</source>
+      <translation>- As above;</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>; giảng viên: {name}</source>
+      <translation>; lecturer: {name}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <source>; thôi học hoặc chuyển lớp: {n}</source>
+      <translation>; withdrawn or moved to another class: {n}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <source>; địa điểm: {venue}</source>
+      <translation>; venue: {venue}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Buổi {half} {weekday}, ngày {date}</source>
+      <translation>Session: {weekday} {half}, {date}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>BẢNG ĐIỂM HỌC TẬP</source>
+      <translation>ACADEMIC TRANSCRIPT</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>BẢNG ĐIỂM TỔNG HỢP</source>
+      <translation>SCORE SUMMARY</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Bảng điểm học tập lớp {code}</source>
+      <translation>Academic transcripts of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Bảng điểm tổng hợp</source>
+      <translation>Score summary</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Bảng điểm tổng hợp lớp {code}</source>
+      <translation>Score summary of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/reports.py" />
+      <source>Bồi dưỡng</source>
+      <translation>Fostering</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/reports.py" />
+      <source>Cao cấp lý luận chính trị</source>
+      <translation>Advanced political theory</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Chi tiết:</source>
+      <translation>Details:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Chuyên cần {code}</source>
+      <translation>Attendance {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/reports.py" />
+      <source>Chưa ghi địa điểm</source>
+      <translation>No venue recorded</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/reports.py" />
+      <source>Chưa rõ đơn vị</source>
+      <translation>Unknown organisation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Chưa được dự thi</source>
+      <translation>Not yet allowed to sit the exam</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Chưa đủ điều kiện tốt nghiệp: {reasons}.</source>
+      <translation>Not yet eligible to graduate: {reasons}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Chương trình</source>
+      <translation>Programme</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <source>Chương trình: {programme}</source>
+      <translation>Programme: {programme}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <source>Chức vụ và đơn vị</source>
+      <translation>Position and organisation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Chức vụ, đơn vị</source>
+      <translation>Position, organisation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Chữ ký người nhận</source>
+      <translation>Recipient's signature</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Các lần sửa điểm, nhận xét đã ghi nhận:</source>
+      <translation>Recorded changes of scores and confirmations:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/reports.py" />
+      <source>Cán bộ trẻ (đến {n} tuổi)</source>
+      <translation>Young cadres (up to {n} years old)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Công nhận tốt nghiệp</source>
+      <translation>Graduation recognised</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Căn cứ {source}, {body}.</source>
+      <translation>Under {source}, {body}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Cũ → mới</source>
+      <translation>Old → new</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/reports.py" />
+      <source>Cơ quan, đơn vị khác</source>
+      <translation>Other agencies and organisations</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Cấp lại</source>
+      <translation>Reissued</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Cấp lại, thu hồi văn bằng đã vào sổ (đối chiếu số cũ và số mới)</source>
+      <translation>Reissues and revocations of registered diplomas (old and new numbers side by side)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <source>DANH SÁCH HỌC VIÊN</source>
+      <translation>LIST OF LEARNERS</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>DANH SÁCH HỌC VIÊN ĐƯỢC CÔNG NHẬN HOÀN THÀNH KHÓA BỒI DƯỠNG</source>
+      <translation>LIST OF LEARNERS RECOGNISED AS HAVING COMPLETED THE FOSTERING COURSE</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>DANH SÁCH HỌC VIÊN ĐƯỢC CÔNG NHẬN TỐT NGHIỆP</source>
+      <translation>LIST OF LEARNERS RECOGNISED AS GRADUATES</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>DANH SÁCH KÝ TÊN HỌC VIÊN</source>
+      <translation>LEARNER SIGN-IN SHEET</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>DANH SÁCH XÉT CÔNG NHẬN HOÀN THÀNH KHÓA BỒI DƯỠNG</source>
+      <translation>REVIEW LIST FOR RECOGNITION OF FOSTERING COURSE COMPLETION</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>DANH SÁCH XÉT TỐT NGHIỆP</source>
+      <translation>GRADUATION REVIEW LIST</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <source>Danh sách có {n} học viên (nữ: {women}; dân tộc thiểu số: {minorities}</source>
+      <translation>The list has {n} learners (women: {women}; ethnic minorities: {minorities}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Danh sách có {n} học viên.</source>
+      <translation>The list has {n} learners.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Danh sách công nhận tốt nghiệp lớp {code}</source>
+      <translation>List of graduates recognised, class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <source>Danh sách học viên lớp {code}</source>
+      <translation>List of learners of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Danh sách ký tên lớp {code}</source>
+      <translation>Sign-in sheet of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Danh sách xét tốt nghiệp lớp {code}</source>
+      <translation>Graduation review list of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <source>Danh sách {code}</source>
+      <translation>List {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <source>Dân tộc</source>
+      <translation>Ethnicity</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/reports.py" />
+      <source>Dân tộc thiểu số</source>
+      <translation>Ethnic minorities</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <source>Ghi chú</source>
+      <translation>Notes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Giảng viên</source>
+      <translation>Lecturer</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Giảng viên chủ nhiệm</source>
+      <translation>Homeroom lecturer</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Giới tính</source>
+      <translation>Sex</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <source>Họ và tên</source>
+      <translation>Full name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Họ và đệm</source>
+      <translation>Surname and middle name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Học bổ sung (tiết)</source>
+      <translation>Make-up lessons (periods)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Học phần</source>
+      <translation>Module</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Học phần, môn thi</source>
+      <translation>Modules, exam subjects</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Học phần: {code} – {name}</source>
+      <translation>Module: {code} – {name}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Học phần: {modules}.</source>
+      <translation>Modules: {modules}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Học viên chưa đủ điều kiện về chuyên cần:</source>
+      <translation>Learners not meeting the attendance requirement:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/__init__.py" />
+      <source>Không ghi được tệp {path}: {reason}.</source>
+      <translation>Could not write file {path}: {reason}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/__init__.py" />
+      <source>Không ghi được tệp {path}: đây là một thư mục.</source>
+      <translation>Could not write file {path}: it is a folder.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Không được cấp GCN</source>
+      <translation>No certificate of completion</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Không được thi: {modules}</source>
+      <translation>Barred from exam: {modules}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Không đạt</source>
+      <translation>Fail</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Không đủ ĐK</source>
+      <translation>Not eligible</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Không đủ điều kiện</source>
+      <translation>Not eligible</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Kính gửi: {organisation}</source>
+      <translation>To: {organisation}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Ký tên</source>
+      <translation>Signature</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Kết luận</source>
+      <translation>Verdict</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Kết quả</source>
+      <translation>Result</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Kết quả: {result}</source>
+      <translation>Result: {result}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Kỷ luật: {d}. Rèn luyện: {r}.</source>
+      <translation>Discipline: {d}. Conduct: {r}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Loại tài liệu '{kind}' không có; chọn: {kinds}.</source>
+      <translation>There is no document type '{kind}'; choose: {kinds}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Lý do</source>
+      <translation>Reason</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Lý do, ghi chú</source>
+      <translation>Reasons, notes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Lần 1</source>
+      <translation>Attempt 1</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Lớp</source>
+      <translation>Class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Lớp có {n} học viên; {barred} học viên chưa đủ điều kiện về chuyên cần.</source>
+      <translation>The class has {n} learners; {barred} learners do not meet the attendance requirement.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Lớp {code} chưa có học viên nào vắng hoặc đi muộn: không có thông báo nào để in.</source>
+      <translation>Class {code} has no learners absent or late yet: there are no notices to print.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Lớp {code} chưa có kết quả xét tốt nghiệp đã lưu (hoặc không có học viên đủ điều kiện): chạy dtbd graduation review {code} trước.</source>
+      <translation>Class {code} has no saved graduation review results (or no eligible learners): run dtbd graduation review {code} first.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <source>Nam</source>
+      <translation>Male</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Ngày</source>
+      <translation>Date</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Ngày cấp</source>
+      <translation>Issue date</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <source>Ngày sinh</source>
+      <translation>Date of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <source>Người lập biểu</source>
+      <translation>Prepared by</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Người lập sổ</source>
+      <translation>Register keeper</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Người sửa</source>
+      <translation>Changed by</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Nhận xét của cơ quan cử đi học: {c}.</source>
+      <translation>Sending organisation's confirmation: {c}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Năm {year} chưa có sổ gốc nào: chưa cấp văn bằng, chứng chỉ nào.</source>
+      <translation>There is no certificate register for {year}: no diplomas or certificates issued yet.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Nơi nhận:</source>
+      <translation>Recipients:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Nơi sinh</source>
+      <translation>Place of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Nội dung</source>
+      <translation>Content</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <location filename="../../dtbd_desktop/services/reports.py" />
+      <source>Nữ</source>
+      <translation>Female</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>PHỤ LỤC {name}</source>
+      <translation>APPENDIX TO {name}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Phụ lục {short}</source>
+      <translation>Appendix {short}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Quy định đã áp dụng ({name}):</source>
+      <translation>Rules applied ({name}):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <source>STT</source>
+      <translation>No.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/reports.py" />
+      <source>Sơ cấp lý luận chính trị</source>
+      <translation>Elementary political theory</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Số CCCD</source>
+      <translation>National ID (CCCD)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Số hiệu</source>
+      <translation>Serial number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Số hiệu cũ</source>
+      <translation>Old serial number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Số hiệu mới</source>
+      <translation>New serial number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Số liệu điểm danh tính đến ngày {date}</source>
+      <translation>Attendance figures as of {date}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Số tiết</source>
+      <translation>Periods</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Số vào sổ</source>
+      <translation>Register number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Số vào sổ cũ</source>
+      <translation>Old register number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Số vào sổ mới</source>
+      <translation>New register number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Sổ gốc cấp văn bằng, chứng chỉ</source>
+      <translation>Certificate register of diplomas and certificates</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Sổ gốc cấp văn bằng, chứng chỉ năm {year}</source>
+      <translation>Certificate register of diplomas and certificates, {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Sổ {kind} {year}</source>
+      <translation>Register {kind} {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Sửa {what} lúc {at} ({who}): {old} → {new}; lý do: {reason}</source>
+      <translation>Changed {what} at {at} ({who}): {old} → {new}; reason: {reason}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Theo học phần</source>
+      <translation>By module</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Thi lại {n}</source>
+      <translation>Retake {n}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Thu hồi</source>
+      <translation>Revoked</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Thông báo chuyên cần lớp {code}</source>
+      <translation>Attendance notice, class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Thời gian học: từ ngày {start} đến ngày {end}</source>
+      <translation>Study period: from {start} to {end}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <source>Thời gian học: từ ngày {start} đến ngày {end}; hình thức: {mode}</source>
+      <translation>Study period: from {start} to {end}; mode: {mode}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Thời điểm</source>
+      <translation>Time</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/pdf_common.py" />
+      <location filename="../../dtbd_desktop/reports/xlsx_common.py" />
+      <source>Trang {page}/{pages}</source>
+      <translation>Page {page}/{pages}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/reports.py" />
+      <source>Trung cấp lý luận chính trị</source>
+      <translation>Intermediate political theory</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Trân trọng thông báo./.</source>
+      <translation>Yours faithfully./.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Tên</source>
+      <translation>Given name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Tệp kết quả phải có đuôi .pdf hoặc .xlsx (đang là '{suffix}').</source>
+      <translation>The output file must end in .pdf or .xlsx (it is '{suffix}').</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Tệp kết quả phải có đuôi .pdf hoặc .xlsx.</source>
+      <translation>The output file must end in .pdf or .xlsx.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Tệp sổ gốc phải là .pdf hoặc .xlsx (đang là '{name}').</source>
+      <translation>The certificate register file must be .pdf or .xlsx (it is '{name}').</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>TỔNG HỢP CHUYÊN CẦN CỦA HỌC VIÊN</source>
+      <translation>LEARNER ATTENDANCE SUMMARY</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/reports.py" />
+      <location filename="../../dtbd_desktop/services/reports.py" />
+      <source>Tổng cộng</source>
+      <translation>Total</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Tổng hợp chuyên cần lớp {code}</source>
+      <translation>Attendance summary of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Tổng số {n} học viên; đạt: {ok}; không đạt: {ko}.</source>
+      <translation>Total {n} learners; passed: {ok}; failed: {ko}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Tổng số {n} học viên; đủ điều kiện tốt nghiệp: {ok}; không đủ điều kiện: {ko}.</source>
+      <translation>Total {n} learners; eligible to graduate: {ok}; not eligible: {ko}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Tổng số: {n} học viên; có mặt: ........; vắng có phép: ........; vắng không phép: ........; đi muộn: ........</source>
+      <translation>Total: {n} learners; present: ........; excused absence: ........; unexcused absence: ........; late: ........</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Tổng vắng (tiết)</source>
+      <translation>Total absent (periods)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Tỷ lệ vắng</source>
+      <translation>Absence rate</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>V/v tình hình chuyên cần của học viên</source>
+      <translation>Re: learners' attendance</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Vắng có phép (tiết)</source>
+      <translation>Excused absence (periods)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Vắng không phép (tiết)</source>
+      <translation>Unexcused absence (periods)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Xét tốt nghiệp</source>
+      <translation>Graduation review</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Xếp loại</source>
+      <translation>Classification</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Xếp loại bài thu hoạch</source>
+      <translation>Written reflection classification</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Xếp loại bài thu hoạch: {counts}.</source>
+      <translation>Written reflection classification: {counts}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Xếp loại: {counts}.</source>
+      <translation>Classification: {counts}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>chưa xếp loại</source>
+      <translation>not classified</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>học viên vắng mặt (tính cả {what}) quá {limit} số tiết của khóa học không được cấp giấy chứng nhận</source>
+      <translation>learners absent (counting {what}) for more than {limit} of the course periods are not granted a certificate of completion</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>học viên vắng mặt (tính cả {what}) quá {limit} số tiết của một học phần không được dự thi học phần đó</source>
+      <translation>learners absent (counting {what}) for more than {limit} of a module's periods may not sit that module's exam</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/__init__.py" />
+      <source>không có quyền ghi, hoặc tệp đang mở trong chương trình khác (Excel, trình đọc PDF); hãy đóng tệp hoặc chọn thư mục khác rồi làm lại</source>
+      <translation>no permission to write, or the file is open in another program (Excel, a PDF reader); close the file or choose another folder and try again</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>lần cao nhất</source>
+      <translation>best attempt</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>lần sau cùng</source>
+      <translation>latest attempt</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>ngày ..... tháng ..... năm ........</source>
+      <translation>day ..... month ..... year ........</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/__init__.py" />
+      <source>thư mục {folder} không tồn tại</source>
+      <translation>folder {folder} does not exist</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>xếp loại: {band}</source>
+      <translation>classification: {band}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>{centre} thông báo tình hình chuyên cần của học viên do quý cơ quan cử tham gia {klass}{period}, tính đến ngày {date}, như sau:</source>
+      <translation>{centre} reports the attendance of the learners your organisation sent to {klass}{period}, as of {date}, as follows:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <source>{name} (mã lớp {code})</source>
+      <translation>{name} (class code {code})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>{name}, học từ {start} đến {end}</source>
+      <translation>{name}, studying from {start} to {end}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>{n} tiết</source>
+      <translation>{n} periods</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>{n} văn bằng được vào sổ</source>
+      <translation>{n} diplomas registered</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Đi muộn (buổi)</source>
+      <translation>Late (sessions)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Điểm TB</source>
+      <translation>Average</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Điểm các học phần, môn thi</source>
+      <translation>Scores of modules and exam subjects</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Điểm trung bình chung: {average}.</source>
+      <translation>Overall average: {average}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Điểm trung bình chung: {average}; xếp loại tốt nghiệp: {classification}.</source>
+      <translation>Overall average: {average}; graduation classification: {classification}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Điểm tính</source>
+      <translation>Score used</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Đơn vị</source>
+      <translation>Organisation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Đơn vị công tác</source>
+      <translation>Workplace</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/services/reports.py" />
+      <source>Đạt</source>
+      <translation>Pass</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/reports.py" />
+      <source>Đảng viên</source>
+      <translation>Party members</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Đề nghị quý cơ quan quan tâm, nhắc nhở học viên thực hiện nghiêm nội quy lớp học và tạo điều kiện để học viên học bổ sung các nội dung còn thiếu.</source>
+      <translation>We ask your organisation to pay attention to and remind the learners to strictly follow the class rules, and to enable them to make up the missing content.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Đủ điều kiện</source>
+      <translation>Eligible</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Đủ điều kiện cấp GCN</source>
+      <translation>Eligible for the certificate of completion</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <source>Đủ điều kiện dự thi</source>
+      <translation>Eligible to sit exams</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>điểm bài thu hoạch: {score}</source>
+      <translation>written reflection score: {score}</translation>
+    </message>
+  </context>
+  <context>
+    <name>reports_view</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <source>Bao cao nam {year}{suffix}</source>
+      <translation>Annual report {year}{suffix}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <source>Báo cáo</source>
+      <translation>Reports</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <source>Báo cáo năm (Excel)...</source>
+      <translation>Annual report (Excel)...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <source>Báo cáo năm (PDF)...</source>
+      <translation>Annual report (PDF)...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <source>Excel (*.xlsx)</source>
+      <translation>Excel (*.xlsx)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <source>Giờ giảng</source>
+      <translation>Teaching hours</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <source>Kế hoạch</source>
+      <translation>Plan</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <source>Lưu báo cáo năm {year}</source>
+      <translation>Save the {year} annual report</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <source>Lớp khai giảng năm trước còn học trong năm: mặc định ghi riêng, không tính vào số thực hiện so với kế hoạch.</source>
+      <translation>Classes opened the previous year and still running this year: by default listed separately, not counted in the actual figures against the plan.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <source>Năm:</source>
+      <translation>Year:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <source>PDF (*.pdf)</source>
+      <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <source>Phản hồi của học viên</source>
+      <translation>Learner feedback</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <source>Sau đào tạo</source>
+      <translation>Follow-up</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <source>Thống kê</source>
+      <translation>Statistics</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <source>Tính lớp chuyển tiếp vào số thực hiện</source>
+      <translation>Count carried-over classes in the actual figures</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <source>Đã lưu báo cáo năm</source>
+      <translation>Annual report saved</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <source>Đã lưu {path}.
+
+{summary}</source>
+      <translation>Saved {path}.
+
+{summary}</translation>
+    </message>
+  </context>
+  <context>
+    <name>roster</name>
+    <message>
+      <location filename="../../dtbd_desktop/services/roster.py" />
+      <source>Chuyển lớp</source>
+      <translation>Moved to another class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/roster.py" />
+      <source>Hoàn thành</source>
+      <translation>Completed</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/roster.py" />
+      <source>Thôi học</source>
+      <translation>Withdrawn</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/roster.py" />
+      <source>Đang học</source>
+      <translation>Studying</translation>
+    </message>
+  </context>
+  <context>
+    <name>roster_import</name>
+    <message>
+      <location filename="../../dtbd_desktop/importing/table.py" />
+      <source>(bảng đã đọc)</source>
+      <translation>(table read)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <source>CCCD {id}</source>
+      <translation>National ID {id}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <source>Chức vụ</source>
+      <translation>Position</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <source>Chức vụ dài {n} ký tự, quá 200 ký tự cho phép: rút gọn lại.</source>
+      <translation>The position is {n} characters long, more than the 200 allowed: shorten it.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <source>Chức vụ, đơn vị công tác</source>
+      <translation>Position, workplace</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <source>Cùng họ tên và ngày sinh với dòng {first}: kiểm tra xem có ghi một người hai lần không.</source>
+      <translation>Same full name and date of birth as row {first}: check whether one person was entered twice.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/table.py" />
+      <source>Cột {column} nằm ngoài bảng danh sách: chọn một cột của bảng.</source>
+      <translation>Column {column} is outside the list table: choose a column of the table.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/table.py" />
+      <source>Cột {column} đang được gán cho cả '{a}' và '{b}': mỗi cột chỉ gán cho một trường.</source>
+      <translation>Column {column} is assigned to both '{a}' and '{b}': each column can be assigned to only one field.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <source>Dân tộc</source>
+      <translation>Ethnicity</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <source>Dòng {row} có vẻ là một học viên nhưng nằm ngoài bảng (bảng kết thúc ở dòng {end}): xóa dòng trống hoặc dòng ghi chú xen giữa danh sách, rồi nhập lại.</source>
+      <translation>Row {row} looks like a learner but is outside the table (the table ends at row {end}): delete the empty or note rows in the middle of the list, then import again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <source>Giới tính</source>
+      <translation>Sex</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>Giới tính ở các cột không khớp nhau (Nam và Nữ): sửa cho đúng.</source>
+      <translation>The sex in the columns does not agree (Nam and Nữ): correct it.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <source>Họ</source>
+      <translation>Surname</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>Họ tên '{name}' chỉ có một chữ: kiểm tra xem đã ghi đủ họ, đệm và tên chưa.</source>
+      <translation>Full name '{name}' has only one word: check that the surname, middle name and given name are all there.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>Họ tên '{name}' có ký tự không phải chữ ({chars}): sửa lại họ tên.</source>
+      <translation>Full name '{name}' has characters that are not letters ({chars}): correct the name.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>Họ tên '{name}' quá dài: kiểm tra lại, có thể đã ghi lẫn nội dung của cột khác.</source>
+      <translation>Full name '{name}' is too long: check it, it may include content from another column.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <source>Họ và tên</source>
+      <translation>Full name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <source>Họ và đệm</source>
+      <translation>Surname and middle name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <source>Học viên này đã có trong lớp {code} ({existing}): xóa dòng này khỏi tệp.</source>
+      <translation>This learner is already in class {code} ({existing}): delete this row from the file.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <source>Học viên {name} (CCCD {id}) đã có trong lớp {code}: xóa dòng này khỏi tệp.</source>
+      <translation>Learner {name} (national ID {id}) is already in class {code}: delete this row from the file.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <source>Hồ sơ đã lưu của {person} ghi {label} '{old}', tệp ghi '{new}': giữ giá trị đã lưu; nếu cần, sửa ở mục Học viên.</source>
+      <translation>The saved record of {person} has {label} '{old}', the file has '{new}': keeping the saved value; if needed, correct it under Learners.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/table.py" />
+      <source>Không có trường '{field}' để gán cột.</source>
+      <translation>There is no field '{field}' to assign a column to.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/annotate.py" />
+      <source>Không lưu được tệp {file}: {error}. Đóng tệp nếu đang mở trong Excel rồi thử lại.</source>
+      <translation>Could not save file {file}: {error}. Close the file if it is open in Excel and try again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/annotate.py" />
+      <source>Không mở được tệp {file} để đánh dấu lỗi: {error}.</source>
+      <translation>Could not open file {file} to mark the errors: {error}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/sheet.py" />
+      <source>Không mở được tệp {file}: {error}. Đóng tệp nếu đang mở trong chương trình khác rồi thử lại.</source>
+      <translation>Could not open file {file}: {error}. Close the file if it is open in another program and try again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/sheet.py" />
+      <source>Không tìm thấy bảng danh sách học viên trong tệp {file} (đã xem các trang: {sheets}). Bảng cần một dòng tiêu đề có cột 'Họ và tên' (hoặc hai cột 'Họ đệm' và 'Tên') và ít nhất một cột khác như 'Ngày sinh' hoặc 'Số CCCD': sửa tiêu đề cột trong tệp rồi nhập lại.</source>
+      <translation>No learner list table found in file {file} (sheets checked: {sheets}). The table needs a heading row with a 'Họ và tên' (full name) column (or two columns 'Họ đệm' and 'Tên') and at least one other column such as 'Ngày sinh' (date of birth) or 'Số CCCD' (national ID): fix the column headings in the file and import again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/sheet.py" />
+      <source>Không tìm thấy tệp {file}: kiểm tra lại đường dẫn và tên tệp.</source>
+      <translation>File {file} not found: check the path and file name.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/sheet.py" />
+      <source>Không đọc được tệp {file}: đây không phải tệp Excel .xlsx hợp lệ ({error}). Mở tệp bằng Excel và lưu lại dạng .xlsx.</source>
+      <translation>Could not read file {file}: it is not a valid Excel .xlsx file ({error}). Open the file in Excel and save it again as .xlsx.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <source>Ngày sinh</source>
+      <translation>Date of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <source>Ngày sinh của nam (cột Nam)</source>
+      <translation>Date of birth of men (Nam column)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <source>Ngày sinh của nữ (cột Nữ)</source>
+      <translation>Date of birth of women (Nữ column)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>Ngày sinh ghi ở cả cột Nam và cột Nữ: chỉ giữ ở cột đúng giới tính.</source>
+      <translation>The date of birth is in both the Nam and Nữ columns: keep it only in the column of the right sex.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>Ngày sinh {date} ở tương lai: kiểm tra lại ngày sinh.</source>
+      <translation>The date of birth {date} is in the future: check the date of birth.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>Ngày sinh {date}: học viên {age} tuổi khi khai giảng lớp, không hợp lý; kiểm tra lại năm sinh.</source>
+      <translation>Date of birth {date}: the learner would be {age} years old when the class opens, which is not plausible; check the year of birth.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <source>Ngày vào Đảng</source>
+      <translation>Date of joining the Party</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>Ngày vào Đảng chỉ có năm {year}: ghi đủ ngày dạng dd/mm/yyyy, hoặc để trống.</source>
+      <translation>The date of joining the Party has only the year {year}: write the full date as dd/mm/yyyy, or leave it empty.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>Ngày vào Đảng {date} khi chưa đủ 18 tuổi (sinh {birth}): kiểm tra lại ngày vào Đảng và ngày sinh.</source>
+      <translation>Date of joining the Party {date} is before the age of 18 (born {birth}): check the Party joining date and the date of birth.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>Ngày vào Đảng {date} ở tương lai: kiểm tra lại.</source>
+      <translation>Date of joining the Party {date} is in the future: check it.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/writing.py" />
+      <source>Nhập danh sách {file} vào lớp {code}</source>
+      <translation>Import list {file} into class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <source>Nơi sinh</source>
+      <translation>Place of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>Nội dung dài {n} ký tự, quá {limit} ký tự cho phép: rút gọn lại.</source>
+      <translation>The content is {n} characters long, more than the {limit} allowed: shorten it.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <source>Quê quán</source>
+      <translation>Home town</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <source>Số CCCD</source>
+      <translation>National ID (CCCD)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>Số CCCD {id} có mã tỉnh {code} không tồn tại (001–096): kiểm tra lại số CCCD.</source>
+      <translation>National ID {id} has a province code {code} that does not exist (001–096): check the national ID.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <source>Số CCCD {id} trùng với dòng {first}: một người chỉ ghi một lần; kiểm tra lại số CCCD của hai dòng.</source>
+      <translation>National ID {id} is the same as in row {first}: each person is entered only once; check the national IDs of both rows.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <source>Số CCCD {id} đã thuộc hồ sơ học viên có {stored}, khác với dòng này: kiểm tra lại số CCCD; nếu hồ sơ đã lưu bị sai, sửa hồ sơ ở mục Học viên rồi nhập lại.</source>
+      <translation>National ID {id} already belongs to a learner record with {stored}, different from this row: check the national ID; if the saved record is wrong, correct it under Learners and import again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>Số CCCD {id} ứng với {gender} sinh năm {year}, nhưng dòng này ghi {row_gender} sinh năm {row_year}: kiểm tra lại số CCCD, giới tính và năm sinh.</source>
+      <translation>National ID {id} corresponds to a {gender} born in {year}, but this row says {row_gender} born in {row_year}: check the national ID, sex and year of birth.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>Số điện thoại '{phone}' không đúng dạng (10 chữ số, bắt đầu bằng 0): chưa lưu số này.</source>
+      <translation>Phone number '{phone}' is not in the right form (10 digits, starting with 0): this number was not saved.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>Thiếu giới tính: ghi 'Nam' hoặc 'Nữ' (thêm cột 'Giới tính' nếu tệp chưa có).</source>
+      <translation>Sex missing: write 'Nam' (male) or 'Nữ' (female) (add a 'Giới tính' column if the file has none).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>Thiếu họ của '{given}': ghi họ (và tên đệm) vào cột này.</source>
+      <translation>Surname of '{given}' missing: write the surname (and middle name) in this column.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>Thiếu họ và tên: ghi đủ họ tên của học viên, hoặc xóa dòng này nếu không phải học viên.</source>
+      <translation>Full name missing: write the learner's full name, or delete this row if it is not a learner.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>Thiếu ngày sinh: ghi ngày sinh dạng dd/mm/yyyy (hoặc năm sinh).</source>
+      <translation>Date of birth missing: write the date of birth as dd/mm/yyyy (or the year of birth).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>Thiếu ngày sinh: ghi ngày sinh vào cột Nam (nếu là nam) hoặc cột Nữ (nếu là nữ), dạng dd/mm/yyyy.</source>
+      <translation>Date of birth missing: write the date of birth in the Nam column (for a man) or the Nữ column (for a woman), as dd/mm/yyyy.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>Thiếu tên của '{name}': ghi tên vào cột này.</source>
+      <translation>Given name of '{name}' missing: write the given name in this column.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <source>Trình độ LLCT</source>
+      <translation>Political theory level</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <source>Trình độ chuyên môn</source>
+      <translation>Professional qualification</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <source>Tên</source>
+      <translation>Given name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <source>Tên đệm</source>
+      <translation>Middle name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>Tệp không có cột ngày sinh: thêm cột 'Ngày sinh' (hoặc chọn cột ngày sinh khi nhập).</source>
+      <translation>The file has no date-of-birth column: add a 'Ngày sinh' column (or choose the date-of-birth column when importing).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <source>Tệp {file} không có dòng học viên nào dưới dòng tiêu đề (dòng {header}) của trang '{sheet}': kiểm tra lại tệp.</source>
+      <translation>File {file} has no learner rows under the heading row (row {header}) of sheet '{sheet}': check the file.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/sheet.py" />
+      <source>Tệp {file} là tệp Excel 97-2003 (.xls) hoặc tệp có đặt mật khẩu: mở tệp bằng Excel, bỏ mật khẩu nếu có, chọn Lưu thành (Save As) kiểu .xlsx rồi nhập tệp mới.</source>
+      <translation>File {file} is an Excel 97-2003 file (.xls) or a password-protected file: open it in Excel, remove the password if any, choose Save As with type .xlsx, then import the new file.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <source>chưa có CCCD</source>
+      <translation>no national ID</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <source>chưa học lớp nào</source>
+      <translation>no classes yet</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <source>các lớp: {classes}</source>
+      <translation>classes: {classes}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>ghi 'Nam' hoặc 'Nữ'</source>
+      <translation>write 'Nam' (male) or 'Nữ' (female)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <source>giới tính {gender}</source>
+      <translation>sex {gender}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <source>họ tên '{name}'</source>
+      <translation>full name '{name}'</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <source>ngày sinh {birth}</source>
+      <translation>date of birth {birth}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>sửa lại ngày sinh</source>
+      <translation>correct the date of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>sửa lại ngày vào Đảng</source>
+      <translation>correct the date of joining the Party</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>sửa lại số CCCD (12 chữ số, ghi dạng văn bản)</source>
+      <translation>correct the national ID (12 digits, written as text)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/sheet.py" />
+      <source>{file} là một thư mục, không phải tệp Excel: chọn tệp .xlsx.</source>
+      <translation>{file} is a folder, not an Excel file: choose an .xlsx file.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <source>{name}, sinh {birth}, {id}, {classes}</source>
+      <translation>{name}, born {birth}, {id}, {classes}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/roster_import.py" />
+      <source>Đang kiểm tra {n} dòng</source>
+      <translation>Checking {n} rows</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <source>Điện thoại</source>
+      <translation>Phone</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <source>Đánh dấu cả Nam và Nữ: chỉ đánh dấu một cột giới tính.</source>
+      <translation>Both Nam and Nữ are marked: mark only one sex column.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <source>Đánh dấu giới tính Nam</source>
+      <translation>Mark for male (Nam)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <source>Đánh dấu giới tính Nữ</source>
+      <translation>Mark for female (Nữ)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/writing.py" />
+      <source>Đã ghi {n}/{total} học viên</source>
+      <translation>Written {n}/{total} learners</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <source>Đơn vị '{name}' chưa có trong danh mục đơn vị: chưa gán đơn vị cho học viên này; thêm đơn vị ở mục Đơn vị rồi gán sau.</source>
+      <translation>Organisation '{name}' is not in the list of organisations: no organisation assigned to this learner; add the organisation under Organisations and assign it later.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <source>Đơn vị '{name}' có thể là một trong: {names}; chưa gán đơn vị: ghi rõ tên đầy đủ (kèm huyện, tỉnh), hoặc gán sau ở mục Học viên.</source>
+      <translation>Organisation '{name}' could be one of: {names}; no organisation assigned: write the full name (with district, province), or assign it later under Learners.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <source>Đơn vị công tác</source>
+      <translation>Workplace</translation>
+    </message>
+  </context>
+  <context>
+    <name>roster_tab</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Chuyển lớp</source>
+      <translation>Move to another class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Chuyển lớp...</source>
+      <translation>Move to another class...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Chuyển {name} sang lớp:</source>
+      <translation>Move {name} to class:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Chưa có lớp nào khác cùng chương trình.</source>
+      <translation>There is no other class of the same programme yet.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Chọn học viên</source>
+      <translation>Select learner</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Chức vụ</source>
+      <translation>Position</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Dân tộc</source>
+      <translation>Ethnicity</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Giới tính</source>
+      <translation>Sex</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Hãy chọn một học viên trong danh sách trước.</source>
+      <translation>Select a learner in the list first.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Họ tên hoặc số CCCD...</source>
+      <translation>Full name or national ID...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Họ và tên</source>
+      <translation>Full name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Hủy</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>In danh sách học viên</source>
+      <translation>Print the list of learners</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>In danh sách...</source>
+      <translation>Print list...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Lý do {name} thôi học:</source>
+      <translation>Reason {name} is withdrawing:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Ngày sinh</source>
+      <translation>Date of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Nhập từ Excel...</source>
+      <translation>Import from Excel...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>PDF (*.pdf);;Excel (*.xlsx)</source>
+      <translation>PDF (*.pdf);;Excel (*.xlsx)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Số CCCD</source>
+      <translation>National ID (CCCD)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Thêm học viên đã có vào lớp</source>
+      <translation>Add an existing learner to the class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Thêm học viên...</source>
+      <translation>Add learner...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Thêm vào lớp</source>
+      <translation>Add to class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Thôi học</source>
+      <translation>Withdraw</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Thôi học...</source>
+      <translation>Withdraw...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Tình trạng</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Xem hồ sơ</source>
+      <translation>View record</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Xóa khỏi lớp</source>
+      <translation>Remove from class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Xóa {name} khỏi danh sách lớp?</source>
+      <translation>Remove {name} from the class list?</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Đã in danh sách</source>
+      <translation>List printed</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Đã lưu {path}.</source>
+      <translation>Saved {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <source>Đơn vị</source>
+      <translation>Organisation</translation>
     </message>
   </context>
   <context>
     <name>rules</name>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" line="120" />
-      <source>'{key}' phải là reprimand, warning, expulsion hoặc để trống.</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../../dtbd_desktop/rules.py" line="80" />
-      <source>'{key}' phải là số từ {low} đến {high}.</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../../dtbd_desktop/rules.py" line="114" />
+      <location filename="../../dtbd_desktop/rules.py" />
       <source>Các mức xếp loại phải xếp từ cao xuống thấp (mức {n}).</source>
-      <translation type="unfinished" />
+      <translation>Classification bands must be ordered from highest to lowest (band {n}).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" line="99" />
+      <location filename="../../dtbd_desktop/rules.py" />
       <source>Cách tính trung bình phải là 'periods' (theo số tiết) hoặc 'equal'.</source>
-      <translation type="unfinished" />
+      <translation>The averaging method must be 'periods' (by periods) or 'equal'.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" line="103" />
+      <location filename="../../dtbd_desktop/rules.py" />
+      <source>Cách đánh giá học phần</source>
+      <translation>Module assessment</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules.py" />
+      <source>Cách đánh giá học phần phải là bảng theo mã học phần.</source>
+      <translation>The module assessment must be a table by module code.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules.py" />
       <source>Cần ít nhất một mức xếp loại.</source>
-      <translation type="unfinished" />
+      <translation>At least one classification band is needed.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" line="96" />
+      <location filename="../../dtbd_desktop/rules.py" />
+      <source>Giới hạn vắng</source>
+      <translation>Absence limit</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules.py" />
+      <source>Học phần {code}: {message}</source>
+      <translation>Module {code}: {message}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules.py" />
       <source>Kết quả phải là 'classification' (xếp loại) hoặc 'pass_fail' (đạt/không đạt).</source>
-      <translation type="unfinished" />
+      <translation>The result must be 'classification' or 'pass_fail' (pass/fail).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" line="93" />
+      <location filename="../../dtbd_desktop/rules.py" />
+      <source>Kỷ luật không được xét tốt nghiệp</source>
+      <translation>Discipline barring graduation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules.py" />
+      <source>Kỷ luật làm hạ một mức xếp loại</source>
+      <translation>Discipline lowering the classification one band</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules.py" />
       <source>Lần thi được tính phải là 'latest' (lần sau cùng) hoặc 'best' (lần cao nhất).</source>
-      <translation type="unfinished" />
+      <translation>The attempt counted must be 'latest' (latest attempt) or 'best' (best attempt).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" line="110" />
+      <location filename="../../dtbd_desktop/rules.py" />
       <source>Mức xếp loại thứ {n} cần tên và điểm tối thiểu từ 0 đến 10.</source>
-      <translation type="unfinished" />
+      <translation>Classification band {n} needs a name and a minimum score from 0 to 10.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" line="124" />
+      <location filename="../../dtbd_desktop/rules.py" />
+      <source>Phạm vi tính vắng phải là 'module' (từng học phần) hoặc 'course' (cả khóa).</source>
+      <translation>The absence scope must be 'module' (per module) or 'course' (whole course).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules.py" />
+      <source>Số chữ số thập phân khi in</source>
+      <translation>Decimal places when printing</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules.py" />
+      <source>Số chữ số thập phân khi xếp hạng</source>
+      <translation>Decimal places for ranking</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules.py" />
       <source>Trạng thái tính là vắng chỉ gồm excused, unexcused, late.</source>
-      <translation type="unfinished" />
+      <translation>The statuses counted as absent may only be excused, unexcused, late.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules.py" />
+      <source>Tỷ trọng điểm thi tốt nghiệp, khóa luận</source>
+      <translation>Weight of the graduation exam and thesis scores</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules.py" />
+      <source>{label} phải là số từ {low} đến {high}.</source>
+      <translation>{label} must be a number from {low} to {high}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules.py" />
+      <source>{label}: chọn khiển trách, cảnh cáo, buộc thôi học hoặc để trống.</source>
+      <translation>{label}: choose reprimand, warning, expulsion or leave it empty.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules.py" />
+      <source>Điểm đạt</source>
+      <translation>Pass mark</translation>
+    </message>
+  </context>
+  <context>
+    <name>score_model</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <source>Dòng {row}, cột {column}: </source>
+      <translation>Row {row}, column {column}: </translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <source>Họ và tên</source>
+      <translation>Full name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <source>Học phần</source>
+      <translation>Module</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <source>Học phần có điểm thành phần: nhập ở chế độ theo học phần.</source>
+      <translation>The module has component scores: enter them in module mode.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <source>Khối dán vượt ra ngoài các cột điểm của bảng ('{text}').</source>
+      <translation>The pasted block goes beyond the score columns of the table ('{text}').</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <source>Kết quả</source>
+      <translation>Result</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <source>Mã</source>
+      <translation>Code</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <source>Ngày sinh</source>
+      <translation>Date of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <source>Số tiết</source>
+      <translation>Periods</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <source>Ô này không nhập điểm.</source>
+      <translation>Scores are not entered in this cell.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <source>ô này không nhập điểm.</source>
+      <translation>scores are not entered in this cell.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <source>Điểm</source>
+      <translation>Score</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <source>Điểm học phần</source>
+      <translation>Module score</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <source>Điểm đã chốt: muốn sửa cần người có quyền và ghi lý do.</source>
+      <translation>Scores finalised: changing them needs a user with permission and a reason.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <source>Đơn vị</source>
+      <translation>Organisation</translation>
+    </message>
+  </context>
+  <context>
+    <name>scores</name>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>BẢNG ĐIỂM HỌC PHẦN</source>
+      <translation>MODULE SCORE SHEET</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Bảng điểm học phần {module} lớp {code}</source>
+      <translation>Score sheet of module {module}, class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Bảng điểm này của lớp {other}, không phải lớp {code}.</source>
+      <translation>This score sheet belongs to class {other}, not class {code}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Bảng điểm đã bị sửa cấu trúc; không có điểm nào được nhập.</source>
+      <translation>The structure of the score sheet has been changed; no scores were imported.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Chưa có điểm lần 1 nên chưa nhập được lần {m}.</source>
+      <translation>There is no attempt 1 score yet, so attempt {m} cannot be entered.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Chưa có điểm lần 1 nên chưa nhập được điểm thi lại.</source>
+      <translation>There is no attempt 1 score yet, so the retake score cannot be entered.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Chưa có điểm lần {n} nên chưa nhập được lần {m}.</source>
+      <translation>There is no attempt {n} score yet, so attempt {m} cannot be entered.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Chưa lưu điểm: {n} ô có lỗi, không ô nào được lưu.</source>
+      <translation>Scores not saved: {n} cells have errors, no cell was saved.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Chưa nhập được điểm lần {n}: {why}.</source>
+      <translation>Cannot enter the attempt {n} score: {why}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Chưa nhập được điểm thi lại: {why}.</source>
+      <translation>Cannot enter the retake score: {why}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Chương trình {programme} không có học phần mã '{code}'. Các mã: {known}.</source>
+      <translation>Programme {programme} has no module with code '{code}'. Codes: {known}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Cách đánh giá học phần {code} chưa hợp lệ: {error}</source>
+      <translation>The assessment of module {code} is not valid: {error}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Còn điểm lần thi sau; hãy xóa điểm lần {n} trước.</source>
+      <translation>There are scores for a later attempt; delete the attempt {n} score first.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Ghi chú</source>
+      <translation>Notes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Học phần {module} chỉ có một điểm chung, không có điểm thành phần '{component}'.</source>
+      <translation>Module {module} has only one overall score, no component score '{component}'.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Học phần {module} không có điểm thành phần '{component}' (có: {known}).</source>
+      <translation>Module {module} has no component score '{component}' (it has: {known}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Học viên này không có trong lớp {code}.</source>
+      <translation>This learner is not in class {code}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Không có học viên số CCCD {nid} trong lớp {code}.</source>
+      <translation>There is no learner with national ID (CCCD) {nid} in class {code}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Không có tệp {path}.</source>
+      <translation>There is no file {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Không đọc được tệp {path} ({error}): cần tệp .xlsx xuất từ chương trình.</source>
+      <translation>Could not read file {path} ({error}): an .xlsx file exported from the program is needed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Lần 1</source>
+      <translation>Attempt 1</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Lần thi phải là số nguyên từ 1 trở lên.</source>
+      <translation>The attempt must be a whole number from 1 up.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Lớp {name} (mã lớp {code}) — học phần {module}: {title} ({periods} tiết)</source>
+      <translation>Class {name} (class code {code}) — module {module}: {title} ({periods} periods)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Mã</source>
+      <translation>Code</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Mở lại điểm đã chốt phải ghi lý do.</source>
+      <translation>Reopening finalised scores needs a reason.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Nhập điểm từ 0 đến 10, một chữ số thập phân (ví dụ 8,5). Ô để trống thì điểm giữ nguyên. Không sửa cột Số CCCD, cột Mã và dòng tiêu đề.</source>
+      <translation>Enter scores from 0 to 10, to one decimal place (for example 8,5). An empty cell keeps the score unchanged. Do not change the National ID column, the Code column or the heading row.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Sửa điểm đã chốt phải ghi lý do.</source>
+      <translation>Changing finalised scores needs a reason.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Thi lại lần {n}</source>
+      <translation>Retake {n}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Thiếu số CCCD của học viên.</source>
+      <translation>The learner's national ID (CCCD) is missing.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Tiêu đề cột đã bị sửa (cần '{label}'); hãy dùng bảng điểm mới xuất.</source>
+      <translation>A column heading has been changed ('{label}' is needed); use a newly exported score sheet.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Tệp {path} không phải bảng điểm xuất từ chương trình (thiếu trang thông tin ẩn). Hãy xuất bảng điểm bằng lệnh: dtbd grades sheet</source>
+      <translation>File {path} is not a score sheet exported from the program (the hidden information sheet is missing). Export the score sheet with: dtbd grades sheet</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>trống</source>
+      <translation>empty</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>{module} lần {n}</source>
+      <translation>{module} attempt {n}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>{name} đã thôi học hoặc chuyển lớp: không nhập điểm.</source>
+      <translation>{name} has withdrawn or moved to another class: scores not entered.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Ô này vừa được người khác sửa (đang là {value}); hãy tải lại bảng điểm.</source>
+      <translation>This cell was just changed by someone else (it is now {value}); reload the score sheet.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Điểm</source>
+      <translation>Score</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Điểm học phần {module} của lớp {code} chưa được chốt.</source>
+      <translation>The scores of module {module} of class {code} are not finalised.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Điểm học phần {module} của lớp {code} đã được chốt ngày {date}; muốn sửa cần người có quyền và ghi lý do.</source>
+      <translation>The scores of module {module} of class {code} were finalised on {date}; changing them needs a user with permission and a reason.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Điểm học phần {module} của lớp {code} đã được chốt từ trước.</source>
+      <translation>The scores of module {module} of class {code} were already finalised.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Điểm không hợp lệ</source>
+      <translation>Invalid score</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Điểm từ 0 đến 10, một chữ số thập phân.</source>
+      <translation>Scores from 0 to 10, to one decimal place.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Điểm {module}</source>
+      <translation>{module} score</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/scores.py" />
+      <source>Đã thôi học hoặc chuyển lớp</source>
+      <translation>Withdrawn or moved to another class</translation>
+    </message>
+  </context>
+  <context>
+    <name>scores_tab</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source> (đã chốt)</source>
+      <translation> (finalised)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>(trống)</source>
+      <translation>(empty)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Chưa ghi lý do sửa điểm đã chốt: điểm chưa được lưu.</source>
+      <translation>No reason given for changing finalised scores: the scores were not saved.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Chốt điểm</source>
+      <translation>Finalise scores</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Chốt điểm học phần {module}? Sau khi chốt, sửa điểm cần người có quyền và ghi lý do.</source>
+      <translation>Finalise the scores of module {module}? After that, changing scores needs a user with permission and a reason.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Còn {n} học viên chưa có điểm: {names}.</source>
+      <translation>{n} learners have no score yet: {names}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Cũ</source>
+      <translation>Old</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Cả lớp, theo học phần</source>
+      <translation>Whole class, by module</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Danh sách thi lại lớp {code}</source>
+      <translation>Retake list of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Danh sách thi lại...</source>
+      <translation>Retake list...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Excel (*.xlsx)</source>
+      <translation>Excel (*.xlsx)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Gõ điểm (8,5 hoặc 8.5) rồi Enter · mũi tên để di chuyển · Delete để xóa · Ctrl+V dán từ Excel (cả khối lưu hoặc không lưu ô nào) · Ctrl+C chép</source>
+      <translation>Type a score (8,5 or 8.5) then Enter · arrows to move · Delete to clear · Ctrl+V to paste from Excel (the whole block is saved or none) · Ctrl+C to copy</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Họ và tên</source>
+      <translation>Full name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Học phần</source>
+      <translation>Module</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Không dán: {n} ô có lỗi, không ô nào được lưu.</source>
+      <translation>Not pasted: {n} cells have errors, no cell was saved.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Lúc</source>
+      <translation>At</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Lý do</source>
+      <translation>Reason</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Mọi học phần</source>
+      <translation>All modules</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Một học viên, mọi học phần</source>
+      <translation>One learner, all modules</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Mới</source>
+      <translation>New</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Mở lại để sửa...</source>
+      <translation>Reopen to change...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Mục</source>
+      <translation>Item</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Ngày sinh</source>
+      <translation>Date of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Người sửa</source>
+      <translation>Changed by</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Nhập bảng điểm</source>
+      <translation>Import score sheet</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Nhập bảng điểm...</source>
+      <translation>Import score sheet...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Sửa điểm đã chốt</source>
+      <translation>Change finalised scores</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Thi lại</source>
+      <translation>Retake</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Xuất bảng điểm để nhập</source>
+      <translation>Export score sheet for entry</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Xuất bảng điểm để nhập...</source>
+      <translation>Export score sheet for entry...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>chưa chốt</source>
+      <translation>not finalised</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>{n} lượt học viên phải thi lại.</source>
+      <translation>{n} learner retakes needed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>{n} tiết</source>
+      <translation>{n} periods</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Điểm các lần</source>
+      <translation>Scores by attempt</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Điểm học phần {module} đã chốt. Lý do sửa (ghi vào nhật ký):</source>
+      <translation>The scores of module {module} are finalised. Reason for the change (written to the log):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Điểm tính</source>
+      <translation>Score used</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>ĐÃ CHỐT ngày {date} ({who}): sửa cần người có quyền và ghi lý do</source>
+      <translation>FINALISED on {date} ({who}): changes need a user with permission and a reason</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Đã chốt điểm học phần {module}.</source>
+      <translation>Scores of module {module} finalised.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Đã lưu bảng điểm {n} học viên vào {path}.</source>
+      <translation>Saved the score sheet of {n} learners to {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Đã lưu {n} ô.</source>
+      <translation>Saved {n} cells.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Đã lưu: {name}, {module} {label}: {old} → {new}</source>
+      <translation>Saved: {name}, {module} {label}: {old} → {new}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Đã mở lại điểm học phần {module} để sửa.</source>
+      <translation>Scores of module {module} reopened for changes.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Đã nhập bảng điểm học phần {module}: {changed} điểm thay đổi, {same} giữ nguyên.</source>
+      <translation>Imported the score sheet of module {module}: {changed} scores changed, {same} unchanged.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>Đơn vị</source>
+      <translation>Organisation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>điểm thành phần: {parts}</source>
+      <translation>component scores: {parts}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <source>điểm đạt từ {mark}</source>
+      <translation>pass mark {mark}</translation>
+    </message>
+  </context>
+  <context>
+    <name>selfcheck</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/app.py" />
+      <source>(Báo cáo đã ghi vào {path})</source>
+      <translation>(Report written to {path})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/selfcheck.py" />
+      <source>Bản nâng cấp cơ sở dữ liệu</source>
+      <translation>Database upgrade</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/selfcheck.py" />
+      <source>Cơ sở dữ liệu</source>
+      <translation>Database</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/app.py" />
+      <location filename="../../dtbd_desktop/selfcheck.py" />
+      <source>Giao diện</source>
+      <translation>User interface</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/selfcheck.py" />
+      <source>In giấy chứng nhận</source>
+      <translation>Certificate printing</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/selfcheck.py" />
+      <source>Không hỗ trợ loại cơ sở dữ liệu '{name}'.</source>
+      <translation>Database type '{name}' is not supported.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/selfcheck.py" />
+      <source>Không kết nối được: {reason}</source>
+      <translation>Could not connect: {reason}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/selfcheck.py" />
+      <source>Kết quả: CÓ LỖI.</source>
+      <translation>Result: ERRORS FOUND.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/selfcheck.py" />
+      <source>Kết quả: đạt.</source>
+      <translation>Result: passed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/selfcheck.py" />
+      <source>LỖI</source>
+      <translation>ERROR</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/selfcheck.py" />
+      <source>PDF {kb} KB, phông chữ đã nhúng</source>
+      <translation>PDF {kb} KB, fonts embedded</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/selfcheck.py" />
+      <source>Trình kết nối PostgreSQL</source>
+      <translation>PostgreSQL driver</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/selfcheck.py" />
+      <source>Tài nguyên</source>
+      <translation>Resources</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/selfcheck.py" />
+      <source>bản sao của {path} mở được và nâng cấp được tới lược đồ {rev}</source>
+      <translation>a copy of {path} opens and upgrades to schema {rev}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/selfcheck.py" />
+      <source>chưa có bảng</source>
+      <translation>no tables yet</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/selfcheck.py" />
+      <source>chưa có tệp {path}; tạo thử một cơ sở dữ liệu mới được (lược đồ {rev})</source>
+      <translation>no file {path} yet; a new test database can be created (schema {rev})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/app.py" />
+      <source>cửa sổ chính mở được (nền {platform})</source>
+      <translation>the main window opens (platform {platform})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/app.py" />
+      <source>không nạp được bản dịch tiếng Anh</source>
+      <translation>could not load the English translation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/selfcheck.py" />
+      <source>không đọc được {path}: {error}</source>
+      <translation>could not read {path}: {error}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/selfcheck.py" />
+      <source>lược đồ mới nhất {rev}</source>
+      <translation>latest schema {rev}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/selfcheck.py" />
+      <source>lược đồ {rev} thay vì {head}</source>
+      <translation>schema {rev} instead of {head}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/selfcheck.py" />
+      <source>phông chữ không được nhúng vào PDF</source>
+      <translation>fonts are not embedded in the PDF</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/app.py" />
+      <source>thiếu biểu tượng chương trình</source>
+      <translation>the program icon is missing</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/selfcheck.py" />
+      <source>thiếu {files} (trong {root})</source>
+      <translation>missing {files} (in {root})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/selfcheck.py" />
+      <source>tệp PDF không đúng ({n} byte)</source>
+      <translation>the PDF file is wrong ({n} bytes)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/selfcheck.py" />
+      <source>tự kiểm tra</source>
+      <translation>self-check</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/selfcheck.py" />
+      <source>{url} kết nối được (lược đồ {server}); bản nâng cấp chạy được trên một cơ sở dữ liệu tạm (lược đồ {rev})</source>
+      <translation>{url} connects (schema {server}); the upgrade runs on a temporary database (schema {rev})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/selfcheck.py" />
+      <source>Địa chỉ cơ sở dữ liệu không hợp lệ.</source>
+      <translation>Invalid database address.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/selfcheck.py" />
+      <source>đủ {n} tệp trong {root}</source>
+      <translation>all {n} files in {root}</translation>
+    </message>
+  </context>
+  <context>
+    <name>settings</name>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Biểu trưng phải là ảnh PNG.</source>
+      <translation>The logo must be a PNG image.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Chưa lưu cài đặt: có {n} mục chưa hợp lệ.</source>
+      <translation>Settings not saved: {n} items are not valid.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Chưa nhập tên trường / trung tâm.</source>
+      <translation>The school / centre name has not been entered.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Chưa nhập địa danh ghi ngày tháng (ví dụ: Long An).</source>
+      <translation>The place name for dates has not been entered (for example: Long An).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Chức danh người ký</source>
+      <translation>Signatory's title</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Căn chỉnh máy in phải có đủ độ lệch ngang, dọc (mm) và tỉ lệ ngang, dọc.</source>
+      <translation>The printer calibration needs the horizontal and vertical offsets (mm) and the horizontal and vertical scales.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Cơ quan chủ quản</source>
+      <translation>Superior body</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Họ tên người ký</source>
+      <translation>Signatory's full name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Không có mục cài đặt: {keys}.</source>
+      <translation>No such settings: {keys}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Nhóm tuổi: nhập từ 1 đến 10 mốc tuổi tăng dần, mỗi mốc từ 15 đến 90, ví dụ 30, 40, 50.</source>
+      <translation>Age groups: enter 1 to 10 increasing age limits, each from 15 to 90, for example 30, 40, 50.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Số bản sao lưu giữ lại</source>
+      <translation>Number of backups kept</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Số ngày khóa điểm danh</source>
+      <translation>Days before attendance is locked</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Tiêu đề Đảng phải là có hoặc không.</source>
+      <translation>The Party heading must be yes or no.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Tuổi tối đa của cán bộ trẻ</source>
+      <translation>Maximum age of young cadres</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Tên trường / trung tâm</source>
+      <translation>School / centre name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>dưới {n}</source>
+      <translation>under {n}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>từ {n}</source>
+      <translation>{n} and over</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>{label} dài quá {n} ký tự.</source>
+      <translation>{label} is longer than {n} characters.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>{label} phải là chữ.</source>
+      <translation>{label} must be text.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>{label} phải là số nguyên từ {low} đến {high}.</source>
+      <translation>{label} must be a whole number from {low} to {high}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Địa danh</source>
+      <translation>Place name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Ảnh biểu trưng quá lớn ({kb} KB); tối đa {max} KB.</source>
+      <translation>The logo image is too large ({kb} KB); at most {max} KB.</translation>
+    </message>
+  </context>
+  <context>
+    <name>settings_dialog</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source> bản</source>
+      <translation> copies</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source> ngày</source>
+      <translation> days</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source> tuổi</source>
+      <translation> years old</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>(chưa hợp lệ)</source>
+      <translation>(not valid)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Cài đặt</source>
+      <translation>Settings</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Các mốc tuổi tăng dần, cách nhau bởi dấu phẩy; dùng trong báo cáo thống kê. Ví dụ 30, 40, 50 cho bốn nhóm: dưới 30, 30–39, 40–49, từ 50.</source>
+      <translation>Increasing age limits, separated by commas; used in statistics reports. For example 30, 40, 50 for four groups: under 30, 30–39, 40–49, 50 and over.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Các nhóm tuổi:</source>
+      <translation>Age groups:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Cán bộ trẻ: đến</source>
+      <translation>Young cadres: up to</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Căn chỉnh máy in cho giấy chứng nhận và phôi bằng in sẵn. In một bản thử, đo bằng thước: nếu chữ in lệch sang phải 2 mm so với chỗ cần in thì nhập độ lệch ngang -2; lệch xuống dưới 1,5 mm thì nhập độ lệch dọc -1,5. Tỉ lệ dùng khi máy in thu nhỏ hoặc phóng to bản in (100% là đúng kích thước).</source>
+      <translation>Printer calibration for certificates and pre-printed diploma blanks. Print a test copy and measure it with a ruler: if the text is printed 2 mm to the right of where it should be, enter a horizontal offset of -2; 1.5 mm too low, enter a vertical offset of -1.5. The scale is for printers that shrink or enlarge the print (100% is actual size).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Giữ lại:</source>
+      <translation>Keep:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Hãy bấm “Kiểm tra kết nối” tới máy chủ mới và kết nối được trước khi lưu.</source>
+      <translation>Click “Test connection” to the new server and connect successfully before saving.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Hủy</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>In giấy tờ</source>
+      <translation>Printing documents</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Khóa điểm danh sau:</source>
+      <translation>Lock attendance after:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Lưu</source>
+      <translation>Save</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Máy này</source>
+      <translation>This PC</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Mốc nhóm tuổi:</source>
+      <translation>Age group limits:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Ngôn ngữ / Language:</source>
+      <translation>Language / Ngôn ngữ:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Ngôn ngữ và nơi lưu dữ liệu chỉ áp dụng cho máy này, từ lần mở chương trình sau.</source>
+      <translation>The language and the data location apply only to this PC, from the next time the program is opened.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Người ký</source>
+      <translation>Signatory</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Nơi lưu dữ liệu</source>
+      <translation>Data location</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Nơi lưu dữ liệu chưa nhập đủ.</source>
+      <translation>The data location is incomplete.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Quy định, thống kê</source>
+      <translation>Rules, statistics</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Sao lưu ngay, sao lưu ra USB và phục hồi: mục Quản trị.</source>
+      <translation>Back up now, back up to USB and restore: see Administration.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Sao lưu tự động (mỗi ngày và mỗi lần đóng chương trình)</source>
+      <translation>Automatic backup (daily and every time the program closes)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Thư mục:</source>
+      <translation>Folder:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Tiêu đề văn bản</source>
+      <translation>Document heading</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Tỉ lệ dọc:</source>
+      <translation>Vertical scale:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Tỉ lệ ngang:</source>
+      <translation>Horizontal scale:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>tệp {path}</source>
+      <translation>file {path}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Đang dùng: {where}</source>
+      <translation>In use: {where}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Điểm danh cũ hơn số ngày này bị khóa; muốn sửa phải có quyền và ghi lý do. 0: khóa ngay sau ngày học.</source>
+      <translation>Attendance older than this number of days is locked; changing it needs permission and a reason. 0: locked right after the day of the lesson.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Đây là căn chỉnh chung cho mọi máy in. Để đo chính xác từ trang thử có lưới milimét, hoặc căn chỉnh riêng từng máy in: Văn bằng, chứng chỉ → Căn chỉnh máy in...</source>
+      <translation>This is the common calibration for every printer. To measure precisely from a test page with a millimetre grid, or to calibrate each printer separately: Diplomas and certificates → Printer calibration...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Đã lưu. Ngôn ngữ hoặc nơi lưu dữ liệu mới có hiệu lực từ lần mở chương trình sau.</source>
+      <translation>Saved. A new language or data location takes effect the next time the program is opened.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Đơn vị</source>
+      <translation>Centre</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Độ lệch dọc (+ xuống dưới):</source>
+      <translation>Vertical offset (+ down):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <source>Độ lệch ngang (+ sang phải):</source>
+      <translation>Horizontal offset (+ right):</translation>
+    </message>
+  </context>
+  <context>
+    <name>setup</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>(chưa có)</source>
+      <translation>(none)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Biểu trưng (logo):</source>
+      <translation>Logo:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Bỏ biểu trưng</source>
+      <translation>Remove logo</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Chọn ảnh biểu trưng</source>
+      <translation>Choose a logo image</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Chọn ảnh...</source>
+      <translation>Choose image...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Chọn...</source>
+      <translation>Choose...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Chức danh người ký:</source>
+      <translation>Signatory's title:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Cơ quan chủ quản:</source>
+      <translation>Superior body:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Cổng:</source>
+      <translation>Port:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Hãy nhập máy chủ, tên cơ sở dữ liệu và người dùng.</source>
+      <translation>Please enter the server, database name and user.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Họ tên người ký:</source>
+      <translation>Signatory's full name:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Không đọc được ảnh {name}.</source>
+      <translation>Could not read image {name}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Kiểm tra kết nối</source>
+      <translation>Test connection</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Kết nối được. Cơ sở dữ liệu còn trống: chương trình sẽ tạo các bảng khi mở lần đầu.</source>
+      <translation>Connected. The database is still empty: the program will create the tables when it first opens.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Kết nối được. Máy chủ đã có dữ liệu của DTBD Desktop{centre}.</source>
+      <translation>Connected. The server already holds DTBD Desktop data{centre}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Máy chủ:</source>
+      <translation>Server:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Mật khẩu được lưu trong tệp cấu hình của máy này ({path}).</source>
+      <translation>The password is stored in this PC's configuration file ({path}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Mật khẩu:</source>
+      <translation>Password:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Người dùng:</source>
+      <translation>User:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Nơi lưu tệp dữ liệu</source>
+      <translation>Where to keep the data file</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Tiêu đề bên phải là “ĐẢNG CỘNG SẢN VIỆT NAM” (đơn vị của Đảng)</source>
+      <translation>The heading on the right is “ĐẢNG CỘNG SẢN VIỆT NAM” (Party bodies)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Tiêu đề văn bản sẽ in như sau:</source>
+      <translation>The document heading will be printed like this:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Trên máy chủ PostgreSQL (nhiều máy trong cơ quan dùng chung)</source>
+      <translation>On a PostgreSQL server (shared by several PCs in the office)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Trên máy này (một tệp dữ liệu; dùng khi chỉ một máy làm việc)</source>
+      <translation>On this PC (one data file; when only one PC is used)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Tên cơ sở dữ liệu:</source>
+      <translation>Database name:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Tên trường / trung tâm (*):</source>
+      <translation>School / centre name (*):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Tệp dữ liệu DTBD (*.sqlite3)</source>
+      <translation>DTBD data files (*.sqlite3)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Tệp dữ liệu:</source>
+      <translation>Data file:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Tệp này nằm trên ổ mạng dùng chung: dữ liệu có thể hỏng khi nhiều máy cùng ghi. Khi nhiều máy cùng làm việc, hãy dùng máy chủ PostgreSQL.</source>
+      <translation>This file is on a shared network drive: the data may be damaged when several PCs write to it. When several PCs work together, use a PostgreSQL server.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Tệp này đã có: chương trình sẽ mở và dùng tiếp dữ liệu trong đó.</source>
+      <translation>This file already exists: the program will open it and keep using its data.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Tệp sẽ được tạo khi mở chương trình lần đầu. Chương trình tự sao lưu dữ liệu mỗi ngày và mỗi lần đóng.</source>
+      <translation>The file will be created when the program is first opened. The program backs up the data automatically every day and every time it closes.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>ví dụ: 192.168.1.10 hoặc may-chu</source>
+      <translation>for example: 192.168.1.10 or server-name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>ví dụ: Long An</source>
+      <translation>for example: Long An</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>ví dụ: Nguyễn Văn Bình</source>
+      <translation>for example: Nguyễn Văn Bình</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>ví dụ: Trường Chính trị tỉnh Long An</source>
+      <translation>for example: Trường Chính trị tỉnh Long An</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>ví dụ: Tỉnh ủy Long An</source>
+      <translation>for example: Tỉnh ủy Long An</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>{error}
+
+Hãy kiểm tra địa chỉ máy chủ, cổng, tên cơ sở dữ liệu, người dùng và mật khẩu; máy chủ phải cho phép máy này kết nối (pg_hba.conf, tường lửa).</source>
+      <translation>{error}
+
+Check the server address, port, database name, user and password; the server must allow this PC to connect (pg_hba.conf, firewall).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Đang kết nối...</source>
+      <translation>Connecting...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Địa danh ghi ngày tháng (*):</source>
+      <translation>Place name for dates (*):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Ảnh (*.png *.jpg *.jpeg *.bmp *.gif)</source>
+      <translation>Images (*.png *.jpg *.jpeg *.bmp *.gif)</translation>
+    </message>
+  </context>
+  <context>
+    <name>startup</name>
+    <message>
+      <location filename="../../dtbd_desktop/startup.py" />
+      <source>Tệp cơ sở dữ liệu {path} bị hỏng ({problem}); chưa sao lưu để giữ nguyên các bản sao lưu tốt. Hãy đóng chương trình và phục hồi bản sao lưu gần nhất (Quản trị → Sao lưu, hoặc dtbd restore).</source>
+      <translation>Database file {path} is damaged ({problem}); no backup was made, to keep the good backups intact. Close the program and restore the latest backup (Administration → Backup, or dtbd restore).</translation>
+    </message>
+  </context>
+  <context>
+    <name>statistics</name>
+    <message>
+      <location filename="../../dtbd_desktop/statistics.py" />
+      <source>{c} lớp, {l} học viên (ngoài kế hoạch)</source>
+      <translation>{c} classes, {l} learners (outside the plan)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/statistics.py" />
+      <source>{c} lớp, {l} học viên, đạt {pc} / {pl}</source>
+      <translation>{c} classes, {l} learners, achieving {pc} / {pl}</translation>
+    </message>
+  </context>
+  <context>
+    <name>stats_view</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <source> (đến {date})</source>
+      <translation> (to {date})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <source>&lt;b&gt;Năm {year}&lt;/b&gt;{partial}: {classes} lớp, {learners} lượt học viên (năm {prev}: {pc} lớp, {pl} lượt). Nữ {women} · dân tộc thiểu số {minorities} · cán bộ trẻ (đến {age} tuổi) {young} · đảng viên {party}.</source>
+      <translation>&lt;b&gt;Year {year}&lt;/b&gt;{partial}: {classes} classes, {learners} learner-times ({prev}: {pc} classes, {pl} learner-times). Women {women} · ethnic minorities {minorities} · young cadres (up to {age}) {young} · Party members {party}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <source>Bảng:</source>
+      <translation>Table:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <source>Cán bộ trẻ (đến {n} tuổi)</source>
+      <translation>Young cadres (up to {n} years old)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <source>Dân tộc thiểu số</source>
+      <translation>Ethnic minorities</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <source>Kết quả học tập theo xếp loại (lớp kết thúc trong năm)</source>
+      <translation>Learning results by classification (classes finishing in the year)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <source>Lượt học viên</source>
+      <translation>Learner-times</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <source>Lượt học viên theo chương trình</source>
+      <translation>Learner-times by programme</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <source>Năm {y} (lớp / HV)</source>
+      <translation>{y} (classes / learners)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <source>Nội dung</source>
+      <translation>Content</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <source>Nữ</source>
+      <translation>Women</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <source>Số học viên</source>
+      <translation>Learners</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <source>Số học viên đã xét</source>
+      <translation>Learners reviewed</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <source>Số lượng</source>
+      <translation>Number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <source>Số lớp</source>
+      <translation>Classes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <source>Tăng, giảm HV</source>
+      <translation>Change in learners</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <source>Tổng cộng</source>
+      <translation>Total</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <source>Tổng số lượt học viên</source>
+      <translation>Total learner-times</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <source>Tỷ lệ</source>
+      <translation>Share</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <source>Đảng viên</source>
+      <translation>Party members</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <source>Độ tuổi {band}</source>
+      <translation>Age {band}</translation>
     </message>
   </context>
   <context>
     <name>tasks</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/tasks.py" line="68" />
+      <location filename="../../dtbd_desktop/gui/tasks.py" />
       <source>... và {n} lỗi khác.</source>
-      <translation type="unfinished" />
+      <translation>... and {n} more errors.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/tasks.py" line="96" />
+      <location filename="../../dtbd_desktop/gui/tasks.py" />
       <source>Hủy</source>
-      <translation type="unfinished" />
+      <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/tasks.py" line="141" />
+      <location filename="../../dtbd_desktop/gui/tasks.py" />
       <source>Không thực hiện được</source>
-      <translation type="unfinished" />
+      <translation>Could not complete</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/tasks.py" line="70" />
+      <location filename="../../dtbd_desktop/gui/tasks.py" />
       <source>Lỗi không mong đợi: {error}</source>
-      <translation type="unfinished" />
+      <translation>Unexpected error: {error}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/tasks.py" line="65" />
+      <location filename="../../dtbd_desktop/gui/tasks.py" />
       <source>cột {column}</source>
-      <translation type="unfinished" />
+      <translation>column {column}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/tasks.py" line="63" />
+      <location filename="../../dtbd_desktop/gui/tasks.py" />
       <source>dòng {row}</source>
-      <translation type="unfinished" />
+      <translation>row {row}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/tasks.py" line="97" />
+      <location filename="../../dtbd_desktop/gui/tasks.py" />
       <source>Đang xử lý</source>
-      <translation type="unfinished" />
+      <translation>Working</translation>
+    </message>
+  </context>
+  <context>
+    <name>timetable</name>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Buổi '{half}' không hợp lệ: dùng morning (sáng), afternoon (chiều) hoặc evening (tối).</source>
+      <translation>Invalid half-day '{half}': use morning, afternoon or evening.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Buổi học phải là sáng, chiều hoặc tối.</source>
+      <translation>A session must be in the morning, afternoon or evening.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Buổi học {slot} nằm ngoài thời gian học của lớp {code}.</source>
+      <translation>Session {slot} is outside the study period of class {code}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Buổi học {slot} đã điểm danh {n} lượt nên không xóa được. Hãy dời buổi, hoặc xóa kèm lý do (điểm danh của buổi sẽ mất).</source>
+      <translation>Session {slot} already has {n} attendance records, so it cannot be deleted. Move the session, or delete it with a reason (its attendance will be lost).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Buổi lên lớp cần chọn học phần.</source>
+      <translation>A lesson session needs a module.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/timetable.py" />
+      <source>Chiều</source>
+      <translation>Afternoon</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Chưa thêm được buổi học.</source>
+      <translation>Could not add the session.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Chương trình {code} chưa có học phần nào.</source>
+      <translation>Programme {code} has no modules yet.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Chương trình {programme} không có học phần '{module}'.</source>
+      <translation>Programme {programme} has no module '{module}'.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/timetable.py" />
+      <source>Chủ nhật</source>
+      <translation>Sunday</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Cần ghi lý do xóa buổi học đã điểm danh.</source>
+      <translation>Give a reason for deleting a session with attendance.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Cần ghi tên ngày nghỉ (ví dụ: Tết Nguyên đán).</source>
+      <translation>Give the holiday's name (for example: Lunar New Year).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Dời buổi học đã điểm danh ({n} lượt)</source>
+      <translation>Moved a session with attendance ({n} records)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Giảng viên {name} dạy hai lớp {a} và {b} cùng buổi {slot}.</source>
+      <translation>Lecturer {name} teaches two classes, {a} and {b}, in the same session {slot}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Không dời được buổi học {slot}.</source>
+      <translation>Could not move session {slot}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Không tìm thấy buổi học (có thể vừa bị người khác xóa).</source>
+      <translation>Session not found (someone else may have just deleted it).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Không tìm thấy giảng viên đã chọn.</source>
+      <translation>The selected lecturer was not found.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Loại buổi '{kind}' không hợp lệ: lesson (lên lớp), field_trip (đi thực tế) hoặc exam (thi).</source>
+      <translation>Invalid session type '{kind}': lesson, field_trip or exam.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/timetable.py" />
+      <source>Lên lớp</source>
+      <translation>Lesson</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Lớp {code} có buổi học {slot}, ngày nghỉ {holiday}.</source>
+      <translation>Class {code} has session {slot} on a holiday, {holiday}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Lớp {code} đã có buổi học {slot} ({what}).</source>
+      <translation>Class {code} already has session {slot} ({what}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Lớp {code} đã có thời khóa biểu ({n} buổi). Muốn lập lại từ đầu thì chọn thay thế (dòng lệnh: --replace).</source>
+      <translation>Class {code} already has a timetable ({n} sessions). To rebuild it from scratch, choose replace (command line: --replace).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Lớp {code} đã điểm danh {n} lượt trên thời khóa biểu hiện có, nên không lập lại thời khóa biểu được (điểm danh sẽ mất). Hãy dời, thêm hoặc xóa từng buổi.</source>
+      <translation>Class {code} already has {n} attendance records on the current timetable, so the timetable cannot be rebuilt (the attendance would be lost). Move, add or delete sessions one by one.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Mỗi buổi có từ 1 đến {n} tiết.</source>
+      <translation>Each session has from 1 to {n} periods.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Ngày {date} không có trong lịch nghỉ.</source>
+      <translation>{date} is not in the holiday calendar.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Ngày {date} nằm ngoài thời gian học của lớp {code} ({start} – {end}); nếu lớp kéo dài thì sửa ngày của lớp trước.</source>
+      <translation>{date} is outside the study period of class {code} ({start} – {end}); if the class runs longer, change the class dates first.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/timetable.py" />
+      <source>Sáng</source>
+      <translation>Morning</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Số tiết của một buổi từ 0 đến {n}.</source>
+      <translation>A session has from 0 to {n} periods.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/timetable.py" />
+      <source>Thi, kiểm tra</source>
+      <translation>Exam, test</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/timetable.py" />
+      <source>Thứ Ba</source>
+      <translation>Tuesday</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/timetable.py" />
+      <source>Thứ Bảy</source>
+      <translation>Saturday</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/timetable.py" />
+      <source>Thứ Hai</source>
+      <translation>Monday</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/timetable.py" />
+      <source>Thứ Năm</source>
+      <translation>Thursday</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/timetable.py" />
+      <source>Thứ Sáu</source>
+      <translation>Friday</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/timetable.py" />
+      <source>Thứ Tư</source>
+      <translation>Wednesday</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Tên ngày nghỉ dài quá 200 ký tự.</source>
+      <translation>The holiday name is longer than 200 characters.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/timetable.py" />
+      <source>Tối</source>
+      <translation>Evening</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>Từ {start} đến {end} lớp {code} chỉ có {available} buổi học ({days}, trừ ngày nghỉ), chương trình cần {needed} buổi. Hãy lùi ngày kết thúc hoặc chọn thêm ngày học trong tuần.</source>
+      <translation>From {start} to {end}, class {code} has only {available} sessions ({days}, excluding holidays), but the programme needs {needed} sessions. Move the end date later or choose more study days in the week.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <source>{half} {weekday} {date}</source>
+      <translation>{weekday} {half}, {date}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/timetable.py" />
+      <source>Đi thực tế</source>
+      <translation>Field trip</translation>
+    </message>
+  </context>
+  <context>
+    <name>timetable_dialogs</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <source>(chưa phân công)</source>
+      <translation>(not assigned)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <source>(không thuộc học phần nào)</source>
+      <translation>(not part of any module)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <source>Buổi:</source>
+      <translation>Half-day:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <source>Cho mọi buổi của học phần này trong lớp</source>
+      <translation>For every session of this module in the class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <source>Dời buổi học {what}</source>
+      <translation>Move session {what}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <source>Giảng viên:</source>
+      <translation>Lecturer:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <source>Học phần:</source>
+      <translation>Module:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <source>Hủy</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <source>Loại:</source>
+      <translation>Type:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <source>Ngày:</source>
+      <translation>Date:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <source>Nơi đi thực tế, tên bài thi...</source>
+      <translation>Field-trip destination, exam title...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <source>Nội dung, địa điểm:</source>
+      <translation>Content, place:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <source>Phân công giảng viên – {what}</source>
+      <translation>Assign lecturer – {what}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <source>Sang ngày:</source>
+      <translation>To date:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <source>Số tiết:</source>
+      <translation>Periods:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <source>Thêm buổi học</source>
+      <translation>Add session</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <source>Đồng ý</source>
+      <translation>OK</translation>
+    </message>
+  </context>
+  <context>
+    <name>timetable_tab</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_model.py" />
+      <source>(chưa phân công GV)</source>
+      <translation>(no lecturer assigned)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <source>Buổi {what} đã điểm danh {n} lượt; xóa buổi sẽ xóa cả điểm danh. Lý do:</source>
+      <translation>Session {what} has {n} attendance records; deleting the session also deletes the attendance. Reason:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <source>Dời buổi...</source>
+      <translation>Move session...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <source>Hãy chọn một buổi học trong tuần trước (ở chế độ tháng: nhấn đúp vào ngày).</source>
+      <translation>Select a session in the week first (in month view: double-click a day).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <source>Hôm nay</source>
+      <translation>Today</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_model.py" />
+      <source>Ngoài thời gian học của lớp.</source>
+      <translation>Outside the study period of the class.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_model.py" />
+      <source>Ngày nghỉ: {name}</source>
+      <translation>Holiday: {name}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <source>Phân công giảng viên...</source>
+      <translation>Assign lecturer...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <source>Tháng</source>
+      <translation>Month</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_model.py" />
+      <source>Tháng {month}/{year}</source>
+      <translation>{month}/{year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <source>Thêm buổi học...</source>
+      <translation>Add session...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <source>Thêm buổi thi...</source>
+      <translation>Add exam session...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <source>Thêm buổi đi thực tế...</source>
+      <translation>Add field-trip session...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <source>Tuần</source>
+      <translation>Week</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_model.py" />
+      <source>Tuần {start} – {end}</source>
+      <translation>Week {start} – {end}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <source>Xóa buổi</source>
+      <translation>Delete session</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <source>Xóa buổi học</source>
+      <translation>Delete session</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <source>Xóa buổi {what}?</source>
+      <translation>Delete session {what}?</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <source>Xóa buổi đã điểm danh</source>
+      <translation>Delete a session with attendance</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_model.py" />
+      <source>chưa phân công</source>
+      <translation>not assigned</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <source>{n} buổi học từ {start} đến {end}; {conflicts} trùng lịch.</source>
+      <translation>{n} sessions from {start} to {end}; {conflicts} clashes.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_model.py" />
+      <source>{periods} tiết · giảng viên: {lecturer}</source>
+      <translation>{periods} periods · lecturer: {lecturer}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_model.py" />
+      <source>{title} · {periods} tiết</source>
+      <translation>{title} · {periods} periods</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <source>{what}, {half} {weekday} {date}</source>
+      <translation>{what}, {weekday} {half}, {date}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <source>Đã dời buổi học sang {half} {date}.</source>
+      <translation>Moved the session to {date} ({half}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <source>Đã phân công giảng viên.</source>
+      <translation>Lecturer assigned.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <source>Đã thêm buổi {kind} {half} {date}.</source>
+      <translation>Added a {kind} session on {date} ({half}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <source>Đã xóa buổi {what}.</source>
+      <translation>Session {what} deleted.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_model.py" />
+      <source>Đã điểm danh {n} lượt.</source>
+      <translation>Attendance taken: {n} records.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/timetable_model.py" />
+      <source>⚠ TRÙNG LỊCH</source>
+      <translation>⚠ CLASH</translation>
     </message>
   </context>
 </TS>

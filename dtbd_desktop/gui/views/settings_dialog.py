@@ -40,7 +40,7 @@ from dtbd_desktop.gui.views.setup_widgets import (
     SignerFields,
     language_combo,
 )
-from dtbd_desktop.i18n import preferred_language, tr
+from dtbd_desktop.i18n import LANGUAGES, current_language, tr
 from dtbd_desktop.services import settings
 
 TAB_OF_FIELD = {
@@ -188,7 +188,9 @@ class SettingsDialog(QDialog):
         return page
 
     def _this_pc_tab(self) -> QWidget:
-        self.language = language_combo(preferred_language())
+        configured_language = self.config.get("language")
+        self.initial_language = configured_language if configured_language in LANGUAGES else current_language()
+        self.language = language_combo(self.initial_language)
         current = sqlite_path(self.ctx.db.url)
         self.current_db = QLabel(tr("settings_dialog", "Đang dùng: {where}").format(
             where=tr("settings_dialog", "tệp {path}").format(path=current) if current else self.ctx.db.display_url))
@@ -277,7 +279,7 @@ class SettingsDialog(QDialog):
         changes: dict[str, Any] = {}
         problems: list[Problem] = []
         language = self.language.currentData()
-        if language != preferred_language():
+        if language != self.initial_language:
             changes["language"] = language
         url = self.database.url()
         configured = self.config.get("database_url") or resolve_url(None)
