@@ -52,6 +52,7 @@ _ZERO_WIDTH: Final = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), N
 _SPACES_RE: Final = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=65536)  # the same names, places and labels come back thousands of times in reports
 def nfc(value: str) -> str:
     """`value` as Unicode NFC with invisible characters dropped and whitespace collapsed.
 
