@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -27,23 +23,12 @@ from sqlalchemy.orm import Session
 
 from dtbd_desktop import accounts, audit, backup
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.table_model import Column, RowTableModel
+from dtbd_desktop.gui.table_model import Column, RowTableModel, read_only_table
 from dtbd_desktop.i18n import tr
 
 UserRow = tuple[str, str, str, bool, bool]
 
 
-def _table(model: Any, name: str) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setModel(model)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    return table
 
 
 class UsersTab(QWidget):
@@ -57,7 +42,7 @@ class UsersTab(QWidget):
             Column(tr("admin_view", "Tình trạng"), lambda r: tr("admin_view", "Đang khóa") if r[4]
                    else tr("admin_view", "Hoạt động") if r[3] else tr("admin_view", "Ngừng")),
         ], self)
-        self.table = _table(self.model, "users_table")
+        self.table = read_only_table(self.model, "users_table")
         self.username = QLineEdit()
         self.username.setObjectName("new_username")
         self.full_name = QLineEdit()
@@ -161,7 +146,7 @@ class AuditTab(QWidget):
             Column(tr("admin_view", "Giá trị mới"), lambda r: r.new_value),
             Column(tr("admin_view", "Lý do"), lambda r: r.reason),
         ], self)
-        self.table = _table(self.model, "audit_table")
+        self.table = read_only_table(self.model, "audit_table")
         top = QHBoxLayout()
         top.addWidget(self.text, 1)
         top.addWidget(QLabel(tr("admin_view", "Từ:")))
@@ -211,7 +196,7 @@ class BackupTab(QWidget):
             Column(tr("admin_view", "Dung lượng (KB)"), lambda p: p.stat().st_size // 1024 if p.exists() else "",
                    align=Qt.AlignmentFlag.AlignRight),
         ], self)
-        self.table = _table(self.files, "backups_table")
+        self.table = read_only_table(self.files, "backups_table")
         now = QPushButton(tr("admin_view", "Sao lưu ngay"))
         now.setObjectName("backup_now")
         now.clicked.connect(self.backup_now)

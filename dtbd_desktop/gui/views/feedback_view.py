@@ -9,7 +9,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from dtbd_desktop import text
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy
+from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy, read_only_table
 from dtbd_desktop.i18n import tr
 from dtbd_desktop.services import feedback, plans
 from dtbd_desktop.services.feedback import FeedbackForm, FeedbackTarget, SatisfactionLine, SatisfactionReport
@@ -64,17 +63,6 @@ def target_columns() -> list[Column[FeedbackTarget]]:
     ]
 
 
-def _table(model: Any, name: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
-    view.setWordWrap(False)
-    return view
 
 
 class FeedbackView(QWidget):
@@ -100,7 +88,7 @@ class FeedbackView(QWidget):
         top.addWidget(self.replace)
 
         self.targets: RowTableModel[FeedbackTarget] = RowTableModel(target_columns(), self)
-        self.targets_table = _table(self.targets, "feedback_targets")
+        self.targets_table = read_only_table(self.targets, "feedback_targets")
         self.ratings = []
         ratings_row = QHBoxLayout()
         for criterion in CRITERIA:
@@ -148,7 +136,7 @@ class FeedbackView(QWidget):
                                     "satisfaction_programmes")):
             proxy = SortProxy(self)
             proxy.setSourceModel(model)
-            view = _table(proxy, name)
+            view = read_only_table(proxy, name)
             view.setSortingEnabled(True)
             self.satisfaction_tables.append(view)
             tabs.addTab(view, label)

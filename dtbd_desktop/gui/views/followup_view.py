@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QGroupBox,
@@ -18,14 +17,20 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from dtbd_desktop import text
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy, name_sort
+from dtbd_desktop.gui.table_model import (
+    ROW_ROLE,
+    Column,
+    RowTableModel,
+    SortProxy,
+    name_sort,
+    read_only_table,
+)
 from dtbd_desktop.i18n import tr
 from dtbd_desktop.services import followup
 from dtbd_desktop.services.followup import OUTCOMES, RATING_ABBREVIATIONS, RATINGS, CohortLine, DueRow
@@ -70,17 +75,6 @@ def cohort_columns() -> list[Column[CohortLine]]:
     ]
 
 
-def _table(model: Any, name: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
-    view.setWordWrap(False)
-    return view
 
 
 class FollowUpView(QWidget):
@@ -101,7 +95,7 @@ class FollowUpView(QWidget):
         self.model: RowTableModel[DueRow] = RowTableModel(due_columns(), self)
         self.proxy = SortProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = _table(self.proxy, "followup_due")
+        self.table = read_only_table(self.proxy, "followup_due")
         self.table.setSortingEnabled(True)
         self.table.selectionModel().currentRowChanged.connect(self._show_record)
 
@@ -133,7 +127,7 @@ class FollowUpView(QWidget):
         record_layout.addLayout(buttons)
 
         self.cohorts: RowTableModel[CohortLine] = RowTableModel(cohort_columns(), self)
-        self.cohort_table = _table(self.cohorts, "followup_cohorts")
+        self.cohort_table = read_only_table(self.cohorts, "followup_cohorts")
         self.cohort_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         report_box = QGroupBox(tr("followup_view", "Kết quả theo chương trình và khóa tốt nghiệp (mọi năm)"))
         QVBoxLayout(report_box).addWidget(self.cohort_table)

@@ -9,7 +9,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -17,14 +16,13 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from dtbd_desktop import text
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy
+from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy, read_only_table
 from dtbd_desktop.i18n import tr
 from dtbd_desktop.reports import Letterhead, load_letterhead
 from dtbd_desktop.services import reports
@@ -66,20 +64,6 @@ def class_columns() -> list[Column[LecturerClassPeriods]]:
     ]
 
 
-def _table(model: Any, name: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSortingEnabled(True)
-    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the core's order until clicked
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    return view
 
 
 class LecturerPeriodsView(QWidget):
@@ -106,9 +90,11 @@ class LecturerPeriodsView(QWidget):
         self.model: RowTableModel[LecturerPeriods] = RowTableModel(lecturer_columns(), self)
         self.proxy = SortProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = _table(self.proxy, "periods_table")
+        self.table = read_only_table(self.proxy, "periods_table")
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the core's order until clicked
         self.classes_model: RowTableModel[LecturerClassPeriods] = RowTableModel(class_columns(), self)
-        self.classes_table = _table(self.classes_model, "periods_classes_table")
+        self.classes_table = read_only_table(self.classes_model, "periods_classes_table")
         self.table.selectionModel().currentRowChanged.connect(self._show_classes)
         classes_box = QWidget()
         classes_layout = QVBoxLayout(classes_box)
