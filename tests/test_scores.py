@@ -32,7 +32,7 @@ from dtbd_desktop.db.models import (
 )
 from dtbd_desktop.errors import ConflictError, InputError, NotFoundError
 from dtbd_desktop.rules import default_rules
-from dtbd_desktop.services import classes, scores
+from dtbd_desktop.services import classes, score_workbook, scores
 from dtbd_desktop.services.learners import person_keys
 from dtbd_desktop.services.scores import ScoreEntry
 
@@ -338,14 +338,14 @@ def test_score_workbook_round_trip(db: Database, tmp_path: Path) -> None:
         put(s, "T01", "An", "B", "7.0")
     path = tmp_path / "diem-B.xlsx"
     with db.read() as s:
-        assert scores.export_score_workbook(s, "T01", "B", path) == len(LEARNERS)
+        assert score_workbook.export_score_workbook(s, "T01", "B", path) == len(LEARNERS)
     ws = openpyxl.load_workbook(path).worksheets[0]
     assert ws.cell(row=5, column=5).value == "Điểm"
     assert [ws.cell(row=r, column=3).value for r in (6, 7)] == ["Nguyễn Văn An", "Trần Thị Bình"]  # roster order
     assert ws.cell(row=6, column=5).value == 7.0
     _fill(path, {(NID["Bình"], 1): "8,5", (NID["Cường"], 1): 6, (NID["An"], 1): 7.0})
     with db.write() as s:
-        result = scores.import_score_workbook(s, "T01", path, actor="giaovu")
+        result = score_workbook.import_score_workbook(s, "T01", path, actor="giaovu")
     assert (result.module_code, result.changed, result.unchanged) == ("B", 2, 1)
     with db.read() as s:
         assert sheet_row(s, "T01", "B", "Bình").result.counted == D("8.5")
@@ -358,29 +358,29 @@ def test_score_workbook_refused_whole_with_rows_and_columns(db: Database, tmp_pa
         build_class(s, code="T02")
     path = tmp_path / "diem-A.xlsx"
     with db.read() as s:
-        scores.export_score_workbook(s, "T01", "A", path)
+        score_workbook.export_score_workbook(s, "T01", "A", path)
     _fill(path, {(NID["An"], 1): "8,5", (NID["Bình"], 1): "11", (NID["Dung"], 1): "tám"})
     with db.write() as s, pytest.raises(InputError) as caught:
-        scores.import_score_workbook(s, "T01", path)
+        score_workbook.import_score_workbook(s, "T01", path)
     assert [(p.row, p.column) for p in caught.value.problems] == [(7, "E"), (9, "E")]
     assert "Điểm phải từ 0 đến 10" in caught.value.problems[0].message
     with db.read() as s:
         assert s.scalar(select(func.count(Score.id))) == 0
     with db.write() as s, pytest.raises(InputError, match="của lớp T01, không phải lớp T02"):
-        scores.import_score_workbook(s, "T02", path)
+        score_workbook.import_score_workbook(s, "T02", path)
     wb = openpyxl.load_workbook(path)
     wb.worksheets[0].cell(row=5, column=5, value="Điểm thi")
     wb.save(path)
     with db.write() as s, pytest.raises(InputError, match="đã bị sửa cấu trúc") as caught:
-        scores.import_score_workbook(s, "T01", path)
+        score_workbook.import_score_workbook(s, "T01", path)
     assert [(p.row, p.column) for p in caught.value.problems] == [(5, "E")]
     assert "Tiêu đề cột đã bị sửa (cần 'Điểm')" in caught.value.problems[0].message
     other = tmp_path / "khac.xlsx"
     openpyxl.Workbook().save(other)
     with db.write() as s, pytest.raises(InputError, match="không phải bảng điểm"):
-        scores.import_score_workbook(s, "T01", other)
+        score_workbook.import_score_workbook(s, "T01", other)
     with db.write() as s, pytest.raises(InputError, match="Không có tệp"):
-        scores.import_score_workbook(s, "T01", tmp_path / "khong-co.xlsx")
+        score_workbook.import_score_workbook(s, "T01", tmp_path / "khong-co.xlsx")
 
 
 def test_unknown_class_and_module(db: Database) -> None:

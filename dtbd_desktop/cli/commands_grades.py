@@ -217,23 +217,23 @@ def cmd_grades_retakes(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_grades_sheet(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.services import scores
+    from dtbd_desktop.services import score_workbook
 
     a = ctx.args
     with ctx.db.read() as session:
-        rows = scores.export_score_workbook(session, a.class_code, a.module, a.out)
+        rows = score_workbook.export_score_workbook(session, a.class_code, a.module, a.out)
     ctx.say(tr("cli", "Đã xuất bảng điểm {module} ({n} học viên) ra {path}.").format(module=a.module, n=rows,
                                                                                       path=a.out))
     return {"path": a.out, "rows": rows}, EXIT_OK
 
 
 def cmd_grades_import(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.services import scores
+    from dtbd_desktop.services import score_workbook
 
     a = ctx.args
     session_of = ctx.db.read if a.dry_run else ctx.db.write  # a read session is rolled back at its end
     with session_of() as session:
-        result = scores.import_score_workbook(session, a.class_code, a.file, reason=a.reason,
+        result = score_workbook.import_score_workbook(session, a.class_code, a.file, reason=a.reason,
                                               allow_locked=a.allow_locked)
     if a.dry_run:
         ctx.say(tr("cli", "Kiểm tra xong: {n} điểm sẽ được lưu, {m} không đổi (chưa lưu gì).").format(

@@ -49,7 +49,7 @@ from dtbd_desktop.gui.views.score_model import (
     module_grid,
 )
 from dtbd_desktop.i18n import tr
-from dtbd_desktop.services import scores
+from dtbd_desktop.services import score_workbook, scores
 from dtbd_desktop.services.scores import HistoryEntry, ScoreEntry
 
 ERROR_STYLE = "color: #b71c1c;"
@@ -459,7 +459,7 @@ class ScoresTab(QWidget):
             return
         if not path.lower().endswith(".xlsx"):
             path += ".xlsx"
-        self.ctx.read(lambda s: scores.export_score_workbook(s, code, module, path), lambda n: self.show_message(
+        self.ctx.read(lambda s: score_workbook.export_score_workbook(s, code, module, path), lambda n: self.show_message(
             tr("scores_tab", "Đã lưu bảng điểm {n} học viên vào {path}.").format(n=n, path=path)), self)
 
     def import_sheet(self) -> None:
@@ -476,13 +476,13 @@ class ScoresTab(QWidget):
             self._reasons[module] = reason
         allow = reason is not None
 
-        def job(s: Session) -> scores.ImportResult:
+        def job(s: Session) -> score_workbook.ImportResult:
             accounts.require(s, "enter_scores", class_id=overview.class_id)
             if allow:
                 accounts.require(s, "override_score_lock")
-            return scores.import_score_workbook(s, code, path, reason=reason, allow_locked=allow)
+            return score_workbook.import_score_workbook(s, code, path, reason=reason, allow_locked=allow)
 
-        def done(result: scores.ImportResult) -> None:
+        def done(result: score_workbook.ImportResult) -> None:
             self._after(tr("scores_tab", "Đã nhập bảng điểm học phần {module}: {changed} điểm thay đổi, {same} giữ "
                                          "nguyên.").format(module=result.module_code, changed=result.changed,
                                                            same=result.unchanged))(result)
