@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -15,10 +15,6 @@ from PySide6.QtWidgets import (
 from dtbd_desktop.errors import DtbdError
 from dtbd_desktop.gui.tasks import error_text
 from dtbd_desktop.i18n import tr, tr_noop
-
-Index = QModelIndex | QPersistentModelIndex
-DISPLAY, EDIT = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole
-
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 PROBLEM_BACKGROUND = QColor("#ffebee")

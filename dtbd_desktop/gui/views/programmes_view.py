@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -51,9 +51,6 @@ from dtbd_desktop.gui.views.rules_editor import RulesEditor
 from dtbd_desktop.i18n import tr
 from dtbd_desktop.services import catalogue
 from dtbd_desktop.services.catalogue import ProgrammeInfo
-
-Index = QModelIndex | QPersistentModelIndex
-DISPLAY, EDIT = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole
 
 
 def programme_columns() -> list[Column[ProgrammeInfo]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QLocale, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,9 +37,6 @@ from dtbd_desktop.gui.views.programme_parts import (
 )
 from dtbd_desktop.i18n import tr
 from dtbd_desktop.services.catalogue import ProgrammeInfo
-
-Index = QModelIndex | QPersistentModelIndex
-DISPLAY, EDIT = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole
 
 
 class RulesEditor(QWidget):
