@@ -68,3 +68,85 @@ def test_a_unit_of_work_killed_midway_is_absent_whole(sqlite_url: str, tmp_path:
     finally:
         con.close()
     assert count % 50 == 0  # whole batches of 50 only: a batch is all or nothing
+
+
+ISSUE_SCRIPT = """
+import sys, datetime as dt
+from dtbd_desktop.db.engine import open_database
+from dtbd_desktop.services import certificates
+db = open_database(sys.argv[1])
+print("started", flush=True)
+with db.write() as s:
+    certificates.issue_for_class(s, "NT26.02", dt.date(2026, 11, 30))
+print("issued", flush=True)
+"""
+
+
+def test_issuing_a_batch_killed_midway_leaves_no_numbers_taken(demo_db: Database, tmp_path: Path) -> None:
+    path = Path(demo_db.url.removeprefix("sqlite:///"))
+    demo_db.dispose()
+    con = sqlite3.connect(path)
+    registers_before = dict(con.execute("SELECT id, last_number FROM registers").fetchall())
+    con.close()
+    env_script = [ISSUE_SCRIPT, f"sqlite:///{path}"]
+    _kill_after_start(env_script, 0.15)
+    con = sqlite3.connect(path)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        issued = con.execute(
+            "SELECT count(*) FROM certificates c JOIN enrolments e ON e.id = c.enrolment_id "
+            "JOIN classes k ON k.id = e.class_id WHERE k.code = 'NT26.02'").fetchone()[0]
+        eligible = con.execute(
+            "SELECT count(*) FROM graduation_results g JOIN enrolments e ON e.id = g.enrolment_id "
+            "JOIN classes k ON k.id = e.class_id WHERE k.code = 'NT26.02' AND g.eligible").fetchone()[0]
+        assert issued in (0, eligible)  # the whole batch or none of it
+        for register_id, last in con.execute("SELECT id, last_number FROM registers"):
+            sequences = [r[0] for r in con.execute(
+                "SELECT sequence FROM certificates WHERE register_id = ? ORDER BY sequence", (register_id,))]
+            assert sequences == list(range(1, last + 1))  # no number taken without its line, no gap
+            if issued == 0 and register_id in registers_before:
+                assert last == registers_before[register_id]
+    finally:
+        con.close()
+
+
+IMPORT_SCRIPT = """
+import sys, datetime as dt
+sys.path.insert(0, sys.argv[3])
+from bench_roster_import import build
+from pathlib import Path
+from dtbd_desktop.db.engine import open_database
+from dtbd_desktop.importing import apply_import
+from dtbd_desktop.services import classes
+workbook = Path(sys.argv[2])
+build(workbook, 3000)
+db = open_database(sys.argv[1])
+with db.write() as s:
+    classes.create_class(s, code="KILL1", programme="DVM", start=dt.date(2026, 3, 2), end=dt.date(2026, 3, 9))
+print("started", flush=True)
+apply_import(db, "KILL1", workbook)
+print("imported", flush=True)
+"""
+
+
+def test_an_import_killed_midway_is_absent_whole(sqlite_url: str, tmp_path: Path) -> None:
+    benchmarks = Path(__file__).resolve().parent.parent / "benchmarks"
+    path = sqlite_url.removeprefix("sqlite:///")
+    for delay in (0.5, 1.5):
+        con = sqlite3.connect(path)
+        learners_before = con.execute("SELECT count(*) FROM learners").fetchone()[0]
+        con.close()
+        _kill_after_start([IMPORT_SCRIPT, sqlite_url, str(tmp_path / f"list-{delay}.xlsx"), str(benchmarks)], delay)
+        con = sqlite3.connect(path)
+        try:
+            assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            enrolled = con.execute("SELECT count(*) FROM enrolments e JOIN classes c ON c.id = e.class_id "
+                                   "WHERE c.code = 'KILL1'").fetchone()[0]
+            added = con.execute("SELECT count(*) FROM learners").fetchone()[0] - learners_before
+            assert enrolled in (0, 3000)  # the whole list or nothing of it
+            assert added in (0, enrolled)
+            con.execute("DELETE FROM enrolments WHERE class_id IN (SELECT id FROM classes WHERE code = 'KILL1')")
+            con.execute("DELETE FROM classes WHERE code = 'KILL1'")
+            con.commit()
+        finally:
+            con.close()
