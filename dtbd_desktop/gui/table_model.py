@@ -42,10 +42,14 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         super().__init__(parent)
         self.columns = list(columns)
         self.rows: list[Row] = []
+        self._sorted_by: tuple[int, Qt.SortOrder] | None = None
 
     def set_rows(self, rows: Sequence[Row]) -> None:
+        """New rows, kept in the order the person chose by clicking a header (if any)."""
         self.beginResetModel()
         self.rows = list(rows)
+        if self._sorted_by is not None:
+            self._sort_rows(*self._sorted_by)
         self.endResetModel()
 
     def row_at(self, row: int) -> Row:
@@ -55,6 +59,12 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         """Sort the rows by the column's sort key, in Python, once per row (not per comparison)."""
         if not 0 <= column < len(self.columns):
             return
+        self._sorted_by = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        self._sort_rows(column, order)
+        self.layoutChanged.emit()
+
+    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
         col = self.columns[column]
         key = col.sort or col.display
 
@@ -62,12 +72,10 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
             value = key(row)
             return (0, "") if value is None else (1, value)
 
-        self.layoutAboutToBeChanged.emit()
         try:
             self.rows.sort(key=safe, reverse=order == Qt.SortOrder.DescendingOrder)
         except TypeError:  # mixed types in one column: compare as text
             self.rows.sort(key=lambda r: str(key(r)), reverse=order == Qt.SortOrder.DescendingOrder)
-        self.layoutChanged.emit()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
