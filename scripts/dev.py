@@ -12,7 +12,7 @@ Standard library only; runs with the system Python 3.11+ on Linux and Windows
   ``pyproject.toml`` is unchanged (a hash of it is kept in ``.venv/.dtbd-setup-stamp``).
 * ``resources/translations/*.ts`` are compiled to ``.qm`` next to them.
 * On Debian/Ubuntu, as root or with passwordless sudo, the system libraries Qt needs
-  (and for ``test``: the PostgreSQL server and poppler-utils) are installed with apt-get
+  (and for ``test``: the PostgreSQL server, poppler-utils and zbar-tools) are installed with apt-get
   when missing. ``DTBD_SKIP_APT=1`` skips that step.
 * ``test`` provides PostgreSQL: ``DTBD_TEST_PG_URL`` if set, else a throwaway server on a
   free loopback port in a temporary folder, removed again after the run.
@@ -60,7 +60,7 @@ QT_PACKAGES: list[tuple[str, ...]] = [
     ("libxcb-xfixes0",), ("libxcb-xkb1",),
     ("libwayland-client0",), ("libwayland-cursor0",), ("libwayland-egl1",),
 ]
-TEST_PACKAGES: list[tuple[str, ...]] = [("poppler-utils",)]
+TEST_PACKAGES: list[tuple[str, ...]] = [("poppler-utils",), ("zbar-tools",)]  # PDF text and fonts; QR decoding
 PG_PACKAGE = "postgresql"  # Debian/Ubuntu metapackage: the distribution's current server
 
 
