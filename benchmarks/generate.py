@@ -221,7 +221,7 @@ def generate(path: Path, scale: float = 1.0, progress: bool = True) -> dict[str,
                         "VALUES (?,?,?,?)", (year, programmes[code], per_year, per_year * size))
         if progress:
             print(f"  {year}: {counts['classes']} lớp, {counts['attendance']:,} lượt điểm danh "
-                  f"({time.perf_counter() - started:.0f}s)", flush=True)
+                  f"({time.perf_counter() - started:.0f}s)", file=sys.stderr, flush=True)
     for register_id, last in registers.values():
         cur.execute("UPDATE registers SET last_number = ? WHERE id = ?", (last, register_id))
     con.commit()
