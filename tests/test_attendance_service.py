@@ -297,6 +297,26 @@ def test_make_up_is_refused_beyond_the_absences_and_in_the_future(db: Database) 
         assert att.list_makeups(s, "SC-T") == []
 
 
+def test_make_up_for_a_learner_without_a_national_id_goes_by_enrolment(db: Database) -> None:
+    from sqlalchemy import select, update
+
+    from dtbd_desktop.db.models import Enrolment, Learner
+
+    class_id = build_class(db)
+    with db.write() as s:
+        settings.set_settings(s, attendance_lock_days=60)
+    _mark(db, class_id, {(AN, D(2025, 3, 3), "morning"): "excused"})
+    with db.write() as s:
+        enrolment_id = s.scalar(select(Enrolment.id).join(Learner, Learner.id == Enrolment.learner_id)
+                                .where(Learner.national_id == AN))
+        s.execute(update(Learner).where(Learner.national_id == AN).values(national_id=None))
+    with db.write() as s:
+        row = att.record_makeup(s, "SC-T", None, "I.1", D(2025, 3, 11), 5, today=TODAY, enrolment_id=enrolment_id)
+    assert (row.enrolment_id, row.national_id, row.periods) == (enrolment_id, None, 5)
+    with pytest.raises(InputError, match="không còn trong lớp"), db.write() as s:
+        att.record_makeup(s, "SC-T", None, "I.1", D(2025, 3, 11), 5, today=TODAY, enrolment_id=999_999)
+
+
 def test_the_grid_recomputes_a_learner_in_memory_after_a_change(db: Database) -> None:
     class_id = build_class(db)
     learners, sessions = ids(db)

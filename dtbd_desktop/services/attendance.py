@@ -560,17 +560,24 @@ class MakeUpRow:
     note: str | None
 
 
-def record_makeup(session: Session, class_code: str, national_id: str, module_code: str, date: dt.date,
+def record_makeup(session: Session, class_code: str, national_id: str | None, module_code: str, date: dt.date,
                   periods: int, note: str | None = None, *, actor: str | None = None,
-                  today: dt.date | None = None) -> MakeUpRow:
-    """Record make-up lessons (học bổ sung) of a module for a learner; audited.
+                  today: dt.date | None = None, enrolment_id: int | None = None) -> MakeUpRow:
+    """Record make-up lessons (học bổ sung) of a module for a learner (by national ID, or by
+    `enrolment_id` for a learner whose record has no ID yet); audited.
 
     Refused: no periods; a date in the future or before the class began; a module not in the
     programme; more periods than the learner's absences in the module not yet made up."""
     today = today or dt.date.today()
     cls = get_class(session, class_code)
     accounts.require(session, "mark_attendance", class_id=cls.id)
-    enrolment = _enrolment_by_national_id(session, cls, national_id)
+    if enrolment_id is not None:
+        found = session.get(Enrolment, enrolment_id)
+        if found is None or found.class_id != cls.id:
+            raise NotFoundError(tr("attendance", "Học viên này không còn trong lớp {code}.").format(code=cls.code))
+        enrolment = found
+    else:
+        enrolment = _enrolment_by_national_id(session, cls, national_id or "")
     module = session.scalar(select(Module).where(Module.programme_id == cls.programme_id,
                                                  Module.code == text.nfc(module_code)))
     problems: list[Problem] = []

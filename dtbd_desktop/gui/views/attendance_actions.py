@@ -87,18 +87,14 @@ class ActionsMixin:
             self.show_message(tr("attendance_tab", "{name} không có tiết vắng nào cần học bổ sung.").format(
                 name=learner.full_name), error=False)
             return
-        if not learner.national_id:
-            self.show_message(tr("attendance_tab", "{name} chưa có số CCCD trong hồ sơ: hãy bổ sung trước khi ghi học "
-                                                   "bổ sung.").format(name=learner.full_name))
-            return
         values = self.ask_makeup(learner.full_name, modules, model.today)
         if values is None:
             return
         module_code, module_id, day, periods, note = values
-        code, nid, today, eid = self.class_code, learner.national_id, model.today, learner.enrolment_id
+        code, today, eid = self.class_code, model.today, learner.enrolment_id
 
         def job(s: Session) -> att.MakeUpRow:
-            return att.record_makeup(s, code, nid, module_code, day, periods, note, today=today)
+            return att.record_makeup(s, code, None, module_code, day, periods, note, today=today, enrolment_id=eid)
 
         def done(row: att.MakeUpRow) -> None:
             model.add_makeup(eid, module_id, row.periods)
