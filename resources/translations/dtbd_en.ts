@@ -1183,6 +1183,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>The learner is not in this class (they may have just been moved to another class or deleted).</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <source>Học viên này không còn trong lớp {code}.</source>
+      <translation>This learner is no longer in class {code}.</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
       <source>Không nhập được tệp {name}: {n} lỗi; không có gì bị thay đổi.</source>
       <translation>Could not import file {name}: {n} errors; nothing was changed.</translation>
@@ -1733,9 +1738,8 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>{learners} learners, {sessions} sessions. Absent over {limit} ({rules}): {n} learners.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
       <source>{name} chưa có số CCCD trong hồ sơ: hãy bổ sung trước khi ghi học bổ sung.</source>
-      <translation>{name} has no national ID (CCCD) on record: add it before recording make-up lessons.</translation>
+      <translation type="obsolete">{name} has no national ID (CCCD) on record: add it before recording make-up lessons.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
@@ -8695,12 +8699,12 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>programmes_view</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Buộc thôi học</source>
       <translation>Expulsion</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Bồi dưỡng</source>
       <translation>Fostering</translation>
     </message>
@@ -8715,38 +8719,38 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Training and fostering programmes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Các học phần như nhau</source>
       <translation>All modules equal</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Cách tính điểm trung bình</source>
       <translation>How the average is calculated</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
       <source>Căn cứ (in trên báo cáo áp dụng quy định):</source>
       <translation>Basis (printed on reports applying the rules):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Dòng {row}</source>
       <translation>Row {row}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Giới hạn vắng</source>
       <translation>Absence limit</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
       <source>Học bổ sung:</source>
       <translation>Make-up lessons:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Học phần</source>
       <translation>Module</translation>
     </message>
@@ -8756,53 +8760,53 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Modules and topics (double-click a cell to edit):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
       <source>Khóa bồi dưỡng:</source>
       <translation>Fostering course:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Khóa luận</source>
       <translation>Thesis</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Không áp dụng</source>
       <translation>Not applicable</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Kết quả khóa học</source>
       <translation>Course result</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
       <source>Kết quả khóa học:</source>
       <translation>Course result:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Kỷ luật hạ một mức</source>
       <translation>Discipline lowering one band</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
       <source>Kỷ luật hạ một mức:</source>
       <translation>Discipline lowering one band:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Kỷ luật không công nhận</source>
       <translation>Discipline barring recognition</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
       <source>Kỷ luật không công nhận:</source>
       <translation>Discipline barring recognition:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/modules_model.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
       <source>Loại</source>
       <translation>Type</translation>
@@ -8823,38 +8827,38 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Save rules</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
       <source>Lưu ý: nếu đã có lớp áp dụng quy định hiện hành, khi lưu sẽ tạo một phiên bản quy định mới cho các lớp mở sau; các lớp đã mở giữ nguyên quy định cũ.</source>
       <translation>Note: if classes already apply the current rules, saving creates a new version of the rules for classes opened later; classes already open keep the old rules.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Lần thi cao nhất</source>
       <translation>Best attempt</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Lần thi sau cùng</source>
       <translation>Latest attempt</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Lần thi được tính</source>
       <translation>Attempt counted</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
       <source>Lần thi được tính:</source>
       <translation>Attempt counted:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/modules_model.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Mã</source>
       <translation>Code</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Mô tả</source>
       <translation>Description</translation>
     </message>
@@ -8864,19 +8868,19 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Description:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
       <source>Mức xếp loại</source>
       <translation>Classification bands</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/modules_model.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Phần</source>
       <translation>Part</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
       <source>Quy định hiện hành: &lt;b&gt;{name}&lt;/b&gt; (mã số {id}).</source>
       <translation>Current rules: &lt;b&gt;{name}&lt;/b&gt; (ID {id}).</translation>
     </message>
@@ -8886,17 +8890,17 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Assessment and classification rules</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Số chữ số lẻ khi in</source>
       <translation>Decimal places when printing</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Số chữ số lẻ khi xếp loại</source>
       <translation>Decimal places for classification</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
       <source>Số chữ số lẻ:</source>
       <translation>Decimal places:</translation>
     </message>
@@ -8906,23 +8910,23 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Classes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/modules_model.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Số tiết</source>
       <translation>Periods</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Theo số tiết của học phần</source>
       <translation>By module periods</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
       <source>Thi lại:</source>
       <translation>Retakes:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Thi tốt nghiệp</source>
       <translation>Graduation exam</translation>
     </message>
@@ -8932,7 +8936,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Add module</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
       <source>Thêm mức</source>
       <translation>Add band</translation>
     </message>
@@ -8942,12 +8946,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Details and modules</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
       <source>Tên bộ quy định:</source>
       <translation>Name of the rule set:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Tên chương trình</source>
       <translation>Programme name</translation>
     </message>
@@ -8957,18 +8961,18 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Programme name:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/modules_model.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Tên học phần</source>
       <translation>Module name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Tính là vắng</source>
       <translation>Counted as absent</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
       <source>Tính là vắng:</source>
       <translation>Counted as absent:</translation>
     </message>
@@ -8978,22 +8982,22 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Total: {n} modules, {p} periods</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Từ cảnh cáo trở lên</source>
       <translation>Warning or worse</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Từ khiển trách trở lên</source>
       <translation>Reprimand or worse</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
       <source>Ví dụ: Quy định số .../QĐ-TCT ngày ...</source>
       <translation>For example: Regulation no. .../QĐ-TCT dated ...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
       <source>Vắng quá (% số tiết):</source>
       <translation>Absent for more than (% of periods):</translation>
     </message>
@@ -9003,7 +9007,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Down</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
       <source>Xác nhận của đơn vị:</source>
       <translation>Organisation's confirmation:</translation>
     </message>
@@ -9013,57 +9017,57 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Delete row</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
       <source>Xóa mức</source>
       <translation>Delete band</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Xếp loại (Xuất sắc, Giỏi...)</source>
       <translation>Classification (Excellent, Very good...)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>bài thu hoạch xếp theo các mức</source>
       <translation>written reflection graded in bands</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>bắt buộc trước khi xét tốt nghiệp</source>
       <translation>required before the graduation review</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
       <source>chưa có</source>
       <translation>none</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>có học phần thi lại thì hạ một mức</source>
       <translation>lower one band if any module was retaken</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>học đủ số tiết thì được dự thi</source>
       <translation>may sit the exam once enough periods are made up</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
       <source>khi in</source>
       <translation>for printing</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
       <source>khi xếp loại,</source>
       <translation>for classification,</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>vắng có phép</source>
       <translation>excused absence</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>vắng không phép</source>
       <translation>unexcused absence</translation>
     </message>
@@ -9083,27 +9087,27 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>In use (new classes may be opened)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
       <source>Điểm trung bình:</source>
       <translation>Average:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
       <source>Điểm tối thiểu</source>
       <translation>Minimum score</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Điểm đạt</source>
       <translation>Pass mark</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
       <source>Điểm đạt (thang 10):</source>
       <translation>Pass mark (10-point scale):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Đào tạo</source>
       <translation>Training</translation>
     </message>
@@ -9123,12 +9127,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Created a new version of the rules "{name}"; classes already open keep the old rules.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>Đạt / Không đạt</source>
       <translation>Pass / Fail</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
       <source>đi muộn</source>
       <translation>late</translation>
     </message>
@@ -10974,22 +10978,22 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>scores</name>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/score_workbook.py" />
       <source>BẢNG ĐIỂM HỌC PHẦN</source>
       <translation>MODULE SCORE SHEET</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/score_workbook.py" />
       <source>Bảng điểm học phần {module} lớp {code}</source>
       <translation>Score sheet of module {module}, class {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/score_workbook.py" />
       <source>Bảng điểm này của lớp {other}, không phải lớp {code}.</source>
       <translation>This score sheet belongs to class {other}, not class {code}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/score_workbook.py" />
       <source>Bảng điểm đã bị sửa cấu trúc; không có điểm nào được nhập.</source>
       <translation>The structure of the score sheet has been changed; no scores were imported.</translation>
     </message>
@@ -11039,7 +11043,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>There are scores for a later attempt; delete the attempt {n} score first.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/score_workbook.py" />
       <source>Ghi chú</source>
       <translation>Notes</translation>
     </message>
@@ -11066,12 +11070,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>There is no learner with national ID (CCCD) {nid} in class {code}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/score_workbook.py" />
       <source>Không có tệp {path}.</source>
       <translation>There is no file {path}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/score_workbook.py" />
       <source>Không đọc được tệp {path} ({error}): cần tệp .xlsx xuất từ chương trình.</source>
       <translation>Could not read file {path} ({error}): an .xlsx file exported from the program is needed.</translation>
     </message>
@@ -11086,12 +11090,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>The attempt must be a whole number from 1 up.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/score_workbook.py" />
       <source>Lớp {name} (mã lớp {code}) — học phần {module}: {title} ({periods} tiết)</source>
       <translation>Class {name} (class code {code}) — module {module}: {title} ({periods} periods)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/score_workbook.py" />
       <source>Mã</source>
       <translation>Code</translation>
     </message>
@@ -11101,7 +11105,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Reopening finalised scores needs a reason.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/score_workbook.py" />
       <source>Nhập điểm từ 0 đến 10, một chữ số thập phân (ví dụ 8,5). Ô để trống thì điểm giữ nguyên. Không sửa cột Số CCCD, cột Mã và dòng tiêu đề.</source>
       <translation>Enter scores from 0 to 10, to one decimal place (for example 8,5). An empty cell keeps the score unchanged. Do not change the National ID column, the Code column or the heading row.</translation>
     </message>
@@ -11121,12 +11125,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>The learner's national ID (CCCD) is missing.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/score_workbook.py" />
       <source>Tiêu đề cột đã bị sửa (cần '{label}'); hãy dùng bảng điểm mới xuất.</source>
       <translation>A column heading has been changed ('{label}' is needed); use a newly exported score sheet.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/score_workbook.py" />
       <source>Tệp {path} không phải bảng điểm xuất từ chương trình (thiếu trang thông tin ẩn). Hãy xuất bảng điểm bằng lệnh: dtbd grades sheet</source>
       <translation>File {path} is not a score sheet exported from the program (the hidden information sheet is missing). Export the score sheet with: dtbd grades sheet</translation>
     </message>
@@ -11171,22 +11175,22 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>The scores of module {module} of class {code} were already finalised.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/score_workbook.py" />
       <source>Điểm không hợp lệ</source>
       <translation>Invalid score</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/score_workbook.py" />
       <source>Điểm từ 0 đến 10, một chữ số thập phân.</source>
       <translation>Scores from 0 to 10, to one decimal place.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/score_workbook.py" />
       <source>Điểm {module}</source>
       <translation>{module} score</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/score_workbook.py" />
       <source>Đã thôi học hoặc chuyển lớp</source>
       <translation>Withdrawn or moved to another class</translation>
     </message>
