@@ -132,17 +132,17 @@ def test_xlsx_report_reopens_with_numbers(db: Database, centre: dict[str, int], 
     assert lecturers["Nguyễn Văn Giảng"][-1] == 15 and lecturers["Tổng cộng"][-1] == 24
 
 
-def test_cli_annual_report(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+def test_cli_annual_report(db_url: str, tmp_path: Path,
                            capsys: pytest.CaptureFixture[str]) -> None:
+    from dtbd_desktop.cli.main import main as cli_main
     from dtbd_desktop.db.engine import open_database
-    from tests.cli_reports import cli_main
 
     database = open_database(db_url)
     try:
         yearly_data.build(database)
     finally:
         database.dispose()
-    main = cli_main(monkeypatch)
+    main = cli_main
     out = tmp_path / "bc.pdf"
     assert main(["--db", db_url, "report", "annual", "--year", "2025", "--out", str(out), "--as-of", "2025-12-31",
                  "--json"]) == 0

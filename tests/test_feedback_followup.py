@@ -169,10 +169,10 @@ def test_follow_up_records_are_checked(db: Database, centre: dict[str, int]) -> 
     assert [p.field for p in refused.value.problems] == ["year", "annual_rating"]
 
 
-def test_cli_feedback_and_followup(db_url: str, monkeypatch: pytest.MonkeyPatch,
+def test_cli_feedback_and_followup(db_url: str,
                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from dtbd_desktop.cli.main import main as cli_main
     from dtbd_desktop.db.engine import open_database
-    from tests.cli_reports import cli_main
 
     database = open_database(db_url)
     try:
@@ -180,7 +180,7 @@ def test_cli_feedback_and_followup(db_url: str, monkeypatch: pytest.MonkeyPatch,
         _forms(database, ids)
     finally:
         database.dispose()
-    main = cli_main(monkeypatch)
+    main = cli_main
     assert main(["--db", db_url, "report", "feedback", "--year", "2025", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["total"]["forms"] == 6 and doc["total"]["satisfied_percent"] == 50.0

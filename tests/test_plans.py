@@ -210,14 +210,14 @@ def test_cli_plan_and_needs(db_url: str, centre_cli: object, tmp_path: Path, cap
 
 
 @pytest.fixture
-def centre_cli(db_url: str, monkeypatch: pytest.MonkeyPatch) -> object:
+def centre_cli(db_url: str) -> object:
     """The `dtbd` entry point with the report commands, on the small centre."""
+    from dtbd_desktop.cli.main import main as cli_main
     from dtbd_desktop.db.engine import open_database
-    from tests.cli_reports import cli_main
 
     database = open_database(db_url)
     try:
         yearly_data.build(database)
     finally:
         database.dispose()
-    return cli_main(monkeypatch)
+    return cli_main

@@ -1,4 +1,4 @@
-"""A table model over plain rows (dataclasses from the core), with a sort role for proxies.
+"""A table model over plain rows (dataclasses from the core), sorted by each column's key.
 
 Views never run queries: they hand rows from a core function to `set_rows()`. Each column
 says how to show a row's value and how to sort it (Vietnamese order for names).
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QAbstractItemView, QTableView
 from dtbd_desktop import text
 
 Row = TypeVar("Row")
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 
 Index = QModelIndex | QPersistentModelIndex
@@ -91,8 +90,6 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         if role == Qt.ItemDataRole.DisplayRole:
             value = column.display(row)
             return "" if value is None else str(value)
-        if role == SORT_ROLE:
-            return column.sort(row) if column.sort else column.display(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align is not None:
             return int(column.align | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from dtbd_desktop import accounts, audit, backup
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import Column, RowTableModel, read_only_table
+from dtbd_desktop.gui.widgets.common import section_title
 from dtbd_desktop.i18n import tr
 
 UserRow = tuple[str, str, str, bool, bool]
@@ -284,8 +285,7 @@ class AdminView(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        title = QLabel(tr("admin_view", "Quản trị"))
-        title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        title = section_title(tr("admin_view", "Quản trị"))
         self.tabs = QTabWidget()
         self.users = UsersTab(ctx)
         self.audit = AuditTab(ctx)

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from dtbd_desktop import text
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy, name_sort
+from dtbd_desktop.gui.widgets.common import section_title
 from dtbd_desktop.i18n import tr
 from dtbd_desktop.services import certificates
 from dtbd_desktop.services.certificates import CertificateRow, Verification
@@ -58,8 +59,7 @@ class CertificatesView(QWidget):
         super().__init__()
         self.ctx = ctx
         self._loaded = False
-        title = QLabel(tr("certificates_view", "Văn bằng, chứng chỉ"))
-        title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        title = section_title(tr("certificates_view", "Văn bằng, chứng chỉ"))
 
         # ---- verification
         self.verify_input = QLineEdit()

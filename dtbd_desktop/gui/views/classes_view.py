@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from dtbd_desktop import text
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy
+from dtbd_desktop.gui.widgets.common import section_title
 from dtbd_desktop.i18n import tr
 from dtbd_desktop.services import catalogue, classes
 from dtbd_desktop.services.classes import ClassRow
@@ -51,8 +52,7 @@ class ClassesView(QWidget):
         super().__init__()
         self.ctx = ctx
         self._loaded = False
-        title = QLabel(tr("classes_view", "Lớp học"))
-        title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        title = section_title(tr("classes_view", "Lớp học"))
 
         self.year = QComboBox()
         self.year.setObjectName("year_filter")

@@ -27,6 +27,7 @@ from dtbd_desktop import text
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel
 from dtbd_desktop.gui.widgets.charts import ProgressChart, ProgressLine
+from dtbd_desktop.gui.widgets.common import section_title
 from dtbd_desktop.i18n import tr
 from dtbd_desktop.services.dashboard import (
     WARNING_KINDS,
@@ -93,8 +94,7 @@ class DashboardView(QWidget):
         self.board: Dashboard | None = None
         self._loaded = False
 
-        title = QLabel(tr("dashboard_view", "Tổng quan"))
-        title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        title = section_title(tr("dashboard_view", "Tổng quan"))
         self.date_label = QLabel()
         self.refresh_button = QPushButton(tr("dashboard_view", "Làm mới"))
         self.refresh_button.clicked.connect(self.refresh)

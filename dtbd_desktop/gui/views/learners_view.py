@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from dtbd_desktop import text
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel
+from dtbd_desktop.gui.widgets.common import section_title
 from dtbd_desktop.i18n import tr
 from dtbd_desktop.services import learners
 from dtbd_desktop.services.learners import HistoryRow, LearnerDetail, LearnerRow
@@ -62,8 +63,7 @@ class LearnersView(QWidget):
         self.ctx = ctx
         self._loaded = False
         self._query = ""
-        title = QLabel(tr("learners_view", "Học viên"))
-        title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        title = section_title(tr("learners_view", "Học viên"))
         self.search = QLineEdit()
         self.search.setObjectName("learner_search")
         self.search.setPlaceholderText(tr("learners_view", "Tìm theo họ tên (gõ có dấu hoặc không dấu) hoặc số CCCD..."))

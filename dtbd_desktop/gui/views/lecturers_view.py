@@ -26,6 +26,7 @@ from dtbd_desktop import text
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy, name_sort
 from dtbd_desktop.gui.tasks import error_text
+from dtbd_desktop.gui.widgets.common import section_title
 from dtbd_desktop.i18n import tr
 from dtbd_desktop.services import lecturers
 from dtbd_desktop.services.lecturers import KIND_LABELS, LecturerRow
@@ -89,8 +90,7 @@ class LecturersView(QWidget):
         self._loaded = False
         self.editing_id: int | None = None  # None: the form adds a new lecturer
         self._quiet = False
-        title = QLabel(tr("lecturers_view", "Giảng viên"))
-        title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        title = section_title(tr("lecturers_view", "Giảng viên"))
 
         self.kind_filter = QComboBox()
         self.kind_filter.setObjectName("kind_filter")

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from dtbd_desktop import text
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.tasks import error_text
+from dtbd_desktop.gui.widgets.common import section_title
 from dtbd_desktop.i18n import tr
 from dtbd_desktop.services import organisations
 from dtbd_desktop.services.organisations import BLOCK_LABELS, LEVEL_LABELS, OrganisationNode
@@ -53,8 +54,7 @@ class OrganisationsView(QWidget):
         self.nodes: dict[int, OrganisationNode] = {}
         self.items: dict[int, QTreeWidgetItem] = {}
         self.editing_id: int | None = None  # None: the form adds a new organisation
-        title = QLabel(tr("organisations_view", "Đơn vị cử đi học"))
-        title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        title = section_title(tr("organisations_view", "Đơn vị cử đi học"))
 
         self.search = QLineEdit()
         self.search.setObjectName("organisation_search")

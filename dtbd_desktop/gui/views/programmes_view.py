@@ -48,6 +48,7 @@ from dtbd_desktop.gui.views.programme_parts import (
     programme_kind_label,
 )
 from dtbd_desktop.gui.views.rules_editor import RulesEditor
+from dtbd_desktop.gui.widgets.common import section_title
 from dtbd_desktop.i18n import tr
 from dtbd_desktop.services import catalogue
 from dtbd_desktop.services.catalogue import ProgrammeInfo
@@ -74,8 +75,7 @@ class ProgrammesView(QWidget):
         self._loaded = False
         self._quiet = False
         self.current: ProgrammeInfo | None = None
-        title = QLabel(tr("programmes_view", "Chương trình đào tạo, bồi dưỡng"))
-        title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        title = section_title(tr("programmes_view", "Chương trình đào tạo, bồi dưỡng"))
 
         self.list_model: RowTableModel[ProgrammeInfo] = RowTableModel(programme_columns(), self)
         self.list = QTableView()

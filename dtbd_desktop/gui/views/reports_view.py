@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from dtbd_desktop.gui.context import AppContext
+from dtbd_desktop.gui.widgets.common import section_title
 from dtbd_desktop.i18n import tr
 
 
@@ -43,8 +44,7 @@ class ReportsView(QWidget):
         super().__init__()
         self.ctx = ctx
         self._shown_years: dict[int, int] = {}
-        title = QLabel(tr("reports_view", "Báo cáo"))
-        title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        title = section_title(tr("reports_view", "Báo cáo"))
         self.year = year_spin(year)
         self.year.setObjectName("report_year")
         self.carried = QCheckBox(tr("reports_view", "Tính lớp chuyển tiếp vào số thực hiện"))
