@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -20,22 +18,15 @@ from dtbd_desktop.reports.annual_report_xlsx import render_xlsx
 from dtbd_desktop.services import feedback
 from dtbd_desktop.services.feedback import FeedbackForm
 from tests import yearly_data
+from tests.pdf_tools import poppler
 
 D = dt.date
 
 
-def _poppler(tool: str) -> str:
-    found = shutil.which(tool)
-    if found is None:
-        message = f"{tool} (poppler-utils) is not installed: apt-get install poppler-utils"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
 
 
 def pdf_text(path: Path) -> str:
-    result = subprocess.run([_poppler("pdftotext"), "-layout", "-enc", "UTF-8", str(path), "-"],
+    result = subprocess.run([poppler("pdftotext"), "-layout", "-enc", "UTF-8", str(path), "-"],
                             capture_output=True, text=True, check=True)
     return result.stdout
 
@@ -85,7 +76,7 @@ def test_pdf_report(db: Database, centre: dict[str, int], tmp_path: Path) -> Non
     ):
         assert expected in content, expected
     assert "Trang 1/" in content
-    fonts = subprocess.run([_poppler("pdffonts"), str(path)], capture_output=True, text=True, check=True).stdout
+    fonts = subprocess.run([poppler("pdffonts"), str(path)], capture_output=True, text=True, check=True).stdout
     names = [line.split()[0] for line in fonts.splitlines()[2:]]
     assert names and all("LiberationSerif" in name for name in names), names  # charts too: no Helvetica
 

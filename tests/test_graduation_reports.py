@@ -5,8 +5,6 @@ reasons and the rules applied; the demo's A48 score sheet runs over pages with i
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -17,30 +15,24 @@ from dtbd_desktop.db.engine import Database
 from dtbd_desktop.errors import InputError
 from dtbd_desktop.reports import graduation_reports as reports
 from dtbd_desktop.services import graduation, scores
+from tests.pdf_tools import poppler
 from tests.test_graduation import fill_class
 from tests.test_scores import NID
 
 ON = dt.date(2025, 7, 15)
 
 
-def _poppler(tool: str) -> str:
-    found = shutil.which(tool)
-    if found is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{tool} (poppler-utils) is not installed")
-        pytest.skip(f"{tool} (poppler-utils) is not installed")
-    return found
 
 
 def pdf_text(path: Path, *, first: int | None = None, last: int | None = None) -> str:
     pages = [*(["-f", str(first)] if first else []), *(["-l", str(last)] if last else [])]
-    result = subprocess.run([_poppler("pdftotext"), "-layout", "-enc", "UTF-8", *pages, str(path), "-"],
+    result = subprocess.run([poppler("pdftotext"), "-layout", "-enc", "UTF-8", *pages, str(path), "-"],
                             capture_output=True, check=True)
     return " ".join(result.stdout.decode("utf-8").split())
 
 
 def _embedded_column(path: Path) -> list[str]:
-    listing = subprocess.run([_poppler("pdffonts"), str(path)], capture_output=True, check=True, text=True).stdout
+    listing = subprocess.run([poppler("pdffonts"), str(path)], capture_output=True, check=True, text=True).stdout
     lines = listing.splitlines()
     header = lines[0]
     start = header.index("emb")

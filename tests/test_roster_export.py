@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import shutil
 import subprocess
 import time
 import unicodedata
@@ -36,6 +34,7 @@ from dtbd_desktop.reports.roster_report import (
 from dtbd_desktop.services import classes, settings
 from dtbd_desktop.services.learners import person_keys
 from dtbd_desktop.services.roster import class_roster
+from tests.pdf_tools import poppler
 
 D = dt.date
 HEADINGS = ["STT", "Họ và tên", "Ngày sinh", "Nam", "Nữ", "Dân tộc", "Chức vụ và đơn vị", "Ghi chú"]
@@ -44,21 +43,13 @@ HEADINGS = ["STT", "Họ và tên", "Ngày sinh", "Nam", "Nữ", "Dân tộc", "
 # ------------------------------------------------------------------------------------ helpers
 
 
-def _poppler(tool: str) -> str:
-    found = shutil.which(tool)
-    if found is None:
-        message = f"{tool} (poppler-utils) is not installed: apt-get install poppler-utils"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
 
 
 def page_text(pdf: Path, page: int, *, layout: bool = True) -> str:
     """The text of one page: as pdftotext lays it out (one table row per line), or in drawing
     order (`layout=False`: the lines of a wrapped cell follow one another)."""
     mode = "-layout" if layout else "-raw"
-    result = subprocess.run([_poppler("pdftotext"), mode, "-enc", "UTF-8", "-f", str(page), "-l", str(page),
+    result = subprocess.run([poppler("pdftotext"), mode, "-enc", "UTF-8", "-f", str(page), "-l", str(page),
                              str(pdf), "-"], capture_output=True, check=True)
     return result.stdout.decode("utf-8")
 
@@ -69,7 +60,7 @@ def flat(value: str) -> str:
 
 
 def pdf_pages(pdf: Path) -> int:
-    result = subprocess.run([_poppler("pdfinfo"), str(pdf)], capture_output=True, check=True, text=True)
+    result = subprocess.run([poppler("pdfinfo"), str(pdf)], capture_output=True, check=True, text=True)
     return int(re.search(r"^Pages:\s+(\d+)", result.stdout, re.M).group(1))  # type: ignore[union-attr]
 
 
@@ -251,7 +242,7 @@ def test_pdf_fonts_are_embedded_liberation_serif(demo_db: Database, tmp_path: Pa
     out = tmp_path / "A48.pdf"
     with demo_db.read() as s:
         export_roster_pdf(s, "A48", out)
-    listing = subprocess.run([_poppler("pdffonts"), str(out)], capture_output=True, check=True,
+    listing = subprocess.run([poppler("pdffonts"), str(out)], capture_output=True, check=True,
                              text=True).stdout.splitlines()[2:]
     assert listing, "no fonts listed"
     names = [line.split()[0] for line in listing]
