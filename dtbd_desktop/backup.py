@@ -9,6 +9,7 @@ installed (the PostgreSQL client tools), restored with `pg_restore`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import shutil
 import sqlite3
@@ -18,10 +19,14 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from dtbd_desktop.db.engine import known_revisions, sqlite_path
-from dtbd_desktop.errors import InputError
+from dtbd_desktop import audit_check, operations, witness
+from dtbd_desktop.accounts import Login
+from dtbd_desktop.db.engine import Database, known_revisions, open_database, sqlite_path
+from dtbd_desktop.errors import InputError, PermissionDenied, Problem
 from dtbd_desktop.i18n import tr
 from dtbd_desktop.paths import user_data_dir
+from dtbd_desktop.services import restore as restore_service
+from dtbd_desktop.services.restore import Carry, RestoreSummary
 
 SQLITE_SUFFIX = ".sqlite3"
 PG_SUFFIX = ".dump"
@@ -137,40 +142,139 @@ def check_sqlite_copy(path: Path) -> str:
     return str(revision[0])
 
 
+class BackupNotVerified(InputError):
+    """The copy's audit log or protected records do not verify: restored only with a reason."""
+
+
 @dataclass(frozen=True)
 class RestoreResult:
     previous: Path | None
+    summary: RestoreSummary | None = None
+    overridden: bool = False
 
 
-def restore(url: str, source: Path) -> RestoreResult:
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _check_and_finish(db: Database, login: Login | None, carry: Carry, source: Path,
+                      override: str | None) -> RestoreSummary:
+    """In the copy (already in place for PostgreSQL, staged for SQLite): check its audit log and
+    protected records, then carry over and record the restore, as an administrator of the copy."""
+    with db.read() as session:
+        report = audit_check.verify(session)
+    problems = [b.problem for b in report.breaks]
+    if problems and not (override and override.strip()):
+        raise BackupNotVerified(tr("backup", "Không phục hồi từ {name}: bản sao lưu không qua được kiểm tra nhật ký và dữ "
+                                      "liệu được bảo vệ ({n} chỗ), có thể đã bị sửa ngoài chương trình. Nếu vẫn phải "
+                                      "dùng bản này, quản trị ghi lý do: dtbd restore TỆP --override \"lý do\" "
+                                      "(lý do được ghi vào nhật ký).").format(name=source.name, n=len(problems)),
+                         [Problem(p) for p in problems[:30]])
+    try:
+        with operations.writing(db, login) as session:
+            summary = restore_service.finish_restore(
+                session, carry=carry, source_name=source.name, source_digest=_digest(source),
+                override_reason=override.strip() if problems and override else None, problems=problems)
+    except PermissionDenied as exc:
+        who = login.username if login is not None else None
+        if who is None:
+            message = tr("backup", "Bản sao lưu {name} có tài khoản: hãy đăng nhập bằng tài khoản quản trị có trong "
+                                   "bản sao lưu để phục hồi.").format(name=source.name)
+        else:
+            message = tr("backup", "Không phục hồi từ {name}: trong bản sao lưu, {user} không phải tài khoản quản trị "
+                                   "với mật khẩu hiện tại (bản sao lưu không có tài khoản này, có vai trò khác, hoặc "
+                                   "mật khẩu đã đổi sau khi sao lưu). Phục hồi bản này sẽ đổi người được quyền quản "
+                                   "trị, nên chương trình không làm. ({detail})").format(
+                name=source.name, user=who, detail=exc.message)
+        raise PermissionDenied(message) from exc
+    witness.reset(db, summary.head)
+    return summary
+
+
+def restore(url: str, source: Path, *, login: Login | None = None, override: str | None = None) -> RestoreResult:
     """Check the copy, keep the current database aside, and put the copy in its place.
 
-    Close every connection to the database first (the GUI does this before calling).
-    """
+    Needs an administrator of the current database who is also an administrator of the copy.
+    A copy whose audit log or protected records do not verify is refused, unless `override`
+    gives the reason (recorded in the audit). Register lines, revocations, numbers and keys of the
+    current database that the copy lacks are carried into it, or the restore is refused with their
+    list (`services.restore`). Close every connection to the database first (the GUI does so)."""
+    current = open_database(url)
+    try:
+        with operations.reading(current, login) as session:
+            operations.require(session, "restore")
+            carry = restore_service.read_carry(session)
+    finally:
+        current.dispose()
     target = sqlite_path(url)
     if target is not None:
         check_sqlite_copy(source)
-        previous = None
         staged = target.with_name(target.name + ".restoring")
         _sqlite_backup(source, staged)
+        try:
+            staged_db = open_database(f"sqlite:///{staged}", seed=False)  # a copy from an older program is upgraded
+            try:
+                summary = _check_and_finish(staged_db, login, carry, source, override)
+            finally:
+                staged_db.dispose()
+        except BaseException:
+            staged.unlink(missing_ok=True)
+            for suffix in ("-wal", "-shm"):
+                Path(str(staged) + suffix).unlink(missing_ok=True)
+            raise
+        previous = None
         if target.exists():
-            previous = target.with_name(f"{target.stem}.before-restore-{_stamp()}{target.suffix}")
+            previous = restore_copies_dir() / f"before-restore-{_stamp()}{SQLITE_SUFFIX}"
+            previous.parent.mkdir(parents=True, exist_ok=True)
             _sqlite_backup(target, previous)
+            rotate_restore_copies()
         for suffix in ("-wal", "-shm"):
             Path(str(target) + suffix).unlink(missing_ok=True)
         staged.replace(target)
-        return RestoreResult(previous)
+        return RestoreResult(previous, summary, bool(override))
     if make_url(url).get_backend_name() == "postgresql":
-        previous = backup(url).path
-        args, env = _pg_env(url)
-        done = subprocess.run([_pg_tool("pg_restore"), "--clean", "--if-exists", "--single-transaction", *args,
-                               str(source)], env=env, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise InputError(tr("backup", "pg_restore không phục hồi được: {error}. Cơ sở dữ liệu cũ vẫn còn; "
-                                          "bản sao trước khi phục hồi: {previous}").format(
-                error=done.stderr.strip(), previous=previous))
-        return RestoreResult(previous)
+        previous = backup(url, restore_copies_dir() / f"before-restore-{_stamp()}{PG_SUFFIX}").path
+        rotate_restore_copies()
+        _pg_restore(url, source, previous)
+        db = open_database(url, seed=False)
+        try:
+            summary = _check_and_finish(db, login, carry, source, override)
+        except BaseException:
+            db.dispose()
+            _pg_restore(url, previous, None)  # put the database back as it was
+            raise
+        db.dispose()
+        return RestoreResult(previous, summary, bool(override))
     raise InputError(tr("backup", "Chưa hỗ trợ phục hồi loại cơ sở dữ liệu này."))
+
+
+def _pg_restore(url: str, source: Path, previous: Path | None) -> None:
+    args, env = _pg_env(url)
+    done = subprocess.run([_pg_tool("pg_restore"), "--clean", "--if-exists", "--single-transaction", *args,
+                           str(source)], env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise InputError(tr("backup", "pg_restore không phục hồi được: {error}. Cơ sở dữ liệu cũ vẫn còn; "
+                                      "bản sao trước khi phục hồi: {previous}").format(
+            error=done.stderr.strip()[-2000:], previous=previous or "-"))
+
+
+def restore_copies_dir() -> Path:
+    return backup_dir() / "before-restore"
+
+
+def rotate_restore_copies(keep: int = 10) -> list[Path]:
+    """The copies taken before restores are kept like backups: the newest `keep`."""
+    folder = restore_copies_dir()
+    files = sorted((p for p in folder.glob("before-restore-*") if p.suffix in (SQLITE_SUFFIX, PG_SUFFIX)),
+                   key=lambda p: p.name, reverse=True)
+    removed = files[max(keep, 1):]
+    for p in removed:
+        p.unlink(missing_ok=True)
+    return removed
 
 
 def rotate(folder: Path, keep: int) -> list[Path]:

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import text, timetable
+from dtbd_desktop import audit, protected, text, timetable
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import (
     AnnualPlan,
@@ -38,7 +38,7 @@ from dtbd_desktop.db.models import (
 from dtbd_desktop.errors import InputError
 from dtbd_desktop.i18n import tr
 from dtbd_desktop.paths import resource_path
-from dtbd_desktop.services import certificates_numbering, classes, settings
+from dtbd_desktop.services import certificates_numbering, classes, settings, signing_keys
 from dtbd_desktop.services.catalogue import current_rule_set
 from dtbd_desktop.services.learners import person_keys
 from dtbd_desktop.services.lecturers import save_lecturer
@@ -351,7 +351,8 @@ class _Builder:
         chosen = [e for e in cls.enrolments if e.id in eligible]
         chosen.sort(key=lambda e: e.learner.sort_key)
         certificates_numbering.issue_many(
-            self.s, programme.document_kind, issue_date, [(e, eligible[e.id]) for e in chosen])
+            self.s, programme.document_kind, issue_date, [(e, eligible[e.id]) for e in chosen],
+            key=signing_keys.issuing_key(self.s))
 
 
 def r_number(cls: TrainingClass) -> str:
@@ -360,9 +361,14 @@ def r_number(cls: TrainingClass) -> str:
 
 def build_demo(db: Database, *, today: dt.date | None = None, seed: int = 2025,
                progress: Progress | None = None) -> str:
-    """Fill an empty database with the demo centre. Refuses a database that holds real data."""
+    """Fill an empty database with the demo centre. Refuses a database that holds real data, or
+    one with accounts (the demo is built by the local administrator of a database without any).
+
+    The bulk of it (attendance, scores) is inserted directly for speed; one unsigned entry
+    `audit.baseline` at the end records the state of every protected record, so that
+    `audit verify` holds on the demo as on a real database."""
     today = today or dt.date.today()
-    with db.write() as session:
+    with db.write(raw=True) as session:
         if settings.get_setting(session, "demo"):
             return tr("demo", "Cơ sở dữ liệu đã có dữ liệu mẫu.")
         if session.scalar(select(func.count(TrainingClass.id))) or session.scalar(select(func.count(Learner.id))):
@@ -370,6 +376,10 @@ def build_demo(db: Database, *, today: dt.date | None = None, seed: int = 2025,
                                         "liệu trống. Dùng --db để chỉ một tệp khác."))
         rng = random.Random(seed)
         b = _Builder(session, today, rng, progress)
+        try:
+            signing_keys.issuing_key(session)
+        except InputError:
+            signing_keys.enrol_key(session, tr("demo", "Máy của phòng đào tạo (dữ liệu mẫu)"))
         centre = b.ref["centre"]
         settings.set_settings(session, centre_name=centre["name"], superior_body=centre["superior"],
                               place_name=centre["place"], director_title=centre["director_title"],
@@ -388,6 +398,8 @@ def build_demo(db: Database, *, today: dt.date | None = None, seed: int = 2025,
                 session.add(AnnualPlan(year=year, programme_id=programme.id, target_classes=max(1, n - (year % 2)),
                                        target_learners=n * 50))
         session.flush()
+        audit.record_system(session, action="audit.baseline", username="demo", entity="database", new="demo",
+                            state=protected.snapshot(session))
         n_classes = session.scalar(select(func.count(TrainingClass.id)))
         n_learners = session.scalar(select(func.count(Learner.id)))
         n_lecturers = session.scalar(select(func.count(Lecturer.id)))

@@ -38,6 +38,10 @@ class NotFoundError(InputError):
     """A class, programme, learner... named in the input does not exist."""
 
 
+class PermissionDenied(InputError):
+    """Refused because of who is acting: nobody logged in, or a role that may not do this."""
+
+
 class ConflictError(InputError):
     """Someone else changed the record in the meantime (optimistic version check)."""
 

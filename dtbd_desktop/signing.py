@@ -84,6 +84,22 @@ def public_key_text(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
     return _b32(raw)
 
 
+def load_public(public_text: str | None, cache: dict[str, Ed25519PublicKey | None] | None = None
+                ) -> Ed25519PublicKey | None:
+    """A public key from its base32 text; None when it is not one (a damaged record)."""
+    if not public_text:
+        return None
+    if cache is not None and public_text in cache:
+        return cache[public_text]
+    try:
+        key: Ed25519PublicKey | None = Ed25519PublicKey.from_public_bytes(_unb32(public_text))
+    except (ValueError, binascii.Error):
+        key = None
+    if cache is not None:
+        cache[public_text] = key
+    return key
+
+
 def key_id(public_text: str) -> str:
     """Six hex digits naming a public key in codes."""
     return hashlib.sha256(public_text.encode()).hexdigest()[:6].upper()

@@ -17,12 +17,21 @@ from pathlib import Path
 
 import pytest
 
-from dtbd_desktop.accounts import act_as
 from dtbd_desktop.db.engine import Database, open_database
 from dtbd_desktop.i18n import set_translator
 from tests import pg_server
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _quick_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at a small cost: tests log in hundreds of times (test_accounts checks the real costs)."""
+    from argon2 import PasswordHasher
+
+    from dtbd_desktop import accounts
+
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture(autouse=True)
@@ -32,10 +41,8 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     monkeypatch.delenv("DTBD_DATABASE_URL", raising=False)
     monkeypatch.delenv("DTBD_LANG", raising=False)
     set_translator(None)
-    act_as(None)
     yield
     set_translator(None)
-    act_as(None)
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +78,10 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def demo_db(tmp_path: Path, demo_template: Path) -> Iterator[Database]:
-    """A fresh copy of the demo centre."""
+    """A fresh copy of the demo centre, on a PC holding the demo's enrolled signing key."""
+    key = demo_template.parent / "userdata" / "keys"
+    target = Path(os.environ["DTBD_DATA_DIR"]) / "keys"
+    shutil.copytree(key, target, dirs_exist_ok=True)
     database = open_database(_sqlite_copy(demo_template, tmp_path / "demo"))
     try:
         yield database

@@ -34,7 +34,7 @@ def pdf_text(path: Path) -> str:
 @pytest.fixture
 def centre(db: Database) -> dict[str, int]:
     ids = yearly_data.build(db)
-    with db.write() as s:
+    with db.write(raw=True) as s:
         feedback.add_feedback(s, "SC25", [FeedbackForm("I.1", ids["A"], 5, 4, 3, 2),
                                           FeedbackForm("I.2", ids["B"], 3, 3, 3, 3)])
     return ids

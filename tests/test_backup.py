@@ -33,9 +33,9 @@ def _codes(url: str) -> list[str]:
 
 
 def test_backup_while_a_write_is_in_progress_is_consistent(sqlite_db: Database, tmp_path: Path) -> None:
-    with sqlite_db.write() as s:
+    with sqlite_db.write(raw=True) as s:
         classes.create_class(s, code="A1", programme="TC", start=dt.date(2025, 1, 6), end=dt.date(2025, 8, 1))
-    with sqlite_db.write() as s:  # a second program is in the middle of a unit of work
+    with sqlite_db.write(raw=True) as s:  # a second program is in the middle of a unit of work
         classes.create_class(s, code="A2", programme="TC", start=dt.date(2025, 1, 6), end=dt.date(2025, 8, 1))
         s.flush()
         result = backup.backup(sqlite_db.url, tmp_path / "copy.sqlite3")
@@ -49,10 +49,10 @@ def test_backup_while_a_write_is_in_progress_is_consistent(sqlite_db: Database, 
 
 
 def test_restore_keeps_the_current_database_aside(sqlite_db: Database, tmp_path: Path) -> None:
-    with sqlite_db.write() as s:
+    with sqlite_db.write(raw=True) as s:
         classes.create_class(s, code="A1", programme="TC", start=dt.date(2025, 1, 6), end=dt.date(2025, 8, 1))
     copy = backup.backup(sqlite_db.url, tmp_path / "copy.sqlite3").path
-    with sqlite_db.write() as s:
+    with sqlite_db.write(raw=True) as s:
         classes.create_class(s, code="LATER", programme="TC", start=dt.date(2025, 1, 6), end=dt.date(2025, 8, 1))
     url = sqlite_db.url
     sqlite_db.dispose()
@@ -62,7 +62,7 @@ def test_restore_keeps_the_current_database_aside(sqlite_db: Database, tmp_path:
 
 
 def test_a_damaged_or_foreign_file_is_refused_and_nothing_changes(sqlite_db: Database, tmp_path: Path) -> None:
-    with sqlite_db.write() as s:
+    with sqlite_db.write(raw=True) as s:
         classes.create_class(s, code="A1", programme="TC", start=dt.date(2025, 1, 6), end=dt.date(2025, 8, 1))
     bad = tmp_path / "not-a-backup.sqlite3"
     bad.write_bytes(b"this is a spreadsheet, not a database" * 100)
@@ -122,12 +122,12 @@ def test_postgresql_backup_and_restore(db_url: str, tmp_path: Path) -> None:
         assert db_url.startswith("sqlite")  # the SQLite path is covered above
         return
     db = open_database(db_url)
-    with db.write() as s:
+    with db.write(raw=True) as s:
         classes.create_class(s, code="PG1", programme="TC", start=dt.date(2025, 1, 6), end=dt.date(2025, 8, 1))
     db.dispose()
     dump = backup.backup(db_url, tmp_path / "pg.dump").path
     db = open_database(db_url)
-    with db.write() as s:
+    with db.write(raw=True) as s:
         classes.create_class(s, code="PG2", programme="TC", start=dt.date(2025, 1, 6), end=dt.date(2025, 8, 1))
     db.dispose()
     backup.restore(db_url, dump)

@@ -31,18 +31,18 @@ def test_the_seven_programmes_are_seeded_with_modules_and_default_rules(db: Data
 
 
 def test_seeding_again_adds_nothing_and_keeps_edits(db: Database) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         tc = catalogue.programme_info(s, "TC")
         catalogue.save_programme(s, "TC", name="Trung cấp LLCT - HC (sửa)", description=None, active=True,
                                  modules=[ModuleEdit(m.code, m.name, m.periods, m.kind, m.part, m.id)
                                           for m in tc.modules])
-    with db.write() as s:
+    with db.write(raw=True) as s:
         assert catalogue.seed_catalogue(s) == 0
         assert catalogue.programme_info(s, "TC").name == "Trung cấp LLCT - HC (sửa)"
 
 
 def test_editing_module_periods(db: Database) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         info = catalogue.programme_info(s, "DVM")
         edits = [ModuleEdit(m.code, m.name, m.periods, m.kind, m.part, m.id) for m in info.modules]
         edits[0].periods = 7
@@ -57,7 +57,7 @@ def test_bad_module_rows_are_refused_whole_with_row_numbers(db: Database) -> Non
     edits = [ModuleEdit(m.code, m.name, m.periods, m.kind, m.part, m.id) for m in info.modules]
     edits[1].code = edits[0].code
     edits[2].periods = -3
-    with pytest.raises(InputError) as refused, db.write() as s:
+    with pytest.raises(InputError) as refused, db.write(raw=True) as s:
         catalogue.save_programme(s, "DVM", name=info.name, description=None, active=True, modules=edits)
     rows = sorted((p.row, p.column) for p in refused.value.problems)
     assert rows == [(2, "code"), (3, "periods")]
@@ -70,7 +70,7 @@ def test_rule_set_validation_names_the_field(db: Database) -> None:
         rules = dict(catalogue.programme_info(s, "TC").rules)
     rules["pass_mark"] = 11
     rules["bands"] = [{"name": "Giỏi", "min": 8.0}, {"name": "Xuất sắc", "min": 9.0}]
-    with pytest.raises(InputError) as refused, db.write() as s:
+    with pytest.raises(InputError) as refused, db.write(raw=True) as s:
         catalogue.save_rule_set(s, "TC", rules)
     assert {p.field for p in refused.value.problems} == {"pass_mark", "bands"}
     with db.read() as s:
@@ -78,7 +78,7 @@ def test_rule_set_validation_names_the_field(db: Database) -> None:
 
 
 def test_rules_in_use_by_a_class_get_a_new_version(db: Database) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         first = catalogue.programme_info(s, "SC").rule_set_id
         rules = dict(catalogue.programme_info(s, "SC").rules)
         catalogue.save_rule_set(s, "SC", {**rules, "pass_mark": 5.5})
@@ -103,12 +103,12 @@ def test_assessment_plans_in_the_rule_set_are_checked(db: Database) -> None:
     assert rules["thesis_replaces_exams"] is True and rules["final_share"] == 0.0
     bad = {**rules, "assessment": {"I.1": {"components": [{"code": "KT", "name": "Kiểm tra", "weight": -1}]}},
            "final_share": 2}
-    with pytest.raises(InputError) as refused, db.write() as s:
+    with pytest.raises(InputError) as refused, db.write(raw=True) as s:
         catalogue.save_rule_set(s, "TC", bad)
     assert sorted(p.field for p in refused.value.problems) == ["assessment", "final_share"]
     good = {**rules, "assessment": {"I.1": {"components": [
         {"code": "TX", "name": "Thường xuyên", "weight": 3}, {"code": "THI", "name": "Thi hết học phần", "weight": 7}]}}}
-    with db.write() as s:
+    with db.write(raw=True) as s:
         catalogue.save_rule_set(s, "TC", good)
     with db.read() as s:
         assert catalogue.programme_info(s, "TC").rules["assessment"]["I.1"]["components"][1]["weight"] == 7

@@ -36,7 +36,7 @@ def _fonts(path: Path) -> str:
 
 def _issue(db: Database, code: str, programme: str, size: int, end: dt.date) -> list[certificates.CertificateRow]:
     make_class(db, code, programme=programme, size=size, start=end - dt.timedelta(days=30), end=end)
-    with db.write() as s:
+    with db.write(raw=True) as s:
         settings.set_settings(s, centre_name="TRƯỜNG CHÍNH TRỊ TỈNH LONG AN", superior_body="TỈNH ỦY LONG AN",
                               place_name="Long An", director_title="HIỆU TRƯỞNG", director_name="Lê Văn Phước")
         return certificates.issue_for_class(s, code, end + dt.timedelta(days=6))
@@ -69,7 +69,7 @@ def test_certificate_of_completion_pdf_fonts_text_and_qr(sqlite_db: Database, tm
 @needs_poppler
 def test_national_heading_when_the_centre_is_not_a_party_body(sqlite_db: Database, tmp_path: Path) -> None:
     _issue(sqlite_db, "DVM1", "DVM", 1, D(2025, 3, 14))
-    with sqlite_db.write() as s:
+    with sqlite_db.write(raw=True) as s:
         settings.set_settings(s, party_heading=False)
         result = certificates.print_class(s, "DVM1", tmp_path / "n.pdf")
     page = _pdftotext(result.path)
@@ -80,7 +80,7 @@ def test_national_heading_when_the_centre_is_not_a_party_body(sqlite_db: Databas
 @needs_poppler
 def test_diploma_prints_only_the_fields_and_the_proof_shows_the_blank(sqlite_db: Database, tmp_path: Path) -> None:
     rows = _issue(sqlite_db, "SC1", "SC", 2, D(2025, 4, 20))
-    with sqlite_db.write() as s:
+    with sqlite_db.write(raw=True) as s:
         plain = certificates.print_class(s, "SC1", tmp_path / "bang.pdf")
         proof = certificates.print_class(s, "SC1", tmp_path / "proof.pdf", with_blank=True)
     text = _pdftotext(plain.path, "-f", "1", "-l", "1")
@@ -92,7 +92,7 @@ def test_diploma_prints_only_the_fields_and_the_proof_shows_the_blank(sqlite_db:
 
 def test_calibration_moves_every_field(sqlite_db: Database) -> None:
     _issue(sqlite_db, "SC1", "SC", 1, D(2025, 4, 20))
-    with sqlite_db.write() as s:
+    with sqlite_db.write(raw=True) as s:
         job = certificates.print_job(s, "SC1")
         settings.set_settings(s, printer_calibration={"offset_x_mm": -1.5, "offset_y_mm": 2, "scale_x": 1.0,
                                                       "scale_y": 0.99},
@@ -137,7 +137,7 @@ def test_test_page_has_the_grid_and_the_marks(tmp_path: Path) -> None:
 def test_register_and_appendix_pdf_and_xlsx(sqlite_db: Database, tmp_path: Path) -> None:
     rows = _issue(sqlite_db, "DVM1", "DVM", 5, D(2025, 3, 14))
     diplomas = _issue(sqlite_db, "SC1", "SC", 2, D(2025, 4, 20))
-    with sqlite_db.write() as s:
+    with sqlite_db.write(raw=True) as s:
         certificates.revoke(s, rows[1].serial, "Cấp nhầm")
         _old, new = certificates.reissue(s, rows[2].serial, "Bị mất do thiên tai", D(2025, 5, 5))
     code, doc, err = run_cli("--db", sqlite_db.url, "certificates", "register", "--year", "2025", "--out",
@@ -263,7 +263,7 @@ def test_a_broken_layout_is_explained(change: dict[str, object], message: str) -
 
 
 def test_saving_a_layout_makes_a_new_version_for_every_pc(sqlite_db: Database) -> None:
-    with sqlite_db.write() as s:
+    with sqlite_db.write(raw=True) as s:
         layout = certificates.load_layouts(s)["diploma-blank"]
         layout.fields[1].x_mm += 2.5
         saved = certificates.save_layout(s, layout)
@@ -271,14 +271,14 @@ def test_saving_a_layout_makes_a_new_version_for_every_pc(sqlite_db: Database) -
     with sqlite_db.read() as s:
         again = certificates.load_layouts(s)["diploma-blank"]
     assert again.fields[1].x_mm == saved.fields[1].x_mm and again.version == saved.version
-    with sqlite_db.write() as s:
+    with sqlite_db.write(raw=True) as s:
         certificates.reset_layout(s, "diploma-blank")
     with sqlite_db.read() as s:
         assert certificates.load_layouts(s)["diploma-blank"].version == layout.version
 
 
 def test_a_programme_can_use_another_layout(sqlite_db: Database) -> None:
-    with sqlite_db.write() as s:
+    with sqlite_db.write(raw=True) as s:
         custom = certificates.load_layouts(s)["certificate-full"].copy()
         custom.id, custom.name, custom.default = "gcn-a5", "GCN A5", False
         certificates.save_layout(s, custom)

@@ -15,7 +15,7 @@ D = dt.date
 
 
 def test_open_and_list_classes_by_year_and_programme(db: Database) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         classes.create_class(s, code="A48", programme="TC", start=D(2025, 3, 2), end=D(2025, 10, 30))
         classes.create_class(s, code="DVM25.01", programme="DVM", start=D(2025, 3, 16), end=D(2025, 3, 25))
         classes.create_class(s, code="A50", programme="TC", start=D(2026, 3, 2), end=D(2026, 10, 30))
@@ -29,15 +29,15 @@ def test_open_and_list_classes_by_year_and_programme(db: Database) -> None:
 
 
 def test_every_problem_is_reported_at_once(db: Database) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         classes.create_class(s, code="A48", programme="TC", start=D(2025, 3, 2), end=D(2025, 10, 30))
-    with pytest.raises(InputError) as refused, db.write() as s:
+    with pytest.raises(InputError) as refused, db.write(raw=True) as s:
         classes.create_class(s, code="A48", programme="TC", start=D(2025, 3, 2), end=D(2025, 1, 1), mode="weekly")
     assert {p.field for p in refused.value.problems} == {"code", "end", "mode"}
 
 
 def test_codes_are_cleaned_to_nfc(db: Database) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         cls = classes.create_class(s, code="  Khóa  86 ", programme="SC", start=D(2025, 4, 1),
                                    end=D(2025, 5, 1))
         assert cls.code == "Khóa 86"
@@ -46,11 +46,11 @@ def test_codes_are_cleaned_to_nfc(db: Database) -> None:
 
 
 def test_status_moves_one_step_at_a_time(db: Database) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         classes.create_class(s, code="A48", programme="TC", start=D(2025, 3, 2), end=D(2025, 10, 30))
-    with pytest.raises(InputError), db.write() as s:
+    with pytest.raises(InputError), db.write(raw=True) as s:
         classes.update_class(s, "A48", status="closed")
-    with db.write() as s:
+    with db.write(raw=True) as s:
         classes.update_class(s, "A48", status="running", venue="Hội trường B")
     with db.read() as s:
         detail = classes.class_detail(s, "A48")
@@ -58,28 +58,28 @@ def test_status_moves_one_step_at_a_time(db: Database) -> None:
 
 
 def test_a_stale_edit_is_refused_not_silently_overwritten(db: Database) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         classes.create_class(s, code="A48", programme="TC", start=D(2025, 3, 2), end=D(2025, 10, 30))
     with db.read() as s:
         seen = classes.class_detail(s, "A48").version
-    with db.write() as s:
+    with db.write(raw=True) as s:
         classes.update_class(s, "A48", expected_version=seen, venue="Phòng 1")
-    with pytest.raises(ConflictError), db.write() as s:
+    with pytest.raises(ConflictError), db.write(raw=True) as s:
         classes.update_class(s, "A48", expected_version=seen, venue="Phòng 2")
     with db.read() as s:
         assert classes.class_detail(s, "A48").venue == "Phòng 1"
 
 
 def test_a_class_with_learners_cannot_be_deleted(db: Database) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         cls = classes.create_class(s, code="A48", programme="TC", start=D(2025, 3, 2), end=D(2025, 10, 30))
         classes.create_class(s, code="EMPTY", programme="TC", start=D(2025, 3, 2), end=D(2025, 10, 30))
         person = Learner(family_name="Lê", middle_name="Thị", given_name="Hoa", birth_year=1985, gender="F",
                          sort_key="x", search_key="le thi hoa")
         s.add(Enrolment(training_class=cls, learner=person))
-    with pytest.raises(InputError, match="1 học viên"), db.write() as s:
+    with pytest.raises(InputError, match="1 học viên"), db.write(raw=True) as s:
         classes.delete_class(s, "A48")
-    with db.write() as s:
+    with db.write(raw=True) as s:
         classes.delete_class(s, "EMPTY")
     with db.read() as s:
         assert [r.code for r in classes.list_classes(s)] == ["A48"]

@@ -52,7 +52,7 @@ db = open_database(sys.argv[1])
 print("started", flush=True)
 n = 0
 while True:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         for _ in range(50):
             n += 1
             classes.create_class(s, code=f"K{n}", programme="SC", start=dt.date(2025, 1, 6), end=dt.date(2025, 2, 6))
@@ -76,7 +76,7 @@ from dtbd_desktop.db.engine import open_database
 from dtbd_desktop.services import certificates
 db = open_database(sys.argv[1])
 print("started", flush=True)
-with db.write() as s:
+with db.write(raw=True) as s:
     certificates.issue_for_class(s, "NT26.02", dt.date(2026, 11, 30))
 print("issued", flush=True)
 """
@@ -121,7 +121,7 @@ from dtbd_desktop.services import classes
 workbook = Path(sys.argv[2])
 build(workbook, 3000)
 db = open_database(sys.argv[1])
-with db.write() as s:
+with db.write(raw=True) as s:
     classes.create_class(s, code="KILL1", programme="DVM", start=dt.date(2026, 3, 2), end=dt.date(2026, 3, 9))
 print("started", flush=True)
 apply_import(db, "KILL1", workbook)

@@ -37,21 +37,21 @@ def test_a_new_database_is_at_the_programs_schema_version(db: Database) -> None:
 
 
 def test_national_id_is_unique(db: Database) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         s.add(_learner("001085012345"))
-    with pytest.raises(IntegrityError), db.write() as s:
+    with pytest.raises(IntegrityError), db.write(raw=True) as s:
         s.add(_learner("001085012345", given="Bình"))
     with db.read() as s:
         assert s.scalar(select(Learner.given_name).where(Learner.national_id == "001085012345")) == "An"
 
 
 def test_national_id_must_have_twelve_characters(db: Database) -> None:
-    with pytest.raises(IntegrityError), db.write() as s:
+    with pytest.raises(IntegrityError), db.write(raw=True) as s:
         s.add(_learner("12345"))
 
 
 def test_people_without_a_national_id_are_allowed(db: Database) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         s.add(_learner(None, "An"))
         s.add(_learner(None, "Bình"))
     with db.read() as s:
@@ -59,7 +59,7 @@ def test_people_without_a_national_id_are_allowed(db: Database) -> None:
 
 
 def _enrolment(db: Database) -> int:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         cls = create_class(s, code="A1", programme="TC", start=dt.date(2025, 3, 1), end=dt.date(2025, 10, 30))
         person = _learner("001085012345")
         s.add(person)
@@ -74,7 +74,7 @@ def test_scores_outside_zero_to_ten_are_refused_by_the_database(db: Database, va
     enrolment_id = _enrolment(db)
     with db.read() as s:
         module_id = s.scalar(text("SELECT id FROM modules LIMIT 1"))
-    with pytest.raises(IntegrityError), db.write() as s:
+    with pytest.raises(IntegrityError), db.write(raw=True) as s:
         s.add(Score(enrolment_id=enrolment_id, module_id=module_id, value=value))
     with db.read() as s:
         assert s.scalars(select(Score)).all() == []
@@ -88,23 +88,23 @@ def test_serial_is_unique_within_a_register(db: Database) -> None:
                            register_number=f"{sequence}/2025", issue_date=dt.date(2025, 11, 1),
                            full_name="Nguyễn Văn An", birth_date_text="1980", gender="M", verification_code="x")
 
-    with db.write() as s:
+    with db.write(raw=True) as s:
         register = Register(kind="diploma", year=2025, name="Sổ 2025", serial_pattern="{n}", register_pattern="{n}")
         s.add(register)
         s.flush()
         register_id = register.id
         s.add(cert(1, "000001"))
-    with pytest.raises(IntegrityError), db.write() as s:
+    with pytest.raises(IntegrityError), db.write(raw=True) as s:
         s.add(cert(2, "000001"))
 
 
 def test_foreign_keys_are_enforced(db: Database) -> None:
-    with pytest.raises(IntegrityError), db.write() as s:
+    with pytest.raises(IntegrityError), db.write(raw=True) as s:
         s.add(Enrolment(class_id=999_999, learner_id=999_999))
 
 
 def test_a_unit_of_work_is_all_or_nothing(db: Database) -> None:
-    with pytest.raises(RuntimeError), db.write() as s:
+    with pytest.raises(RuntimeError), db.write(raw=True) as s:
         s.add(_learner("001085099999"))
         s.flush()
         raise RuntimeError("power cut")
@@ -164,7 +164,7 @@ def test_a_database_from_a_newer_program_is_refused(sqlite_url: str) -> None:
 
 def test_backup_copy_is_a_consistent_database(sqlite_db: Database) -> None:
     path = Path(sqlite_db.url.removeprefix("sqlite:///"))
-    with sqlite_db.write() as s:
+    with sqlite_db.write(raw=True) as s:
         s.add(_learner("001085012345"))
     copy = backup_sqlite_file(path, "test")
     con = sqlite3.connect(copy)

@@ -21,9 +21,8 @@ from dtbd_desktop.db.models import (
 )
 from dtbd_desktop.demo import build_demo
 from dtbd_desktop.errors import InputError
-from dtbd_desktop.services import classes
+from dtbd_desktop.services import classes, signing_keys
 from dtbd_desktop.services.certificates_numbering import signed_payload
-from dtbd_desktop.services.settings import get_setting
 from dtbd_desktop.signing import verify
 from tests.conftest import DEMO_TODAY
 
@@ -67,7 +66,7 @@ def test_attendance_only_for_sessions_already_held(demo_db: Database) -> None:
 
 def test_certificate_numbers_are_gap_free_and_signed(demo_db: Database) -> None:
     with demo_db.read() as s:
-        public = get_setting(s, "signing_public_keys")[0]
+        public = signing_keys.trusted_keys(s)[0]
         for register in s.scalars(select(Register)):
             seqs = list(s.scalars(select(Certificate.sequence).where(Certificate.register_id == register.id)
                                   .order_by(Certificate.sequence)))
@@ -101,7 +100,7 @@ def test_the_same_day_gives_the_same_demo(tmp_path: Path, demo_db: Database, mon
 
 
 def test_demo_refuses_a_database_with_real_data(sqlite_db: Database) -> None:
-    with sqlite_db.write() as s:
+    with sqlite_db.write(raw=True) as s:
         classes.create_class(s, code="A1", programme="TC", start=dt.date(2025, 1, 6), end=dt.date(2025, 8, 1))
     with pytest.raises(InputError, match="dữ liệu thật"):
         build_demo(sqlite_db, today=DEMO_TODAY)

@@ -25,7 +25,7 @@ def centre(db: Database) -> dict[str, int]:
 
 def _forms(db: Database, ids: dict[str, int]) -> None:
     a, b = ids["A"], ids["B"]
-    with db.write() as s:
+    with db.write(raw=True) as s:
         feedback.add_feedback(s, "SC25", [FeedbackForm("I.1", a, 5, 4, 3, 2), FeedbackForm("I.1", a, 4, 4, 4, 4),
                                           FeedbackForm("I.1", a, 1, 5, 5, 3, "Nói hơi nhanh"),
                                           FeedbackForm("I.2", b, 3, 3, 3, 3), FeedbackForm("I.2", b, 2, 2, 2, 2)])
@@ -69,7 +69,7 @@ def test_satisfaction_per_lecturer_and_programme(db: Database, centre: dict[str,
 
 
 def test_a_bad_form_is_refused_whole(db: Database, centre: dict[str, int]) -> None:
-    with pytest.raises(InputError) as refused, db.write() as s:
+    with pytest.raises(InputError) as refused, db.write(raw=True) as s:
         feedback.add_feedback(s, "SC25", [FeedbackForm("I.1", centre["A"], 5, 5, 5, 5),
                                           FeedbackForm("I.1", centre["A"], 0, 6, "tốt", 4),
                                           FeedbackForm("B1", centre["A"], 5, 5, 5, 5)])
@@ -94,25 +94,25 @@ def test_feedback_workbook_round_trip(db: Database, centre: dict[str, int], tmp_
         for offset, value in enumerate(values[1:]):
             ws.cell(row=r, column=5 + offset, value=value)
     wb.save(path)
-    with pytest.raises(InputError) as refused, db.write() as s:
+    with pytest.raises(InputError) as refused, db.write(raw=True) as s:
         import_feedback_workbook(s, "SC25", path)
     assert [(p.row, p.column) for p in refused.value.problems] == [(8, "B")]  # item 9 is not in the list
     ws.cell(row=8, column=2, value=2)
     wb.save(path)
-    with pytest.raises(InputError) as refused, db.write() as s:
+    with pytest.raises(InputError) as refused, db.write(raw=True) as s:
         import_feedback_workbook(s, "SC25", path)
     assert [(p.row, p.column) for p in refused.value.problems] == [(9, "E")]  # a rating of 6
     ws.cell(row=9, column=5, value=5)
     wb.save(path)
-    with db.write() as s:
+    with db.write(raw=True) as s:
         assert import_feedback_workbook(s, "SC25", path, dry_run=True).forms == 5
     with db.read() as s:
         assert feedback.satisfaction(s).total.forms == 0
-    with pytest.raises(InputError, match="phiếu phản hồi lớp SC25, không phải lớp DVM25"), db.write() as s:
+    with pytest.raises(InputError, match="phiếu phản hồi lớp SC25, không phải lớp DVM25"), db.write(raw=True) as s:
         import_feedback_workbook(s, "DVM25", path)
-    with db.write() as s:
+    with db.write(raw=True) as s:
         assert import_feedback_workbook(s, "SC25", path).forms == 5
-    with db.write() as s:  # importing again with "replace" does not double the forms
+    with db.write(raw=True) as s:  # importing again with "replace" does not double the forms
         import_feedback_workbook(s, "SC25", path, replace=True)
     with db.read() as s:
         report = feedback.satisfaction(s, class_code="SC25")
@@ -138,7 +138,7 @@ def test_who_is_due_and_the_outcome_report(db: Database, centre: dict[str, int])
     assert {r.year_after for r in due_2026} == {1} and {r.year_after for r in due_2027} == {2}
     assert due_2028 == []
     eid = {r.graduate.full_name: r.graduate.enrolment_id for r in due_2026}
-    with db.write() as s:
+    with db.write(raw=True) as s:
         followup.record_followup(s, enrolment_id=eid["Nguyễn Thị Lan"], year=2026, annual_rating="HTXSNV",
                                  planned=True)
         followup.record_followup(s, enrolment_id=eid["Thạch Văn Sang"], year=2026,
@@ -162,9 +162,9 @@ def test_who_is_due_and_the_outcome_report(db: Database, centre: dict[str, int])
 
 
 def test_follow_up_records_are_checked(db: Database, centre: dict[str, int]) -> None:
-    with pytest.raises(InputError, match="chưa tốt nghiệp"), db.write() as s:
+    with pytest.raises(InputError, match="chưa tốt nghiệp"), db.write(raw=True) as s:
         followup.record_followup(s, enrolment_id=centre["E-L4"], year=2026)
-    with pytest.raises(InputError) as refused, db.write() as s:
+    with pytest.raises(InputError) as refused, db.write(raw=True) as s:
         followup.record_followup(s, enrolment_id=centre["E-L1"], year=2025, annual_rating="giỏi lắm")
     assert [p.field for p in refused.value.problems] == ["year", "annual_rating"]
 

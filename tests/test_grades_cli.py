@@ -25,7 +25,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, object, st
 
 @pytest.fixture
 def cls_db(db: Database) -> Database:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         build_class(s)
     return db
 
@@ -121,7 +121,7 @@ def test_conduct_set(capsys: pytest.CaptureFixture[str], cls_db: Database) -> No
 
 
 def test_graduation_review_json(capsys: pytest.CaptureFixture[str], cls_db: Database) -> None:
-    with cls_db.write() as s:
+    with cls_db.write(raw=True) as s:
         for module, value in (("A", "8.0"), ("B", "9.0"), ("C", "9.5"), ("TN1", "7.0"), ("TN2", "7.5")):
             put(s, "T01", "An", module, value)
     code, doc, _err = run(capsys, "--db", cls_db.url, "graduation", "review", "T01")
@@ -140,7 +140,7 @@ def test_graduation_review_json(capsys: pytest.CaptureFixture[str], cls_db: Data
 
 def test_graduation_documents_and_decision(capsys: pytest.CaptureFixture[str], cls_db: Database,
                                            tmp_path: Path) -> None:
-    with cls_db.write() as s:
+    with cls_db.write(raw=True) as s:
         for module, value in (("A", "8.0"), ("B", "9.0"), ("C", "9.5"), ("TN1", "7.0"), ("TN2", "7.5")):
             put(s, "T01", "An", module, value)
     url = cls_db.url

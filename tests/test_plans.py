@@ -81,11 +81,11 @@ def test_a_year_without_a_plan_says_so(db: Database, centre: dict[str, int]) -> 
 
 
 def test_editing_targets_refuses_bad_numbers_and_removes_empty_lines(db: Database, centre: dict[str, int]) -> None:
-    with pytest.raises(InputError) as refused, db.write() as s:
+    with pytest.raises(InputError) as refused, db.write(raw=True) as s:
         plans.save_plan(s, 2025, [PlanTarget("SC", -1, 100), PlanTarget("XX", 1, 1), PlanTarget("DVM", 1, "ba")])
     assert [(p.row, p.field) for p in refused.value.problems] == [(1, "target_classes"), (2, "programme"),
                                                                   (3, "target_learners")]
-    with db.write() as s:
+    with db.write(raw=True) as s:
         changed = plans.save_plan(s, 2025, [PlanTarget("SC", 3, 120, "Thêm 1 lớp ở Cần Giuộc"),
                                             PlanTarget("TC", 0, 0), PlanTarget("DVM", 1, 30)])
     assert changed == 2  # SC changed, TC removed; DVM as it was
@@ -100,7 +100,7 @@ def test_editing_targets_refuses_bad_numbers_and_removes_empty_lines(db: Databas
 
 
 def test_needs_sum_into_a_draft_plan(db: Database, centre: dict[str, int]) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         plans.save_need(s, year=2026, organisation_id=centre["C1"], programme_code="SC", learners=30)
         plans.save_need(s, year=2026, organisation_id=centre["C2"], programme_code="SC", learners=25)
         plans.save_need(s, year=2026, organisation_id=centre["PA"], programme_code="DVM", learners=40)
@@ -112,13 +112,13 @@ def test_needs_sum_into_a_draft_plan(db: Database, centre: dict[str, int]) -> No
             draft["SC"].suggested_classes) == (55, 2, 3, 19)
     # DVM: DVM25 had 3 -> ceil(40 / 3) = 14.
     assert (draft["DVM"].needs_learners, draft["DVM"].class_size, draft["DVM"].suggested_classes) == (40, 3, 14)
-    with db.write() as s:
+    with db.write(raw=True) as s:
         plans.save_plan(s, 2026, [PlanTarget("DVM", 2, 60)])
         assert plans.apply_draft(s, 2026) == 1  # SC only: DVM already has a target and keeps it
     with db.read() as s:
         sheet = {e.programme_code: (e.target_classes, e.target_learners) for e in plans.plan_sheet(s, 2026)}
     assert sheet["SC"] == (19, 55) and sheet["DVM"] == (2, 60)
-    with db.write() as s:
+    with db.write(raw=True) as s:
         plans.save_need(s, year=2026, organisation_id=centre["PA"], programme_code="DVM", learners=0)  # withdrawn
         plans.save_need(s, year=2026, organisation_id=centre["C1"], programme_code="DVM", learners=9)
         assert plans.apply_draft(s, 2026, overwrite=True) == 1  # DVM now 9 -> ceil(9 / 3) = 3 classes
@@ -145,7 +145,7 @@ def _column_of(ws: object, code: str) -> int:
 
 def test_needs_workbook_goes_out_and_comes_back(db: Database, centre: dict[str, int], tmp_path: Path) -> None:
     path = tmp_path / "nhu cau 2026.xlsx"
-    with db.write() as s:
+    with db.write(raw=True) as s:
         plans.save_need(s, year=2026, organisation_id=centre["C1"], programme_code="SC", learners=30)
     with db.read() as s:
         assert export_needs_workbook(s, 2026, path) == 6  # the six organisations of the tree
@@ -157,7 +157,7 @@ def test_needs_workbook_goes_out_and_comes_back(db: Database, centre: dict[str, 
     ws.cell(row=_row_of(ws, "Xã Lương Hòa"), column=dvm).value = 7
     ws.cell(row=_row_of(ws, "Sở Nội vụ tỉnh Long An"), column=sc).value = "mười"
     wb.save(path)
-    with pytest.raises(InputError) as refused, db.write() as s:
+    with pytest.raises(InputError) as refused, db.write(raw=True) as s:
         import_needs_workbook(s, path)
     [problem] = refused.value.problems
     assert problem.row == _row_of(ws, "Sở Nội vụ tỉnh Long An") and "mười" in problem.message
@@ -165,14 +165,14 @@ def test_needs_workbook_goes_out_and_comes_back(db: Database, centre: dict[str, 
         assert [n.learners for n in plans.list_needs(s, 2026)] == [30]  # nothing changed
     ws.cell(row=_row_of(ws, "Sở Nội vụ tỉnh Long An"), column=sc).value = None
     wb.save(path)
-    with db.write() as s:
+    with db.write(raw=True) as s:
         dry = import_needs_workbook(s, path, dry_run=True)
     assert (dry.cells, dry.changed) == (2, 2)
     with db.read() as s:
         assert [n.learners for n in plans.list_needs(s, 2026)] == [30]
-    with pytest.raises(InputError, match="năm 2026, không phải năm 2027"), db.write() as s:
+    with pytest.raises(InputError, match="năm 2026, không phải năm 2027"), db.write(raw=True) as s:
         import_needs_workbook(s, path, year=2027)
-    with db.write() as s:
+    with db.write(raw=True) as s:
         result = import_needs_workbook(s, path)
     assert (result.year, result.cells, result.changed) == (2026, 2, 2)
     with db.read() as s:
@@ -185,7 +185,7 @@ def test_a_workbook_of_another_kind_is_refused(db: Database, centre: dict[str, i
     wb = openpyxl.Workbook()
     wb.active["A1"] = "Danh sách"
     wb.save(path)
-    with pytest.raises(InputError, match="không phải bảng tính do chương trình xuất ra"), db.write() as s:
+    with pytest.raises(InputError, match="không phải bảng tính do chương trình xuất ra"), db.write(raw=True) as s:
         import_needs_workbook(s, path)
 
 

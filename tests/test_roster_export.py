@@ -80,7 +80,7 @@ def add_class(db: Database, code: str, people: Sequence[Person], *, organisation
     `withdrawn` maps a full name to the reason the learner left the class."""
     withdrawn = withdrawn or {}
     ids = []
-    with db.write() as s:
+    with db.write(raw=True) as s:
         cls = classes.create_class(s, code=code, programme="TC", start=D(2025, 3, 2), end=D(2025, 6, 26))
         org = Organisation(name=organisation, search_key=text.fold(organisation))
         s.add(org)
@@ -255,7 +255,7 @@ def test_pdf_fonts_are_embedded_liberation_serif(demo_db: Database, tmp_path: Pa
 
 def test_pdf_of_a_hand_built_class(hand_class: Database, tmp_path: Path) -> None:
     out = tmp_path / "vn1.pdf"
-    with hand_class.write() as s:
+    with hand_class.write(raw=True) as s:
         settings.set_settings(s, centre_name="Trung tâm Chính trị huyện Bến Lức", superior_body="Huyện ủy Bến Lức",
                               place_name="Bến Lức", party_heading=False, director_title="Giám đốc",
                               director_name="Nguyễn Thị Đào")
@@ -496,7 +496,7 @@ def test_learners_find_ignores_diacritics_and_case(capsys: pytest.CaptureFixture
     ids = add_class(db, "F1", [("Nguyễn", "Văn", "An", "M"), ("Nguyễn", "Văn", "Anh", "M"),
                                ("Đặng", "Thị", "Đào", "F"), ("Lê", "Văn", "Bình", "M")])
     add_class(db, "F2", [("Trần", "Thị", "Hòa", "F")], first_id=100)
-    with db.write() as s:  # Nguyễn Văn An comes back for a second class
+    with db.write(raw=True) as s:  # Nguyễn Văn An comes back for a second class
         f2 = classes.get_class(s, "F2")
         person = s.query(Learner).filter_by(national_id=ids[0]).one()
         s.add(Enrolment(training_class=f2, learner=person))

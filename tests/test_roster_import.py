@@ -20,8 +20,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from dtbd_desktop import accounts
-from dtbd_desktop.accounts import Actor, act_as
 from dtbd_desktop.audit import verify_chain
 from dtbd_desktop.cli.main import main
 from dtbd_desktop.db.engine import Database
@@ -37,6 +35,7 @@ from dtbd_desktop.importing import (
 )
 from dtbd_desktop.services import classes
 from dtbd_desktop.services.organisations import save_organisation
+from tests.logins import admin_login, create_account
 
 D = dt.date
 START = D(2026, 4, 6)
@@ -116,7 +115,7 @@ def district_book(path: Path, people: Sequence[Sequence[Any]] = DISTRICT_PEOPLE)
 
 
 def open_class(db: Database, code: str = "SC26", start: dt.date = START) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         classes.create_class(s, code=code, programme="SC", start=start, end=start + dt.timedelta(days=32))
 
 
@@ -136,7 +135,7 @@ def counts(db: Database) -> tuple[int, int, int]:
 
 
 def add_organisations(db: Database) -> dict[str, int]:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         district = save_organisation(s, name="Huyện Bến Lức", level="district", short_name="Bến Lức")
         ids = {"Huyện Bến Lức": district.id}
         for name, level in [("Xã Mỹ Yên", "commune"), ("Xã Lương Hòa", "commune"),
@@ -510,7 +509,7 @@ def _known_person(db: Database, **changes: Any) -> int:
                                   place_of_birth=None, phone=None, sort_key="k", search_key="nguyen van an")
     values.update(changes)
     open_class(db, "A40", D(2024, 3, 4))
-    with db.write() as s:
+    with db.write(raw=True) as s:
         from dtbd_desktop.services.learners import refresh_keys
         person = Learner(**values)
         refresh_keys(person)
@@ -544,19 +543,18 @@ def test_importing_is_audited_and_needs_the_roster_permission(tmp_path: Path, db
     known = _known_person(db, national_id=None, birth_date=None)
     path = simple_book(tmp_path / "ds.xlsx", [[1, "Nguyễn Văn An", "05/03/1985", "Nam", "080085000123"]])
     open_class(db)
-    with db.write() as s:
-        accounts.create_user(s, username="quantri", full_name="Quản trị", role="admin", password="mat-khau-dai")
-    act_as(Actor("quantri", "Quản trị", "admin"))
-    with db.write() as s:
-        accounts.create_user(s, username="xem", full_name="Người xem", role="viewer", password="mat-khau-dai")
-    act_as(Actor("xem", "Người xem", "viewer"))
+    admin = admin_login(db)
+    viewer = create_account(db, "xem", "viewer", by=admin)
     with pytest.raises(DtbdError, match="không có quyền"):
-        apply_import(db, "SC26", path, link_duplicates=True)
+        apply_import(db, "SC26", path, link_duplicates=True, login=viewer)
+    with pytest.raises(DtbdError, match="đăng nhập"):
+        apply_import(db, "SC26", path, link_duplicates=True)  # nobody logged in
     assert counts(db)[:2] == (1, 1)
-    assert apply_import(db, "SC26", path, dry_run=True).imported == 1  # looking is allowed
+    assert apply_import(db, "SC26", path, dry_run=True, login=viewer).imported == 1  # looking is allowed
+    with pytest.raises(DtbdError, match="đăng nhập"):
+        apply_import(db, "SC26", path, dry_run=True)  # but not for nobody: the list holds personal data
 
-    act_as(Actor("quantri", "Quản trị", "admin"))
-    assert apply_import(db, "SC26", path, link_duplicates=True).existing_learners == 1
+    assert apply_import(db, "SC26", path, link_duplicates=True, login=admin).existing_learners == 1
     with db.read() as s:
         entries = [(e.username, e.action, e.entity_id, e.field, e.old_value, e.new_value)
                    for e in s.scalars(select(AuditEntry).where(AuditEntry.action.in_(
@@ -897,7 +895,7 @@ def _classes(db: Database) -> list[classes.ClassRow]:
 def test_plan_import_alone_writes_nothing(tmp_path: Path, db: Database) -> None:
     open_class(db)
     table = read_roster(district_book(tmp_path / "x.xlsx"))
-    with db.write() as s:
+    with db.write(raw=True) as s:
         plan = plan_import(s, "SC26", table)
         assert [r.person.full_name for r in plan.good_rows] == [
             "Nguyễn Văn An", "Lê Thị Hồng Nhung", "Trần Văn Bình", "Huỳnh Thị Ngọc Hân"]

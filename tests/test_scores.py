@@ -92,8 +92,7 @@ def build_class(session: Session, *, code: str = "T01", kind: str = "training", 
 def put(session: Session, class_code: str, given: str, module: str, *values: str, component: str | None = None) -> None:
     """Enter a learner's attempts for a module: first sitting, then retakes."""
     for attempt, value in enumerate(values, start=1):
-        scores.set_score(session, class_code, NID[given], module, value, attempt=attempt, component=component,
-                         actor="giaovu")
+        scores.set_score(session, class_code, NID[given], module, value, attempt=attempt, component=component)
 
 
 def sheet_row(session: Session, class_code: str, module: str, given: str) -> scores.SheetRow:
@@ -106,9 +105,9 @@ def sheet_row(session: Session, class_code: str, module: str, given: str) -> sco
 
 @pytest.mark.parametrize("typed", ["8,5", "8.5", " 8,5 ", 8.5, D("8.5")])
 def test_a_score_is_accepted_with_a_decimal_comma_or_point(db: Database, typed: object) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         build_class(s)
-        change = scores.set_score(s, "T01", NID["An"], "A", typed, actor="giaovu")
+        change = scores.set_score(s, "T01", NID["An"], "A", typed)
     assert (change.old, change.new, change.attempt, change.component) == (None, D("8.5"), 1, "")
     with db.read() as s:
         assert sheet_row(s, "T01", "A", "An").result.counted == D("8.5")
@@ -130,9 +129,9 @@ def test_a_score_is_accepted_with_a_decimal_comma_or_point(db: Database, typed: 
 )
 def test_a_bad_cell_is_refused_with_the_reason(db: Database, nid: str, module: str, value: str,
                                                 component: str | None, message: str | None) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         build_class(s)
-    with db.write() as s:
+    with db.write(raw=True) as s:
         if message is None:
             assert not scores.set_score(s, "T01", nid, module, value, component=component).changed
             return
@@ -151,46 +150,46 @@ def test_validate_cell_for_the_grid() -> None:
 
 
 def test_a_withdrawn_learner_gets_no_new_score(db: Database) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         build_class(s)
         enrolment = s.scalar(select(Enrolment).join(Learner).where(Learner.national_id == NID["An"]))
         assert enrolment is not None
         enrolment.status = "withdrawn"
-    with db.write() as s, pytest.raises(InputError, match="đã thôi học"):
+    with db.write(raw=True) as s, pytest.raises(InputError, match="đã thôi học"):
         scores.set_score(s, "T01", NID["An"], "A", "8")
 
 
 def test_a_change_is_audited_with_old_and_new(db: Database) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         build_class(s)
         put(s, "T01", "An", "A", "7.0")
-        scores.set_score(s, "T01", NID["An"], "A", "7,5", actor="giaovu", reason="chấm phúc khảo")
+        scores.set_score(s, "T01", NID["An"], "A", "7,5", reason="chấm phúc khảo")
     with db.read() as s:
         entries = s.scalars(select(AuditEntry).where(AuditEntry.entity == "score").order_by(AuditEntry.id)).all()
         assert [(e.username, e.field, e.old_value, e.new_value, e.reason) for e in entries] == [
-            ("giaovu", "A", None, "7.0", None), ("giaovu", "A", "7.0", "7.5", "chấm phúc khảo")]
+            ("quantri", "A", None, "7.0", None), ("quantri", "A", "7.0", "7.5", "chấm phúc khảo")]
         transcript = scores.learner_transcript(s, "T01", NID["An"])
         assert [(h.what, h.old, h.new, h.reason) for h in transcript.history if h.is_correction] == [
             ("A lần 1", "7,0", "7,5", "chấm phúc khảo")]
 
 
 def test_someone_else_changed_the_cell(db: Database) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         build_class(s)
         put(s, "T01", "An", "A", "7.0")
-    with db.write() as s, pytest.raises(ConflictError, match="vừa được người khác sửa"):
+    with db.write(raw=True) as s, pytest.raises(ConflictError, match="vừa được người khác sửa"):
         scores.set_score(s, "T01", NID["An"], "A", "8.0", check_expected=True, expected=D("6.0"))
-    with db.write() as s:
+    with db.write(raw=True) as s:
         assert scores.set_score(s, "T01", NID["An"], "A", "8.0", check_expected=True, expected=D("7.0")).changed
 
 
 def test_clearing_a_cell(db: Database) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         build_class(s)
         put(s, "T01", "An", "A", "4.0", "6.0")
-    with db.write() as s, pytest.raises(InputError, match="hãy xóa điểm lần 2 trước"):
+    with db.write(raw=True) as s, pytest.raises(InputError, match="hãy xóa điểm lần 2 trước"):
         scores.set_score(s, "T01", NID["An"], "A", "", attempt=1)
-    with db.write() as s:
+    with db.write(raw=True) as s:
         assert scores.set_score(s, "T01", NID["An"], "A", None, attempt=2).old == D("6.0")
     with db.read() as s:
         assert sheet_row(s, "T01", "A", "An").result.counted == D("4.0")
@@ -200,7 +199,7 @@ def test_clearing_a_cell(db: Database) -> None:
 
 
 def test_retakes_latest_or_best(db: Database) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         build_class(s)
         put(s, "T01", "An", "A", "4.5")
         change = scores.set_score(s, "T01", NID["An"], "A", "4,0", retake=True)
@@ -210,7 +209,7 @@ def test_retakes_latest_or_best(db: Database) -> None:
         assert [a.score for a in row.result.attempts] == [D("4.5"), D("4.0")]
         assert row.result.counted == D("4.0")  # latest, the default
         assert [r.next_attempt for r in scores.retake_roster(s, "T01", "A")] == [3]
-    with db.write() as s:
+    with db.write(raw=True) as s:
         cls = classes.get_class(s, "T01")
         cls.rule_set.params = {**cls.rule_set.params, "attempt_counted": "best"}
     with db.read() as s:
@@ -218,15 +217,15 @@ def test_retakes_latest_or_best(db: Database) -> None:
 
 
 def test_retake_rules(db: Database) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         build_class(s)
         put(s, "T01", "An", "A", "6.0")
         put(s, "T01", "Bình", "A", "3.0")
-    with db.write() as s, pytest.raises(InputError, match="đã đạt"):
+    with db.write(raw=True) as s, pytest.raises(InputError, match="đã đạt"):
         scores.set_score(s, "T01", NID["An"], "A", "8", retake=True)
-    with db.write() as s, pytest.raises(InputError, match="Chưa có điểm lần 1"):
+    with db.write(raw=True) as s, pytest.raises(InputError, match="Chưa có điểm lần 1"):
         scores.set_score(s, "T01", NID["Cường"], "A", "8", retake=True)
-    with db.write() as s, pytest.raises(InputError, match="Chưa có điểm lần 2 nên chưa nhập được lần 3"):
+    with db.write(raw=True) as s, pytest.raises(InputError, match="Chưa có điểm lần 2 nên chưa nhập được lần 3"):
         scores.set_score(s, "T01", NID["Bình"], "A", "8", attempt=3)
     with db.read() as s:
         roster = scores.retake_roster(s, "T01")
@@ -239,13 +238,13 @@ def test_retake_rules(db: Database) -> None:
 
 
 def test_a_module_with_components(db: Database) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         build_class(s)
         module = s.scalar(select(Module).where(Module.code == "A"))
         assert module is not None
         module.assessment = {"components": [{"code": "TX", "name": "Kiểm tra thường xuyên", "weight": 3},
                                             {"code": "THI", "name": "Thi hết học phần", "weight": 7}]}
-    with db.write() as s:
+    with db.write(raw=True) as s:
         scores.set_score(s, "T01", NID["An"], "A", "8", component="TX")
         assert sheet_row(s, "T01", "A", "An").result.status == "incomplete"
         scores.set_score(s, "T01", NID["An"], "A", "6,5", component="thi")  # codes in any case
@@ -262,13 +261,13 @@ def test_a_module_with_components(db: Database) -> None:
 
 
 def test_a_pasted_block_is_saved_all_or_nothing(db: Database) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         build_class(s)
     block = [ScoreEntry("A", "8,5", national_id=NID["An"], row=1, column="Điểm"),
              ScoreEntry("A", "11", national_id=NID["Bình"], row=2, column="Điểm"),
              ScoreEntry("A", "7", national_id=NID["Cường"], row=3, column="Điểm"),
              ScoreEntry("A", "x", national_id=NID["Dung"], row=4, column="Điểm")]
-    with db.write() as s, pytest.raises(InputError) as caught:
+    with db.write(raw=True) as s, pytest.raises(InputError) as caught:
         scores.set_scores(s, "T01", block)
     assert [(p.row, p.column, p.message) for p in caught.value.problems] == [
         (2, "Điểm", "Điểm phải từ 0 đến 10 (đang là 11)"),
@@ -278,8 +277,8 @@ def test_a_pasted_block_is_saved_all_or_nothing(db: Database) -> None:
         assert s.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.entity == "score")) == 0
     good = [block[0], ScoreEntry("A", "4", national_id=NID["Bình"]), block[2],
             ScoreEntry("A", "6", national_id=NID["Bình"], attempt=2)]  # a retake in the same paste
-    with db.write() as s:
-        changes = scores.set_scores(s, "T01", good, actor="giaovu")
+    with db.write(raw=True) as s:
+        changes = scores.set_scores(s, "T01", good)
     assert [c.new for c in changes] == [D("8.5"), D("4.0"), D("7.0"), D("6.0")]
     with db.read() as s:
         assert sheet_row(s, "T01", "A", "Bình").result.counted == D("6.0")
@@ -289,31 +288,31 @@ def test_a_pasted_block_is_saved_all_or_nothing(db: Database) -> None:
 
 
 def test_a_finalised_module_needs_permission_and_a_reason(db: Database) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         build_class(s)
         put(s, "T01", "An", "A", "7.0")
-        result = scores.finalise_module(s, "T01", "A", actor="truongphong")
+        result = scores.finalise_module(s, "T01", "A")
         assert "Trần Thị Bình" in result.missing
-    with db.write() as s, pytest.raises(InputError, match="đã được chốt"):
+    with db.write(raw=True) as s, pytest.raises(InputError, match="đã được chốt"):
         scores.set_score(s, "T01", NID["An"], "A", "8.0")
-    with db.write() as s, pytest.raises(InputError, match="phải ghi lý do"):
+    with db.write(raw=True) as s, pytest.raises(InputError, match="phải ghi lý do"):
         scores.set_score(s, "T01", NID["An"], "A", "8.0", allow_locked=True)
-    with db.write() as s:
+    with db.write(raw=True) as s:
         change = scores.set_score(s, "T01", NID["An"], "A", "8.0", allow_locked=True,
-                                  reason="Phúc khảo theo đơn ngày 12/7", actor="truongphong")
+                                  reason="Phúc khảo theo đơn ngày 12/7")
         assert change.changed
     with db.read() as s:
         entry = s.scalars(select(AuditEntry).where(AuditEntry.entity == "score").order_by(AuditEntry.id.desc())).first()
         assert entry is not None
         assert (entry.username, entry.old_value, entry.new_value, entry.reason) == (
-            "truongphong", "7.0", "8.0", "Phúc khảo theo đơn ngày 12/7")
+            "quantri", "7.0", "8.0", "Phúc khảo theo đơn ngày 12/7")
         assert scores.load_score_sheet(s, "T01", "A").locked
-    with db.write() as s, pytest.raises(InputError, match="đã được chốt từ trước"):
+    with db.write(raw=True) as s, pytest.raises(InputError, match="đã được chốt từ trước"):
         scores.finalise_module(s, "T01", "A")
-    with db.write() as s, pytest.raises(InputError, match="phải ghi lý do"):
+    with db.write(raw=True) as s, pytest.raises(InputError, match="phải ghi lý do"):
         scores.unfinalise_module(s, "T01", "A", reason=" ")
-    with db.write() as s:
-        scores.unfinalise_module(s, "T01", "A", reason="Nhập thiếu điểm", actor="truongphong")
+    with db.write(raw=True) as s:
+        scores.unfinalise_module(s, "T01", "A", reason="Nhập thiếu điểm")
         assert scores.set_score(s, "T01", NID["Bình"], "A", "6").changed
 
 
@@ -333,7 +332,7 @@ def _fill(path: Path, values: dict[tuple[str, int], object]) -> None:
 
 
 def test_score_workbook_round_trip(db: Database, tmp_path: Path) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         build_class(s)
         put(s, "T01", "An", "B", "7.0")
     path = tmp_path / "diem-B.xlsx"
@@ -344,8 +343,8 @@ def test_score_workbook_round_trip(db: Database, tmp_path: Path) -> None:
     assert [ws.cell(row=r, column=3).value for r in (6, 7)] == ["Nguyễn Văn An", "Trần Thị Bình"]  # roster order
     assert ws.cell(row=6, column=5).value == 7.0
     _fill(path, {(NID["Bình"], 1): "8,5", (NID["Cường"], 1): 6, (NID["An"], 1): 7.0})
-    with db.write() as s:
-        result = score_workbook.import_score_workbook(s, "T01", path, actor="giaovu")
+    with db.write(raw=True) as s:
+        result = score_workbook.import_score_workbook(s, "T01", path)
     assert (result.module_code, result.changed, result.unchanged) == ("B", 2, 1)
     with db.read() as s:
         assert sheet_row(s, "T01", "B", "Bình").result.counted == D("8.5")
@@ -353,38 +352,38 @@ def test_score_workbook_round_trip(db: Database, tmp_path: Path) -> None:
 
 
 def test_score_workbook_refused_whole_with_rows_and_columns(db: Database, tmp_path: Path) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         build_class(s)
         build_class(s, code="T02")
     path = tmp_path / "diem-A.xlsx"
     with db.read() as s:
         score_workbook.export_score_workbook(s, "T01", "A", path)
     _fill(path, {(NID["An"], 1): "8,5", (NID["Bình"], 1): "11", (NID["Dung"], 1): "tám"})
-    with db.write() as s, pytest.raises(InputError) as caught:
+    with db.write(raw=True) as s, pytest.raises(InputError) as caught:
         score_workbook.import_score_workbook(s, "T01", path)
     assert [(p.row, p.column) for p in caught.value.problems] == [(7, "E"), (9, "E")]
     assert "Điểm phải từ 0 đến 10" in caught.value.problems[0].message
     with db.read() as s:
         assert s.scalar(select(func.count(Score.id))) == 0
-    with db.write() as s, pytest.raises(InputError, match="của lớp T01, không phải lớp T02"):
+    with db.write(raw=True) as s, pytest.raises(InputError, match="của lớp T01, không phải lớp T02"):
         score_workbook.import_score_workbook(s, "T02", path)
     wb = openpyxl.load_workbook(path)
     wb.worksheets[0].cell(row=5, column=5, value="Điểm thi")
     wb.save(path)
-    with db.write() as s, pytest.raises(InputError, match="đã bị sửa cấu trúc") as caught:
+    with db.write(raw=True) as s, pytest.raises(InputError, match="đã bị sửa cấu trúc") as caught:
         score_workbook.import_score_workbook(s, "T01", path)
     assert [(p.row, p.column) for p in caught.value.problems] == [(5, "E")]
     assert "Tiêu đề cột đã bị sửa (cần 'Điểm')" in caught.value.problems[0].message
     other = tmp_path / "khac.xlsx"
     openpyxl.Workbook().save(other)
-    with db.write() as s, pytest.raises(InputError, match="không phải bảng điểm"):
+    with db.write(raw=True) as s, pytest.raises(InputError, match="không phải bảng điểm"):
         score_workbook.import_score_workbook(s, "T01", other)
-    with db.write() as s, pytest.raises(InputError, match="Không có tệp"):
+    with db.write(raw=True) as s, pytest.raises(InputError, match="Không có tệp"):
         score_workbook.import_score_workbook(s, "T01", tmp_path / "khong-co.xlsx")
 
 
 def test_unknown_class_and_module(db: Database) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         build_class(s)
     with db.read() as s:
         with pytest.raises(NotFoundError, match="Không có lớp mã 'X9'"):

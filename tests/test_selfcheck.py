@@ -46,7 +46,7 @@ def test_a_fresh_pc_passes_without_creating_anything(tmp_path: Path) -> None:
 
 def test_an_existing_database_is_checked_on_a_copy(tmp_path: Path, sqlite_url: str) -> None:
     db = open_database(sqlite_url)
-    with db.write() as session:
+    with db.write(raw=True) as session:
         settings.save_settings(session, centre_name="Trường Chính trị tỉnh Long An", place_name="Long An",
                                director_title="HIỆU TRƯỞNG", director_name="Nguyễn Văn Bình")
     db.dispose()
@@ -124,7 +124,7 @@ def test_probing_urls(sqlite_url: str, tmp_path: Path) -> None:
     new_file = selfcheck.probe_database(f"sqlite:///{tmp_path / 'moi.sqlite3'}")
     assert new_file.ok and new_file.revision is None and not (tmp_path / "moi.sqlite3").exists()
     db = open_database(sqlite_url)
-    with db.write() as session:
+    with db.write(raw=True) as session:
         settings.save_settings(session, centre_name="Trung tâm Chính trị huyện Bến Lức", place_name="Bến Lức")
     db.dispose()
     existing = selfcheck.probe_database(sqlite_url)

@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from dtbd_desktop import accounts, layouts
+from dtbd_desktop import layouts, operations
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import AuditEntry
 from dtbd_desktop.errors import InputError
 from dtbd_desktop.services import settings
+from tests.logins import admin_login, create_account
 
 PNG = settings.PNG_SIGNATURE + b"\x00" * 64  # only the signature matters to the check
 GOOD_CALIBRATION = {"offset_x_mm": -1.5, "offset_y_mm": 2.0, "scale_x": 0.995, "scale_y": 1.0}
@@ -76,11 +77,11 @@ def test_a_logo_too_large_is_refused() -> None:
 
 
 def test_saving_stores_what_changed_and_logs_it(db: Database) -> None:
-    with db.write() as session:
+    with db.write(raw=True) as session:
         settings.save_settings(session, centre_name="Trường Chính trị tỉnh Long An", place_name="Long An",
                                printer_calibration={"offset_x_mm": 1, "offset_y_mm": 0, "scale_x": 1, "scale_y": 1},
                                logo_png=settings.encode_logo(PNG))
-    with db.write() as session:
+    with db.write(raw=True) as session:
         settings.save_settings(session, centre_name="Trường Chính trị tỉnh Long An", place_name="Tân An")
     with db.read() as session:
         values = settings.get_settings(session)
@@ -97,29 +98,25 @@ def test_saving_stores_what_changed_and_logs_it(db: Database) -> None:
 
 
 def test_a_refused_value_stores_nothing(db: Database) -> None:
-    with pytest.raises(InputError) as refused, db.write() as session:
+    with pytest.raises(InputError) as refused, db.write(raw=True) as session:
         settings.save_settings(session, centre_name="Trường Chính trị tỉnh Long An", backup_keep=0)
     assert [p.field for p in refused.value.problems] == ["backup_keep"]
-    with pytest.raises(InputError, match="Không có mục cài đặt: mau_nen"), db.write() as session:
+    with pytest.raises(InputError, match="Không có mục cài đặt: mau_nen"), db.write(raw=True) as session:
         settings.save_settings(session, mau_nen="đỏ")
     with db.read() as session:
         assert settings.get_settings(session)["centre_name"] == settings.DEFAULTS["centre_name"]
 
 
 def test_only_those_allowed_change_settings(sqlite_db: Database) -> None:
-    with sqlite_db.write() as session:
+    with sqlite_db.write(raw=True) as session:
         settings.save_settings(session, centre_name="Trường Chính trị tỉnh Long An", place_name="Long An")
-        accounts.create_user(session, username="quantri", full_name="Quản trị", role="admin",
-                             password="mat-khau-dai-1")
-    accounts.act_as(accounts.Actor("quantri", "Quản trị", "admin"))
-    try:
-        with sqlite_db.write() as session:
-            accounts.create_user(session, username="lan", full_name="Trần Thị Lan", role="office",
-                                 password="mat-khau-dai-2")
-        accounts.act_as(accounts.Actor("lan", "Trần Thị Lan", "office"))
-        with pytest.raises(InputError, match="không có quyền"), sqlite_db.write() as session:
-            settings.save_settings(session, director_name="Nguyễn Văn Bình")
-        with sqlite_db.write() as session:  # saving the same values changes nothing: allowed
-            settings.save_settings(session, centre_name="Trường Chính trị tỉnh Long An", place_name="Long An")
-    finally:
-        accounts.act_as(None)
+    admin = admin_login(sqlite_db)
+    lan = create_account(sqlite_db, "lan", "office", by=admin, full_name="Trần Thị Lan")
+    with pytest.raises(InputError, match="không có quyền"), operations.writing(sqlite_db, lan) as session:
+        settings.save_settings(session, director_name="Nguyễn Văn Bình")
+    with pytest.raises(InputError, match="đăng nhập"), operations.writing(sqlite_db, None) as session:
+        settings.save_settings(session, director_name="Nguyễn Văn Bình")
+    with operations.writing(sqlite_db, admin) as session:
+        settings.save_settings(session, director_name="Nguyễn Văn Bình")
+    with sqlite_db.read() as session:
+        assert settings.get_settings(session)["director_name"] == "Nguyễn Văn Bình"

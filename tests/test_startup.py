@@ -47,7 +47,7 @@ def test_network_paths() -> None:
 
 
 def test_automatic_backups_are_kept_in_rotation(sqlite_db: Database) -> None:
-    with sqlite_db.write() as s:
+    with sqlite_db.write(raw=True) as s:
         settings.set_settings(s, backup_keep=2)
     made = [startup.automatic_backup(sqlite_db, only_if_due=False) for _ in range(3)]
     assert all(p is not None and p.parent == backup.backup_dir() for p in made)

@@ -184,7 +184,7 @@ def test_statistics_of_2025(db: Database, centre: dict[str, int]) -> None:
 
 
 def test_settings_change_the_young_cadre_age_and_the_bands(db: Database, centre: dict[str, int]) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         settings.save_settings(s, young_cadre_max_age=30, age_band_limits=[35, 45])
     with db.read() as s:
         st = reports.year_statistics(s, 2025, as_of=D(2025, 12, 31))

@@ -126,7 +126,7 @@ def build(db: Database) -> dict[str, int]:
     """Build the centre; returns ids by key (organisations, classes, enrolments "E-L1"...,
     lecturers "A", "B")."""
     ids: dict[str, int] = {}
-    with db.write() as s:
+    with db.write(raw=True) as s:
         ids["P"] = _org(s, "Tỉnh Long An", "province", None)
         ids["D"] = _org(s, "Huyện Bến Lức", "district", ids["P"])
         ids["C1"] = _org(s, "Xã Mỹ Yên", "commune", ids["D"])

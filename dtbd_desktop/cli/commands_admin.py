@@ -1,4 +1,4 @@
-"""`dtbd backup [--out FILE]` and `dtbd restore FILE`."""
+"""`dtbd backup`, `restore`, `users ...`, `audit verify`."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from dtbd_desktop import backup
-from dtbd_desktop.cli.main import EXIT_OK, Context
-from dtbd_desktop.db.engine import open_database, resolve_url
+from dtbd_desktop.cli.main import EXIT_OK, EXIT_REFUSED, Context
+from dtbd_desktop.db.engine import resolve_url
 from dtbd_desktop.i18n import tr
 
 
@@ -15,27 +15,43 @@ def register(sub: Any) -> None:
     p = sub.add_parser("backup", help=tr("cli", "sao lưu cơ sở dữ liệu (kể cả khi chương trình đang mở)"))
     p.add_argument("--out", type=Path, help=tr("cli", "tệp sao lưu; mặc định: thư mục backups của người dùng"))
     p.set_defaults(handler=cmd_backup)
-    r = sub.add_parser("restore", help=tr("cli", "kiểm tra bản sao lưu, cất cơ sở dữ liệu hiện tại sang bên, phục hồi"))
+    r = sub.add_parser("restore", help=tr("cli", "kiểm tra bản sao lưu, cất cơ sở dữ liệu hiện tại sang bên, phục hồi "
+                                                 "(cần tài khoản quản trị)"))
     r.add_argument("file", type=Path, help=tr("cli", "tệp sao lưu"))
+    r.add_argument("--override", metavar="LÝ_DO",
+                   help=tr("cli", "vẫn phục hồi bản sao lưu không qua kiểm tra nhật ký; lý do được ghi vào nhật ký"))
     r.set_defaults(handler=cmd_restore)
     register_accounts(sub)
 
 
 def cmd_backup(ctx: Context) -> tuple[Any, int]:
-    url = ctx.db.url  # creates or upgrades the database first, as every command does
-    result = backup.backup(url, ctx.args.out)
+    from dtbd_desktop import operations
+
+    with ctx.read() as session:  # a full copy holds everyone's data and the accounts: a permitted login
+        operations.require(session, "backup")
+    result = backup.backup(ctx.db.url, ctx.args.out)
     ctx.say(tr("cli", "Đã sao lưu vào {path} ({size} byte).").format(path=result.path, size=result.bytes))
     return {"path": str(result.path), "bytes": result.bytes}, EXIT_OK
 
 
 def cmd_restore(ctx: Context) -> tuple[Any, int]:
     url = resolve_url(ctx.args.db)
-    result = backup.restore(url, ctx.args.file)
-    open_database(url).dispose()  # a copy from an older program is upgraded now
+    login = ctx.login  # checked against the current database before anything is touched
+    ctx.close()
+    result = backup.restore(url, ctx.args.file, login=login, override=ctx.args.override)
     previous = str(result.previous) if result.previous else None
     ctx.say(tr("cli", "Đã phục hồi từ {file}. Cơ sở dữ liệu trước đó được cất ở {previous}.").format(
         file=ctx.args.file, previous=previous or tr("cli", "(không có)")))
-    return {"restored": True, "previous": previous}, EXIT_OK
+    if result.summary is not None and (result.summary.carried_lines or result.summary.carried_statuses):
+        ctx.say(tr("cli", "Đã chuyển sang {n} dòng sổ gốc và {m} lần thu hồi, cấp lại có sau ngày sao lưu.").format(
+            n=result.summary.carried_lines, m=result.summary.carried_statuses))
+    if result.overridden:
+        ctx.say(tr("cli", "Bản sao lưu không qua kiểm tra nhật ký; đã phục hồi theo lý do được ghi vào nhật ký."))
+    doc: dict[str, Any] = {"restored": True, "previous": previous}
+    if result.summary is not None:
+        doc.update({"carried_lines": result.summary.carried_lines,
+                    "carried_statuses": result.summary.carried_statuses})
+    return doc, EXIT_OK
 
 
 def register_accounts(sub: Any) -> None:
@@ -53,11 +69,18 @@ def register_accounts(sub: Any) -> None:
     reset = users_sub.add_parser("reset-password", help=tr("cli", "đặt lại mật khẩu (DTBD_NEW_PASSWORD)"))
     reset.add_argument("username")
     reset.set_defaults(handler=cmd_users_reset)
+    role = users_sub.add_parser("role", help=tr("cli", "đổi vai trò hoặc ngừng một tài khoản"))
+    role.add_argument("username")
+    role.add_argument("--role", required=True, choices=["admin", "office", "lecturer", "viewer"])
+    role.add_argument("--inactive", action="store_true", help=tr("cli", "ngừng tài khoản"))
+    role.set_defaults(handler=cmd_users_role)
+    password = users_sub.add_parser("password", help=tr("cli", "đổi mật khẩu của mình (mới trong DTBD_NEW_PASSWORD)"))
+    password.set_defaults(handler=cmd_users_password)
 
     log = sub.add_parser("audit", help=tr("cli", "nhật ký thay đổi"))
     log_sub = log.add_subparsers(dest="action", metavar="VIỆC", required=True, parser_class=Parser)
-    log_sub.add_parser("verify", help=tr("cli", "kiểm tra chuỗi nhật ký không bị sửa, xóa")).set_defaults(
-        handler=cmd_audit_verify)
+    log_sub.add_parser("verify", help=tr("cli", "kiểm tra nhật ký và dữ liệu được bảo vệ không bị sửa, xóa ngoài "
+                                                "chương trình")).set_defaults(handler=cmd_audit_verify)
 
 
 def _new_password() -> str:
@@ -72,44 +95,79 @@ def _new_password() -> str:
 
 
 def cmd_users_add(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop import accounts
+    from dtbd_desktop.services import users
 
     a = ctx.args
-    with ctx.db.write() as s:
-        user = accounts.create_user(s, username=a.username, full_name=a.name, role=a.role,
-                                    password=_new_password(), lecturer_id=a.lecturer_id)
+    password = _new_password()
+    with ctx.write() as s:
+        user = users.create_user(s, username=a.username, full_name=a.name, role=a.role, password=password,
+                                 lecturer_id=a.lecturer_id)
         doc = {"username": user.username, "role": user.role}
     ctx.say(tr("cli", "Đã tạo tài khoản {user}.").format(user=doc["username"]))
     return doc, EXIT_OK
 
 
 def cmd_users_list(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop import accounts
+    from dtbd_desktop.services import users
 
-    with ctx.db.read() as s:
-        accounts.require(s, "manage_users")
-        rows = accounts.list_users(s)
+    with ctx.read() as s:
+        rows = users.list_users(s)
     for username, name, role, active, locked in rows:
         ctx.say(f"{username:16} {role:9} {'' if active else '(ngừng) '}{'(đang khóa) ' if locked else ''}{name}")
     return [{"username": u, "full_name": n, "role": r, "active": a, "locked": lk} for u, n, r, a, lk in rows], EXIT_OK
 
 
 def cmd_users_reset(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop import accounts
+    from dtbd_desktop.services import users
 
-    with ctx.db.write() as s:
-        accounts.reset_password(s, ctx.args.username, _new_password())
+    password = _new_password()
+    with ctx.write() as s:
+        users.reset_password(s, ctx.args.username, password)
     ctx.say(tr("cli", "Đã đặt lại mật khẩu cho {user}.").format(user=ctx.args.username))
     return {"ok": True}, EXIT_OK
 
 
-def cmd_audit_verify(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.audit import verify_chain
+def cmd_users_role(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.services import users
 
-    with ctx.db.read() as s:
-        breaks = verify_chain(s)
-    for b in breaks:
-        ctx.say(tr("cli", "Mục nhật ký {id}: {problem}").format(id=b.entry_id, problem=b.problem))
-    ctx.say(tr("cli", "Nhật ký nguyên vẹn.") if not breaks else tr("cli", "Nhật ký đã bị can thiệp."))
-    return {"intact": not breaks, "breaks": [{"entry": b.entry_id, "problem": b.problem} for b in breaks]}, (
-        EXIT_OK if not breaks else 1)
+    a = ctx.args
+    with ctx.write() as s:
+        users.set_role(s, a.username, a.role, active=not a.inactive)
+    ctx.say(tr("cli", "Đã đổi vai trò của {user}.").format(user=a.username))
+    return {"username": a.username, "role": a.role, "active": not a.inactive}, EXIT_OK
+
+
+def cmd_users_password(ctx: Context) -> tuple[Any, int]:
+    import os
+
+    from dtbd_desktop.cli.main import UsageError
+    from dtbd_desktop.services import users
+
+    old = os.environ.get("DTBD_PASSWORD")
+    if not ctx.args.user or old is None:
+        raise UsageError(tr("cli", "Đổi mật khẩu: dtbd --user TÊN users password, mật khẩu hiện tại trong "
+                                   "DTBD_PASSWORD, mật khẩu mới trong DTBD_NEW_PASSWORD."))
+    new = _new_password()
+    with ctx.write() as s:
+        users.change_password(s, old, new)
+    ctx.say(tr("cli", "Đã đổi mật khẩu của {user}.").format(user=ctx.args.user))
+    return {"ok": True}, EXIT_OK
+
+
+def cmd_audit_verify(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop import audit_check, witness
+
+    seen = witness.recall(ctx.db)
+    with ctx.read(personal=False) as s:
+        report = audit_check.verify(s, witness=seen)
+    for b in report.breaks:
+        where = tr("cli", "Mục nhật ký {id}: ").format(id=b.entry_id) if b.entry_id is not None else ""
+        ctx.say(f"{where}{b.problem}")
+    if report.intact:
+        witness.reset(ctx.db, report.head)
+        ctx.say(tr("cli", "Nhật ký nguyên vẹn ({n} mục); dữ liệu được bảo vệ khớp nhật ký.").format(n=report.entries))
+    else:
+        ctx.say(tr("cli", "Nhật ký hoặc dữ liệu được bảo vệ đã bị can thiệp ngoài chương trình ({n} chỗ).").format(
+            n=len(report.breaks)))
+    return {"intact": report.intact, "breaks": [{"entry": b.entry_id, "problem": b.problem} for b in report.breaks]}, (
+        EXIT_OK if report.intact else EXIT_REFUSED)

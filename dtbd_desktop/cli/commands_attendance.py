@@ -131,7 +131,7 @@ def _suffix(path: str, allowed: tuple[str, ...]) -> None:
 def cmd_timetable_generate(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services import timetable_service
 
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         result = timetable_service.generate_timetable(session, ctx.args.class_code, replace=ctx.args.replace)
     if result.sessions:
         assert result.first and result.last
@@ -147,7 +147,7 @@ def cmd_timetable_generate(ctx: Context) -> tuple[Any, int]:
 def cmd_timetable_list(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services import timetable_service
 
-    with ctx.db.read() as session:
+    with ctx.read(personal=False) as session:
         rows = timetable_service.list_sessions(session, ctx.args.class_code)
     if not ctx.json:
         ctx.say(table(
@@ -163,7 +163,7 @@ def cmd_timetable_conflicts(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services import timetable_service
 
     a = ctx.args
-    with ctx.db.read() as session:
+    with ctx.read(personal=False) as session:
         found = timetable_service.timetable_conflicts(session, a.class_code, start=a.start, end=a.end)
     for c in found:
         ctx.say(c.message)
@@ -178,7 +178,7 @@ def cmd_timetable_conflicts(ctx: Context) -> tuple[Any, int]:
 def cmd_holiday_list(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services import timetable_service
 
-    with ctx.db.read() as session:
+    with ctx.read(personal=False) as session:
         rows = timetable_service.list_holidays(session, ctx.args.year)
     if not ctx.json:
         ctx.say(table([tr("cli", "Ngày"), tr("cli", "Thứ"), tr("cli", "Ngày nghỉ")],
@@ -189,7 +189,7 @@ def cmd_holiday_list(ctx: Context) -> tuple[Any, int]:
 def cmd_holiday_add(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services import timetable_service
 
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         row = timetable_service.add_holiday(session, ctx.args.date, ctx.args.name)
     ctx.say(tr("cli", "Đã thêm ngày nghỉ {date}: {name}.").format(date=text.format_date(row.date), name=row.name))
     return {"date": row.date.isoformat(), "name": row.name}, EXIT_OK
@@ -198,7 +198,7 @@ def cmd_holiday_add(ctx: Context) -> tuple[Any, int]:
 def cmd_holiday_remove(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services import timetable_service
 
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         timetable_service.remove_holiday(session, ctx.args.date)
     ctx.say(tr("cli", "Đã bỏ ngày nghỉ {date}.").format(date=text.format_date(ctx.args.date)))
     return {"ok": True}, EXIT_OK
@@ -207,7 +207,7 @@ def cmd_holiday_remove(ctx: Context) -> tuple[Any, int]:
 def cmd_holiday_seed(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services import timetable_service
 
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         added = timetable_service.seed_national_holidays(session, ctx.args.year)
     ctx.say(tr("cli", "Đã thêm {n} ngày lễ của năm {year}.").format(n=added, year=ctx.args.year))
     return {"added": added}, EXIT_OK
@@ -220,7 +220,7 @@ def cmd_attendance_set(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services import attendance
 
     a = ctx.args
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         saved = attendance.set_mark(session, a.class_code, a.learner, a.date, a.half, a.status, reason=a.reason,
                                     allow_locked=a.override_lock)
     slot = f"{timetable.half_label(a.half).lower()} {text.format_date(a.date)}"
@@ -238,7 +238,7 @@ def cmd_attendance_set(ctx: Context) -> tuple[Any, int]:
 def cmd_attendance_summary(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services import attendance
 
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         rows = attendance.attendance_summary(session, ctx.args.class_code)
     if not ctx.json:
         ctx.say(table(
@@ -257,7 +257,7 @@ def cmd_attendance_makeup(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services import attendance
 
     a = ctx.args
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         row = attendance.record_makeup(session, a.class_code, a.learner, a.module, a.date, a.periods, a.note)
     ctx.say(tr("cli", "Đã ghi {name} học bổ sung {periods} tiết học phần {module} ngày {date}.").format(
         name=row.full_name, periods=row.periods, module=row.module_code, date=text.format_date(row.date)))
@@ -269,7 +269,7 @@ def cmd_attendance_sheet(ctx: Context) -> tuple[Any, int]:
 
     a = ctx.args
     _suffix(a.out, (".pdf",))
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         pages = attendance_reports.export_sign_in_sheet(session, a.class_code, a.date, a.half, a.out)
     ctx.say(tr("cli", "Đã in danh sách ký tên ra {path} ({n} trang).").format(path=a.out, n=pages))
     return {"path": a.out, "pages": pages}, EXIT_OK
@@ -280,7 +280,7 @@ def cmd_attendance_report(ctx: Context) -> tuple[Any, int]:
 
     a = ctx.args
     _suffix(a.out, (".pdf", ".xlsx"))
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         key, n = attendance_reports.export_summary(session, a.class_code, a.out)
     ctx.say(tr("cli", "Đã in bảng tổng hợp chuyên cần ra {path}.").format(path=a.out))
     return {"path": a.out, key: n}, EXIT_OK
@@ -291,7 +291,7 @@ def cmd_attendance_letters(ctx: Context) -> tuple[Any, int]:
 
     a = ctx.args
     _suffix(a.out, (".pdf",))
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         result = attendance_reports.export_letters(session, a.class_code, a.out)
     ctx.say(tr("cli", "Đã in {n} thông báo gửi đơn vị ra {path} ({pages} trang).").format(
         n=result.letters, path=a.out, pages=result.pages))
@@ -307,7 +307,7 @@ def cmd_attendance_export(ctx: Context) -> tuple[Any, int]:
 
     a = ctx.args
     _suffix(a.out, (".xlsx",))
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         rows, sessions = attendance_workbook.export_workbook(session, a.class_code, a.out)
     ctx.say(tr("cli", "Đã xuất bảng điểm danh ra {path}: {rows} học viên × {sessions} buổi.").format(
         path=a.out, rows=rows, sessions=sessions))
@@ -318,7 +318,7 @@ def cmd_attendance_import(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.importing import attendance_workbook
 
     a = ctx.args
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         result = attendance_workbook.import_workbook(session, a.class_code, a.file, dry_run=a.dry_run,
                                                      reason=a.reason, allow_locked=a.override_lock)
     if a.dry_run:

@@ -63,7 +63,7 @@ def register(sub: Any) -> None:
 
 def cmd_init(ctx: Context) -> tuple[Any, int]:
     db = ctx.db
-    with db.write() as session:
+    with db.write(raw=True) as session:  # the program's own catalogue, before anyone works in it
         added = catalogue.seed_catalogue(session)
         programmes = len(catalogue.list_programmes(session))
     if ctx.args.demo:
@@ -84,7 +84,7 @@ _KIND_LABELS = {"module": "học phần", "graduation_exam": "thi tốt nghiệp
 
 
 def cmd_programmes_list(ctx: Context) -> tuple[Any, int]:
-    with ctx.db.read() as session:
+    with ctx.read(personal=False) as session:
         programmes = catalogue.list_programmes(session)
     if not ctx.json:
         for p in programmes:
@@ -100,7 +100,7 @@ def cmd_programmes_list(ctx: Context) -> tuple[Any, int]:
 
 def cmd_class_create(ctx: Context) -> tuple[Any, int]:
     a = ctx.args
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         cls = classes.create_class(
             session, code=a.code, programme=a.programme, start=a.start, end=a.end, name=a.name, mode=a.mode,
             venue=a.venue,
@@ -114,7 +114,7 @@ def cmd_class_create(ctx: Context) -> tuple[Any, int]:
 
 def cmd_class_list(ctx: Context) -> tuple[Any, int]:
     a = ctx.args
-    with ctx.db.read() as session:
+    with ctx.read(personal=False) as session:
         rows = classes.list_classes(session, year=a.year, programme=a.programme, status=a.status)
     if not ctx.json:
         ctx.say(table(

@@ -56,6 +56,17 @@ def register(sub: Any) -> None:
     vf.add_argument("code", metavar="CODE", help=tr("cli", "mã xác thực in trên văn bằng, nội dung mã QR, hoặc số hiệu"))
     vf.set_defaults(handler=cmd_verify)
 
+    ek = actions.add_parser("enrol-key", help=tr("cli", "quản trị đăng ký khóa ký văn bằng của máy này (tạo khóa nếu "
+                                                        "máy chưa có)"))
+    ek.add_argument("--label", help=tr("cli", "ghi chú: máy nào, phòng nào"))
+    ek.set_defaults(handler=cmd_enrol_key)
+    ks = actions.add_parser("keys", help=tr("cli", "các khóa ký văn bằng đã đăng ký"))
+    ks.set_defaults(handler=cmd_keys)
+    rk = actions.add_parser("retire-key", help=tr("cli", "thôi dùng một khóa ký (văn bằng đã ký vẫn kiểm tra được)"))
+    rk.add_argument("key_id", metavar="KEYID", help=tr("cli", "mã khóa (6 ký tự)"))
+    rk.add_argument("--reason", required=True, help=tr("cli", "lý do"))
+    rk.set_defaults(handler=cmd_retire_key)
+
     ls = actions.add_parser("list", help=tr("cli", "văn bằng của một lớp và tình trạng"))
     ls.add_argument("class_code", metavar="C", help=tr("cli", "mã lớp"))
     ls.set_defaults(handler=cmd_list)
@@ -69,7 +80,7 @@ def register(sub: Any) -> None:
 
 def cmd_issue(ctx: Context) -> tuple[Any, int]:
     a = ctx.args
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         rows = certificates.issue_for_class(session, a.class_code, a.date)
     if not ctx.json and rows:
         ctx.say(table([tr("cli", "Họ và tên"), tr("cli", "Số CCCD"), tr("cli", "Số hiệu"), tr("cli", "Số vào sổ"),
@@ -87,7 +98,7 @@ def cmd_print(ctx: Context) -> tuple[Any, int]:
     a = ctx.args
     if not str(a.out).lower().endswith(".pdf"):
         raise InputError(tr("cli", "Tệp in văn bằng phải là .pdf (đang là '{name}').").format(name=a.out))
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         result = certificates.print_class(session, a.class_code, a.out, printer=a.printer, with_blank=a.with_blank)
     ctx.say(tr("cli", "Đã in {n} văn bằng của lớp {code} vào {path}. In ở tỉ lệ 100% (kích thước thật).").format(
         n=result.pages, code=a.class_code, path=result.path))
@@ -98,7 +109,7 @@ def cmd_register(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.reports.register_report import export_register
 
     a = ctx.args
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         path, rows = export_register(session, a.year, a.out, kind=a.kind)
     ctx.say(tr("cli", "Đã xuất sổ gốc năm {year} ({n} dòng) vào {path}.").format(year=a.year, n=rows, path=path))
     return {"path": str(path), "rows": rows}, EXIT_OK
@@ -106,7 +117,7 @@ def cmd_register(ctx: Context) -> tuple[Any, int]:
 
 def cmd_revoke(ctx: Context) -> tuple[Any, int]:
     a = ctx.args
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         row = certificates.revoke(session, a.serial, a.reason)
     ctx.say(tr("cli", "Đã thu hồi văn bằng số hiệu {serial} ({name}); dòng sổ gốc vẫn giữ.").format(
         serial=row.serial, name=row.full_name))
@@ -115,7 +126,7 @@ def cmd_revoke(ctx: Context) -> tuple[Any, int]:
 
 def cmd_reissue(ctx: Context) -> tuple[Any, int]:
     a = ctx.args
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         old, new = certificates.reissue(session, a.serial, a.reason, a.date)
     ctx.say(tr("cli", "Đã cấp lại cho {name}: số hiệu mới {serial}, số vào sổ {number}, mã xác thực {code} "
                       "(thay số hiệu {old}).").format(name=new.full_name, serial=new.serial,
@@ -126,7 +137,7 @@ def cmd_reissue(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_verify(ctx: Context) -> tuple[Any, int]:
-    with ctx.db.read() as session:
+    with ctx.read(personal=False) as session:
         result = certificates.verify(session, ctx.args.code)
     verdict = tr("cli", "HỢP LỆ") if result.valid else tr("cli", "KHÔNG HỢP LỆ")
     ctx.say(f"{verdict}: {result.message}")
@@ -144,8 +155,42 @@ def cmd_verify(ctx: Context) -> tuple[Any, int]:
     return result.as_json(), EXIT_OK
 
 
+def cmd_enrol_key(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.services import signing_keys
+
+    with ctx.write() as session:
+        row = signing_keys.enrol_key(session, ctx.args.label)
+    ctx.say(tr("cli", "Đã đăng ký khóa {id} của máy này; máy này cấp được văn bằng. Hãy chép tệp khóa {path} vào USB "
+                      "cất trong tủ của phòng đào tạo.").format(id=row.key_id, path=signing_keys.key_file()))
+    return {"key_id": row.key_id, "public_key": row.public_key}, EXIT_OK
+
+
+def cmd_keys(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.services import signing_keys
+
+    with ctx.read(personal=False) as session:
+        rows = signing_keys.list_keys(session)
+        trusted = set(signing_keys.trusted_keys(session))
+    if not ctx.json:
+        ctx.say(table([tr("cli", "Mã khóa"), tr("cli", "Ghi chú"), tr("cli", "Người đăng ký"), tr("cli", "Tình trạng")],
+                      [[r.key_id + (" *" if r.this_pc else ""), r.label or "", r.enrolled_by or "",
+                        (tr("cli", "đang dùng") if r.active else tr("cli", "thôi dùng"))
+                        + ("" if r.public_key in trusted else tr("cli", ", KHÔNG TIN CẬY"))] for r in rows]))
+    return [{"key_id": r.key_id, "label": r.label, "active": r.active, "this_pc": r.this_pc,
+             "trusted": r.public_key in trusted} for r in rows], EXIT_OK
+
+
+def cmd_retire_key(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.services import signing_keys
+
+    with ctx.write() as session:
+        signing_keys.retire_key(session, ctx.args.key_id, ctx.args.reason)
+    ctx.say(tr("cli", "Đã thôi dùng khóa {id}.").format(id=ctx.args.key_id))
+    return {"key_id": ctx.args.key_id, "active": False}, EXIT_OK
+
+
 def cmd_list(ctx: Context) -> tuple[Any, int]:
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         docs = certificates.class_documents(session, ctx.args.class_code)
     out = []
     rows = []
@@ -170,7 +215,7 @@ def cmd_test_page(ctx: Context) -> tuple[Any, int]:
     a = ctx.args
     cal = None
     if a.calibrated:
-        with ctx.db.read() as session:
+        with ctx.read(personal=False) as session:
             cal = certificates.calibration(session, a.printer)
     pages = certificate_pdf.write_test_page(a.out, cal)
     ctx.say(tr("cli", "Đã tạo trang thử {path}: in ở tỉ lệ 100%, đo các dấu A, B, C.").format(path=a.out))

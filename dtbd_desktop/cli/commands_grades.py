@@ -134,7 +134,7 @@ def cmd_grades_set(ctx: Context) -> tuple[Any, int]:
         text.parse_score(a.score)
     except text.ScoreParseError as exc:
         raise InputError(exc.message) from exc
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         change = scores.set_score(session, a.class_code, a.learner, a.module, a.score, attempt=a.attempt,
                                   retake=a.retake, component=a.component, reason=a.reason,
                                   allow_locked=a.allow_locked)
@@ -153,7 +153,7 @@ def cmd_grades_finalise(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services import scores
 
     a = ctx.args
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         result = scores.finalise_module(session, a.class_code, a.module)
     ctx.say(tr("cli", "Đã chốt điểm học phần {module} lớp {code}.").format(module=result.module_code, code=a.class_code))
     if result.missing:
@@ -165,7 +165,7 @@ def cmd_grades_unfinalise(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services import scores
 
     a = ctx.args
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         scores.unfinalise_module(session, a.class_code, a.module, reason=a.reason)
     ctx.say(tr("cli", "Đã mở lại điểm học phần {module} lớp {code}.").format(module=a.module, code=a.class_code))
     return {"module": a.module, "finalised": False}, EXIT_OK
@@ -179,7 +179,7 @@ def cmd_grades_show(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services import scores
 
     a = ctx.args
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         sheet = scores.load_score_sheet(session, a.class_code, a.module)
     doc = []
     for row in sheet.rows:
@@ -203,7 +203,7 @@ def cmd_grades_retakes(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services import scores
 
     a = ctx.args
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         rows = scores.retake_roster(session, a.class_code, a.module)
     if not ctx.json:
         ctx.say(table([tr("cli", "Học phần"), tr("cli", "Họ và tên"), tr("cli", "Số CCCD"), tr("cli", "Các lần thi"),
@@ -220,7 +220,7 @@ def cmd_grades_sheet(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services import score_workbook
 
     a = ctx.args
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         rows = score_workbook.export_score_workbook(session, a.class_code, a.module, a.out)
     ctx.say(tr("cli", "Đã xuất bảng điểm {module} ({n} học viên) ra {path}.").format(module=a.module, n=rows,
                                                                                       path=a.out))
@@ -231,7 +231,7 @@ def cmd_grades_import(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services import score_workbook
 
     a = ctx.args
-    session_of = ctx.db.read if a.dry_run else ctx.db.write  # a read session is rolled back at its end
+    session_of = ctx.read if a.dry_run else ctx.write  # a read session is rolled back at its end
     with session_of() as session:
         result = score_workbook.import_score_workbook(session, a.class_code, a.file, reason=a.reason,
                                               allow_locked=a.allow_locked)
@@ -254,7 +254,7 @@ def cmd_conduct_set(ctx: Context) -> tuple[Any, int]:
     a = ctx.args
     if a.confirmation is None and a.discipline is None and a.conduct is None:
         raise UsageError(tr("cli", "dtbd conduct set: cần ít nhất một trong --confirmation, --discipline, --conduct"))
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         changes = graduation.set_conduct(session, a.class_code, a.learner, confirmation=a.confirmation,
                                          discipline=a.discipline, conduct=a.conduct, reason=a.reason)
     if changes:
@@ -272,7 +272,7 @@ def cmd_graduation_review(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services import graduation
 
     a = ctx.args
-    session_of = ctx.db.read if a.dry_run else ctx.db.write
+    session_of = ctx.read if a.dry_run else ctx.write
     with session_of() as session:
         rows = graduation.review(session, a.class_code, save=not a.dry_run)
     if not ctx.json:
@@ -292,7 +292,7 @@ def cmd_graduation_decision(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services import graduation
 
     a = ctx.args
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         n = graduation.set_decision(session, a.class_code, number=a.number, date=a.date)
     ctx.say(tr("cli", "Đã ghi quyết định {number} ngày {date} cho {n} học viên.").format(
         number=a.number, date=text.format_date(a.date), n=n))
@@ -312,9 +312,9 @@ def cmd_graduation_documents(ctx: Context) -> tuple[Any, int]:
     if a.learner and a.kind != "transcript":
         raise UsageError(tr("cli", "dtbd graduation documents: --learner chỉ dùng với --kind transcript"))
     if a.decision_number:
-        with ctx.db.write() as session:
+        with ctx.write() as session:
             graduation.set_decision(session, a.class_code, number=a.decision_number, date=a.decision_date)
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         count = graduation_reports.export_document(session, a.class_code, a.kind, a.out, national_id=a.learner,
                                                    number=a.decision_number, date=a.decision_date, on=a.date)
     unit = "pages" if a.out.lower().endswith(".pdf") else "rows"

@@ -149,7 +149,7 @@ def cmd_report_annual(ctx: Context) -> tuple[Any, int]:
 
     a = ctx.args
     out, shown = _out(a.out, (".pdf", ".xlsx"))
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         doc = load_annual_report(session, a.year, as_of=a.as_of, on=a.date, count_carried_over=a.carried)
     total = doc.plan.total
     result: dict[str, Any] = {
@@ -186,7 +186,7 @@ def cmd_report_plan(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services.plans import plan_vs_actual
 
     a = ctx.args
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         report = plan_vs_actual(session, a.year, as_of=a.as_of, count_carried_over=a.carried)
     if not ctx.json:
         ctx.say(report.summary)
@@ -206,7 +206,7 @@ def _breakdown_json(lines: list[Any]) -> list[dict[str, Any]]:
 def cmd_report_stats(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services.reports import year_statistics
 
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         st = year_statistics(session, ctx.args.year)
     c = st.composition
     doc = {
@@ -236,7 +236,7 @@ def cmd_report_lecturers(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services.reports import lecturer_periods
 
     a = ctx.args
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         report = lecturer_periods(session, a.year)
         head = load_letterhead(session)
     doc: dict[str, Any] = {
@@ -267,7 +267,7 @@ def cmd_report_feedback(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services.feedback import satisfaction
 
     a = ctx.args
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         report = satisfaction(session, year=a.year, class_code=a.class_code)
     if not ctx.json:
         ctx.say(table([tr("cli", "Giảng viên"), tr("cli", "Số phiếu"), tr("cli", "Hài lòng")],
@@ -281,7 +281,7 @@ def cmd_report_feedback(ctx: Context) -> tuple[Any, int]:
 def cmd_report_followup(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services.followup import RATING_ABBREVIATIONS, followup_report
 
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         lines, total = followup_report(session, cohorts=ctx.args.cohort)
 
     def js(ln: Any) -> dict[str, Any]:
@@ -302,7 +302,7 @@ def cmd_report_followup(ctx: Context) -> tuple[Any, int]:
 def cmd_plan_show(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services.plans import plan_sheet
 
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         entries = plan_sheet(session, ctx.args.year)
     if not ctx.json:
         ctx.say(table([tr("cli", "Mã"), tr("cli", "Chương trình"), tr("cli", "Lớp"), tr("cli", "Học viên"),
@@ -318,7 +318,7 @@ def cmd_plan_set(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services.plans import PlanTarget, save_plan
 
     a = ctx.args
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         changed = save_plan(session, a.year, [PlanTarget(a.programme, a.classes, a.learners, a.note)])
     ctx.say(tr("cli", "Đã lưu chỉ tiêu năm {year} của chương trình {code}: {c} lớp, {l} học viên.").format(
         year=a.year, code=a.programme, c=a.classes, l=a.learners))
@@ -330,7 +330,7 @@ def cmd_plan_draft(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services.plans import apply_draft, draft_plan
 
     a = ctx.args
-    with ctx.db.write() if a.apply else ctx.db.read() as session:
+    with ctx.write() if a.apply else ctx.read() as session:
         lines = draft_plan(session, a.year)
         changed = apply_draft(session, a.year, overwrite=a.overwrite) if a.apply else 0
     if not ctx.json:
@@ -347,7 +347,7 @@ def cmd_plan_draft(ctx: Context) -> tuple[Any, int]:
 def cmd_needs_list(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services.plans import list_needs
 
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         rows = list_needs(session, ctx.args.year)
     if not ctx.json:
         ctx.say(table([tr("cli", "Đơn vị"), tr("cli", "Chương trình"), tr("cli", "Học viên")],
@@ -361,7 +361,7 @@ def cmd_needs_export(ctx: Context) -> tuple[Any, int]:
 
     a = ctx.args
     out, shown = _out(a.out, (".xlsx",))
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         rows = export_needs_workbook(session, a.year, out)
     ctx.say(tr("cli", "Đã xuất phiếu đăng ký nhu cầu năm {year} ({n} đơn vị) ra tệp {path}.").format(
         year=a.year, n=rows, path=shown))
@@ -372,7 +372,7 @@ def cmd_needs_import(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services.plan_workbook import import_needs_workbook
 
     a = ctx.args
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         result = import_needs_workbook(session, a.file, dry_run=a.dry_run, year=a.year)
     ctx.say(tr("cli", "Phiếu đăng ký năm {year}: {n} ô có số, {c} dòng nhu cầu thay đổi{dry}.").format(
         year=result.year, n=result.cells, c=result.changed, dry=tr("cli", " (chỉ kiểm tra)") if a.dry_run else ""))
@@ -387,7 +387,7 @@ def cmd_feedback_export(ctx: Context) -> tuple[Any, int]:
 
     a = ctx.args
     out, shown = _out(a.out, (".xlsx",))
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         items = export_feedback_workbook(session, a.class_code, out)
     ctx.say(tr("cli", "Đã xuất bảng nhập phiếu phản hồi lớp {code} ({n} mục) ra tệp {path}.").format(
         code=a.class_code, n=items, path=shown))
@@ -398,7 +398,7 @@ def cmd_feedback_import(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services.feedback_workbook import import_feedback_workbook
 
     a = ctx.args
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         result = import_feedback_workbook(session, a.class_code, a.file, dry_run=a.dry_run, replace=a.replace)
     ctx.say(tr("cli", "Lớp {code}: {n} phiếu phản hồi{dry}.").format(
         code=result.class_code, n=result.forms, dry=tr("cli", " (chỉ kiểm tra)") if a.dry_run else ""))
@@ -408,7 +408,7 @@ def cmd_feedback_import(ctx: Context) -> tuple[Any, int]:
 def cmd_followup_due(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services.followup import followup_due
 
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         rows = followup_due(session, ctx.args.year)
     if not ctx.json:
         ctx.say(table([tr("cli", "Họ và tên"), tr("cli", "Lớp"), tr("cli", "Tốt nghiệp"), tr("cli", "Năm thứ"),
@@ -424,7 +424,7 @@ def cmd_followup_record(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services.followup import find_graduate, record_followup
 
     a = ctx.args
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         eid = find_graduate(session, a.class_code, a.learner)
         record = record_followup(session, enrolment_id=eid, year=a.year, annual_rating=a.rating, planned=a.planned,
                                  rotated=a.rotated, promoted=a.promoted, higher_duties=a.higher_duties, note=a.note)
@@ -436,7 +436,7 @@ def cmd_dashboard(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services.dashboard import load_dashboard, warning_kind_label
 
     today = ctx.args.date or dt.date.today()
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         board = load_dashboard(session, today)
     if not ctx.json:
         ctx.say(board.plan.summary)

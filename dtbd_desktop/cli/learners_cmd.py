@@ -37,7 +37,7 @@ def register(sub: Any) -> None:
 def cmd_learners_find(ctx: Context) -> tuple[Any, int]:
     query = " ".join(ctx.args.text)
     limit: int | None = ctx.args.limit or None
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         rows = search_learners(session, query, limit=limit)
     if not ctx.json:
         ctx.say(table(

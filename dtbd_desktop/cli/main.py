@@ -10,8 +10,9 @@ import argparse
 import json
 import sys
 import traceback
-from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
@@ -19,6 +20,11 @@ from dtbd_desktop import __version__
 from dtbd_desktop.db.engine import Database, open_database
 from dtbd_desktop.errors import DatabaseError, DtbdError, Problem
 from dtbd_desktop.i18n import language_from_environment, tr, use_language
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from dtbd_desktop.accounts import Login
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -35,23 +41,34 @@ class Parser(argparse.ArgumentParser):
 
 
 class Context:
-    """What a command handler gets: parsed arguments, the database (opened on first use), output."""
+    """What a command handler gets: parsed arguments, the database (opened on first use), who is
+    logged in, units of work for them, and output."""
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.json: bool = args.json
         self._db: Database | None = None
+        self._login: Login | None = None
+        self._logged_in = False
 
     @property
     def db(self) -> Database:
         if self._db is None:
             self._db = open_database(self.args.db)
-            if self.args.user:
-                self._log_in(self._db)
         return self._db
 
-    def _log_in(self, db: Database) -> None:
-        """--user NAME: the password comes from DTBD_PASSWORD, or is asked for at a terminal."""
+    @property
+    def login(self) -> Login | None:
+        """The account of `--user` (its password from DTBD_PASSWORD, or asked for at a terminal);
+        None without `--user`: the operations then refuse anything but a database without accounts.
+        The environment and the operating system's user name never stand in for an account."""
+        if not self._logged_in:
+            self._logged_in = True
+            if self.args.user:
+                self._login = self._log_in(self.db)
+        return self._login
+
+    def _log_in(self, db: Database) -> Login:
         import getpass
         import os
 
@@ -62,7 +79,24 @@ class Context:
             if not sys.stdin or not sys.stdin.isatty():
                 raise UsageError(tr("cli", "--user cần mật khẩu: đặt biến môi trường DTBD_PASSWORD."))
             password = getpass.getpass(tr("cli", "Mật khẩu của {user}: ").format(user=self.args.user))
-        accounts.act_as(accounts.authenticate(db, self.args.user, password))
+        return accounts.authenticate(db, self.args.user, password)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A unit of work for the person logged in (operations check what they may do)."""
+        from dtbd_desktop import operations
+
+        with operations.writing(self.db, self.login) as session:
+            yield session
+
+    @contextmanager
+    def read(self, *, personal: bool = True) -> Iterator[Session]:
+        """A read session; `personal` (rosters, scores, documents...) needs a login once the
+        database has accounts."""
+        from dtbd_desktop import operations
+
+        with operations.reading(self.db, self.login, personal=personal) as session:
+            yield session
 
     def say(self, message: str) -> None:
         """A message for a person: stderr in JSON mode, stdout otherwise."""

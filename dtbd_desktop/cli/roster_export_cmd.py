@@ -32,7 +32,7 @@ def register_list_export(roster_sub: Any) -> None:
 
 
 def cmd_roster_list(ctx: Context) -> tuple[Any, int]:
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         rows = class_roster(session, ctx.args.class_code)
     if not ctx.json:
         notes = {"withdrawn", "transferred"}
@@ -57,7 +57,7 @@ def cmd_roster_export(ctx: Context) -> tuple[Any, int]:
     if suffix not in EXPORT_FORMATS:
         raise UsageError(tr("cli", "Tệp '{path}' phải có đuôi .pdf hoặc .xlsx.").format(path=a.out))
     shown = os.path.abspath(out)
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         if suffix == ".pdf":
             pages = export_roster_pdf(session, a.class_code, out, on=a.date)
             ctx.say(tr("cli", "Đã in danh sách học viên lớp {code} ({pages} trang) ra tệp {path}.").format(

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from dtbd_desktop.errors import ConflictError, DatabaseError
@@ -28,7 +28,7 @@ from dtbd_desktop.paths import user_data_dir
 ENV_URL = "DTBD_DATABASE_URL"
 # The newest migration. Checked against Alembic by a test; lets a start-up on an up-to-date
 # database skip importing Alembic at all (it costs about a second).
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
 
@@ -180,8 +180,38 @@ def migrate(engine: Engine) -> tuple[str, bool]:
     return head, current is None
 
 
+#: `Session.info` keys: how many operations are running in the unit of work (dtbd_desktop.operations
+#: counts them), and whether it is a raw one (seeding, the demo, migrations, logging in).
+OPS_DEPTH = "dtbd.ops_depth"
+RAW = "dtbd.raw"
+
+
+class WriteOutsideOperation(RuntimeError):
+    """A change to the records was made outside an operation of the core (a bug in the caller)."""
+
+
+def _guard_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.info.get(OPS_DEPTH, 0) or session.info.get(RAW):
+        return
+    if session.new or session.dirty or session.deleted:
+        changed = next(iter([*session.new, *session.dirty, *session.deleted]))
+        raise WriteOutsideOperation(f"{type(changed).__name__} changed outside an operation of the core")
+
+
+def _guard_execute(state: ORMExecuteState) -> None:
+    if (state.is_insert or state.is_update or state.is_delete) and not (
+            state.session.info.get(OPS_DEPTH, 0) or state.session.info.get(RAW)):
+        raise WriteOutsideOperation("a bulk change outside an operation of the core")
+
+
 class Database:
-    """One open database: the engine, and sessions for reading and for units of work."""
+    """One open database: the engine, and sessions for reading and for units of work.
+
+    Every change to the records goes through an operation of the core (`dtbd_desktop.operations`),
+    which checks who acts, owns the audit entry and runs inside `write()`; a unit of work in which
+    something changes outside an operation refuses to flush (`WriteOutsideOperation`). Only
+    seeding, the demo builder, logging in and tests arranging data use `write(raw=True)`.
+    """
 
     def __init__(self, url: str, engine: Engine, revision: str, created: bool) -> None:
         self.url = url
@@ -192,6 +222,9 @@ class Database:
         writer = engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else engine
         self._reader = sessionmaker(engine, expire_on_commit=False)
         self._writer = sessionmaker(writer, expire_on_commit=False)
+        for maker in (self._reader, self._writer):
+            event.listen(maker, "before_flush", _guard_flush)
+            event.listen(maker, "do_orm_execute", _guard_execute)
 
     @property
     def display_url(self) -> str:
@@ -207,13 +240,15 @@ class Database:
                 session.rollback()
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, *, raw: bool = False) -> Iterator[Session]:
         """A unit of work: committed whole at the end, rolled back whole on any error.
 
         A record changed by someone else since it was read (its version moved on) raises
-        ConflictError instead of silently overwriting their change."""
+        ConflictError instead of silently overwriting their change. Changes must be made by
+        operations of the core, unless `raw` (see the class's docstring)."""
         try:
             with self._writer() as session, session.begin():
+                session.info[RAW] = raw
                 yield session
         except StaleDataError as exc:
             raise ConflictError(tr("db", "Bản ghi này vừa được người khác sửa trong lúc bạn làm việc, nên thay đổi "
@@ -233,7 +268,7 @@ def open_database(url: str | None = None, *, seed: bool = True) -> Database:
         if seed:
             from dtbd_desktop.services.catalogue import seed_catalogue
 
-            with db.write() as session:
+            with db.write(raw=True) as session:
                 seed_catalogue(session, only_if_empty=True)
     except OperationalError as exc:
         engine.dispose()

@@ -469,6 +469,10 @@ class Certificate(Timestamped, Base):
     verification_code: Mapped[str] = mapped_column(String(120), index=True)
     print_count: Mapped[int] = mapped_column(Integer, default=0)
     note: Mapped[str | None] = mapped_column(Text)
+    # Optimistic check: revoking or reissuing a line someone else changed meanwhile is a conflict.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     register: Mapped[Register] = relationship()
     enrolment: Mapped[Enrolment] = relationship()
@@ -551,6 +555,27 @@ class User(Timestamped, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The account's signing key is derived from its password (see accounts); only the public half
+    # is stored, with the derivation's salt and costs. Every audit entry the account makes is
+    # signed with it, so the log cannot be extended or re-hashed without a password.
+    public_key: Mapped[str | None] = mapped_column(String(60))
+    key_params: Mapped[str | None] = mapped_column(String(200))
+
+
+class SigningKey(Base):
+    """A public key an administrator enrolled for signing documents (one per issuing PC).
+
+    Only enrolled keys are trusted when a document is verified, and a PC may only issue with an
+    enrolled key; enrolling and retiring are audited."""
+
+    __tablename__ = "signing_keys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(12), unique=True)
+    public_key: Mapped[str] = mapped_column(String(60), unique=True)
+    label: Mapped[str | None] = mapped_column(String(200))  # which PC, written by the administrator
+    enrolled_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    enrolled_by: Mapped[str | None] = mapped_column(String(60))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class AuditEntry(Base):
@@ -569,3 +594,14 @@ class AuditEntry(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
+    # Position in the chain: 1, 2, 3... without gaps (ids may skip on PostgreSQL).
+    seq: Mapped[int | None] = mapped_column(Integer, unique=True)
+    # 1: the first build's digest; 2: the digest also covers seq and state.
+    format: Mapped[int] = mapped_column(Integer, default=2, server_default="1")
+    # For protected records (scores, locks, results, certificates, accounts, signing keys): the
+    # record's value after the change, as JSON {"v": ...} ({"v": null}: removed). `audit verify`
+    # compares the records with the last value the log holds for them.
+    state: Mapped[str | None] = mapped_column(Text)
+    # Ed25519 signature of `hash` by the acting account's key (base64); None for the local
+    # administrator of a database without accounts.
+    signature: Mapped[str | None] = mapped_column(String(100))

@@ -240,15 +240,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     from dtbd_desktop.gui.views.login_dialog import log_in_if_needed
 
-    if not log_in_if_needed(db):
+    go_on, login = log_in_if_needed(db)
+    if not go_on:
         db.dispose()
         return 0
     if first_run is not None:
         try:
-            first_run.save_settings(db)
+            first_run.save_settings(db, login)
         except DtbdError as exc:
             QMessageBox.warning(None, tr("app", "Chưa lưu được thông tin đơn vị"), error_text(exc))
-    ctx = AppContext(db=db, runner=TaskRunner())
+    ctx = AppContext(db=db, runner=TaskRunner(), login=login)
     window = MainWindow(ctx)
     available = window.screen().availableGeometry()
     if available.width() < 1500 or available.height() < 900:

@@ -44,6 +44,8 @@ from dtbd_desktop import attendance as rules_mod
 from dtbd_desktop import text, timetable
 from dtbd_desktop.errors import InputError, Problem
 from dtbd_desktop.i18n import tr
+from dtbd_desktop.operations import class_code as class_code_scope
+from dtbd_desktop.operations import operation
 from dtbd_desktop.reports import atomic_output, load_letterhead
 from dtbd_desktop.reports import xlsx_common as xl
 from dtbd_desktop.services.attendance import AttendanceGrid, Change, apply_plan, load_grid, plan_marks
@@ -227,8 +229,9 @@ def _int(value: Any) -> int | None:
     return None
 
 
+@operation("attendance.import_workbook", permission="mark_attendance", scope=class_code_scope(), audited=False)
 def import_workbook(session: Session, class_code: str, path: str | os.PathLike[str], *, dry_run: bool = False,
-                    actor: str | None = None, reason: str | None = None, allow_locked: bool = False,
+                    reason: str | None = None, allow_locked: bool = False,
                     today: dt.date | None = None) -> ImportResult:
     """Read an attendance workbook exported for the class and write its marks, all or none.
 
@@ -338,7 +341,7 @@ def import_workbook(session: Session, class_code: str, path: str | os.PathLike[s
         raise InputError(tr("attendance", "Không nhập được tệp {name}: {n} lỗi; không có gì bị thay đổi.").format(
             name=file.name, n=len(problems)), problems)
     if not dry_run:
-        apply_plan(session, plan, actor=actor, reason=reason)
+        apply_plan(session, plan, reason=reason)
     return result
 
 

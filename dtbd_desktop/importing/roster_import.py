@@ -1,7 +1,7 @@
 """Adding a sending organisation's learner list to a class, all or nothing: `apply_import`.
 
-`apply_import` plans (`plan.plan_import`) inside one unit of work (`Database.write()`) and
-writes (`writing.write_plan`) only when the plan is clean, or with `skip_invalid` its good
+`apply_import` plans (`plan.plan_import`) inside one unit of work for the person logged in,
+through the operation `import_table` (permission "edit_roster"), and writes (`writing.write_plan`) only when the plan is clean, or with `skip_invalid` its good
 rows; so a list is imported whole or not at all, and a failure half-way rolls back. How
 people and organisations are matched is described in `plan`.
 """
@@ -13,7 +13,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from dtbd_desktop import accounts, text
+from sqlalchemy.orm import Session
+
+from dtbd_desktop import operations, text
+from dtbd_desktop.accounts import Login
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.i18n import tr
 from dtbd_desktop.importing.plan import ImportPlan, ImportResult, PlannedRow, PossibleDuplicate, plan_import
@@ -45,10 +48,25 @@ def _is_refused(plan: ImportPlan, skip_invalid: bool) -> bool:
     return bool(plan.problems) and not skip_invalid
 
 
+@operations.operation("roster.import", permission="edit_roster")
+def import_table(session: Session, class_code: str, table: DetectedTable, *, skip_invalid: bool = False,
+                 create_organisations: bool = True, link_duplicates: bool | Mapping[int, int] = False,
+                 progress: Progress | None = None, today: dt.date | None = None) -> ImportResult:
+    """Plan and, when the plan allows it, write the import in the caller's unit of work."""
+    plan = plan_import(session, class_code, table, create_organisations=create_organisations,
+                       link_duplicates=link_duplicates, today=today)
+    refused = _is_refused(plan, skip_invalid)
+    result = _result(plan, refused=refused, dry_run=False)
+    if not refused:
+        result.new_learners, result.existing_learners = write_plan(
+            session, plan, create_organisations=create_organisations, progress=progress)
+    return result
+
+
 def apply_import(db: Database, class_code: str, source: str | Path | DetectedTable, *, dry_run: bool = False,
                  skip_invalid: bool = False, create_organisations: bool = True,
                  link_duplicates: bool | Mapping[int, int] = False, progress: Progress | None = None,
-                 today: dt.date | None = None) -> ImportResult:
+                 today: dt.date | None = None, login: Login | None = None) -> ImportResult:
     """Import a list into a class, all or nothing (see the module's docstring).
 
     Refused (nothing written, `refused` True) when the file has a problem of its own, when no
@@ -62,16 +80,8 @@ def apply_import(db: Database, class_code: str, source: str | Path | DetectedTab
     options: dict[str, Any] = {"create_organisations": create_organisations, "link_duplicates": link_duplicates,
                                "today": today}
     if dry_run:
-        with db.read() as session:
+        with operations.reading(db, login) as session:
             plan = plan_import(session, class_code, table, **options)
             return _result(plan, refused=_is_refused(plan, skip_invalid), dry_run=True)
-    with db.write() as session:
-        accounts.require(session, "edit_roster")
-        plan = plan_import(session, class_code, table, **options)
-        refused = _is_refused(plan, skip_invalid)
-        result = _result(plan, refused=refused, dry_run=False)
-        if refused:
-            return result
-        result.new_learners, result.existing_learners = write_plan(
-            session, plan, create_organisations=create_organisations, progress=progress)
-    return result
+    with operations.writing(db, login) as session:
+        return import_table(session, class_code, table, skip_invalid=skip_invalid, progress=progress, **options)

@@ -7,7 +7,7 @@ queries (class, modules, learners, sessions, marks, make-ups; about 50 ms for 70
 summary in memory after each change (`AttendanceGrid.apply(saved.applied())`). `set_marks` writes a batch of changes (one key
 press, "everyone present", a paste, an undo) in one transaction: all of them or none.
 
-Permissions (`accounts`): marking needs "mark_attendance" (a lecturer: only in a class they
+Permissions (`operations`): marking needs "mark_attendance" (a lecturer: only in a class they
 teach). Locking: a session dated more than `attendance_lock_days` (settings) days before
 today is locked. Changing a mark on it (entering, changing or clearing) needs
 `allow_locked=True` (the caller asked for it on purpose), the "override_attendance_lock"
@@ -28,8 +28,8 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import accounts, audit, text, timetable
 from dtbd_desktop import attendance as rules_mod
+from dtbd_desktop import audit, operations, text, timetable
 from dtbd_desktop.attendance import STATUSES, AttendanceRules, ModuleAbsence, ModuleInfo, SessionInfo
 from dtbd_desktop.db.models import (
     AttendanceMark,
@@ -44,6 +44,7 @@ from dtbd_desktop.db.models import (
 )
 from dtbd_desktop.errors import InputError, NotFoundError, Problem
 from dtbd_desktop.i18n import tr
+from dtbd_desktop.operations import operation
 from dtbd_desktop.rules import with_defaults
 from dtbd_desktop.services.classes import get_class
 from dtbd_desktop.services.settings import get_setting
@@ -390,7 +391,7 @@ def plan_marks(session: Session, class_id: int, changes: Sequence[Change], *, re
     A change that leaves a mark as it is, is dropped (and never refused)."""
     today = today or dt.date.today()
     plan = MarkPlan()
-    accounts.require(session, "mark_attendance", class_id=class_id)
+    operations.require(session, "mark_attendance", class_id=class_id)
     may_override: bool | None = None  # asked only when a change is locked
     wanted: dict[tuple[int, int], tuple[int, str | None]] = {}
     for index, (enrolment_id, session_id, status) in enumerate(changes):
@@ -437,11 +438,11 @@ def plan_marks(session: Session, class_id: int, changes: Sequence[Change], *, re
                 slot=_slot(day, half), days=get_setting(session, "attendance_lock_days"))))
             continue
         if locked and may_override is None:
-            may_override = accounts.allowed(session, "override_attendance_lock")
+            may_override = operations.may(session, "override_attendance_lock")
         if locked and not may_override:
             plan.problems.append((index, tr("attendance", "Điểm danh buổi {slot} đã khóa và tài khoản {user} không có "
                                                           "quyền sửa điểm danh đã khóa.").format(
-                slot=_slot(day, half), user=accounts.effective_actor(session).username)))
+                slot=_slot(day, half), user=operations.acting(session).username)))
             continue
         if locked and not clean_reason:
             plan.problems.append((index, tr("attendance", "Điểm danh buổi {slot} đã khóa: cần ghi lý do sửa.").format(
@@ -452,7 +453,8 @@ def plan_marks(session: Session, class_id: int, changes: Sequence[Change], *, re
     return plan
 
 
-def set_marks(session: Session, class_id: int, changes: Sequence[Change], *, actor: str | None = None,
+@operation("attendance.set_marks", permission="mark_attendance", scope=operations.class_id(), audited=False)
+def set_marks(session: Session, class_id: int, changes: Sequence[Change], *,
               reason: str | None = None, allow_locked: bool = False, today: dt.date | None = None) -> MarksSaved:
     """Write a batch of marks, all or none (raises InputError listing every refused change by
     its position in `changes`, 1-based, and writes nothing). Returns what changed."""
@@ -463,15 +465,15 @@ def set_marks(session: Session, class_id: int, changes: Sequence[Change], *, act
             raise InputError(problems[0].message)
         raise InputError(tr("attendance", "Chưa lưu điểm danh: {n} thay đổi không hợp lệ, không có gì bị thay đổi.")
                          .format(n=len(problems)), problems)
-    apply_plan(session, plan, actor=actor, reason=reason)
+    apply_plan(session, plan, reason=reason)
     return MarksSaved(plan.changes, len(plan.locked))
 
 
-def apply_plan(session: Session, plan: MarkPlan, *, actor: str | None = None, reason: str | None = None) -> None:
+def apply_plan(session: Session, plan: MarkPlan, *, reason: str | None = None) -> None:
     """Write a plan checked by `plan_marks` (with no problems), in the caller's transaction."""
     if not plan.changes:
         return
-    who = actor or audit.current_actor()
+    who = operations.acting(session).username
     now = dt.datetime.now().replace(microsecond=0)
     inserts = [{"enrolment_id": c.enrolment_id, "session_id": c.session_id, "status": c.new, "updated_at": now,
                 "updated_by": who} for c in plan.changes if c.old is None and c.new is not None]
@@ -495,7 +497,7 @@ def apply_plan(session: Session, plan: MarkPlan, *, actor: str | None = None, re
     for c in plan.locked:
         audit.record(session, action="update" if c.old and c.new else "create" if c.new else "delete",
                      entity="attendance", entity_id=f"{c.enrolment_id}:{c.session_id}", field="status",
-                     old=c.old, new=c.new, reason=text.clean(reason), actor=who)
+                     old=c.old, new=c.new, reason=text.clean(reason))
     session.flush()
 
 
@@ -532,8 +534,9 @@ def find_session(session: Session, cls: TrainingClass, day: dt.date, half: str) 
         code=cls.code, slot=_slot(day, half)) + hint)
 
 
+@operation("attendance.set_mark", permission="mark_attendance", scope=operations.class_code(), audited=False)
 def set_mark(session: Session, class_code: str, national_id: str, date: dt.date, half: str, status: str | None, *,
-             actor: str | None = None, reason: str | None = None, allow_locked: bool = False,
+             reason: str | None = None, allow_locked: bool = False,
              today: dt.date | None = None) -> MarksSaved:
     """Mark one learner (by CCCD) in one session (by date and half); None clears the mark."""
     if status is not None and status not in STATUSES:
@@ -541,7 +544,7 @@ def set_mark(session: Session, class_code: str, national_id: str, date: dt.date,
     cls = get_class(session, class_code)
     enrolment = _enrolment_by_national_id(session, cls, national_id)
     sess = find_session(session, cls, date, half)
-    return set_marks(session, cls.id, [(enrolment.id, sess.id, status)], actor=actor, reason=reason,
+    return set_marks(session, cls.id, [(enrolment.id, sess.id, status)], reason=reason,
                      allow_locked=allow_locked, today=today)
 
 
@@ -560,8 +563,9 @@ class MakeUpRow:
     note: str | None
 
 
+@operation("attendance.record_makeup", permission="mark_attendance", scope=operations.class_code())
 def record_makeup(session: Session, class_code: str, national_id: str | None, module_code: str, date: dt.date,
-                  periods: int, note: str | None = None, *, actor: str | None = None,
+                  periods: int, note: str | None = None, *,
                   today: dt.date | None = None, enrolment_id: int | None = None) -> MakeUpRow:
     """Record make-up lessons (học bổ sung) of a module for a learner (by national ID, or by
     `enrolment_id` for a learner whose record has no ID yet); audited.
@@ -570,7 +574,6 @@ def record_makeup(session: Session, class_code: str, national_id: str | None, mo
     programme; more periods than the learner's absences in the module not yet made up."""
     today = today or dt.date.today()
     cls = get_class(session, class_code)
-    accounts.require(session, "mark_attendance", class_id=cls.id)
     if enrolment_id is not None:
         found = session.get(Enrolment, enrolment_id)
         if found is None or found.class_id != cls.id:
@@ -611,7 +614,7 @@ def record_makeup(session: Session, class_code: str, national_id: str | None, mo
     session.flush()
     audit.record(session, action="create", entity="makeup", entity_id=row.id, field="periods", old=None,
                  new={"enrolment": enrolment.id, "module": module.code, "date": date.isoformat(), "periods": periods},
-                 reason=text.clean(note), actor=actor)
+                 reason=text.clean(note))
     learner = grid.learners[grid.learner_row[enrolment.id]]
     return MakeUpRow(row.id, enrolment.id, learner.national_id, learner.full_name, module.code, date, periods,
                      row.note)
@@ -628,19 +631,18 @@ def list_makeups(session: Session, class_code: str) -> list[MakeUpRow]:
             for m, nid, f, mid, g, code in rows]
 
 
-def delete_makeup(session: Session, makeup_id: int, *, reason: str, actor: str | None = None) -> None:
+@operation("attendance.delete_makeup", permission="mark_attendance", scope=operations.makeup())
+def delete_makeup(session: Session, makeup_id: int, *, reason: str) -> None:
     """Remove a make-up record entered by mistake; audited, with a reason."""
     row = session.get(MakeUp, makeup_id)
     if row is None:
         raise NotFoundError(tr("attendance", "Không tìm thấy lần học bổ sung này."))
-    enrolment = session.get(Enrolment, row.enrolment_id)
-    accounts.require(session, "mark_attendance", class_id=enrolment.class_id if enrolment else None)
     clean = text.clean(reason)
     if not clean:
         raise InputError(tr("attendance", "Cần ghi lý do xóa học bổ sung."))
     audit.record(session, action="delete", entity="makeup", entity_id=row.id, field="periods",
                  old={"enrolment": row.enrolment_id, "module_id": row.module_id, "date": row.date.isoformat(),
-                      "periods": row.periods}, new=None, reason=clean, actor=actor)
+                      "periods": row.periods}, new=None, reason=clean)
     session.delete(row)
     session.flush()
 

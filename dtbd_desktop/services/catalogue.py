@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from dtbd_desktop import accounts, text
+from dtbd_desktop import text
 from dtbd_desktop.db.models import MODULE_KINDS, Module, Programme, RuleSet, TrainingClass
 from dtbd_desktop.errors import InputError, NotFoundError, Problem
 from dtbd_desktop.i18n import tr
+from dtbd_desktop.operations import operation
 from dtbd_desktop.paths import resource_path
 from dtbd_desktop.rules import default_rules, validate_rules, with_defaults
 
@@ -167,6 +168,7 @@ class ModuleEdit:
     id: int | None = None
 
 
+@operation("programmes.save", permission="edit_catalogue")
 def save_programme(
     session: Session,
     code: str,
@@ -177,7 +179,6 @@ def save_programme(
     modules: list[ModuleEdit],
 ) -> ProgrammeInfo:
     """Save the programme's name and its modules as edited; refuses the whole edit on any problem."""
-    accounts.require(session, "edit_catalogue")
     programme = get_programme(session, code)
     problems: list[Problem] = []
     clean_name = text.clean(name)
@@ -232,12 +233,12 @@ def save_programme(
     return _info(programme)
 
 
+@operation("programmes.save_rules", permission="edit_catalogue")
 def save_rule_set(
     session: Session, code: str, params: dict[str, Any], *, name: str | None = None, regulation: str | None = None
 ) -> ProgrammeInfo:
     """Save an edited rule set. If classes already use the current one, a new version is added,
     so their results keep the rules they were reviewed under; otherwise it is edited in place."""
-    accounts.require(session, "edit_catalogue")
     programme = get_programme(session, code)
     problems = validate_rules(params)
     if problems:

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from dtbd_desktop import audit, layouts, signing, text
+from dtbd_desktop import audit, layouts, protected, signing, text
 from dtbd_desktop.db.models import (
     Certificate,
     Enrolment,
@@ -37,11 +37,12 @@ from dtbd_desktop.db.models import (
     Register,
     TrainingClass,
 )
-from dtbd_desktop.errors import InputError, NotFoundError
+from dtbd_desktop.errors import ConflictError, InputError, NotFoundError
 from dtbd_desktop.i18n import tr, tr_noop
+from dtbd_desktop.operations import operation
 from dtbd_desktop.reports import NATIONAL_MOTTO, NATIONAL_NAME, PARTY_HEADING, Letterhead, load_letterhead
 from dtbd_desktop.services import certificates_numbering as numbering
-from dtbd_desktop.services import settings
+from dtbd_desktop.services import settings, signing_keys
 from dtbd_desktop.services.classes import get_class, mode_label
 
 Progress = Callable[[int, int, str], None]
@@ -195,14 +196,16 @@ def class_documents(session: Session, class_code: str) -> ClassDocuments:
 # ---------------------------------------------------------------------------------- issue
 
 
+@operation("certificates.issue", permission="issue_certificates")
 def issue_for_class(session: Session, class_code: str, issue_date: dt.date | None = None, *,
                     progress: Progress | None = None) -> list[CertificateRow]:
-    """Number and register a document for every eligible learner of the class who holds no live
-    document of it, in Vietnamese roster order, in the caller's transaction.
+    """Number and register a document for every eligible learner of the class who has never had
+    one of it, in Vietnamese roster order, in the caller's transaction. A learner whose document
+    was revoked gets no new one here (a revocation stands; a corrected document is a `reissue`).
 
-    Refused (nothing changed) when the class has no eligible learner at all, or when the date
-    is before the class ended. Returns the new register lines (empty when everyone already
-    has a document).
+    Refused (nothing changed) when the class has no eligible learner at all, when the date is
+    before the class ended, or when this PC has no enrolled signing key. Returns the new register
+    lines (empty when everyone already has a document).
     """
     cls, _programme, kind = _class_and_kind(session, class_code)
     issue_date = issue_date or dt.date.today()
@@ -224,13 +227,15 @@ def issue_for_class(session: Session, class_code: str, issue_date: dt.date | Non
                                             "nghiệp / công nhận hoàn thành trước.").format(
             code=cls.code, kind=kind_label(kind).lower()))
     holding = set(session.scalars(select(Certificate.enrolment_id).where(
-        Certificate.enrolment_id.in_([e.id for e, _r in rows]), Certificate.status == LIVE)))
+        Certificate.enrolment_id.in_([e.id for e, _r in rows]))))
     items = [(e, r.classification) for e, r in rows if e.id not in holding]
-    issued = numbering.issue_many(session, kind, issue_date, items, progress=progress)
+    key = signing_keys.issuing_key(session) if items else None
+    issued = numbering.issue_many(session, kind, issue_date, items, progress=progress, key=key)
     for cert in issued:
         audit.record(session, action="certificate.issue", entity="certificate", entity_id=cert.serial,
                      new={"register_number": cert.register_number, "full_name": cert.full_name,
-                          "class": cls.code, "issue_date": issue_date.isoformat()})
+                          "class": cls.code, "issue_date": issue_date.isoformat()},
+                     state=protected.certificate_state(cert))
     session.flush()
     return [to_row(c) for c in issued]
 
@@ -292,28 +297,45 @@ def _replacement_serial(cert: Certificate) -> str | None:
 # ---------------------------------------------------------------------------------- revoke, reissue
 
 
-def revoke(session: Session, serial: str, reason: str, *, on: dt.date | None = None) -> CertificateRow:
+def _locked(session: Session, serial: str, expected_version: int | None) -> Certificate:
+    """The register line, locked for this transaction and re-read, checked against the version the
+    person saw: two people revoking or reissuing the same document get one result and a conflict."""
+    found = get_by_serial(session, serial)
+    cert = session.scalars(select(Certificate).where(Certificate.id == found.id).with_for_update()
+                           .execution_options(populate_existing=True)).one()
+    if expected_version is not None and cert.version != expected_version:
+        raise ConflictError(tr("certificates", "Văn bằng {serial} vừa được người khác thay đổi ({status}); hãy tải lại "
+                                               "rồi làm lại nếu vẫn cần.").format(serial=cert.serial,
+                                                                                   status=status_label(cert.status)))
+    return cert
+
+
+@operation("certificates.revoke", permission="revoke_certificates")
+def revoke(session: Session, serial: str, reason: str, *, on: dt.date | None = None,
+           expected_version: int | None = None) -> CertificateRow:
     """Void an issued document. Its register line stays, marked revoked with the reason."""
     reason = _check_reason(reason)
-    cert = get_by_serial(session, serial)
+    cert = _locked(session, serial, expected_version)
     _refuse_not_live(cert, tr("certificates", "thu hồi được"))
     on = on or dt.date.today()
     cert.status = "revoked"
     cert.reason = reason
     cert.note = tr("certificates", "Thu hồi ngày {date}: {reason}").format(date=text.format_date(on), reason=reason)
-    audit.record(session, action="certificate.revoke", entity="certificate", entity_id=cert.serial,
-                 field="status", old="issued", new="revoked", reason=reason)
     session.flush()
+    audit.record(session, action="certificate.revoke", entity="certificate", entity_id=cert.serial,
+                 field="status", old="issued", new="revoked", reason=reason, state=protected.certificate_state(cert))
     return to_row(cert)
 
 
-def reissue(session: Session, serial: str, reason: str, issue_date: dt.date | None = None) -> tuple[CertificateRow, CertificateRow]:
+@operation("certificates.reissue", permission="revoke_certificates")
+def reissue(session: Session, serial: str, reason: str, issue_date: dt.date | None = None, *,
+            expected_version: int | None = None) -> tuple[CertificateRow, CertificateRow]:
     """A new document for a lost or corrected one: a new number in the register of the issue
     date's year, linked to the old document, which becomes "replaced". The new line takes the
     learner's details as they are now (so corrections made to the learner are printed) and the
     classification of the current review."""
     reason = _check_reason(reason)
-    old = get_by_serial(session, serial)
+    old = _locked(session, serial, expected_version)
     _refuse_not_live(old, tr("certificates", "cấp lại được"))
     issue_date = issue_date or dt.date.today()
     if issue_date < old.issue_date:
@@ -322,17 +344,19 @@ def reissue(session: Session, serial: str, reason: str, issue_date: dt.date | No
     result = session.scalar(select(GraduationResult).where(GraduationResult.enrolment_id == old.enrolment_id))
     classification = result.classification if result is not None and result.classification else old.classification
     (new,) = numbering.issue_many(session, old.register.kind, issue_date, [(old.enrolment, classification)],
-                                  replaces=[old])
+                                  replaces=[old], key=signing_keys.issuing_key(session))
     old.status = "replaced"
     old.reason = reason
     old.note = tr("certificates", "Đã cấp lại ngày {date}, số hiệu mới {serial}: {reason}").format(
         date=text.format_date(issue_date), serial=new.serial, reason=reason)
     new.reason = reason
     new.note = tr("certificates", "Cấp lại thay số hiệu {serial}: {reason}").format(serial=old.serial, reason=reason)
+    session.flush()
+    audit.record(session, action="certificate.replaced", entity="certificate", entity_id=old.serial,
+                 field="status", old="issued", new="replaced", reason=reason, state=protected.certificate_state(old))
     audit.record(session, action="certificate.reissue", entity="certificate", entity_id=new.serial,
                  old=old.serial, new={"serial": new.serial, "register_number": new.register_number},
-                 reason=reason)
-    session.flush()
+                 reason=reason, state=protected.certificate_state(new))
     return to_row(old), to_row(new)
 
 
@@ -357,14 +381,8 @@ class Verification:
 
 
 def public_keys(session: Session) -> list[str]:
-    """Every public key that may have signed: the database's list and this PC's own key."""
-    keys = numbering.known_public_keys(session)
-    own = signing.load_key()
-    if own is not None:
-        mine = signing.public_key_text(own)
-        if mine not in keys:
-            keys.append(mine)
-    return keys
+    """The keys a genuine document may be signed with: those an administrator enrolled."""
+    return signing_keys.trusted_keys(session)
 
 
 def _unknown(message: str, source: str = "") -> Verification:
@@ -406,13 +424,10 @@ def verify(session: Session, code: str) -> Verification:
                     return _unknown(tr("certificates", "Mã QR có chữ ký thật nhưng khác dòng sổ gốc số hiệu {serial}.")
                                     .format(serial=serial), "qr")
                 return _from_register(cert, keys, "qr")
-        issued = dt.date.fromisoformat(parts[3]) if len(parts) > 3 and parts[3] else None
-        return Verification(True, "issued", full_name, serial,
-                            tr("certificates", "Chữ ký hợp lệ, nhưng sổ gốc trong cơ sở dữ liệu này không có số hiệu "
-                                               "{serial}: không kiểm tra được văn bằng có bị thu hồi hay không.")
-                            .format(serial=serial), birth_text=parts[2] if len(parts) > 2 else None,
-                            issue_date=issued, classification=(parts[4] or None) if len(parts) > 4 else None,
-                            source="qr")
+        return Verification(False, "unknown", full_name, serial,
+                            tr("certificates", "Mã QR mang chữ ký hợp lệ nhưng số hiệu {serial} không có trong sổ gốc: "
+                                               "không xác nhận văn bằng này là thật (văn bằng thật luôn có dòng trong "
+                                               "sổ gốc).").format(serial=serial), source="qr")
     short = signing.normalise_short_code(value)
     if short is not None:
         matches = find_by_short_code(session, short)
@@ -467,6 +482,7 @@ def load_layouts(session: Session) -> dict[str, layouts.Layout]:
     return layouts.merge_layouts(layouts.bundled_layouts(), settings.get_setting(session, "certificate_layouts") or {})
 
 
+@operation("certificates.save_layout", permission="edit_catalogue")
 def save_layout(session: Session, layout: layouts.Layout) -> layouts.Layout:
     """Keep the centre's version of a layout in the database (version + 1), for every PC."""
     stored = dict(settings.get_setting(session, "certificate_layouts") or {})
@@ -480,6 +496,7 @@ def save_layout(session: Session, layout: layouts.Layout) -> layouts.Layout:
     return checked
 
 
+@operation("certificates.reset_layout", permission="edit_catalogue")
 def reset_layout(session: Session, layout_id: str) -> None:
     """Go back to the layout shipped with the program."""
     stored = dict(settings.get_setting(session, "certificate_layouts") or {})
@@ -543,6 +560,7 @@ def print_job(session: Session, class_code: str, serials: Sequence[str] | None =
     return PrintJob(cls.code, layout_for_class(session, cls), documents)
 
 
+@operation("certificates.record_prints", permission="issue_certificates")
 def record_prints(session: Session, certificate_ids: Sequence[int]) -> int:
     """Count one more print of each document (the first is a print, the next ones reprints)."""
     count = 0
@@ -564,6 +582,7 @@ class PrintResult:
     pages: int
 
 
+@operation("certificates.print", permission="issue_certificates")
 def print_class(session: Session, class_code: str, out: str | Path, *, printer: str | None = None,
                 with_blank: bool = False, count: bool = True, serials: Sequence[str] | None = None,
                 progress: Progress | None = None) -> PrintResult:
@@ -712,6 +731,7 @@ def programme_layouts(session: Session) -> dict[str, str]:
     return dict(settings.get_setting(session, "certificate_layout_by_programme") or {})
 
 
+@operation("certificates.set_programme_layout", permission="edit_catalogue")
 def set_programme_layout(session: Session, programme_code: str, layout_id: str | None) -> None:
     chosen = programme_layouts(session)
     programme = session.scalar(select(Programme).where(Programme.code == programme_code))
@@ -734,6 +754,7 @@ def certificate_detail(session: Session, serial: str) -> CertificateRow:
 
 
 
+@operation("certificates.save_calibration", permission="edit_catalogue")
 def save_calibration(session: Session, cal: layouts.Calibration, printer: str | None = None) -> None:
     """Keep a printer's calibration (or the centre's default when `printer` is None)."""
     checked = layouts.calibration_from_setting(cal.as_setting())

@@ -27,12 +27,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import signing
+from dtbd_desktop import audit, signing
 from dtbd_desktop import text as vtext
 from dtbd_desktop.db.models import DOCUMENT_KINDS, Certificate, Enrolment, Register
 from dtbd_desktop.errors import InputError
 from dtbd_desktop.i18n import tr
-from dtbd_desktop.services import settings
+from dtbd_desktop.operations import operation
 
 DEFAULT_PATTERNS = {
     "diploma": ("{n:04d}/BTN-{year}", "{n:04d}/{year}/TN"),
@@ -47,7 +47,9 @@ Progress = Callable[[int, int, str], None]
 
 
 def lock_numbering(session: Session) -> None:
-    """Serialise numbering across PCs for the rest of this transaction (PostgreSQL)."""
+    """Serialise numbering across PCs for the rest of this transaction (PostgreSQL). The audit log's
+    lock comes first, always, so that no two transactions take the two locks in opposite orders."""
+    audit.lock(session)
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": NUMBERING_LOCK})
 
@@ -117,6 +119,7 @@ def get_register(session: Session, kind: str, year: int) -> Register:
     return register
 
 
+@operation("certificates.set_patterns", permission="issue_certificates")
 def set_patterns(session: Session, kind: str, year: int, serial_pattern: str, register_pattern: str) -> Register:
     """Set a register's patterns; refused once it has numbered a document."""
     serial = check_pattern(serial_pattern, tr("certificates", "số hiệu"))
@@ -140,19 +143,6 @@ def certificate_payload(cert: Certificate) -> str:
     return signed_payload(cert.serial, cert.full_name, cert.birth_date_text, cert.issue_date, cert.classification)
 
 
-def known_public_keys(session: Session) -> list[str]:
-    keys = settings.get_setting(session, "signing_public_keys") or []
-    return [str(k) for k in keys]
-
-
-def record_public_key(session: Session, key: Ed25519PrivateKey) -> None:
-    """Add this PC's public key to the database's list (call under `lock_numbering`)."""
-    public = signing.public_key_text(key)
-    known = known_public_keys(session)
-    if public not in known:
-        settings.set_settings(session, signing_public_keys=[*known, public])
-
-
 def _used_elsewhere(session: Session, register: Register, serials: Sequence[str]) -> list[str]:
     found: list[str] = []
     for start in range(0, len(serials), 500):
@@ -172,16 +162,17 @@ def issue_many(
     progress: Progress | None = None,
     key: Ed25519PrivateKey | None = None,
 ) -> list[Certificate]:
-    """Number and register one document per (enrolment, classification), in the given order.
+    """Number and register one document per (enrolment, classification), in the given order,
+    signed with `key` (the caller checked it is this PC's enrolled key: `signing_keys.issuing_key`).
 
     Everything happens in the caller's transaction: if it fails or is cancelled (the progress
     callback may raise), the register's counter goes back with it.
     """
     if not items:
         return []
+    if key is None:
+        raise ValueError("issue_many needs the enrolled signing key")
     register = get_register(session, kind, issue_date.year)
-    key = key or signing.load_or_create_key()
-    record_public_key(session, key)
     first = register.last_number + 1
     serials = [format_number(register.serial_pattern, first + i, register.year) for i in range(len(items))]
     clash = _used_elsewhere(session, register, serials)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import accounts, text
+from dtbd_desktop import text
 from dtbd_desktop.db.models import (
     CLASS_MODES,
     CLASS_STATUSES,
@@ -21,6 +21,7 @@ from dtbd_desktop.db.models import (
 )
 from dtbd_desktop.errors import InputError, NotFoundError, Problem
 from dtbd_desktop.i18n import tr, tr_noop
+from dtbd_desktop.operations import operation
 from dtbd_desktop.services.catalogue import current_rule_set, get_programme
 
 STATUS_LABELS = {
@@ -110,6 +111,7 @@ def default_class_name(programme: Programme, code: str) -> str:
     return tr("classes", "Lớp {programme} {code}").format(programme=programme.name, code=code)
 
 
+@operation("classes.create", permission="edit_classes")
 def create_class(
     session: Session,
     *,
@@ -125,7 +127,6 @@ def create_class(
     status: str = "planned",
 ) -> TrainingClass:
     """Open a class of a programme; it keeps the programme's current rule set."""
-    accounts.require(session, "edit_classes")
     clean_code = text.clean(code)
     clean_name = text.clean(name)
     problems = _check_fields(code=clean_code, name=clean_name, start=start, end=end, mode=mode)
@@ -162,15 +163,16 @@ def create_class(
     return cls
 
 
+@operation("classes.update", permission="edit_classes")
 def update_class(
     session: Session,
+    /,
     code: str,
     *,
     expected_version: int | None = None,
     **changes: Any,
 ) -> TrainingClass:
     """Edit a class. `expected_version` guards against overwriting someone else's edit."""
-    accounts.require(session, "edit_classes")
     cls = get_class(session, code)
     if expected_version is not None and cls.version != expected_version:
         from dtbd_desktop.errors import ConflictError
@@ -204,9 +206,9 @@ def update_class(
     return cls
 
 
+@operation("classes.delete", permission="edit_classes")
 def delete_class(session: Session, code: str) -> None:
     """Delete a class; refused once it has issued documents or learners."""
-    accounts.require(session, "edit_classes")
     cls = get_class(session, code)
     issued = session.scalar(
         select(func.count(Certificate.id)).join(Enrolment).where(Enrolment.class_id == cls.id)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import accounts, text
+from dtbd_desktop import text
 from dtbd_desktop.db.models import AttendanceMark, Certificate, Enrolment, Learner, Score
 from dtbd_desktop.errors import InputError, NotFoundError
 from dtbd_desktop.i18n import tr
+from dtbd_desktop.operations import operation
 from dtbd_desktop.services.classes import get_class
 
 
@@ -19,9 +20,9 @@ def _enrolment(session: Session, enrolment_id: int) -> Enrolment:
     return enrolment
 
 
+@operation("roster.add", permission="edit_roster")
 def add_learner(session: Session, class_code: str, learner_id: int) -> Enrolment:
     """Put a learner already known to the centre into a class, sent by their current organisation."""
-    accounts.require(session, "edit_roster")
     cls = get_class(session, class_code)
     learner = session.get(Learner, learner_id)
     if learner is None:
@@ -42,9 +43,9 @@ def _has_records(session: Session, enrolment_id: int) -> bool:
     return False
 
 
+@operation("roster.remove", permission="edit_roster")
 def remove_learner(session: Session, enrolment_id: int) -> None:
     """Take a learner off the roster: only while nothing has been recorded for them in the class."""
-    accounts.require(session, "edit_roster")
     enrolment = _enrolment(session, enrolment_id)
     if _has_records(session, enrolment_id):
         raise InputError(tr("enrolments", "{name} đã có điểm danh, điểm hoặc văn bằng trong lớp nên không xóa được; "
@@ -53,9 +54,9 @@ def remove_learner(session: Session, enrolment_id: int) -> None:
     session.flush()
 
 
+@operation("roster.withdraw", permission="edit_roster")
 def withdraw(session: Session, enrolment_id: int, reason: str) -> Enrolment:
     """Mark a learner as withdrawn (thôi học) with a reason; their records stay."""
-    accounts.require(session, "edit_roster")
     enrolment = _enrolment(session, enrolment_id)
     clean = text.clean(reason)
     if not clean:
@@ -66,8 +67,8 @@ def withdraw(session: Session, enrolment_id: int, reason: str) -> Enrolment:
     return enrolment
 
 
+@operation("roster.reinstate", permission="edit_roster")
 def reinstate(session: Session, enrolment_id: int) -> Enrolment:
-    accounts.require(session, "edit_roster")
     enrolment = _enrolment(session, enrolment_id)
     enrolment.status = "enrolled"
     enrolment.status_reason = None
@@ -75,10 +76,10 @@ def reinstate(session: Session, enrolment_id: int) -> Enrolment:
     return enrolment
 
 
+@operation("roster.move", permission="edit_roster")
 def move_to_class(session: Session, enrolment_id: int, target_code: str, reason: str | None = None) -> Enrolment:
     """Move a learner to another class of the same programme. Without records in the old class the
     enrolment simply moves; with records it stays there marked 'transferred' and a new one is opened."""
-    accounts.require(session, "edit_roster")
     enrolment = _enrolment(session, enrolment_id)
     target = get_class(session, target_code)
     source = enrolment.training_class

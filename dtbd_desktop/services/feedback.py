@@ -22,10 +22,11 @@ from typing import Any
 from sqlalchemy import case, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import accounts, text
+from dtbd_desktop import text
 from dtbd_desktop.db.models import ClassSession, Feedback, Lecturer, Module, Programme, TrainingClass
 from dtbd_desktop.errors import InputError, Problem
 from dtbd_desktop.i18n import tr, tr_noop
+from dtbd_desktop.operations import operation
 from dtbd_desktop.services.classes import get_class
 from dtbd_desktop.statistics import CRITERIA, RATING_VALUES, SATISFIED_FROM, RatingTally
 
@@ -154,11 +155,11 @@ def check_forms(session: Session, class_code: str, forms: Sequence[FeedbackForm]
     return values
 
 
+@operation("feedback.add", permission="edit_classes")
 def add_feedback(session: Session, class_code: str, forms: Sequence[FeedbackForm], *,
                  rows: Sequence[int] | None = None, replace: bool = False) -> int:
     """Store forms of a class, all or none (see `check_forms`). With `replace`, the class's
     earlier forms are removed first. Returns the number of forms stored."""
-    accounts.require(session, "edit_classes")
     values = check_forms(session, class_code, forms, rows=rows)
     if replace:
         session.execute(delete(Feedback).where(Feedback.class_id == get_class(session, class_code).id))
@@ -168,10 +169,10 @@ def add_feedback(session: Session, class_code: str, forms: Sequence[FeedbackForm
     return len(values)
 
 
+@operation("feedback.delete", permission="edit_classes")
 def delete_feedback(session: Session, class_code: str, *, module_code: str | None = None,
                     lecturer_id: int | None = None) -> int:
     """Remove a class's forms (on one module / lecturer when given). Returns how many."""
-    accounts.require(session, "edit_classes")
     cls = get_class(session, class_code)
     stmt = delete(Feedback).where(Feedback.class_id == cls.id)
     if module_code is not None:

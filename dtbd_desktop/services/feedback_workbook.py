@@ -26,9 +26,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import accounts, text
+from dtbd_desktop import text
 from dtbd_desktop.errors import InputError, Problem
 from dtbd_desktop.i18n import tr
+from dtbd_desktop.operations import operation
 from dtbd_desktop.reports import atomic_output, load_letterhead
 from dtbd_desktop.reports import xlsx_common as xl
 from dtbd_desktop.services.classes import get_class
@@ -144,6 +145,7 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+@operation("feedback.import_workbook", permission="edit_classes")
 def import_feedback_workbook(session: Session, class_code: str, path: str | os.PathLike[str], *,
                              dry_run: bool = False, replace: bool = False) -> FeedbackImport:
     """Read the class's feedback workbook and store its forms, all or none. With `replace` the
@@ -213,7 +215,6 @@ def import_feedback_workbook(session: Session, class_code: str, path: str | os.P
 
 def _check_only(session: Session, class_code: str, forms: list[FeedbackForm], rows: list[int]) -> None:
     """Validate as the real import would, writing nothing."""
-    accounts.require(session, "edit_classes")
     try:
         check_forms(session, class_code, forms, rows=rows)
     except InputError as exc:

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import accounts, text
+from dtbd_desktop import text
 from dtbd_desktop.db.models import (
     Enrolment,
     FollowUp,
@@ -36,6 +36,7 @@ from dtbd_desktop.db.models import (
 )
 from dtbd_desktop.errors import InputError, NotFoundError, Problem
 from dtbd_desktop.i18n import tr, tr_noop
+from dtbd_desktop.operations import operation
 from dtbd_desktop.services.classes import get_class
 from dtbd_desktop.statistics import percent
 
@@ -185,11 +186,11 @@ def find_graduate(session: Session, class_code: str, national_id: str) -> int:
     return eid
 
 
+@operation("followup.record", permission="edit_roster")
 def record_followup(session: Session, *, enrolment_id: int, year: int, annual_rating: Any = None,
                     planned: bool = False, rotated: bool = False, promoted: bool = False,
                     higher_duties: bool = False, note: str | None = None) -> FollowUpRecord:
     """Record (or correct) a graduate's outcome in `year`."""
-    accounts.require(session, "edit_roster")
     problems: list[Problem] = []
     result = session.scalar(select(GraduationResult).where(GraduationResult.enrolment_id == enrolment_id))
     if result is None or not result.eligible:
@@ -223,8 +224,8 @@ def record_followup(session: Session, *, enrolment_id: int, year: int, annual_ra
     return _record(row)
 
 
+@operation("followup.delete", permission="edit_roster")
 def delete_followup(session: Session, enrolment_id: int, year: int) -> bool:
-    accounts.require(session, "edit_roster")
     row = session.scalar(select(FollowUp).where(FollowUp.enrolment_id == enrolment_id, FollowUp.year == year))
     if row is None:
         return False

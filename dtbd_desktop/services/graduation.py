@@ -23,11 +23,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import audit, grading, text
+from dtbd_desktop import audit, grading, operations, protected, text
 from dtbd_desktop.db.models import CONFIRMATIONS, DISCIPLINES, Enrolment, GraduationResult
 from dtbd_desktop.errors import InputError, Problem
 from dtbd_desktop.grading import LearnerFacts, ModuleResult, Outcome
 from dtbd_desktop.i18n import tr
+from dtbd_desktop.operations import operation
 from dtbd_desktop.services.classes import get_class
 from dtbd_desktop.services.scores import ClassScores, LearnerLine, find_learner, load_class_scores
 
@@ -157,28 +158,30 @@ def _summary(eligible: bool, classification: str | None, average: Decimal | None
     return f"{classification or ''} ({grading.score_text(average, 2)})".strip()
 
 
-def review(session: Session, class_code: str, *, save: bool = True, actor: str | None = None) -> list[ReviewRow]:
+@operation("graduation.review", permission="review_graduation")
+def review(session: Session, class_code: str, *, save: bool = True) -> list[ReviewRow]:
     """Apply the class's rule set to every learner; with `save`, store the results (replacing the
     class's previous ones) and audit each learner whose result changed."""
     result = load_review(session, class_code)
     if save:
-        store_review(session, result, actor=actor)
+        store_review(session, result)
     return list(result.rows)
 
 
-def store_review(session: Session, result: ClassReview, *, actor: str | None = None) -> None:
+def store_review(session: Session, result: ClassReview) -> None:
     """Store a review's results: one `GraduationResult` per reviewed learner, others removed."""
     class_id = result.data.class_id
     stored = {r.enrolment_id: r for r in session.scalars(
         select(GraduationResult).join(Enrolment, GraduationResult.enrolment_id == Enrolment.id)
         .where(Enrolment.class_id == class_id))}
     now = dt.datetime.now().replace(microsecond=0)
-    who = actor or audit.current_actor()
     reviewed = set()
     for row in result.rows:
         reviewed.add(row.enrolment_id)
         previous = stored.get(row.enrolment_id)
         old = None if previous is None else _summary(previous.eligible, previous.classification, previous.average)
+        was = None if previous is None else protected.result_state(previous.eligible, previous.classification,
+                                                                   previous.average)
         new = _summary(row.eligible, row.classification, row.average)
         if previous is None:
             previous = GraduationResult(enrolment_id=row.enrolment_id)
@@ -191,11 +194,15 @@ def store_review(session: Session, result: ClassReview, *, actor: str | None = N
         previous.reviewed_at = now
         previous.decision_number = row.decision_number
         previous.decision_date = row.decision_date
-        if old != new:
+        state = protected.result_state(row.eligible, row.classification, row.average)
+        if old != new or state != was:
             audit.record(session, action="graduation.review", entity="graduation_result",
-                         entity_id=row.enrolment_id, field="result", old=old, new=new, actor=who)
+                         entity_id=row.enrolment_id, field="result", old=old, new=new, state=state)
     for enrolment_id, gone in stored.items():
         if enrolment_id not in reviewed:
+            audit.record(session, action="graduation.review", entity="graduation_result", entity_id=enrolment_id,
+                         field="result", old=_summary(gone.eligible, gone.classification, gone.average), new=None,
+                         state=None)
             session.delete(gone)
     session.flush()
 
@@ -233,8 +240,8 @@ def stored_results(session: Session, class_code: str, *, data: ClassScores | Non
     return out
 
 
-def set_decision(session: Session, class_code: str, *, number: str, date: dt.date,
-                 actor: str | None = None) -> int:
+@operation("graduation.decision", permission="review_graduation")
+def set_decision(session: Session, class_code: str, *, number: str, date: dt.date) -> int:
     """Record the graduation decision (số và ngày quyết định công nhận tốt nghiệp) on the class's
     eligible learners; returns how many. Refused when the class has no stored review."""
     cls = get_class(session, class_code)
@@ -261,12 +268,13 @@ def set_decision(session: Session, class_code: str, *, number: str, date: dt.dat
     session.flush()
     previous = ", ".join(sorted(f"{n} {text.format_date(d)}" for n, d in old if n)) or None
     audit.record(session, action="graduation.decision", entity="class", entity_id=cls.id, field="decision",
-                 old=previous, new=f"{clean_number} {text.format_date(date)}", actor=actor)
+                 old=previous, new=f"{clean_number} {text.format_date(date)}")
     return len(rows)
 
 
+@operation("graduation.conduct", permission="enter_conduct", scope=operations.class_code())
 def set_conduct(session: Session, class_code: str, national_id: str, *, confirmation: str | None = None,
-                discipline: str | None = None, conduct: str | None = None, actor: str | None = None,
+                discipline: str | None = None, conduct: str | None = None,
                 reason: str | None = None) -> list[tuple[str, str | None, str | None]]:
     """Record the sending organisation's confirmation (missing | received | unfavourable), a
     discipline (none | reprimand | warning | expulsion) and the conduct (rèn luyện, free text,
@@ -296,7 +304,6 @@ def set_conduct(session: Session, class_code: str, national_id: str, *, confirma
     if clean_conduct is not None:
         wanted["conduct"] = clean_conduct or None
     changes = []
-    who = actor or audit.current_actor()
     for name, value in wanted.items():
         old = getattr(enrolment, name)
         if old == value:
@@ -306,7 +313,7 @@ def set_conduct(session: Session, class_code: str, national_id: str, *, confirma
     session.flush()
     for name, old, value in changes:
         audit.record(session, action="enrolment.conduct", entity="enrolment", entity_id=enrolment.id, field=name,
-                     old=old, new=value, reason=text.clean(reason), actor=who)
+                     old=old, new=value, reason=text.clean(reason))
     return changes
 
 

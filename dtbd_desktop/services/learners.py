@@ -22,6 +22,7 @@ from dtbd_desktop.db.models import (
 )
 from dtbd_desktop.errors import NotFoundError
 from dtbd_desktop.i18n import tr
+from dtbd_desktop.operations import operation
 
 
 def person_keys(family: str, middle: str, given: str) -> tuple[str, str]:
@@ -162,14 +163,14 @@ EDITABLE_FIELDS = (*IDENTITY_FIELDS, "hometown", "party_member", "party_join_dat
                    "education_level", "theory_level", "phone")
 
 
-def update_learner(session: Session, learner_id: int, *, expected_version: int, reason: str | None = None,
+@operation("learners.update", permission="edit_roster")
+def update_learner(session: Session, /, learner_id: int, *, expected_version: int, reason: str | None = None,
                    **changes: Any) -> Learner:
     """Edit a learner's record. `expected_version` is the version the person saw: if someone else saved
     in between, ConflictError instead of a silent overwrite. Identity fields are audited."""
-    from dtbd_desktop import accounts, audit
+    from dtbd_desktop import audit
     from dtbd_desktop.errors import ConflictError, InputError
 
-    accounts.require(session, "edit_roster")
     person = session.get(Learner, learner_id)
     if person is None:
         raise NotFoundError(tr("learners", "Không tìm thấy học viên."))

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import accounts, text
+from dtbd_desktop import text
 from dtbd_desktop.db.models import LECTURER_KINDS, Lecturer
 from dtbd_desktop.errors import InputError, NotFoundError, Problem
 from dtbd_desktop.i18n import tr, tr_noop
+from dtbd_desktop.operations import operation
 from dtbd_desktop.services.learners import refresh_keys
 
 KIND_LABELS = {"full_time": tr_noop("lecturers", "Chuyên trách"), "part_time": tr_noop("lecturers", "Kiêm chức"), "guest": tr_noop("lecturers", "Thỉnh giảng")}
@@ -40,10 +41,10 @@ def list_lecturers(session: Session, *, active_only: bool = False) -> list[Lectu
             for lec in session.scalars(stmt)]
 
 
+@operation("lecturers.save", permission="edit_catalogue")
 def save_lecturer(session: Session, *, full_name: str, kind: str = "full_time", title: str | None = None,
                   department: str | None = None, workplace: str | None = None, phone: str | None = None,
                   active: bool = True, lecturer_id: int | None = None) -> Lecturer:
-    accounts.require(session, "edit_catalogue")
     problems: list[Problem] = []
     clean = text.clean(full_name)
     if not clean:

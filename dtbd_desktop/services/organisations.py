@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import accounts, text
+from dtbd_desktop import text
 from dtbd_desktop.db.models import ORGANISATION_BLOCKS, ORGANISATION_LEVELS, Enrolment, Learner, Organisation
 from dtbd_desktop.errors import InputError, NotFoundError, Problem
 from dtbd_desktop.i18n import tr, tr_noop
+from dtbd_desktop.operations import operation
 
 LEVEL_LABELS = {"province": tr_noop("organisations", "Cấp tỉnh"), "district": tr_noop("organisations", "Cấp huyện"), "commune": tr_noop("organisations", "Cấp xã"), "agency": tr_noop("organisations", "Cơ quan, đơn vị")}
 BLOCK_LABELS = {"party": tr_noop("organisations", "Khối Đảng"), "government": tr_noop("organisations", "Khối chính quyền"), "front": tr_noop("organisations", "Mặt trận Tổ quốc"),
@@ -77,10 +78,10 @@ def _validate(session: Session, name: str | None, level: str, block: str, parent
     return problems
 
 
+@operation("organisations.save", permission="edit_catalogue")
 def save_organisation(session: Session, *, name: str, level: str = "agency", block: str = "other",
                       parent_id: int | None = None, short_name: str | None = None,
                       organisation_id: int | None = None) -> Organisation:
-    accounts.require(session, "edit_catalogue")
     clean = text.clean(name)
     problems = _validate(session, clean, level, block, parent_id, organisation_id)
     if problems:
@@ -101,8 +102,8 @@ def save_organisation(session: Session, *, name: str, level: str = "agency", blo
     return org
 
 
+@operation("organisations.delete", permission="edit_catalogue")
 def delete_organisation(session: Session, organisation_id: int) -> None:
-    accounts.require(session, "edit_catalogue")
     org = session.get(Organisation, organisation_id)
     if org is None:
         raise NotFoundError(tr("organisations", "Không tìm thấy đơn vị cần xóa."))

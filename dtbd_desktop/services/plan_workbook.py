@@ -33,6 +33,7 @@ from dtbd_desktop import text
 from dtbd_desktop.db.models import Organisation, TrainingNeed
 from dtbd_desktop.errors import InputError, Problem
 from dtbd_desktop.i18n import tr
+from dtbd_desktop.operations import operation
 from dtbd_desktop.reports import atomic_output, load_letterhead
 from dtbd_desktop.reports import xlsx_common as xl
 from dtbd_desktop.services.organisations import LEVEL_LABELS, OrganisationNode, organisation_tree
@@ -187,6 +188,7 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+@operation("plans.import_needs", permission="edit_catalogue")
 def import_needs_workbook(session: Session, path: str | os.PathLike[str], *, dry_run: bool = False,
                           year: int | None = None) -> NeedsImport:
     """Read a needs workbook and register its numbers, all or none (InputError lists every

@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import accounts, text
+from dtbd_desktop import text
 from dtbd_desktop.db.models import AnnualPlan, Enrolment, Organisation, Programme, TrainingClass, TrainingNeed
 from dtbd_desktop.errors import InputError, NotFoundError, Problem
 from dtbd_desktop.i18n import tr
+from dtbd_desktop.operations import operation
 from dtbd_desktop.statistics import Figures, count_text, plan_phrase
 
 #: Class size used to suggest a number of classes when a programme has no classes to learn from.
@@ -281,11 +282,11 @@ def _check_count(value: object, label: str, problems: list[Problem], row: int | 
     return value
 
 
+@operation("plans.save", permission="edit_catalogue")
 def save_plan(session: Session, year: int, targets: Sequence[PlanTarget]) -> int:
     """Set the targets of `year` for the programmes given (others are left as they are). A line
     with no classes, no learners and no note removes the programme's target. All or nothing;
     returns the number of programmes changed."""
-    accounts.require(session, "edit_catalogue")
     _check_year(year)
     ids = _programme_ids(session)
     problems: list[Problem] = []
@@ -361,19 +362,19 @@ def list_needs(session: Session, year: int) -> list[NeedRow]:
     return out
 
 
+@operation("plans.save_need", permission="edit_catalogue")
 def save_need(session: Session, *, year: int, organisation_id: int, programme_code: str, learners: int,
               note: str | None = None) -> None:
     """Record (or change) what an organisation registered; 0 learners removes the line."""
-    accounts.require(session, "edit_catalogue")
     set_needs(session, year, [(organisation_id, programme_code, learners, note)])
 
 
+@operation("plans.set_needs", permission="edit_catalogue")
 def set_needs(session: Session, year: int, values: Sequence[tuple[int, str, int, str | None]], *,
               rows: Sequence[int] | None = None, dry_run: bool = False) -> int:
     """Write many needs at once: (organisation id, programme code, learners, note); all or none.
     `rows` gives the workbook row of each value for the problems. Returns the lines changed
     (with `dry_run`, the lines that would change; nothing is written)."""
-    accounts.require(session, "edit_catalogue")
     _check_year(year)
     ids = _programme_ids(session)
     orgs = set(session.scalars(select(Organisation.id)))
@@ -417,8 +418,8 @@ def set_needs(session: Session, year: int, values: Sequence[tuple[int, str, int,
     return changed
 
 
+@operation("plans.clear_needs", permission="edit_catalogue")
 def clear_needs(session: Session, year: int) -> int:
-    accounts.require(session, "edit_catalogue")
     result = session.execute(delete(TrainingNeed).where(TrainingNeed.year == year))
     return int(getattr(result, "rowcount", 0) or 0)
 
@@ -442,11 +443,11 @@ def draft_plan(session: Session, year: int) -> list[DraftLine]:
             for e in plan_sheet(session, year) if e.needs_learners]
 
 
+@operation("plans.apply_draft", permission="edit_catalogue")
 def apply_draft(session: Session, year: int, *, overwrite: bool = False) -> int:
     """Take the draft as the plan: programmes with needs get the suggested classes and the
     registered learners as targets. Programmes that already have a target keep it unless
     `overwrite`. Returns the number of programmes changed."""
-    accounts.require(session, "edit_catalogue")
     targets = [PlanTarget(e.programme_code, e.suggested_classes, e.needs_learners, e.note)
                for e in plan_sheet(session, year)
                if e.needs_learners and (overwrite or not e.has_plan)]

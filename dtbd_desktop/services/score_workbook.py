@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import text
+from dtbd_desktop import operations, text
 from dtbd_desktop.errors import InputError, Problem
 from dtbd_desktop.i18n import tr
+from dtbd_desktop.operations import operation
 from dtbd_desktop.services.scores import (
     ScoreChange,
     ScoreEntry,
@@ -174,13 +175,14 @@ def read_score_workbook(path: str | os.PathLike[str], class_code: str) -> tuple[
     return module_code, entries
 
 
+@operation("scores.import_workbook", permission="enter_scores", scope=operations.class_code())
 def import_score_workbook(session: Session, class_code: str, path: str | os.PathLike[str], *,
-                          actor: str | None = None, reason: str | None = None,
+                          reason: str | None = None,
                           allow_locked: bool = False) -> ImportResult:
     """Read a filled-in score workbook and save it all-or-nothing (the same checks as the grid);
     every problem comes with its sheet row and column."""
     module_code, entries = read_score_workbook(path, class_code)
-    changes = set_scores(session, class_code, entries, actor=actor, reason=reason, allow_locked=allow_locked) \
+    changes = set_scores(session, class_code, entries, reason=reason, allow_locked=allow_locked) \
         if entries else []
     changed = sum(1 for c in changes if c.changed)
     return ImportResult(module_code=module_code, changed=changed, unchanged=len(changes) - changed, changes=changes)

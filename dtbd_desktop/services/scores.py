@@ -12,8 +12,8 @@ Made for a spreadsheet-like grid on top of it:
   with its row and column.
 
 Every change is audited in the same transaction (who, when, old, new, reason). After a module
-is finalised (`finalise_module`, table `score_locks`) a change needs `allow_locked=True` (the
-caller vouches that the user is permitted) and a reason.
+is finalised (`finalise_module`, table `score_locks`) a change needs `allow_locked=True`, the
+"override_score_lock" permission of the acting account and a reason.
 
 Storage: one `Score` row per (enrolment, module, attempt, component); component '' is the
 module's overall score, entered directly; the components of an assessment plan are stored under
@@ -37,7 +37,7 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import audit, grading, text
+from dtbd_desktop import audit, grading, operations, protected, text
 from dtbd_desktop.db.models import (
     AuditEntry,
     Enrolment,
@@ -51,6 +51,7 @@ from dtbd_desktop.db.models import (
 from dtbd_desktop.errors import ConflictError, InputError, NotFoundError, Problem
 from dtbd_desktop.grading import AssessmentPlan, Mark, ModuleResult
 from dtbd_desktop.i18n import tr
+from dtbd_desktop.operations import operation
 from dtbd_desktop.rules import with_defaults
 from dtbd_desktop.services.classes import get_class
 
@@ -528,7 +529,8 @@ def _attempt(entry: ScoreEntry, result: ModuleResult, rules: Mapping[str, Any], 
     return attempt
 
 
-def set_scores(session: Session, class_code: str, entries: Sequence[ScoreEntry], *, actor: str | None = None,
+@operation("scores.set", permission="enter_scores", scope=operations.class_code())
+def set_scores(session: Session, class_code: str, entries: Sequence[ScoreEntry], *,
                reason: str | None = None, allow_locked: bool = False) -> list[ScoreChange]:
     """Save a block of cells all-or-nothing; returns one change per entry (unchanged ones included).
 
@@ -580,6 +582,7 @@ def set_scores(session: Session, class_code: str, entries: Sequence[ScoreEntry],
             if old != check.value and module.id in locks:
                 if not allow_locked:
                     raise InputError(_lock_message(cls, module, locks[module.id]))
+                operations.require(session, "override_score_lock", class_id=cls.id)
                 if not clean_reason:
                     raise InputError(tr("scores", "Sửa điểm đã chốt phải ghi lý do."))
             if check.value is None and old is not None:
@@ -598,11 +601,10 @@ def set_scores(session: Session, class_code: str, entries: Sequence[ScoreEntry],
             raise errors[0]
         raise InputError(tr("scores", "Chưa lưu điểm: {n} ô có lỗi, không ô nào được lưu.").format(n=len(problems)),
                          problems)
-    return [_apply(session, cls, op, actor, clean_reason, state) for op in ops]
+    return [_apply(session, op, clean_reason, state) for op in ops]
 
 
-def _apply(session: Session, cls: TrainingClass, op: _Op, actor: str | None, reason: str | None,
-           state: _State) -> ScoreChange:
+def _apply(session: Session, op: _Op, reason: str | None, state: _State) -> ScoreChange:
     change = ScoreChange(enrolment_id=op.enrolment_id, national_id=op.line.national_id, full_name=op.line.full_name,
                          module_code=op.module.code, attempt=op.attempt, component=op.component, old=op.old,
                          new=op.new)
@@ -610,7 +612,7 @@ def _apply(session: Session, cls: TrainingClass, op: _Op, actor: str | None, rea
         return change
     key = (op.enrolment_id, op.module.id, op.attempt, op.component)
     row = state.rows.get(key)
-    who = actor or audit.current_actor()
+    who = operations.acting(session).username
     if op.new is None:
         if row is not None:
             session.delete(row)
@@ -629,13 +631,13 @@ def _apply(session: Session, cls: TrainingClass, op: _Op, actor: str | None, rea
                  entity_id=f"{op.enrolment_id}/{op.module.id}/{op.attempt}/{op.component}",
                  field=op.module.code + (f"/{op.component}" if op.component else ""),
                  old=None if op.old is None else str(op.old), new=None if op.new is None else str(op.new),
-                 reason=reason, actor=who)
+                 reason=reason, state=protected.score_state(op.new))
     return change
 
 
 def set_score(session: Session, class_code: str, national_id: str | None, module_code: str, value: object, *,
               attempt: int | None = None, component: str | None = None, retake: bool = False,
-              enrolment_id: int | None = None, actor: str | None = None, reason: str | None = None,
+              enrolment_id: int | None = None, reason: str | None = None,
               allow_locked: bool = False, check_expected: bool = False,
               expected: Decimal | None = None) -> ScoreChange:
     """Save one score (`value` "8,5", "8.5", 8.5; None or "" clears the cell). `attempt` None is the
@@ -646,7 +648,7 @@ def set_score(session: Session, class_code: str, national_id: str | None, module
     entry = ScoreEntry(module_code=module_code, value=value, national_id=national_id, enrolment_id=enrolment_id,
                        attempt=attempt, component=component, retake=retake, check_expected=check_expected,
                        expected=expected)
-    return set_scores(session, class_code, [entry], actor=actor, reason=reason, allow_locked=allow_locked)[0]
+    return set_scores(session, class_code, [entry], reason=reason, allow_locked=allow_locked)[0]
 
 
 # ----------------------------------------------------------------------------- finalising
@@ -658,7 +660,8 @@ class FinaliseResult:
     missing: list[str]  # active learners without a score that counts, by name
 
 
-def finalise_module(session: Session, class_code: str, module_code: str, *, actor: str | None = None) -> FinaliseResult:
+@operation("scores.finalise", permission="finalise_scores", scope=operations.class_code())
+def finalise_module(session: Session, class_code: str, module_code: str) -> FinaliseResult:
     """Finalise (chốt) a module's scores for the class; later changes need permission and a reason.
     Learners still without a score are listed (barred learners sit later), not refused."""
     cls = get_class(session, class_code)
@@ -668,18 +671,18 @@ def finalise_module(session: Session, class_code: str, module_code: str, *, acto
             module=module.code, code=cls.code))
     sheet = load_score_sheet(session, class_code, module.code)
     missing = [r.full_name for r in sheet.rows if r.editable and r.result.counted is None]
-    who = actor or audit.current_actor()
+    who = operations.acting(session).username
     session.add(ScoreLock(class_id=cls.id, module_id=module.id, locked_by=who,
                           locked_at=dt.datetime.now().replace(microsecond=0)))
     session.flush()
     audit.record(session, action="score.finalise", entity="score_lock", entity_id=f"{cls.id}/{module.id}",
-                 field=module.code, new="finalised", actor=who)
+                 field=module.code, new="finalised", state=protected.FINALISED)
     return FinaliseResult(module.code, missing)
 
 
-def unfinalise_module(session: Session, class_code: str, module_code: str, *, reason: str,
-                      actor: str | None = None) -> None:
-    """Reopen a finalised module for entry; needs a reason (the caller vouches for permission)."""
+@operation("scores.unfinalise", permission="finalise_scores", scope=operations.class_code())
+def unfinalise_module(session: Session, class_code: str, module_code: str, *, reason: str) -> None:
+    """Reopen a finalised module for entry; needs a reason."""
     cls = get_class(session, class_code)
     module = _module_of(session, cls, module_code)
     clean_reason = text.clean(reason)
@@ -692,7 +695,7 @@ def unfinalise_module(session: Session, class_code: str, module_code: str, *, re
     session.delete(lock)
     session.flush()
     audit.record(session, action="score.unfinalise", entity="score_lock", entity_id=f"{cls.id}/{module.id}",
-                 field=module.code, old="finalised", new=None, reason=clean_reason, actor=actor)
+                 field=module.code, old="finalised", new=None, reason=clean_reason, state=None)
 
 
 def finalised_modules(session: Session, class_code: str) -> dict[str, tuple[dt.datetime, str | None]]:

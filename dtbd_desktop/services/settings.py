@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from dtbd_desktop.db.models import Setting
 from dtbd_desktop.errors import InputError, Problem
 from dtbd_desktop.i18n import tr
+from dtbd_desktop.operations import operation
 
 DEFAULT_CALIBRATION: dict[str, float] = {"offset_x_mm": 0.0, "offset_y_mm": 0.0, "scale_x": 1.0, "scale_y": 1.0}
 
@@ -159,10 +160,11 @@ def _audited_value(key: str, value: Any) -> Any:
     return value
 
 
-def save_settings(session: Session, **values: Any) -> None:
+@operation("settings.save", permission="edit_settings")
+def save_settings(session: Session, /, **values: Any) -> None:
     """Check, then store what changed, each change in the audit log. Changing anything needs the
     "edit_settings" permission. Nothing is stored when any value is refused (InputError lists them all)."""
-    from dtbd_desktop import accounts, audit
+    from dtbd_desktop import audit
 
     unknown = sorted(set(values) - set(DEFAULTS))
     if unknown:
@@ -174,8 +176,6 @@ def save_settings(session: Session, **values: Any) -> None:
         values["printer_calibration"] = {k: float(v) for k, v in values["printer_calibration"].items()}
     current = get_settings(session)
     changed = {key: value for key, value in values.items() if current.get(key) != value}
-    if changed:
-        accounts.require(session, "edit_settings")
     for key, value in changed.items():
         audit.record(session, action="settings.change", entity="settings", entity_id=key,
                      old=_audited_value(key, current.get(key)), new=_audited_value(key, value))

@@ -15,7 +15,7 @@
   `seed_national_holidays` (the fixed-date national holidays of a year; Tết and the Hùng
   Kings' day move with the lunar calendar and are entered by the centre).
 
-Changes need the acting account's "edit_classes" permission (`accounts`).
+Changes are operations needing the "edit_classes" permission (`operations`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import and_, delete, extract, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from dtbd_desktop import accounts, audit, text, timetable
+from dtbd_desktop import audit, text, timetable
 from dtbd_desktop.db.models import (
     HALVES,
     SESSION_KINDS,
@@ -40,6 +40,7 @@ from dtbd_desktop.db.models import (
 )
 from dtbd_desktop.errors import InputError, NotFoundError, Problem
 from dtbd_desktop.i18n import tr
+from dtbd_desktop.operations import operation
 from dtbd_desktop.services.classes import get_class
 
 MAX_PERIODS_PER_SESSION = 6  # the database's check on sessions.periods
@@ -77,9 +78,9 @@ def list_holidays(session: Session, year: int | None = None) -> list[HolidayRow]
     return [HolidayRow(d, n) for d, n in session.execute(stmt)]
 
 
+@operation("timetable.add_holiday", permission="edit_classes")
 def add_holiday(session: Session, day: dt.date, name: str) -> HolidayRow:
     """Add a day without lessons (or rename one already in the calendar)."""
-    accounts.require(session, "edit_classes")
     clean = text.clean(name)
     if not clean:
         raise InputError(tr("timetable", "Cần ghi tên ngày nghỉ (ví dụ: Tết Nguyên đán)."))
@@ -94,8 +95,8 @@ def add_holiday(session: Session, day: dt.date, name: str) -> HolidayRow:
     return HolidayRow(day, clean)
 
 
+@operation("timetable.remove_holiday", permission="edit_classes")
 def remove_holiday(session: Session, day: dt.date) -> None:
-    accounts.require(session, "edit_classes")
     row = session.scalar(select(Holiday).where(Holiday.date == day))
     if row is None:
         raise NotFoundError(tr("timetable", "Ngày {date} không có trong lịch nghỉ.").format(date=text.format_date(day)))
@@ -103,9 +104,9 @@ def remove_holiday(session: Session, day: dt.date) -> None:
     session.flush()
 
 
+@operation("timetable.seed_holidays", permission="edit_classes")
 def seed_national_holidays(session: Session, year: int) -> int:
     """Add the fixed-date national holidays of `year` that the calendar lacks; returns how many."""
-    accounts.require(session, "edit_classes")
     have = holiday_dates(session, dt.date(year, 1, 1), dt.date(year, 12, 31))
     added = 0
     for day, name in timetable.fixed_national_holidays(year).items():
@@ -195,6 +196,7 @@ class GenerateResult:
         return {"sessions": self.sessions}
 
 
+@operation("timetable.generate", permission="edit_classes")
 def generate_timetable(session: Session, class_code: str, *, replace: bool = False,
                        halves: tuple[str, ...] = timetable.DAY_HALVES,
                        periods_per_session: int = timetable.PERIODS_PER_SESSION) -> GenerateResult:
@@ -206,7 +208,6 @@ def generate_timetable(session: Session, class_code: str, *, replace: bool = Fal
     Fixed national holidays are filled into the calendar for years that have none entered.
     """
     cls = get_class(session, class_code)
-    accounts.require(session, "edit_classes")
     if any(h not in HALVES for h in halves) or not halves:
         raise InputError(tr("timetable", "Buổi học phải là sáng, chiều hoặc tối."))
     if not 1 <= periods_per_session <= MAX_PERIODS_PER_SESSION:
@@ -283,14 +284,14 @@ def _check_slot(session: Session, cls: TrainingClass, day: dt.date, half: str, *
     return problems
 
 
-def move_session(session: Session, session_id: int, day: dt.date, half: str, *, actor: str | None = None) -> SessionRow:
+@operation("timetable.move_session", permission="edit_classes")
+def move_session(session: Session, session_id: int, day: dt.date, half: str) -> SessionRow:
     """Move a session to another half-day of its class; its attendance marks go with it.
 
     Refused when the class already has a session then, or the day is outside the class's dates.
     A session that has marks is moved with an audit entry (the record of when the learners
     signed changes)."""
     sess = _get_session(session, session_id)
-    accounts.require(session, "edit_classes")
     cls = sess.training_class
     if (sess.date, sess.half) == (day, half):
         return _row(session, sess)
@@ -304,17 +305,17 @@ def move_session(session: Session, session_id: int, day: dt.date, half: str, *, 
     session.flush()
     if marks:
         audit.record(session, action="move", entity="session", entity_id=sess.id, field="date",
-                     old=old, new={"date": day.isoformat(), "half": half}, actor=actor,
+                     old=old, new={"date": day.isoformat(), "half": half},
                      reason=tr("timetable", "Dời buổi học đã điểm danh ({n} lượt)").format(n=marks))
     return _row(session, sess)
 
 
+@operation("timetable.assign_lecturer", permission="edit_classes")
 def assign_lecturer(session: Session, session_id: int, lecturer_id: int | None, *,
                     whole_module: bool = False) -> int:
     """Give a session (or, with `whole_module`, every session of its module in the class) a
     lecturer, or none; returns how many sessions changed."""
     sess = _get_session(session, session_id)
-    accounts.require(session, "edit_classes")
     if lecturer_id is not None and session.get(Lecturer, lecturer_id) is None:
         raise NotFoundError(tr("timetable", "Không tìm thấy giảng viên đã chọn."))
     targets = [sess]
@@ -330,12 +331,12 @@ def assign_lecturer(session: Session, session_id: int, lecturer_id: int | None, 
     return changed
 
 
+@operation("timetable.add_session", permission="edit_classes")
 def add_session(session: Session, class_code: str, *, day: dt.date, half: str, kind: str = "lesson",
                 module_code: str | None = None, periods: int = timetable.PERIODS_PER_SESSION,
                 lecturer_id: int | None = None, topic: str | None = None) -> SessionRow:
     """Add a session: an extra lesson, a field trip (đi thực tế) or an exam."""
     cls = get_class(session, class_code)
-    accounts.require(session, "edit_classes")
     problems = _check_slot(session, cls, day, half)
     if kind not in SESSION_KINDS:
         problems.append(Problem(tr("timetable", "Loại buổi '{kind}' không hợp lệ: lesson (lên lớp), field_trip (đi "
@@ -363,12 +364,11 @@ def add_session(session: Session, class_code: str, *, day: dt.date, half: str, k
     return _row(session, sess)
 
 
-def delete_session(session: Session, session_id: int, *, force: bool = False, reason: str | None = None,
-                   actor: str | None = None) -> None:
+@operation("timetable.delete_session", permission="edit_classes")
+def delete_session(session: Session, session_id: int, *, force: bool = False, reason: str | None = None) -> None:
     """Delete a session. One with attendance marks is refused unless `force` is given with a
     reason; then its marks go with it and the deletion is audited (with the marks removed)."""
     sess = _get_session(session, session_id)
-    accounts.require(session, "edit_classes")
     marks = list(session.execute(select(AttendanceMark.enrolment_id, AttendanceMark.status)
                                  .where(AttendanceMark.session_id == sess.id)))
     clean_reason = text.clean(reason)
@@ -383,7 +383,7 @@ def delete_session(session: Session, session_id: int, *, force: bool = False, re
                      old={"class": sess.training_class.code, "date": sess.date.isoformat(), "half": sess.half,
                           "module": sess.module.code if sess.module else None, "periods": sess.periods,
                           "marks": {str(e): s for e, s in marks}},
-                     reason=clean_reason, actor=actor)
+                     reason=clean_reason)
     session.execute(delete(AttendanceMark).where(AttendanceMark.session_id == sess.id))
     session.delete(sess)
     session.flush()

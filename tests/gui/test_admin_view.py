@@ -7,12 +7,15 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
+from sqlalchemy import update
 
-from dtbd_desktop import accounts, backup
+from dtbd_desktop import backup
 from dtbd_desktop.db.engine import Database
+from dtbd_desktop.db.models import User
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.views.admin_view import AdminView
 from dtbd_desktop.gui.views.login_dialog import LoginDialog
+from tests.logins import admin_login
 
 
 def test_create_the_first_administrator_then_log_in(qtbot: QtBot, sqlite_db: Database,
@@ -33,31 +36,39 @@ def test_create_the_first_administrator_then_log_in(qtbot: QtBot, sqlite_db: Dat
     qtbot.waitUntil(lambda: users.model.rowCount() == 1, timeout=10_000)
     assert users.model.index(0, 2).data() == "Quản trị"
 
+    assert view.ctx.login is not None and view.ctx.login.username == "quantri"  # logins are on, as the new admin
+    assert "Đã bật đăng nhập" in users.message.text()
+
     login = LoginDialog(sqlite_db)
     qtbot.addWidget(login)
     qtbot.keyClicks(login.username, "quantri")
     qtbot.keyClicks(login.password, "sai-roi")
-    login.try_login()
-    assert "không đúng" in login.message.text()
-    assert accounts.current() is None
+    login.try_login()  # checked on a worker thread
+    qtbot.waitUntil(lambda: "không đúng" in login.message.text(), timeout=10_000)
+    assert login.login is None
     qtbot.keyClicks(login.password, "mat-khau-dai")
-    login.try_login()
-    assert accounts.current() is not None and accounts.current().role == "admin"  # type: ignore[union-attr]
+    with qtbot.waitSignal(login.accepted, timeout=10_000):
+        login.try_login()
+    assert login.login is not None and login.login.role == "admin"
 
 
 def test_audit_log_shows_changes_and_checks_the_chain(qtbot: QtBot, sqlite_db: Database,
                                                       make_ctx: Callable[[Database], AppContext]) -> None:
-    with sqlite_db.write() as s:
-        accounts.create_user(s, username="quantri", full_name="Quản trị", role="admin", password="mat-khau-dai")
-    accounts.act_as(accounts.Actor("quantri", "Quản trị", "admin"))
-    view = AdminView(make_ctx(sqlite_db))
+    ctx = make_ctx(sqlite_db)
+    ctx.login = admin_login(sqlite_db)
+    view = AdminView(ctx)
     qtbot.addWidget(view)
     view.activate()
     qtbot.waitUntil(lambda: view.audit.model.rowCount() == 1, timeout=10_000)
     assert view.audit.model.index(0, 2).data() == "user.create"
     view.audit.check_chain()
     qtbot.waitUntil(lambda: view.audit.status.text() != "", timeout=10_000)
-    assert view.audit.status.text() == "Nhật ký nguyên vẹn."
+    assert view.audit.status.text() == "Nhật ký nguyên vẹn (1 mục); dữ liệu được bảo vệ khớp nhật ký."
+    with sqlite_db.write(raw=True) as s:  # someone promotes themselves with sqlite3
+        s.execute(update(User).values(role="viewer"))
+    view.audit.check_chain()
+    qtbot.waitUntil(lambda: "can thiệp" in view.audit.status.text(), timeout=10_000)
+    assert "Tài khoản quantri: cơ sở dữ liệu ghi Chỉ xem" in view.audit.status.text()
 
 
 def test_backup_now_adds_a_copy(qtbot: QtBot, sqlite_db: Database,

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from dtbd_desktop import accounts
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import AuditEntry, Enrolment, Learner, Organisation
 from dtbd_desktop.errors import InputError
@@ -38,6 +37,7 @@ from dtbd_desktop.services import attendance as att
 from dtbd_desktop.services import classes, lecturers, timetable_service
 from dtbd_desktop.services.learners import person_keys
 from tests.conftest import DEMO_TODAY
+from tests.logins import create_account
 
 D = dt.date
 TODAY = D(2025, 3, 12)
@@ -61,7 +61,7 @@ def _shot(widget: QWidget, name: str) -> None:
 
 @pytest.fixture
 def small_class(sqlite_db: Database) -> Database:
-    with sqlite_db.write() as s:
+    with sqlite_db.write(raw=True) as s:
         cls = classes.create_class(s, code=CODE, programme="SC", start=D(2025, 3, 3), end=D(2025, 3, 31))
         org = Organisation(name="Ủy ban nhân dân xã Mỹ Yên", search_key="uy ban nhan dan xa my yen")
         s.add(org)
@@ -308,20 +308,17 @@ def test_a_locked_session_needs_the_permission_and_a_reason(qtbot: QtBot, small_
                                                             make_ctx: Callable[[Database], AppContext],
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     locked = (D(2025, 3, 4), "afternoon")  # 8 days before today
-    with small_class.write() as s:
+    with small_class.write(raw=True) as s:
         teacher = lecturers.save_lecturer(s, full_name="Võ Thị Hạnh", title="ThS.")
         sid = next(r.id for r in timetable_service.list_sessions(s, CODE) if (r.date, r.half) == locked)
         timetable_service.assign_lecturer(s, sid, teacher.id)
-        accounts.create_user(s, username="admin", full_name="Quản trị", role="admin", password="mat-khau-1")
-    accounts.act_as(accounts.authenticate(small_class, "admin", "mat-khau-1"))
-    with small_class.write() as s:
-        accounts.create_user(s, username="hanh", full_name="Võ Thị Hạnh", role="lecturer",
-                             password="mat-khau-2", lecturer_id=teacher.id)
-    admin = accounts.current()
+        teacher_id = teacher.id
+    admin = create_account(small_class, "admin", "admin", full_name="Quản trị")
+    hanh = create_account(small_class, "hanh", "lecturer", by=admin, full_name="Võ Thị Hạnh", lecturer_id=teacher_id)
 
     # The lecturer marks her own class, but not a locked session.
-    accounts.act_as(accounts.authenticate(small_class, "hanh", "mat-khau-2"))
     ctx = make_ctx(small_class)
+    ctx.login = hanh
     tab = open_tab(qtbot, ctx)
     model = tab.model
     assert model is not None and model.can_mark and not model.can_override
@@ -335,7 +332,7 @@ def test_a_locked_session_needs_the_permission_and_a_reason(qtbot: QtBot, small_
     assert core_marks(small_class) == {(AN, D(2025, 3, 10), "morning"): "present"}
 
     # The office may, with a reason; without one nothing changes.
-    accounts.act_as(admin)
+    ctx.login = admin
     keys(qtbot, tab, Key.Key_F5)
     settle(qtbot, tab)
     assert model.can_override
@@ -361,7 +358,7 @@ def test_a_refused_save_puts_the_cell_back_and_says_why(qtbot: QtBot, small_clas
     assert model is not None
     slot = (D(2025, 3, 12), "afternoon")
     column = go(tab, 1, *slot)
-    with small_class.write() as s:  # someone else deletes the session meanwhile
+    with small_class.write(raw=True) as s:  # someone else deletes the session meanwhile
         sid = next(r.id for r in timetable_service.list_sessions(s, CODE) if (r.date, r.half) == slot)
         timetable_service.delete_session(s, sid)
     keys(qtbot, tab, Key.Key_K)

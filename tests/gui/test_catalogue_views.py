@@ -150,7 +150,7 @@ def test_pass_mark_above_ten_is_refused_and_nothing_is_saved(qtbot: Any, ctx: Ap
 
 
 def test_rules_in_use_by_a_class_are_saved_as_a_new_version(qtbot: Any, ctx: AppContext) -> None:
-    with ctx.db.write() as session:
+    with ctx.db.write(raw=True) as session:
         classes.create_class(session, code="SC.01", programme="SC", start=dt.date(2025, 3, 3),
                              end=dt.date(2025, 4, 4))
     view = open_programme(qtbot, ctx, "SC")

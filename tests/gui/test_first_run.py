@@ -118,7 +118,7 @@ def test_a_district_centre_sets_up_its_pc_from_the_keyboard(qtbot: QtBot, wizard
     assert sqlite_path(resolve_url(None)) == data_file
     db = open_database()  # where the configuration says
     try:
-        outcome.save_settings(db)
+        outcome.save_settings(db, None)
         with db.read() as session:
             values = settings.get_settings(session)
     finally:
@@ -170,7 +170,7 @@ def test_a_second_pc_finds_the_centre_already_set_up(qtbot: QtBot, wizard: First
     fill the next pages, so nothing is typed twice."""
     db = open_database(db_url)
     try:
-        with db.write() as session:
+        with db.write(raw=True) as session:
             settings.save_settings(session, centre_name="Trường Chính trị tỉnh Long An",
                                    superior_body="Tỉnh ủy Long An", place_name="Long An",
                                    director_title="HIỆU TRƯỞNG", director_name="Nguyễn Văn Bình")

@@ -31,7 +31,7 @@ LEFT = Qt.MouseButton.LeftButton
 
 @pytest.fixture
 def ctx(sqlite_db: Database, make_ctx: Callable[[Database], AppContext]) -> AppContext:
-    with sqlite_db.write() as s:
+    with sqlite_db.write(raw=True) as s:
         build_class(s)
         # An: (8.0×60 + 9.0×40 + 9.5×20) / 120 = (480 + 360 + 190) / 120 = 1030 / 120 = 8.583… → 8.58: Giỏi
         for module, value in (("A", "8.0"), ("B", "9.0"), ("C", "9.5"), ("TN1", "7.0"), ("TN2", "7.5")):
@@ -106,7 +106,7 @@ def test_the_review_button_classifies_learners_whose_scores_were_set_by_hand(
     assert (history[-1].new, history[-1].reason) == ("đã có, đạt yêu cầu", "Công văn số 45/UBND")
 
     # A score changed after the review: the tab says the stored review is out of date.
-    with ctx.db.write() as s:
+    with ctx.db.write(raw=True) as s:
         put(s, "T01", "An", "A", "9.0")
     tab.reload()
     # (540 + 360 + 190) / 120 = 9.083… → 9.08: Xuất sắc now, first in rank

@@ -32,7 +32,7 @@ LEFT = Qt.MouseButton.LeftButton
 @pytest.fixture
 def ctx(tmp_path: Path, qtbot: Any) -> Iterator[AppContext]:
     db = open_database(f"sqlite:///{tmp_path / 't.sqlite3'}")
-    with db.write() as s:
+    with db.write(raw=True) as s:
         classes.create_class(s, code="SC26", programme="SC", start=dt.date(2026, 4, 6), end=dt.date(2026, 5, 8))
         save_organisation(s, name="Xã Mỹ Yên", level="commune")
     context = AppContext(db=db, runner=TaskRunner())
@@ -158,7 +158,7 @@ def test_a_file_that_is_not_a_list_is_explained_on_the_first_page(qtbot: Any, ct
 
 
 def test_possible_duplicates_can_be_marked_as_the_same_person(qtbot: Any, ctx: AppContext, tmp_path: Path) -> None:
-    with ctx.db.write() as s:
+    with ctx.db.write(raw=True) as s:
         from dtbd_desktop.services.learners import person_keys
 
         sort_key, search_key = person_keys("Nguyễn", "Văn", "An")

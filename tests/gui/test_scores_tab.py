@@ -24,14 +24,14 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from dtbd_desktop import accounts
-from dtbd_desktop.accounts import Actor, act_as
+from dtbd_desktop.accounts import Login
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import AuditEntry, TrainingClass
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.views.score_model import ERROR_BACKGROUND
 from dtbd_desktop.gui.views.scores_tab import ScoresTab
 from dtbd_desktop.services import lecturers, scores
+from tests.logins import admin_login, create_account
 from tests.test_scores import NID, build_class
 
 D = Decimal
@@ -41,7 +41,7 @@ MakeCtx = Callable[[Database], AppContext]
 
 @pytest.fixture
 def ctx(sqlite_db: Database, make_ctx: MakeCtx) -> AppContext:
-    with sqlite_db.write() as s:
+    with sqlite_db.write(raw=True) as s:
         build_class(s)
     return make_ctx(sqlite_db)
 
@@ -193,16 +193,15 @@ def test_a_block_pasted_from_excel_is_saved_all_or_nothing(qtbot: QtBot, ctx: Ap
     assert tab.model.index(row_of(tab, "Cường"), retake).data(Qt.ItemDataRole.BackgroundRole) == ERROR_BACKGROUND
 
 
-def _lecturer_of_the_class(db: Database) -> Actor:
-    """Accounts: an administrator, and a lecturer who is the class's homeroom lecturer."""
-    with db.write() as s:
+def _lecturer_of_the_class(db: Database) -> tuple[Login, Login]:
+    """Accounts: an administrator, and a lecturer who is the class's homeroom lecturer; logged in."""
+    with db.write(raw=True) as s:
         lecturer = lecturers.save_lecturer(s, full_name="Trần Văn Giảng")
         s.scalar(select(TrainingClass).where(TrainingClass.code == "T01")).homeroom_lecturer_id = lecturer.id
-        accounts.create_user(s, username="quantri", full_name="Quản trị", role="admin", password="mat-khau-dai")
-        act_as(Actor("quantri", "Quản trị", "admin"))
-        accounts.create_user(s, username="giang", full_name="Trần Văn Giảng", role="lecturer",
-                             password="mat-khau-dai", lecturer_id=lecturer.id)
-    return Actor("giang", "Trần Văn Giảng", "lecturer", lecturer.id)
+        lecturer_id = lecturer.id
+    admin = admin_login(db)
+    return admin, create_account(db, "giang", "lecturer", by=admin, full_name="Trần Văn Giảng",
+                                 lecturer_id=lecturer_id)
 
 
 def test_a_finalised_module_is_changed_only_with_permission_and_a_reason(qtbot: QtBot, ctx: AppContext,
@@ -218,8 +217,8 @@ def test_a_finalised_module_is_changed_only_with_permission_and_a_reason(qtbot: 
     assert "ĐÃ CHỐT" in tab.banner.text() and "7 học viên chưa có điểm" in tab.message.text()
 
     # A lecturer of the class enters scores but may not change finalised ones.
-    lecturer = _lecturer_of_the_class(ctx.db)
-    act_as(lecturer)
+    admin, lecturer = _lecturer_of_the_class(ctx.db)
+    ctx.login = lecturer
     tab.reload()
     qtbot.waitUntil(lambda: tab.overview is not None and not tab.overview.may_override, timeout=10_000)
     idle(qtbot, ctx)
@@ -230,7 +229,7 @@ def test_a_finalised_module_is_changed_only_with_permission_and_a_reason(qtbot: 
     assert "cần người có quyền và ghi lý do" in tab.message.text()
 
     # The administrator may, once a reason is given; the change is audited with it.
-    act_as(Actor("quantri", "Quản trị", "admin"))
+    ctx.login = admin
     tab.reload()
     qtbot.waitUntil(lambda: tab.overview is not None and tab.overview.may_override, timeout=10_000)
     idle(qtbot, ctx)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from dtbd_desktop import __version__, accounts
+from dtbd_desktop import __version__
 from dtbd_desktop.config import config_path, load_config
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import AuditEntry
@@ -26,6 +26,7 @@ from dtbd_desktop.gui.views.help_dialog import AboutDialog, HelpDialog
 from dtbd_desktop.gui.views.settings_dialog import SettingsDialog
 from dtbd_desktop.i18n import preferred_language
 from dtbd_desktop.services import settings
+from tests.logins import admin_login, create_account
 
 pytestmark = pytest.mark.gui
 REFUSED_PORT = 1
@@ -76,7 +77,7 @@ def save_by_keyboard(qtbot: QtBot, dialog: SettingsDialog) -> None:
 
 def set_up_centre(db: Database) -> Database:
     """A centre that went through the first-run wizard (its name and place are required)."""
-    with db.write() as session:
+    with db.write(raw=True) as session:
         settings.save_settings(session, centre_name="Trường Chính trị tỉnh Long An", place_name="Long An")
     return db
 
@@ -207,23 +208,20 @@ def test_a_logo_is_stored_in_the_database(qtbot: QtBot, sqlite_db: Database, tmp
 
 
 def test_a_viewer_may_not_change_the_settings(qtbot: QtBot, sqlite_db: Database,
-                                              open_dialog: Callable[[Database], SettingsDialog]) -> None:
+                                              make_ctx: Callable[[Database], AppContext]) -> None:
     set_up_centre(sqlite_db)
-    with sqlite_db.write() as session:
-        accounts.create_user(session, username="quantri", full_name="Quản trị", role="admin",
-                             password="mat-khau-dai-1")
-    accounts.act_as(accounts.Actor("quantri", "Quản trị", "admin"))
-    with sqlite_db.write() as session:
-        accounts.create_user(session, username="xem", full_name="Người xem", role="viewer", password="mat-khau-dai-2")
-    accounts.act_as(accounts.Actor("xem", "Người xem", "viewer"))
-    try:
-        dialog = open_dialog(sqlite_db)
-        type_into(qtbot, dialog.signer.director_name, "Ai đó")
-        save_by_keyboard(qtbot, dialog)
-        qtbot.waitUntil(lambda: "không có quyền" in dialog.error_label.text(), timeout=10_000)
-        assert stored(sqlite_db)["director_name"] == ""
-    finally:
-        accounts.act_as(None)
+    admin = admin_login(sqlite_db)
+    viewer = create_account(sqlite_db, "xem", "viewer", by=admin, full_name="Người xem")
+    ctx = make_ctx(sqlite_db)
+    ctx.login = viewer
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(dialog.isEnabled, timeout=10_000)
+    type_into(qtbot, dialog.signer.director_name, "Ai đó")
+    save_by_keyboard(qtbot, dialog)
+    qtbot.waitUntil(lambda: "không có quyền" in dialog.error_label.text(), timeout=10_000)
+    assert stored(sqlite_db)["director_name"] == ""
 
 
 def test_the_menus_open_settings_guide_and_about(qtbot: QtBot, sqlite_db: Database, monkeypatch: pytest.MonkeyPatch,

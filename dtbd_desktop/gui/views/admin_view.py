@@ -21,11 +21,13 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import accounts, audit, backup
+from dtbd_desktop import accounts, audit, audit_check, backup, operations, witness
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import Column, RowTableModel, read_only_table
+from dtbd_desktop.gui.views.admin_keys import KeysTab
 from dtbd_desktop.gui.widgets.common import section_title
 from dtbd_desktop.i18n import tr
+from dtbd_desktop.services import users
 
 UserRow = tuple[str, str, str, bool, bool]
 
@@ -79,7 +81,8 @@ class UsersTab(QWidget):
         layout.addWidget(self.message)
 
     def reload(self) -> None:
-        self.ctx.read(accounts.list_users, self.model.set_rows, self)
+        self.ctx.read(lambda s: users.list_users(s) if operations.may(s, "manage_users") else [], self.model.set_rows,
+                      self)
 
     def _done(self, message: str) -> None:
         self.message.setStyleSheet("color: #1b5e20;")
@@ -93,16 +96,38 @@ class UsersTab(QWidget):
         self.message.setStyleSheet("color: #b71c1c;")
         self.message.setText(error_text(exc))
 
+    def confirm_first_account(self) -> bool:
+        """Creating the first account turns logins on for everyone (tests patch this)."""
+        answer = QMessageBox.question(self, tr("admin_view", "Bật đăng nhập"), tr(
+            "admin_view", "Đây là tài khoản đầu tiên. Sau khi tạo, mọi người (cả dòng lệnh) phải đăng nhập mới làm "
+                          "việc được, và chương trình sẽ đăng nhập ngay bằng tài khoản này. Hãy ghi mật khẩu quản trị "
+                          "cất vào tủ của lãnh đạo: không có cách nào lấy lại. Tạo tài khoản?"))
+        return answer == QMessageBox.StandardButton.Yes
+
     def add_user(self) -> None:
         values = (self.username.text(), self.full_name.text(), self.role.currentData(), self.password.text())
+        first = self.model.rowCount() == 0 and self.ctx.login is None
+        if first and not self.confirm_first_account():
+            return
 
         def create(session: Session) -> str:
-            user = accounts.create_user(session, username=values[0], full_name=values[1], role=values[2],
-                                        password=values[3])
+            user = users.create_user(session, username=values[0], full_name=values[1], role=values[2],
+                                     password=values[3])
             return user.username
 
-        self.ctx.write(create, lambda name: self._done(tr("admin_view", "Đã tạo tài khoản {name}.").format(name=name)),
-                       self, on_failed=self._failed)
+        def created(name: str) -> None:
+            if not first:
+                self._done(tr("admin_view", "Đã tạo tài khoản {name}.").format(name=name))
+                return
+            db = self.ctx.db  # logins are on now: this window goes on as the new administrator
+            self.ctx.runner.run(lambda: accounts.authenticate(db, name, values[3]), self._logged_in, parent=self,
+                                on_failed=self._failed)
+
+        self.ctx.write(create, created, self, on_failed=self._failed)
+
+    def _logged_in(self, login: accounts.Login) -> None:
+        self.ctx.login = login
+        self._done(tr("admin_view", "Đã bật đăng nhập; đang làm việc với tài khoản {name}.").format(name=login.username))
 
     def reset_password(self) -> None:
         rows = self.table.selectionModel().selectedRows()
@@ -111,7 +136,7 @@ class UsersTab(QWidget):
             return
         username = self.model.row_at(rows[0].row())[0]
         password = self.password.text()
-        self.ctx.write(lambda s: accounts.reset_password(s, username, password),
+        self.ctx.write(lambda s: users.reset_password(s, username, password),
                        lambda _r: self._done(tr("admin_view", "Đã đặt lại mật khẩu cho {name}.").format(name=username)),
                        self, on_failed=self._failed)
 
@@ -174,16 +199,29 @@ class AuditTab(QWidget):
         self.table.resizeColumnsToContents()
 
     def check_chain(self) -> None:
-        def show(breaks: list[audit.ChainBreak]) -> None:
-            if breaks:
-                self.status.setStyleSheet("color: #b71c1c; font-weight: bold;")
-                self.status.setText(tr("admin_view", "Nhật ký đã bị can thiệp ở {n} mục, mục đầu tiên: {id}.")
-                                    .format(n=len(breaks), id=breaks[0].entry_id))
-            else:
-                self.status.setStyleSheet("color: #1b5e20;")
-                self.status.setText(tr("admin_view", "Nhật ký nguyên vẹn."))
+        db = self.ctx.db
+        seen = witness.recall(db)
 
-        self.ctx.read(audit.verify_chain, show, self)
+        def show(report: audit_check.Report) -> None:
+            self.status.setWordWrap(True)
+            if report.breaks:
+                self.status.setStyleSheet("color: #b71c1c; font-weight: bold;")
+                lines = [tr("admin_view", "Nhật ký hoặc dữ liệu được bảo vệ đã bị can thiệp ngoài chương trình ({n} "
+                                          "chỗ):").format(n=len(report.breaks))]
+                lines += ["• " + b.problem for b in report.breaks[:5]]
+                self.status.setText("\n".join(lines))
+            else:
+                witness.reset(db, report.head)
+                self.status.setStyleSheet("color: #1b5e20;")
+                self.status.setText(tr("admin_view", "Nhật ký nguyên vẹn ({n} mục); dữ liệu được bảo vệ khớp nhật "
+                                                     "ký.").format(n=report.entries))
+
+        def job() -> audit_check.Report:
+            # Not personal data, and it must run even when the acting account was tampered with.
+            with operations.reading(db, self.ctx.login, personal=False) as s:
+                return audit_check.verify(s, witness=seen)
+
+        self.ctx.runner.run(job, show, parent=self)
 
 
 class BackupTab(QWidget):
@@ -229,22 +267,30 @@ class BackupTab(QWidget):
         self.message.setText(tr("admin_view", "Đã sao lưu vào {path}.").format(path=result.path))
         self.reload()
 
-    def backup_now(self) -> None:
-        url = self.ctx.db.url
+    def _backup(self, out: Path | None) -> None:
+        ctx, url = self.ctx, self.ctx.db.url
 
         def job() -> backup.BackupResult:
-            with self.ctx.db.read() as s:
-                accounts.require(s, "backup")
-            return backup.backup(url)
+            with ctx.reading() as s:
+                operations.require(s, "backup")
+            return backup.backup(url, out)
 
-        self.ctx.runner.run(job, self._backed_up, parent=self)
+        self.ctx.runner.run(job, self._backed_up, parent=self, on_failed=self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        from dtbd_desktop.gui.tasks import error_text
+
+        self.message.setStyleSheet("color: #b71c1c;")
+        self.message.setText(error_text(exc))
+
+    def backup_now(self) -> None:
+        self._backup(None)
 
     def backup_to_file(self) -> None:
         path, _f = QFileDialog.getSaveFileName(self, tr("admin_view", "Sao lưu ra tệp"), "dtbd-sao-luu.sqlite3",
                                                tr("admin_view", "Cơ sở dữ liệu SQLite (*.sqlite3)"))
         if path:
-            url = self.ctx.db.url
-            self.ctx.runner.run(lambda: backup.backup(url, Path(path)), self._backed_up, parent=self)
+            self._backup(Path(path))
 
     def restore_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
@@ -258,27 +304,45 @@ class BackupTab(QWidget):
         if answer == QMessageBox.StandardButton.Yes:
             self.restore_from(path)
 
-    def restore_from(self, path: Path) -> None:
-        """Close the database, check and restore the copy, then quit so the program starts on it."""
-        from PySide6.QtWidgets import QApplication
+    def ask_override(self, exc: BaseException) -> str | None:
+        """The reason to restore a copy that failed the audit check anyway (tests patch this)."""
+        from PySide6.QtWidgets import QInputDialog
 
-        from dtbd_desktop.errors import DtbdError
         from dtbd_desktop.gui.tasks import error_text
 
-        with self.ctx.db.read() as s:
-            accounts.require(s, "backup")
-        self.ctx.runner.wait()
-        url = self.ctx.db.url
-        self.ctx.db.dispose()
-        try:
-            result = backup.restore(url, path)
-        except DtbdError as exc:
-            self.message.setText(error_text(exc))
-            return
-        QMessageBox.information(self, tr("admin_view", "Đã phục hồi"), tr(
-            "admin_view", "Đã phục hồi từ {name}. Cơ sở dữ liệu trước đó được cất ở {previous}. Chương trình sẽ đóng; "
-                          "hãy mở lại.").format(name=path.name, previous=result.previous))
-        QApplication.quit()
+        reason, ok = QInputDialog.getText(self, tr("admin_view", "Bản sao lưu không qua kiểm tra"), error_text(exc) + "\n\n" + tr(
+            "admin_view", "Nếu vẫn phải phục hồi bản này, ghi lý do (được ghi vào nhật ký); bỏ trống để thôi:"))
+        return reason.strip() or None if ok else None
+
+    def restore_from(self, path: Path, override: str | None = None) -> None:
+        """Close the database, check and restore the copy (on the worker), then quit so the program
+        starts again on it."""
+        from PySide6.QtWidgets import QApplication
+
+        ctx = self.ctx
+        ctx.runner.wait()
+        url, login = ctx.db.url, ctx.login
+
+        def job() -> backup.RestoreResult:
+            ctx.db.dispose()
+            return backup.restore(url, path, login=login, override=override)
+
+        def done(result: backup.RestoreResult) -> None:
+            QMessageBox.information(self, tr("admin_view", "Đã phục hồi"), tr(
+                "admin_view", "Đã phục hồi từ {name}. Cơ sở dữ liệu trước đó được cất ở {previous}. Chương trình sẽ "
+                              "đóng; hãy mở lại.").format(name=path.name, previous=result.previous))
+            QApplication.quit()
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, backup.BackupNotVerified) and override is None:
+                reason = self.ask_override(exc)
+                if reason:
+                    self.restore_from(path, reason)
+                    return
+            self._failed(exc)
+
+        self.message.setText(tr("admin_view", "Đang kiểm tra và phục hồi {name}...").format(name=path.name))
+        ctx.runner.run(job, done, parent=self, on_failed=failed)
 
 
 class AdminView(QWidget):
@@ -290,9 +354,11 @@ class AdminView(QWidget):
         self.users = UsersTab(ctx)
         self.audit = AuditTab(ctx)
         self.backups = BackupTab(ctx)
+        self.keys = KeysTab(ctx)
         self.tabs.addTab(self.users, tr("admin_view", "Tài khoản"))
         self.tabs.addTab(self.audit, tr("admin_view", "Nhật ký thay đổi"))
         self.tabs.addTab(self.backups, tr("admin_view", "Sao lưu"))
+        self.tabs.addTab(self.keys, tr("admin_view", "Khóa ký văn bằng"))
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(self.tabs, 1)
@@ -301,4 +367,5 @@ class AdminView(QWidget):
         self.users.reload()
         self.audit.reload()
         self.backups.reload()
+        self.keys.reload()
 

@@ -25,7 +25,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QModelRoleDataSpan, QPersistentModelIndex, Qt
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import accounts
+from dtbd_desktop import operations
+from dtbd_desktop.accounts import Login
 from dtbd_desktop.attendance import STATUS_CODES
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.gui.views.attendance_style import (
@@ -126,6 +127,7 @@ class AttendanceModel(QAbstractTableModel):
                  parent: Any = None) -> None:
         super().__init__(parent)
         self.database: Database | None = None  # set by load_grid_model, for `mark`
+        self.login: Login | None = None
         self.undo_stack: list[Edit] = []
         self._set_grid(grid, can_mark, can_override)
 
@@ -382,17 +384,19 @@ class AttendanceModel(QAbstractTableModel):
 def fetch_grid(session: Session, class_code: str, today: dt.date | None = None) -> tuple[AttendanceGrid, bool, bool]:
     """The class's grid (one core call) and what the acting account may do with it. Runs on the worker."""
     grid = attendance_grid(session, class_code, today=today)
-    can_mark = accounts.allowed(session, "mark_attendance", class_id=grid.class_id)
-    can_override = accounts.allowed(session, "override_attendance_lock")
+    can_mark = operations.may(session, "mark_attendance", class_id=grid.class_id)
+    can_override = operations.may(session, "override_attendance_lock")
     return grid, can_mark, can_override
 
 
-def load_grid_model(db: Database, class_code: str, *, today: dt.date | None = None) -> AttendanceModel:
+def load_grid_model(db: Database, class_code: str, *, today: dt.date | None = None,
+                    login: Login | None = None) -> AttendanceModel:
     """Load a class's grid and build its model, synchronously (benchmarks, tests)."""
-    with db.read() as session:
+    with operations.reading(db, login) as session:
         grid, can_mark, can_override = fetch_grid(session, class_code, today)
     model = AttendanceModel(grid, can_mark=can_mark, can_override=can_override)
     model.database = db
+    model.login = login
     return model
 
 
@@ -405,7 +409,7 @@ def mark(model: AttendanceModel, row: int, col: int, status: str | None, *, reas
         return
     model.apply(edit)
     try:
-        with model.database.write() as session:
+        with operations.writing(model.database, model.login) as session:
             write_edit(session, model.grid.class_id, edit, model.today)
     except BaseException:
         model.revert(edit)

@@ -195,10 +195,10 @@ class CertificatesTab(QWidget):
         self.issue_on(date)
 
     def issue_on(self, date: dt.date) -> None:
-        code, db = self.class_code, self.ctx.db
+        code, ctx = self.class_code, self.ctx
 
         def job(progress: Callable[[int, int, str], None]) -> int:
-            with db.write() as session:
+            with ctx.writing() as session:
                 return len(certificates.issue_for_class(session, code, date, progress=progress))
 
         def done(n: int) -> None:
@@ -244,10 +244,10 @@ class CertificatesTab(QWidget):
             self.save_pdf_to(Path(path))
 
     def save_pdf_to(self, path: Path) -> None:
-        code, db = self.class_code, self.ctx.db
+        code, ctx = self.class_code, self.ctx
 
         def job(progress: Callable[[int, int, str], None]) -> int:
-            with db.write() as session:
+            with ctx.writing() as session:
                 return certificates.print_class(session, code, path, progress=progress).pages
 
         def done(pages: int) -> None:

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from dtbd_desktop import operations
+from dtbd_desktop.accounts import Login
 from dtbd_desktop.config import save_config
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.gui.tasks import TaskRunner
@@ -54,8 +56,8 @@ class FirstRunOutcome:
     def save_config(self) -> None:
         save_config(language=self.language, database_url=self.database_url)
 
-    def save_settings(self, db: Database) -> None:
-        with db.write() as session:
+    def save_settings(self, db: Database, login: Login | None) -> None:
+        with operations.writing(db, login) as session:
             settings.save_settings(session, **self.settings)
 
 

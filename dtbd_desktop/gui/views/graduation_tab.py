@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import accounts, grading, text
+from dtbd_desktop import grading, operations, text
 from dtbd_desktop.errors import InputError
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy, name_sort
@@ -73,7 +73,7 @@ def load_review_data(session: Session, class_code: str) -> ReviewData:
                                                                           r.reasons))
     decided = next((s for s in stored.values() if s.eligible and s.decision_number), None)
     try:
-        may_review = accounts.allowed(session, "review_graduation")
+        may_review = operations.may(session, "review_graduation")
     except InputError:
         may_review = False
     return ReviewData(
@@ -303,7 +303,6 @@ class GraduationTab(QWidget):
         code = self.class_code
 
         def job(s: Session) -> int:
-            accounts.require(s, "review_graduation")
             return sum(1 for r in graduation.review(s, code, save=True) if r.eligible)
 
         def done(eligible: int) -> None:
@@ -320,7 +319,6 @@ class GraduationTab(QWidget):
         date = dt.date(q.year(), q.month(), q.day())
 
         def job(s: Session) -> int:
-            accounts.require(s, "review_graduation")
             return graduation.set_decision(s, code, number=number, date=date)
 
         def done(n: int) -> None:
@@ -348,7 +346,6 @@ class GraduationTab(QWidget):
         national_id = row.national_id
 
         def job(s: Session) -> int:
-            accounts.require(s, "review_graduation")
             return len(graduation.set_conduct(s, code, national_id, **values))
 
         def done(n: int) -> None:
@@ -387,7 +384,7 @@ class GraduationTab(QWidget):
             return
 
         def job(_progress: Any) -> int:
-            with self.ctx.db.read() as s:
+            with self.ctx.reading() as s:
                 return graduation_reports.export_document(s, code, kind, path, national_id=national_id)
 
         self.ctx.runner.run(job, lambda _n: self.show_message(tr("graduation_tab", "Đã lưu {path}.").format(path=path)),

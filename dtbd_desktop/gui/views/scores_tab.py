@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import accounts, grading, text
-from dtbd_desktop.errors import ConflictError, DtbdError, InputError
+from dtbd_desktop import grading, operations, text
+from dtbd_desktop.errors import ConflictError, DtbdError
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import Column, RowTableModel
 from dtbd_desktop.gui.tasks import error_text, show_error
@@ -80,10 +80,7 @@ class Shown:
 
 
 def _allowed(session: Session, permission: str, class_id: int) -> bool:
-    try:
-        return accounts.allowed(session, permission, class_id=class_id)
-    except InputError:  # nobody logged in
-        return False
+    return operations.may(session, permission, class_id=class_id)
 
 
 def load_overview(session: Session, class_code: str) -> Overview:
@@ -319,12 +316,9 @@ class ScoresTab(QWidget):
         entries = [ScoreEntry(module_code=e.module_code, value=e.value, enrolment_id=e.enrolment_id, attempt=e.attempt,
                               component=e.component or None, row=e.row + 1, column=e.label, check_expected=True,
                               expected=e.expected) for e in edits]
-        code, class_id = self.class_code, overview.class_id
+        code = self.class_code
 
         def job(s: Session) -> tuple[list[scores.ScoreChange], Shown]:
-            accounts.require(s, "enter_scores", class_id=class_id)
-            if allow:
-                accounts.require(s, "override_score_lock")
             changes = scores.set_scores(s, code, entries, reason=reason, allow_locked=allow)
             return changes, fetch(s)
 
@@ -416,7 +410,6 @@ class ScoresTab(QWidget):
             return
 
         def job(s: Session) -> scores.FinaliseResult:
-            accounts.require(s, "finalise_scores")
             return scores.finalise_module(s, code, module)
 
         def done(result: scores.FinaliseResult) -> None:
@@ -437,7 +430,6 @@ class ScoresTab(QWidget):
             return
 
         def job(s: Session) -> None:
-            accounts.require(s, "finalise_scores")
             scores.unfinalise_module(s, code, module, reason=reason)
 
         self.ctx.write(job, self._after(tr("scores_tab", "Đã mở lại điểm học phần {module} để sửa.").format(
@@ -477,9 +469,6 @@ class ScoresTab(QWidget):
         allow = reason is not None
 
         def job(s: Session) -> score_workbook.ImportResult:
-            accounts.require(s, "enter_scores", class_id=overview.class_id)
-            if allow:
-                accounts.require(s, "override_score_lock")
             return score_workbook.import_score_workbook(s, code, path, reason=reason, allow_locked=allow)
 
         def done(result: score_workbook.ImportResult) -> None:

@@ -236,6 +236,7 @@ class SettingsDialog(QDialog):
         self.ctx.read(settings.get_settings, self._fill, self)
 
     def _fill(self, values: dict[str, Any]) -> None:
+        self.stored = dict(values)
         self.letterhead.set_values(values)
         self.signer.set_values(values)
         self.lock_days.setValue(int(values.get("attendance_lock_days") or 0))
@@ -301,6 +302,10 @@ class SettingsDialog(QDialog):
             self._show_problems(problems)
             return
         self.error_label.clear()
+        stored = getattr(self, "stored", None)
+        if stored is not None and all(stored.get(key) == value for key, value in values.items()):
+            self._saved(changes)  # only this PC's language or database changed: nothing for the centre
+            return
         self.setEnabled(False)
         self.ctx.write(lambda session: settings.save_settings(session, **values),
                        lambda _result: self._saved(changes), parent=self, on_failed=self._failed)
