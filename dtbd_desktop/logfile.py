@@ -55,15 +55,21 @@ class ScrubFilter(logging.Filter):
 
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """A rotating file whose folder is made (mode 0700) and whose files are opened (mode 0600)
-    only when a record is written."""
+    only when a record is written, and closed after it."""
 
     def __init__(self, path: Path) -> None:
         super().__init__(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True)
         self._opening = False
 
     def emit(self, record: logging.LogRecord) -> None:
-        if not self._opening:  # a warning about the log folder itself, while opening it: dropped
-            super().emit(record)
+        if self._opening:  # a warning about the log folder itself, while opening it: dropped
+            return
+        super().emit(record)
+        # Records are rare: the file is closed after each one, so that another program (the GUI
+        # and a command line at once) can rotate it, which Windows refuses while a file is open.
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
 
     def _open(self) -> TextIOWrapper:
         self._opening = True
