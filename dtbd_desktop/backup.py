@@ -24,7 +24,7 @@ from dtbd_desktop.accounts import Login
 from dtbd_desktop.db.engine import Database, known_revisions, open_database, sqlite_path
 from dtbd_desktop.errors import InputError, PermissionDenied, Problem
 from dtbd_desktop.i18n import tr
-from dtbd_desktop.paths import user_data_dir
+from dtbd_desktop.paths import private_dir, private_file, user_data_dir
 from dtbd_desktop.services import restore as restore_service
 from dtbd_desktop.services.restore import Carry, RestoreSummary
 
@@ -42,6 +42,17 @@ def backup_dir() -> Path:
     return user_data_dir() / "backups"
 
 
+def _make_folder(folder: Path) -> None:
+    """The backups folder (and its folder of copies taken before restores) is private (0700); a
+    folder the person chose (--out) is theirs."""
+    if folder in (backup_dir(), restore_copies_dir()):
+        if folder != backup_dir():
+            private_dir(backup_dir())
+        private_dir(folder)
+    else:
+        folder.mkdir(parents=True, exist_ok=True)
+
+
 def _stamp() -> str:
     return dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
 
@@ -57,6 +68,7 @@ def _sqlite_backup(source: Path, target: Path) -> None:
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
     try:
         dst = sqlite3.connect(tmp)
+        private_file(tmp)
         try:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
@@ -101,14 +113,16 @@ def backup(url: str, out: Path | None = None) -> BackupResult:
         if not source.exists():
             raise InputError(tr("backup", "Không có tệp cơ sở dữ liệu {path}.").format(path=source))
         target = out or backup_dir() / f"dtbd-{_stamp()}{SQLITE_SUFFIX}"
-        target.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(target.parent)
         _sqlite_backup(source, target)
         return BackupResult(target, target.stat().st_size)
     if make_url(url).get_backend_name() == "postgresql":
         target = out or backup_dir() / f"dtbd-{_stamp()}{PG_SUFFIX}"
-        target.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(target.parent)
         args, env = _pg_env(url)
         tmp = target.with_name(target.name + ".partial")
+        tmp.touch()  # pg_dump writes into it and keeps its mode
+        private_file(tmp)
         done = subprocess.run([_pg_tool("pg_dump"), "-Fc", "-f", str(tmp), *args], env=env,
                               capture_output=True, text=True)
         if done.returncode != 0:
@@ -229,7 +243,7 @@ def restore(url: str, source: Path, *, login: Login | None = None, override: str
         previous = None
         if target.exists():
             previous = restore_copies_dir() / f"before-restore-{_stamp()}{SQLITE_SUFFIX}"
-            previous.parent.mkdir(parents=True, exist_ok=True)
+            _make_folder(previous.parent)
             _sqlite_backup(target, previous)
             rotate_restore_copies()
         for suffix in ("-wal", "-shm"):

@@ -101,8 +101,10 @@ class Report:
 def _first_line(exc: BaseException) -> str:
     if isinstance(exc, DtbdError):
         return exc.message
+    from dtbd_desktop.redact import scrub_secrets, without_sql
+
     orig = getattr(exc, "orig", None)
-    message = str(orig if orig is not None else exc).strip() or type(exc).__name__
+    message = scrub_secrets(without_sql(str(orig if orig is not None else exc))) or type(exc).__name__
     return message.splitlines()[0]
 
 

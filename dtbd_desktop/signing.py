@@ -35,7 +35,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from dtbd_desktop.paths import user_data_dir
+from dtbd_desktop.paths import private_dir, private_file, user_data_dir
 
 KEY_FILE = "centre-signing-key.pem"
 QR_PREFIX = "DTBD1"
@@ -54,6 +54,7 @@ def load_key(path: Path | None = None) -> Ed25519PrivateKey | None:
     path = path or key_path()
     if not path.exists():
         return None
+    private_file(path)  # a key file copied in from a USB disk keeps the disk's loose mode
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise ValueError(f"{path}: not an Ed25519 key")
@@ -67,12 +68,13 @@ def load_or_create_key(path: Path | None = None) -> Ed25519PrivateKey:
     if key is not None:
         return key
     key = Ed25519PrivateKey.generate()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
     tmp = path.with_suffix(".tmp")
+    tmp.touch()
+    private_file(tmp)  # before the key is in it
     tmp.write_bytes(pem)
-    tmp.chmod(0o600)
     tmp.replace(path)
     return key
 

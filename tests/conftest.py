@@ -20,6 +20,7 @@ import pytest
 from dtbd_desktop.db.engine import Database, open_database
 from dtbd_desktop.i18n import set_translator
 from tests import pg_server
+from tests.memory_keyring import MemoryKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -43,6 +44,25 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     set_translator(None)
     yield
     set_translator(None)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> MemoryKeyring:
+    """Every test gets an empty credential store in memory, never the OS's real one."""
+    import keyring
+
+    store = MemoryKeyring()
+    keyring.set_keyring(store)  # the next test sets its own; the real store is never even looked up
+    return store
+
+
+@pytest.fixture
+def no_keyring(memory_keyring: MemoryKeyring) -> None:
+    """A PC without a credential store (Linux without a Secret Service): keyring's `fail` backend."""
+    import keyring
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())
 
 
 @pytest.fixture(scope="session")

@@ -18,8 +18,9 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from dtbd_desktop import __version__
 from dtbd_desktop.db.engine import Database, open_database
-from dtbd_desktop.errors import DatabaseError, DtbdError, Problem
+from dtbd_desktop.errors import DatabaseError, DtbdError, Problem, describe_database_error
 from dtbd_desktop.i18n import language_from_environment, tr, use_language
+from dtbd_desktop.logfile import log, log_path, setup_logging
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -188,8 +189,16 @@ def _report_error(message: str, problems: list[Problem], as_json: bool, extra: d
         print(prefix + p.message, file=sys.stderr)
 
 
+def _print_debug_trace() -> None:
+    """--debug: the traceback, without the SQL parameters, hashes and passwords it may carry."""
+    from dtbd_desktop.redact import scrub_secrets
+
+    print(scrub_secrets(traceback.format_exc()), file=sys.stderr, end="")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     use_language(language_from_environment())
+    setup_logging()
     raw = list(sys.argv[1:] if argv is None else argv)
     rest, as_json, debug = _split_global_flags(raw)
     try:
@@ -212,19 +221,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except DtbdError as exc:
         if debug:
-            traceback.print_exc()
+            _print_debug_trace()
+        if isinstance(exc, DatabaseError):
+            log.warning("dtbd %s: %s", args.command, exc.message)
         _report_error(exc.message, exc.problems, as_json)
         return exc.exit_code
     except OperationalError as exc:
         if debug:
-            traceback.print_exc()
-        _report_error(tr("cli", "Lỗi cơ sở dữ liệu: {error}. Không có gì bị thay đổi.").format(error=exc.orig), [], as_json)
+            _print_debug_trace()
+        log.error("dtbd %s: database error", args.command, exc_info=True)
+        _report_error(tr("cli", "Lỗi cơ sở dữ liệu: {error}. Không có gì bị thay đổi.").format(
+            error=describe_database_error(exc)), [], as_json)
         return EXIT_REFUSED
     except (SQLAlchemyError, OSError) as exc:
         if debug:
-            traceback.print_exc()
+            _print_debug_trace()
+        log.error("dtbd %s: %s", args.command, type(exc).__name__, exc_info=True)
         _report_error(tr("cli", "Không thực hiện được: {error}. Không có gì bị thay đổi. Chạy lại với --debug để xem chi tiết.")
-                      .format(error=exc), [], as_json)
+                      .format(error=describe_database_error(exc)), [], as_json)
         return EXIT_REFUSED
     except BrokenPipeError:  # output piped into `head` and closed: not an error of ours
         sys.stderr.close()
@@ -234,9 +248,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_REFUSED
     except Exception as exc:  # a bug: say so plainly, the traceback only on request
         if debug:
-            traceback.print_exc()
+            _print_debug_trace()
+        log.error("dtbd %s: unexpected error", args.command, exc_info=True)
         _report_error(tr("cli", "Lỗi không mong đợi ({kind}): {error}. Chạy lại với --debug và gửi kết quả cho bộ phận kỹ thuật.")
-                      .format(kind=type(exc).__name__, error=exc), [], as_json)
+                      .format(kind=type(exc).__name__, error=describe_database_error(exc)), [], as_json)
+        print(tr("cli", "Chi tiết đã ghi vào nhật ký {path}.").format(path=log_path()), file=sys.stderr)
         return EXIT_REFUSED
     finally:
         ctx.close()

@@ -21,9 +21,9 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from dtbd_desktop.errors import ConflictError, DatabaseError
+from dtbd_desktop.errors import ConflictError, DatabaseError, describe_database_error
 from dtbd_desktop.i18n import tr
-from dtbd_desktop.paths import user_data_dir
+from dtbd_desktop.paths import private_dir, private_file, sqlite_companions, user_data_dir
 
 ENV_URL = "DTBD_DATABASE_URL"
 # The newest migration. Checked against Alembic by a test; lets a start-up on an up-to-date
@@ -40,11 +40,14 @@ def default_url() -> str:
 
 def resolve_url(url: str | None) -> str:
     """`--db URL`, else DTBD_DATABASE_URL, else this PC's configuration (set by the first-run
-    wizard), else the default SQLite file."""
+    wizard; its password comes from the credential store), else the default SQLite file."""
     from dtbd_desktop.config import load_config
+    from dtbd_desktop.credentials import with_password
 
+    if url or os.environ.get(ENV_URL):
+        return url or os.environ[ENV_URL]
     configured = load_config().get("database_url")
-    return url or os.environ.get(ENV_URL) or (configured if isinstance(configured, str) else None) or default_url()
+    return with_password(configured) if isinstance(configured, str) and configured else default_url()
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -55,11 +58,16 @@ def sqlite_path(url: str) -> Path | None:
     return Path(u.database)
 
 
-def _install_sqlite_pragmas(engine: Engine) -> None:
-    """WAL, foreign keys, busy timeout; and real transactions around DDL (pysqlite skips them)."""
+def _install_sqlite_pragmas(engine: Engine, path: Path | None) -> None:
+    """WAL, foreign keys, busy timeout; and real transactions around DDL (pysqlite skips them).
+    The file is made private (0600) at each connection, before SQLite makes its -wal and -shm
+    files, which take the database file's mode."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        if path is not None:
+            for file in sqlite_companions(path):
+                private_file(file)
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -88,7 +96,10 @@ def make_engine(url: str) -> Engine:
     if u.get_backend_name() == "sqlite":
         path = sqlite_path(url)
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent == user_data_dir():
+                private_dir(path.parent)
+            else:  # a file the person put elsewhere: the file is private, its folder is theirs
+                path.parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
     elif u.get_backend_name() == "postgresql":
         kwargs["pool_pre_ping"] = True
@@ -101,7 +112,7 @@ def make_engine(url: str) -> Engine:
             )
         ) from exc
     if u.get_backend_name() == "sqlite":
-        _install_sqlite_pragmas(engine)
+        _install_sqlite_pragmas(engine, sqlite_path(url))
     return engine
 
 
@@ -143,6 +154,7 @@ def backup_sqlite_file(path: Path, label: str) -> Path:
     src = sqlite3.connect(path)
     try:
         dst = sqlite3.connect(target)
+        private_file(target)
         try:
             src.backup(dst)
         finally:
@@ -159,7 +171,7 @@ def migrate(engine: Engine) -> tuple[str, bool]:
     except OperationalError as exc:
         raise DatabaseError(
             tr("db", "Không mở được cơ sở dữ liệu {url}: {error}").format(
-                url=engine.url.render_as_string(hide_password=True), error=exc.orig
+                url=engine.url.render_as_string(hide_password=True), error=describe_database_error(exc)
             )
         ) from exc
     if current == SCHEMA_HEAD:
@@ -274,7 +286,7 @@ def open_database(url: str | None = None, *, seed: bool = True) -> Database:
         engine.dispose()
         raise DatabaseError(
             tr("db", "Không mở được cơ sở dữ liệu {url}: {error}").format(
-                url=engine.url.render_as_string(hide_password=True), error=exc.orig
+                url=engine.url.render_as_string(hide_password=True), error=describe_database_error(exc)
             )
         ) from exc
     except BaseException:

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+from sqlalchemy.exc import SQLAlchemyError
 
 from dtbd_desktop import __version__
 from dtbd_desktop.db.engine import Database, open_database
@@ -197,8 +198,29 @@ def self_check(app: QApplication, args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def log_uncaught_errors() -> None:
+    """An exception escaping a Qt slot goes to the log file too (a windowed program on Windows
+    has no console to print it on), then to the previous hook."""
+    from dtbd_desktop.logfile import log
+
+    previous = sys.excepthook
+    if getattr(previous, "dtbd_logs", False):
+        return
+
+    def hook(kind: type[BaseException], value: BaseException, trace: Any) -> None:
+        log.error("uncaught %s", kind.__name__, exc_info=(kind, value, trace))
+        previous(kind, value, trace)
+
+    hook.dtbd_logs = True  # type: ignore[attr-defined]
+    sys.excepthook = hook
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    from dtbd_desktop.logfile import setup_logging
+
+    setup_logging()
+    log_uncaught_errors()
     if args.self_check:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no window, on any PC
     app = QApplication.instance() or QApplication([sys.argv[0]])
@@ -225,7 +247,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not wizard.run():
             return 0  # cancelled: nothing was written
         first_run = wizard.outcome()
-        first_run.save_config()
+        try:
+            first_run.save_config()
+        except DtbdError as exc:  # the credential store refused the password: nothing was written
+            QMessageBox.critical(None, tr("app", "Chưa lưu được cấu hình"), error_text(exc))
+            return 1
 
     try:
         if args.demo:
@@ -235,7 +261,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not check_database_file(args.db):
                 return 1
             db = open_with_progress(app, lambda _progress: open_database(args.db))
-    except DtbdError as exc:
+    except (DtbdError, SQLAlchemyError, OSError) as exc:
+        if not isinstance(exc, DtbdError):
+            from dtbd_desktop.logfile import log
+
+            log.error("could not open the database", exc_info=True)
         QMessageBox.critical(None, tr("app", "Không mở được cơ sở dữ liệu"), error_text(exc))
         return 1
     from dtbd_desktop.gui.views.login_dialog import log_in_if_needed

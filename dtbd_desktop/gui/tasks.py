@@ -15,9 +15,12 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from sqlalchemy.exc import SQLAlchemyError
 
-from dtbd_desktop.errors import DtbdError
+from dtbd_desktop.errors import DtbdError, describe_database_error
 from dtbd_desktop.i18n import tr
+from dtbd_desktop.logfile import log
+from dtbd_desktop.redact import scrub_secrets
 
 
 class Cancelled(Exception):
@@ -49,7 +52,9 @@ class _Job(QRunnable):
         try:
             result = self.fn(self.report) if self.with_progress else self.fn()
         except Exception as exc:  # reported to the GUI thread, shown to the person
-            self.signals.failed.emit(exc, traceback.format_exc())
+            if not isinstance(exc, DtbdError | Cancelled):
+                log.error("task failed: %s", type(exc).__name__, exc_info=True)
+            self.signals.failed.emit(exc, scrub_secrets(traceback.format_exc()))
         else:
             # Boxed: PySide6 mis-counts references to None sent through a queued Signal(object),
             # which aborts Python 3.11 ("none_dealloc"); a list is always a fresh object.
@@ -70,7 +75,9 @@ def error_text(exc: BaseException) -> str:
         if len(exc.problems) > 30:
             lines.append(tr("tasks", "... và {n} lỗi khác.").format(n=len(exc.problems) - 30))
         return "\n".join(lines)
-    return tr("tasks", "Lỗi không mong đợi: {error}").format(error=exc)
+    if isinstance(exc, SQLAlchemyError):
+        return tr("tasks", "Lỗi cơ sở dữ liệu: {error}").format(error=describe_database_error(exc))
+    return tr("tasks", "Lỗi không mong đợi: {error}").format(error=describe_database_error(exc))
 
 
 class TaskRunner(QObject):

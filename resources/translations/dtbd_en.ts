@@ -991,6 +991,11 @@
     <name>app</name>
     <message>
       <location filename="../../dtbd_desktop/gui/app.py" />
+      <source>Chưa lưu được cấu hình</source>
+      <translation>Could not save the configuration</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/app.py" />
       <source>Chưa lưu được thông tin đơn vị</source>
       <translation>Could not save the centre's details</translation>
     </message>
@@ -3258,6 +3263,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Skipping {rows} rows with errors (see the list of errors).</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/main.py" />
+      <source>Chi tiết đã ghi vào nhật ký {path}.</source>
+      <translation>The details were written to the log {path}.</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
       <source>Chi tiết:</source>
       <translation>Details:</translation>
@@ -5110,6 +5120,19 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
   </context>
   <context>
+    <name>credentials</name>
+    <message>
+      <location filename="../../dtbd_desktop/credentials.py" />
+      <source>Kho mật khẩu của hệ điều hành không nhận mật khẩu ({error}).</source>
+      <translation>The operating system's password store did not accept the password ({error}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/credentials.py" />
+      <source>Máy này không có kho mật khẩu của hệ điều hành (Windows Credential Manager; trên Linux: Secret Service hoặc KWallet), nên chương trình không lưu được mật khẩu máy chủ cơ sở dữ liệu, và không bao giờ ghi mật khẩu vào tệp cấu hình. Hãy đặt biến môi trường DTBD_DATABASE_URL của người dùng thành postgresql+psycopg://NGUOI_DUNG:MAT_KHAU@MAY_CHU/TEN_CSDL, hoặc để trống mật khẩu nếu máy chủ không hỏi mật khẩu.</source>
+      <translation>This PC has no password store of the operating system (Windows Credential Manager; on Linux: Secret Service or KWallet), so the program cannot keep the database server's password, and it never writes the password into the configuration file. Set the user environment variable DTBD_DATABASE_URL to postgresql+psycopg://USER:PASSWORD@SERVER/DATABASE, or leave the password empty if the server does not ask for one.</translation>
+    </message>
+  </context>
+  <context>
     <name>dashboard</name>
     <message>
       <location filename="../../dtbd_desktop/services/dashboard.py" />
@@ -5402,6 +5425,34 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/services/enrolments.py" />
       <source>{name} đã có điểm danh, điểm hoặc văn bằng trong lớp nên không xóa được; hãy đánh dấu thôi học hoặc chuyển lớp.</source>
       <translation>{name} already has attendance, scores or a diploma in this class, so cannot be deleted; mark them as withdrawn or move them to another class.</translation>
+    </message>
+  </context>
+  <context>
+    <name>errors</name>
+    <message>
+      <location filename="../../dtbd_desktop/errors.py" />
+      <source>Có giá trị nằm ngoài phạm vi cho phép</source>
+      <translation>A value is outside the allowed range</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/errors.py" />
+      <source>Dữ liệu bị trùng hoặc không hợp lệ.</source>
+      <translation>The data duplicate an existing record or are not valid.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/errors.py" />
+      <source>Dữ liệu bị trùng với một bản ghi đã có</source>
+      <translation>The data duplicate an existing record</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/errors.py" />
+      <source>Dữ liệu liên kết tới một bản ghi không có, hoặc bản ghi còn đang được dùng ở nơi khác</source>
+      <translation>The data refer to a record that does not exist, or the record is still used elsewhere</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/errors.py" />
+      <source>Thiếu một giá trị bắt buộc</source>
+      <translation>A required value is missing</translation>
     </message>
   </context>
   <context>
@@ -6750,6 +6801,16 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
       <source>Không tìm thấy tệp hướng dẫn {path}.</source>
       <translation>User guide file {path} not found.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
+      <source>Mở thư mục nhật ký</source>
+      <translation>Open the log folder</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
+      <source>Nhật ký lỗi (gửi cho bộ phận kỹ thuật khi cần; không chứa mật khẩu, số định danh): {path}</source>
+      <translation>Error log (send it to technical support when asked; it holds no passwords or ID numbers): {path}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
@@ -11967,8 +12028,17 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Máy này không có kho mật khẩu của hệ điều hành nên không lưu được mật khẩu: để trống mật khẩu nếu máy chủ không hỏi, hoặc đặt biến môi trường DTBD_DATABASE_URL (xem hướng dẫn cài đặt).</source>
+      <translation>This PC has no password store of the operating system, so the password cannot be kept: leave it empty if the server does not ask for one, or set the environment variable DTBD_DATABASE_URL (see the installation guide).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <source>Mật khẩu được giữ trong kho mật khẩu của hệ điều hành (Windows Credential Manager), không ghi vào tệp cấu hình {path}.</source>
+      <translation>The password is kept in the operating system's password store (Windows Credential Manager), not in the configuration file {path}.</translation>
+    </message>
+    <message>
       <source>Mật khẩu được lưu trong tệp cấu hình của máy này ({path}).</source>
-      <translation>The password is stored in this PC's configuration file ({path}).</translation>
+      <translation type="obsolete">The password is stored in this PC's configuration file ({path}).</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
@@ -12238,6 +12308,11 @@ Check the server address, port, database name, user and password; the server mus
       <location filename="../../dtbd_desktop/gui/tasks.py" />
       <source>Không thực hiện được</source>
       <translation>Could not complete</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/tasks.py" />
+      <source>Lỗi cơ sở dữ liệu: {error}</source>
+      <translation>Database error: {error}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/tasks.py" />

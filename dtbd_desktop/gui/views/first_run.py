@@ -123,6 +123,10 @@ class DataPage(QWizardPage):
         self.error.clear()
         path = self.choice.sqlite_file()
         if path is None:
+            problem = self.choice.password_problem()
+            if problem is not None:
+                self.error.setText(problem)
+                return False
             return self.choice.verified()
         folder = path.parent
         try:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import platform
 import sys
+from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import Qt, qVersion
-from PySide6.QtGui import QIcon, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QUrl, qVersion
+from PySide6.QtGui import QDesktopServices, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -20,7 +22,8 @@ from PySide6.QtWidgets import (
 
 from dtbd_desktop import __version__
 from dtbd_desktop.i18n import tr
-from dtbd_desktop.paths import resource_path, user_data_dir
+from dtbd_desktop.logfile import current_log_path
+from dtbd_desktop.paths import private_dir, resource_path, user_data_dir
 
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
@@ -80,6 +83,7 @@ class HelpDialog(QDialog):
 class AboutDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, database: str = "") -> None:
         super().__init__(parent)
+        self.log_file = current_log_path()
         self.setWindowTitle(tr("help", "Giới thiệu DTBD Desktop"))
         self.setWindowIcon(app_icon())
         emblem = QLabel()
@@ -94,6 +98,8 @@ class AboutDialog(QDialog):
             tr("help", "Phiên bản: {version}").format(version=__version__),
             tr("help", "Cơ sở dữ liệu: {url}").format(url=database) if database else "",
             tr("help", "Thư mục dữ liệu: {path}").format(path=user_data_dir()),
+            tr("help", "Nhật ký lỗi (gửi cho bộ phận kỹ thuật khi cần; không chứa mật khẩu, số định danh): {path}")
+            .format(path=self.log_file),
             f"Python {platform.python_version()} · Qt {qVersion()} · PySide6 {pyside_version}"
             + (" · " + tr("help", "bản đóng gói") if getattr(sys, "frozen", False) else ""),
             tr("help", "Giấy phép: GNU GPL phiên bản 3 trở lên. Phông chữ Liberation Serif: SIL Open Font License."),
@@ -112,10 +118,20 @@ class AboutDialog(QDialog):
         row.addWidget(emblem)
         row.addSpacing(12)
         row.addLayout(text, 1)
+        self.open_log_button = QPushButton(tr("help", "Mở thư mục nhật ký"))
+        self.open_log_button.setObjectName("open_log_folder")
+        self.open_log_button.clicked.connect(self.open_log_folder)
+        text.addWidget(self.open_log_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(_close_buttons(self))
         self.resize(560, 300)
+
+    def open_log_folder(self) -> Path:
+        """Show the log's folder in the file manager (made, private, if nothing was logged yet)."""
+        folder = private_dir(self.log_file.parent)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        return folder
 
     def launch(self) -> None:
         """Show the dialog (tests patch this to avoid a modal loop)."""

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dtbd_desktop import backup, layouts
+from dtbd_desktop import backup, credentials, layouts
 from dtbd_desktop.config import load_config, save_config
 from dtbd_desktop.db.engine import resolve_url, sqlite_path
 from dtbd_desktop.errors import DtbdError, Problem
@@ -197,8 +197,7 @@ class SettingsDialog(QDialog):
         self.current_db.setObjectName("current_database")
         self.current_db.setWordWrap(True)
         self.database = DatabaseChoice(self.ctx.runner)
-        configured = self.config.get("database_url")
-        self.database.set_url(configured if isinstance(configured, str) else resolve_url(None))
+        self.database.set_url(self._configured_url())
         self.backup_keep = spin("backup_keep", 1, 1000, tr("settings_dialog", " bản"))
         self.backup_folder = QLabel(str(backup.backup_dir()))
         self.backup_folder.setWordWrap(True)
@@ -276,6 +275,11 @@ class SettingsDialog(QDialog):
             },
         }
 
+    def _configured_url(self) -> str:
+        """This PC's database as configured, its password read back from the credential store."""
+        configured = self.config.get("database_url")
+        return credentials.with_password(configured) if isinstance(configured, str) and configured else resolve_url(None)
+
     def _config_changes(self) -> tuple[dict[str, Any], list[Problem]]:
         changes: dict[str, Any] = {}
         problems: list[Problem] = []
@@ -283,9 +287,11 @@ class SettingsDialog(QDialog):
         if language != self.initial_language:
             changes["language"] = language
         url = self.database.url()
-        configured = self.config.get("database_url") or resolve_url(None)
-        if not same_database(url, configured):
-            if not self.database.is_complete():
+        if not same_database(url, self._configured_url()):
+            problem = self.database.password_problem()
+            if problem is not None:
+                problems.append(Problem(problem, field="database"))
+            elif not self.database.is_complete():
                 problems.append(Problem(tr("settings_dialog", "Nơi lưu dữ liệu chưa nhập đủ."), field="database"))
             elif self.database.server.isChecked() and not self.database.verified():
                 problems.append(Problem(tr("settings_dialog", "Hãy bấm “Kiểm tra kết nối” tới máy chủ mới và kết nối "
@@ -312,7 +318,12 @@ class SettingsDialog(QDialog):
 
     def _saved(self, changes: dict[str, Any]) -> None:
         if changes:
-            save_config(**changes)
+            try:
+                save_config(**changes)
+            except DtbdError as exc:  # the credential store refused the password: config.json unchanged
+                self.setEnabled(True)
+                self._show_problems([Problem(exc.message, field="database")])
+                return
             self.restart_needed = True
             box = QMessageBox(QMessageBox.Icon.Information, tr("settings_dialog", "Cài đặt"),
                               tr("settings_dialog", "Đã lưu. Ngôn ngữ hoặc nơi lưu dữ liệu mới có hiệu lực từ lần mở "

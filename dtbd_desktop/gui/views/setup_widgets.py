@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.engine import URL, make_url
 
-from dtbd_desktop import text
+from dtbd_desktop import credentials, text
 from dtbd_desktop.config import config_path
 from dtbd_desktop.db.engine import default_url, sqlite_path
-from dtbd_desktop.errors import DtbdError
+from dtbd_desktop.errors import DtbdError, describe_database_error
 from dtbd_desktop.gui.tasks import TaskRunner
 from dtbd_desktop.i18n import LANGUAGES, tr
 from dtbd_desktop.selfcheck import DatabaseProbe, probe_database
@@ -408,8 +408,14 @@ class DatabaseChoice(QWidget):
             label.setText(value)
         self.host.setPlaceholderText(tr("setup", "ví dụ: 192.168.1.10 hoặc may-chu"))
         self.test_button.setText(tr("setup", "Kiểm tra kết nối"))
-        self.server_note.setText(tr("setup", "Mật khẩu được lưu trong tệp cấu hình của máy này ({path}).").format(
-            path=config_path()))
+        if credentials.available():
+            self.server_note.setText(tr("setup", "Mật khẩu được giữ trong kho mật khẩu của hệ điều hành (Windows "
+                                                 "Credential Manager), không ghi vào tệp cấu hình {path}.").format(
+                path=config_path()))
+        else:
+            self.server_note.setText(tr("setup", "Máy này không có kho mật khẩu của hệ điều hành nên không lưu được "
+                                                 "mật khẩu: để trống mật khẩu nếu máy chủ không hỏi, hoặc đặt biến môi "
+                                                 "trường DTBD_DATABASE_URL (xem hướng dẫn cài đặt)."))
         self._update_local_note()
 
     # -- value
@@ -451,6 +457,12 @@ class DatabaseChoice(QWidget):
             return bool(self.path.text().strip())
         return bool(self.host.text().strip() and self.database.text().strip() and self.user.text().strip())
 
+    def password_problem(self) -> str | None:
+        """Why the password entered cannot be kept on this PC (no credential store), or None."""
+        if self.local.isChecked() or not self.password.text() or credentials.available():
+            return None
+        return credentials.no_store_message()
+
     def verified(self) -> bool:
         return self.last_probe is not None and self.last_probe[0] == self.url() and self.last_probe[1].ok
 
@@ -473,7 +485,7 @@ class DatabaseChoice(QWidget):
         self.result.setStyleSheet("")
         self.result.setText(tr("setup", "Đang kết nối..."))
         self.runner.run(lambda: probe_database(url), lambda probe: self._probed(url, probe), parent=self,
-                        on_failed=lambda exc: self._probed(url, DatabaseProbe(str(exc))))
+                        on_failed=lambda exc: self._probed(url, DatabaseProbe(describe_database_error(exc))))
 
     def _probed(self, url: str, probe: DatabaseProbe) -> None:
         self.test_button.setEnabled(True)
