@@ -28,6 +28,7 @@ proportion to what it really holds:
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 import zlib
@@ -52,7 +53,7 @@ MAX_FILE_BYTES: Final = 100 * 1024 * 1024  # the file itself, compressed
 MAX_PART_BYTES: Final = 64 * 1024 * 1024  # one part of the package, unpacked
 MAX_MERGES: Final = 20_000  # merged ranges on one sheet
 MAX_MERGED_CELLS: Final = 200_000  # cells inside merged ranges on one sheet (normal mode)
-MAX_SHEET_ROWS: Final = 50_000  # normal mode
+MAX_SHEET_ROWS: Final = 20_000  # normal mode
 MAX_SHEET_COLUMNS: Final = 2_000  # normal mode
 MAX_CELLS: Final = 600_000  # cells of one sheet (normal mode)
 MAX_CELL_CHARS: Final = 2_000  # text in one cell
@@ -252,7 +253,7 @@ def _sheet_too_large(name: str, sheet: str, error: type[WorkbookFileError]) -> W
                                                 cols=f"{MAX_SHEET_COLUMNS:,}".replace(",", ".")))
 
 
-def open_workbook(path: str | Path, *, read_only: bool = False, keep_formulas: bool = False,
+def open_workbook(path: str | os.PathLike[str], *, read_only: bool = False, keep_formulas: bool = False,
                   error: type[WorkbookFileError] = WorkbookFileError) -> Any:
     """An openpyxl workbook, after every check of the module's docstring; raises `error` naming
     the file. Values are those Excel computed (`keep_formulas` gives the formulas instead, for

@@ -123,7 +123,7 @@ def export_feedback_workbook(session: Session, class_code: str, path: str | os.P
     xl.set_document_properties(wb, title=tr("feedback", "Phiếu phản hồi lớp {code}").format(code=cls.code),
                                author=head.centre_name)
     with atomic_output(path) as temp:
-        wb.save(temp)
+        xl.save_workbook(wb, temp)
     return len(targets)
 
 
