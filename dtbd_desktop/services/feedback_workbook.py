@@ -78,10 +78,8 @@ def export_feedback_workbook(session: Session, class_code: str, path: str | os.P
     for r in range(FIRST_DATA_ROW, FIRST_DATA_ROW + FORMULA_ROWS):
         ws.cell(row=r, column=NUMBER_COL, value=r - FIRST_DATA_ROW + 1).style = centre
         ws.cell(row=r, column=ITEM_COL).style = centre
-        ws.cell(row=r, column=MODULE_COL, value=f'=IF(B{r}="","",IFERROR(VLOOKUP(B{r},{items_ref},3,FALSE),"?"))'
-                ).style = plain
-        ws.cell(row=r, column=LECTURER_COL, value=f'=IF(B{r}="","",IFERROR(VLOOKUP(B{r},{items_ref},4,FALSE),"?"))'
-                ).style = plain
+        xl.formula(ws, r, MODULE_COL, f'=IF(B{r}="","",IFERROR(VLOOKUP(B{r},{items_ref},3,FALSE),"?"))').style = plain
+        xl.formula(ws, r, LECTURER_COL, f'=IF(B{r}="","",IFERROR(VLOOKUP(B{r},{items_ref},4,FALSE),"?"))').style = plain
         for column in range(FIRST_RATING_COL, COMMENT_COL):
             ws.cell(row=r, column=column).style = centre
         ws.cell(row=r, column=COMMENT_COL).style = plain
