@@ -117,9 +117,9 @@ def parse_errors(name: str, error: type[WorkbookFileError] = WorkbookFileError) 
 
 
 def _too_large(name: str, error: type[WorkbookFileError]) -> WorkbookFileError:
-    return error(tr("workbooks", "Tệp {file} quá lớn để là một bảng tính của chương trình (khi giải nén ra hàng trăm "
-                                 "MB): tệp bị hỏng hoặc không phải tệp cần nhập. Chép riêng bảng cần nhập sang một tệp "
-                                 "Excel mới rồi dùng tệp đó.").format(file=name))
+    return error(tr("workbooks", "Tệp {file} quá lớn để là bảng tính cần nhập (một phần của tệp giải nén ra hơn {mb} MB): "
+                                 "tệp bị hỏng hoặc không phải tệp cần nhập. Chép riêng bảng cần nhập sang một tệp Excel "
+                                 "mới rồi dùng tệp đó.").format(file=name, mb=MAX_PART_BYTES // (1024 * 1024)))
 
 
 def _not_a_workbook(name: str, error: type[WorkbookFileError]) -> WorkbookFileError:
