@@ -57,12 +57,15 @@ MAX_SHEET_ROWS: Final = 20_000  # normal mode
 MAX_SHEET_COLUMNS: Final = 2_000  # normal mode
 MAX_CELLS: Final = 600_000  # cells of one sheet (normal mode)
 MAX_CELL_CHARS: Final = 2_000  # text in one cell
+MAX_SHEETS: Final = 300  # sheets in one workbook
+MAX_CELL_FORMATS: Final = 70_000  # cell formats (Excel itself stops at 64,000)
 
 _OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0"
 _ZIP_MAGIC: Final = b"PK"
 _CHUNK: Final = 1 << 20
 _MERGE_RE: Final = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref\s*=\s*"([^"]*)"')
 _CELL_RE: Final = re.compile(rb"<(?:\w+:)?c[\s/>]")
+_FORMAT_RE: Final = re.compile(rb"<(?:\w+:)?xf[\s/>]")
 _COORDINATE_RE: Final = re.compile(r"\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})")
 _PARSE_ERRORS: Final = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, KeyError, ValueError,
                         IndexError, TypeError, AttributeError, ParseError, ExpatError, OverflowError,
@@ -169,6 +172,17 @@ def _check_package(path: Path, error: type[WorkbookFileError]) -> tuple[zipfile.
             raise _not_a_workbook(name, error)
         if any(info.file_size > MAX_PART_BYTES for info in archive.infolist()):
             raise _too_large(name, error)
+        sheets = sum(1 for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+        if sheets > MAX_SHEETS:
+            raise error(tr("workbooks", "Tệp {file} có {n} trang tính, quá nhiều cho một bảng tính cần nhập: tệp bị hỏng "
+                                        "hoặc không phải tệp cần nhập. Chép riêng bảng cần nhập sang một tệp Excel mới "
+                                        "rồi dùng tệp đó.").format(file=name, n=sheets))
+        if "xl/styles.xml" in names:  # openpyxl makes an object for every format: bound them before it does
+            with parse_errors(name, error):
+                formats = sum(1 for _ in _scan(archive, "xl/styles.xml", _FORMAT_RE))
+            if formats > MAX_CELL_FORMATS:
+                raise damaged(name, tr("workbooks", "{n} kiểu định dạng ô, nhiều hơn Excel cho phép").format(
+                    n=f"{formats:,}".replace(",", ".")), error)
     except BaseException:
         archive.close()
         raise

@@ -104,6 +104,20 @@ def long_string(source: Path, target: Path, ref: str, length: int) -> Path:
                    {STRINGS: strings})
 
 
+def styles_bomb(source: Path, target: Path, formats: int = 500_000) -> Path:
+    """Half a million cell formats in styles.xml (openpyxl makes an object of each)."""
+    xfs = b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' * formats
+    return rewrite(source, target, {"xl/styles.xml": lambda xml: re.sub(
+        rb'<cellXfs count="\d+">', b'<cellXfs count="%d">' % formats + xfs, xml)})
+
+
+def many_sheets(source: Path, target: Path, count: int) -> Path:
+    """`count` more sheet parts in the package (never named by the workbook)."""
+    with zipfile.ZipFile(source) as old:
+        sheet = old.read(SHEET)
+    return rewrite(source, target, {}, {f"xl/worksheets/extra{k}.xml": sheet for k in range(count)})
+
+
 def bad_xml(source: Path, target: Path) -> Path:
     """The sheet's XML cut off in the middle of a tag."""
     return rewrite(source, target, {SHEET: lambda xml: xml[: len(xml) // 2] + b"<row r="})

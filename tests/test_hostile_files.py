@@ -226,6 +226,8 @@ BOUNDED: dict[str, tuple[Callable[[Path, Path], Path], str | None, int]] = {
     "300,000 rows of spaces": (lambda s, t: hw.many_rows(s, t, 20, 300_000, lambda r: hw.inline(f"B{r}", "   ")),
                                None, 20),
     "a 50 MB string": (lambda s, t: hw.long_string(s, t, "H9", 50_000_000), "chứa 50.000.000 ký tự", 160),
+    "half a million cell formats": (hw.styles_bomb, "tệp bị hỏng (500.003 kiểu định dạng ô, nhiều hơn Excel cho phép)", 20),
+    "a thousand sheets": (lambda s, t: hw.many_sheets(s, t, 1000), "có 1001 trang tính, quá nhiều", 20),
 }
 
 

@@ -12754,6 +12754,11 @@ Check the server address, port, database name, user and password; the server mus
     </message>
     <message>
       <location filename="../../dtbd_desktop/workbook_files.py" />
+      <source>Tệp {file} có {n} trang tính, quá nhiều cho một bảng tính cần nhập: tệp bị hỏng hoặc không phải tệp cần nhập. Chép riêng bảng cần nhập sang một tệp Excel mới rồi dùng tệp đó.</source>
+      <translation>{file} has {n} sheets, too many for a workbook to import: the file is damaged or not the file to import. Copy the table to import into a new Excel file and use that file.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbook_files.py" />
       <source>Tệp {file} là bảng tính Excel dạng nhị phân (.xlsb): mở bằng Excel, chọn Lưu thành (Save As) kiểu .xlsx rồi dùng tệp mới.</source>
       <translation>{file} is an Excel binary workbook (.xlsb): open it in Excel, choose Save As, type .xlsx, and use the new file.</translation>
     </message>
@@ -12802,6 +12807,11 @@ Check the server address, port, database name, user and password; the server mus
       <location filename="../../dtbd_desktop/workbook_files.py" />
       <source>{file} là một thư mục, không phải tệp Excel: chọn tệp .xlsx.</source>
       <translation>{file} is a folder, not an Excel file: choose an .xlsx file.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <source>{n} kiểu định dạng ô, nhiều hơn Excel cho phép</source>
+      <translation>{n} cell formats, more than Excel allows</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/workbook_files.py" />
