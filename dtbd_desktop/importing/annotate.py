@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
 
-import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
@@ -16,6 +15,8 @@ from openpyxl.utils import get_column_letter
 from dtbd_desktop.errors import Problem
 from dtbd_desktop.i18n import tr
 from dtbd_desktop.importing.table import RosterFileError
+from dtbd_desktop.reports import xlsx_common as xl
+from dtbd_desktop.workbook_files import open_workbook
 
 BAD_FILL: Final = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")
 WARNING_FILL: Final = PatternFill(fill_type="solid", start_color="FFFFEB9C", end_color="FFFFEB9C")
@@ -47,11 +48,7 @@ def save_annotated_copy(source_path: str | Path, problems: Iterable[Problem], ta
     are not copied.
     """
     source, target = Path(source_path), Path(target_path)
-    try:
-        workbook = openpyxl.load_workbook(source)
-    except Exception as exc:  # the file was read once already; say plainly what failed
-        raise RosterFileError(tr("roster_import", "Không mở được tệp {file} để đánh dấu lỗi: {error}.")
-                              .format(file=source.name, error=exc)) from exc
+    workbook = open_workbook(source, keep_formulas=True, error=RosterFileError)
     ws = workbook[sheet] if sheet and sheet in workbook.sheetnames else workbook.worksheets[0]
     notes: dict[str, list[str]] = {}
     fills: dict[str, PatternFill] = {}
@@ -74,7 +71,7 @@ def save_annotated_copy(source_path: str | Path, problems: Iterable[Problem], ta
         comment.height = min(60 + 40 * len(messages), 400)
         target_cell.comment = comment
     try:
-        workbook.save(target)
+        xl.save_workbook(workbook, target)
     except OSError as exc:
         raise RosterFileError(tr("roster_import", "Không lưu được tệp {file}: {error}. Đóng tệp nếu đang mở trong "
                                                   "Excel rồi thử lại.").format(file=target, error=exc.strerror or exc)

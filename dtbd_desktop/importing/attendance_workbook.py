@@ -28,12 +28,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
@@ -50,6 +48,7 @@ from dtbd_desktop.reports import atomic_output, load_letterhead
 from dtbd_desktop.reports import xlsx_common as xl
 from dtbd_desktop.services.attendance import AttendanceGrid, Change, apply_plan, load_grid, plan_marks
 from dtbd_desktop.services.classes import get_class
+from dtbd_desktop.workbook_files import open_workbook
 
 FORMAT_VERSION = 1
 META_SHEET = "dtbd"
@@ -174,7 +173,7 @@ def render_workbook(grid: AttendanceGrid, path: str | os.PathLike[str], *, centr
         meta.cell(row=index, column=2, value=value)
     meta.sheet_state = "hidden"
     wb.active = 0
-    wb.save(path)
+    xl.save_workbook(wb, path)
     return len(grid.learners)
 
 
@@ -208,13 +207,7 @@ class ImportResult:
 
 
 def _open(path: Path) -> Any:
-    if not path.exists():
-        raise InputError(tr("attendance", "Không tìm thấy tệp {path}.").format(path=path))
-    try:
-        return openpyxl.load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputError(tr("attendance", "Không đọc được tệp {path} như một bảng tính Excel (.xlsx): {error}.").format(
-            path=path, error=exc)) from exc
+    return open_workbook(path)
 
 
 def _int(value: Any) -> int | None:

@@ -6,27 +6,32 @@ group headings inside it, totals, notes and signatures below it. The header is t
 pair of rows) within the first rows of a sheet whose cells name the most fields
 (`synonyms`); merged header cells lend their text to every column they cover; a top heading
 over two sub-headings ("Họ và tên" over "Họ đệm" | "Tên", "Ngày tháng năm sinh" over "Nam" |
-"Nữ") gives each column its own field. The workbook is opened in openpyxl's normal mode,
-since read-only mode does not know merged cells; a 5,000-row list opens in about a second.
+"Nữ") gives each column its own field.
+
+The workbook is opened by `workbook_files.open_workbook` in read-only mode and its rows are
+streamed once, the rows the file leaves out never made up; merged ranges are read from the
+sheet's XML and looked up without expanding them (`_Merges`). So reading costs what the file
+really holds: a merge over the whole sheet, a cell typed at XFD1048576 or a million rows of
+spaces are answered in milliseconds, and a sheet with more than `MAX_ROWS` filled rows is
+refused. A 5,000-row list opens in about a second. Values are those Excel computed for
+formulas; a formula whose value was never computed is refused with its cell.
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
-import re
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-import openpyxl
-from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dtbd_desktop import text
+from dtbd_desktop.errors import Problem
 from dtbd_desktop.i18n import tr
 from dtbd_desktop.importing import synonyms
 from dtbd_desktop.importing.synonyms import BIRTH_FIELDS, NAME_FIELDS
@@ -42,11 +47,12 @@ from dtbd_desktop.importing.table import (
     extract_rows,
     looks_like_date,
 )
+from dtbd_desktop.workbook_files import RowCell, damaged, merged_ranges, open_workbook, real_rows
 
 HEADER_SCAN_ROWS: Final = 40  # the header starts within the first rows of a sheet
 MAX_COLUMNS: Final = 60
 EMPTY_ROWS_TO_STOP: Final = 200  # reading stops after this many empty rows in a row
-_OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0"
+MAX_ROWS: Final = 10_000  # rows holding something on the table's sheet: no learner list is longer
 
 
 # --------------------------------------------------------------------------------------------
@@ -54,60 +60,9 @@ _OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0"
 
 
 def _open_workbook(path: Path) -> Any:
-    name = path.name
-    if not path.exists():
-        raise RosterFileError(tr("roster_import", "Không tìm thấy tệp {file}: kiểm tra lại đường dẫn và tên tệp.")
-                              .format(file=path))
-    if path.is_dir():
-        raise RosterFileError(tr("roster_import", "{file} là một thư mục, không phải tệp Excel: chọn tệp .xlsx.")
-                              .format(file=path))
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
-            fh.seek(0)
-            if head.startswith(_OLE_MAGIC):
-                raise RosterFileError(tr(
-                    "roster_import",
-                    "Tệp {file} là tệp Excel 97-2003 (.xls) hoặc tệp có đặt mật khẩu: mở tệp bằng Excel, bỏ mật "
-                    "khẩu nếu có, chọn Lưu thành (Save As) kiểu .xlsx rồi nhập tệp mới.").format(file=name))
-        # Read-only mode streams the cells (several times faster on large lists); the merged
-        # ranges it does not load are read from the sheet's XML by `_merged_ranges`.
-        return openpyxl.load_workbook(path, data_only=True, read_only=True)
-    except RosterFileError:
-        raise
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, AttributeError) as exc:
-        raise RosterFileError(tr(
-            "roster_import",
-            "Không đọc được tệp {file}: đây không phải tệp Excel .xlsx hợp lệ ({error}). Mở tệp bằng Excel và "
-            "lưu lại dạng .xlsx.").format(file=name, error=type(exc).__name__)) from exc
-    except OSError as exc:
-        raise RosterFileError(tr("roster_import", "Không mở được tệp {file}: {error}. Đóng tệp nếu đang mở "
-                                                  "trong chương trình khác rồi thử lại.")
-                              .format(file=name, error=exc.strerror or exc)) from exc
-
-
-_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
-
-
-def _merged_ranges(ws: Any) -> list[tuple[int, int, int, int]]:
-    """(min_col, min_row, max_col, max_row) of every merged range of a worksheet."""
-    ranges = getattr(ws, "merged_cells", None)
-    if ranges is not None:  # a normally opened worksheet
-        return [(r.min_col, r.min_row, r.max_col, r.max_row) for r in ranges.ranges]
-    archive = getattr(ws.parent, "_archive", None)
-    path = getattr(ws, "_worksheet_path", None)
-    if archive is None or path is None:
-        return []
-    with archive.open(path) as fh:
-        data = fh.read()
-    tail = data.rfind(b"mergeCells")
-    if tail < 0:
-        return []
-    found = []
-    for match in _MERGE_CELL.finditer(data, data.rfind(b"<", 0, data.find(b"mergeCells"))):
-        bounds = range_boundaries(match.group(1).decode("ascii"))
-        found.append((int(bounds[0] or 1), int(bounds[1] or 1), int(bounds[2] or 1), int(bounds[3] or 1)))
-    return found
+    """The workbook in read-only mode: it streams the cells (several times faster on large lists);
+    the merged ranges it does not load are read from the sheet's XML by `merged_ranges`."""
+    return open_workbook(path, read_only=True, error=RosterFileError)
 
 
 def _clean_value(value: Cell) -> Cell:
@@ -119,71 +74,151 @@ def _clean_value(value: Cell) -> Cell:
     return value
 
 
-def _font_name(cell: Any) -> str | None:
-    try:
-        name = cell.font.name
-    except AttributeError:
+class _Merges:
+    """The merged ranges of a sheet, looked up without expanding a range cell by cell beyond
+    the header rows: a range over the whole sheet costs what the cells read cost, not 17
+    billion entries."""
+
+    def __init__(self, ranges: list[tuple[int, int, int, int]], file_name: str, sheet: str) -> None:
+        self.header_from: dict[tuple[int, int], tuple[int, int]] = {}  # header-area cell -> top-left of its range
+        self.single_column: set[tuple[int, int]] = set()  # top-lefts of vertical-only merges
+        self.wide: dict[tuple[int, int], int] = {}  # top-left -> number of columns spanned
+        self.columns: dict[int, tuple[list[int], list[int]]] = {}  # column -> (first rows, last rows) of vertical merges
+        self.right = 0  # the rightmost column a range starting in the header rows reaches (<= MAX_COLUMNS)
+        header_last = HEADER_SCAN_ROWS + 1
+        vertical: dict[int, list[tuple[int, int]]] = {}
+        for min_col, min_row, max_col, max_row in ranges:
+            if min_col > MAX_COLUMNS:
+                continue
+            top = (min_row, min_col)
+            if max_col > min_col:
+                self.wide[top] = max_col - min_col + 1
+            elif max_row > min_row:
+                self.single_column.add(top)
+                vertical.setdefault(min_col, []).append((min_row, max_row))
+            if min_row > header_last:
+                continue
+            self.right = max(self.right, min(max_col, MAX_COLUMNS))
+            for r in range(min_row, min(max_row, header_last) + 1):
+                for c in range(min_col, min(max_col, MAX_COLUMNS) + 1):
+                    if (r, c) in self.header_from:
+                        raise damaged(file_name, tr("roster_import", "các vùng gộp ô chồng lên nhau ở trang '{sheet}'")
+                                      .format(sheet=sheet), RosterFileError)
+                    if (r, c) != top:
+                        self.header_from[(r, c)] = top
+        for column, spans in vertical.items():
+            spans.sort()
+            self.columns[column] = ([a for a, _ in spans], [b for _, b in spans])
+
+    def top_of(self, r: int, c: int) -> tuple[int, int] | None:
+        """The top-left cell of the range covering (r, c) in the header rows."""
+        return self.header_from.get((r, c))
+
+    def column_top(self, r: int, c: int) -> tuple[int, int] | None:
+        """The top of a vertical-only range covering (r, c), anywhere on the sheet."""
+        spans = self.columns.get(c)
+        if spans is None:
+            return None
+        k = bisect.bisect_right(spans[0], r) - 1
+        if k >= 0 and spans[0][k] < r <= spans[1][k]:
+            return spans[0][k], c
         return None
-    return name if isinstance(name, str) else None
 
 
 class _Sheet:
-    """The cells of one worksheet as plain values, with merged ranges resolved."""
+    """The cells of one worksheet as plain values, read once from the file as far as needed,
+    with merged ranges resolved."""
 
-    def __init__(self, ws: Worksheet) -> None:
+    def __init__(self, ws: Any, file_name: str) -> None:
         self.ws = ws
         self.title = ws.title
-        if getattr(ws, "read_only", False) and (ws.max_row or 0) <= 1:
-            # The file's stated dimensions are missing or wrong (some tools write "A1"): count.
-            ws.reset_dimensions()
-            ws.calculate_dimension(force=True)
-        self.max_row = ws.max_row or 0
-        self.max_col = min(ws.max_column or 0, MAX_COLUMNS)
-        self.merged_from: dict[tuple[int, int], tuple[int, int]] = {}  # cell -> top-left of its range
-        self.single_column_ranges: set[tuple[int, int]] = set()  # top-lefts of vertical-only merges
-        self.wide_ranges: dict[tuple[int, int], int] = {}  # top-left -> number of columns spanned
-        for min_col, min_row, max_col, max_row in _merged_ranges(ws):
-            top = (min_row, min_col)
-            if max_col > min_col:
-                self.wide_ranges[top] = max_col - min_col + 1
-            elif max_row > min_row:
-                self.single_column_ranges.add(top)
-            for r in range(min_row, min(max_row, self.max_row) + 1):
-                for c in range(min_col, min(max_col, self.max_col) + 1):
-                    if (r, c) != top:
-                        self.merged_from[(r, c)] = top
+        self.file_name = file_name
+        self.merges = _Merges(merged_ranges(ws, RosterFileError), file_name, ws.title)
+        self.wide_ranges = self.merges.wide
         self.values: dict[tuple[int, int], Cell] = {}
         self.fonts: dict[tuple[int, int], str | None] = {}
+        self.uncomputed: set[tuple[int, int]] = set()  # formulas Excel never computed a value for
+        self.max_row = 0  # the last row read that holds something
+        self.max_col = 0
+        self.filled_rows = 0
+        self._rows = real_rows(ws, MAX_COLUMNS, RosterFileError)
+        self._pending: tuple[int, list[RowCell]] | None = None
+        self._last_seen = 0  # the last row taken from the file, empty or not
 
-    def read(self, first: int, last: int) -> None:
-        if last < first or self.max_col == 0:
-            return
-        for row in self.ws.iter_rows(min_row=first, max_row=last, max_col=self.max_col):
-            for cell in row:
-                value = _clean_value(getattr(cell, "value", None))
-                if value is None:
-                    continue
-                key = (cell.row, cell.column)
-                self.values[key] = value
-                if isinstance(value, str) and not value.isascii():
-                    self.fonts[key] = _font_name(cell)
+    def close(self) -> None:
+        self._rows.close()
+
+    def _next(self) -> tuple[int, list[RowCell]] | None:
+        if self._pending is not None:
+            found, self._pending = self._pending, None
+            return found
+        return next(self._rows, None)
+
+    def _take(self, number: int, cells: list[RowCell]) -> bool:
+        """Keep a row's values; whether it holds anything."""
+        self._last_seen = number
+        found = False
+        for column, raw, font, uncomputed in cells:
+            if uncomputed:
+                self.uncomputed.add((number, column))
+            value = _clean_value(raw)
+            if value is None:
+                continue
+            found = True
+            key = (number, column)
+            self.values[key] = value
+            if font is not None and isinstance(value, str):
+                self.fonts[key] = font
+            self.max_col = max(self.max_col, column)
+        if found:
+            self.max_row = number
+            self.filled_rows += 1
+            if self.filled_rows > MAX_ROWS:
+                raise RosterFileError(tr(
+                    "roster_import",
+                    "Trang tính '{sheet}' của tệp {file} có hơn {n} dòng; danh sách học viên không thể lớn như vậy. "
+                    "Chép riêng danh sách học viên sang một tệp mới rồi nhập tệp đó.").format(
+                        sheet=self.title, file=self.file_name, n=f"{MAX_ROWS:,}".replace(",", ".")))
+        return found
+
+    def read_top(self, last: int) -> None:
+        """Read the rows down to `last` (the rows the header is looked for in)."""
+        while (item := self._next()) is not None:
+            if item[0] > last:
+                self._pending = item
+                break
+            self._take(*item)
+        self.max_col = max(self.max_col, self.merges.right)
+
+    def read_rest(self) -> None:
+        """Read on to the end of the table, stopping after a long run of empty rows (rows the
+        file leaves out count as empty)."""
+        empty_run = 0
+        previous = max(self._last_seen, HEADER_SCAN_ROWS + 1)
+        while (item := self._next()) is not None:
+            number, cells = item
+            empty_run += max(number - previous - 1, 0)
+            if empty_run >= EMPTY_ROWS_TO_STOP:
+                break
+            previous = number
+            empty_run = 0 if self._take(number, cells) else empty_run + 1
+            if empty_run >= EMPTY_ROWS_TO_STOP:
+                break
+        self.max_col = min(self.max_col, MAX_COLUMNS)
 
     def header_text(self, r: int, c: int) -> tuple[str, str | None]:
         """Text of a header cell, a merged cell taking its range's value."""
-        key = self.merged_from.get((r, c), (r, c))
+        key = self.merges.top_of(r, c) or (r, c)
         value = self.values.get(key)
         return ("" if value is None else text.nfc(display(value))), self.fonts.get(key)
 
     def continues_from_above(self, r: int, c: int) -> bool:
-        top = self.merged_from.get((r, c))
+        top = self.merges.top_of(r, c)
         return top is not None and top[0] < r
 
     def data_value(self, r: int, c: int) -> tuple[Cell, str | None]:
         """A data cell; a cell merged down a single column takes the value at its top."""
-        key = (r, c)
-        top = self.merged_from.get(key)
-        if top is not None and top in self.single_column_ranges:
-            key = top
+        key = self.merges.column_top(r, c) or (r, c)
         return self.values.get(key), self.fonts.get(key)
 
 
@@ -290,13 +325,16 @@ def read_roster(path: str | Path, *, mapping: Mapping[str, int] | None = None) -
             if not isinstance(ws, Worksheet | ReadOnlyWorksheet):  # not a chart sheet
                 continue
             checked_sheets.append(ws.title)
-            sheet = _Sheet(ws)
-            sheet.read(1, min(sheet.max_row, HEADER_SCAN_ROWS + 1))
-            header = _find_header(sheet)
-            if header is None:
-                continue
-            first_data = header.top + header.rows
-            _read_rest(sheet, first_data)
+            sheet = _Sheet(ws, source.name)
+            try:
+                sheet.read_top(HEADER_SCAN_ROWS + 1)
+                header = _find_header(sheet)
+                if header is None:
+                    continue
+                first_data = header.top + header.rows
+                sheet.read_rest()
+            finally:
+                sheet.close()
             _decide_gender_columns(sheet, header, first_data)
             columns = tuple(header.columns)
             table = DetectedTable(
@@ -306,6 +344,7 @@ def read_roster(path: str | Path, *, mapping: Mapping[str, int] | None = None) -
             table.grid = _grid(sheet, columns, first_data)
             table.wide_cells = sheet.wide_ranges
             extract_rows(table)
+            _refuse_uncomputed_formulas(sheet, table)
             return table
     finally:
         workbook.close()
@@ -317,27 +356,23 @@ def read_roster(path: str | Path, *, mapping: Mapping[str, int] | None = None) -
             file=source.name, sheets=", ".join(checked_sheets) or "-"))
 
 
-def _read_rest(sheet: _Sheet, first_data: int) -> None:
-    """Read the rows below the header in one pass (a streamed sheet is read from its start on
-    every pass), stopping after a long run of empty rows."""
-    start = max(first_data, HEADER_SCAN_ROWS + 2)
-    if start > sheet.max_row or sheet.max_col == 0:
+def _refuse_uncomputed_formulas(sheet: _Sheet, table: DetectedTable) -> None:
+    """The import takes the values Excel computed for formulas; a formula of the table whose value
+    was never computed (a file written by a program, not saved by Excel) would come in empty."""
+    if not sheet.uncomputed:
         return
-    empty_run = 0
-    for row in sheet.ws.iter_rows(min_row=start, max_row=sheet.max_row, max_col=sheet.max_col):
-        found = False
-        for cell in row:
-            value = _clean_value(getattr(cell, "value", None))
-            if value is None:
-                continue
-            found = True
-            key = (cell.row, cell.column)
-            sheet.values[key] = value
-            if isinstance(value, str) and not value.isascii():
-                sheet.fonts[key] = _font_name(cell)
-        empty_run = 0 if found else empty_run + 1
-        if empty_run >= EMPTY_ROWS_TO_STOP:
-            break
+    columns = {col.index: col for col in table.columns}
+    rows = {row.number for row in table.rows}
+    cells = sorted((r, c) for r, c in sheet.uncomputed if c in columns and r in rows)
+    if not cells:
+        return
+    problems = [Problem(tr("roster_import", "Ô {cell} là công thức chưa được tính (tệp không lưu giá trị của nó).")
+                        .format(cell=f"{columns[c].letter}{r}"), row=r, column=columns[c].label) for r, c in cells[:50]]
+    raise RosterFileError(tr(
+        "roster_import",
+        "Tệp {file} có {n} ô công thức chưa được tính giá trị (tệp do một chương trình khác tạo, chưa lưu bằng Excel): "
+        "mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi nhập lại.").format(file=sheet.file_name, n=len(cells)),
+        problems)
 
 
 def _grid(sheet: _Sheet, columns: tuple[SheetColumn, ...], first_data: int) -> list[SheetRow]:

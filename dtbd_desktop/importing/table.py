@@ -26,6 +26,7 @@ from dtbd_desktop.errors import InputError
 from dtbd_desktop.i18n import tr
 from dtbd_desktop.importing import synonyms
 from dtbd_desktop.importing.synonyms import BIRTH_FIELDS, FIELDS, field_label
+from dtbd_desktop.workbook_files import WorkbookFileError
 
 STRAY_SCAN_ROWS: Final = 300  # rows below the table searched for learners left outside it
 _NUMBERING_CELL_RE: Final = re.compile(r"\(?\s*(?:\d{1,2}|[a-z]|[ivx]{1,4})\s*\)?")
@@ -34,7 +35,7 @@ _SECTION_RE: Final = re.compile(r"(?:[ivx]{1,4}|[a-z]|\d{1,2})\s*[.)/-]\s*\S")
 Cell = Any  # a raw cell value from openpyxl: str, int, float, datetime, bool or None
 
 
-class RosterFileError(InputError):
+class RosterFileError(WorkbookFileError):
     """The file cannot be read as a learner list; the message names the file and what to do."""
 
 

@@ -283,5 +283,5 @@ def render_xlsx(doc: AnnualReport, path: str | os.PathLike[str]) -> int:
         fill(wb, wb.create_sheet(title), doc)
     xl.set_document_properties(wb, title=doc.title, author=doc.letterhead.centre_name)
     with atomic_output(path) as temp:
-        wb.save(temp)
+        xl.save_workbook(wb, temp)
     return len(wb.sheetnames)

@@ -406,7 +406,7 @@ def render_summary_xlsx(grid: AttendanceGrid, head: Letterhead, path: str | os.P
     xl.page_setup(ws, landscape=True)
     xl.print_titles(ws, header_row, header_row)
     xl.freeze_below(ws, header_row)
-    wb.save(path)
+    xl.save_workbook(wb, path)
     return rows
 
 

@@ -391,7 +391,7 @@ def render_table_xlsx(doc: TableDoc, path: str | os.PathLike[str], sheet_title: 
     wb, ws = xl.new_workbook(sheet_title)
     xl.set_document_properties(wb, title=doc.doc_title, author=doc.head.centre_name)
     rows = _write_table_sheet(ws, doc)
-    wb.save(path)
+    xl.save_workbook(wb, path)
     return rows
 
 
@@ -697,7 +697,7 @@ def render_transcripts_xlsx(docs: Sequence[TranscriptDoc], head: Letterhead, on:
             cell = ws.cell(row=r, column=1)
             if isinstance(cell.value, str) and any(cell.value.startswith(k + ":") for k, _v in _info_pairs(t)):
                 cell.alignment = xl.align("left", "center", wrap=True)
-    wb.save(path)
+    xl.save_workbook(wb, path)
     return len(docs)
 
 

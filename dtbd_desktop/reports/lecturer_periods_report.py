@@ -133,5 +133,5 @@ def render_lecturer_periods_xlsx(report: LecturerPeriodsReport, head: Letterhead
     xl.set_document_properties(wb, title=tr("lecturer_periods", "Số tiết giảng năm {year}").format(year=report.year),
                                author=head.centre_name)
     with atomic_output(path) as temp:
-        wb.save(temp)
+        xl.save_workbook(wb, temp)
     return len(report.lecturers)

@@ -204,7 +204,7 @@ def render_register_xlsx(sections: Sequence[RegisterSection], head: Letterhead, 
                     _appendix_headings(), [_appendix_row(line) for line in section.appendix], _XLSX_APPENDIX,
                     _CENTRED_APPENDIX, first)
     xl.set_document_properties(wb, title=tr("reports", "Sổ gốc cấp văn bằng, chứng chỉ"), author=head.centre_name)
-    wb.save(path)
+    xl.save_workbook(wb, path)
     return sum(len(s.lines) for s in sections)
 
 

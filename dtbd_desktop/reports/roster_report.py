@@ -359,7 +359,7 @@ def render_roster_xlsx(doc: RosterDocument, path: str | os.PathLike[str]) -> int
     xl.print_titles(ws, header_top, header_bottom)
     xl.freeze_below(ws, header_bottom)
     ws.print_area = f"A1:H{max(row, first_data)}"
-    wb.save(path)
+    xl.save_workbook(wb, path)
     return len(doc.lines)
 
 

@@ -4,15 +4,25 @@ column widths, merged heading lines and the letterhead.
 
 Workbooks are made for the printer as much as for the screen: the training office opens
 them in Excel, adjusts a line and prints.
+
+Every workbook the program writes is saved by `save_workbook`, which writes text as text:
+openpyxl turns any string beginning with "=" into a live formula, so a position typed as
+`=HYPERLINK("http://...","...")` in a learner list would come back as a link in the roster
+and the register. `save_workbook` makes every such cell a text cell again, and marks every
+text beginning with =, +, -, @ (after spaces, tabs or line breaks too) with Excel's quote
+prefix, so that editing the cell in Excel or LibreOffice keeps it text. A formula the program
+means to write goes through `formula()`, the only way a cell leaves as a formula.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
@@ -185,6 +195,54 @@ def write_letterhead(ws: Worksheet, head: Letterhead, *, row: int, left_cols: tu
     return row
 
 
+_FORMULA_STARTS = frozenset("=+-@")
+_LEADING_BLANKS = " \t\r\n\u00a0"
+
+
+def looks_like_formula(value: str) -> bool:
+    """Text that a spreadsheet would take for a formula when typed: =, +, -, @ first (after blanks)."""
+    return value.lstrip(_LEADING_BLANKS)[:1] in _FORMULA_STARTS and bool(value.strip(_LEADING_BLANKS))
+
+
+def formula(ws: Worksheet, row: int, column: int, expression: str) -> Cell:
+    """Write a formula the program means, such as "=SUM(C5:C20)": `save_workbook` keeps it a
+    formula (every other "=" text is written as text)."""
+    if not expression.startswith("="):
+        raise ValueError(f"a formula starts with '=': {expression!r}")
+    cell = ws.cell(row=row, column=column, value=expression)
+    intended: dict[tuple[int, int], str] = ws.__dict__.setdefault("_dtbd_formulas", {})
+    intended[(row, column)] = expression
+    return cell
+
+
+def text_as_text(ws: Worksheet) -> int:
+    """Make every formula not written by `formula()` a text cell, and quote-prefix formula-like
+    text; returns the number of cells that would have been formulas."""
+    intended: dict[tuple[int, int], str] = ws.__dict__.get("_dtbd_formulas", {})
+    neutralised = 0
+    for key, cell in ws._cells.items():
+        value = cell._value
+        if not isinstance(value, str):
+            continue
+        if cell.data_type == "f":
+            if intended.get(key) == value:
+                continue
+            cell.data_type = "s"
+            neutralised += 1
+        if cell.data_type == "s" and looks_like_formula(value):
+            cell.quotePrefix = True
+    return neutralised
+
+
+def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> None:
+    """Save a workbook the program made (or copied), text written as text: every XLSX the
+    program writes is saved here."""
+    for ws in wb.worksheets:
+        if isinstance(ws, Worksheet):
+            text_as_text(ws)
+    wb.save(path)
+
+
 def set_document_properties(wb: Workbook, *, title: str, author: str) -> None:
     wb.properties.title = text.nfc(title)
     wb.properties.creator = text.nfc(author) or "DTBD Desktop"
@@ -193,6 +251,7 @@ def set_document_properties(wb: Workbook, *, title: str, author: str) -> None:
 
 __all__ = [
     "BODY_SIZE", "DATE_FORMAT", "FONT_NAME", "TABLE_SIZE", "THIN_BORDER", "align", "border", "cell_style", "font",
-    "freeze_below", "header_cell", "merged_line", "new_workbook", "page_setup", "print_titles",
-    "set_column_widths", "set_document_properties", "write_letterhead",
+    "formula", "freeze_below", "header_cell", "looks_like_formula", "merged_line", "new_workbook", "page_setup",
+    "print_titles", "save_workbook", "set_column_widths", "set_document_properties", "text_as_text",
+    "write_letterhead",
 ]

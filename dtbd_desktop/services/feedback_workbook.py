@@ -79,10 +79,8 @@ def export_feedback_workbook(session: Session, class_code: str, path: str | os.P
     for r in range(FIRST_DATA_ROW, FIRST_DATA_ROW + FORMULA_ROWS):
         ws.cell(row=r, column=NUMBER_COL, value=r - FIRST_DATA_ROW + 1).style = centre
         ws.cell(row=r, column=ITEM_COL).style = centre
-        ws.cell(row=r, column=MODULE_COL, value=f'=IF(B{r}="","",IFERROR(VLOOKUP(B{r},{items_ref},3,FALSE),"?"))'
-                ).style = plain
-        ws.cell(row=r, column=LECTURER_COL, value=f'=IF(B{r}="","",IFERROR(VLOOKUP(B{r},{items_ref},4,FALSE),"?"))'
-                ).style = plain
+        xl.formula(ws, r, MODULE_COL, f'=IF(B{r}="","",IFERROR(VLOOKUP(B{r},{items_ref},3,FALSE),"?"))').style = plain
+        xl.formula(ws, r, LECTURER_COL, f'=IF(B{r}="","",IFERROR(VLOOKUP(B{r},{items_ref},4,FALSE),"?"))').style = plain
         for column in range(FIRST_RATING_COL, COMMENT_COL):
             ws.cell(row=r, column=column).style = centre
         ws.cell(row=r, column=COMMENT_COL).style = plain
@@ -124,7 +122,7 @@ def export_feedback_workbook(session: Session, class_code: str, path: str | os.P
     xl.set_document_properties(wb, title=tr("feedback", "Phiếu phản hồi lớp {code}").format(code=cls.code),
                                author=head.centre_name)
     with atomic_output(path) as temp:
-        wb.save(temp)
+        xl.save_workbook(wb, temp)
     return len(targets)
 
 

@@ -18,12 +18,10 @@ the whole file and refuses it whole, naming each problem by row and column.
 from __future__ import annotations
 
 import os
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
@@ -38,6 +36,7 @@ from dtbd_desktop.reports import atomic_output, load_letterhead
 from dtbd_desktop.reports import xlsx_common as xl
 from dtbd_desktop.services.organisations import LEVEL_LABELS, OrganisationNode, organisation_tree
 from dtbd_desktop.services.plans import active_programmes, set_needs
+from dtbd_desktop.workbook_files import open_workbook
 
 KIND = "training_needs"
 FORMAT_VERSION = 1
@@ -130,7 +129,7 @@ def export_needs_workbook(session: Session, year: int, path: str | os.PathLike[s
     xl.set_document_properties(wb, title=tr("plans", "Đăng ký nhu cầu đào tạo, bồi dưỡng năm {year}").format(year=year),
                                author=head.centre_name)
     with atomic_output(path) as temp:
-        wb.save(temp)
+        xl.save_workbook(wb, temp)
     return len(rows)
 
 
@@ -148,13 +147,7 @@ class NeedsImport:
 
 
 def _open(path: Path) -> Any:
-    if not path.exists():
-        raise InputError(tr("plans", "Không tìm thấy tệp {path}.").format(path=path))
-    try:
-        return openpyxl.load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputError(tr("plans", "Không đọc được tệp {path} như một bảng tính Excel (.xlsx): {error}.").format(
-            path=path, error=exc)) from exc
+    return open_workbook(path)
 
 
 def read_meta(wb: Any, kind: str, name: str, hint: str) -> dict[str, Any]:

@@ -103,7 +103,7 @@ def export_score_workbook(session: Session, class_code: str, module_code: str, p
     for meta_row in meta_rows:
         meta.append(meta_row)
     with atomic_output(path) as temp:
-        wb.save(temp)
+        xl.save_workbook(wb, temp)
     return len(sheet.rows)
 
 
@@ -120,16 +120,11 @@ def read_score_workbook(path: str | os.PathLike[str], class_code: str) -> tuple[
 
     Empty cells are left out (the score stays as it is). Raises InputError when the file is not
     such a workbook, belongs to another class, or its header was changed (row and column given)."""
-    from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
-    try:
-        wb = load_workbook(path, data_only=True, read_only=False)
-    except FileNotFoundError as exc:
-        raise InputError(tr("scores", "Không có tệp {path}.").format(path=path)) from exc
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise InputError(tr("scores", "Không đọc được tệp {path} ({error}): cần tệp .xlsx xuất từ chương trình.").format(
-            path=path, error=exc)) from exc
+    from dtbd_desktop.workbook_files import open_workbook
+
+    wb = open_workbook(path)
     not_ours = InputError(tr("scores", "Tệp {path} không phải bảng điểm xuất từ chương trình (thiếu trang thông tin "
                                        "ẩn). Hãy xuất bảng điểm bằng lệnh: dtbd grades sheet").format(path=path))
     if META_SHEET not in wb.sheetnames:

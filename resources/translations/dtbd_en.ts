@@ -1208,14 +1208,12 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>This make-up record was not found.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
       <source>Không tìm thấy tệp {path}.</source>
-      <translation>File {path} not found.</translation>
+      <translation type="obsolete">File {path} not found.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
       <source>Không đọc được tệp {path} như một bảng tính Excel (.xlsx): {error}.</source>
-      <translation>Could not read file {path} as an Excel workbook (.xlsx): {error}.</translation>
+      <translation type="obsolete">Could not read file {path} as an Excel workbook (.xlsx): {error}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
@@ -8642,14 +8640,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>The selected organisation does not exist.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
       <source>Không tìm thấy tệp {path}.</source>
-      <translation>File {path} not found.</translation>
+      <translation type="obsolete">File {path} not found.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
       <source>Không đọc được tệp {path} như một bảng tính Excel (.xlsx): {error}.</source>
-      <translation>Could not read file {path} as an Excel workbook (.xlsx): {error}.</translation>
+      <translation type="obsolete">Could not read file {path} as an Excel workbook (.xlsx): {error}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/plan_workbook.py" />
@@ -10400,14 +10396,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Could not save file {file}: {error}. Close the file if it is open in Excel and try again.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/annotate.py" />
       <source>Không mở được tệp {file} để đánh dấu lỗi: {error}.</source>
-      <translation>Could not open file {file} to mark the errors: {error}.</translation>
+      <translation type="obsolete">Could not open file {file} to mark the errors: {error}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/sheet.py" />
       <source>Không mở được tệp {file}: {error}. Đóng tệp nếu đang mở trong chương trình khác rồi thử lại.</source>
-      <translation>Could not open file {file}: {error}. Close the file if it is open in another program and try again.</translation>
+      <translation type="obsolete">Could not open file {file}: {error}. Close the file if it is open in another program and try again.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/importing/sheet.py" />
@@ -10415,14 +10409,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>No learner list table found in file {file} (sheets checked: {sheets}). The table needs a heading row with a 'Họ và tên' (full name) column (or two columns 'Họ đệm' and 'Tên') and at least one other column such as 'Ngày sinh' (date of birth) or 'Số CCCD' (national ID): fix the column headings in the file and import again.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/sheet.py" />
       <source>Không tìm thấy tệp {file}: kiểm tra lại đường dẫn và tên tệp.</source>
-      <translation>File {file} not found: check the path and file name.</translation>
+      <translation type="obsolete">File {file} not found: check the path and file name.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/sheet.py" />
       <source>Không đọc được tệp {file}: đây không phải tệp Excel .xlsx hợp lệ ({error}). Mở tệp bằng Excel và lưu lại dạng .xlsx.</source>
-      <translation>Could not read file {file}: it is not a valid Excel .xlsx file ({error}). Open the file in Excel and save it again as .xlsx.</translation>
+      <translation type="obsolete">Could not read file {file}: it is not a valid Excel .xlsx file ({error}). Open the file in Excel and save it again as .xlsx.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/importing/synonyms.py" />
@@ -10555,6 +10547,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Given name of '{name}' missing: write the given name in this column.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/importing/sheet.py" />
+      <source>Trang tính '{sheet}' của tệp {file} có hơn {n} dòng; danh sách học viên không thể lớn như vậy. Chép riêng danh sách học viên sang một tệp mới rồi nhập tệp đó.</source>
+      <translation>Sheet '{sheet}' of {file} has more than {n} rows; no learner list is that long. Copy the learner list alone into a new file and import that file.</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/importing/synonyms.py" />
       <source>Trình độ LLCT</source>
       <translation>Political theory level</translation>
@@ -10580,14 +10577,18 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>The file has no date-of-birth column: add a 'Ngày sinh' column (or choose the date-of-birth column when importing).</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/importing/sheet.py" />
+      <source>Tệp {file} có {n} ô công thức chưa được tính giá trị (tệp do một chương trình khác tạo, chưa lưu bằng Excel): mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi nhập lại.</source>
+      <translation>{file} has {n} formula cells whose value was never computed (the file was made by another program and never saved by Excel): open it in Excel or LibreOffice, save it and import it again.</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/importing/plan.py" />
       <source>Tệp {file} không có dòng học viên nào dưới dòng tiêu đề (dòng {header}) của trang '{sheet}': kiểm tra lại tệp.</source>
       <translation>File {file} has no learner rows under the heading row (row {header}) of sheet '{sheet}': check the file.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/sheet.py" />
       <source>Tệp {file} là tệp Excel 97-2003 (.xls) hoặc tệp có đặt mật khẩu: mở tệp bằng Excel, bỏ mật khẩu nếu có, chọn Lưu thành (Save As) kiểu .xlsx rồi nhập tệp mới.</source>
-      <translation>File {file} is an Excel 97-2003 file (.xls) or a password-protected file: open it in Excel, remove the password if any, choose Save As with type .xlsx, then import the new file.</translation>
+      <translation type="obsolete">File {file} is an Excel 97-2003 file (.xls) or a password-protected file: open it in Excel, remove the password if any, choose Save As with type .xlsx, then import the new file.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/importing/plan.py" />
@@ -10603,6 +10604,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/importing/plan.py" />
       <source>các lớp: {classes}</source>
       <translation>classes: {classes}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/sheet.py" />
+      <source>các vùng gộp ô chồng lên nhau ở trang '{sheet}'</source>
+      <translation>overlapping merged ranges on sheet '{sheet}'</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/importing/cleaning.py" />
@@ -10640,14 +10646,18 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>correct the national ID (12 digits, written as text)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/sheet.py" />
       <source>{file} là một thư mục, không phải tệp Excel: chọn tệp .xlsx.</source>
-      <translation>{file} is a folder, not an Excel file: choose an .xlsx file.</translation>
+      <translation type="obsolete">{file} is a folder, not an Excel file: choose an .xlsx file.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/importing/plan.py" />
       <source>{name}, sinh {birth}, {id}, {classes}</source>
       <translation>{name}, born {birth}, {id}, {classes}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/importing/sheet.py" />
+      <source>Ô {cell} là công thức chưa được tính (tệp không lưu giá trị của nó).</source>
+      <translation>Cell {cell} is a formula that was never computed (the file holds no value for it).</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/importing/roster_import.py" />
@@ -11131,14 +11141,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>There is no learner with national ID (CCCD) {nid} in class {code}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/score_workbook.py" />
       <source>Không có tệp {path}.</source>
-      <translation>There is no file {path}.</translation>
+      <translation type="obsolete">There is no file {path}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/score_workbook.py" />
       <source>Không đọc được tệp {path} ({error}): cần tệp .xlsx xuất từ chương trình.</source>
-      <translation>Could not read file {path} ({error}): an .xlsx file exported from the program is needed.</translation>
+      <translation type="obsolete">Could not read file {path} ({error}): an .xlsx file exported from the program is needed.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/scores.py" />
@@ -12780,6 +12788,120 @@ Check the server address, port, database name, user and password; the server mus
       <location filename="../../dtbd_desktop/gui/views/timetable_model.py" />
       <source>⚠ TRÙNG LỊCH</source>
       <translation>⚠ CLASH</translation>
+    </message>
+  </context>
+  <context>
+    <name>workbooks</name>
+    <message>
+      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <source>Không có tệp {file}: kiểm tra lại đường dẫn và tên tệp.</source>
+      <translation>There is no file {file}: check the path and the file name.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <source>Không mở được tệp {file}: {error}. Đóng tệp nếu đang mở trong chương trình khác rồi thử lại.</source>
+      <translation>Cannot open {file}: {error}. Close the file if another program has it open, then try again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <source>Không đọc được tệp {file}: tệp bị hỏng ({reason}). Mở tệp bằng Excel (Excel sẽ đề nghị sửa tệp), chọn Lưu thành (Save As) kiểu Excel (.xlsx) rồi dùng tệp mới.</source>
+      <translation>Cannot read {file}: the file is damaged ({reason}). Open it in Excel (Excel will offer to repair it), choose Save As, type Excel (.xlsx), and use the new file.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <source>Không đọc được tệp {file}: đây không phải tệp Excel .xlsx hợp lệ (có thể là tệp CSV, HTML, Word hoặc tệp khác đổi tên). Mở tệp bằng Excel và lưu lại dạng .xlsx.</source>
+      <translation>Cannot read {file}: this is not a valid Excel .xlsx file (it may be a CSV, HTML or Word file, or another file renamed). Open it in Excel and save it as .xlsx.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <source>Trang tính '{sheet}' của tệp {file} có hơn {n} vùng gộp ô: tệp bị hỏng hoặc không phải bảng tính cần nhập. Bỏ gộp ô (Unmerge) ở các vùng thừa rồi lưu lại.</source>
+      <translation>Sheet '{sheet}' of {file} has more than {n} merged ranges: the file is damaged or not the workbook to import. Unmerge the needless ranges and save it again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <source>Trang tính '{sheet}' của tệp {file} có hơn {rows} dòng hoặc {cols} cột có dữ liệu: quá lớn cho bảng tính này. Xóa các dòng, cột thừa (kể cả ô lẻ ở xa cuối trang) rồi lưu lại.</source>
+      <translation>Sheet '{sheet}' of {file} has data in more than {rows} rows or {cols} columns: too large for this workbook. Delete the needless rows and columns (a stray cell far down or right included) and save it again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <source>Tệp {file} có vùng gộp ô {ref} quá lớn (gộp cả trang tính): tệp bị hỏng hoặc không phải bảng tính cần nhập. Bỏ gộp ô (Unmerge) ở vùng đó rồi lưu lại.</source>
+      <translation>{file} has a merged range {ref} that is too large (the whole sheet merged): the file is damaged or not the workbook to import. Unmerge that range and save it again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <source>Tệp {file} có {n} trang tính, quá nhiều cho một bảng tính cần nhập: tệp bị hỏng hoặc không phải tệp cần nhập. Chép riêng bảng cần nhập sang một tệp Excel mới rồi dùng tệp đó.</source>
+      <translation>{file} has {n} sheets, too many for a workbook to import: the file is damaged or not the file to import. Copy the table to import into a new Excel file and use that file.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <source>Tệp {file} là bảng tính Excel dạng nhị phân (.xlsb): mở bằng Excel, chọn Lưu thành (Save As) kiểu .xlsx rồi dùng tệp mới.</source>
+      <translation>{file} is an Excel binary workbook (.xlsb): open it in Excel, choose Save As, type .xlsx, and use the new file.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <source>Tệp {file} là tệp Excel 97-2003 (.xls) hoặc tệp có đặt mật khẩu: mở tệp bằng Excel, bỏ mật khẩu nếu có, chọn Lưu thành (Save As) kiểu .xlsx rồi dùng tệp mới.</source>
+      <translation>{file} is an Excel 97-2003 file (.xls) or a password-protected file: open it in Excel, remove the password if any, choose Save As, type .xlsx, and use the new file.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <source>Tệp {file} là tệp LibreOffice (.ods); mở bằng LibreOffice và lưu thành Excel (.xlsx): Tệp → Lưu thành, chọn kiểu Excel 2007-365 (.xlsx).</source>
+      <translation>{file} is a LibreOffice file (.ods); open it in LibreOffice and save it as Excel (.xlsx): File → Save As, type Excel 2007-365 (.xlsx).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <source>Tệp {file} quá lớn để là bảng tính cần nhập (một phần của tệp giải nén ra hơn {mb} MB): tệp bị hỏng hoặc không phải tệp cần nhập. Chép riêng bảng cần nhập sang một tệp Excel mới rồi dùng tệp đó.</source>
+      <translation>{file} is too large to be a workbook to import (a part of it unpacks to more than {mb} MB): the file is damaged or not the file to import. Copy the table to import into a new Excel file and use that file.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <source>có khai báo thực thể XML (DTD, ENTITY) không được phép</source>
+      <translation>it declares XML entities (DTD, ENTITY), which are not allowed</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <source>nội dung XML hỏng</source>
+      <translation>broken XML</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <source>thiếu một phần của bảng tính</source>
+      <translation>a part of the workbook is missing</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <source>tệp nén bị cắt cụt hoặc hỏng</source>
+      <translation>the zip file is cut short or damaged</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <source>vùng gộp ô '{ref}' sai</source>
+      <translation>merged range '{ref}' is wrong</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <source>{file} là một thư mục, không phải tệp Excel: chọn tệp .xlsx.</source>
+      <translation>{file} is a folder, not an Excel file: choose an .xlsx file.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <source>{n} kiểu định dạng ô, nhiều hơn Excel cho phép</source>
+      <translation>{n} cell formats, more than Excel allows</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <source>Ô {cell} (trang '{sheet}') của tệp {file} chứa {n} ký tự, quá {limit} ký tự mà một ô của bảng có thể có: tệp bị hỏng hoặc ô ghi nhầm nội dung. Xóa hoặc rút gọn nội dung ô đó rồi nhập lại.</source>
+      <translation>Cell {cell} (sheet '{sheet}') of {file} holds {n} characters, more than the {limit} a cell of the table can hold: the file is damaged or the cell holds something else. Delete or shorten it and import again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <source>ô tham chiếu tới nội dung không có trong tệp</source>
+      <translation>a cell refers to content the file does not have</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <source>địa chỉ ô sai</source>
+      <translation>a wrong cell reference</translation>
     </message>
   </context>
 </TS>
