@@ -80,7 +80,7 @@ def test_debug_shows_the_traceback_without_the_hash(capsys: pytest.CaptureFixtur
 def test_integrity_errors_say_which_kind_of_constraint(db_url: str) -> None:
     db = open_database(db_url)
     try:
-        with pytest.raises(IntegrityError) as info, db.write() as session:
+        with pytest.raises(IntegrityError) as info, db.write(raw=True) as session:
             for _ in range(2):
                 session.add(User(username="trung", full_name="Trùng", role="viewer",
                                  password_hash="$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"))
@@ -89,7 +89,7 @@ def test_integrity_errors_say_which_kind_of_constraint(db_url: str) -> None:
         assert message.startswith("Dữ liệu bị trùng với một bản ghi đã có")
         assert "users" in message  # the table or constraint, for the technician
         assert "argon2" not in message and "INSERT" not in message and "Trùng" not in message
-        with pytest.raises(IntegrityError) as info, db.write() as session:
+        with pytest.raises(IntegrityError) as info, db.write(raw=True) as session:
             session.add(User(username="gv", full_name="GV", role="lecturer", lecturer_id=987654))
             session.flush()
         assert describe_database_error(info.value).startswith("Dữ liệu liên kết tới một bản ghi không có")

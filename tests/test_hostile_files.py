@@ -100,7 +100,7 @@ def test_text_that_looks_like_a_formula_leaves_every_export_as_text(sqlite_db: D
     assert set(HOSTILE) <= organisations
 
     assert run(*db, "timetable", "generate", "HF1")[0] == 0
-    with sqlite_db.write() as s:
+    with sqlite_db.write(raw=True) as s:
         settings.set_settings(s, centre_name="TRƯỜNG CHÍNH TRỊ TỈNH LONG AN", superior_body="TỈNH ỦY LONG AN",
                               place_name="Long An", director_title="HIỆU TRƯỞNG", director_name="Lê Văn Phước")
     assert run(*db, "graduation", "review", "HF1")[0] == 0
@@ -117,7 +117,7 @@ def test_text_that_looks_like_a_formula_leaves_every_export_as_text(sqlite_db: D
         "needs.xlsx": ["needs", "export", "--year", "2025", "--out"],
         "feedback.xlsx": ["feedback", "export", "HF1", "--out"],
     }
-    with sqlite_db.write() as s:  # everyone passed: the decision list and the register have lines
+    with sqlite_db.write(raw=True) as s:  # everyone passed: the decision list and the register have lines
         cls = classes.get_class(s, "HF1")
         s.execute(update(GraduationResult).where(GraduationResult.enrolment_id.in_(
             select(Enrolment.id).where(Enrolment.class_id == cls.id))).values(
@@ -127,6 +127,7 @@ def test_text_that_looks_like_a_formula_leaves_every_export_as_text(sqlite_db: D
     for name, args in outputs.items():
         code, _doc, err = run(*db, *args, str(tmp_path / name))
         assert code == 0, (name, err)
+    assert run(*db, "certificates", "enrol-key", "--label", "Máy thử")[0] == 0
     code, issued, err = run(*db, "certificates", "issue", "HF1", "--date", "2025-03-20")
     assert code == 0 and len(issued) == 4, err
     for name, args in {"register.xlsx": ["certificates", "register", "--year", "2025", "--out"],
@@ -352,7 +353,7 @@ def test_the_other_workbook_readers_refuse_hostile_files(sqlite_db: Database, tm
     path = build[case]()
     words = {"merge": "có vùng gộp ô A1:XFD1048576 quá lớn", "far cell": "có hơn 20.000 dòng hoặc 2.000 cột",
              "bad XML": "tệp bị hỏng", "laughs": "tệp bị hỏng", "50 MB string": "chứa 50.000.000 ký tự"}[case]
-    with sqlite_db.write() as s:
+    with sqlite_db.write(raw=True) as s:
         classes.create_class(s, code="SC26", programme="SC", start=dt.date(2026, 4, 6), end=dt.date(2026, 5, 8))
     readers: dict[str, Callable[[], Any]] = {
         "attendance": lambda: _attendance_import(sqlite_db, path),
@@ -368,5 +369,5 @@ def test_the_other_workbook_readers_refuse_hostile_files(sqlite_db: Database, tm
 
 
 def _attendance_import(db: Database, path: Path) -> None:
-    with db.write() as s:
+    with db.write(raw=True) as s:
         attendance_book.import_workbook(s, "SC26", path)

@@ -140,7 +140,7 @@ def test_the_database_its_wal_and_its_backups_are_readable_by_this_account_only(
     url = default_url()
     db = open_database(url)  # a new database in the data folder
     try:
-        with db.write() as session:
+        with db.write(raw=True) as session:
             session.execute(text("UPDATE programmes SET name = name"))  # a write: the WAL grows
         path = sqlite_path(url)
         assert path is not None

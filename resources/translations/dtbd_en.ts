@@ -20,14 +20,34 @@
     </message>
     <message>
       <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Khóa của tài khoản {user} không khớp mật khẩu (dữ liệu tài khoản đã bị sửa ngoài chương trình); quản trị hãy đặt lại mật khẩu.</source>
+      <translation>The key of account {user} does not match its password (the account data was changed outside the program); an administrator must reset the password.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
       <location filename="../../dtbd_desktop/accounts.py" />
       <source>Không có tài khoản '{name}'.</source>
       <translation>There is no account '{name}'.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Không xác nhận được người đang làm việc; hãy đăng nhập lại.</source>
+      <translation>Could not confirm who is working; please log in again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
       <source>Mật khẩu cần ít nhất {n} ký tự.</source>
       <translation>The password needs at least {n} characters.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Mật khẩu của tài khoản {user} đã thay đổi; hãy đăng nhập lại.</source>
+      <translation>The password of account {user} has changed; please log in again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Mật khẩu hiện tại không đúng.</source>
+      <translation>The current password is wrong.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/accounts.py" />
@@ -51,13 +71,42 @@
     </message>
     <message>
       <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Quản trị máy đơn không có mật khẩu; hãy tạo tài khoản trước.</source>
+      <translation>The single-PC administrator has no password; create an account first.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Thông số khóa của tài khoản bị hỏng; quản trị hãy đặt lại mật khẩu.</source>
+      <translation>The account's key parameters are damaged; an administrator must reset the password.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
       <source>Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; thử lại sau {time}.</source>
       <translation>The account is temporarily locked after too many wrong passwords; try again after {time}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Tài khoản {user} (giảng viên) chỉ được {what} ở lớp mình chủ nhiệm hoặc giảng dạy.</source>
+      <translation>Account {user} (lecturer) may only {what} in classes they lead or teach.</translation>
+    </message>
+    <message>
       <source>Tài khoản {user} ({role}) không có quyền làm việc này.</source>
-      <translation>Account {user} ({role}) is not allowed to do this.</translation>
+      <translation type="obsolete">Account {user} ({role}) is not allowed to do this.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Tài khoản {user} ({role}) không có quyền {what}.</source>
+      <translation>Account {user} ({role}) is not allowed to {what}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Tài khoản {user} không còn hoạt động.</source>
+      <translation>Account {user} is no longer active.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>Tài khoản {user} đã bị sửa ngoài chương trình (vai trò hoặc khóa không khớp nhật ký thay đổi). Quản trị hãy chạy Kiểm tra nhật ký (dtbd audit verify) và đặt lại vai trò.</source>
+      <translation>Account {user} was changed outside the program (its role or key does not match the audit log). An administrator must run the log check (dtbd audit verify) and set the role again.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/accounts.py" />
@@ -71,6 +120,7 @@
     </message>
     <message>
       <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/accounts.py" />
       <source>Tên đăng nhập hoặc mật khẩu không đúng.</source>
       <translation>Wrong user name or password.</translation>
     </message>
@@ -82,8 +132,196 @@
     </message>
     <message>
       <location filename="../../dtbd_desktop/accounts.py" />
+      <source>chốt điểm</source>
+      <translation>finalise scores</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>cấp văn bằng, chứng chỉ</source>
+      <translation>issue diplomas and certificates</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>ghi rèn luyện, nhận xét của cơ quan cử đi học</source>
+      <translation>record conduct and the sending organisation's confirmation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>nhập điểm</source>
+      <translation>enter scores</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>phục hồi cơ sở dữ liệu</source>
+      <translation>restore the database</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>quản lý tài khoản</source>
+      <translation>manage accounts</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>sao lưu</source>
+      <translation>back up</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>sửa cài đặt</source>
+      <translation>change the settings</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>sửa danh mục</source>
+      <translation>change the catalogue</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>sửa danh sách học viên</source>
+      <translation>change learner lists</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>sửa lớp học, thời khóa biểu</source>
+      <translation>change classes and timetables</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>sửa điểm danh đã khóa</source>
+      <translation>change locked attendance</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>sửa điểm đã chốt</source>
+      <translation>change finalised scores</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>thu hồi, cấp lại văn bằng</source>
+      <translation>revoke and reissue documents</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>xem dữ liệu</source>
+      <translation>view data</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>xét tốt nghiệp</source>
+      <translation>review graduation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
       <source>Đã có tài khoản '{name}'.</source>
       <translation>An account '{name}' already exists.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>điểm danh</source>
+      <translation>take attendance</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>đăng ký khóa ký văn bằng</source>
+      <translation>enrol document signing keys</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/accounts.py" />
+      <source>đổi mật khẩu của mình</source>
+      <translation>change one's own password</translation>
+    </message>
+  </context>
+  <context>
+    <name>admin_keys</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <source> (máy này)</source>
+      <translation> (this PC)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <source>Chỉ máy có khóa đã được quản trị đăng ký mới cấp được văn bằng, và chỉ chữ ký bằng các khóa này được coi là thật. Tệp khóa của máy này: {path}. Hãy chép tệp này vào USB cất trong tủ của phòng đào tạo; không gửi qua thư điện tử.</source>
+      <translation>Only a PC whose key an administrator enrolled can issue documents, and only signatures by these keys count as genuine. This PC's key file: {path}. Copy it to a USB disk kept in the training office's cabinet; never send it by e-mail.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <source>Chọn một khóa trong bảng.</source>
+      <translation>Choose a key in the table.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <source>Ghi chú về máy này (ví dụ: máy phòng đào tạo):</source>
+      <translation>A note about this PC (for example: training office PC):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <source>KHÔNG TIN CẬY (không có trong nhật ký)</source>
+      <translation>NOT TRUSTED (not in the audit log)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <source>Lý do:</source>
+      <translation>Reason:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <source>Máy</source>
+      <translation>PC</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <source>Mã khóa</source>
+      <translation>Key ID</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <source>Người đăng ký</source>
+      <translation>Enrolled by</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <source>Thôi dùng</source>
+      <translation>Retired</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <source>Thôi dùng khóa</source>
+      <translation>Retire key</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <source>Thôi dùng khóa đã chọn...</source>
+      <translation>Retire the selected key...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <source>Tình trạng</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <source>Đang dùng</source>
+      <translation>In use</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <source>Đã thôi dùng khóa {id}.</source>
+      <translation>Key {id} retired.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <source>Đã đăng ký khóa {id}: máy này cấp được văn bằng.</source>
+      <translation>Key {id} enrolled: this PC can issue documents.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <source>Đăng ký khóa</source>
+      <translation>Enrol key</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <source>Đăng ký khóa của máy này...</source>
+      <translation>Enrol this PC's key...</translation>
     </message>
   </context>
   <context>
@@ -95,10 +333,21 @@
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Bản sao lưu không qua kiểm tra</source>
+      <translation>The backup failed the check</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Bật đăng nhập</source>
+      <translation>Turn logins on</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
       <source>Chọn một bản sao lưu trong bảng.</source>
       <translation>Select a backup in the table.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
       <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
       <source>Chọn một tài khoản trong bảng.</source>
       <translation>Select an account in the table.</translation>
@@ -140,6 +389,11 @@
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Khóa ký văn bằng</source>
+      <translation>Document signing keys</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
       <source>Kiểm tra nhật ký không bị sửa</source>
       <translation>Check the log has not been altered</translation>
     </message>
@@ -165,8 +419,22 @@
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Ngừng tài khoản đã chọn</source>
+      <translation>Deactivate the selected account</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Nhật ký hoặc dữ liệu được bảo vệ đã bị can thiệp ngoài chương trình ({n} chỗ):</source>
+      <translation>The audit log or protected records were tampered with outside the program ({n} places):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Nhật ký nguyên vẹn ({n} mục); dữ liệu được bảo vệ khớp nhật ký.</source>
+      <translation>The audit log is intact ({n} entries); the protected records match it.</translation>
+    </message>
+    <message>
       <source>Nhật ký nguyên vẹn.</source>
-      <translation>The log is intact.</translation>
+      <translation type="obsolete">The log is intact.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
@@ -174,9 +442,13 @@
       <translation>Change log</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
       <source>Nhật ký đã bị can thiệp ở {n} mục, mục đầu tiên: {id}.</source>
-      <translation>The log has been tampered with in {n} entries, the first: {id}.</translation>
+      <translation type="obsolete">The log has been tampered with in {n} entries, the first: {id}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Nếu vẫn phải phục hồi bản này, ghi lý do (được ghi vào nhật ký); bỏ trống để thôi:</source>
+      <translation>If this copy must be restored anyway, give the reason (it is recorded in the audit log); leave empty to cancel:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
@@ -240,6 +512,11 @@
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Tài khoản {name} nay có vai trò {role}.</source>
+      <translation>Account {name} now has the role {role}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
       <source>Tên đăng nhập</source>
       <translation>User name</translation>
     </message>
@@ -295,6 +572,26 @@
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Đang kiểm tra và phục hồi {name}...</source>
+      <translation>Checking and restoring {name}...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Đây là tài khoản đầu tiên. Sau khi tạo, mọi người (cả dòng lệnh) phải đăng nhập mới làm việc được, và chương trình sẽ đăng nhập ngay bằng tài khoản này. Hãy ghi mật khẩu quản trị cất vào tủ của lãnh đạo: không có cách nào lấy lại. Tạo tài khoản?</source>
+      <translation>This is the first account. Once it exists, everyone (the command line too) must log in to work, and the program logs in with this account at once. Write the administrator's password down and keep it in the director's cabinet: there is no way to recover it. Create the account?</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Đã bật đăng nhập; đang làm việc với tài khoản {name}.</source>
+      <translation>Logins are on; working as {name}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Đã ngừng tài khoản {name}.</source>
+      <translation>Account {name} deactivated.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
       <source>Đã phục hồi</source>
       <translation>Restored</translation>
     </message>
@@ -327,6 +624,11 @@
       <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
       <source>Đối tượng</source>
       <translation>Object</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <source>Đổi vai trò tài khoản đã chọn</source>
+      <translation>Change the selected account's role</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
@@ -1802,7 +2104,140 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
   </context>
   <context>
+    <name>audit</name>
+    <message>
+      <location filename="../../dtbd_desktop/audit_check.py" />
+      <source>... và {n} bản ghi khác không khớp nhật ký.</source>
+      <translation>... and {n} more records that do not match the log.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/audit_check.py" />
+      <source>Chốt điểm học phần {module} lớp {code}</source>
+      <translation>Finalised scores of module {module}, class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/audit_check.py" />
+      <source>Chữ ký không đúng với khóa của tài khoản {user}: mục nhật ký bị giả hoặc bị sửa.</source>
+      <translation>The signature does not match the key of account {user}: the entry is forged or altered.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/audit_check.py" />
+      <source>Dòng sổ gốc số hiệu {serial} ({name}) không khớp chữ ký bằng khóa đã đăng ký: đã bị sửa hoặc thêm ngoài chương trình.</source>
+      <translation>Register line {serial} ({name}) does not match a signature by an enrolled key: it was altered or added outside the program.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/audit_check.py" />
+      <source>Không nối với mục trước: có mục nhật ký bị xóa hoặc chèn vào.</source>
+      <translation>Not linked to the entry before: an entry was removed or inserted.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/audit_check.py" />
+      <source>Kết quả xét tốt nghiệp của {who}</source>
+      <translation>Graduation result of {who}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/audit_check.py" />
+      <source>Mục nhật ký không có chữ ký của tài khoản nào: bị thêm vào ngoài chương trình.</source>
+      <translation>The entry is signed by no account: it was added outside the program.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/audit_check.py" />
+      <source>Nhật ký không còn mục thứ {seq} mà máy này đã ghi hoặc kiểm tra lúc {when}: phần cuối nhật ký đã bị xóa hoặc bị thay.</source>
+      <translation>The log no longer holds entry {seq}, which this PC wrote or checked at {when}: the end of the log was deleted or replaced.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/audit_check.py" />
+      <source>Nội dung không khớp mã băm: mục nhật ký đã bị sửa.</source>
+      <translation>The content does not match its hash: the entry was altered.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/audit_check.py" />
+      <source>Tài khoản {user} không phải quản trị mà ghi thay đổi tài khoản hoặc khóa ký.</source>
+      <translation>Account {user} is not an administrator but recorded a change of an account or a signing key.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/audit_check.py" />
+      <source>Vị trí {seq} thay vì {expected}: có mục nhật ký bị xóa hoặc chèn vào.</source>
+      <translation>Position {seq} instead of {expected}: an entry was removed or inserted.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/audit_check.py" />
+      <source>học viên (mã ghi danh {id})</source>
+      <translation>learner (enrolment {id})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/audit_check.py" />
+      <source>không đủ điều kiện</source>
+      <translation>not eligible</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/audit_check.py" />
+      <source>ngừng</source>
+      <translation>inactive</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/audit_check.py" />
+      <source>thôi dùng</source>
+      <translation>retired</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/audit_check.py" />
+      <source>{name}, lớp {code}</source>
+      <translation>{name}, class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/audit_check.py" />
+      <source>{role}, {active}, khóa {key}</source>
+      <translation>{role}, {active}, key {key}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/audit_check.py" />
+      <source>{what}: có trong cơ sở dữ liệu ({now}) nhưng nhật ký không ghi lần thay đổi nào: đã bị thêm hoặc sửa ngoài chương trình.</source>
+      <translation>{what}: in the database ({now}) but the log records no change of it: added or altered outside the program.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/audit_check.py" />
+      <source>{what}: cơ sở dữ liệu ghi {now}, lần thay đổi cuối trong nhật ký là {logged}: đã bị sửa ngoài chương trình.</source>
+      <translation>{what}: the database holds {now}, the last change in the log is {logged}: altered outside the program.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/audit_check.py" />
+      <source>{what}: nhật ký ghi {logged} nhưng cơ sở dữ liệu không còn: đã bị xóa ngoài chương trình.</source>
+      <translation>{what}: the log records {logged} but the database no longer has it: deleted outside the program.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/audit_check.py" />
+      <source>Điểm học phần {module} lần {attempt} của {who}</source>
+      <translation>Score of module {module}, attempt {attempt}, of {who}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/audit_check.py" />
+      <source>đang dùng</source>
+      <translation>in use</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/audit_check.py" />
+      <source>đang hoạt động</source>
+      <translation>active</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/audit_check.py" />
+      <source>đủ điều kiện</source>
+      <translation>eligible</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/audit_check.py" />
+      <source>Ảnh chụp dữ liệu không chữ ký sau khi đã có tài khoản: mục nhật ký bị giả.</source>
+      <translation>An unsigned data snapshot after accounts existed: the entry is forged.</translation>
+    </message>
+  </context>
+  <context>
     <name>backup</name>
+    <message>
+      <location filename="../../dtbd_desktop/backup.py" />
+      <source>Bản sao lưu {name} có tài khoản: hãy đăng nhập bằng tài khoản quản trị có trong bản sao lưu để phục hồi.</source>
+      <translation>Backup {name} has accounts: log in with an administrator account that is in the backup to restore it.</translation>
+    </message>
     <message>
       <location filename="../../dtbd_desktop/backup.py" />
       <source>Chưa hỗ trợ phục hồi loại cơ sở dữ liệu này.</source>
@@ -1822,6 +2257,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/backup.py" />
       <source>Không có tệp {path}.</source>
       <translation>There is no file {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/backup.py" />
+      <source>Không phục hồi từ {name}: bản sao lưu không qua được kiểm tra nhật ký và dữ liệu được bảo vệ ({n} chỗ), có thể đã bị sửa ngoài chương trình. Nếu vẫn phải dùng bản này, quản trị ghi lý do: dtbd restore TỆP --override "lý do" (lý do được ghi vào nhật ký).</source>
+      <translation>Not restored from {name}: the backup fails the check of its audit log and protected records ({n} places); it may have been altered outside the program. If this copy must be used anyway, an administrator gives the reason: dtbd restore FILE --override "reason" (the reason is recorded in the audit log).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/backup.py" />
+      <source>Không phục hồi từ {name}: trong bản sao lưu, {user} không phải tài khoản quản trị với mật khẩu hiện tại (bản sao lưu không có tài khoản này, có vai trò khác, hoặc mật khẩu đã đổi sau khi sao lưu). Phục hồi bản này sẽ đổi người được quyền quản trị, nên chương trình không làm. ({detail})</source>
+      <translation>Not restored from {name}: in the backup, {user} is not an administrator with the current password (the backup lacks this account, gives it another role, or the password changed after the backup). Restoring it would change who administers the program, so it is refused. ({detail})</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/backup.py" />
@@ -1925,9 +2370,8 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>No code entered.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
       <source>Chữ ký hợp lệ, nhưng sổ gốc trong cơ sở dữ liệu này không có số hiệu {serial}: không kiểm tra được văn bằng có bị thu hồi hay không.</source>
-      <translation>The signature is valid, but the certificate register in this database has no serial number {serial}: cannot check whether the diploma has been revoked.</translation>
+      <translation type="obsolete">The signature is valid, but the certificate register in this database has no serial number {serial}: cannot check whether the diploma has been revoked.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/certificates.py" />
@@ -1940,9 +2384,24 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Give a reason (for example: lost, wrong date of birth).</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/signing_keys.py" />
+      <source>Cần ghi lý do thôi dùng khóa.</source>
+      <translation>Give the reason for retiring the key.</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/certificates.py" />
       <source>Dòng sổ gốc của số hiệu {serial} không khớp chữ ký: dữ liệu đã bị sửa ngoài chương trình. Không xác nhận được.</source>
       <translation>The register line of serial number {serial} does not match the signature: the data was changed outside the program. Cannot confirm.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/signing_keys.py" />
+      <source>Khóa của máy này ({id}) đã được đăng ký.</source>
+      <translation>This PC's key ({id}) is already enrolled.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/signing_keys.py" />
+      <source>Khóa ký trong tệp {path} (mã {id}) chưa được quản trị đăng ký hoặc đã thôi dùng: không ký văn bằng bằng khóa này. Nếu tệp khóa vừa bị thay, hãy chép lại tệp đúng; nếu đây là máy mới, quản trị hãy đăng ký khóa.</source>
+      <translation>The signing key in {path} (ID {id}) is not enrolled by an administrator, or was retired: no document is signed with it. If the key file was just replaced, copy the right one back; if this is a new PC, an administrator must enrol its key.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/certificates.py" />
@@ -1953,6 +2412,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/services/certificates.py" />
       <source>Không có chương trình '{code}'.</source>
       <translation>There is no programme '{code}'.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/signing_keys.py" />
+      <source>Không có khóa {id}.</source>
+      <translation>There is no key {id}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/certificates.py" />
@@ -1995,6 +2459,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Class {code} has no valid diploma to print yet: issue diplomas first (dtbd certificates issue {code}).</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/signing_keys.py" />
+      <source>Máy này chưa có khóa ký văn bằng nên không cấp được. Quản trị hãy đăng ký khóa cho máy này: Quản trị → Khóa ký văn bằng → Đăng ký khóa của máy này (dòng lệnh: dtbd certificates enrol-key).</source>
+      <translation>This PC has no document signing key, so it cannot issue. An administrator must enrol a key for this PC: Administration → Document signing keys → Enrol this PC's key (command line: dtbd certificates enrol-key).</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/certificates.py" />
       <source>Mã QR có chữ ký thật nhưng khác dòng sổ gốc số hiệu {serial}.</source>
       <translation>The QR code has a genuine signature but differs from the register line of serial number {serial}.</translation>
@@ -2003,6 +2472,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/services/certificates.py" />
       <source>Mã QR không có chữ ký hợp lệ của trung tâm: giả hoặc đã bị sửa.</source>
       <translation>The QR code does not carry a valid signature of the centre: forged or altered.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Mã QR mang chữ ký hợp lệ nhưng số hiệu {serial} không có trong sổ gốc: không xác nhận văn bằng này là thật (văn bằng thật luôn có dòng trong sổ gốc).</source>
+      <translation>The QR code carries a valid signature but serial {serial} is not in the register: this document is not confirmed as genuine (a genuine document always has its register line).</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/certificates.py" />
@@ -2035,6 +2509,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Revoked on {date}: {reason}</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/signing_keys.py" />
+      <source>Tệp khóa ký của máy này ({path}) bị hỏng hoặc không phải khóa Ed25519: không ký văn bằng bằng tệp này. Hãy chép lại tệp khóa từ bản lưu trên USB, hoặc quản trị cất tệp hỏng sang chỗ khác rồi đăng ký khóa mới cho máy này.</source>
+      <translation>This PC's signing key file ({path}) is damaged or not an Ed25519 key: no document is signed with it. Copy the key file back from its USB copy, or have an administrator move the damaged file away and enrol a new key for this PC.</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/certificates.py" />
       <source>Văn bằng thật nhưng ĐÃ BỊ THU HỒI: {reason}</source>
       <translation>Genuine diploma but REVOKED: {reason}</translation>
@@ -2048,6 +2527,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/services/certificates.py" />
       <source>Văn bằng thật, đang có hiệu lực.</source>
       <translation>Genuine diploma, currently valid.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <source>Văn bằng {serial} vừa được người khác thay đổi ({status}); hãy tải lại rồi làm lại nếu vẫn cần.</source>
+      <translation>Document {serial} was just changed by someone else ({status}); reload, then do it again if still needed.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
@@ -2988,6 +3472,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>The selected homeroom lecturer does not exist.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/operations.py" />
       <location filename="../../dtbd_desktop/services/classes.py" />
       <source>Không có lớp mã '{code}'. Xem danh sách lớp bằng lệnh: dtbd class list</source>
       <translation>There is no class with code '{code}'. See the list of classes with: dtbd class list</translation>
@@ -3236,6 +3721,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>(none)</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>, KHÔNG TIN CẬY</source>
+      <translation>, NOT TRUSTED</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
       <source>--map {option}: '{letter}' không phải tên cột Excel (A, B, ..., Z, AA...).</source>
       <translation>--map {option}: '{letter}' is not an Excel column name (A, B, ..., Z, AA...).</translation>
@@ -3254,6 +3744,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>Buổi</source>
       <translation>Session</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>Bản sao lưu không qua kiểm tra nhật ký; đã phục hồi theo lý do được ghi vào nhật ký.</source>
+      <translation>The backup failed the audit check; it was restored for the reason recorded in the audit log.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
@@ -3325,6 +3820,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Ethnicity</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
       <source>Ghi chú</source>
       <translation>Notes</translation>
@@ -3528,6 +4024,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Code</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>Mã khóa</source>
+      <translation>Key ID</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>Mã lớp</source>
       <translation>Class code</translation>
@@ -3549,8 +4050,12 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>Mục nhật ký {id}: </source>
+      <translation>Audit entry {id}: </translation>
+    </message>
+    <message>
       <source>Mục nhật ký {id}: {problem}</source>
-      <translation>Log entry {id}: {problem}</translation>
+      <translation type="obsolete">Log entry {id}: {problem}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
@@ -3570,6 +4075,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Date of birth</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>Người đăng ký</source>
+      <translation>Enrolled by</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>Nhu cầu</source>
@@ -3577,13 +4087,21 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_admin.py" />
-      <source>Nhật ký nguyên vẹn.</source>
-      <translation>The log is intact.</translation>
+      <source>Nhật ký hoặc dữ liệu được bảo vệ đã bị can thiệp ngoài chương trình ({n} chỗ).</source>
+      <translation>The audit log or protected records were tampered with outside the program ({n} places).</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>Nhật ký nguyên vẹn ({n} mục); dữ liệu được bảo vệ khớp nhật ký.</source>
+      <translation>The audit log is intact ({n} entries); the protected records match it.</translation>
+    </message>
+    <message>
+      <source>Nhật ký nguyên vẹn.</source>
+      <translation type="obsolete">The log is intact.</translation>
+    </message>
+    <message>
       <source>Nhật ký đã bị can thiệp.</source>
-      <translation>The log has been tampered with.</translation>
+      <translation type="obsolete">The log has been tampered with.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
@@ -3686,6 +4204,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Status</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>Tình trạng</source>
       <translation>Status</translation>
@@ -3839,6 +4358,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>the class's sessions in date order</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>các khóa ký văn bằng đã đăng ký</source>
+      <translation>the enrolled document signing keys</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>các ngày nghỉ</source>
       <translation>holidays</translation>
@@ -3959,6 +4483,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>notes, basis (document from the sending organisation...)</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>ghi chú: máy nào, phòng nào</source>
+      <translation>a note: which PC, which office</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>ghi kết quả đánh giá một năm của một học viên tốt nghiệp</source>
       <translation>record one year's rating of a graduate</translation>
@@ -4055,19 +4584,27 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>do not add organisations missing from the list automatically (only list them)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
       <source>kiểm tra bản sao lưu, cất cơ sở dữ liệu hiện tại sang bên, phục hồi</source>
-      <translation>check the backup, set the current database aside, restore</translation>
+      <translation type="obsolete">check the backup, set the current database aside, restore</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>kiểm tra bản sao lưu, cất cơ sở dữ liệu hiện tại sang bên, phục hồi (cần tài khoản quản trị)</source>
+      <translation>check the backup, keep the current database aside, restore (needs an administrator)</translation>
+    </message>
+    <message>
       <source>kiểm tra chuỗi nhật ký không bị sửa, xóa</source>
-      <translation>check the log chain has not been altered or deleted</translation>
+      <translation type="obsolete">check the log chain has not been altered or deleted</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>kiểm tra mã xác thực, nội dung mã QR hoặc số hiệu (không cần mạng)</source>
       <translation>check a verification code, QR code content or serial number (no network needed)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>kiểm tra nhật ký và dữ liệu được bảo vệ không bị sửa, xóa ngoài chương trình</source>
+      <translation>check that the audit log and the protected records were not altered or deleted outside the program</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
@@ -4098,6 +4635,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/main.py" />
       <source>làm việc với tài khoản này (mật khẩu trong biến DTBD_PASSWORD); khi chưa có tài khoản nào: quản trị máy đơn</source>
       <translation>work as this account (password in the DTBD_PASSWORD variable); when there are no accounts yet: single-PC administrator</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>lý do</source>
+      <translation>reason</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
@@ -4170,6 +4712,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>mã học phần, môn thi, khóa luận</source>
       <translation>code of the module, exam subject or thesis</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>mã khóa (6 ký tự)</source>
+      <translation>key ID (6 characters)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
@@ -4285,6 +4832,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>decision date YYYY-MM-DD</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>ngừng tài khoản</source>
+      <translation>deactivate the account</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>nhu cầu đào tạo, bồi dưỡng các đơn vị đăng ký</source>
       <translation>training and fostering needs registered by organisations</translation>
@@ -4370,6 +4922,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>phiếu phản hồi của học viên</source>
       <translation>learner feedback forms</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>quản trị đăng ký khóa ký văn bằng của máy này (tạo khóa nếu máy chưa có)</source>
+      <translation>an administrator enrols this PC's document signing key (made if the PC has none)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
@@ -4507,6 +5064,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>thêm dữ liệu mẫu của một trường chính trị tỉnh</source>
       <translation>add sample data of a provincial political school</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>thôi dùng</source>
+      <translation>retired</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>thôi dùng một khóa ký (văn bằng đã ký vẫn kiểm tra được)</source>
+      <translation>retire a signing key (documents it signed still verify)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
@@ -4682,6 +5249,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>diplomas, certificates and the certificate register</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>vẫn phục hồi bản sao lưu không qua kiểm tra nhật ký; lý do được ghi vào nhật ký</source>
+      <translation>restore a backup that fails the audit check anyway; the reason is recorded in the audit log</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>xem như ngày này (mặc định: hôm nay)</source>
       <translation>as on this date (default: today)</translation>
@@ -4800,6 +5372,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>Đã bỏ qua các ngày nghỉ: {days}.</source>
       <translation>Skipped the holidays: {days}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>Đã chuyển sang {n} dòng sổ gốc và {m} lần thu hồi, cấp lại có sau ngày sao lưu.</source>
+      <translation>Carried over {n} register lines and {m} revocations and reissues made after the backup.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
@@ -4977,6 +5554,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Added {n} new organisations to the list (rearrange them under Organisations if needed): {names}.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>Đã thôi dùng khóa {id}.</source>
+      <translation>Key {id} retired.</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>Đã tạo cơ sở dữ liệu {url}.</source>
       <translation>Created database {url}.</translation>
@@ -5028,9 +5610,24 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Evaluated</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>Đã đăng ký khóa {id} của máy này; máy này cấp được văn bằng. Hãy chép tệp khóa {path} vào USB cất trong tủ của phòng đào tạo.</source>
+      <translation>Enrolled this PC's key {id}; this PC can issue documents. Copy the key file {path} to a USB disk kept in the training office's cabinet.</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_admin.py" />
       <source>Đã đặt lại mật khẩu cho {user}.</source>
       <translation>Password reset for {user}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>Đã đổi mật khẩu của {user}.</source>
+      <translation>Changed the password of {user}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>Đã đổi vai trò của {user}.</source>
+      <translation>Changed the role of {user}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
@@ -5057,6 +5654,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Proposed classes</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>Đổi mật khẩu: dtbd --user TÊN users password, mật khẩu hiện tại trong DTBD_PASSWORD, mật khẩu mới trong DTBD_NEW_PASSWORD.</source>
+      <translation>To change a password: dtbd --user NAME users password, the current password in DTBD_PASSWORD, the new one in DTBD_NEW_PASSWORD.</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>Đủ ĐK</source>
       <translation>Eligible</translation>
@@ -5065,6 +5667,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>Đủ điều kiện</source>
       <translation>Eligible</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>đang dùng</source>
+      <translation>in use</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
@@ -5115,6 +5722,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>địa điểm học</source>
       <translation>venue</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>đổi mật khẩu của mình (mới trong DTBD_NEW_PASSWORD)</source>
+      <translation>change your own password (the new one in DTBD_NEW_PASSWORD)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>đổi vai trò hoặc ngừng một tài khoản</source>
+      <translation>change an account's role or deactivate it</translation>
     </message>
   </context>
   <context>
@@ -5364,6 +5981,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/demo.py" />
       <source>Học bổ sung theo lịch của Trung tâm</source>
       <translation>Make-up lessons on the Centre's schedule</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/demo.py" />
+      <source>Máy của phòng đào tạo (dữ liệu mẫu)</source>
+      <translation>Training office PC (demo data)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/demo.py" />
@@ -8073,6 +8695,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/views/login_dialog.py" />
+      <source>Đang kiểm tra mật khẩu...</source>
+      <translation>Checking the password...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/views/login_dialog.py" />
       <source>Đăng nhập</source>
       <translation>Log in</translation>
     </message>
@@ -10253,6 +10880,19 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Saved {path}.
 
 {summary}</translation>
+    </message>
+  </context>
+  <context>
+    <name>restore</name>
+    <message>
+      <location filename="../../dtbd_desktop/services/restore.py" />
+      <source>Không phục hồi: bản sao lưu thiếu {n} văn bằng đã cấp sau khi sao lưu mà không chuyển sang được (học viên hoặc lớp của chúng không có trong bản sao lưu). Hãy dùng bản sao lưu mới hơn.</source>
+      <translation>Not restored: the backup lacks {n} documents issued after it that cannot be carried over (their learners or classes are not in the backup). Use a newer backup.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/restore.py" />
+      <source>Số hiệu {serial} ({name}, sổ {kind} năm {year})</source>
+      <translation>Serial {serial} ({name}, {kind} register of {year})</translation>
     </message>
   </context>
   <context>

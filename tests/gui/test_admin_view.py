@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from dtbd_desktop import backup
 from dtbd_desktop.db.engine import Database
@@ -81,3 +82,39 @@ def test_backup_now_adds_a_copy(qtbot: QtBot, sqlite_db: Database,
     qtbot.waitUntil(lambda: view.backups.files.rowCount() == 1, timeout=10_000)
     made = list(backup.backup_dir().glob("dtbd-*.sqlite3"))
     assert len(made) == 1 and view.backups.files.index(0, 0).data() == made[0].name
+
+
+def test_an_administrator_changes_a_role_and_deactivates_an_account(qtbot: QtBot, sqlite_db: Database,
+                                                                     make_ctx: Callable[[Database], AppContext]) -> None:
+    from dtbd_desktop import accounts, operations
+    from dtbd_desktop.errors import InputError, PermissionDenied
+    from tests.logins import PASSWORD, create_account
+
+    ctx = make_ctx(sqlite_db)
+    ctx.login = admin_login(sqlite_db)
+    lan = create_account(sqlite_db, "lan", "viewer", by=ctx.login)
+    view = AdminView(ctx)
+    qtbot.addWidget(view)
+    view.activate()
+    users = view.users
+    qtbot.waitUntil(lambda: users.model.rowCount() == 2, timeout=10_000)
+    row = next(r for r in range(2) if users.model.index(r, 0).data() == "lan")
+    users.table.selectRow(row)
+    users.role.setCurrentIndex(users.role.findData("office"))
+    qtbot.mouseClick(next(b for b in users.findChildren(QPushButton) if b.objectName() == "set_role"),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Phòng đào tạo" in users.message.text(), timeout=10_000)
+    with sqlite_db.read() as s:
+        assert s.scalars(select(User.role).where(User.username == "lan")).one() == "office"
+    qtbot.waitUntil(lambda: users.model.rowCount() == 2, timeout=10_000)
+    row = next(r for r in range(2) if users.model.index(r, 0).data() == "lan")
+    users.table.selectRow(row)
+    qtbot.mouseClick(next(b for b in users.findChildren(QPushButton) if b.objectName() == "deactivate"),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Đã ngừng" in users.message.text(), timeout=10_000)
+    with sqlite_db.read() as s:
+        assert s.execute(select(User.role, User.active).where(User.username == "lan")).one() == ("office", False)
+    with pytest.raises(PermissionDenied, match="không còn hoạt động"), operations.writing(sqlite_db, lan) as s:
+        operations.acting(s)
+    with pytest.raises(InputError, match="không đúng"):
+        accounts.authenticate(sqlite_db, "lan", PASSWORD)

@@ -62,7 +62,11 @@ class KeysTab(QWidget):
             trusted = set(signing_keys.trusted_keys(session))
             return [(k, k.public_key in trusted) for k in signing_keys.list_keys(session)]
 
-        self.ctx.read(fetch, self.model.set_rows, self)
+        def show(rows: list[KeyLine]) -> None:
+            self.model.set_rows(rows)
+            self.table.resizeColumnsToContents()
+
+        self.ctx.read(fetch, show, self)
 
     def _say(self, message: str, *, error: bool = False) -> None:
         self.message.setStyleSheet("color: #b71c1c;" if error else "color: #1b5e20;")

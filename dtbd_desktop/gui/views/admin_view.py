@@ -65,6 +65,12 @@ class UsersTab(QWidget):
         add.clicked.connect(self.add_user)
         reset = QPushButton(tr("admin_view", "Đặt lại mật khẩu cho tài khoản đã chọn"))
         reset.clicked.connect(self.reset_password)
+        role = QPushButton(tr("admin_view", "Đổi vai trò tài khoản đã chọn"))
+        role.setObjectName("set_role")
+        role.clicked.connect(lambda: self.set_role(active=True))
+        stop = QPushButton(tr("admin_view", "Ngừng tài khoản đã chọn"))
+        stop.setObjectName("deactivate")
+        stop.clicked.connect(lambda: self.set_role(active=False))
         form = QFormLayout()
         form.addRow(tr("admin_view", "Tên đăng nhập:"), self.username)
         form.addRow(tr("admin_view", "Họ và tên:"), self.full_name)
@@ -73,6 +79,8 @@ class UsersTab(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(add)
         buttons.addWidget(reset)
+        buttons.addWidget(role)
+        buttons.addWidget(stop)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
@@ -138,6 +146,23 @@ class UsersTab(QWidget):
         password = self.password.text()
         self.ctx.write(lambda s: users.reset_password(s, username, password),
                        lambda _r: self._done(tr("admin_view", "Đã đặt lại mật khẩu cho {name}.").format(name=username)),
+                       self, on_failed=self._failed)
+
+
+    def set_role(self, *, active: bool) -> None:
+        """The selected account gets the role chosen above, or is deactivated (its role kept)."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            self._failed(ValueError(tr("admin_view", "Chọn một tài khoản trong bảng.")))
+            return
+        username, _name, current, _active, _locked = self.model.row_at(rows[0].row())
+        role = self.role.currentData() if active else current
+        if active:
+            message = tr("admin_view", "Tài khoản {name} nay có vai trò {role}.").format(
+                name=username, role=tr("accounts", accounts.ROLE_LABELS.get(role, role)))
+        else:
+            message = tr("admin_view", "Đã ngừng tài khoản {name}.").format(name=username)
+        self.ctx.write(lambda s: users.set_role(s, username, role, active=active), lambda _r: self._done(message),
                        self, on_failed=self._failed)
 
 
