@@ -385,10 +385,12 @@ def reset_password(session: Session, username: str, new: str) -> None:
                  state=protected.user_state(user))
 
 
-def set_role(session: Session, username: str, role: str, *, active: bool = True) -> None:
+def set_role(session: Session, username: str, role: str | None, *, active: bool = True) -> None:
+    """Give an account a role (None: keep its role) and make it active or not."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         raise NotFoundError(tr("accounts", "Không có tài khoản '{name}'.").format(name=username))
+    role = user.role if role is None else role
     if role not in ROLES:
         raise InputError(tr("accounts", "Vai trò không hợp lệ."))
     admins = session.scalar(select(func.count(User.id)).where(User.role == "admin", User.active.is_(True)))

@@ -27,7 +27,7 @@ def reset_password(session: Session, username: str, new: str) -> None:
 
 
 @operation("users.set_role", permission="manage_users")
-def set_role(session: Session, username: str, role: str, *, active: bool = True) -> None:
+def set_role(session: Session, username: str, role: str | None, *, active: bool = True) -> None:
     accounts.set_role(session, username, role, active=active)
 
 

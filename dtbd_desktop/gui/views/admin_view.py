@@ -155,11 +155,11 @@ class UsersTab(QWidget):
         if not rows:
             self._failed(ValueError(tr("admin_view", "Chọn một tài khoản trong bảng.")))
             return
-        username, _name, current, _active, _locked = self.model.row_at(rows[0].row())
-        role = self.role.currentData() if active else current
+        username = self.model.row_at(rows[0].row())[0]
+        role = self.role.currentData() if active else None  # deactivating keeps the role the account has
         if active:
             message = tr("admin_view", "Tài khoản {name} nay có vai trò {role}.").format(
-                name=username, role=tr("accounts", accounts.ROLE_LABELS.get(role, role)))
+                name=username, role=tr("accounts", accounts.ROLE_LABELS.get(str(role), str(role))))
         else:
             message = tr("admin_view", "Đã ngừng tài khoản {name}.").format(name=username)
         self.ctx.write(lambda s: users.set_role(s, username, role, active=active), lambda _r: self._done(message),
