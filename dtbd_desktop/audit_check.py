@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -101,14 +100,7 @@ class _Replay:
         if public is None and entry.action == "user.key" and entry.entity_id == entry.username \
                 and isinstance(state, dict) and entry.username in self.keys:
             public = state.get("key")  # an account of the first build making its key at its first login
-        key = signing.load_public(public, self.public_cache)
-        if key is None:
-            return False
-        try:
-            key.verify(signature, (entry.hash or "").encode("ascii"))
-        except InvalidSignature:
-            return False
-        return True
+        return signing.signed_by(public, signature, (entry.hash or "").encode("ascii"), self.public_cache)
 
     def signature(self, entry: AuditEntry, has_state: bool, state: Any) -> None:
         signature = audit.signature_bytes(entry)

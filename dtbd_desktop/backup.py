@@ -282,18 +282,12 @@ def restore_copies_dir() -> Path:
 
 def rotate_restore_copies(keep: int = 10) -> list[Path]:
     """The copies taken before restores are kept like backups: the newest `keep`."""
-    folder = restore_copies_dir()
-    files = sorted((p for p in folder.glob("before-restore-*") if p.suffix in (SQLITE_SUFFIX, PG_SUFFIX)),
-                   key=lambda p: p.name, reverse=True)
-    removed = files[max(keep, 1):]
-    for p in removed:
-        p.unlink(missing_ok=True)
-    return removed
+    return rotate(restore_copies_dir(), keep, prefix="before-restore-")
 
 
-def rotate(folder: Path, keep: int) -> list[Path]:
+def rotate(folder: Path, keep: int, *, prefix: str = "dtbd-") -> list[Path]:
     """Delete the oldest automatic backups beyond `keep`; returns what was removed."""
-    files = sorted((p for p in folder.glob("dtbd-*") if p.suffix in (SQLITE_SUFFIX, PG_SUFFIX)),
+    files = sorted((p for p in folder.glob(f"{prefix}*") if p.suffix in (SQLITE_SUFFIX, PG_SUFFIX)),
                    key=lambda p: p.name, reverse=True)
     removed = files[max(keep, 1):]
     for p in removed:

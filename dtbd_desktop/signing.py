@@ -102,6 +102,19 @@ def load_public(public_text: str | None, cache: dict[str, Ed25519PublicKey | Non
     return key
 
 
+def signed_by(public_text: str | None, signature: bytes, message: bytes,
+              cache: dict[str, Ed25519PublicKey | None] | None = None) -> bool:
+    """Whether `signature` is this public key's signature of `message`."""
+    key = load_public(public_text, cache)
+    if key is None:
+        return False
+    try:
+        key.verify(signature, message)
+    except InvalidSignature:
+        return False
+    return True
+
+
 def key_id(public_text: str) -> str:
     """Six hex digits naming a public key in codes."""
     return hashlib.sha256(public_text.encode()).hexdigest()[:6].upper()

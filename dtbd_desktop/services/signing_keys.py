@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -162,11 +161,4 @@ def _signed_by_admin(entry: AuditEntry, users: dict[str, User], cache: dict[str,
     signature = audit.signature_bytes(entry)
     if user is None or user.role != "admin" or not signature:
         return False
-    public = signing.load_public(user.public_key, cache)
-    if public is None:
-        return False
-    try:
-        public.verify(signature, (entry.hash or "").encode("ascii"))
-    except InvalidSignature:
-        return False
-    return True
+    return signing.signed_by(user.public_key, signature, (entry.hash or "").encode("ascii"), cache)
