@@ -59,7 +59,7 @@ def open_setup(db: Path, work: Path) -> dict[str, Any]:
 
 
 def open_run(state: dict[str, Any]) -> Any:
-    from dtbd_desktop.gui.views.attendance_model import load_grid_model
+    from dtbd_desktop.gui.models.attendance_model import load_grid_model
 
     model = load_grid_model(state["db"], state["code"], today=state["today"])
     assert model.rowCount() > 0 and model.columnCount() > 2, (model.rowCount(), model.columnCount())
@@ -83,7 +83,7 @@ def open_floor(state: dict[str, Any]) -> Any:
 
 # --- one key press ----------------------------------------------------------------------------------
 def mark_setup(db: Path, work: Path) -> dict[str, Any]:
-    from dtbd_desktop.gui.views.attendance_model import FIXED_COLUMNS, load_grid_model
+    from dtbd_desktop.gui.models.attendance_model import FIXED_COLUMNS, load_grid_model
 
     state = open_setup(db, work)
     model = load_grid_model(state["db"], state["code"], today=state["today"])
@@ -93,7 +93,7 @@ def mark_setup(db: Path, work: Path) -> dict[str, Any]:
 
 
 def mark_run(state: dict[str, Any]) -> Any:
-    from dtbd_desktop.gui.views.attendance_model import mark
+    from dtbd_desktop.gui.models.attendance_model import mark
 
     model = state["model"]
     row = state["n"] % model.rowCount()

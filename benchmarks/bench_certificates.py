@@ -22,9 +22,9 @@ N = 1000
 def setup(db_path: Path, work: Path) -> dict[str, Any]:
     from sqlalchemy import select
 
-    from dtbd_desktop import layouts
     from dtbd_desktop.db.engine import open_database
     from dtbd_desktop.db.models import Programme, TrainingClass
+    from dtbd_desktop.printing import layouts
     from dtbd_desktop.services import certificates
 
     db = open_database(f"sqlite:///{db_path}")
@@ -51,14 +51,15 @@ def setup(db_path: Path, work: Path) -> dict[str, Any]:
 
 
 def run(state: dict[str, Any]) -> int:
-    from dtbd_desktop.reports import certificate_pdf
+    from dtbd_desktop.printing import certificate_pdf
 
     pages = state["job"].pages(state["cal"])
     return certificate_pdf.write_pdf(state["out"], pages, title="Giấy chứng nhận", author="Trường Chính trị tỉnh")
 
 
 def floor(state: dict[str, Any]) -> None:
-    from dtbd_desktop.reports import certificate_pdf, pdf_common
+    from dtbd_desktop.printing import certificate_pdf
+    from dtbd_desktop.printing import pdf as pdf_common
 
     pdf_common.register_fonts()
     fonts = certificate_pdf._fonts()

@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dtbd_desktop.db.engine import open_database  # noqa: E402
-from dtbd_desktop.importing import apply_import, read_roster  # noqa: E402
 from dtbd_desktop.services import classes  # noqa: E402
+from dtbd_desktop.workbooks.roster import apply_import, read_roster  # noqa: E402
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Trương", "Bùi", "Đặng"]
 MIDDLE = ["Văn", "Thị", "Minh", "Thanh", "Hoàng", "Ngọc", "Hữu", "Thị Thu", "Quốc", "Kim"]

@@ -21,8 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dtbd_desktop import text, timetable  # noqa: E402
+from dtbd_desktop.base import text  # noqa: E402
 from dtbd_desktop.db.engine import open_database  # noqa: E402
+from dtbd_desktop.rules import timetable  # noqa: E402
 from dtbd_desktop.services.learners import person_keys  # noqa: E402
 
 CACHE = Path(__file__).resolve().parent / ".cache"

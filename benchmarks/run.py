@@ -127,8 +127,8 @@ def import_setup(db: Path, work: Path) -> dict[str, Any]:
 def import_run(state: dict[str, Any]) -> Any:
     import datetime as dt
 
-    from dtbd_desktop.importing import apply_import
     from dtbd_desktop.services import classes
+    from dtbd_desktop.workbooks.roster import apply_import
 
     state["n"] += 1
     code = f"BENCH{state['n']}"

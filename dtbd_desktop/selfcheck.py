@@ -43,9 +43,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from dtbd_desktop import __version__
-from dtbd_desktop.errors import DtbdError
-from dtbd_desktop.i18n import tr
-from dtbd_desktop.paths import resource_path
+from dtbd_desktop.base.errors import DtbdError
+from dtbd_desktop.base.i18n import tr
+from dtbd_desktop.base.paths import resource_path
 
 #: Files the program cannot work without, relative to resources/.
 REQUIRED_RESOURCES: tuple[str, ...] = (
@@ -101,7 +101,7 @@ class Report:
 def _first_line(exc: BaseException) -> str:
     if isinstance(exc, DtbdError):
         return exc.message
-    from dtbd_desktop.redact import scrub_secrets, without_sql
+    from dtbd_desktop.base.redact import scrub_secrets, without_sql
 
     orig = getattr(exc, "orig", None)
     message = scrub_secrets(without_sql(str(orig if orig is not None else exc))) or type(exc).__name__
@@ -205,9 +205,10 @@ def render_sample_certificate(path: Path, session: Any | None = None) -> None:
     """One certificate of completion for a made-up learner, drawn exactly as certificates are
     printed: the centre's layout (bundled, or its own saved in the database), its letterhead and
     printer calibration when a database session is given, the QR code, the PDF writer."""
-    from dtbd_desktop import layouts, text
+    from dtbd_desktop.base import text
+    from dtbd_desktop.printing import layouts
+    from dtbd_desktop.printing.certificate_pdf import write_pdf
     from dtbd_desktop.reports import NATIONAL_MOTTO, NATIONAL_NAME, PARTY_HEADING, load_letterhead
-    from dtbd_desktop.reports.certificate_pdf import write_pdf
     from dtbd_desktop.services import settings
 
     values = settings.get_settings(session) if session is not None else dict(settings.DEFAULTS)

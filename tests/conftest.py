@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from dtbd_desktop.base.i18n import set_translator
 from dtbd_desktop.db.engine import Database, open_database
-from dtbd_desktop.i18n import set_translator
 from tests import pg_server
 from tests.memory_keyring import MemoryKeyring
 
@@ -30,7 +30,7 @@ def _quick_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2 at a small cost: tests log in hundreds of times (test_accounts checks the real costs)."""
     from argon2 import PasswordHasher
 
-    from dtbd_desktop import accounts
+    from dtbd_desktop.trust import accounts
 
     monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
@@ -79,7 +79,7 @@ DEMO_TODAY = dt.date(2026, 11, 23)
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo centre as of DEMO_TODAY, built once per run (its signing key in a temporary folder)."""
-    from dtbd_desktop.demo import build_demo
+    from dtbd_desktop.services.demo import build_demo
 
     folder = tmp_path_factory.mktemp("demo")
     previous = os.environ.get("DTBD_DATA_DIR")

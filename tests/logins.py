@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dtbd_desktop import accounts, operations
-from dtbd_desktop.accounts import Login
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.services import users
+from dtbd_desktop.trust import accounts, operations
+from dtbd_desktop.trust.accounts import Login
 
 PASSWORD = "mat-khau-dai"
 
@@ -26,7 +26,7 @@ def admin_login(db: Database) -> Login:
 
 def enrol_this_pc(db: Database, by: Login | None = None) -> None:
     """Make sure this PC (the test's data folder) holds a signing key an administrator enrolled."""
-    from dtbd_desktop.errors import InputError
+    from dtbd_desktop.base.errors import InputError
     from dtbd_desktop.services import signing_keys
 
     with operations.writing(db, by) as s:

@@ -9,13 +9,13 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select, update
 
-from dtbd_desktop import accounts, operations
-from dtbd_desktop.accounts import Login
-from dtbd_desktop.audit import verify_chain
+from dtbd_desktop.base.errors import InputError, PermissionDenied
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import AuditEntry, ClassSession, Lecturer, User
-from dtbd_desktop.errors import InputError, PermissionDenied
 from dtbd_desktop.services import classes, users
+from dtbd_desktop.trust import accounts, operations
+from dtbd_desktop.trust.accounts import Login
+from dtbd_desktop.trust.audit import verify_chain
 from tests.logins import PASSWORD, admin_login, create_account
 
 D = dt.date

@@ -15,7 +15,7 @@ from dtbd_desktop.cli.main import main
 from dtbd_desktop.db.engine import open_database
 from dtbd_desktop.db.models import AttendanceMark, AuditEntry, MakeUp
 from dtbd_desktop.services import settings
-from dtbd_desktop.services import timetable_service as tts
+from dtbd_desktop.services import timetable as tts
 from tests.test_attendance_service import AN, BINH, build_class
 
 TODAY = dt.date.today()

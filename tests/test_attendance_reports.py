@@ -11,14 +11,14 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
+from dtbd_desktop.base.errors import InputError, NotFoundError
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import AttendanceMark, AuditEntry
-from dtbd_desktop.errors import InputError, NotFoundError
-from dtbd_desktop.importing import attendance_workbook as wbk
 from dtbd_desktop.reports import attendance_reports as ar
 from dtbd_desktop.services import attendance as att
 from dtbd_desktop.services import classes, settings
 from dtbd_desktop.services.lecturers import save_lecturer
+from dtbd_desktop.workbooks.roster import attendance_workbook as wbk
 from tests.test_attendance_service import AN, BINH, CUONG, DUNG, build_class, ids
 
 D = dt.date
@@ -56,7 +56,7 @@ def marked_class(db: Database) -> int:
         classes.update_class(s, "SC-T", homeroom_lecturer_id=lecturer.id)
     learners, sessions = ids(db)
     with db.write(raw=True) as s:
-        from dtbd_desktop.services import timetable_service as tts
+        from dtbd_desktop.services import timetable as tts
 
         tts.assign_lecturer(s, sessions[(D(2025, 3, 3), "morning")], lecturer.id, whole_module=True)
         att.set_marks(s, class_id, [

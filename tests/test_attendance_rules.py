@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from dtbd_desktop.attendance import (
+from dtbd_desktop.rules.attendance import (
     AttendanceRules,
     ModuleInfo,
     SessionInfo,
@@ -16,7 +16,7 @@ from dtbd_desktop.attendance import (
     parse_status,
     percent_text,
 )
-from dtbd_desktop.rules import default_rules
+from dtbd_desktop.rules.rule_sets import default_rules
 
 TRAINING = AttendanceRules.from_params(default_rules("training"))
 FOSTERING = AttendanceRules.from_params(default_rules("fostering"))

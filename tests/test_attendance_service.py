@@ -13,11 +13,12 @@ from collections.abc import Sequence
 import pytest
 from sqlalchemy import func, select
 
+from dtbd_desktop.base.errors import InputError, NotFoundError
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import AttendanceMark, AuditEntry, ClassSession, Enrolment, Learner, Organisation
-from dtbd_desktop.errors import InputError, NotFoundError
 from dtbd_desktop.services import attendance as att
-from dtbd_desktop.services import classes, settings, timetable_service
+from dtbd_desktop.services import classes, settings
+from dtbd_desktop.services import timetable as timetable_service
 from dtbd_desktop.services.learners import person_keys
 
 D = dt.date

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, func, select, update
 
-from dtbd_desktop import audit, audit_check, operations, witness
-from dtbd_desktop.accounts import Login
-from dtbd_desktop.audit import AuditOutsideOperation, record, verify_chain
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import AuditEntry, Certificate, Score, User
 from dtbd_desktop.services import certificates, users
+from dtbd_desktop.trust import audit, audit_check, operations, witness
+from dtbd_desktop.trust.accounts import Login
+from dtbd_desktop.trust.audit import AuditOutsideOperation, record, verify_chain
 from tests.logins import admin_login, create_account
 from tests.test_certificates import make_class
 from tests.test_scores import NID, build_class
@@ -218,7 +218,7 @@ def test_the_command_line_says_what_was_found(db_url: str, capsys: pytest.Captur
 
 
 def test_search_by_text_and_user(db: Database) -> None:
-    from dtbd_desktop.audit import search
+    from dtbd_desktop.trust.audit import search
 
     _scored(db)
     with db.read() as s:

@@ -12,11 +12,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from dtbd_desktop import backup
+from dtbd_desktop.base.errors import InputError
 from dtbd_desktop.cli.main import main
 from dtbd_desktop.db.engine import Database, open_database
-from dtbd_desktop.errors import InputError
-from dtbd_desktop.services import classes
+from dtbd_desktop.services import backup, classes
 
 
 def _path(db: Database) -> Path:

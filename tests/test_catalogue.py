@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
+from dtbd_desktop.base.errors import InputError
 from dtbd_desktop.db.engine import Database
-from dtbd_desktop.errors import InputError
 from dtbd_desktop.services import catalogue
 from dtbd_desktop.services.catalogue import ModuleEdit
 from dtbd_desktop.services.classes import create_class

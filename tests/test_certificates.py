@@ -17,14 +17,14 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
-from dtbd_desktop import audit, operations, protected, signing
-from dtbd_desktop.accounts import Login
+from dtbd_desktop.base.errors import InputError, NotFoundError
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import AuditEntry, Certificate, Enrolment, GraduationResult, Learner, Register
-from dtbd_desktop.errors import InputError, NotFoundError
 from dtbd_desktop.services import certificates, certificates_numbering, enrolments
 from dtbd_desktop.services.classes import create_class
 from dtbd_desktop.services.learners import person_keys
+from dtbd_desktop.trust import audit, operations, protected, signing
+from dtbd_desktop.trust.accounts import Login
 from tests.logins import enrol_this_pc
 
 D = dt.date
@@ -178,7 +178,7 @@ def test_a_failed_batch_leaves_no_gap(db: Database, monkeypatch: pytest.MonkeyPa
     assert _certs(db) == []
 
     # A failure after the numbers were taken (in the audit log, at the end): rolled back too.
-    from dtbd_desktop import audit
+    from dtbd_desktop.trust import audit
 
     calls = {"n": 0}
     real = audit.record

@@ -14,10 +14,10 @@ import openpyxl
 import pytest
 import segno
 
-from dtbd_desktop import layouts
+from dtbd_desktop.base.errors import InputError
 from dtbd_desktop.db.engine import Database
-from dtbd_desktop.errors import InputError
-from dtbd_desktop.reports import certificate_pdf, qr_code
+from dtbd_desktop.printing import certificate_pdf, layouts
+from dtbd_desktop.printing import qr as qr_code
 from dtbd_desktop.reports.register_report import export_register
 from dtbd_desktop.services import certificates, settings
 from tests.test_certificates import make_class, run_cli

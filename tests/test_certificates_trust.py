@@ -15,11 +15,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select
 
-from dtbd_desktop import operations, signing
+from dtbd_desktop.base.errors import InputError, PermissionDenied
 from dtbd_desktop.db.engine import Database, open_database
 from dtbd_desktop.db.models import AuditEntry, Certificate, SigningKey
-from dtbd_desktop.errors import InputError, PermissionDenied
 from dtbd_desktop.services import certificates, certificates_numbering, signing_keys
+from dtbd_desktop.trust import operations, signing
 from tests.logins import admin_login, create_account
 from tests.test_certificates import make_class, run_cli
 
@@ -117,9 +117,9 @@ def test_revoking_with_a_stale_version_is_a_conflict(db: Database) -> None:
 
 CHILD = r"""
 import json, sys, time
-from dtbd_desktop import operations
+from dtbd_desktop.trust import operations
 from dtbd_desktop.db.engine import open_database
-from dtbd_desktop.errors import InputError
+from dtbd_desktop.base.errors import InputError
 from dtbd_desktop.services import certificates
 url, start, action, serial = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4]
 db = open_database(url)

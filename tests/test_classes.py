@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from dtbd_desktop.base.errors import ConflictError, InputError
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import Enrolment, Learner
-from dtbd_desktop.errors import ConflictError, InputError
 from dtbd_desktop.services import classes
 
 D = dt.date

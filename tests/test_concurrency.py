@@ -8,9 +8,9 @@ import sys
 import pytest
 from sqlalchemy import func, select, update
 
+from dtbd_desktop.base.errors import ConflictError
 from dtbd_desktop.db.engine import Database, open_database
 from dtbd_desktop.db.models import Learner
-from dtbd_desktop.errors import ConflictError
 from dtbd_desktop.services.learners import person_keys, update_learner
 
 
@@ -52,7 +52,7 @@ def test_a_change_committed_between_read_and_write_is_detected_by_the_database(d
 
 
 def test_identity_changes_are_audited(db: Database) -> None:
-    from dtbd_desktop.audit import search
+    from dtbd_desktop.trust.audit import search
 
     learner_id = _learner(db)
     with db.write(raw=True) as s:

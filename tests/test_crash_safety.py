@@ -14,7 +14,7 @@ from dtbd_desktop.db.engine import Database
 BACKUP_SCRIPT = """
 import sys
 from pathlib import Path
-from dtbd_desktop import backup
+from dtbd_desktop.services import backup
 print("started", flush=True)
 while True:  # keep copying until killed
     backup.backup(sys.argv[1], Path(sys.argv[2]))
@@ -116,7 +116,7 @@ sys.path.insert(0, sys.argv[3])
 from bench_roster_import import build
 from pathlib import Path
 from dtbd_desktop.db.engine import open_database
-from dtbd_desktop.importing import apply_import
+from dtbd_desktop.workbooks.roster import apply_import
 from dtbd_desktop.services import classes
 workbook = Path(sys.argv[2])
 build(workbook, 3000)

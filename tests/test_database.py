@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
+from dtbd_desktop.base.errors import DatabaseError
 from dtbd_desktop.db import engine as engine_module
 from dtbd_desktop.db.engine import Database, backup_sqlite_file, head_revision, open_database, resolve_url
 from dtbd_desktop.db.models import Certificate, Enrolment, Learner, Register, Score
-from dtbd_desktop.errors import DatabaseError
 from dtbd_desktop.services.classes import create_class
 
 
@@ -181,7 +181,7 @@ def test_url_resolution_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     assert resolve_url(None) == "sqlite:///from-env.db"
     monkeypatch.delenv("DTBD_DATABASE_URL")
     assert resolve_url(None) == f"sqlite:///{tmp_path / 'userdata' / 'dtbd.sqlite3'}"
-    from dtbd_desktop.config import save_config
+    from dtbd_desktop.base.config import save_config
 
     save_config(database_url="postgresql+psycopg://dtbd@may-chu/dtbd")
     assert resolve_url(None) == "postgresql+psycopg://dtbd@may-chu/dtbd"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from dtbd_desktop.base.errors import InputError
 from dtbd_desktop.db.engine import Database, open_database
 from dtbd_desktop.db.models import (
     AttendanceMark,
@@ -19,11 +20,10 @@ from dtbd_desktop.db.models import (
     Register,
     TrainingClass,
 )
-from dtbd_desktop.demo import build_demo
-from dtbd_desktop.errors import InputError
 from dtbd_desktop.services import classes, signing_keys
 from dtbd_desktop.services.certificates_numbering import signed_payload
-from dtbd_desktop.signing import verify
+from dtbd_desktop.services.demo import build_demo
+from dtbd_desktop.trust.signing import verify
 from tests.conftest import DEMO_TODAY
 
 

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from dtbd_desktop.base.errors import InputError
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import AttendanceMark, ClassSession, Enrolment, Learner
-from dtbd_desktop.errors import InputError
 from dtbd_desktop.services import enrolments
 from dtbd_desktop.services.classes import create_class
 from dtbd_desktop.services.learners import person_keys

@@ -13,13 +13,13 @@ from sqlalchemy import event, insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from dtbd_desktop.base.errors import DatabaseError, describe_database_error
+from dtbd_desktop.base.logfile import close_logging, log_path
+from dtbd_desktop.base.paths import user_data_dir
+from dtbd_desktop.base.redact import scrub_for_log, scrub_secrets
 from dtbd_desktop.cli.main import main
 from dtbd_desktop.db.engine import open_database
 from dtbd_desktop.db.models import User
-from dtbd_desktop.errors import DatabaseError, describe_database_error
-from dtbd_desktop.logfile import close_logging, log_path
-from dtbd_desktop.paths import user_data_dir
-from dtbd_desktop.redact import scrub_for_log, scrub_secrets
 
 NEW_PASSWORD = "Mat-khau-moi-2025"
 SECRET_WORDS = ("SQL", "INSERT", "$argon2", NEW_PASSWORD, "parameters")

@@ -10,11 +10,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from dtbd_desktop.base.errors import InputError
 from dtbd_desktop.db.engine import Database
-from dtbd_desktop.errors import InputError
 from dtbd_desktop.services import feedback, followup
 from dtbd_desktop.services.feedback import FeedbackForm
-from dtbd_desktop.services.feedback_workbook import export_feedback_workbook, import_feedback_workbook
+from dtbd_desktop.workbooks.feedback import export_feedback_workbook, import_feedback_workbook
 from tests import yearly_data
 
 

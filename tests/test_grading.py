@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from dtbd_desktop.grading import classify, counted_score, weighted_average
-from dtbd_desktop.rules import default_rules
+from dtbd_desktop.rules.grading import classify, counted_score, weighted_average
+from dtbd_desktop.rules.rule_sets import default_rules
 
 D = Decimal
 TRAINING = default_rules("training")

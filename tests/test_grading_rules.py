@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from dtbd_desktop.grading import (
+from dtbd_desktop.rules.grading import (
     AssessmentPlan,
     Component,
     LearnerFacts,
@@ -26,7 +26,7 @@ from dtbd_desktop.grading import (
     rules_summary,
     validate_plan,
 )
-from dtbd_desktop.rules import default_rules
+from dtbd_desktop.rules.rule_sets import default_rules
 
 D = Decimal
 TRAINING = default_rules("training")

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dtbd_desktop.base.errors import InputError
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import (
     AttendanceMark,
@@ -26,7 +27,6 @@ from dtbd_desktop.db.models import (
     Module,
     TrainingClass,
 )
-from dtbd_desktop.errors import InputError
 from dtbd_desktop.services import graduation, scores
 from tests.test_scores import NID, build_class, put
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from dtbd_desktop.base.errors import InputError
 from dtbd_desktop.db.engine import Database
-from dtbd_desktop.errors import InputError
 from dtbd_desktop.reports import graduation_reports as reports
 from dtbd_desktop.services import graduation, scores
 from tests.pdf_tools import poppler

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from dtbd_desktop import __version__
-from dtbd_desktop.paths import APP_AUTHOR, APP_NAME
+from dtbd_desktop.base.paths import APP_AUTHOR, APP_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTALLER = ROOT / "installer"

@@ -1,4 +1,4 @@
-"""Tests of dtbd_desktop.legacy_encoding.
+"""Tests of dtbd_desktop.base.legacy_encoding.
 
 The legacy strings are built by an encoder written here independently of the module's tables
 (byte codes per vowel for TCVN3, base letter + modifier byte for VNI), and checked against
@@ -11,7 +11,7 @@ import unicodedata
 
 import pytest
 
-from dtbd_desktop import legacy_encoding as le
+from dtbd_desktop.base import legacy_encoding as le
 
 GRAVE, HOOK, TILDE, ACUTE, DOT = "\u0300", "\u0309", "\u0303", "\u0301", "\u0323"
 TONES = (GRAVE, HOOK, TILDE, ACUTE, DOT)

@@ -23,8 +23,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
-from dtbd_desktop import layouts, operations
-from dtbd_desktop.accounts import Login
+from dtbd_desktop.base.errors import PermissionDenied
 from dtbd_desktop.db.engine import Database, WriteOutsideOperation
 from dtbd_desktop.db.models import (
     Base,
@@ -39,34 +38,26 @@ from dtbd_desktop.db.models import (
     Module,
     Organisation,
 )
-from dtbd_desktop.errors import PermissionDenied
-from dtbd_desktop.importing import attendance_workbook, roster_import  # noqa: F401  (their operations)
+from dtbd_desktop.printing import layouts
 
 # Every module that declares operations, so that REGISTRY is complete.
-from dtbd_desktop.services import (  # noqa: F401  (imported for their operations)
-    attendance,  # noqa: F401
+from dtbd_desktop.services import (
     catalogue,
     certificates,
-    certificates_numbering,
     classes,
     enrolments,
     feedback,
-    feedback_workbook,
-    followup,
-    graduation,
-    learners,
-    lecturers,
-    organisations,
-    plan_workbook,
     plans,
     restore,
-    score_workbook,
     scores,
-    settings,
     signing_keys,
-    timetable_service,
-    users,
 )
+from dtbd_desktop.trust import operations
+from dtbd_desktop.trust.accounts import Login
+from dtbd_desktop.workbooks import feedback as feedback_workbook
+from dtbd_desktop.workbooks import needs as plan_workbook
+from dtbd_desktop.workbooks import scores as score_workbook
+from dtbd_desktop.workbooks.roster import attendance_workbook, roster_import  # noqa: F401  (their operations)
 from tests.logins import PASSWORD, admin_login, create_account
 
 CLASS = "A50"
@@ -204,7 +195,7 @@ def _rules(w: World) -> dict[str, Any]:
 
 
 def _table(w: World) -> Any:
-    from dtbd_desktop.importing.sheet import read_roster
+    from dtbd_desktop.workbooks.roster.sheet import read_roster
 
     return read_roster(w.files["roster"])
 
@@ -363,7 +354,7 @@ def test_each_operation_is_accepted_from_an_administrator(world: World, people: 
 
 
 def test_anyone_logged_in_changes_only_their_own_password(world: World, people: People) -> None:
-    from dtbd_desktop import accounts
+    from dtbd_desktop.trust import accounts
 
     _call(world, people.viewer, "users.change_password")
     assert accounts.authenticate(world.db, "xem", "mat-khau-moi-123").username == "xem"

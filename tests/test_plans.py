@@ -13,12 +13,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from dtbd_desktop.base.errors import InputError
 from dtbd_desktop.db.engine import Database
-from dtbd_desktop.errors import InputError
+from dtbd_desktop.rules.statistics import Figures
 from dtbd_desktop.services import plans
-from dtbd_desktop.services.plan_workbook import export_needs_workbook, import_needs_workbook
 from dtbd_desktop.services.plans import PlanTarget
-from dtbd_desktop.statistics import Figures
+from dtbd_desktop.workbooks.needs import export_needs_workbook, import_needs_workbook
 from tests import yearly_data
 
 D = dt.date

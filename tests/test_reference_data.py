@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from dtbd_desktop.base.paths import resource_path
 from dtbd_desktop.db.models import (
     DOCUMENT_KINDS,
     LECTURER_KINDS,
@@ -24,7 +25,6 @@ from dtbd_desktop.db.models import (
     PROGRAMME_KINDS,
     PROGRAMME_LEVELS,
 )
-from dtbd_desktop.paths import resource_path
 
 CATALOGUE = resource_path("catalogue", "programmes.json")
 DEMO = resource_path("demo", "demo_reference.json")

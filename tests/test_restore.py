@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from dtbd_desktop import backup, operations, witness
-from dtbd_desktop.accounts import Login
-from dtbd_desktop.audit_check import verify
+from dtbd_desktop.base.errors import InputError, PermissionDenied
 from dtbd_desktop.db.engine import Database, open_database
 from dtbd_desktop.db.models import AuditEntry, Certificate, Score
-from dtbd_desktop.errors import InputError, PermissionDenied
-from dtbd_desktop.services import certificates, classes, scores
+from dtbd_desktop.services import backup, certificates, classes, scores
+from dtbd_desktop.trust import operations, witness
+from dtbd_desktop.trust.accounts import Login
+from dtbd_desktop.trust.audit_check import verify
 from tests.logins import PASSWORD, admin_login, create_account
 from tests.test_certificates import make_class
 from tests.test_scores import NID, build_class

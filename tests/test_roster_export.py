@@ -20,12 +20,13 @@ from typing import Any
 import openpyxl
 import pytest
 
-from dtbd_desktop import text
+from dtbd_desktop.base import text
+from dtbd_desktop.base.errors import InputError, NotFoundError
 from dtbd_desktop.cli.main import main
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import Enrolment, Learner, Organisation
-from dtbd_desktop.errors import InputError, NotFoundError
-from dtbd_desktop.reports import atomic_output, pdf_common
+from dtbd_desktop.printing import pdf as pdf_common
+from dtbd_desktop.reports import atomic_output
 from dtbd_desktop.reports.roster_report import (
     export_roster_pdf,
     export_roster_xlsx,

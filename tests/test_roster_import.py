@@ -20,12 +20,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from dtbd_desktop.audit import verify_chain
+from dtbd_desktop.base.errors import DtbdError
 from dtbd_desktop.cli.main import main
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import AuditEntry, Enrolment, Learner, Organisation
-from dtbd_desktop.errors import DtbdError
-from dtbd_desktop.importing import (
+from dtbd_desktop.services import classes
+from dtbd_desktop.services.organisations import save_organisation
+from dtbd_desktop.trust.audit import verify_chain
+from dtbd_desktop.workbooks.roster import (
     RosterFileError,
     apply_import,
     plan_import,
@@ -33,8 +35,6 @@ from dtbd_desktop.importing import (
     save_annotated_copy,
     writing,
 )
-from dtbd_desktop.services import classes
-from dtbd_desktop.services.organisations import save_organisation
 from tests.logins import admin_login, create_account
 
 D = dt.date
@@ -229,7 +229,7 @@ def test_gender_marked_with_x_under_gioi_tinh_nam_nu(tmp_path: Path) -> None:
     ], merges=["A1:A2", "B1:B2", "C1:C2", "D1:E1", "F1:F2"])
     table = read_roster(path)
     assert table.mapping == {"full_name": 2, "birth_date": 3, "gender_male": 4, "gender_female": 5, "national_id": 6}
-    from dtbd_desktop.importing.cleaning import RowCleaner
+    from dtbd_desktop.workbooks.roster.cleaning import RowCleaner
     people = [RowCleaner(table, START).clean(row) for row in table.rows]
     assert [(p.full_name, p.birth_year, p.birth_date, p.gender) for p in people] == [
         ("Phạm Minh Tuấn", 1984, None, "M"), ("Võ Thị Lan", 1987, None, "F")]

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dtbd_desktop.base.errors import ConflictError, InputError, NotFoundError
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import (
     AuditEntry,
@@ -30,11 +31,11 @@ from dtbd_desktop.db.models import (
     Score,
     TrainingClass,
 )
-from dtbd_desktop.errors import ConflictError, InputError, NotFoundError
-from dtbd_desktop.rules import default_rules
-from dtbd_desktop.services import classes, score_workbook, scores
+from dtbd_desktop.rules.rule_sets import default_rules
+from dtbd_desktop.services import classes, scores
 from dtbd_desktop.services.learners import person_keys
 from dtbd_desktop.services.scores import ScoreEntry
+from dtbd_desktop.workbooks import scores as score_workbook
 
 D = Decimal
 

@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from dtbd_desktop import backup, credentials, signing
-from dtbd_desktop.config import config_path, load_config, save_config
-from dtbd_desktop.credentials import KeyringUnavailable
+from dtbd_desktop.base import credentials
+from dtbd_desktop.base.config import config_path, load_config, save_config
+from dtbd_desktop.base.credentials import KeyringUnavailable
+from dtbd_desktop.base.logfile import close_logging, log, log_path, setup_logging
+from dtbd_desktop.base.paths import user_data_dir
 from dtbd_desktop.db.engine import backup_sqlite_file, default_url, open_database, resolve_url, sqlite_path
-from dtbd_desktop.logfile import close_logging, log, log_path, setup_logging
-from dtbd_desktop.paths import user_data_dir
+from dtbd_desktop.services import backup
+from dtbd_desktop.trust import signing
 from tests.memory_keyring import MemoryKeyring
 
 SERVER = "postgresql+psycopg://dtbd:Mat-khau-2025@may-chu:5433/dtbd"
@@ -198,7 +200,7 @@ def test_the_signing_key_and_its_folder_are_private(loose_umask: None) -> None:
 @posix_only
 def test_the_log_file_and_its_folder_are_private_and_rotate(loose_umask: None,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from dtbd_desktop import logfile
+    from dtbd_desktop.base import logfile
 
     monkeypatch.setattr(logfile, "MAX_BYTES", 2_000)
     close_logging()

@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from dtbd_desktop import layouts, operations
+from dtbd_desktop.base.errors import InputError
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import AuditEntry
-from dtbd_desktop.errors import InputError
+from dtbd_desktop.printing import layouts
 from dtbd_desktop.services import settings
+from dtbd_desktop.trust import operations
 from tests.logins import admin_login, create_account
 
 PNG = settings.PNG_SIGNATURE + b"\x00" * 64  # only the signature matters to the check

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dtbd_desktop import backup, startup
 from dtbd_desktop.db.engine import Database
-from dtbd_desktop.services import settings
+from dtbd_desktop.services import backup, settings, startup
 
 
 def test_a_sound_file_passes_and_a_damaged_one_is_reported(sqlite_db: Database, tmp_path: Path) -> None:
@@ -28,7 +27,7 @@ def test_a_sound_file_passes_and_a_damaged_one_is_reported(sqlite_db: Database, 
 def test_a_damaged_file_is_not_backed_up_over_good_copies(sqlite_db: Database, tmp_path: Path) -> None:
     import pytest
 
-    from dtbd_desktop.errors import DatabaseError
+    from dtbd_desktop.base.errors import DatabaseError
 
     good = startup.automatic_backup(sqlite_db, only_if_due=False)
     path = Path(sqlite_db.url.removeprefix("sqlite:///"))

@@ -1,6 +1,6 @@
 """The year's statistics and the lecturers' periods, each figure worked out by hand.
 
-First the pure helpers (`dtbd_desktop.statistics`) on tables of cases, then the statistics of
+First the pure helpers (`dtbd_desktop.rules.statistics`) on tables of cases, then the statistics of
 the small centre of `tests/yearly_data.py` as the services read them from the database.
 """
 
@@ -12,8 +12,7 @@ from decimal import Decimal
 import pytest
 
 from dtbd_desktop.db.engine import Database
-from dtbd_desktop.services import reports, settings
-from dtbd_desktop.statistics import (
+from dtbd_desktop.rules.statistics import (
     Figures,
     PersonFacts,
     RatingTally,
@@ -29,6 +28,8 @@ from dtbd_desktop.statistics import (
     plan_phrase,
     roll_up,
 )
+from dtbd_desktop.services import settings
+from dtbd_desktop.services import statistics as reports
 from tests import yearly_data
 
 D = dt.date

@@ -1,4 +1,4 @@
-"""Tests of dtbd_desktop.text: expected values are worked out by hand from the rules."""
+"""Tests of dtbd_desktop.base.text: expected values are worked out by hand from the rules."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from dtbd_desktop import text
-from dtbd_desktop.text import (
+from dtbd_desktop.base import text
+from dtbd_desktop.base.text import (
     DateParseError,
     GenderParseError,
     NationalIdError,

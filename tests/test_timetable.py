@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dtbd_desktop.timetable import ModuleSpec, fixed_national_holidays, lay_out, sessions_needed, working_days
+from dtbd_desktop.rules.timetable import (
+    ModuleSpec,
+    fixed_national_holidays,
+    lay_out,
+    sessions_needed,
+    working_days,
+)
 
 
 def test_working_days_skip_weekends_and_holidays() -> None:

@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from dtbd_desktop.base.errors import InputError
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import AuditEntry, ClassSession, Holiday
-from dtbd_desktop.errors import InputError
 from dtbd_desktop.services import attendance as att
 from dtbd_desktop.services import settings
-from dtbd_desktop.services import timetable_service as tts
+from dtbd_desktop.services import timetable as tts
 from dtbd_desktop.services.lecturers import save_lecturer
 from tests.test_attendance_service import AN, LEARNERS, build_class
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from dtbd_desktop import backup
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.cli.main import EXIT_OK, EXIT_REFUSED, Context
 from dtbd_desktop.db.engine import resolve_url
-from dtbd_desktop.i18n import tr
+from dtbd_desktop.services import backup
 
 
 def register(sub: Any) -> None:
@@ -25,7 +25,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_backup(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop import operations
+    from dtbd_desktop.trust import operations
 
     with ctx.read() as session:  # a full copy holds everyone's data and the accounts: a permitted login
         operations.require(session, "backup")
@@ -155,7 +155,7 @@ def cmd_users_password(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_audit_verify(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop import audit_check, witness
+    from dtbd_desktop.trust import audit_check, witness
 
     seen = witness.recall(ctx.db)
     with ctx.read(personal=False) as s:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dtbd_desktop import attendance as rules_mod
-from dtbd_desktop import text, timetable
+from dtbd_desktop.base import text
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.cli.commands_base import iso_date, year_value
 from dtbd_desktop.cli.main import EXIT_OK, Context, Parser
 from dtbd_desktop.cli.output import table
 from dtbd_desktop.db.models import HALVES
-from dtbd_desktop.i18n import tr
+from dtbd_desktop.rules import attendance as rules_mod
+from dtbd_desktop.rules import timetable
 
 
 def _positive_int(value: str) -> int:
@@ -119,7 +120,7 @@ def register(sub: Any) -> None:
 
 
 def _suffix(path: str, allowed: tuple[str, ...]) -> None:
-    from dtbd_desktop.errors import InputError
+    from dtbd_desktop.base.errors import InputError
 
     if not path.lower().endswith(allowed):
         raise InputError(tr("cli", "Tệp kết quả phải có đuôi {allowed}.").format(allowed=" hoặc ".join(allowed)))
@@ -129,7 +130,7 @@ def _suffix(path: str, allowed: tuple[str, ...]) -> None:
 
 
 def cmd_timetable_generate(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.services import timetable_service
+    from dtbd_desktop.services import timetable as timetable_service
 
     with ctx.write() as session:
         result = timetable_service.generate_timetable(session, ctx.args.class_code, replace=ctx.args.replace)
@@ -145,7 +146,7 @@ def cmd_timetable_generate(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_timetable_list(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.services import timetable_service
+    from dtbd_desktop.services import timetable as timetable_service
 
     with ctx.read(personal=False) as session:
         rows = timetable_service.list_sessions(session, ctx.args.class_code)
@@ -160,7 +161,7 @@ def cmd_timetable_list(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_timetable_conflicts(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.services import timetable_service
+    from dtbd_desktop.services import timetable as timetable_service
 
     a = ctx.args
     with ctx.read(personal=False) as session:
@@ -176,7 +177,7 @@ def cmd_timetable_conflicts(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_holiday_list(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.services import timetable_service
+    from dtbd_desktop.services import timetable as timetable_service
 
     with ctx.read(personal=False) as session:
         rows = timetable_service.list_holidays(session, ctx.args.year)
@@ -187,7 +188,7 @@ def cmd_holiday_list(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_holiday_add(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.services import timetable_service
+    from dtbd_desktop.services import timetable as timetable_service
 
     with ctx.write() as session:
         row = timetable_service.add_holiday(session, ctx.args.date, ctx.args.name)
@@ -196,7 +197,7 @@ def cmd_holiday_add(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_holiday_remove(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.services import timetable_service
+    from dtbd_desktop.services import timetable as timetable_service
 
     with ctx.write() as session:
         timetable_service.remove_holiday(session, ctx.args.date)
@@ -205,7 +206,7 @@ def cmd_holiday_remove(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_holiday_seed(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.services import timetable_service
+    from dtbd_desktop.services import timetable as timetable_service
 
     with ctx.write() as session:
         added = timetable_service.seed_national_holidays(session, ctx.args.year)
@@ -303,7 +304,7 @@ def cmd_attendance_letters(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_attendance_export(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.importing import attendance_workbook
+    from dtbd_desktop.workbooks.roster import attendance_workbook
 
     a = ctx.args
     _suffix(a.out, (".xlsx",))
@@ -315,7 +316,7 @@ def cmd_attendance_export(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_attendance_import(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.importing import attendance_workbook
+    from dtbd_desktop.workbooks.roster import attendance_workbook
 
     a = ctx.args
     with ctx.write() as session:

@@ -6,10 +6,10 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from dtbd_desktop import text
+from dtbd_desktop.base import text
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.cli.main import EXIT_OK, Context, Parser
 from dtbd_desktop.cli.output import table
-from dtbd_desktop.i18n import tr
 from dtbd_desktop.services import catalogue, classes
 
 
@@ -67,7 +67,7 @@ def cmd_init(ctx: Context) -> tuple[Any, int]:
         added = catalogue.seed_catalogue(session)
         programmes = len(catalogue.list_programmes(session))
     if ctx.args.demo:
-        from dtbd_desktop.demo import build_demo
+        from dtbd_desktop.services.demo import build_demo
 
         summary = build_demo(db, progress=None if ctx.json else ctx.say)
         ctx.say(summary)

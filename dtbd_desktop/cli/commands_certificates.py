@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from dtbd_desktop import text
+from dtbd_desktop.base import text
+from dtbd_desktop.base.errors import InputError
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.cli.commands_base import iso_date, year_value
 from dtbd_desktop.cli.main import EXIT_OK, Context, Parser
 from dtbd_desktop.cli.output import table
-from dtbd_desktop.errors import InputError
-from dtbd_desktop.i18n import tr
 from dtbd_desktop.services import certificates
 
 
@@ -210,7 +210,7 @@ def cmd_list(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_test_page(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.reports import certificate_pdf
+    from dtbd_desktop.printing import certificate_pdf
 
     a = ctx.args
     cal = None

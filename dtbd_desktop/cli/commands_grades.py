@@ -13,12 +13,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dtbd_desktop import grading, text
+from dtbd_desktop.base import text
+from dtbd_desktop.base.errors import InputError
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.cli.commands_base import iso_date
 from dtbd_desktop.cli.main import EXIT_OK, Context, Parser, UsageError
 from dtbd_desktop.cli.output import table
-from dtbd_desktop.errors import InputError
-from dtbd_desktop.i18n import tr
+from dtbd_desktop.rules import grading
 
 
 def _attempt(value: str) -> int:
@@ -217,7 +218,7 @@ def cmd_grades_retakes(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_grades_sheet(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.services import score_workbook
+    from dtbd_desktop.workbooks import scores as score_workbook
 
     a = ctx.args
     with ctx.read() as session:
@@ -228,7 +229,7 @@ def cmd_grades_sheet(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_grades_import(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.services import score_workbook
+    from dtbd_desktop.workbooks import scores as score_workbook
 
     a = ctx.args
     session_of = ctx.read if a.dry_run else ctx.write  # a read session is rolled back at its end

@@ -18,11 +18,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.cli.commands_base import iso_date, year_value
 from dtbd_desktop.cli.main import EXIT_OK, Context, Parser, UsageError
 from dtbd_desktop.cli.output import table
-from dtbd_desktop.i18n import tr
-from dtbd_desktop.statistics import CRITERIA, count_text, percent
+from dtbd_desktop.rules.statistics import CRITERIA, count_text, percent
 
 
 def _num(value: Decimal | None, places: int = 1) -> float | None:
@@ -204,7 +204,7 @@ def _breakdown_json(lines: list[Any]) -> list[dict[str, Any]]:
 
 
 def cmd_report_stats(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.services.reports import year_statistics
+    from dtbd_desktop.services.statistics import year_statistics
 
     with ctx.read() as session:
         st = year_statistics(session, ctx.args.year)
@@ -233,7 +233,7 @@ def cmd_report_stats(ctx: Context) -> tuple[Any, int]:
 def cmd_report_lecturers(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.reports import load_letterhead
     from dtbd_desktop.reports.lecturer_periods_report import render_lecturer_periods_xlsx
-    from dtbd_desktop.services.reports import lecturer_periods
+    from dtbd_desktop.services.statistics import lecturer_periods
 
     a = ctx.args
     with ctx.read() as session:
@@ -357,7 +357,7 @@ def cmd_needs_list(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_needs_export(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.services.plan_workbook import export_needs_workbook
+    from dtbd_desktop.workbooks.needs import export_needs_workbook
 
     a = ctx.args
     out, shown = _out(a.out, (".xlsx",))
@@ -369,7 +369,7 @@ def cmd_needs_export(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_needs_import(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.services.plan_workbook import import_needs_workbook
+    from dtbd_desktop.workbooks.needs import import_needs_workbook
 
     a = ctx.args
     with ctx.write() as session:
@@ -383,7 +383,7 @@ def cmd_needs_import(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_feedback_export(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.services.feedback_workbook import export_feedback_workbook
+    from dtbd_desktop.workbooks.feedback import export_feedback_workbook
 
     a = ctx.args
     out, shown = _out(a.out, (".xlsx",))
@@ -395,7 +395,7 @@ def cmd_feedback_export(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_feedback_import(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.services.feedback_workbook import import_feedback_workbook
+    from dtbd_desktop.workbooks.feedback import import_feedback_workbook
 
     a = ctx.args
     with ctx.write() as session:

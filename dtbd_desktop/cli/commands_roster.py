@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.cli.main import Parser
-from dtbd_desktop.i18n import tr
 
 
 def register(sub: Any) -> None:

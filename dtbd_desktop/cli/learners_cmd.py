@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.cli.main import EXIT_OK, Context, Parser
 from dtbd_desktop.cli.output import table
-from dtbd_desktop.i18n import tr
 from dtbd_desktop.services.learners import search_learners
 
 DEFAULT_LIMIT = 50

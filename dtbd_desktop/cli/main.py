@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from dtbd_desktop import __version__
+from dtbd_desktop.base.errors import DatabaseError, DtbdError, Problem, describe_database_error
+from dtbd_desktop.base.i18n import language_from_environment, tr, use_language
+from dtbd_desktop.base.logfile import log, log_path, setup_logging
 from dtbd_desktop.db.engine import Database, open_database
-from dtbd_desktop.errors import DatabaseError, DtbdError, Problem, describe_database_error
-from dtbd_desktop.i18n import language_from_environment, tr, use_language
-from dtbd_desktop.logfile import log, log_path, setup_logging
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from dtbd_desktop.accounts import Login
+    from dtbd_desktop.trust.accounts import Login
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -73,7 +73,7 @@ class Context:
         import getpass
         import os
 
-        from dtbd_desktop import accounts
+        from dtbd_desktop.trust import accounts
 
         password = os.environ.get("DTBD_PASSWORD")
         if password is None:
@@ -85,7 +85,7 @@ class Context:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A unit of work for the person logged in (operations check what they may do)."""
-        from dtbd_desktop import operations
+        from dtbd_desktop.trust import operations
 
         with operations.writing(self.db, self.login) as session:
             yield session
@@ -94,7 +94,7 @@ class Context:
     def read(self, *, personal: bool = True) -> Iterator[Session]:
         """A read session; `personal` (rosters, scores, documents...) needs a login once the
         database has accounts."""
-        from dtbd_desktop import operations
+        from dtbd_desktop.trust import operations
 
         with operations.reading(self.db, self.login, personal=personal) as session:
             yield session
@@ -191,7 +191,7 @@ def _report_error(message: str, problems: list[Problem], as_json: bool, extra: d
 
 def _print_debug_trace() -> None:
     """--debug: the traceback, without the SQL parameters, hashes and passwords it may carry."""
-    from dtbd_desktop.redact import scrub_secrets
+    from dtbd_desktop.base.redact import scrub_secrets
 
     print(scrub_secrets(traceback.format_exc()), file=sys.stderr, end="")
 

@@ -21,9 +21,9 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from dtbd_desktop.errors import ConflictError, DatabaseError, describe_database_error
-from dtbd_desktop.i18n import tr
-from dtbd_desktop.paths import private_dir, private_file, sqlite_companions, user_data_dir
+from dtbd_desktop.base.errors import ConflictError, DatabaseError, describe_database_error
+from dtbd_desktop.base.i18n import tr
+from dtbd_desktop.base.paths import private_dir, private_file, sqlite_companions, user_data_dir
 
 ENV_URL = "DTBD_DATABASE_URL"
 # The newest migration. Checked against Alembic by a test; lets a start-up on an up-to-date
@@ -41,8 +41,8 @@ def default_url() -> str:
 def resolve_url(url: str | None) -> str:
     """`--db URL`, else DTBD_DATABASE_URL, else this PC's configuration (set by the first-run
     wizard; its password comes from the credential store), else the default SQLite file."""
-    from dtbd_desktop.config import load_config
-    from dtbd_desktop.credentials import with_password
+    from dtbd_desktop.base.config import load_config
+    from dtbd_desktop.base.credentials import with_password
 
     if url or os.environ.get(ENV_URL):
         return url or os.environ[ENV_URL]
@@ -192,7 +192,7 @@ def migrate(engine: Engine) -> tuple[str, bool]:
     return head, current is None
 
 
-#: `Session.info` keys: how many operations are running in the unit of work (dtbd_desktop.operations
+#: `Session.info` keys: how many operations are running in the unit of work (dtbd_desktop.trust.operations
 #: counts them), and whether it is a raw one (seeding, the demo, migrations, logging in).
 OPS_DEPTH = "dtbd.ops_depth"
 RAW = "dtbd.raw"
@@ -219,7 +219,7 @@ def _guard_execute(state: ORMExecuteState) -> None:
 class Database:
     """One open database: the engine, and sessions for reading and for units of work.
 
-    Every change to the records goes through an operation of the core (`dtbd_desktop.operations`),
+    Every change to the records goes through an operation of the core (`dtbd_desktop.trust.operations`),
     which checks who acts, owns the audit entry and runs inside `write()`; a unit of work in which
     something changes outside an operation refuses to flush (`WriteOutsideOperation`). Only
     seeding, the demo builder, logging in and tests arranging data use `write(raw=True)`.

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 from sqlalchemy.exc import SQLAlchemyError
 
 from dtbd_desktop import __version__
+from dtbd_desktop.base.errors import DtbdError
+from dtbd_desktop.base.i18n import load_ts, preferred_language, set_translator, tr
+from dtbd_desktop.base.paths import resource_path
 from dtbd_desktop.db.engine import Database, open_database
-from dtbd_desktop.errors import DtbdError
-from dtbd_desktop.i18n import load_ts, preferred_language, set_translator, tr
-from dtbd_desktop.paths import resource_path
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -58,7 +58,7 @@ def install_translations(app: QCoreApplication, language: str) -> list[QTranslat
 
 
 def demo_database(folder: Path, progress: Callable[[str], None] | None = None) -> Database:
-    from dtbd_desktop.demo import build_demo
+    from dtbd_desktop.services.demo import build_demo
 
     os.environ["DTBD_DATA_DIR"] = str(folder)  # keys and backups of the demo stay in its folder
     db = open_database(f"sqlite:///{folder / 'demo.sqlite3'}")
@@ -99,8 +99,8 @@ def open_with_progress(app: QApplication, opener: Callable[[Callable[[str], None
 def check_database_file(url: str | None) -> bool:
     """Start-up checks on a SQLite file: damaged (offer the latest good backup), on a network share (warn).
     Returns False when the person chose to quit."""
-    from dtbd_desktop import backup, startup
     from dtbd_desktop.db.engine import resolve_url, sqlite_path
+    from dtbd_desktop.services import backup, startup
 
     resolved = resolve_url(url)
     path = sqlite_path(resolved)
@@ -132,7 +132,7 @@ def check_database_file(url: str | None) -> bool:
 def needs_first_run(args: argparse.Namespace) -> bool:
     """The first-run wizard shows on a PC with no configuration and no database in the default
     place, unless a database is named (--db, DTBD_DATABASE_URL) or the demo is asked for."""
-    from dtbd_desktop.config import config_path
+    from dtbd_desktop.base.config import config_path
     from dtbd_desktop.db.engine import ENV_URL, default_url, sqlite_path
 
     if args.demo or args.db or args.self_check or os.environ.get(ENV_URL) or config_path().exists():
@@ -148,11 +148,11 @@ def self_check(app: QApplication, args: argparse.Namespace) -> int:
     program on Windows has no stdout). Exit code 0 when everything passed."""
     from dtbd_desktop import selfcheck
     from dtbd_desktop.gui.context import AppContext
+    from dtbd_desktop.gui.dialogs.first_run import FirstRunWizard
+    from dtbd_desktop.gui.dialogs.help_dialog import app_icon
+    from dtbd_desktop.gui.dialogs.settings_dialog import SettingsDialog
     from dtbd_desktop.gui.main_window import MainWindow
     from dtbd_desktop.gui.tasks import TaskRunner
-    from dtbd_desktop.gui.views.first_run import FirstRunWizard
-    from dtbd_desktop.gui.views.help_dialog import app_icon
-    from dtbd_desktop.gui.views.settings_dialog import SettingsDialog
 
     def gui_checks(report: selfcheck.Report, _folder: Path) -> None:
         problems = []
@@ -201,7 +201,7 @@ def self_check(app: QApplication, args: argparse.Namespace) -> int:
 def log_uncaught_errors() -> None:
     """An exception escaping a Qt slot goes to the log file too (a windowed program on Windows
     has no console to print it on), then to the previous hook."""
-    from dtbd_desktop.logfile import log
+    from dtbd_desktop.base.logfile import log
 
     previous = sys.excepthook
     if getattr(previous, "dtbd_logs", False):
@@ -217,7 +217,7 @@ def log_uncaught_errors() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    from dtbd_desktop.logfile import setup_logging
+    from dtbd_desktop.base.logfile import setup_logging
 
     setup_logging()
     log_uncaught_errors()
@@ -229,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName("DTBD")
     app.setApplicationVersion(__version__)
     install_translations(app, preferred_language(args.lang))
-    from dtbd_desktop.gui.views.help_dialog import app_icon
+    from dtbd_desktop.gui.dialogs.help_dialog import app_icon
 
     app.setWindowIcon(app_icon())
     if args.self_check:
@@ -241,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     first_run = None
     if needs_first_run(args):
-        from dtbd_desktop.gui.views.first_run import FirstRunWizard
+        from dtbd_desktop.gui.dialogs.first_run import FirstRunWizard
 
         wizard = FirstRunWizard()
         if not wizard.run():
@@ -263,12 +263,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             db = open_with_progress(app, lambda _progress: open_database(args.db))
     except (DtbdError, SQLAlchemyError, OSError) as exc:
         if not isinstance(exc, DtbdError):
-            from dtbd_desktop.logfile import log
+            from dtbd_desktop.base.logfile import log
 
             log.error("could not open the database", exc_info=True)
         QMessageBox.critical(None, tr("app", "Không mở được cơ sở dữ liệu"), error_text(exc))
         return 1
-    from dtbd_desktop.gui.views.login_dialog import log_in_if_needed
+    from dtbd_desktop.gui.dialogs.login_dialog import log_in_if_needed
 
     go_on, login = log_in_if_needed(db)
     if not go_on:
@@ -286,7 +286,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.showMaximized()  # an office screen of 1366×768: use all of it
     else:
         window.show()
-    from dtbd_desktop import startup
+    from dtbd_desktop.services import startup
 
     if not args.demo:
         from PySide6.QtCore import QTimer

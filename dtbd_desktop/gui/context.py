@@ -1,6 +1,6 @@
 """What every screen gets: the open database, who is logged in and the task runner. Passed down,
 never global. Screens change records only through the core's operations, in units of work opened
-here for the person logged in (`dtbd_desktop.operations`)."""
+here for the person logged in (`dtbd_desktop.trust.operations`)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import operations
-from dtbd_desktop.accounts import Login
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.gui.tasks import TaskRunner
+from dtbd_desktop.trust import operations
+from dtbd_desktop.trust.accounts import Login
 
 
 @dataclass

@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.i18n import tr
 
 
 def _factory(module: str, name: str, ctx: AppContext) -> Callable[[], QWidget]:
     def build() -> QWidget:
-        view_class = getattr(importlib.import_module(f"dtbd_desktop.gui.views.{module}"), name)
+        view_class = getattr(importlib.import_module(f"dtbd_desktop.gui.screens.{module}"), name)
         widget: QWidget = view_class(ctx)
         return widget
 
@@ -172,22 +172,22 @@ class MainWindow(QMainWindow):
         return self.sections[key]
 
     def show_settings(self):
-        from dtbd_desktop.gui.views.settings_dialog import SettingsDialog
+        from dtbd_desktop.gui.dialogs.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.ctx, self)
         dialog.launch()
         return dialog
 
     def show_guide(self):
-        from dtbd_desktop.gui.views.help_dialog import HelpDialog
-        from dtbd_desktop.i18n import current_language
+        from dtbd_desktop.base.i18n import current_language
+        from dtbd_desktop.gui.dialogs.help_dialog import HelpDialog
 
         dialog = HelpDialog(self, current_language())
         dialog.launch()
         return dialog
 
     def show_about(self):
-        from dtbd_desktop.gui.views.help_dialog import AboutDialog
+        from dtbd_desktop.gui.dialogs.help_dialog import AboutDialog
 
         dialog = AboutDialog(self, self.ctx.db.display_url)
         dialog.launch()

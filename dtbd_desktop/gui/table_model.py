@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
-from dtbd_desktop import text
+from dtbd_desktop.base import text
 
 Row = TypeVar("Row")
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2

@@ -17,10 +17,10 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from sqlalchemy.exc import SQLAlchemyError
 
-from dtbd_desktop.errors import DtbdError, describe_database_error
-from dtbd_desktop.i18n import tr
-from dtbd_desktop.logfile import log
-from dtbd_desktop.redact import scrub_secrets
+from dtbd_desktop.base.errors import DtbdError, describe_database_error
+from dtbd_desktop.base.i18n import tr
+from dtbd_desktop.base.logfile import log
+from dtbd_desktop.base.redact import scrub_secrets
 
 
 class Cancelled(Exception):

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import text
-from dtbd_desktop.errors import InputError
-from dtbd_desktop.i18n import tr
+from dtbd_desktop.base import text
+from dtbd_desktop.base.errors import InputError
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.services.settings import get_settings
 
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"

@@ -31,22 +31,23 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import text
-from dtbd_desktop.i18n import tr
+from dtbd_desktop.base import text
+from dtbd_desktop.base.i18n import tr
+from dtbd_desktop.printing import pdf
+from dtbd_desktop.printing.charts import bar_chart, pie_chart
 from dtbd_desktop.reports import Letterhead, atomic_output, load_letterhead
-from dtbd_desktop.reports import pdf_common as pdf
-from dtbd_desktop.reports.charts import bar_chart, pie_chart
-from dtbd_desktop.services import feedback, followup, plans, reports
+from dtbd_desktop.rules.statistics import CRITERIA, change_text, count_text, percent_text
+from dtbd_desktop.services import feedback, followup, plans
+from dtbd_desktop.services import statistics as reports
 from dtbd_desktop.services.feedback import SatisfactionReport, criterion_label
 from dtbd_desktop.services.followup import CohortLine
 from dtbd_desktop.services.plans import PlanReport
-from dtbd_desktop.services.reports import (
+from dtbd_desktop.services.statistics import (
     LecturerPeriodsReport,
     YearComparison,
     YearStatistics,
     lecturer_kind_label,
 )
-from dtbd_desktop.statistics import CRITERIA, change_text, count_text, percent_text
 
 TABLE_SIZE = 11.0
 STT = 30.0  # the number column

@@ -17,16 +17,16 @@ from openpyxl.styles import Alignment
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dtbd_desktop import text
-from dtbd_desktop.i18n import tr
+from dtbd_desktop.base import text
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.reports import atomic_output
-from dtbd_desktop.reports import xlsx_common as xl
 from dtbd_desktop.reports.annual_report import AnnualReport
+from dtbd_desktop.rules.statistics import CRITERIA, change_percent, percent
 from dtbd_desktop.services.feedback import criterion_label
 from dtbd_desktop.services.followup import RATING_ABBREVIATIONS
 from dtbd_desktop.services.plans import PlanLine
-from dtbd_desktop.services.reports import Breakdown, lecturer_kind_label
-from dtbd_desktop.statistics import CRITERIA, change_percent, percent
+from dtbd_desktop.services.statistics import Breakdown, lecturer_kind_label
+from dtbd_desktop.workbooks import xlsx as xl
 
 PERCENT = "0.0%"
 COUNT = "#,##0"

@@ -38,16 +38,17 @@ from reportlab.platypus import (
 )
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import grading, text
-from dtbd_desktop.errors import InputError
-from dtbd_desktop.grading import ModuleResult
-from dtbd_desktop.i18n import tr
+from dtbd_desktop.base import text
+from dtbd_desktop.base.errors import InputError
+from dtbd_desktop.base.i18n import tr
+from dtbd_desktop.printing import pdf
 from dtbd_desktop.reports import Letterhead, atomic_output, load_letterhead
-from dtbd_desktop.reports import pdf_common as pdf
-from dtbd_desktop.reports import xlsx_common as xl
+from dtbd_desktop.rules import grading
+from dtbd_desktop.rules.grading import ModuleResult
 from dtbd_desktop.services.graduation import ClassReview, ReviewRow, StoredResult, load_review, stored_results
 from dtbd_desktop.services.scores import ClassScores, LearnerLine, Transcript, learner_transcript
 from dtbd_desktop.services.scores import find_learner as _find_learner
+from dtbd_desktop.workbooks import xlsx as xl
 
 KINDS = ("review", "decision", "scores", "transcript")
 TITLE_SIZE = 14.0

@@ -14,16 +14,16 @@ import datetime as dt
 import os
 from typing import Any
 
-from dtbd_desktop import text
-from dtbd_desktop.i18n import tr
+from dtbd_desktop.base import text
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.reports import Letterhead, atomic_output
-from dtbd_desktop.reports import xlsx_common as xl
-from dtbd_desktop.services.reports import (
+from dtbd_desktop.services.statistics import (
     KIND_ORDER,
     LecturerPeriods,
     LecturerPeriodsReport,
     lecturer_kind_label,
 )
+from dtbd_desktop.workbooks import xlsx as xl
 
 COUNT = "#,##0"
 ROMAN = ("I", "II", "III", "IV", "V")

@@ -19,13 +19,13 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import text
-from dtbd_desktop.errors import InputError
-from dtbd_desktop.i18n import tr
+from dtbd_desktop.base import text
+from dtbd_desktop.base.errors import InputError
+from dtbd_desktop.base.i18n import tr
+from dtbd_desktop.printing import pdf
 from dtbd_desktop.reports import Letterhead, atomic_output, load_letterhead
-from dtbd_desktop.reports import pdf_common as pdf
-from dtbd_desktop.reports import xlsx_common as xl
 from dtbd_desktop.services.certificates import AppendixLine, RegisterLine, RegisterSection, register_sections
+from dtbd_desktop.workbooks import xlsx as xl
 
 TABLE_SIZE = 10.0
 TITLE_SIZE = 14.0

@@ -15,7 +15,7 @@ permission of the acting account, AND a reason; each such change is written to t
 log with its old and new status.
 
 The rules themselves (what counts as absent, the limit, make-up) are pure functions in
-`dtbd_desktop.attendance`.
+`dtbd_desktop.rules.attendance`.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import attendance as rules_mod
-from dtbd_desktop import audit, operations, text, timetable
-from dtbd_desktop.attendance import STATUSES, AttendanceRules, ModuleAbsence, ModuleInfo, SessionInfo
+from dtbd_desktop.base import text
+from dtbd_desktop.base.errors import InputError, NotFoundError, Problem
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.db.models import (
     AttendanceMark,
     ClassSession,
@@ -42,12 +42,14 @@ from dtbd_desktop.db.models import (
     Organisation,
     TrainingClass,
 )
-from dtbd_desktop.errors import InputError, NotFoundError, Problem
-from dtbd_desktop.i18n import tr
-from dtbd_desktop.operations import operation
-from dtbd_desktop.rules import with_defaults
+from dtbd_desktop.rules import attendance as rules_mod
+from dtbd_desktop.rules import timetable
+from dtbd_desktop.rules.attendance import STATUSES, AttendanceRules, ModuleAbsence, ModuleInfo, SessionInfo
+from dtbd_desktop.rules.rule_sets import with_defaults
 from dtbd_desktop.services.classes import get_class
 from dtbd_desktop.services.settings import get_setting
+from dtbd_desktop.trust import audit, operations
+from dtbd_desktop.trust.operations import operation
 
 Change = tuple[int, int, str | None]
 """(enrolment_id, session_id, status); None clears the mark."""

@@ -10,13 +10,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from dtbd_desktop import text
+from dtbd_desktop.base import text
+from dtbd_desktop.base.errors import InputError, NotFoundError, Problem
+from dtbd_desktop.base.i18n import tr
+from dtbd_desktop.base.paths import resource_path
 from dtbd_desktop.db.models import MODULE_KINDS, Module, Programme, RuleSet, TrainingClass
-from dtbd_desktop.errors import InputError, NotFoundError, Problem
-from dtbd_desktop.i18n import tr
-from dtbd_desktop.operations import operation
-from dtbd_desktop.paths import resource_path
-from dtbd_desktop.rules import default_rules, validate_rules, with_defaults
+from dtbd_desktop.rules.rule_sets import default_rules, validate_rules, with_defaults
+from dtbd_desktop.trust.operations import operation
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from dtbd_desktop import audit, layouts, protected, signing, text
+from dtbd_desktop.base import text
+from dtbd_desktop.base.errors import ConflictError, InputError, NotFoundError
+from dtbd_desktop.base.i18n import tr, tr_noop
 from dtbd_desktop.db.models import (
     Certificate,
     Enrolment,
@@ -37,13 +39,13 @@ from dtbd_desktop.db.models import (
     Register,
     TrainingClass,
 )
-from dtbd_desktop.errors import ConflictError, InputError, NotFoundError
-from dtbd_desktop.i18n import tr, tr_noop
-from dtbd_desktop.operations import operation
+from dtbd_desktop.printing import layouts
 from dtbd_desktop.reports import NATIONAL_MOTTO, NATIONAL_NAME, PARTY_HEADING, Letterhead, load_letterhead
 from dtbd_desktop.services import certificates_numbering as numbering
 from dtbd_desktop.services import settings, signing_keys
 from dtbd_desktop.services.classes import get_class, mode_label
+from dtbd_desktop.trust import audit, protected, signing
+from dtbd_desktop.trust.operations import operation
 
 Progress = Callable[[int, int, str], None]
 
@@ -588,7 +590,7 @@ def print_class(session: Session, class_code: str, out: str | Path, *, printer: 
                 progress: Progress | None = None) -> PrintResult:
     """The class's documents, one per page, to one PDF at 100% scale with the printer's
     calibration; counts a (re)print of each unless `count` is false (a proof)."""
-    from dtbd_desktop.reports import certificate_pdf
+    from dtbd_desktop.printing import certificate_pdf
 
     job = print_job(session, class_code, serials)
     cal = calibration(session, printer)

@@ -27,12 +27,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import audit, signing
-from dtbd_desktop import text as vtext
+from dtbd_desktop.base import text as vtext
+from dtbd_desktop.base.errors import InputError
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.db.models import DOCUMENT_KINDS, Certificate, Enrolment, Register
-from dtbd_desktop.errors import InputError
-from dtbd_desktop.i18n import tr
-from dtbd_desktop.operations import operation
+from dtbd_desktop.trust import audit, signing
+from dtbd_desktop.trust.operations import operation
 
 DEFAULT_PATTERNS = {
     "diploma": ("{n:04d}/BTN-{year}", "{n:04d}/{year}/TN"),

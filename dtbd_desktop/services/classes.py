@@ -9,7 +9,9 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import text
+from dtbd_desktop.base import text
+from dtbd_desktop.base.errors import InputError, NotFoundError, Problem
+from dtbd_desktop.base.i18n import tr, tr_noop
 from dtbd_desktop.db.models import (
     CLASS_MODES,
     CLASS_STATUSES,
@@ -19,10 +21,8 @@ from dtbd_desktop.db.models import (
     Programme,
     TrainingClass,
 )
-from dtbd_desktop.errors import InputError, NotFoundError, Problem
-from dtbd_desktop.i18n import tr, tr_noop
-from dtbd_desktop.operations import operation
 from dtbd_desktop.services.catalogue import current_rule_set, get_programme
+from dtbd_desktop.trust.operations import operation
 
 STATUS_LABELS = {
     "planned": tr_noop("classes", "Dự kiến"),
@@ -175,7 +175,7 @@ def update_class(
     """Edit a class. `expected_version` guards against overwriting someone else's edit."""
     cls = get_class(session, code)
     if expected_version is not None and cls.version != expected_version:
-        from dtbd_desktop.errors import ConflictError
+        from dtbd_desktop.base.errors import ConflictError
 
         raise ConflictError(tr("classes", "Lớp {code} vừa được người khác sửa. Hãy mở lại để xem bản mới nhất.")
                             .format(code=cls.code))

@@ -5,7 +5,7 @@ Warnings, each naming the class it concerns:
 
 * learners over the absence limit: enrolled learners of running classes barred from a
   module's exam or from the certificate by their absences (the rules of
-  `dtbd_desktop.attendance`, applied exactly as `services.attendance.attendance_summary` does);
+  `dtbd_desktop.rules.attendance`, applied exactly as `services.attendance.attendance_summary` does);
 * missing organisation confirmations: enrolled learners of running classes whose rule set
   requires the sending organisation's confirmation, still without one;
 * modules without scores: modules of running or finished classes whose sessions are all over
@@ -27,9 +27,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import attendance as rules_mod
-from dtbd_desktop import text
-from dtbd_desktop.attendance import AttendanceRules, ModuleInfo, SessionInfo
+from dtbd_desktop.base import text
+from dtbd_desktop.base.i18n import tr, tr_noop
 from dtbd_desktop.db.models import (
     HALVES,
     AttendanceMark,
@@ -45,8 +44,9 @@ from dtbd_desktop.db.models import (
     Score,
     TrainingClass,
 )
-from dtbd_desktop.i18n import tr, tr_noop
-from dtbd_desktop.rules import with_defaults
+from dtbd_desktop.rules import attendance as rules_mod
+from dtbd_desktop.rules.attendance import AttendanceRules, ModuleInfo, SessionInfo
+from dtbd_desktop.rules.rule_sets import with_defaults
 from dtbd_desktop.services.plans import PlanReport, plan_vs_actual
 
 WARNING_KINDS = {

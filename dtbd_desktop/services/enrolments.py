@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import text
+from dtbd_desktop.base import text
+from dtbd_desktop.base.errors import InputError, NotFoundError
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.db.models import AttendanceMark, Certificate, Enrolment, Learner, Score
-from dtbd_desktop.errors import InputError, NotFoundError
-from dtbd_desktop.i18n import tr
-from dtbd_desktop.operations import operation
 from dtbd_desktop.services.classes import get_class
+from dtbd_desktop.trust.operations import operation
 
 
 def _enrolment(session: Session, enrolment_id: int) -> Enrolment:

@@ -22,13 +22,13 @@ from typing import Any
 from sqlalchemy import case, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import text
+from dtbd_desktop.base import text
+from dtbd_desktop.base.errors import InputError, Problem
+from dtbd_desktop.base.i18n import tr, tr_noop
 from dtbd_desktop.db.models import ClassSession, Feedback, Lecturer, Module, Programme, TrainingClass
-from dtbd_desktop.errors import InputError, Problem
-from dtbd_desktop.i18n import tr, tr_noop
-from dtbd_desktop.operations import operation
+from dtbd_desktop.rules.statistics import CRITERIA, RATING_VALUES, SATISFIED_FROM, RatingTally
 from dtbd_desktop.services.classes import get_class
-from dtbd_desktop.statistics import CRITERIA, RATING_VALUES, SATISFIED_FROM, RatingTally
+from dtbd_desktop.trust.operations import operation
 
 CRITERION_LABELS = {
     "content": tr_noop("feedback", "Nội dung"),

@@ -24,7 +24,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import text
+from dtbd_desktop.base import text
+from dtbd_desktop.base.errors import InputError, NotFoundError, Problem
+from dtbd_desktop.base.i18n import tr, tr_noop
 from dtbd_desktop.db.models import (
     Enrolment,
     FollowUp,
@@ -34,11 +36,9 @@ from dtbd_desktop.db.models import (
     Programme,
     TrainingClass,
 )
-from dtbd_desktop.errors import InputError, NotFoundError, Problem
-from dtbd_desktop.i18n import tr, tr_noop
-from dtbd_desktop.operations import operation
+from dtbd_desktop.rules.statistics import percent
 from dtbd_desktop.services.classes import get_class
-from dtbd_desktop.statistics import percent
+from dtbd_desktop.trust.operations import operation
 
 FOLLOW_UP_YEARS = 2
 #: The annual ratings of cadres (xếp loại chất lượng hằng năm), best first.

@@ -23,14 +23,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import audit, grading, operations, protected, text
+from dtbd_desktop.base import text
+from dtbd_desktop.base.errors import InputError, Problem
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.db.models import CONFIRMATIONS, DISCIPLINES, Enrolment, GraduationResult
-from dtbd_desktop.errors import InputError, Problem
-from dtbd_desktop.grading import LearnerFacts, ModuleResult, Outcome
-from dtbd_desktop.i18n import tr
-from dtbd_desktop.operations import operation
+from dtbd_desktop.rules import grading
+from dtbd_desktop.rules.grading import LearnerFacts, ModuleResult, Outcome
 from dtbd_desktop.services.classes import get_class
 from dtbd_desktop.services.scores import ClassScores, LearnerLine, find_learner, load_class_scores
+from dtbd_desktop.trust import audit, operations, protected
+from dtbd_desktop.trust.operations import operation
 
 
 @dataclass(frozen=True)

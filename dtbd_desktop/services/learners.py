@@ -9,7 +9,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import text
+from dtbd_desktop.base import text
+from dtbd_desktop.base.errors import NotFoundError
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.db.models import (
     Certificate,
     Enrolment,
@@ -20,9 +22,7 @@ from dtbd_desktop.db.models import (
     Programme,
     TrainingClass,
 )
-from dtbd_desktop.errors import NotFoundError
-from dtbd_desktop.i18n import tr
-from dtbd_desktop.operations import operation
+from dtbd_desktop.trust.operations import operation
 
 
 def person_keys(family: str, middle: str, given: str) -> tuple[str, str]:
@@ -168,8 +168,8 @@ def update_learner(session: Session, /, learner_id: int, *, expected_version: in
                    **changes: Any) -> Learner:
     """Edit a learner's record. `expected_version` is the version the person saw: if someone else saved
     in between, ConflictError instead of a silent overwrite. Identity fields are audited."""
-    from dtbd_desktop import audit
-    from dtbd_desktop.errors import ConflictError, InputError
+    from dtbd_desktop.base.errors import ConflictError, InputError
+    from dtbd_desktop.trust import audit
 
     person = session.get(Learner, learner_id)
     if person is None:

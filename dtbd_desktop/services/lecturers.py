@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import text
+from dtbd_desktop.base import text
+from dtbd_desktop.base.errors import InputError, NotFoundError, Problem
+from dtbd_desktop.base.i18n import tr, tr_noop
 from dtbd_desktop.db.models import LECTURER_KINDS, Lecturer
-from dtbd_desktop.errors import InputError, NotFoundError, Problem
-from dtbd_desktop.i18n import tr, tr_noop
-from dtbd_desktop.operations import operation
 from dtbd_desktop.services.learners import refresh_keys
+from dtbd_desktop.trust.operations import operation
 
 KIND_LABELS = {"full_time": tr_noop("lecturers", "Chuyên trách"), "part_time": tr_noop("lecturers", "Kiêm chức"), "guest": tr_noop("lecturers", "Thỉnh giảng")}
 

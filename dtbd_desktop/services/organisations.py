@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import text
+from dtbd_desktop.base import text
+from dtbd_desktop.base.errors import InputError, NotFoundError, Problem
+from dtbd_desktop.base.i18n import tr, tr_noop
 from dtbd_desktop.db.models import ORGANISATION_BLOCKS, ORGANISATION_LEVELS, Enrolment, Learner, Organisation
-from dtbd_desktop.errors import InputError, NotFoundError, Problem
-from dtbd_desktop.i18n import tr, tr_noop
-from dtbd_desktop.operations import operation
+from dtbd_desktop.trust.operations import operation
 
 LEVEL_LABELS = {"province": tr_noop("organisations", "Cấp tỉnh"), "district": tr_noop("organisations", "Cấp huyện"), "commune": tr_noop("organisations", "Cấp xã"), "agency": tr_noop("organisations", "Cơ quan, đơn vị")}
 BLOCK_LABELS = {"party": tr_noop("organisations", "Khối Đảng"), "government": tr_noop("organisations", "Khối chính quyền"), "front": tr_noop("organisations", "Mặt trận Tổ quốc"),

@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import text
+from dtbd_desktop.base import text
+from dtbd_desktop.base.errors import InputError, NotFoundError, Problem
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.db.models import AnnualPlan, Enrolment, Organisation, Programme, TrainingClass, TrainingNeed
-from dtbd_desktop.errors import InputError, NotFoundError, Problem
-from dtbd_desktop.i18n import tr
-from dtbd_desktop.operations import operation
-from dtbd_desktop.statistics import Figures, count_text, plan_phrase
+from dtbd_desktop.rules.statistics import Figures, count_text, plan_phrase
+from dtbd_desktop.trust.operations import operation
 
 #: Class size used to suggest a number of classes when a programme has no classes to learn from.
 DEFAULT_CLASS_SIZE = 50

@@ -3,7 +3,7 @@
 A backup is older than the database it replaces. Documents issued, revoked or reissued since the
 backup exist on paper in people's hands, so the restored database must still hold their register
 lines, or a number would be handed out twice and a revoked document would verify as valid. So a
-restore (see `dtbd_desktop.backup.restore`) reads these from the current database first
+restore (see `dtbd_desktop.services.backup.restore`) reads these from the current database first
 (`read_carry`), and `finish_restore`, an operation run in the restored copy by an administrator of
 it, carries them over, raises every register's counter to where it was, and records the restore in
 the audit log. When a line cannot be carried (its enrolment is not in the backup), the restore is
@@ -19,11 +19,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from dtbd_desktop import audit, protected
+from dtbd_desktop.base.errors import InputError, Problem
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.db.models import Certificate, Enrolment, Register, SigningKey
-from dtbd_desktop.errors import InputError, Problem
-from dtbd_desktop.i18n import tr
-from dtbd_desktop.operations import operation
+from dtbd_desktop.trust import audit, protected
+from dtbd_desktop.trust.operations import operation
 
 _LATER = {"issued": 0, "revoked": 1, "replaced": 1}
 

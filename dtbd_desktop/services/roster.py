@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import text
+from dtbd_desktop.base import text
+from dtbd_desktop.base.i18n import tr_noop
 from dtbd_desktop.db.models import Enrolment, Learner, Organisation
-from dtbd_desktop.i18n import tr_noop
 from dtbd_desktop.services.classes import get_class
 
 ENROLMENT_STATUS_LABELS = {"enrolled": tr_noop("roster", "Đang học"), "withdrawn": tr_noop("roster", "Thôi học"), "transferred": tr_noop("roster", "Chuyển lớp"),

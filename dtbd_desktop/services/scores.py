@@ -37,7 +37,9 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import audit, grading, operations, protected, text
+from dtbd_desktop.base import text
+from dtbd_desktop.base.errors import ConflictError, InputError, NotFoundError, Problem
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.db.models import (
     AuditEntry,
     Enrolment,
@@ -48,12 +50,12 @@ from dtbd_desktop.db.models import (
     ScoreLock,
     TrainingClass,
 )
-from dtbd_desktop.errors import ConflictError, InputError, NotFoundError, Problem
-from dtbd_desktop.grading import AssessmentPlan, Mark, ModuleResult
-from dtbd_desktop.i18n import tr
-from dtbd_desktop.operations import operation
-from dtbd_desktop.rules import with_defaults
+from dtbd_desktop.rules import grading
+from dtbd_desktop.rules.grading import AssessmentPlan, Mark, ModuleResult
+from dtbd_desktop.rules.rule_sets import with_defaults
 from dtbd_desktop.services.classes import get_class
+from dtbd_desktop.trust import audit, operations, protected
+from dtbd_desktop.trust.operations import operation
 
 INACTIVE = ("withdrawn", "transferred")
 

@@ -15,12 +15,12 @@ What each key holds (the Settings screen edits all of them; `check_settings` say
   gives "dưới 30", "30–39", "40–49", "từ 50" (`age_bands()` turns them into ranges).
 * `printer_calibration`: {"offset_x_mm", "offset_y_mm", "scale_x", "scale_y"}: the centre's
   default printer correction, printed at = offset + scale × position (millimetres; + right /
-  + down; 1.0 = 100%), within the limits of `dtbd_desktop.layouts` (±30 mm, 0.9 to 1.1).
+  + down; 1.0 = 100%), within the limits of `dtbd_desktop.printing.layouts` (±30 mm, 0.9 to 1.1).
   Certificate printing reads it (`layouts.calibration_for`), after any per-printer correction
   in `printer_calibrations`, which its own calibration dialog measures from a test page.
 
 Which language the program speaks and where the database is are not here: they belong to
-each PC (dtbd_desktop.config), since they are needed before the database is open.
+each PC (dtbd_desktop.base.config), since they are needed before the database is open.
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dtbd_desktop.base.errors import InputError, Problem
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.db.models import Setting
-from dtbd_desktop.errors import InputError, Problem
-from dtbd_desktop.i18n import tr
-from dtbd_desktop.operations import operation
+from dtbd_desktop.trust.operations import operation
 
 DEFAULT_CALIBRATION: dict[str, float] = {"offset_x_mm": 0.0, "offset_y_mm": 0.0, "scale_x": 1.0, "scale_y": 1.0}
 
@@ -140,8 +140,8 @@ def check_settings(values: dict[str, Any]) -> list[Problem]:
 
 
 def _check_calibration(value: Any) -> list[Problem]:
-    """The same limits as printing applies (dtbd_desktop.layouts.calibration_from_setting)."""
-    from dtbd_desktop import layouts
+    """The same limits as printing applies (dtbd_desktop.printing.layouts.calibration_from_setting)."""
+    from dtbd_desktop.printing import layouts
 
     if not isinstance(value, dict) or set(value) != set(DEFAULT_CALIBRATION) or not all(
             isinstance(v, int | float) and not isinstance(v, bool) for v in value.values()):
@@ -164,7 +164,7 @@ def _audited_value(key: str, value: Any) -> Any:
 def save_settings(session: Session, /, **values: Any) -> None:
     """Check, then store what changed, each change in the audit log. Changing anything needs the
     "edit_settings" permission. Nothing is stored when any value is refused (InputError lists them all)."""
-    from dtbd_desktop import audit
+    from dtbd_desktop.trust import audit
 
     unknown = sorted(set(values) - set(DEFAULTS))
     if unknown:

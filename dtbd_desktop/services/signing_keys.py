@@ -20,11 +20,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import audit, operations, protected, signing, text
+from dtbd_desktop.base import text
+from dtbd_desktop.base.errors import InputError, NotFoundError
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.db.models import AuditEntry, SigningKey, User
-from dtbd_desktop.errors import InputError, NotFoundError
-from dtbd_desktop.i18n import tr
-from dtbd_desktop.operations import operation
+from dtbd_desktop.trust import audit, operations, protected, signing
+from dtbd_desktop.trust.operations import operation
 
 
 @dataclass(frozen=True)

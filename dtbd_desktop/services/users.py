@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from dtbd_desktop import accounts, operations
 from dtbd_desktop.db.models import User
-from dtbd_desktop.operations import operation
+from dtbd_desktop.trust import accounts, operations
+from dtbd_desktop.trust.operations import operation
 
 
 @operation("users.create", permission="manage_users")

@@ -10,12 +10,12 @@ from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select, update
 
-from dtbd_desktop import backup
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import User
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.views.admin_view import AdminView
-from dtbd_desktop.gui.views.login_dialog import LoginDialog
+from dtbd_desktop.gui.dialogs.login_dialog import LoginDialog
+from dtbd_desktop.gui.screens.admin_view import AdminView
+from dtbd_desktop.services import backup
 from tests.logins import admin_login
 
 
@@ -86,8 +86,8 @@ def test_backup_now_adds_a_copy(qtbot: QtBot, sqlite_db: Database,
 
 def test_an_administrator_changes_a_role_and_deactivates_an_account(qtbot: QtBot, sqlite_db: Database,
                                                                      make_ctx: Callable[[Database], AppContext]) -> None:
-    from dtbd_desktop import accounts, operations
-    from dtbd_desktop.errors import InputError, PermissionDenied
+    from dtbd_desktop.base.errors import InputError, PermissionDenied
+    from dtbd_desktop.trust import accounts, operations
     from tests.logins import PASSWORD, create_account
 
     ctx = make_ctx(sqlite_db)

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 
 from dtbd_desktop.db.engine import open_database
 from dtbd_desktop.gui.context import AppContext
+from dtbd_desktop.gui.screens.lecturers_view import LecturersView
+from dtbd_desktop.gui.screens.organisations_view import OrganisationsView
+from dtbd_desktop.gui.screens.programmes_view import ProgrammesView
 from dtbd_desktop.gui.tasks import TaskRunner
-from dtbd_desktop.gui.views.lecturers_view import LecturersView
-from dtbd_desktop.gui.views.organisations_view import OrganisationsView
-from dtbd_desktop.gui.views.programmes_view import ProgrammesView
 from dtbd_desktop.services import catalogue, classes, lecturers, organisations
 
 pytestmark = pytest.mark.gui

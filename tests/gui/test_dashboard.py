@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import Enrolment, Programme, TrainingClass
 from dtbd_desktop.gui.context import AppContext
+from dtbd_desktop.gui.screens.dashboard_view import DashboardView
 from dtbd_desktop.gui.table_model import ROW_ROLE
-from dtbd_desktop.gui.views.dashboard_view import DashboardView
 from dtbd_desktop.services.attendance import attendance_summary
 from tests.conftest import DEMO_TODAY
 
@@ -92,8 +92,8 @@ def test_clicking_a_warning_asks_for_its_class(qtbot: QtBot, demo_db: Database,
 def test_the_main_window_opens_on_the_dashboard_and_opens_the_class(qtbot: QtBot, demo_db: Database,
                                                                      make_ctx: Callable[[Database], AppContext],
                                                                      monkeypatch) -> None:
+    from dtbd_desktop.gui.dialogs.class_dialog import ClassDialog
     from dtbd_desktop.gui.main_window import MainWindow
-    from dtbd_desktop.gui.views.class_dialog import ClassDialog
 
     monkeypatch.setattr(ClassDialog, "launch", lambda self: None)
     window = MainWindow(make_ctx(demo_db))
@@ -116,7 +116,7 @@ def test_the_main_window_opens_on_the_dashboard_and_opens_the_class(qtbot: QtBot
 
 def test_reports_screen_shows_the_plan_and_writes_the_annual_report(
         qtbot: QtBot, demo_db: Database, make_ctx: Callable[[Database], AppContext], tmp_path: Path) -> None:
-    from dtbd_desktop.gui.views.reports_view import ReportsView
+    from dtbd_desktop.gui.screens.reports_view import ReportsView
 
     view = ReportsView(make_ctx(demo_db), year=2026)
     qtbot.addWidget(view)

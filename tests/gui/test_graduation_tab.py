@@ -21,7 +21,7 @@ from pytestqt.qtbot import QtBot
 
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.views.graduation_tab import GraduationTab
+from dtbd_desktop.gui.screens.graduation_tab import GraduationTab
 from dtbd_desktop.services import graduation, scores
 from tests.test_scores import NID, build_class, put
 

@@ -19,8 +19,8 @@ from sqlalchemy import select
 from dtbd_desktop.db.engine import open_database
 from dtbd_desktop.db.models import Enrolment, Learner, Organisation
 from dtbd_desktop.gui.context import AppContext
+from dtbd_desktop.gui.dialogs.import_wizard import ImportWizard
 from dtbd_desktop.gui.tasks import TaskRunner
-from dtbd_desktop.gui.views.import_wizard import ImportWizard
 from dtbd_desktop.services import classes
 from dtbd_desktop.services.organisations import save_organisation
 from tests.test_roster_import import district_book

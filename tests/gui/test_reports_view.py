@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.views.reports_view import ReportsView
+from dtbd_desktop.gui.screens.reports_view import ReportsView
 from dtbd_desktop.services import feedback, followup, plans
 
 

@@ -24,13 +24,13 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from dtbd_desktop.accounts import Login
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import AuditEntry, TrainingClass
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.views.score_model import ERROR_BACKGROUND
-from dtbd_desktop.gui.views.scores_tab import ScoresTab
+from dtbd_desktop.gui.models.score_model import ERROR_BACKGROUND
+from dtbd_desktop.gui.screens.scores_tab import ScoresTab
 from dtbd_desktop.services import lecturers, scores
+from dtbd_desktop.trust.accounts import Login
 from tests.logins import admin_login, create_account
 from tests.test_scores import NID, build_class
 

@@ -18,14 +18,14 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
-from dtbd_desktop.config import config_path, load_config, save_config
+from dtbd_desktop.base.config import config_path, load_config, save_config
+from dtbd_desktop.base.logfile import close_logging, log_path, setup_logging
 from dtbd_desktop.db.engine import Database, resolve_url
 from dtbd_desktop.gui.context import AppContext
+from dtbd_desktop.gui.dialogs.first_run import FirstRunWizard
+from dtbd_desktop.gui.dialogs.help_dialog import AboutDialog
+from dtbd_desktop.gui.dialogs.settings_dialog import SettingsDialog
 from dtbd_desktop.gui.tasks import TaskRunner, error_text
-from dtbd_desktop.gui.views.first_run import FirstRunWizard
-from dtbd_desktop.gui.views.help_dialog import AboutDialog
-from dtbd_desktop.gui.views.settings_dialog import SettingsDialog
-from dtbd_desktop.logfile import close_logging, log_path, setup_logging
 from tests import pg_server
 from tests.memory_keyring import MemoryKeyring
 

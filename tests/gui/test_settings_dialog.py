@@ -17,14 +17,14 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from dtbd_desktop import __version__
-from dtbd_desktop.config import config_path, load_config
+from dtbd_desktop.base.config import config_path, load_config
+from dtbd_desktop.base.i18n import preferred_language
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import AuditEntry
 from dtbd_desktop.gui.context import AppContext
+from dtbd_desktop.gui.dialogs.help_dialog import AboutDialog, HelpDialog
+from dtbd_desktop.gui.dialogs.settings_dialog import SettingsDialog
 from dtbd_desktop.gui.main_window import MainWindow
-from dtbd_desktop.gui.views.help_dialog import AboutDialog, HelpDialog
-from dtbd_desktop.gui.views.settings_dialog import SettingsDialog
-from dtbd_desktop.i18n import preferred_language
 from dtbd_desktop.services import settings
 from tests.logins import admin_login, create_account
 

@@ -21,12 +21,12 @@ from pytestqt.qtbot import QtBot
 
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.views import timetable_model as tm
-from dtbd_desktop.gui.views.timetable_dialogs import AddSessionDialog, NewSession
-from dtbd_desktop.gui.views.timetable_tab import TimetableTab
+from dtbd_desktop.gui.dialogs.timetable_dialogs import AddSessionDialog, NewSession
+from dtbd_desktop.gui.models import timetable_model as tm
+from dtbd_desktop.gui.screens.timetable_tab import TimetableTab
 from dtbd_desktop.services import attendance as att
-from dtbd_desktop.services import timetable_service as tts
-from dtbd_desktop.services.timetable_service import SessionRow
+from dtbd_desktop.services import timetable as tts
+from dtbd_desktop.services.timetable import SessionRow
 from tests.conftest import DEMO_TODAY
 
 D = dt.date

@@ -19,7 +19,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from dtbd_desktop.statistics import count_text, percent_text
+from dtbd_desktop.rules.statistics import count_text, percent_text
 
 PALETTE = [QColor(c) for c in ("#1f4e79", "#9dc3e6", "#c55a11", "#548235", "#7f6000", "#7030a0", "#bf9000",
                                "#2e75b6", "#a5a5a5")]

@@ -64,7 +64,7 @@ def upgrade() -> None:
     keys = bind.execute(sa.select(settings.c.value).where(settings.c.key == 'signing_public_keys')).scalar()
     if isinstance(keys, str):
         keys = json.loads(keys)
-    from dtbd_desktop import signing
+    from dtbd_desktop.trust import signing
 
     signing_keys = sa.table('signing_keys', sa.column('key_id', sa.String), sa.column('public_key', sa.String),
                             sa.column('label', sa.String), sa.column('enrolled_by', sa.String),
@@ -75,7 +75,7 @@ def upgrade() -> None:
                                                   active=True))
     bind.execute(settings.insert().values(key='database_id', value=uuid.uuid4().hex))
 
-    from dtbd_desktop import audit, protected
+    from dtbd_desktop.trust import audit, protected
 
     with Session(bind=bind) as session:
         snap = protected.snapshot(session)

@@ -1,0 +1,1 @@
+"""Dialogs and wizards: a window opened for one job, then closed."""

@@ -1,0 +1,297 @@
+"""The "Văn bằng, chứng chỉ" section: the register (sổ gốc) by year and kind, its export,
+revoke and reissue, the offline verification box, and the doors to the layout editor and the
+printer calibration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from dtbd_desktop.base import text
+from dtbd_desktop.base.i18n import tr
+from dtbd_desktop.gui.context import AppContext
+from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy, name_sort
+from dtbd_desktop.gui.widgets.common import section_title
+from dtbd_desktop.services import certificates
+from dtbd_desktop.services.certificates import CertificateRow, Verification
+
+CENTER = Qt.AlignmentFlag.AlignHCenter
+
+
+def register_columns() -> list[Column[CertificateRow]]:
+    return [
+        Column(tr("certificates_view", "Số vào sổ"), lambda r: r.register_number, sort=lambda r: (r.year, r.sequence)),
+        Column(tr("certificates_view", "Số hiệu"), lambda r: r.serial, sort=lambda r: (r.year, r.sequence)),
+        Column(tr("certificates_view", "Họ và tên"), lambda r: r.full_name, sort=lambda r: name_sort(r.full_name)),
+        Column(tr("certificates_view", "Ngày sinh"), lambda r: r.birth_text, align=CENTER),
+        Column(tr("certificates_view", "Lớp"), lambda r: r.class_code),
+        Column(tr("certificates_view", "Xếp loại"), lambda r: r.classification),
+        Column(tr("certificates_view", "Ngày cấp"), lambda r: text.format_date(r.issue_date), sort=lambda r: r.issue_date,
+               align=CENTER),
+        Column(tr("certificates_view", "Tình trạng"), lambda r: certificates.status_label(r.status),
+               tooltip=lambda r: r.note),
+        Column(tr("certificates_view", "Số lần in"), lambda r: r.print_count, align=CENTER),
+        Column(tr("certificates_view", "Mã xác thực"), lambda r: r.verification_code),
+    ]
+
+
+class CertificatesView(QWidget):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self._loaded = False
+        title = section_title(tr("certificates_view", "Văn bằng, chứng chỉ"))
+
+        # ---- verification
+        self.verify_input = QLineEdit()
+        self.verify_input.setObjectName("verify_input")
+        self.verify_input.setPlaceholderText(tr("certificates_view", "Nhập mã xác thực (ví dụ K7QX2-M2PA9), quét mã QR "
+                                                                     "hoặc nhập số hiệu..."))
+        self.verify_input.setClearButtonEnabled(True)
+        self.verify_button = QPushButton(tr("certificates_view", "Kiểm tra"))
+        self.verify_button.setObjectName("verify_button")
+        self.verify_result = QLabel()
+        self.verify_result.setObjectName("verify_result")
+        self.verify_result.setWordWrap(True)
+        self.verify_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        verify_box = QGroupBox(tr("certificates_view", "Kiểm tra văn bằng (không cần mạng)"))
+        vb = QVBoxLayout(verify_box)
+        row = QHBoxLayout()
+        row.addWidget(self.verify_input, 1)
+        row.addWidget(self.verify_button)
+        vb.addLayout(row)
+        vb.addWidget(self.verify_result)
+
+        # ---- register
+        self.year = QComboBox()
+        self.year.setObjectName("register_year")
+        self.kind = QComboBox()
+        self.kind.setObjectName("register_kind")
+        self.kind.addItem(tr("certificates_view", "Mọi loại"), None)
+        for key in ("diploma", "certificate"):
+            self.kind.addItem(certificates.kind_label(key), key)
+        self.search = QLineEdit()
+        self.search.setObjectName("register_search")
+        self.search.setPlaceholderText(tr("certificates_view", "Tìm theo họ tên, số hiệu, số vào sổ..."))
+        self.search.setClearButtonEnabled(True)
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel(tr("certificates_view", "Năm:")))
+        filters.addWidget(self.year)
+        filters.addWidget(QLabel(tr("certificates_view", "Loại:")))
+        filters.addWidget(self.kind)
+        filters.addWidget(self.search, 1)
+
+        self.buttons: dict[str, QPushButton] = {}
+        actions = QHBoxLayout()
+        for key, label, slot in (
+            ("export_pdf", tr("certificates_view", "Xuất sổ gốc PDF..."), lambda: self.export(".pdf")),
+            ("export_xlsx", tr("certificates_view", "Xuất sổ gốc Excel..."), lambda: self.export(".xlsx")),
+            ("revoke", tr("certificates_view", "Thu hồi..."), self.revoke),
+            ("reissue", tr("certificates_view", "Cấp lại..."), self.reissue),
+            ("layouts", tr("certificates_view", "Mẫu in..."), self.open_layouts),
+            ("calibrate", tr("certificates_view", "Căn chỉnh máy in..."), self.open_calibration),
+        ):
+            button = QPushButton(label)
+            button.setObjectName(f"register_{key}")
+            button.clicked.connect(slot)
+            self.buttons[key] = button
+            actions.addWidget(button)
+        actions.addStretch(1)
+
+        self.model: RowTableModel[CertificateRow] = RowTableModel(register_columns(), self)
+        self.proxy = SortProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setObjectName("register_table")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.count_label = QLabel()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(verify_box)
+        layout.addLayout(filters)
+        layout.addLayout(actions)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+
+        self.verify_button.clicked.connect(self.verify)
+        self.verify_input.returnPressed.connect(self.verify)
+        self.year.currentIndexChanged.connect(lambda _i: self.reload())
+        self.kind.currentIndexChanged.connect(lambda _i: self.reload())
+        self.search.returnPressed.connect(self.reload)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
+        self._update_buttons()
+
+    def activate(self) -> None:
+        """Called when the section is shown: load once, then on demand."""
+        if not self._loaded:
+            self._loaded = True
+            self.ctx.read(certificates.register_years, self._fill_years, self)
+
+    def _fill_years(self, years: list[int]) -> None:
+        self.year.blockSignals(True)
+        self.year.clear()
+        for year in years:
+            self.year.addItem(str(year), year)
+        self.year.addItem(tr("certificates_view", "Mọi năm"), None)
+        self.year.blockSignals(False)
+        self.reload()
+
+    # ------------------------------------------------------------------ register
+
+    def reload(self) -> None:
+        year, kind, search = self.year.currentData(), self.kind.currentData(), self.search.text().strip() or None
+        self.ctx.read(lambda s: certificates.list_certificates(s, year, kind, search), self._show_rows, self)
+
+    def _show_rows(self, rows: list[CertificateRow]) -> None:
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        self.count_label.setText(tr("certificates_view", "{n} dòng sổ gốc.").format(n=len(rows)))
+        self._update_buttons()
+
+    def selected(self) -> CertificateRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        row: CertificateRow = rows[0].data(ROW_ROLE)
+        return row
+
+    def _update_buttons(self) -> None:
+        row = self.selected()
+        live = row is not None and row.status == "issued"
+        self.buttons["revoke"].setEnabled(live)
+        self.buttons["reissue"].setEnabled(live)
+        has_year = self.year.currentData() is not None
+        self.buttons["export_pdf"].setEnabled(has_year)
+        self.buttons["export_xlsx"].setEnabled(has_year)
+
+    def ask_export_path(self, suffix: str, year: int) -> str:
+        name = f"so-goc-{year}{suffix}"
+        pattern = "PDF (*.pdf)" if suffix == ".pdf" else "Excel (*.xlsx)"
+        path, _f = QFileDialog.getSaveFileName(self, tr("certificates_view", "Xuất sổ gốc"), name, pattern)
+        return path
+
+    def export(self, suffix: str) -> None:
+        year = self.year.currentData()
+        if year is None:
+            return
+        path = self.ask_export_path(suffix, year)
+        if path:
+            self.export_to(Path(path), year)
+
+    def export_to(self, path: Path, year: int) -> None:
+        from dtbd_desktop.reports.register_report import export_register
+
+        kind = self.kind.currentData()
+
+        def done(result: tuple[Path, int]) -> None:
+            QMessageBox.information(self, tr("certificates_view", "Sổ gốc"),
+                                    tr("certificates_view", "Đã xuất {n} dòng sổ gốc vào {path}.").format(
+                                        n=result[1], path=result[0]))
+
+        self.ctx.read(lambda s: export_register(s, year, path, kind=kind), done, self)
+
+    def ask_reason(self, title: str) -> str | None:
+        reason, ok = QInputDialog.getText(self, title, tr("certificates_view", "Lý do:"))
+        return reason if ok else None
+
+    def revoke(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        reason = self.ask_reason(tr("certificates_view", "Thu hồi văn bằng {serial}").format(serial=row.serial))
+        if reason is None:
+            return
+        serial = row.serial
+        self.ctx.write(lambda s: certificates.revoke(s, serial, reason), lambda _r: self.reload(), self)
+
+    def reissue(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        reason = self.ask_reason(tr("certificates_view", "Cấp lại văn bằng {serial}").format(serial=row.serial))
+        if reason is None:
+            return
+        serial = row.serial
+
+        def done(pair: tuple[CertificateRow, CertificateRow]) -> None:
+            self.reload()
+            QMessageBox.information(self, tr("certificates_view", "Cấp lại"),
+                                    tr("certificates_view", "Số hiệu mới {serial}, số vào sổ {number}.").format(
+                                        serial=pair[1].serial, number=pair[1].register_number))
+
+        self.ctx.write(lambda s: certificates.reissue(s, serial, reason), done, self)
+
+    # ------------------------------------------------------------------ verification
+
+    def verify(self) -> None:
+        code = self.verify_input.text()
+
+        def check(session: Session) -> Verification:
+            return certificates.verify(session, code)
+
+        self.ctx.read(check, self.show_verification, self)
+
+    def show_verification(self, result: Verification) -> None:
+        colour = "#1b5e20" if result.valid else "#b71c1c"
+        verdict = (tr("certificates_view", "HỢP LỆ") if result.valid
+                   else tr("certificates_view", "KHÔNG HỢP LỆ"))
+        lines = [f"<b style='color:{colour}; font-size: 15px'>{verdict}</b> – {_escape(result.message)}"]
+        if result.full_name:
+            details: list[Any] = [f"<b>{_escape(result.full_name)}</b>"]
+            if result.birth_text:
+                details.append(tr("certificates_view", "sinh {date}").format(date=result.birth_text))
+            if result.serial:
+                details.append(tr("certificates_view", "số hiệu {serial}").format(serial=_escape(result.serial)))
+            if result.issue_date:
+                details.append(tr("certificates_view", "cấp ngày {date}").format(date=text.format_date(result.issue_date)))
+            if result.classification:
+                details.append(_escape(result.classification))
+            lines.append(", ".join(str(d) for d in details))
+        self.verify_result.setText("<br>".join(lines))
+        self.last_verification = result
+
+    # ------------------------------------------------------------------ tools
+
+    def open_layouts(self) -> None:
+        from dtbd_desktop.gui.dialogs.certificates_layout_editor import LayoutEditor
+
+        self.layout_editor = LayoutEditor(self.ctx, self)
+        self.layout_editor.launch()
+
+    def open_calibration(self) -> None:
+        from dtbd_desktop.gui.dialogs.certificates_calibration import CalibrationDialog
+
+        self.calibration_dialog = CalibrationDialog(self.ctx, self)
+        self.calibration_dialog.launch()
+
+
+def _escape(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

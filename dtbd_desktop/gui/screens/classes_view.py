@@ -1,0 +1,208 @@
+"""The class list: filter by year, programme and status; open a class; open a new one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from dtbd_desktop.base import text
+from dtbd_desktop.base.i18n import tr
+from dtbd_desktop.gui.context import AppContext
+from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy
+from dtbd_desktop.gui.widgets.common import section_title
+from dtbd_desktop.services import catalogue, classes
+from dtbd_desktop.services.classes import ClassRow
+
+RIGHT = Qt.AlignmentFlag.AlignRight
+CENTER = Qt.AlignmentFlag.AlignHCenter
+
+
+def class_columns() -> list[Column[ClassRow]]:
+    return [
+        Column(tr("classes_view", "Mã lớp"), lambda r: r.code),
+        Column(tr("classes_view", "Tên lớp"), lambda r: r.name, sort=lambda r: text.vn_sort_key(r.name)),
+        Column(tr("classes_view", "Chương trình"), lambda r: r.programme_code, tooltip=lambda r: r.programme_name),
+        Column(tr("classes_view", "Hình thức"), lambda r: classes.mode_label(r.mode)),
+        Column(tr("classes_view", "Địa điểm"), lambda r: r.venue, sort=lambda r: text.vn_sort_key(r.venue or "")),
+        Column(tr("classes_view", "Khai giảng"), lambda r: text.format_date(r.start), sort=lambda r: r.start,
+               align=CENTER),
+        Column(tr("classes_view", "Kết thúc"), lambda r: text.format_date(r.end), sort=lambda r: r.end, align=CENTER),
+        Column(tr("classes_view", "Học viên"), lambda r: r.learners, sort=lambda r: r.learners, align=RIGHT),
+        Column(tr("classes_view", "Trạng thái"), lambda r: classes.status_label(r.status)),
+        Column(tr("classes_view", "GV chủ nhiệm"), lambda r: r.homeroom),
+    ]
+
+
+class ClassesView(QWidget):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self._loaded = False
+        title = section_title(tr("classes_view", "Lớp học"))
+
+        self.year = QComboBox()
+        self.year.setObjectName("year_filter")
+        self.programme = QComboBox()
+        self.programme.setObjectName("programme_filter")
+        self.status = QComboBox()
+        self.status.setObjectName("status_filter")
+        self.status.addItem(tr("classes_view", "Mọi trạng thái"), None)
+        for key in classes.STATUS_LABELS:
+            self.status.addItem(classes.status_label(key), key)
+        self.search = QLineEdit()
+        self.search.setObjectName("class_search")
+        self.search.setPlaceholderText(tr("classes_view", "Lọc theo mã, tên lớp, địa điểm..."))
+        self.search.setClearButtonEnabled(True)
+        self.new_button = QPushButton(tr("classes_view", "Mở lớp mới..."))
+        self.open_button = QPushButton(tr("classes_view", "Mở lớp"))
+        self.count_label = QLabel()
+
+        filters = QHBoxLayout()
+        for label, widget in ((tr("classes_view", "Năm:"), self.year),
+                              (tr("classes_view", "Chương trình:"), self.programme),
+                              (tr("classes_view", "Trạng thái:"), self.status)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(widget)
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.open_button)
+        filters.addWidget(self.new_button)
+
+        self.model: RowTableModel[ClassRow] = RowTableModel(class_columns(), self)
+        self.proxy = SortProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(-1)
+        self.table = QTableView()
+        self.table.setObjectName("classes_table")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setResizeContentsPrecision(60)  # fit columns to the first rows, not to hundreds of classes
+        for combo, length in ((self.year, 8), (self.programme, 22), (self.status, 12)):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(length)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+
+        for combo in (self.year, self.programme, self.status):
+            combo.currentIndexChanged.connect(self.reload)
+        self.search.textChanged.connect(self._filter_text)
+        self.table.doubleClicked.connect(self._open_index)
+        self.table.activated.connect(self._open_index)
+        self.open_button.clicked.connect(self.open_selected)
+        self.new_button.clicked.connect(self.new_class)
+
+    # --- loading ------------------------------------------------------------------------
+    def activate(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            self.load_filters()
+
+    def load_filters(self) -> None:
+        def fetch(session: Session) -> tuple[list[int], list[tuple[str, str]]]:
+            years = classes.class_years(session)
+            progs = [(p.code, p.name) for p in catalogue.list_programmes(session)]
+            return years, progs
+
+        def fill(result: tuple[list[int], list[tuple[str, str]]]) -> None:
+            years, progs = result
+            for combo in (self.year, self.programme):
+                combo.blockSignals(True)
+                combo.clear()
+            self.year.addItem(tr("classes_view", "Mọi năm"), None)
+            for y in years:
+                self.year.addItem(str(y), y)
+            self.programme.addItem(tr("classes_view", "Mọi chương trình"), None)
+            for code, name in progs:
+                self.programme.addItem(f"{code} – {name}", code)
+            for combo in (self.year, self.programme):
+                combo.blockSignals(False)
+            self.reload()
+
+        self.ctx.read(fetch, fill, self)
+
+    def reload(self) -> None:
+        year, programme, status = self.year.currentData(), self.programme.currentData(), self.status.currentData()
+        self.ctx.read(lambda s: classes.list_classes(s, year=year, programme=programme, status=status),
+                      self.show_rows, self)
+
+    def show_rows(self, rows: list[ClassRow]) -> None:
+        header = self.table.horizontalHeader()
+        self.model.set_rows(rows)
+        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(4, min(self.table.columnWidth(4), 200))
+        self.table.setColumnWidth(9, min(self.table.columnWidth(9), 150))
+        # The class name takes what is left, so every column fits a 1366-pixel screen.
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self._update_count()
+
+    def _filter_text(self, value: str) -> None:
+        self.proxy.setFilterFixedString(value.strip())
+        self._update_count()
+
+    def _update_count(self) -> None:
+        learners = sum(self.proxy.index(r, 0).data(ROW_ROLE).learners for r in range(self.proxy.rowCount()))
+        self.count_label.setText(tr("classes_view", "{n} lớp, {m} học viên").format(
+            n=self.proxy.rowCount(), m=text.format_decimal(learners, 0)))
+
+    # --- opening ------------------------------------------------------------------------
+    def selected_row(self) -> ClassRow | None:
+        indexes = self.table.selectionModel().selectedRows()
+        if not indexes:
+            return None
+        row: ClassRow = indexes[0].data(ROW_ROLE)
+        return row
+
+    def _open_index(self, index: QModelIndex) -> None:
+        row: ClassRow | None = index.data(ROW_ROLE)
+        if row is not None:
+            self.open_class(row.code)
+
+    def open_selected(self) -> None:
+        row = self.selected_row()
+        if row is not None:
+            self.open_class(row.code)
+
+    def open_class(self, code: str) -> Any:
+        from dtbd_desktop.gui.dialogs.class_dialog import ClassDialog
+
+        dialog = ClassDialog(self.ctx, code, self)
+        dialog.saved.connect(self.reload)
+        dialog.launch()
+        return dialog
+
+    def new_class(self) -> Any:
+        from dtbd_desktop.gui.dialogs.class_dialog import ClassDialog
+
+        dialog = ClassDialog(self.ctx, None, self)
+        dialog.saved.connect(self.load_filters)
+        dialog.launch()
+        return dialog

@@ -1,0 +1,449 @@
+"""What every printed PDF shares: the embedded Times-like font, A4 pages, the Vietnamese
+letterhead, page numbers "Trang 2/5", the signature block, and long tables that repeat their
+header on every page.
+
+Layout follows Nghị định 30/2020/NĐ-CP (administrative documents) and the Party's guidance
+for its own bodies: portrait margins top/bottom 20 mm, left 30 mm, right 15 mm (landscape
+pages, bound on their short side, get 20 mm at the left); letterhead in caps at 12–13 pt with
+a short rule under the issuing body; the place and date in italics under the right-hand
+heading; body text 13 pt, tables 12 pt. The font is Liberation Serif (metrically equal to
+Times New Roman, full Vietnamese coverage), embedded as a subset in every file; no other
+font is referenced, not even reportlab's default Helvetica.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab import rl_config
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from dtbd_desktop.base import text
+from dtbd_desktop.base.i18n import tr
+from dtbd_desktop.base.paths import resource_path
+from dtbd_desktop.reports import NATIONAL_MOTTO, NATIONAL_NAME, PARTY_HEADING, Letterhead
+
+FONT = "LiberationSerif"
+FONT_BOLD = "LiberationSerif-Bold"
+FONT_ITALIC = "LiberationSerif-Italic"
+FONT_BOLD_ITALIC = "LiberationSerif-BoldItalic"
+_FONT_FILES = {
+    FONT: "LiberationSerif-Regular.ttf",
+    FONT_BOLD: "LiberationSerif-Bold.ttf",
+    FONT_ITALIC: "LiberationSerif-Italic.ttf",
+    FONT_BOLD_ITALIC: "LiberationSerif-BoldItalic.ttf",
+}
+BODY_SIZE = 13.0
+HEADING_SIZE = 13.0
+LEADING = 1.2  # line height as a multiple of the font size
+
+_fonts_lock = threading.Lock()
+_fonts_registered = False
+
+
+def register_fonts() -> None:
+    """Register the Liberation Serif family with reportlab (once; safe to call often)."""
+    global _fonts_registered
+    with _fonts_lock:
+        if _fonts_registered:
+            return
+        # Binary (Flate only) page streams: ASCII85 makes files bigger and, in pure Python
+        # (without the optional rl_accel package), costs a tenth of a large export's time.
+        rl_config.useA85 = 0
+        for name, filename in _FONT_FILES.items():
+            pdfmetrics.registerFont(TTFont(name, str(resource_path("fonts", filename))))
+        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
+                                      boldItalic=FONT_BOLD_ITALIC)
+        _fonts_registered = True
+
+
+# ---------------------------------------------------------------------------------- pages
+
+
+@dataclass(frozen=True)
+class Margins:
+    """Page margins in points (Nghị định 30/2020: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm)."""
+
+    top: float = 20 * mm
+    bottom: float = 20 * mm
+    left: float = 30 * mm
+    right: float = 15 * mm
+
+
+#: Landscape pages are bound on their short side, so no wide binding margin at the left.
+LANDSCAPE_MARGINS = Margins(top=20 * mm, bottom=18 * mm, left=20 * mm, right=15 * mm)
+
+
+def default_margins(landscape_orientation: bool = False) -> Margins:
+    return LANDSCAPE_MARGINS if landscape_orientation else Margins()
+
+
+def page_size(landscape_orientation: bool = False) -> tuple[float, float]:
+    """A4 as (width, height) in points, portrait or landscape."""
+    size: tuple[float, float] = landscape(A4) if landscape_orientation else A4
+    return size
+
+
+def a4_portrait() -> tuple[float, float]:
+    return page_size(False)
+
+
+def a4_landscape() -> tuple[float, float]:
+    return page_size(True)
+
+
+def content_width(landscape_orientation: bool = False, margins: Margins | None = None) -> float:
+    m = margins or default_margins(landscape_orientation)
+    return page_size(landscape_orientation)[0] - m.left - m.right
+
+
+class Document(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type hints
+    """An A4 document with one frame exactly between the margins (no extra frame padding, so
+    a table `content_width()` wide sits on the margins)."""
+
+    def __init__(self, path: str | os.PathLike[str], *, pagesize: tuple[float, float], margins: Margins, **kwargs: Any) -> None:
+        super().__init__(str(path), pagesize=pagesize, leftMargin=margins.left, rightMargin=margins.right,
+                         topMargin=margins.top, bottomMargin=margins.bottom, **kwargs)
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+
+
+def new_document(path: str | os.PathLike[str], *, title: str, author: str, landscape_orientation: bool = False,
+                 margins: Margins | None = None, subject: str = "") -> Document:
+    """An A4 document with the standard margins and the file's metadata (title, author = the centre)."""
+    register_fonts()
+    return Document(
+        path, pagesize=page_size(landscape_orientation), margins=margins or default_margins(landscape_orientation),
+        title=nfc(title), author=nfc(author), subject=nfc(subject), creator="DTBD Desktop",
+        lang="vi-VN", initialFontName=FONT, initialFontSize=BODY_SIZE,
+    )
+
+
+def page_label(page: int, pages: int) -> str:
+    return tr("reports", "Trang {page}/{pages}").format(page=page, pages=pages)
+
+
+class NumberedCanvas(canvas.Canvas):  # type: ignore[misc]  # reportlab has no type hints
+    """A canvas that writes "Trang n/N" at the foot of every page once the total is known."""
+
+    PAGE_NUMBER_SIZE = 11.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        register_fonts()
+        # Else every page starts in Helvetica, a font that is referenced but not embedded.
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
+        kwargs["initialFontSize"] = kwargs.get("initialFontSize") or BODY_SIZE
+        super().__init__(*args, **kwargs)
+        self._page_states: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # noqa: N802  (reportlab's name)
+        self._page_states.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._page_states)
+        for state in self._page_states:
+            self.__dict__.update(state)
+            self._draw_page_number(total)
+            super().showPage()
+        super().save()
+
+    def _draw_page_number(self, total: int) -> None:
+        width, _height = self._pagesize
+        self.saveState()
+        self.setFont(FONT, self.PAGE_NUMBER_SIZE)
+        self.drawCentredString(width / 2, 10 * mm, page_label(self._pageNumber, total))
+        self.restoreState()
+
+
+def build(doc: BaseDocTemplate, story: list[Flowable]) -> int:
+    """Lay out the story with page numbers; returns the number of pages."""
+    register_fonts()
+    doc.build(story, canvasmaker=NumberedCanvas)
+    pages: int = doc.page
+    return pages
+
+
+# ---------------------------------------------------------------------------------- long tables
+
+TableCommands = Sequence[tuple[Any, ...]]
+
+
+class PagedTable(Flowable):  # type: ignore[misc]  # reportlab has no type hints
+    """A long table that breaks across pages with its header rows repeated on each.
+
+    reportlab's LongTable re-measures everything that is left at every page break (and
+    recomputes its spans), which makes a 1,000-row table take seconds. Here every row is
+    measured once, by reportlab's own Table code, and each page gets a small Table of the rows
+    that fit, with their heights given, so the work grows with the number of rows, not with
+    rows times pages.
+
+    `commands` is a TableStyle command list for the whole table: header rows are 0 to
+    `header_rows - 1`; body rows should be addressed by ranges ending at -1 (each page is
+    its own Table, so a command naming one body row by number would land on every page).
+    """
+
+    def __init__(self, rows: Sequence[Sequence[Any]], col_widths: Sequence[float], commands: TableCommands, *,
+                 header_rows: int, _measured: tuple[list[float], int] | None = None) -> None:
+        super().__init__()
+        self.rows = rows
+        self.col_widths = list(col_widths)
+        self.commands = list(commands)
+        self.header_rows = header_rows
+        if _measured is None:
+            probe = Table(list(rows), colWidths=self.col_widths)
+            probe.setStyle(TableStyle(self.commands))
+            probe.wrap(sum(self.col_widths), 1e9)
+            heights: list[float] = list(probe._rowHeights)
+            _measured = (heights, header_rows)
+        self.heights, self.start = _measured
+        self.width = sum(self.col_widths)
+        self.header_height = sum(self.heights[:header_rows])
+        self._table: Table | None = None
+
+    def _table_for(self, start: int, end: int) -> Table:
+        rows = [*self.rows[:self.header_rows], *self.rows[start:end]]
+        heights = [*self.heights[:self.header_rows], *self.heights[start:end]]
+        table = Table(rows, colWidths=self.col_widths, rowHeights=heights, repeatRows=self.header_rows)
+        table.setStyle(TableStyle(self.commands))
+        return table
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.width, self.header_height + sum(self.heights[self.start:])
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        room = avail_height - self.header_height
+        end = self.start
+        while end < len(self.rows) and self.heights[end] <= room + 1e-6:
+            room -= self.heights[end]
+            end += 1
+        if end == self.start:
+            return []  # not one row fits here: the frame moves on to the next page
+        parts: list[Flowable] = [self._table_for(self.start, end)]
+        if end < len(self.rows):
+            parts.append(PagedTable(self.rows, self.col_widths, self.commands, header_rows=self.header_rows,
+                                    _measured=(self.heights, end)))
+        return parts
+
+    def draw(self) -> None:
+        table = self._table_for(self.start, len(self.rows))
+        table.wrapOn(self.canv, self.width, 1e9)
+        table.drawOn(self.canv, 0, 0)
+
+
+# ---------------------------------------------------------------------------------- text
+
+
+def nfc(value: str) -> str:
+    """Text as NFC (so a PDF's extracted text is NFC too); whitespace kept as given."""
+    return unicodedata.normalize("NFC", value)
+
+
+def markup(value: str) -> str:
+    """Plain text made safe for a Paragraph (escapes &, <, >), as NFC."""
+    return escape(nfc(value))
+
+
+def style(name: str, *, size: float = BODY_SIZE, bold: bool = False, italic: bool = False,
+          align: int = TA_LEFT, leading: float | None = None, space_before: float = 0,
+          space_after: float = 0) -> ParagraphStyle:
+    """A paragraph style in the document font."""
+    register_fonts()
+    font = {(False, False): FONT, (True, False): FONT_BOLD, (False, True): FONT_ITALIC,
+            (True, True): FONT_BOLD_ITALIC}[(bold, italic)]
+    return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading or size * LEADING,
+                          alignment=align, spaceBefore=space_before, spaceAfter=space_after)
+
+
+def para(value: str, paragraph_style: ParagraphStyle) -> Paragraph:
+    """A Paragraph of plain text (no markup interpreted)."""
+    return Paragraph(markup(value), paragraph_style)
+
+
+def text_width(value: str, font: str = FONT, size: float = BODY_SIZE) -> float:
+    register_fonts()
+    width: float = pdfmetrics.stringWidth(nfc(value), font, size)
+    return width
+
+
+# ---------------------------------------------------------------------------------- letterhead
+
+_RULE_WIDTH = 0.6
+
+
+class CentredRule(Flowable):  # type: ignore[misc]  # reportlab has no type hints
+    """A horizontal rule `length` points long, centred in the width it is given (the short line
+    under the issuing body, the line under "Độc lập - Tự do - Hạnh phúc")."""
+
+    def __init__(self, length: float, thickness: float = _RULE_WIDTH, space_before: float = 1.5,
+                 space_after: float = 2.0) -> None:
+        super().__init__()
+        self.length = length
+        self.thickness = thickness
+        self.space_before = space_before
+        self.space_after = space_after
+        self._avail = length
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self._avail = max(avail_width, self.length)
+        return self._avail, self.space_before + self.thickness + self.space_after
+
+    def draw(self) -> None:
+        y = self.space_after + self.thickness / 2
+        x0 = (self._avail - self.length) / 2
+        self.canv.saveState()
+        self.canv.setLineWidth(self.thickness)
+        self.canv.line(x0, y, x0 + self.length, y)
+        self.canv.restoreState()
+
+
+def _rule(length: float, space_before: float = 3.0) -> CentredRule:
+    return CentredRule(length, space_before=space_before)
+
+
+def _fit_size(lines: Sequence[tuple[str, str]], width: float, sizes: Sequence[float]) -> float:
+    """The largest size at which every (text, font) line fits on one line of `width`."""
+    for size in sizes:
+        if all(text_width(value, font, size) <= width for value, font in lines):
+            return size
+    return sizes[-1]
+
+
+def letterhead(head: Letterhead, width: float, *, date: dt.date | None = None,
+               document_number: str | None = None) -> Table:
+    """The two-block letterhead across `width` points.
+
+    Left: the superior body (regular caps) and the centre (bold caps) with a short rule under
+    it, then the document number ("Số: 12/QĐ-TCT") if given. Right: "ĐẢNG CỘNG SẢN VIỆT NAM"
+    (bold, ruled) when the centre is a Party body (setting `party_heading`), else the national
+    heading and motto; under it the place and date in italics when `date` is given.
+    """
+    register_fonts()
+    if head.party_heading:
+        right_lines = [(PARTY_HEADING, FONT_BOLD)]
+    else:
+        right_lines = [(NATIONAL_NAME, FONT_BOLD), (NATIONAL_MOTTO, FONT_BOLD)]
+    place_date = text.long_date(head.place_name, date) if date else ""
+    right_size = _fit_size(right_lines, width * 0.58, (HEADING_SIZE, 12.0))
+    right_width = max(text_width(value, font, right_size) for value, font in right_lines) + 8
+    if place_date:
+        right_width = max(right_width, text_width(place_date, FONT_ITALIC, BODY_SIZE) + 8)
+    right_width = min(max(right_width, width * 0.45), width * 0.6)
+    left_width = width - right_width
+    superior, centre = head.superior_body.upper(), head.centre_name.upper()
+    left_size = _fit_size([(superior, FONT), (centre, FONT_BOLD)], left_width - 4, (HEADING_SIZE, 12.0))
+
+    left: list[Flowable] = []
+    if superior:
+        left.append(para(superior, style("lh-superior", size=left_size, align=TA_CENTER)))
+    left.append(para(centre, style("lh-centre", size=left_size, bold=True, align=TA_CENTER)))
+    centre_width = min(text_width(centre, FONT_BOLD, left_size), left_width)
+    left.append(_rule(max(centre_width * 0.4, 30.0)))
+    if document_number:
+        left.append(para(document_number, style("lh-number", size=BODY_SIZE, align=TA_CENTER, space_before=2)))
+
+    right: list[Flowable] = []
+    if head.party_heading:
+        right.append(para(PARTY_HEADING, style("lh-party", size=right_size, bold=True, align=TA_CENTER)))
+        right.append(_rule(text_width(PARTY_HEADING, FONT_BOLD, right_size), 1.5))
+    else:
+        right.append(para(NATIONAL_NAME, style("lh-nation", size=right_size, bold=True, align=TA_CENTER)))
+        motto_size = right_size + 1
+        right.append(para(NATIONAL_MOTTO, style("lh-motto", size=motto_size, bold=True, align=TA_CENTER)))
+        right.append(_rule(text_width(NATIONAL_MOTTO, FONT_BOLD, motto_size), 1.5))
+    if place_date:
+        right.append(para(place_date, style("lh-date", size=BODY_SIZE, italic=True, align=TA_CENTER,
+                                            space_before=4)))
+
+    table = Table([[left, right]], colWidths=[left_width, right_width], hAlign="CENTER")
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),  # the default, Helvetica, would be referenced unembedded
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return table
+
+
+# ---------------------------------------------------------------------------------- signatures
+
+
+@dataclass(frozen=True)
+class Signer:
+    """One signature column: its title in caps ("HIỆU TRƯỞNG"; lines separated by "\\n", as in
+    "KT. HIỆU TRƯỞNG\\nPHÓ HIỆU TRƯỞNG"), an optional note under it ("(Ký, ghi rõ họ tên)"),
+    and the name printed under the space for the signature (may be empty)."""
+
+    title: str
+    name: str = ""
+    note: str = ""
+
+
+SIGNATURE_SPACE = 26 * mm
+
+
+def signature_block(signers: Sequence[Signer], width: float, *, place_date: str | None = None) -> Table:
+    """Signature columns side by side across `width`; `place_date` (italic) above the last one,
+    which is where the head of the centre signs."""
+    register_fonts()
+    title_style = style("sig-title", bold=True, align=TA_CENTER)
+    note_style = style("sig-note", italic=True, align=TA_CENTER)
+    date_style = style("sig-date", italic=True, align=TA_CENTER)
+    name_style = style("sig-name", bold=True, align=TA_CENTER)
+    cells: list[list[Flowable]] = []
+    for index, signer in enumerate(signers):
+        cell: list[Flowable] = []
+        if place_date and index == len(signers) - 1:
+            cell.append(para(place_date, date_style))
+        elif place_date:
+            cell.append(Spacer(1, BODY_SIZE * LEADING))  # titles on one level
+        for line in signer.title.upper().split("\n"):
+            cell.append(para(line, title_style))
+        if signer.note:
+            cell.append(para(signer.note, note_style))
+        cell.append(Spacer(1, SIGNATURE_SPACE))
+        if signer.name:
+            cell.append(para(signer.name, name_style))
+        cells.append(cell)
+    columns = max(len(cells), 1)
+    table = Table([cells], colWidths=[width / columns] * columns, hAlign="CENTER")
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ]))
+    return table
+
+
+__all__ = [
+    "BODY_SIZE", "LANDSCAPE_MARGINS", "CentredRule", "Document", "FONT", "FONT_BOLD", "FONT_BOLD_ITALIC", "FONT_ITALIC", "Margins", "NumberedCanvas", "PagedTable", "Signer",
+    "a4_landscape", "a4_portrait", "build", "content_width", "default_margins", "letterhead", "markup", "new_document", "nfc",
+    "page_label", "page_size", "para", "register_fonts", "signature_block", "style", "text_width",
+]

@@ -1,0 +1,257 @@
+"""What every printed XLSX shares: Times New Roman, thin borders, A4 page setup fitted to the
+page width, print titles (the header rows repeated on every printed page), a frozen header,
+column widths, merged heading lines and the letterhead.
+
+Workbooks are made for the printer as much as for the screen: the training office opens
+them in Excel, adjusts a line and prints.
+
+Every workbook the program writes is saved by `save_workbook`, which writes text as text:
+openpyxl turns any string beginning with "=" into a live formula, so a position typed as
+`=HYPERLINK("http://...","...")` in a learner list would come back as a link in the roster
+and the register. `save_workbook` makes every such cell a text cell again, and marks every
+text beginning with =, +, -, @ (after spaces, tabs or line breaks too) with Excel's quote
+prefix, so that editing the cell in Excel or LibreOffice keeps it text. A formula the program
+means to write goes through `formula()`, the only way a cell leaves as a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
+
+from dtbd_desktop.base import text
+from dtbd_desktop.base.i18n import tr
+from dtbd_desktop.reports import NATIONAL_MOTTO, NATIONAL_NAME, PARTY_HEADING, Letterhead
+
+FONT_NAME = "Times New Roman"
+BODY_SIZE = 13.0
+TABLE_SIZE = 12.0
+DATE_FORMAT = "dd/mm/yyyy"
+MM_PER_INCH = 25.4
+PORTRAIT_MARGINS_MM = (20.0, 20.0, 30.0, 15.0)  # top, bottom, left, right
+LANDSCAPE_MARGINS_MM = (20.0, 18.0, 20.0, 15.0)
+
+
+@lru_cache(maxsize=64)
+def font(size: float = BODY_SIZE, *, bold: bool = False, italic: bool = False, underline: bool = False) -> Font:
+    """A Times New Roman font (shared objects: openpyxl stores each distinct style once)."""
+    return Font(name=FONT_NAME, size=size, bold=bold, italic=italic, underline="single" if underline else None)
+
+
+THIN = Side(style="thin", color="000000")
+NO_SIDE = Side(style=None)
+THIN_BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+@lru_cache(maxsize=64)
+def border(*, left: bool = True, right: bool = True, top: bool = True, bottom: bool = True) -> Border:
+    """A thin border on the sides asked for."""
+    return Border(left=THIN if left else NO_SIDE, right=THIN if right else NO_SIDE,
+                  top=THIN if top else NO_SIDE, bottom=THIN if bottom else NO_SIDE)
+
+
+@lru_cache(maxsize=64)
+def align(horizontal: str = "left", vertical: str = "center", wrap: bool = True) -> Alignment:
+    return Alignment(horizontal=horizontal, vertical=vertical, wrap_text=wrap)
+
+
+def cell_style(wb: Workbook, name: str, *, cell_font: Font | None = None, horizontal: str = "left",
+               vertical: str = "center", wrap: bool = True, cell_border: Border | None = THIN_BORDER,
+               number_format: str = "General") -> str:
+    """Register a named cell style once per workbook and return its name.
+
+    Assigning a named style (`cell.style = name`) is several times faster than setting font,
+    alignment and border on each cell, which matters for a 1,000-row table; Excel lists the
+    style in its gallery too, so the office can restyle a whole column at once.
+    """
+    if name not in wb.named_styles:
+        wb.add_named_style(NamedStyle(
+            name=name, font=cell_font or font(TABLE_SIZE), alignment=align(horizontal, vertical, wrap),
+            border=cell_border or Border(), number_format=number_format,
+        ))
+    return name
+
+
+def new_workbook(title: str) -> tuple[Workbook, Worksheet]:
+    """A workbook with one sheet named `title` (cut to Excel's 31 characters, no []:*?/\\)."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    safe = "".join("-" if ch in "[]:*?/\\" else ch for ch in text.nfc(title))[:31] or "Sheet1"
+    ws.title = safe
+    ws.sheet_view.zoomScale = 100
+    return wb, ws
+
+
+def set_column_widths(ws: Worksheet, widths: Sequence[float]) -> None:
+    """Column widths in Excel's units (characters of the default font), from column A."""
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+
+
+def page_setup(ws: Worksheet, *, landscape: bool = False, fit_width: bool = True,
+               margins_mm: tuple[float, float, float, float] | None = None, footer_page_numbers: bool = True,
+               center_horizontally: bool = True) -> None:
+    """A4, portrait or landscape, fitted to one page wide (as many pages tall as needed).
+
+    `margins_mm` is (top, bottom, left, right); by default those of the PDFs (Nghị định
+    30/2020 in portrait, a narrower left margin in landscape). The footer shows "Trang n/N".
+    """
+    if margins_mm is None:
+        margins_mm = LANDSCAPE_MARGINS_MM if landscape else PORTRAIT_MARGINS_MM
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
+    if fit_width:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+    top, bottom, left, right = (value / MM_PER_INCH for value in margins_mm)
+    ws.page_margins = PageMargins(left=left, right=right, top=top, bottom=bottom, header=0.3, footer=0.3)
+    ws.print_options.horizontalCentered = center_horizontally
+    if footer_page_numbers:
+        label = tr("reports", "Trang {page}/{pages}").format(page="&P", pages="&N")
+        ws.oddFooter.center.text = label
+        ws.oddFooter.center.font = f"{FONT_NAME},Regular"
+        ws.oddFooter.center.size = 11
+
+
+def print_titles(ws: Worksheet, first_row: int, last_row: int) -> None:
+    """Repeat rows `first_row`..`last_row` (the table header) at the top of every printed page."""
+    ws.print_title_rows = f"{first_row}:{last_row}"
+
+
+def freeze_below(ws: Worksheet, row: int, column: int = 1) -> None:
+    """Freeze the rows down to `row` (and the columns before `column`) so the header stays on screen."""
+    ws.freeze_panes = f"{get_column_letter(column)}{row + 1}"
+
+
+def merged_line(ws: Worksheet, row: int, first_col: int, last_col: int, value: Any, *,
+                cell_font: Font | None = None, horizontal: str = "center", height: float | None = None) -> None:
+    """One line of text across columns `first_col`..`last_col` (merged when more than one)."""
+    cell = ws.cell(row=row, column=first_col, value=text.nfc(value) if isinstance(value, str) else value)
+    cell.font = cell_font or font()
+    cell.alignment = align(horizontal, "center", wrap=True)
+    if last_col > first_col:
+        ws.merge_cells(start_row=row, start_column=first_col, end_row=row, end_column=last_col)
+    if height is not None:
+        ws.row_dimensions[row].height = height
+
+
+def header_cell(ws: Worksheet, row: int, column: int, value: str, *, last_row: int | None = None,
+                last_col: int | None = None, size: float = TABLE_SIZE) -> None:
+    """A bold, centred, bordered table heading, merged over the rows and columns asked for."""
+    last_row = last_row or row
+    last_col = last_col or column
+    for r in range(row, last_row + 1):
+        for c in range(column, last_col + 1):
+            ws.cell(row=r, column=c).border = THIN_BORDER
+    cell = ws.cell(row=row, column=column, value=text.nfc(value))
+    cell.font = font(size, bold=True)
+    cell.alignment = align("center", "center", wrap=True)
+    if last_row > row or last_col > column:
+        ws.merge_cells(start_row=row, start_column=column, end_row=last_row, end_column=last_col)
+
+
+def write_letterhead(ws: Worksheet, head: Letterhead, *, row: int, left_cols: tuple[int, int],
+                     right_cols: tuple[int, int], date: dt.date | None = None) -> int:
+    """The letterhead in merged cells; returns the first free row after it.
+
+    Left (`left_cols`): the superior body, then the centre in bold underlined caps. Right
+    (`right_cols`): "ĐẢNG CỘNG SẢN VIỆT NAM" (bold, underlined) or the national heading and
+    motto; then the place and date in italics when `date` is given.
+    """
+    left: list[tuple[str, Font]] = []
+    if head.superior_body:
+        left.append((head.superior_body.upper(), font(BODY_SIZE)))
+    left.append((head.centre_name.upper(), font(BODY_SIZE, bold=True, underline=True)))
+    right: list[tuple[str, Font]]
+    if head.party_heading:
+        right = [(PARTY_HEADING, font(BODY_SIZE, bold=True, underline=True))]
+    else:
+        right = [(NATIONAL_NAME, font(BODY_SIZE - 1, bold=True)),
+                 (NATIONAL_MOTTO, font(BODY_SIZE, bold=True, underline=True))]
+    lines = max(len(left), len(right))
+    for offset in range(lines):
+        if offset < len(left):
+            value, f = left[offset]
+            merged_line(ws, row + offset, *left_cols, value, cell_font=f)
+        if offset < len(right):
+            value, f = right[offset]
+            merged_line(ws, row + offset, *right_cols, value, cell_font=f)
+    row += lines
+    if date is not None:
+        merged_line(ws, row, *right_cols, text.long_date(head.place_name, date), cell_font=font(BODY_SIZE, italic=True))
+        row += 1
+    return row
+
+
+_FORMULA_STARTS = frozenset("=+-@")
+_LEADING_BLANKS = " \t\r\n\u00a0"
+
+
+def looks_like_formula(value: str) -> bool:
+    """Text that a spreadsheet would take for a formula when typed: =, +, -, @ first (after blanks)."""
+    return value.lstrip(_LEADING_BLANKS)[:1] in _FORMULA_STARTS and bool(value.strip(_LEADING_BLANKS))
+
+
+def formula(ws: Worksheet, row: int, column: int, expression: str) -> Cell:
+    """Write a formula the program means, such as "=SUM(C5:C20)": `save_workbook` keeps it a
+    formula (every other "=" text is written as text)."""
+    if not expression.startswith("="):
+        raise ValueError(f"a formula starts with '=': {expression!r}")
+    cell = ws.cell(row=row, column=column, value=expression)
+    intended: dict[tuple[int, int], str] = ws.__dict__.setdefault("_dtbd_formulas", {})
+    intended[(row, column)] = expression
+    return cell
+
+
+def text_as_text(ws: Worksheet) -> int:
+    """Make every formula not written by `formula()` a text cell, and quote-prefix formula-like
+    text; returns the number of cells that would have been formulas."""
+    intended: dict[tuple[int, int], str] = ws.__dict__.get("_dtbd_formulas", {})
+    neutralised = 0
+    for key, cell in ws._cells.items():
+        value = cell._value
+        if not isinstance(value, str):
+            continue
+        if cell.data_type == "f":
+            if intended.get(key) == value:
+                continue
+            cell.data_type = "s"
+            neutralised += 1
+        if cell.data_type == "s" and looks_like_formula(value):
+            cell.quotePrefix = True
+    return neutralised
+
+
+def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> None:
+    """Save a workbook the program made (or copied), text written as text: every XLSX the
+    program writes is saved here."""
+    for ws in wb.worksheets:
+        if isinstance(ws, Worksheet):
+            text_as_text(ws)
+    wb.save(path)
+
+
+def set_document_properties(wb: Workbook, *, title: str, author: str) -> None:
+    wb.properties.title = text.nfc(title)
+    wb.properties.creator = text.nfc(author) or "DTBD Desktop"
+    wb.properties.lastModifiedBy = "DTBD Desktop"
+
+
+__all__ = [
+    "BODY_SIZE", "DATE_FORMAT", "FONT_NAME", "TABLE_SIZE", "THIN_BORDER", "align", "border", "cell_style", "font",
+    "formula", "freeze_below", "header_cell", "looks_like_formula", "merged_line", "new_workbook", "page_setup",
+    "print_titles", "save_workbook", "set_column_widths", "set_document_properties", "text_as_text",
+    "write_letterhead",
+]
