@@ -35,10 +35,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dtbd_desktop.db.engine import open_database  # noqa: E402
 from dtbd_desktop.reports.annual_report import load_annual_report, render_pdf  # noqa: E402
 from dtbd_desktop.reports.annual_report_xlsx import render_xlsx  # noqa: E402
 from dtbd_desktop.services.dashboard import load_dashboard  # noqa: E402
+from dtbd_desktop.services.startup import open_centre as open_database  # noqa: E402
 
 CLI_WRAPPER = """
 import sys

@@ -52,7 +52,7 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 # --- opening the grid -------------------------------------------------------------------------------
 def open_setup(db: Path, work: Path) -> dict[str, Any]:
-    from dtbd_desktop.db.engine import open_database
+    from dtbd_desktop.services.startup import open_centre as open_database
 
     class_id, code, last = _largest_class(db)
     return {"db": open_database(f"sqlite:///{db}"), "path": db, "class_id": class_id, "code": code, "today": last}

@@ -22,10 +22,10 @@ N = 1000
 def setup(db_path: Path, work: Path) -> dict[str, Any]:
     from sqlalchemy import select
 
-    from dtbd_desktop.db.engine import open_database
     from dtbd_desktop.db.models import Programme, TrainingClass
     from dtbd_desktop.printing import layouts
     from dtbd_desktop.services import certificates
+    from dtbd_desktop.services.startup import open_centre as open_database
 
     db = open_database(f"sqlite:///{db_path}")
     documents: list[tuple[int, dict[str, str]]] = []

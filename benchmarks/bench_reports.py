@@ -35,7 +35,7 @@ FLOOR_QUERIES = [
 
 
 def setup(db_path: Path, work: Path) -> dict[str, Any]:
-    from dtbd_desktop.db.engine import open_database
+    from dtbd_desktop.services.startup import open_centre as open_database
 
     return {"db": open_database(f"sqlite:///{db_path}"), "path": db_path, "out": work / "annual.xlsx"}
 

@@ -21,8 +21,8 @@ import openpyxl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dtbd_desktop.db.engine import open_database  # noqa: E402
 from dtbd_desktop.services import classes  # noqa: E402
+from dtbd_desktop.services.startup import open_centre as open_database  # noqa: E402
 from dtbd_desktop.workbooks.roster import apply_import, read_roster  # noqa: E402
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Trương", "Bùi", "Đặng"]

@@ -36,11 +36,11 @@ START = dt.date(2026, 3, 2)
 def set_up(url: str, procs: int) -> None:
     """A Trung cấp class with `procs` × LEARNERS_EACH learners and its timetable; an administrator
     and one office account per writer."""
-    from dtbd_desktop.db.engine import open_database
     from dtbd_desktop.db.models import Learner
     from dtbd_desktop.services import classes, enrolments, users
     from dtbd_desktop.services import timetable as timetable_service
     from dtbd_desktop.services.learners import person_keys
+    from dtbd_desktop.services.startup import open_centre as open_database
     from dtbd_desktop.trust import accounts, operations
 
     db = open_database(url)
@@ -72,9 +72,9 @@ def set_up(url: str, procs: int) -> None:
 def writer(url: str, index: int, procs: int, start: float, seconds: float) -> dict[str, Any]:
     """One PC: log in, wait for the start, write until the time is up; the last values it committed."""
     from dtbd_desktop.base.errors import ConflictError
-    from dtbd_desktop.db.engine import open_database
     from dtbd_desktop.services import attendance, scores
     from dtbd_desktop.services import timetable as timetable_service
+    from dtbd_desktop.services.startup import open_centre as open_database
     from dtbd_desktop.trust import accounts, operations
 
     db = open_database(url)
@@ -120,8 +120,8 @@ def check(url: str, results: list[dict[str, Any]]) -> dict[str, Any]:
     """Lost updates (a committed value not in the database) and the audit check."""
     from sqlalchemy import select
 
-    from dtbd_desktop.db.engine import open_database
     from dtbd_desktop.db.models import AttendanceMark, ClassSession, Enrolment, Learner, Module, Score
+    from dtbd_desktop.services.startup import open_centre as open_database
     from dtbd_desktop.trust import audit_check
 
     db = open_database(url)

@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dtbd_desktop.base import text  # noqa: E402
-from dtbd_desktop.db.engine import open_database  # noqa: E402
 from dtbd_desktop.rules import timetable  # noqa: E402
 from dtbd_desktop.services.learners import person_keys  # noqa: E402
+from dtbd_desktop.services.startup import open_centre as open_database  # noqa: E402
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 SEED = 20_160_101

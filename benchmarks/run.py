@@ -94,7 +94,7 @@ def startup_floor(state: dict[str, Any]) -> float:
 
 # --- learner search -------------------------------------------------------------------------------
 def search_setup(db: Path, work: Path) -> dict[str, Any]:
-    from dtbd_desktop.db.engine import open_database
+    from dtbd_desktop.services.startup import open_centre as open_database
 
     return {"db": open_database(f"sqlite:///{db}"), "path": db}
 
@@ -117,7 +117,7 @@ def search_floor(state: dict[str, Any]) -> Any:
 def import_setup(db: Path, work: Path) -> dict[str, Any]:
     from bench_roster_import import build as build_workbook
 
-    from dtbd_desktop.db.engine import open_database
+    from dtbd_desktop.services.startup import open_centre as open_database
 
     path = work / "district_5000.xlsx"
     build_workbook(path, 5000)

@@ -156,13 +156,8 @@ def _copy_sqlite(source: Path, target: Path) -> None:
 
 def check_database(url: str | None, workdir: Path) -> tuple[Check, str | None]:
     """(the check, the URL of the temporary database that was migrated, if any)."""
-    from dtbd_desktop.db.engine import (
-        current_revision,
-        head_revision,
-        open_database,
-        resolve_url,
-        sqlite_path,
-    )
+    from dtbd_desktop.db.engine import current_revision, head_revision, resolve_url, sqlite_path
+    from dtbd_desktop.services.startup import open_centre as open_database
 
     name = tr("selfcheck", "Cơ sở dữ liệu")
     try:
@@ -208,8 +203,9 @@ def render_sample_certificate(path: Path, session: Any | None = None) -> None:
     from dtbd_desktop.base import text
     from dtbd_desktop.printing import layouts
     from dtbd_desktop.printing.certificate_pdf import write_pdf
-    from dtbd_desktop.reports import NATIONAL_MOTTO, NATIONAL_NAME, PARTY_HEADING, load_letterhead
+    from dtbd_desktop.printing.letterhead import NATIONAL_MOTTO, NATIONAL_NAME, PARTY_HEADING
     from dtbd_desktop.services import settings
+    from dtbd_desktop.services.settings import load_letterhead
 
     values = settings.get_settings(session) if session is not None else dict(settings.DEFAULTS)
     available = layouts.merge_layouts(layouts.bundled_layouts(), values.get("certificate_layouts") or {})
@@ -237,7 +233,7 @@ def check_certificate(workdir: Path, database_url: str | None) -> Check:
         if database_url is not None:
             from dtbd_desktop.db.engine import open_database
 
-            db = open_database(database_url, seed=False)
+            db = open_database(database_url)
             try:
                 with db.read() as session:
                     render_sample_certificate(target, session)

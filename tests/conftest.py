@@ -19,6 +19,7 @@ import pytest
 
 from dtbd_desktop.base.i18n import set_translator
 from dtbd_desktop.db.engine import Database, open_database
+from dtbd_desktop.services.startup import open_centre
 from tests import pg_server
 from tests.memory_keyring import MemoryKeyring
 
@@ -68,7 +69,7 @@ def no_keyring(memory_keyring: MemoryKeyring) -> None:
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    db = open_database(f"sqlite:///{path}")
+    db = open_centre(f"sqlite:///{path}")
     db.dispose()
     return path
 
@@ -85,7 +86,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     previous = os.environ.get("DTBD_DATA_DIR")
     os.environ["DTBD_DATA_DIR"] = str(folder / "userdata")
     try:
-        db = open_database(f"sqlite:///{folder / 'demo.sqlite3'}")
+        db = open_centre(f"sqlite:///{folder / 'demo.sqlite3'}")
         build_demo(db, today=DEMO_TODAY)
         db.dispose()
     finally:
@@ -125,7 +126,7 @@ def pg_template() -> Iterator[tuple[str, str]]:
     name = f"dtbd_template_{os.getpid()}"
     pg_server.drop_database(admin, name)
     pg_server.create_database(admin, name)
-    db = open_database(pg_server.database_url(admin, name))
+    db = open_centre(pg_server.database_url(admin, name))
     db.dispose()
     yield admin, name
     pg_server.drop_database(admin, name)

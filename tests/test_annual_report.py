@@ -167,8 +167,8 @@ def test_a_year_without_anything_still_reports(db: Database, tmp_path: Path) -> 
 
 
 def test_lecturers_periods_workbook_for_payment(db: Database, centre: dict[str, int], tmp_path: Path) -> None:
-    from dtbd_desktop.reports import load_letterhead
     from dtbd_desktop.reports.lecturer_periods_report import render_lecturer_periods_xlsx
+    from dtbd_desktop.services.settings import load_letterhead
     from dtbd_desktop.services.statistics import lecturer_periods
 
     path = tmp_path / "so tiet 2025.xlsx"

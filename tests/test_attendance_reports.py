@@ -18,7 +18,7 @@ from dtbd_desktop.reports import attendance_reports as ar
 from dtbd_desktop.services import attendance as att
 from dtbd_desktop.services import classes, settings
 from dtbd_desktop.services.lecturers import save_lecturer
-from dtbd_desktop.workbooks.roster import attendance_workbook as wbk
+from dtbd_desktop.workbooks import attendance as wbk
 from tests.test_attendance_service import AN, BINH, CUONG, DUNG, build_class, ids
 
 D = dt.date

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from dtbd_desktop.base.errors import InputError, PermissionDenied
 from dtbd_desktop.db.engine import Database, open_database
 from dtbd_desktop.db.models import AuditEntry, Certificate, SigningKey
-from dtbd_desktop.services import certificates, certificates_numbering, signing_keys
+from dtbd_desktop.services import certificates, signing_keys
 from dtbd_desktop.trust import operations, signing
 from tests.logins import admin_login, create_account
 from tests.test_certificates import make_class, run_cli
@@ -66,9 +66,9 @@ def test_a_key_added_to_the_database_by_hand_is_not_trusted(db: Database) -> Non
     with db.write(raw=True) as s:
         s.add(SigningKey(key_id=signing.key_id(public), public_key=public, label="?", active=True))
         cert = s.scalars(select(Certificate).where(Certificate.serial == rows[0].serial)).one()
-        payload = certificates_numbering.certificate_payload(cert)
+        payload = signing.certificate_payload(cert)
         cert.full_name = "Người Được Sửa"  # an altered line, re-signed with the stranger's key
-        payload = certificates_numbering.certificate_payload(cert)
+        payload = signing.certificate_payload(cert)
         cert.verification_code = signing.sign(stranger, payload)
     with db.read() as s:
         assert public not in signing_keys.trusted_keys(s)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dtbd_desktop.base.errors import InputError
-from dtbd_desktop.db.engine import Database, open_database
+from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import (
     AttendanceMark,
     Certificate,
@@ -21,9 +21,9 @@ from dtbd_desktop.db.models import (
     TrainingClass,
 )
 from dtbd_desktop.services import classes, signing_keys
-from dtbd_desktop.services.certificates_numbering import signed_payload
 from dtbd_desktop.services.demo import build_demo
-from dtbd_desktop.trust.signing import verify
+from dtbd_desktop.services.startup import open_centre
+from dtbd_desktop.trust.signing import signed_payload, verify
 from tests.conftest import DEMO_TODAY
 
 
@@ -84,7 +84,7 @@ def test_certificate_numbers_are_gap_free_and_signed(demo_db: Database) -> None:
 
 def test_the_same_day_gives_the_same_demo(tmp_path: Path, demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DTBD_DATA_DIR", str(tmp_path / "other"))
-    again = open_database(f"sqlite:///{tmp_path / 'again.sqlite3'}")
+    again = open_centre(f"sqlite:///{tmp_path / 'again.sqlite3'}")
     try:
         build_demo(again, today=DEMO_TODAY)
 

@@ -29,11 +29,11 @@ from dtbd_desktop.cli.main import main
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import Enrolment, GraduationResult, Learner, Organisation
 from dtbd_desktop.services import classes, settings
+from dtbd_desktop.workbooks import attendance as attendance_book
 from dtbd_desktop.workbooks import xlsx as xl
 from dtbd_desktop.workbooks.feedback import FORMULA_ROWS as FEEDBACK_ROWS
 from dtbd_desktop.workbooks.files import MAX_CELL_CHARS
 from dtbd_desktop.workbooks.roster import RosterFileError, read_roster, save_annotated_copy
-from dtbd_desktop.workbooks.roster import attendance_workbook as attendance_book
 from dtbd_desktop.workbooks.scores import read_score_workbook
 from tests import hostile_workbooks as hw
 from tests.test_roster_import import counts, district_book, open_class

@@ -54,10 +54,11 @@ from dtbd_desktop.services import (
 )
 from dtbd_desktop.trust import operations
 from dtbd_desktop.trust.accounts import Login
+from dtbd_desktop.workbooks import attendance as attendance_workbook
 from dtbd_desktop.workbooks import feedback as feedback_workbook
 from dtbd_desktop.workbooks import needs as plan_workbook
 from dtbd_desktop.workbooks import scores as score_workbook
-from dtbd_desktop.workbooks.roster import attendance_workbook, roster_import  # noqa: F401  (their operations)
+from dtbd_desktop.workbooks.roster import roster_import  # noqa: F401  (their operations)
 from tests.logins import PASSWORD, admin_login, create_account
 
 CLASS = "A50"

@@ -22,11 +22,11 @@ import pytest
 
 from dtbd_desktop.base import text
 from dtbd_desktop.base.errors import InputError, NotFoundError
+from dtbd_desktop.base.files import atomic_output
 from dtbd_desktop.cli.main import main
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import Enrolment, Learner, Organisation
 from dtbd_desktop.printing import pdf as pdf_common
-from dtbd_desktop.reports import atomic_output
 from dtbd_desktop.reports.roster_report import (
     export_roster_pdf,
     export_roster_xlsx,
@@ -410,8 +410,8 @@ def test_no_permission_is_refused_naming_the_file(
     def refuse(*_args: Any, **_kwargs: Any) -> Any:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("dtbd_desktop.reports.tempfile.mkstemp" if where == "folder"
-                        else "dtbd_desktop.reports.os.replace", refuse)
+    monkeypatch.setattr("dtbd_desktop.base.files.tempfile.mkstemp" if where == "folder"
+                        else "dtbd_desktop.base.files.os.replace", refuse)
     target = tmp_path / "out" / "ds.xlsx"
     target.parent.mkdir()
     code, out, err = run(capsys, "--db", db_url, "roster", "export", "VN1", "--out", str(target))

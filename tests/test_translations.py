@@ -12,8 +12,8 @@ from types import ModuleType
 
 import pytest
 
-from dtbd_desktop.base.config import save_config
-from dtbd_desktop.base.i18n import LANGUAGES, preferred_language
+from dtbd_desktop.base.config import preferred_language, save_config
+from dtbd_desktop.base.i18n import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from dtbd_desktop.base import i18n
 from dtbd_desktop.base.paths import private_dir, private_file, user_data_dir
 
 DATABASE_URL = "database_url"
@@ -92,3 +93,13 @@ def save_config(**values: Any) -> None:
             credentials.forget(previous)
     data.update(values)
     _write(data)
+
+
+def preferred_language(explicit: str | None = None) -> str:
+    """The language to start in: `--lang`, else DTBD_LANG, else this PC's choice (config.json,
+    set by the first-run wizard and the Settings screen), else Vietnamese."""
+    for candidate in (explicit, os.environ.get("DTBD_LANG"), load_config().get("language")):
+        if isinstance(candidate, str) and candidate:
+            code = candidate.split("_")[0].lower()
+            return code if code in i18n.LANGUAGES else "vi"
+    return "vi"

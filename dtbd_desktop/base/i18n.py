@@ -74,18 +74,6 @@ def language_from_environment() -> str:
     return os.environ.get("DTBD_LANG", "vi").split("_")[0].lower() or "vi"
 
 
-def preferred_language(explicit: str | None = None) -> str:
-    """The language to start in: `--lang`, else DTBD_LANG, else this PC's choice (config.json,
-    set by the first-run wizard and the Settings screen), else Vietnamese."""
-    from dtbd_desktop.base.config import load_config
-
-    for candidate in (explicit, os.environ.get("DTBD_LANG"), load_config().get("language")):
-        if isinstance(candidate, str) and candidate:
-            code = candidate.split("_")[0].lower()
-            return code if code in LANGUAGES else "vi"
-    return "vi"
-
-
 def tr_noop(context: str, text: str) -> str:
     """Marks a string for translation where it is defined (labels in tables); `tr` translates it where shown."""
     del context

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from dtbd_desktop.base.i18n import tr
-from dtbd_desktop.cli.main import EXIT_OK, EXIT_REFUSED, Context
+from dtbd_desktop.cli.context import EXIT_OK, EXIT_REFUSED, Context
 from dtbd_desktop.db.engine import resolve_url
 from dtbd_desktop.services import backup
 
@@ -55,7 +55,7 @@ def cmd_restore(ctx: Context) -> tuple[Any, int]:
 
 
 def register_accounts(sub: Any) -> None:
-    from dtbd_desktop.cli.main import Parser
+    from dtbd_desktop.cli.context import Parser
 
     users = sub.add_parser("users", help=tr("cli", "tài khoản người dùng"))
     users_sub = users.add_subparsers(dest="action", metavar="VIỆC", required=True, parser_class=Parser)
@@ -86,7 +86,7 @@ def register_accounts(sub: Any) -> None:
 def _new_password() -> str:
     import os
 
-    from dtbd_desktop.cli.main import UsageError
+    from dtbd_desktop.cli.context import UsageError
 
     password = os.environ.get("DTBD_NEW_PASSWORD")
     if not password:
@@ -140,7 +140,7 @@ def cmd_users_role(ctx: Context) -> tuple[Any, int]:
 def cmd_users_password(ctx: Context) -> tuple[Any, int]:
     import os
 
-    from dtbd_desktop.cli.main import UsageError
+    from dtbd_desktop.cli.context import UsageError
     from dtbd_desktop.services import users
 
     old = os.environ.get("DTBD_PASSWORD")

@@ -1,7 +1,7 @@
 """`dtbd timetable ...`, `dtbd holiday ...` and `dtbd attendance ...` (contract: shared/CLI.md).
 
 Every handler calls the same core functions as the GUI: `services.timetable_service`,
-`services.attendance`, `reports.attendance_reports` and `importing.attendance_workbook`.
+`services.attendance`, `reports.attendance_reports` and `workbooks.attendance`.
 A refusal raises `InputError` inside the unit of work, so nothing is written (exit 1).
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.cli.commands_base import iso_date, year_value
-from dtbd_desktop.cli.main import EXIT_OK, Context, Parser
+from dtbd_desktop.cli.context import EXIT_OK, Context, Parser
 from dtbd_desktop.cli.output import table
 from dtbd_desktop.db.models import HALVES
 from dtbd_desktop.rules import attendance as rules_mod
@@ -304,7 +304,7 @@ def cmd_attendance_letters(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_attendance_export(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.workbooks.roster import attendance_workbook
+    from dtbd_desktop.workbooks import attendance as attendance_workbook
 
     a = ctx.args
     _suffix(a.out, (".xlsx",))
@@ -316,7 +316,7 @@ def cmd_attendance_export(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_attendance_import(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.workbooks.roster import attendance_workbook
+    from dtbd_desktop.workbooks import attendance as attendance_workbook
 
     a = ctx.args
     with ctx.write() as session:

@@ -8,7 +8,7 @@ from typing import Any
 
 from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
-from dtbd_desktop.cli.main import EXIT_OK, Context, Parser
+from dtbd_desktop.cli.context import EXIT_OK, Context, Parser
 from dtbd_desktop.cli.output import table
 from dtbd_desktop.services import catalogue, classes
 

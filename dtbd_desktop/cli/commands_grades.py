@@ -17,7 +17,7 @@ from dtbd_desktop.base import text
 from dtbd_desktop.base.errors import InputError
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.cli.commands_base import iso_date
-from dtbd_desktop.cli.main import EXIT_OK, Context, Parser, UsageError
+from dtbd_desktop.cli.context import EXIT_OK, Context, Parser, UsageError
 from dtbd_desktop.cli.output import table
 from dtbd_desktop.rules import grading
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.cli.commands_base import iso_date, year_value
-from dtbd_desktop.cli.main import EXIT_OK, Context, Parser, UsageError
+from dtbd_desktop.cli.context import EXIT_OK, Context, Parser, UsageError
 from dtbd_desktop.cli.output import table
 from dtbd_desktop.rules.statistics import CRITERIA, count_text, percent
 
@@ -231,8 +231,8 @@ def cmd_report_stats(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_report_lecturers(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.reports import load_letterhead
     from dtbd_desktop.reports.lecturer_periods_report import render_lecturer_periods_xlsx
+    from dtbd_desktop.services.settings import load_letterhead
     from dtbd_desktop.services.statistics import lecturer_periods
 
     a = ctx.args

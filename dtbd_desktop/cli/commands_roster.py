@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from dtbd_desktop.base.i18n import tr
-from dtbd_desktop.cli.main import Parser
+from dtbd_desktop.cli.context import Parser
 
 
 def register(sub: Any) -> None:

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from dtbd_desktop.base.i18n import tr
-from dtbd_desktop.cli.main import EXIT_OK, Context, Parser
+from dtbd_desktop.cli.context import EXIT_OK, Context, Parser
 from dtbd_desktop.cli.output import table
 from dtbd_desktop.services.learners import search_learners
 

@@ -9,7 +9,7 @@ from typing import Any
 from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.cli.commands_base import iso_date
-from dtbd_desktop.cli.main import EXIT_OK, Context, UsageError
+from dtbd_desktop.cli.context import EXIT_OK, Context, UsageError
 from dtbd_desktop.cli.output import table
 from dtbd_desktop.services.roster import ENROLMENT_STATUS_LABELS, class_roster
 

@@ -15,7 +15,7 @@ from openpyxl.utils import column_index_from_string
 
 from dtbd_desktop.base.errors import DtbdError, Problem
 from dtbd_desktop.base.i18n import tr
-from dtbd_desktop.cli.main import EXIT_OK, EXIT_REFUSED, Context, UsageError
+from dtbd_desktop.cli.context import EXIT_OK, EXIT_REFUSED, Context, UsageError
 from dtbd_desktop.workbooks.roster import (
     FIELDS,
     DetectedTable,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -270,18 +270,17 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str | None = None, *, seed: bool = True) -> Database:
-    """Resolve, connect, migrate (creating the database when missing) and seed the catalogue."""
+def open_database(url: str | None = None, *, seed: Callable[[Session], object] | None = None) -> Database:
+    """Resolve, connect and migrate (creating the database when missing); `seed` then fills what a
+    new database needs, in a raw unit of work (`services.startup.open_centre` seeds the catalogue)."""
     resolved = resolve_url(url)
     engine = make_engine(resolved)
     try:
         revision, created = migrate(engine)
         db = Database(resolved, engine, revision, created)
-        if seed:
-            from dtbd_desktop.services.catalogue import seed_catalogue
-
+        if seed is not None:
             with db.write(raw=True) as session:
-                seed_catalogue(session, only_if_empty=True)
+                seed(session)
     except OperationalError as exc:
         engine.dispose()
         raise DatabaseError(

@@ -10,15 +10,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 from sqlalchemy.exc import SQLAlchemyError
 
 from dtbd_desktop import __version__
+from dtbd_desktop.base.config import preferred_language
 from dtbd_desktop.base.errors import DtbdError
-from dtbd_desktop.base.i18n import load_ts, preferred_language, set_translator, tr
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.base.paths import resource_path
 from dtbd_desktop.db.engine import Database, open_database
+from dtbd_desktop.gui.translations import install_translations
+from dtbd_desktop.services.startup import open_centre
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -33,35 +36,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return parser.parse_args(list(argv))
 
 
-def install_translations(app: QCoreApplication, language: str) -> list[QTranslator]:
-    """Qt's own strings (buttons of standard dialogs) and ours, in the chosen language."""
-    translators: list[QTranslator] = []
-    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    qt_translator = QTranslator(app)
-    if qt_translator.load(QLocale(language), "qtbase", "_", qt_dir):
-        app.installTranslator(qt_translator)
-        translators.append(qt_translator)
-    if language != "vi":
-        ours = QTranslator(app)
-        qm = resource_path("translations", f"dtbd_{language}.qm")
-        if qm.exists() and ours.load(str(qm)):
-            app.installTranslator(ours)
-            translators.append(ours)
-            set_translator(lambda context, text: QCoreApplication.translate(context, text), language)
-        else:  # a development tree where the .qm has not been built yet: read the .ts source
-            table = load_ts(language)
-            set_translator(lambda context, text: table.get((context, text), text), language)
-    else:
-        set_translator(None)
-    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese if language == "vi" else QLocale.Language.English))
-    return translators
-
-
 def demo_database(folder: Path, progress: Callable[[str], None] | None = None) -> Database:
     from dtbd_desktop.services.demo import build_demo
 
     os.environ["DTBD_DATA_DIR"] = str(folder)  # keys and backups of the demo stay in its folder
-    db = open_database(f"sqlite:///{folder / 'demo.sqlite3'}")
+    db = open_centre(f"sqlite:///{folder / 'demo.sqlite3'}")
     build_demo(db, progress=progress)
     return db
 
@@ -162,7 +141,7 @@ def self_check(app: QApplication, args: argparse.Namespace) -> int:
             problems.append(tr("selfcheck", "không nạp được bản dịch tiếng Anh"))
         FirstRunWizard().deleteLater()
         if report.database_url is not None:
-            db = open_database(report.database_url, seed=False)
+            db = open_database(report.database_url)
             ctx = AppContext(db=db, runner=TaskRunner())
             try:
                 window = MainWindow(ctx)
@@ -260,7 +239,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             if not check_database_file(args.db):
                 return 1
-            db = open_with_progress(app, lambda _progress: open_database(args.db))
+            db = open_with_progress(app, lambda _progress: open_centre(args.db))
     except (DtbdError, SQLAlchemyError, OSError) as exc:
         if not isinstance(exc, DtbdError):
             from dtbd_desktop.base.logfile import log

@@ -21,10 +21,10 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
+from dtbd_desktop.base.files import atomic_output
 from dtbd_desktop.printing import layouts, pdf
 from dtbd_desktop.printing.layouts import LineOp, Page, QrOp, RectOp, TextOp
 from dtbd_desktop.printing.qr import qr_matrix
-from dtbd_desktop.reports import atomic_output
 
 MM = 72 / 25.4
 Progress = Callable[[int, int, str], None]

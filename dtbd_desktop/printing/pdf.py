@@ -44,7 +44,7 @@ from reportlab.platypus import (
 from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.base.paths import resource_path
-from dtbd_desktop.reports import NATIONAL_MOTTO, NATIONAL_NAME, PARTY_HEADING, Letterhead
+from dtbd_desktop.printing.letterhead import NATIONAL_MOTTO, NATIONAL_NAME, PARTY_HEADING, Letterhead
 
 FONT = "LiberationSerif"
 FONT_BOLD = "LiberationSerif-Bold"

@@ -32,16 +32,18 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 from sqlalchemy.orm import Session
 
 from dtbd_desktop.base import text
+from dtbd_desktop.base.files import atomic_output
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.printing import pdf
 from dtbd_desktop.printing.charts import bar_chart, pie_chart
-from dtbd_desktop.reports import Letterhead, atomic_output, load_letterhead
+from dtbd_desktop.printing.letterhead import Letterhead
 from dtbd_desktop.rules.statistics import CRITERIA, change_text, count_text, percent_text
 from dtbd_desktop.services import feedback, followup, plans
 from dtbd_desktop.services import statistics as reports
 from dtbd_desktop.services.feedback import SatisfactionReport, criterion_label
 from dtbd_desktop.services.followup import CohortLine
 from dtbd_desktop.services.plans import PlanReport
+from dtbd_desktop.services.settings import load_letterhead
 from dtbd_desktop.services.statistics import (
     LecturerPeriodsReport,
     YearComparison,

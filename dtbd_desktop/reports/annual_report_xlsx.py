@@ -18,8 +18,8 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dtbd_desktop.base import text
+from dtbd_desktop.base.files import atomic_output
 from dtbd_desktop.base.i18n import tr
-from dtbd_desktop.reports import atomic_output
 from dtbd_desktop.reports.annual_report import AnnualReport
 from dtbd_desktop.rules.statistics import CRITERIA, change_percent, percent
 from dtbd_desktop.services.feedback import criterion_label

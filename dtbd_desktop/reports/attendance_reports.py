@@ -42,9 +42,10 @@ from sqlalchemy.orm import Session
 
 from dtbd_desktop.base import text
 from dtbd_desktop.base.errors import InputError
+from dtbd_desktop.base.files import atomic_output
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.printing import pdf
-from dtbd_desktop.reports import Letterhead, atomic_output, load_letterhead
+from dtbd_desktop.printing.letterhead import Letterhead
 from dtbd_desktop.rules import attendance as rules_mod
 from dtbd_desktop.rules import timetable
 from dtbd_desktop.services.attendance import (
@@ -56,6 +57,7 @@ from dtbd_desktop.services.attendance import (
 )
 from dtbd_desktop.services.classes import get_class
 from dtbd_desktop.services.roster import ENROLMENT_STATUS_LABELS
+from dtbd_desktop.services.settings import load_letterhead
 from dtbd_desktop.workbooks import xlsx as xl
 
 TABLE_SIZE = 12.0

@@ -40,14 +40,16 @@ from sqlalchemy.orm import Session
 
 from dtbd_desktop.base import text
 from dtbd_desktop.base.errors import InputError
+from dtbd_desktop.base.files import atomic_output
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.printing import pdf
-from dtbd_desktop.reports import Letterhead, atomic_output, load_letterhead
+from dtbd_desktop.printing.letterhead import Letterhead
 from dtbd_desktop.rules import grading
 from dtbd_desktop.rules.grading import ModuleResult
 from dtbd_desktop.services.graduation import ClassReview, ReviewRow, StoredResult, load_review, stored_results
 from dtbd_desktop.services.scores import ClassScores, LearnerLine, Transcript, learner_transcript
 from dtbd_desktop.services.scores import find_learner as _find_learner
+from dtbd_desktop.services.settings import load_letterhead
 from dtbd_desktop.workbooks import xlsx as xl
 
 KINDS = ("review", "decision", "scores", "transcript")

@@ -15,8 +15,9 @@ import os
 from typing import Any
 
 from dtbd_desktop.base import text
+from dtbd_desktop.base.files import atomic_output
 from dtbd_desktop.base.i18n import tr
-from dtbd_desktop.reports import Letterhead, atomic_output
+from dtbd_desktop.printing.letterhead import Letterhead
 from dtbd_desktop.services.statistics import (
     KIND_ORDER,
     LecturerPeriods,

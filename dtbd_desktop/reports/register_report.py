@@ -21,10 +21,12 @@ from sqlalchemy.orm import Session
 
 from dtbd_desktop.base import text
 from dtbd_desktop.base.errors import InputError
+from dtbd_desktop.base.files import atomic_output
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.printing import pdf
-from dtbd_desktop.reports import Letterhead, atomic_output, load_letterhead
+from dtbd_desktop.printing.letterhead import Letterhead
 from dtbd_desktop.services.certificates import AppendixLine, RegisterLine, RegisterSection, register_sections
+from dtbd_desktop.services.settings import load_letterhead
 from dtbd_desktop.workbooks import xlsx as xl
 
 TABLE_SIZE = 10.0

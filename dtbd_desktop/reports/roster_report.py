@@ -29,12 +29,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dtbd_desktop.base import text
+from dtbd_desktop.base.files import atomic_output
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.db.models import Enrolment, Learner, Organisation
 from dtbd_desktop.printing import pdf
-from dtbd_desktop.reports import Letterhead, atomic_output, load_letterhead
+from dtbd_desktop.printing.letterhead import Letterhead
 from dtbd_desktop.services.classes import get_class, mode_label
 from dtbd_desktop.services.roster import ENROLMENT_STATUS_LABELS
+from dtbd_desktop.services.settings import load_letterhead
 from dtbd_desktop.workbooks import xlsx as xl
 
 LANDSCAPE = True

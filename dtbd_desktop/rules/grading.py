@@ -37,7 +37,6 @@ from typing import Any, NamedTuple
 from dtbd_desktop.base.errors import Problem
 from dtbd_desktop.base.i18n import tr, tr_noop
 from dtbd_desktop.base.text import format_decimal, round_half_up
-from dtbd_desktop.rules.rule_sets import DISCIPLINE_ORDER
 
 ZERO = Decimal(0)
 ORDINARY = "module"
@@ -69,6 +68,9 @@ STATUS_LABELS = {
 }
 PASSED_LABEL = tr_noop("grading", "Đạt")
 FAILED_LABEL = tr_noop("grading", "Không đạt")
+
+#: Disciplines from the mildest; a downgrade applies from a threshold up.
+DISCIPLINE_ORDER = ["none", "reprimand", "warning", "expulsion"]
 
 
 def kind_label(kind: str) -> str:

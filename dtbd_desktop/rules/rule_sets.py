@@ -12,6 +12,7 @@ from typing import Any
 
 from dtbd_desktop.base.errors import Problem
 from dtbd_desktop.base.i18n import tr, tr_noop
+from dtbd_desktop.rules.grading import DISCIPLINE_ORDER, validate_plan
 
 BANDS_DEFAULT: list[dict[str, Any]] = [
     {"name": "Xuất sắc", "min": 9.0},
@@ -62,7 +63,6 @@ DEFAULT_FOSTERING_RULES: dict[str, Any] = {
     "essay_module": None,  # module holding the bài thu hoạch (default: the last one)
 }
 
-DISCIPLINE_ORDER = ["none", "reprimand", "warning", "expulsion"]
 ATTEMPT_CHOICES = ("latest", "best")
 OUTCOMES = ("classification", "pass_fail")
 WEIGHTINGS = ("periods", "equal")
@@ -151,8 +151,6 @@ def validate_rules(params: dict[str, Any]) -> list[Problem]:
     if not isinstance(assessment, dict):
         problems.append(Problem(tr("rules", "Cách đánh giá học phần phải là bảng theo mã học phần."), field="assessment"))
     else:
-        from dtbd_desktop.rules.grading import validate_plan
-
         for code, plan in assessment.items():
             for problem in validate_plan(plan):
                 problems.append(Problem(tr("rules", "Học phần {code}: {message}").format(code=code,

@@ -230,7 +230,7 @@ def restore(url: str, source: Path, *, login: Login | None = None, override: str
         staged = target.with_name(target.name + ".restoring")
         _sqlite_backup(source, staged)
         try:
-            staged_db = open_database(f"sqlite:///{staged}", seed=False)  # a copy from an older program is upgraded
+            staged_db = open_database(f"sqlite:///{staged}")  # a copy from an older program is upgraded
             try:
                 summary = _check_and_finish(staged_db, login, carry, source, override)
             finally:
@@ -254,7 +254,7 @@ def restore(url: str, source: Path, *, login: Login | None = None, override: str
         previous = backup(url, restore_copies_dir() / f"before-restore-{_stamp()}{PG_SUFFIX}").path
         rotate_restore_copies()
         _pg_restore(url, source, previous)
-        db = open_database(url, seed=False)
+        db = open_database(url)
         try:
             summary = _check_and_finish(db, login, carry, source, override)
         except BaseException:

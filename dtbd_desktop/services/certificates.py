@@ -40,10 +40,11 @@ from dtbd_desktop.db.models import (
     TrainingClass,
 )
 from dtbd_desktop.printing import layouts
-from dtbd_desktop.reports import NATIONAL_MOTTO, NATIONAL_NAME, PARTY_HEADING, Letterhead, load_letterhead
+from dtbd_desktop.printing.letterhead import NATIONAL_MOTTO, NATIONAL_NAME, PARTY_HEADING, Letterhead
 from dtbd_desktop.services import certificates_numbering as numbering
 from dtbd_desktop.services import settings, signing_keys
 from dtbd_desktop.services.classes import get_class, mode_label
+from dtbd_desktop.services.settings import load_letterhead
 from dtbd_desktop.trust import audit, protected, signing
 from dtbd_desktop.trust.operations import operation
 
@@ -392,7 +393,7 @@ def _unknown(message: str, source: str = "") -> Verification:
 
 
 def _from_register(cert: Certificate, keys: Sequence[str], source: str) -> Verification:
-    if not signing.verify_any(keys, numbering.certificate_payload(cert), cert.verification_code):
+    if not signing.verify_any(keys, signing.certificate_payload(cert), cert.verification_code):
         return _unknown(tr("certificates", "Dòng sổ gốc của số hiệu {serial} không khớp chữ ký: dữ liệu đã bị sửa "
                                            "ngoài chương trình. Không xác nhận được.").format(serial=cert.serial), source)
     replaced_by = _replacement_serial(cert) if cert.status == "replaced" else None
@@ -422,7 +423,7 @@ def verify(session: Session, code: str) -> Verification:
         serial, full_name = parts[0], parts[1] if len(parts) > 1 else ""
         for cert in find_by_short_code(session, content.short):
             if cert.serial == serial:
-                if numbering.certificate_payload(cert) != content.payload:
+                if signing.certificate_payload(cert) != content.payload:
                     return _unknown(tr("certificates", "Mã QR có chữ ký thật nhưng khác dòng sổ gốc số hiệu {serial}.")
                                     .format(serial=serial), "qr")
                 return _from_register(cert, keys, "qr")
@@ -457,7 +458,7 @@ def document_values(cert: Certificate, head: Letterhead, *, programme_name: str,
     """Everything a layout may print for one document (frozen register values where they exist)."""
     issued = cert.issue_date
     short = short_of(cert)
-    payload = numbering.certificate_payload(cert)
+    payload = signing.certificate_payload(cert)
     place_org = ", ".join(p for p in (position, organisation) if p)
     return {
         "superior_body": head.superior_body, "centre_name": head.centre_name, "place_name": head.place_name,

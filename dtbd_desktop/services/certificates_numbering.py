@@ -134,15 +134,6 @@ def set_patterns(session: Session, kind: str, year: int, serial_pattern: str, re
     return register
 
 
-def signed_payload(serial: str, full_name: str, birth: str, issue_date: dt.date, classification: str | None) -> str:
-    """The text a document's signature covers, from its register line."""
-    return "|".join([vtext.nfc(serial), vtext.nfc(full_name), birth, issue_date.isoformat(), classification or ""])
-
-
-def certificate_payload(cert: Certificate) -> str:
-    return signed_payload(cert.serial, cert.full_name, cert.birth_date_text, cert.issue_date, cert.classification)
-
-
 def _used_elsewhere(session: Session, register: Register, serials: Sequence[str]) -> list[str]:
     found: list[str] = []
     for start in range(0, len(serials), 500):
@@ -196,7 +187,7 @@ def issue_many(
             register_number=format_number(register.register_pattern, n, register.year), issue_date=issue_date,
             full_name=full_name, birth_date_text=birth, place_of_birth=learner.place_of_birth,
             gender=learner.gender, ethnicity=learner.ethnicity, classification=classification,
-            verification_code=signing.sign(key, signed_payload(serial, full_name, birth, issue_date, classification)),
+            verification_code=signing.sign(key, signing.signed_payload(serial, full_name, birth, issue_date, classification)),
             replaces=replaces[index] if replaces is not None else None,
         )
         session.add(cert)

@@ -32,9 +32,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dtbd_desktop.base import text
 from dtbd_desktop.base.errors import InputError, Problem
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.db.models import Setting
+from dtbd_desktop.printing.letterhead import Letterhead
 from dtbd_desktop.trust.operations import operation
 
 DEFAULT_CALIBRATION: dict[str, float] = {"offset_x_mm": 0.0, "offset_y_mm": 0.0, "scale_x": 1.0, "scale_y": 1.0}
@@ -235,3 +237,19 @@ def age_band_label(band: tuple[int | None, int | None]) -> str:
     if high is None:
         return tr("settings", "từ {n}").format(n=low)
     return f"{low}–{high}"
+
+
+def load_letterhead(session: Session) -> Letterhead:
+    values = get_settings(session)
+
+    def value(key: str) -> str:
+        return text.nfc(str(values.get(key) or ""))
+
+    return Letterhead(
+        superior_body=value("superior_body"),
+        centre_name=value("centre_name"),
+        place_name=value("place_name"),
+        director_title=value("director_title"),
+        director_name=value("director_name"),
+        party_heading=bool(values.get("party_heading", True)),
+    )

@@ -9,8 +9,14 @@ from pathlib import Path
 
 from dtbd_desktop.base.errors import DatabaseError
 from dtbd_desktop.base.i18n import tr
-from dtbd_desktop.db.engine import Database, sqlite_path
-from dtbd_desktop.services import backup, settings
+from dtbd_desktop.db.engine import Database, open_database, sqlite_path
+from dtbd_desktop.services import backup, catalogue, settings
+
+
+def open_centre(url: str | None = None) -> Database:
+    """The centre's database, opened (created or upgraded first) with the programme catalogue seeded
+    when it has none: what the program and the command line open."""
+    return open_database(url, seed=lambda session: catalogue.seed_catalogue(session, only_if_empty=True))
 
 
 def header_problem(path: Path) -> str | None:

@@ -25,12 +25,14 @@ import base64
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.db.models import AuditEntry
 
 GENESIS = "0" * 64
@@ -202,9 +204,26 @@ class ChainBreak:
 
 def verify_chain(session: Session) -> list[ChainBreak]:
     """Links and hashes only (see `audit_check.verify` for the whole check)."""
-    from dtbd_desktop.trust.audit_check import check_links
-
     return check_links(list(session.scalars(select(AuditEntry).order_by(AuditEntry.seq, AuditEntry.id))))
+
+
+def check_links(entries: Sequence[AuditEntry]) -> list[ChainBreak]:
+    """Positions, links and hashes of the entries (in chain order)."""
+    breaks: list[ChainBreak] = []
+    expected_prev = GENESIS
+    expected_seq = 1
+    for entry in entries:
+        if entry.seq != expected_seq:
+            breaks.append(ChainBreak(entry.id, tr("audit", "Vị trí {seq} thay vì {expected}: có mục nhật ký bị xóa hoặc "
+                                                           "chèn vào.").format(seq=entry.seq, expected=expected_seq)))
+        if entry.prev_hash != expected_prev:
+            breaks.append(ChainBreak(entry.id, tr("audit", "Không nối với mục trước: có mục nhật ký bị xóa hoặc chèn "
+                                                           "vào.")))
+        if entry.hash != digest(entry, entry.prev_hash or GENESIS):
+            breaks.append(ChainBreak(entry.id, tr("audit", "Nội dung không khớp mã băm: mục nhật ký đã bị sửa.")))
+        expected_prev = entry.hash or ""
+        expected_seq = (entry.seq or expected_seq) + 1
+    return breaks
 
 
 @dataclass(frozen=True)

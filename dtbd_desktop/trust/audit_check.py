@@ -35,7 +35,7 @@ from dtbd_desktop.db.models import (
     TrainingClass,
 )
 from dtbd_desktop.trust import audit, protected, signing
-from dtbd_desktop.trust.audit import GENESIS, ChainBreak
+from dtbd_desktop.trust.audit import GENESIS, ChainBreak, check_links
 
 ENTITY_LABELS = {
     "score": "Điểm", "score_lock": "Chốt điểm", "graduation_result": "Kết quả xét tốt nghiệp",
@@ -58,25 +58,6 @@ class Report:
     @property
     def intact(self) -> bool:
         return not self.breaks
-
-
-def check_links(entries: Sequence[AuditEntry]) -> list[ChainBreak]:
-    """Positions, links and hashes of the entries (in chain order)."""
-    breaks: list[ChainBreak] = []
-    expected_prev = GENESIS
-    expected_seq = 1
-    for entry in entries:
-        if entry.seq != expected_seq:
-            breaks.append(ChainBreak(entry.id, tr("audit", "Vị trí {seq} thay vì {expected}: có mục nhật ký bị xóa hoặc "
-                                                           "chèn vào.").format(seq=entry.seq, expected=expected_seq)))
-        if entry.prev_hash != expected_prev:
-            breaks.append(ChainBreak(entry.id, tr("audit", "Không nối với mục trước: có mục nhật ký bị xóa hoặc chèn "
-                                                           "vào.")))
-        if entry.hash != audit.digest(entry, entry.prev_hash or GENESIS):
-            breaks.append(ChainBreak(entry.id, tr("audit", "Nội dung không khớp mã băm: mục nhật ký đã bị sửa.")))
-        expected_prev = entry.hash or ""
-        expected_seq = (entry.seq or expected_seq) + 1
-    return breaks
 
 
 class _Replay:
@@ -281,7 +262,7 @@ def _describe(session: Session, entity: str, rid: str) -> str:
 
 def _check_documents(session: Session, replay: _Replay) -> list[ChainBreak]:
     breaks: list[ChainBreak] = []
-    from dtbd_desktop.services.certificates_numbering import certificate_payload
+    from dtbd_desktop.trust.signing import certificate_payload
 
     by_id = {signing.key_id(public): public for public in replay.signing_keys.values()}
     for cert in session.scalars(select(Certificate).order_by(Certificate.id)):

@@ -2,7 +2,7 @@
 
 Each issued document is signed with Ed25519 (the `cryptography` library) over its payload:
 the serial, the learner's name and date of birth, the issue date and the classification, as
-the register holds them (`certificates_numbering.signed_payload`). One signature, three forms:
+the register holds them (`signing.signed_payload`). One signature, three forms:
 
 * **stored** in the register line (`Certificate.verification_code`): `SHORT.KEYID.SIGNATURE`,
   the signature in base64url;
@@ -25,17 +25,23 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from dtbd_desktop.base.paths import private_dir, private_file, user_data_dir
+from dtbd_desktop.base.text import nfc
+
+if TYPE_CHECKING:
+    from dtbd_desktop.db.models import Certificate
 
 KEY_FILE = "centre-signing-key.pem"
 QR_PREFIX = "DTBD1"
@@ -159,6 +165,16 @@ def normalise_short_code(value: str) -> str | None:
 
 
 # ---------------------------------------------------------------------------------- signing
+
+
+def signed_payload(serial: str, full_name: str, birth: str, issue_date: dt.date, classification: str | None) -> str:
+    """The text a document's signature covers, from its register line."""
+    return "|".join([nfc(serial), nfc(full_name), birth, issue_date.isoformat(), classification or ""])
+
+
+def certificate_payload(cert: Certificate) -> str:
+    return signed_payload(cert.serial, cert.full_name, cert.birth_date_text, cert.issue_date, cert.classification)
+
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session
 
 from dtbd_desktop.base import text
 from dtbd_desktop.base.errors import InputError, Problem
+from dtbd_desktop.base.files import atomic_output
 from dtbd_desktop.base.i18n import tr
-from dtbd_desktop.reports import atomic_output, load_letterhead
 from dtbd_desktop.rules.statistics import CRITERIA
 from dtbd_desktop.services.classes import get_class
 from dtbd_desktop.services.feedback import (
@@ -39,6 +39,7 @@ from dtbd_desktop.services.feedback import (
     criterion_label,
     feedback_targets,
 )
+from dtbd_desktop.services.settings import load_letterhead
 from dtbd_desktop.trust.operations import operation
 from dtbd_desktop.workbooks import xlsx as xl
 from dtbd_desktop.workbooks.needs import META_SHEET, _open, read_meta, whole_number

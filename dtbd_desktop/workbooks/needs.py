@@ -29,11 +29,12 @@ from sqlalchemy.orm import Session
 
 from dtbd_desktop.base import text
 from dtbd_desktop.base.errors import InputError, Problem
+from dtbd_desktop.base.files import atomic_output
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.db.models import Organisation, TrainingNeed
-from dtbd_desktop.reports import atomic_output, load_letterhead
 from dtbd_desktop.services.organisations import LEVEL_LABELS, OrganisationNode, organisation_tree
 from dtbd_desktop.services.plans import active_programmes, set_needs
+from dtbd_desktop.services.settings import load_letterhead
 from dtbd_desktop.trust.operations import operation
 from dtbd_desktop.workbooks import xlsx as xl
 from dtbd_desktop.workbooks.files import open_workbook

@@ -35,7 +35,7 @@ def export_score_workbook(session: Session, class_code: str, module_code: str, p
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from dtbd_desktop.reports import atomic_output
+    from dtbd_desktop.base.files import atomic_output
     from dtbd_desktop.workbooks import xlsx as xl
 
     sheet = load_score_sheet(session, class_code, module_code)

@@ -31,7 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
-from dtbd_desktop.reports import NATIONAL_MOTTO, NATIONAL_NAME, PARTY_HEADING, Letterhead
+from dtbd_desktop.printing.letterhead import NATIONAL_MOTTO, NATIONAL_NAME, PARTY_HEADING, Letterhead
 
 FONT_NAME = "Times New Roman"
 BODY_SIZE = 13.0

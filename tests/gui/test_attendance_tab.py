@@ -28,15 +28,15 @@ from dtbd_desktop.base.errors import InputError
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import AuditEntry, Enrolment, Learner, Organisation
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.dialogs.class_dialog import ClassDialog
 from dtbd_desktop.gui.models import attendance_model as am
 from dtbd_desktop.gui.screens.attendance_tab import AttendanceTab
+from dtbd_desktop.gui.screens.class_dialog import ClassDialog
 from dtbd_desktop.gui.widgets import attendance_style as style
 from dtbd_desktop.services import attendance as att
 from dtbd_desktop.services import classes, lecturers
 from dtbd_desktop.services import timetable as timetable_service
 from dtbd_desktop.services.learners import person_keys
-from dtbd_desktop.workbooks.roster import attendance_workbook as wb
+from dtbd_desktop.workbooks import attendance as wb
 from tests.conftest import DEMO_TODAY
 from tests.logins import create_account
 

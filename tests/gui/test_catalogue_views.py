@@ -16,13 +16,13 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QSpinBox
 from sqlalchemy.orm import Session
 
-from dtbd_desktop.db.engine import open_database
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.screens.lecturers_view import LecturersView
 from dtbd_desktop.gui.screens.organisations_view import OrganisationsView
 from dtbd_desktop.gui.screens.programmes_view import ProgrammesView
 from dtbd_desktop.gui.tasks import TaskRunner
 from dtbd_desktop.services import catalogue, classes, lecturers, organisations
+from dtbd_desktop.services.startup import open_centre as open_database
 
 pytestmark = pytest.mark.gui
 T = TypeVar("T")

@@ -22,9 +22,9 @@ from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.dialogs.certificates_calibration import CalibrationDialog
 from dtbd_desktop.gui.dialogs.certificates_layout_editor import LayoutEditor
 from dtbd_desktop.gui.dialogs.certificates_preview import PreviewDialog
-from dtbd_desktop.gui.dialogs.class_dialog import ClassDialog
 from dtbd_desktop.gui.screens.certificates_tab import CertificatesTab
 from dtbd_desktop.gui.screens.certificates_view import CertificatesView
+from dtbd_desktop.gui.screens.class_dialog import ClassDialog
 from dtbd_desktop.services import certificates, settings
 
 CLASS = "NT26.02"  # finished three days before the demo's today, reviewed, nothing issued yet

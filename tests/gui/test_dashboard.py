@@ -92,8 +92,8 @@ def test_clicking_a_warning_asks_for_its_class(qtbot: QtBot, demo_db: Database,
 def test_the_main_window_opens_on_the_dashboard_and_opens_the_class(qtbot: QtBot, demo_db: Database,
                                                                      make_ctx: Callable[[Database], AppContext],
                                                                      monkeypatch) -> None:
-    from dtbd_desktop.gui.dialogs.class_dialog import ClassDialog
     from dtbd_desktop.gui.main_window import MainWindow
+    from dtbd_desktop.gui.screens.class_dialog import ClassDialog
 
     monkeypatch.setattr(ClassDialog, "launch", lambda self: None)
     window = MainWindow(make_ctx(demo_db))

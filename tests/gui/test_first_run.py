@@ -18,8 +18,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 
-from dtbd_desktop.base.config import config_path, load_config
-from dtbd_desktop.base.i18n import current_language, load_ts, preferred_language
+from dtbd_desktop.base.config import config_path, load_config, preferred_language
+from dtbd_desktop.base.i18n import current_language, load_ts
 from dtbd_desktop.db.engine import open_database, resolve_url, sqlite_path
 from dtbd_desktop.gui import app as gui_app
 from dtbd_desktop.gui.dialogs.first_run import FirstRunWizard

@@ -16,13 +16,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QCheckBox, QListWidget, QWizard
 from sqlalchemy import select
 
-from dtbd_desktop.db.engine import open_database
 from dtbd_desktop.db.models import Enrolment, Learner, Organisation
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.dialogs.import_wizard import ImportWizard
 from dtbd_desktop.gui.tasks import TaskRunner
 from dtbd_desktop.services import classes
 from dtbd_desktop.services.organisations import save_organisation
+from dtbd_desktop.services.startup import open_centre as open_database
 from tests.test_roster_import import district_book
 
 pytestmark = pytest.mark.gui

@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 from dtbd_desktop.base.text import fold
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.dialogs.class_dialog import ClassDialog
 from dtbd_desktop.gui.main_window import MainWindow
+from dtbd_desktop.gui.screens.class_dialog import ClassDialog
 from dtbd_desktop.gui.screens.classes_view import ClassesView
 from dtbd_desktop.gui.screens.learners_view import LearnersView
 from dtbd_desktop.services import classes

@@ -17,8 +17,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from dtbd_desktop import __version__
-from dtbd_desktop.base.config import config_path, load_config
-from dtbd_desktop.base.i18n import preferred_language
+from dtbd_desktop.base.config import config_path, load_config, preferred_language
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import AuditEntry
 from dtbd_desktop.gui.context import AppContext

@@ -269,7 +269,7 @@ class FirstRunWizard(QWizard):
 
     def switch_language(self, language: str) -> None:
         """Show the wizard (and, later, the program) in `language` at once."""
-        from dtbd_desktop.gui.app import install_translations
+        from dtbd_desktop.gui.translations import install_translations
 
         if language == self.language:
             return

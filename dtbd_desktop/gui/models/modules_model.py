@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from dtbd_desktop.base.i18n import tr
-from dtbd_desktop.gui.screens.programme_parts import (
+from dtbd_desktop.gui.widgets.programme_parts import (
     MODULE_KINDS,
     PROBLEM_BACKGROUND,
     RIGHT,

@@ -147,7 +147,7 @@ class ActionsMixin:
                      tr("attendance_tab", "PDF (*.pdf)"))
 
     def export_workbook(self) -> None:
-        from dtbd_desktop.workbooks.roster import attendance_workbook
+        from dtbd_desktop.workbooks import attendance as attendance_workbook
 
         code, today = self.class_code, self.model.today if self.model else None
         self._export(lambda s, path: attendance_workbook.export_workbook(s, code, path, today=today),
@@ -156,7 +156,7 @@ class ActionsMixin:
 
     def import_workbook(self) -> None:
         """Check the workbook (a dry run), ask for a reason if it changes locked sessions, then import."""
-        from dtbd_desktop.workbooks.roster import attendance_workbook as wb
+        from dtbd_desktop.workbooks import attendance as wb
 
         model = self.model
         path = self.ask_path(tr("attendance_tab", "Nhập bảng điểm danh"), "", tr("attendance_tab", "Excel (*.xlsx)"),

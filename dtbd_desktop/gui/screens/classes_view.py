@@ -192,7 +192,7 @@ class ClassesView(QWidget):
             self.open_class(row.code)
 
     def open_class(self, code: str) -> Any:
-        from dtbd_desktop.gui.dialogs.class_dialog import ClassDialog
+        from dtbd_desktop.gui.screens.class_dialog import ClassDialog
 
         dialog = ClassDialog(self.ctx, code, self)
         dialog.saved.connect(self.reload)
@@ -200,7 +200,7 @@ class ClassesView(QWidget):
         return dialog
 
     def new_class(self) -> Any:
-        from dtbd_desktop.gui.dialogs.class_dialog import ClassDialog
+        from dtbd_desktop.gui.screens.class_dialog import ClassDialog
 
         dialog = ClassDialog(self.ctx, None, self)
         dialog.saved.connect(self.load_filters)

@@ -24,10 +24,11 @@ from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy, read_only_table
-from dtbd_desktop.reports import Letterhead, load_letterhead
+from dtbd_desktop.printing.letterhead import Letterhead
 from dtbd_desktop.rules.statistics import count_text
 from dtbd_desktop.services import statistics as reports
 from dtbd_desktop.services.lecturers import KIND_LABELS
+from dtbd_desktop.services.settings import load_letterhead
 from dtbd_desktop.services.statistics import LecturerClassPeriods, LecturerPeriods, LecturerPeriodsReport
 
 RIGHT = Qt.AlignmentFlag.AlignRight

@@ -37,7 +37,10 @@ from dtbd_desktop.base.errors import DtbdError
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.models.modules_model import ModuleDelegate, ModulesModel
-from dtbd_desktop.gui.screens.programme_parts import (
+from dtbd_desktop.gui.screens.rules_editor import RulesEditor
+from dtbd_desktop.gui.table_model import Column, RowTableModel
+from dtbd_desktop.gui.widgets.common import section_title
+from dtbd_desktop.gui.widgets.programme_parts import (
     ERROR_STYLE,
     OK_STYLE,
     PROBLEM_BORDER,
@@ -47,9 +50,6 @@ from dtbd_desktop.gui.screens.programme_parts import (
     problem_text,
     programme_kind_label,
 )
-from dtbd_desktop.gui.screens.rules_editor import RulesEditor
-from dtbd_desktop.gui.table_model import Column, RowTableModel
-from dtbd_desktop.gui.widgets.common import section_title
 from dtbd_desktop.services import catalogue
 from dtbd_desktop.services.catalogue import ProgrammeInfo
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
-from dtbd_desktop.gui.screens.programme_parts import (
+from dtbd_desktop.gui.widgets.programme_parts import (
     ABSENT_STATUSES,
     PROBLEM_BORDER,
     RIGHT,

@@ -40,12 +40,13 @@ from sqlalchemy.orm import Session
 
 from dtbd_desktop.base import text
 from dtbd_desktop.base.errors import InputError, Problem
+from dtbd_desktop.base.files import atomic_output
 from dtbd_desktop.base.i18n import tr
-from dtbd_desktop.reports import atomic_output, load_letterhead
 from dtbd_desktop.rules import attendance as rules_mod
 from dtbd_desktop.rules import timetable
 from dtbd_desktop.services.attendance import AttendanceGrid, Change, apply_plan, load_grid, plan_marks
 from dtbd_desktop.services.classes import get_class
+from dtbd_desktop.services.settings import load_letterhead
 from dtbd_desktop.trust.operations import class_code as class_code_scope
 from dtbd_desktop.trust.operations import operation
 from dtbd_desktop.workbooks import xlsx as xl
