@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import sqlite3
 import tempfile
 import traceback
 from collections.abc import Callable, Iterator
@@ -142,21 +141,10 @@ def check_postgres_driver() -> Check:
     return Check(name, True, f"psycopg {psycopg.__version__} ({implementation}, libpq {libpq // 10000}.{libpq % 10000})")
 
 
-def _copy_sqlite(source: Path, target: Path) -> None:
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-
-
 def check_database(url: str | None, workdir: Path) -> tuple[Check, str | None]:
     """(the check, the URL of the temporary database that was migrated, if any)."""
     from dtbd_desktop.db.engine import current_revision, head_revision, resolve_url, sqlite_path
+    from dtbd_desktop.db.sqlite_copy import copy_sqlite
     from dtbd_desktop.services.startup import open_centre as open_database
 
     name = tr("selfcheck", "Cơ sở dữ liệu")
@@ -166,7 +154,7 @@ def check_database(url: str | None, workdir: Path) -> tuple[Check, str | None]:
         source = sqlite_path(resolved)
         temp_url = f"sqlite:///{workdir / 'selfcheck.sqlite3'}"
         if source is not None and source.exists():
-            _copy_sqlite(source, workdir / "selfcheck.sqlite3")
+            copy_sqlite(source, workdir / "selfcheck.sqlite3")
             db = open_database(temp_url)
             detail = tr("selfcheck", "bản sao của {path} mở được và nâng cấp được tới lược đồ {rev}").format(
                 path=source, rev=db.revision)

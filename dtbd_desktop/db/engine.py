@@ -24,6 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from dtbd_desktop.base.errors import ConflictError, DatabaseError, describe_database_error
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.base.paths import private_dir, private_file, sqlite_companions, user_data_dir
+from dtbd_desktop.db.sqlite_copy import copy_sqlite
 
 ENV_URL = "DTBD_DATABASE_URL"
 # The newest migration. Checked against Alembic by a test; lets a start-up on an up-to-date
@@ -148,20 +149,9 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def backup_sqlite_file(path: Path, label: str) -> Path:
-    """A consistent copy of a SQLite file (online backup API) next to it."""
+    """A consistent copy of a SQLite file next to it, taken before a migration (`sqlite_copy`)."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.before-{label}-{stamp}{path.suffix}")
-    src = sqlite3.connect(path)
-    try:
-        dst = sqlite3.connect(target)
-        private_file(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    return target
+    return copy_sqlite(path, path.with_name(f"{path.stem}.before-{label}-{stamp}{path.suffix}"))
 
 
 def migrate(engine: Engine) -> tuple[str, bool]:

@@ -253,13 +253,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not go_on:
         db.dispose()
         return 0
-    if first_run is not None:
-        try:
-            first_run.save_settings(db, login)
-        except DtbdError as exc:
-            QMessageBox.warning(None, tr("app", "Chưa lưu được thông tin đơn vị"), error_text(exc))
     ctx = AppContext(db=db, runner=TaskRunner(), login=login)
     window = MainWindow(ctx)
+    if first_run is not None:  # the centre's details from the wizard, saved off the GUI thread
+        outcome = first_run
+        ctx.write(lambda session: outcome.write_settings(session), None, window, lambda exc: QMessageBox.warning(
+            window, tr("app", "Chưa lưu được thông tin đơn vị"), error_text(exc)))
     available = window.screen().availableGeometry()
     if available.width() < 1500 or available.height() < 900:
         window.showMaximized()  # an office screen of 1366×768: use all of it

@@ -80,13 +80,24 @@ def error_text(exc: BaseException) -> str:
     return tr("tasks", "Lỗi không mong đợi: {error}").format(error=describe_database_error(exc))
 
 
+#: The lanes work runs on, each its own worker thread: changes one at a time ("write"); the reads
+#: a screen shows ("read"), never queued behind a change or a long job; long work a person waits
+#: for with a progress dialog (exports, checks, file reading: "long").
+LANES = ("write", "read", "long")
+
+
 class TaskRunner(QObject):
-    """Runs jobs one at a time on a worker thread. Owned by the main window, not a global."""
+    """Runs jobs off the GUI thread, on three lanes (`LANES`), one job at a time per lane. Owned by
+    the main window, not a global."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
+        self.pools: dict[str, QThreadPool] = {}
+        for lane in LANES:
+            pool = QThreadPool(self)
+            pool.setMaxThreadCount(1)
+            self.pools[lane] = pool
+        self.pool = self.pools["write"]
         self._jobs: set[_Job] = set()
 
     def run(
@@ -98,9 +109,10 @@ class TaskRunner(QObject):
         on_failed: Callable[[BaseException], None] | None = None,
         progress_label: str | None = None,
         with_progress: bool = False,
+        lane: str = "write",
     ) -> _Job:
         """Run `fn()`, or `fn(progress)` when `with_progress` or `progress_label` is given
-        (with a label, a cancellable progress dialog shows it)."""
+        (with a label, a cancellable progress dialog shows it), on `lane`."""
         job = _Job(fn, with_progress=with_progress or progress_label is not None)
         self._jobs.add(job)
         dialog: QProgressDialog | None = None
@@ -145,7 +157,7 @@ class TaskRunner(QObject):
 
         job.signals.done.connect(done)
         job.signals.failed.connect(failed)
-        self.pool.start(job)
+        self.pools[lane].start(job)
         return job
 
     def idle(self) -> bool:
@@ -153,8 +165,8 @@ class TaskRunner(QObject):
         return not self._jobs
 
     def wait(self, msecs: int = 30_000) -> bool:
-        """Block until queued jobs are finished (closing the window, tests)."""
-        return self.pool.waitForDone(msecs)
+        """Block until the queued jobs of every lane are finished (closing the window, tests)."""
+        return all([pool.waitForDone(msecs) for pool in self.pools.values()])
 
 
 def show_error(parent: QWidget | None, exc: BaseException, trace: str = "") -> None:

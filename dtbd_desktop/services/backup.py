@@ -23,6 +23,7 @@ from dtbd_desktop.base.errors import InputError, PermissionDenied, Problem
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.base.paths import private_dir, private_file, user_data_dir
 from dtbd_desktop.db.engine import Database, known_revisions, open_database, sqlite_path
+from dtbd_desktop.db.sqlite_copy import copy_sqlite
 from dtbd_desktop.services import restore as restore_service
 from dtbd_desktop.services.restore import Carry, RestoreSummary
 from dtbd_desktop.trust import audit_check, operations, witness
@@ -62,24 +63,6 @@ def _fsync(path: Path) -> None:
         os.fsync(fh.fileno())
 
 
-def _sqlite_backup(source: Path, target: Path) -> None:
-    tmp = target.with_name(target.name + ".partial")
-    tmp.unlink(missing_ok=True)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
-    try:
-        dst = sqlite3.connect(tmp)
-        private_file(tmp)
-        try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    _fsync(tmp)
-    tmp.replace(target)
-
-
 def _pg_tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
@@ -114,7 +97,7 @@ def backup(url: str, out: Path | None = None) -> BackupResult:
             raise InputError(tr("backup", "Không có tệp cơ sở dữ liệu {path}.").format(path=source))
         target = out or backup_dir() / f"dtbd-{_stamp()}{SQLITE_SUFFIX}"
         _make_folder(target.parent)
-        _sqlite_backup(source, target)
+        copy_sqlite(source, target)
         return BackupResult(target, target.stat().st_size)
     if make_url(url).get_backend_name() == "postgresql":
         target = out or backup_dir() / f"dtbd-{_stamp()}{PG_SUFFIX}"
@@ -128,6 +111,7 @@ def backup(url: str, out: Path | None = None) -> BackupResult:
         if done.returncode != 0:
             tmp.unlink(missing_ok=True)
             raise InputError(tr("backup", "pg_dump không sao lưu được: {error}").format(error=done.stderr.strip()))
+        _fsync(tmp)
         tmp.replace(target)
         return BackupResult(target, target.stat().st_size)
     raise InputError(tr("backup", "Chưa hỗ trợ sao lưu loại cơ sở dữ liệu này."))
@@ -228,7 +212,7 @@ def restore(url: str, source: Path, *, login: Login | None = None, override: str
     if target is not None:
         check_sqlite_copy(source)
         staged = target.with_name(target.name + ".restoring")
-        _sqlite_backup(source, staged)
+        copy_sqlite(source, staged)
         try:
             staged_db = open_database(f"sqlite:///{staged}")  # a copy from an older program is upgraded
             try:
@@ -244,7 +228,7 @@ def restore(url: str, source: Path, *, login: Login | None = None, override: str
         if target.exists():
             previous = restore_copies_dir() / f"before-restore-{_stamp()}{SQLITE_SUFFIX}"
             _make_folder(previous.parent)
-            _sqlite_backup(target, previous)
+            copy_sqlite(target, previous)
             rotate_restore_copies()
         for suffix in ("-wal", "-shm"):
             Path(str(target) + suffix).unlink(missing_ok=True)

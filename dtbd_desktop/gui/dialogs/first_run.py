@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWizard,
     QWizardPage,
 )
+from sqlalchemy.orm import Session
 
 from dtbd_desktop.base.config import save_config
 from dtbd_desktop.base.i18n import LANGUAGES, current_language, tr
@@ -56,9 +57,13 @@ class FirstRunOutcome:
     def save_config(self) -> None:
         save_config(language=self.language, database_url=self.database_url)
 
+    def write_settings(self, session: Session) -> None:
+        """The centre's details, in the caller's unit of work (the program runs it on its worker)."""
+        settings.save_settings(session, **self.settings)
+
     def save_settings(self, db: Database, login: Login | None) -> None:
         with operations.writing(db, login) as session:
-            settings.save_settings(session, **self.settings)
+            self.write_settings(session)
 
 
 def _wrapped(text: str = "") -> QLabel:

@@ -210,7 +210,7 @@ class FilePage(QWizardPage):
             self.status.setText(error_text(exc))
             self.completeChanged.emit()
 
-        self.wiz.ctx.runner.run(lambda: read_roster(path), done, parent=self, on_failed=failed)
+        self.wiz.ctx.work(lambda: read_roster(path), done, self, failed)
 
     def isComplete(self) -> bool:
         return bool(self.path_edit.text().strip()) and not self.busy
@@ -367,10 +367,10 @@ class CheckPage(QWizardPage):
         self.duplicates.clear()
         self.summary.setText(tr("import_wizard", "Đang kiểm tra..."))
         self.completeChanged.emit()
-        table, code, db = self.wiz.table, self.wiz.class_code, self.wiz.ctx.db
+        table, code, db, login = self.wiz.table, self.wiz.class_code, self.wiz.ctx.db, self.wiz.ctx.login
         assert table is not None
-        self.wiz.ctx.runner.run(lambda: apply_import(db, code, table, dry_run=True, skip_invalid=True), self._checked,
-                                parent=self, on_failed=self._failed)
+        self.wiz.ctx.work(lambda: apply_import(db, code, table, dry_run=True, skip_invalid=True, login=login),
+                          self._checked, self, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         self.summary.setText(error_text(exc))
@@ -459,7 +459,7 @@ class CheckPage(QWizardPage):
         def failed(exc: BaseException) -> None:
             self.annotated_status.setText(error_text(exc))
 
-        self.wiz.ctx.runner.run(save, saved, parent=self, on_failed=failed)
+        self.wiz.ctx.work(save, saved, self, failed)
 
 
 class ResultPage(QWizardPage):
@@ -481,13 +481,14 @@ class ResultPage(QWizardPage):
         self.finished = False
 
     def initializePage(self) -> None:
-        table, code, db = self.wiz.table, self.wiz.class_code, self.wiz.ctx.db
+        table, code, db, login = self.wiz.table, self.wiz.class_code, self.wiz.ctx.db, self.wiz.ctx.login
         assert table is not None
         skip, links = self.wiz.check_page.skip_invalid.isChecked(), self.wiz.check_page.links()
         self.summary.setText(tr("import_wizard", "Đang nhập danh sách..."))
 
         def job(progress: Any) -> ImportResult:
-            return apply_import(db, code, table, skip_invalid=skip, link_duplicates=links, progress=progress)
+            return apply_import(db, code, table, skip_invalid=skip, link_duplicates=links, progress=progress,
+                                login=login)
 
         self.wiz.ctx.runner.run(job, self._done, parent=self, on_failed=self._failed,
                                 progress_label=tr("import_wizard", "Đang nhập danh sách học viên..."))

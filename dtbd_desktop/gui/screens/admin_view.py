@@ -128,8 +128,7 @@ class UsersTab(QWidget):
                 self._done(tr("admin_view", "Đã tạo tài khoản {name}.").format(name=name))
                 return
             db = self.ctx.db  # logins are on now: this window goes on as the new administrator
-            self.ctx.runner.run(lambda: accounts.authenticate(db, name, values[3]), self._logged_in, parent=self,
-                                on_failed=self._failed)
+            self.ctx.work(lambda: accounts.authenticate(db, name, values[3]), self._logged_in, self, self._failed)
 
         self.ctx.write(create, created, self, on_failed=self._failed)
 
@@ -246,7 +245,7 @@ class AuditTab(QWidget):
             with operations.reading(db, self.ctx.login, personal=False) as s:
                 return audit_check.verify(s, witness=seen)
 
-        self.ctx.runner.run(job, show, parent=self)
+        self.ctx.runner.run(job, show, parent=self, lane="long")
 
 
 class BackupTab(QWidget):
@@ -300,7 +299,7 @@ class BackupTab(QWidget):
                 operations.require(s, "backup")
             return backup.backup(url, out)
 
-        self.ctx.runner.run(job, self._backed_up, parent=self, on_failed=self._failed)
+        self.ctx.runner.run(job, self._backed_up, parent=self, on_failed=self._failed, lane="long")
 
     def _failed(self, exc: BaseException) -> None:
         from dtbd_desktop.gui.tasks import error_text

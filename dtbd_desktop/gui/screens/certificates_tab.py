@@ -196,16 +196,15 @@ class CertificatesTab(QWidget):
         self.issue_on(date)
 
     def issue_on(self, date: dt.date) -> None:
-        code, ctx = self.class_code, self.ctx
+        code = self.class_code
 
-        def job(progress: Callable[[int, int, str], None]) -> int:
-            with ctx.writing() as session:
-                return len(certificates.issue_for_class(session, code, date, progress=progress))
+        def job(session: Session, progress: Callable[[int, int, str], None]) -> int:
+            return len(certificates.issue_for_class(session, code, date, progress=progress))
 
         def done(n: int) -> None:
             self._done(tr("certificates_tab", "Đã cấp và vào sổ {n} văn bằng.").format(n=n))(n)
 
-        self.ctx.runner.run(job, done, parent=self, progress_label=tr("certificates_tab", "Đang cấp số văn bằng..."))
+        self.ctx.write(job, done, self, progress_label=tr("certificates_tab", "Đang cấp số văn bằng..."))
 
     def _load_job(self, on_done: Callable[[tuple[certificates.PrintJob, dict[str, Any]]], None]) -> None:
         code = self.class_code
@@ -245,17 +244,16 @@ class CertificatesTab(QWidget):
             self.save_pdf_to(Path(path))
 
     def save_pdf_to(self, path: Path) -> None:
-        code, ctx = self.class_code, self.ctx
+        code = self.class_code
 
-        def job(progress: Callable[[int, int, str], None]) -> int:
-            with ctx.writing() as session:
-                return certificates.print_class(session, code, path, progress=progress).pages
+        def job(session: Session, progress: Callable[[int, int, str], None]) -> int:
+            return certificates.print_class(session, code, path, progress=progress).pages
 
         def done(pages: int) -> None:
             self._done(tr("certificates_tab", "Đã lưu {n} trang vào {path}. Khi in, chọn tỉ lệ 100% (kích thước thật).")
                        .format(n=pages, path=path))(pages)
 
-        self.ctx.runner.run(job, done, parent=self, progress_label=tr("certificates_tab", "Đang tạo tệp PDF..."))
+        self.ctx.write(job, done, self, progress_label=tr("certificates_tab", "Đang tạo tệp PDF..."))
 
     def ask_reason(self, title: str) -> str | None:
         reason, ok = QInputDialog.getText(self, title, tr("certificates_tab", "Lý do:"))

@@ -385,9 +385,8 @@ class GraduationTab(QWidget):
         if not path:
             return
 
-        def job(_progress: Any) -> int:
-            with self.ctx.reading() as s:
-                return graduation_reports.export_document(s, code, kind, path, national_id=national_id)
+        def job(s: Session, _progress: Any) -> int:
+            return graduation_reports.export_document(s, code, kind, path, national_id=national_id)
 
-        self.ctx.runner.run(job, lambda _n: self.show_message(tr("graduation_tab", "Đã lưu {path}.").format(path=path)),
-                            parent=self, on_failed=self._failed, progress_label=tr("graduation_tab", "Đang in..."))
+        self.ctx.export(job, lambda _n: self.show_message(tr("graduation_tab", "Đã lưu {path}.").format(path=path)),
+                        self, self._failed, progress_label=tr("graduation_tab", "Đang in..."))
