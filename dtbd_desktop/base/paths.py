@@ -15,11 +15,18 @@ APP_AUTHOR = "DTBD"
 
 
 def resource_root() -> Path:
-    """The `resources/` folder, in the source tree or inside a PyInstaller bundle."""
+    """The resources (catalogue, fonts, layouts, translations...), wherever the program runs from:
+    inside a PyInstaller bundle; inside the installed package (`dtbd_desktop/resources`, put there
+    when the wheel is built: setup.py); or the `resources/` folder beside the package in the source
+    tree (a development checkout, an editable install)."""
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
         return Path(frozen_root) / "resources"
-    return Path(__file__).resolve().parent.parent.parent / "resources"
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "resources"
+    if installed.is_dir():
+        return installed
+    return package.parent / "resources"
 
 
 def resource_path(*parts: str) -> Path:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dtbd_desktop import __version__
 from dtbd_desktop.base.config import preferred_language
 from dtbd_desktop.base.errors import DtbdError
-from dtbd_desktop.base.i18n import tr
+from dtbd_desktop.base.i18n import load_ts, tr
 from dtbd_desktop.base.paths import resource_path
 from dtbd_desktop.db.engine import Database, open_database
 from dtbd_desktop.gui.translations import install_translations
@@ -137,7 +137,9 @@ def self_check(app: QApplication, args: argparse.Namespace) -> int:
         problems = []
         if app_icon().isNull():
             problems.append(tr("selfcheck", "thiếu biểu tượng chương trình"))
-        if not QTranslator().load(str(resource_path("translations", "dtbd_en.qm"))):
+        # The compiled .qm where it was built (the bundle, a development tree), else the .ts source
+        # the program reads itself (a wheel built where Qt's tools were not at hand).
+        if not QTranslator().load(str(resource_path("translations", "dtbd_en.qm"))) and not load_ts("en"):
             problems.append(tr("selfcheck", "không nạp được bản dịch tiếng Anh"))
         FirstRunWizard().deleteLater()
         if report.database_url is not None:
