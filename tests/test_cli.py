@@ -135,3 +135,16 @@ def test_the_installed_entry_point_runs(tmp_path: Path) -> None:
                             capture_output=True, text=True, env={"PATH": "", "DTBD_DATA_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)) == 7
+
+
+def test_help_and_version_load_nothing_heavy() -> None:
+    """`dtbd --help`, `--version` and a command's help start at once: no database library, no Excel,
+    no PDF, no Qt loaded (benchmarks/run.py times it: case cli_help)."""
+    heavy = ("sqlalchemy", "openpyxl", "reportlab", "PySide6", "cryptography", "argon2", "psycopg")
+    code = ("import sys\nfrom dtbd_desktop.cli.main import main\n"
+            "for args in (['--help'], ['--version'], ['roster', 'import', '--help'], ['certificates', 'verify', '--help']):\n"
+            "    assert main(args) == 0\n"
+            f"print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r}))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -7,8 +7,6 @@ from typing import Any
 
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.cli.context import EXIT_OK, EXIT_REFUSED, Context
-from dtbd_desktop.db.engine import resolve_url
-from dtbd_desktop.services import backup
 
 
 def register(sub: Any) -> None:
@@ -25,6 +23,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_backup(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.services import backup
     from dtbd_desktop.trust import operations
 
     with ctx.read() as session:  # a full copy holds everyone's data and the accounts: a permitted login
@@ -35,6 +34,9 @@ def cmd_backup(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_restore(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.db.engine import resolve_url
+    from dtbd_desktop.services import backup
+
     url = resolve_url(ctx.args.db)
     login = ctx.login  # checked against the current database before anything is touched
     ctx.close()

@@ -15,9 +15,7 @@ from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.cli.commands_base import iso_date, year_value
 from dtbd_desktop.cli.context import EXIT_OK, Context, Parser
 from dtbd_desktop.cli.output import table
-from dtbd_desktop.db.models import HALVES
-from dtbd_desktop.rules import attendance as rules_mod
-from dtbd_desktop.rules import timetable
+from dtbd_desktop.rules.vocabulary import ATTENDANCE_STATUSES, HALVES
 
 
 def _positive_int(value: str) -> int:
@@ -31,6 +29,7 @@ def _actions(parser: Any) -> Any:
 
 
 def register(sub: Any) -> None:
+
     tt = _actions(sub.add_parser("timetable", help=tr("cli", "thời khóa biểu của lớp")))
     p = tt.add_parser("generate", help=tr("cli", "lập thời khóa biểu: xếp các học phần vào các buổi học"))
     p.add_argument("class_code", metavar="C", help=tr("cli", "mã lớp"))
@@ -67,7 +66,7 @@ def register(sub: Any) -> None:
     p.add_argument("--learner", required=True, metavar="ID", help=tr("cli", "số CCCD của học viên"))
     p.add_argument("--date", required=True, type=iso_date, help=tr("cli", "ngày YYYY-MM-DD"))
     p.add_argument("--half", required=True, choices=list(HALVES), help=tr("cli", "buổi: sáng, chiều hoặc tối"))
-    p.add_argument("--status", required=True, choices=list(rules_mod.STATUSES),
+    p.add_argument("--status", required=True, choices=list(ATTENDANCE_STATUSES),
                    help=tr("cli", "có mặt, vắng có phép, vắng không phép, đi muộn"))
     p.add_argument("--reason", help=tr("cli", "lý do (bắt buộc khi sửa điểm danh đã khóa)"))
     p.add_argument("--override-lock", action="store_true",
@@ -146,6 +145,7 @@ def cmd_timetable_generate(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_timetable_list(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.rules import timetable
     from dtbd_desktop.services import timetable as timetable_service
 
     with ctx.read(personal=False) as session:
@@ -177,6 +177,7 @@ def cmd_timetable_conflicts(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_holiday_list(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.rules import timetable
     from dtbd_desktop.services import timetable as timetable_service
 
     with ctx.read(personal=False) as session:
@@ -218,6 +219,8 @@ def cmd_holiday_seed(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_attendance_set(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.rules import attendance as rules_mod
+    from dtbd_desktop.rules import timetable
     from dtbd_desktop.services import attendance
 
     a = ctx.args

@@ -10,7 +10,7 @@ from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.cli.context import EXIT_OK, Context, Parser
 from dtbd_desktop.cli.output import table
-from dtbd_desktop.services import catalogue, classes
+from dtbd_desktop.rules.vocabulary import CLASS_STATUSES
 
 
 def iso_date(value: str) -> dt.date:
@@ -32,6 +32,7 @@ def year_value(value: str) -> int:
 
 
 def register(sub: Any) -> None:
+
     p = sub.add_parser("init", help=tr("cli", "tạo hoặc nâng cấp cơ sở dữ liệu, nạp danh mục chương trình"))
     p.add_argument("--demo", action="store_true", help=tr("cli", "thêm dữ liệu mẫu của một trường chính trị tỉnh"))
     p.set_defaults(handler=cmd_init)
@@ -57,11 +58,13 @@ def register(sub: Any) -> None:
     cl = cls_sub.add_parser("list", help=tr("cli", "danh sách lớp"))
     cl.add_argument("--year", type=year_value, help=tr("cli", "năm mở lớp"))
     cl.add_argument("--programme", help=tr("cli", "mã chương trình"))
-    cl.add_argument("--status", choices=list(classes.STATUS_LABELS), help=tr("cli", "trạng thái"))
+    cl.add_argument("--status", choices=list(CLASS_STATUSES), help=tr("cli", "trạng thái"))
     cl.set_defaults(handler=cmd_class_list)
 
 
 def cmd_init(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.services import catalogue
+
     db = ctx.db
     with db.write(raw=True) as session:  # the program's own catalogue, before anyone works in it
         added = catalogue.seed_catalogue(session)
@@ -84,6 +87,8 @@ _KIND_LABELS = {"module": "học phần", "graduation_exam": "thi tốt nghiệp
 
 
 def cmd_programmes_list(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.services import catalogue
+
     with ctx.read(personal=False) as session:
         programmes = catalogue.list_programmes(session)
     if not ctx.json:
@@ -99,6 +104,8 @@ def cmd_programmes_list(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_class_create(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.services import classes
+
     a = ctx.args
     with ctx.write() as session:
         cls = classes.create_class(
@@ -113,6 +120,8 @@ def cmd_class_create(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_class_list(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.services import classes
+
     a = ctx.args
     with ctx.read(personal=False) as session:
         rows = classes.list_classes(session, year=a.year, programme=a.programme, status=a.status)

@@ -14,7 +14,6 @@ from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.cli.commands_base import iso_date, year_value
 from dtbd_desktop.cli.context import EXIT_OK, Context, Parser
 from dtbd_desktop.cli.output import table
-from dtbd_desktop.services import certificates
 
 
 def register(sub: Any) -> None:
@@ -79,6 +78,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_issue(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.services import certificates
+
     a = ctx.args
     with ctx.write() as session:
         rows = certificates.issue_for_class(session, a.class_code, a.date)
@@ -95,6 +96,8 @@ def cmd_issue(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_print(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.services import certificates
+
     a = ctx.args
     if not str(a.out).lower().endswith(".pdf"):
         raise InputError(tr("cli", "Tệp in văn bằng phải là .pdf (đang là '{name}').").format(name=a.out))
@@ -116,6 +119,8 @@ def cmd_register(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_revoke(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.services import certificates
+
     a = ctx.args
     with ctx.write() as session:
         row = certificates.revoke(session, a.serial, a.reason)
@@ -125,6 +130,8 @@ def cmd_revoke(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_reissue(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.services import certificates
+
     a = ctx.args
     with ctx.write() as session:
         old, new = certificates.reissue(session, a.serial, a.reason, a.date)
@@ -137,6 +144,8 @@ def cmd_reissue(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_verify(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.services import certificates
+
     with ctx.read(personal=False) as session:
         result = certificates.verify(session, ctx.args.code)
     verdict = tr("cli", "HỢP LỆ") if result.valid else tr("cli", "KHÔNG HỢP LỆ")
@@ -190,6 +199,8 @@ def cmd_retire_key(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_list(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.services import certificates
+
     with ctx.read() as session:
         docs = certificates.class_documents(session, ctx.args.class_code)
     out = []
@@ -211,6 +222,7 @@ def cmd_list(ctx: Context) -> tuple[Any, int]:
 
 def cmd_test_page(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.printing import certificate_pdf
+    from dtbd_desktop.services import certificates
 
     a = ctx.args
     cal = None

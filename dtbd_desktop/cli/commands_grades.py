@@ -19,7 +19,6 @@ from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.cli.commands_base import iso_date
 from dtbd_desktop.cli.context import EXIT_OK, Context, Parser, UsageError
 from dtbd_desktop.cli.output import table
-from dtbd_desktop.rules import grading
 
 
 def _attempt(value: str) -> int:
@@ -128,6 +127,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_grades_set(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.rules import grading
     from dtbd_desktop.services import scores
 
     a = ctx.args
@@ -177,6 +177,7 @@ def _number(value: Any) -> float | None:
 
 
 def cmd_grades_show(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.rules import grading
     from dtbd_desktop.services import scores
 
     a = ctx.args
@@ -201,6 +202,7 @@ def cmd_grades_show(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_grades_retakes(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.rules import grading
     from dtbd_desktop.services import scores
 
     a = ctx.args

@@ -22,7 +22,6 @@ from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.cli.commands_base import iso_date, year_value
 from dtbd_desktop.cli.context import EXIT_OK, Context, Parser, UsageError
 from dtbd_desktop.cli.output import table
-from dtbd_desktop.rules.statistics import CRITERIA, count_text, percent
 
 
 def _num(value: Decimal | None, places: int = 1) -> float | None:
@@ -146,6 +145,7 @@ def _out(value: str, suffixes: tuple[str, ...]) -> tuple[Path, str]:
 def cmd_report_annual(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.reports.annual_report import load_annual_report, render_pdf
     from dtbd_desktop.reports.annual_report_xlsx import render_xlsx
+    from dtbd_desktop.rules.statistics import percent
 
     a = ctx.args
     out, shown = _out(a.out, (".pdf", ".xlsx"))
@@ -175,6 +175,8 @@ def _figures(f: Any) -> dict[str, int]:
 
 
 def _plan_line_json(line: Any) -> dict[str, Any]:
+    from dtbd_desktop.rules.statistics import percent
+
     return {"programme": line.programme_code or None, "name": line.programme_name, "kind": line.kind or None,
             "target": _figures(line.target), "actual": _figures(line.actual), "opened": _figures(line.opened),
             "carried_over": _figures(line.carried), "scheduled": _figures(line.scheduled),
@@ -204,6 +206,7 @@ def _breakdown_json(lines: list[Any]) -> list[dict[str, Any]]:
 
 
 def cmd_report_stats(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.rules.statistics import count_text
     from dtbd_desktop.services.statistics import year_statistics
 
     with ctx.read() as session:
@@ -258,6 +261,8 @@ def cmd_report_lecturers(ctx: Context) -> tuple[Any, int]:
 
 
 def _satisfaction_json(line: Any) -> dict[str, Any]:
+    from dtbd_desktop.rules.statistics import CRITERIA
+
     return {"label": line.label, "forms": line.forms, "satisfied_percent": _num(line.share()),
             "average": _num(line.average(), 2),
             "criteria": {c: _num(line.share(c)) for c in CRITERIA}}

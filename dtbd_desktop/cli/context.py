@@ -10,11 +10,11 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from dtbd_desktop.base.i18n import tr
-from dtbd_desktop.db.engine import Database
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from dtbd_desktop.db.engine import Database
     from dtbd_desktop.trust.accounts import Login
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2

@@ -8,7 +8,6 @@ from typing import Any
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.cli.context import EXIT_OK, Context, Parser
 from dtbd_desktop.cli.output import table
-from dtbd_desktop.services.learners import search_learners
 
 DEFAULT_LIMIT = 50
 
@@ -35,6 +34,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_learners_find(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.services.learners import search_learners
+
     query = " ".join(ctx.args.text)
     limit: int | None = ctx.args.limit or None
     with ctx.read() as session:

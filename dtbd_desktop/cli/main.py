@@ -12,8 +12,6 @@ import traceback
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
-
 from dtbd_desktop import __version__
 from dtbd_desktop.base.errors import DatabaseError, DtbdError, Problem, describe_database_error
 from dtbd_desktop.base.i18n import language_from_environment, tr, use_language
@@ -105,6 +103,28 @@ def _print_debug_trace() -> None:
     print(scrub_secrets(traceback.format_exc()), file=sys.stderr, end="")
 
 
+def _is_database_error(exc: BaseException) -> bool:
+    """SQLAlchemy is loaded only by commands that use the database: looked up when one failed."""
+    module = sys.modules.get("sqlalchemy.exc")
+    return module is not None and isinstance(exc, module.SQLAlchemyError)
+
+
+def _refused(command: str, exc: BaseException, as_json: bool, debug: bool) -> int:
+    """A database error (the driver's reason, never SQL) or a file the system refused."""
+    if debug:
+        _print_debug_trace()
+    operational = sys.modules.get("sqlalchemy.exc")
+    if operational is not None and isinstance(exc, operational.OperationalError):
+        log.error("dtbd %s: database error", command, exc_info=True)
+        _report_error(tr("cli", "Lỗi cơ sở dữ liệu: {error}. Không có gì bị thay đổi.").format(
+            error=describe_database_error(exc)), [], as_json)
+        return EXIT_REFUSED
+    log.error("dtbd %s: %s", command, type(exc).__name__, exc_info=True)
+    _report_error(tr("cli", "Không thực hiện được: {error}. Không có gì bị thay đổi. Chạy lại với --debug để xem chi tiết.")
+                  .format(error=describe_database_error(exc)), [], as_json)
+    return EXIT_REFUSED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     use_language(language_from_environment())
     setup_logging()
@@ -135,27 +155,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             log.warning("dtbd %s: %s", args.command, exc.message)
         _report_error(exc.message, exc.problems, as_json)
         return exc.exit_code
-    except OperationalError as exc:
-        if debug:
-            _print_debug_trace()
-        log.error("dtbd %s: database error", args.command, exc_info=True)
-        _report_error(tr("cli", "Lỗi cơ sở dữ liệu: {error}. Không có gì bị thay đổi.").format(
-            error=describe_database_error(exc)), [], as_json)
-        return EXIT_REFUSED
-    except (SQLAlchemyError, OSError) as exc:
-        if debug:
-            _print_debug_trace()
-        log.error("dtbd %s: %s", args.command, type(exc).__name__, exc_info=True)
-        _report_error(tr("cli", "Không thực hiện được: {error}. Không có gì bị thay đổi. Chạy lại với --debug để xem chi tiết.")
-                      .format(error=describe_database_error(exc)), [], as_json)
-        return EXIT_REFUSED
     except BrokenPipeError:  # output piped into `head` and closed: not an error of ours
         sys.stderr.close()
         return EXIT_OK
+    except OSError as exc:
+        return _refused(args.command, exc, as_json, debug)
     except KeyboardInterrupt:
         _report_error(tr("cli", "Đã dừng theo yêu cầu; không có gì bị thay đổi."), [], as_json)
         return EXIT_REFUSED
-    except Exception as exc:  # a bug: say so plainly, the traceback only on request
+    except Exception as exc:  # a database error, else a bug: say so plainly, the traceback only on request
+        if _is_database_error(exc):
+            return _refused(args.command, exc, as_json, debug)
         if debug:
             _print_debug_trace()
         log.error("dtbd %s: unexpected error", args.command, exc_info=True)

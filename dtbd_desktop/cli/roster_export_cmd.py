@@ -11,7 +11,6 @@ from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.cli.commands_base import iso_date
 from dtbd_desktop.cli.context import EXIT_OK, Context, UsageError
 from dtbd_desktop.cli.output import table
-from dtbd_desktop.services.roster import ENROLMENT_STATUS_LABELS, class_roster
 
 EXPORT_FORMATS = (".pdf", ".xlsx")
 
@@ -32,6 +31,8 @@ def register_list_export(roster_sub: Any) -> None:
 
 
 def cmd_roster_list(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.services.roster import ENROLMENT_STATUS_LABELS, class_roster
+
     with ctx.read() as session:
         rows = class_roster(session, ctx.args.class_code)
     if not ctx.json:

@@ -9,21 +9,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
-
-from openpyxl.utils import column_index_from_string
+from typing import TYPE_CHECKING, Any
 
 from dtbd_desktop.base.errors import DtbdError, Problem
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.cli.context import EXIT_OK, EXIT_REFUSED, Context, UsageError
-from dtbd_desktop.workbooks.roster import (
-    FIELDS,
-    DetectedTable,
-    ImportResult,
-    apply_import,
-    read_roster,
-    save_annotated_copy,
-)
+from dtbd_desktop.workbooks.roster.synonyms import FIELDS
+
+if TYPE_CHECKING:
+    from dtbd_desktop.workbooks.roster import DetectedTable, ImportResult
 
 
 def register_import(roster_sub: Any) -> None:
@@ -51,6 +45,8 @@ def register_import(roster_sub: Any) -> None:
 
 def _mapping(table: DetectedTable, options: list[str]) -> dict[str, int]:
     """The detected mapping changed by `--map FIELD=COL` options."""
+    from openpyxl.utils import column_index_from_string
+
     mapping = dict(table.mapping)
     for option in options:
         field_name, _, letter = option.partition("=")
@@ -137,6 +133,8 @@ def _summary(ctx: Context, result: ImportResult, first_row: int | None, last_row
 
 
 def cmd_roster_import(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.workbooks.roster import apply_import, read_roster, save_annotated_copy
+
     a = ctx.args
     path = Path(a.file)
     try:

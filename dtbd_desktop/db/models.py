@@ -29,6 +29,61 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from dtbd_desktop.rules.vocabulary import (
+    ATTENDANCE_STATUSES as ATTENDANCE_STATUSES,
+)
+from dtbd_desktop.rules.vocabulary import (
+    CERTIFICATE_STATUSES as CERTIFICATE_STATUSES,
+)
+from dtbd_desktop.rules.vocabulary import (
+    CLASS_MODES as CLASS_MODES,
+)
+from dtbd_desktop.rules.vocabulary import (
+    CLASS_STATUSES as CLASS_STATUSES,
+)
+from dtbd_desktop.rules.vocabulary import (
+    CONFIRMATIONS as CONFIRMATIONS,
+)
+from dtbd_desktop.rules.vocabulary import (
+    DISCIPLINES as DISCIPLINES,
+)
+from dtbd_desktop.rules.vocabulary import (
+    DOCUMENT_KINDS as DOCUMENT_KINDS,
+)
+from dtbd_desktop.rules.vocabulary import (
+    ENROLMENT_STATUSES as ENROLMENT_STATUSES,
+)
+from dtbd_desktop.rules.vocabulary import (
+    GENDERS as GENDERS,
+)
+from dtbd_desktop.rules.vocabulary import (
+    HALVES as HALVES,
+)
+from dtbd_desktop.rules.vocabulary import (
+    LECTURER_KINDS as LECTURER_KINDS,
+)
+from dtbd_desktop.rules.vocabulary import (
+    MODULE_KINDS as MODULE_KINDS,
+)
+from dtbd_desktop.rules.vocabulary import (
+    ORGANISATION_BLOCKS as ORGANISATION_BLOCKS,
+)
+from dtbd_desktop.rules.vocabulary import (
+    ORGANISATION_LEVELS as ORGANISATION_LEVELS,
+)
+from dtbd_desktop.rules.vocabulary import (  # the schema's enumerations, re-exported
+    PROGRAMME_KINDS as PROGRAMME_KINDS,
+)
+from dtbd_desktop.rules.vocabulary import (
+    PROGRAMME_LEVELS as PROGRAMME_LEVELS,
+)
+from dtbd_desktop.rules.vocabulary import (
+    ROLES as ROLES,
+)
+from dtbd_desktop.rules.vocabulary import (
+    SESSION_KINDS as SESSION_KINDS,
+)
+
 # Deterministic constraint names, so that Alembic migrations work the same on SQLite and PostgreSQL.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -46,26 +101,6 @@ def _enum_check(column: str, values: tuple[str, ...]) -> CheckConstraint:
     allowed = ", ".join(f"'{v}'" for v in values)
     return CheckConstraint(f"{column} IN ({allowed})", name=f"{column}_valid")
 
-
-# Enumerations, kept as short English words in the database.
-PROGRAMME_KINDS = ("training", "fostering")
-PROGRAMME_LEVELS = ("so_cap", "trung_cap", "cao_cap", "fostering")
-DOCUMENT_KINDS = ("diploma", "certificate")
-MODULE_KINDS = ("module", "graduation_exam", "thesis")
-CLASS_MODES = ("full-time", "part-time")
-CLASS_STATUSES = ("planned", "running", "finished", "closed")
-HALVES = ("morning", "afternoon", "evening")
-SESSION_KINDS = ("lesson", "field_trip", "exam")
-ENROLMENT_STATUSES = ("enrolled", "withdrawn", "transferred", "completed")
-CONFIRMATIONS = ("missing", "received", "unfavourable")
-DISCIPLINES = ("none", "reprimand", "warning", "expulsion")
-ATTENDANCE_STATUSES = ("present", "excused", "unexcused", "late")
-CERTIFICATE_STATUSES = ("issued", "revoked", "replaced")
-LECTURER_KINDS = ("full_time", "part_time", "guest")
-GENDERS = ("M", "F")
-ROLES = ("admin", "office", "lecturer", "viewer")
-ORGANISATION_LEVELS = ("province", "district", "commune", "agency")
-ORGANISATION_BLOCKS = ("party", "government", "front", "mass", "other")
 
 
 class Base(DeclarativeBase):
