@@ -63,5 +63,6 @@ if [ "${DTBD_NO_ARCHIVE:-0}" != "1" ]; then
     archive="$DIST/dtbd-desktop-$VERSION-linux-$(uname -m).tar.gz"
     tar -C "$DIST" -czf "$archive" dtbd-desktop
     say "wrote $archive"
+    say "sizes: unpacked $(du -sm "$DIST/dtbd-desktop" | cut -f1) MB, archive $(( $(stat -c %s "$archive") / 1048576 )) MB"
 fi
 say "done: $DIST/dtbd-desktop/dtbd-desktop"

@@ -21,7 +21,9 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
+from dtbd_desktop.base.errors import InputError
 from dtbd_desktop.base.files import atomic_output
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.printing import layouts, pdf
 from dtbd_desktop.printing.layouts import LineOp, Page, QrOp, RectOp, TextOp
 from dtbd_desktop.printing.qr import qr_matrix
@@ -61,6 +63,9 @@ def qr_image(content: str) -> tuple[int, str]:
 def _colour(color: str, operator: str) -> str:
     r, g, b = _rgb(color)
     return f"{r:.3f} {g:.3f} {b:.3f} {operator}"
+
+
+JPEG_SUFFIXES = (".jpg", ".jpeg")
 
 
 class PageDrawer:
@@ -115,6 +120,9 @@ class PageDrawer:
         c = self.c
         height = page.height_mm * MM
         if background is not None:
+            if background.suffix.lower() not in JPEG_SUFFIXES:  # reportlab reads JPEG itself; others need Pillow
+                raise InputError(tr("certificate_pdf", "Ảnh phôi {path} phải là ảnh JPEG (.jpg) để in kèm bản soát; "
+                                                       "chọn lại ảnh phôi trong trình sửa mẫu in.").format(path=background))
             c.drawImage(str(background), 0, 0, page.width_mm * MM, height)
         out: list[str] = ["q"]
         for op in page.ops:

@@ -6,7 +6,7 @@ A layout is a JSON file in `resources/layouts/` (format 1):
      "document_kind": "certificate", "mode": "full" | "blank", "default": true,
      "programmes": ["DVM", ...],            # optional: the programmes it is meant for
      "page": {"width_mm": 297, "height_mm": 210},
-     "background": "diploma-blank.png",     # a scan of the blank: shown while editing, never printed
+     "background": "diploma-blank.jpg",     # a scan of the blank: shown while editing, never printed
      "fields": [{"type": "text", "text": "{full_name}", "x_mm": 95, "y_mm": 92, ...}, ...]}
 
 Positions are millimetres from the paper's top-left edge: for text `y_mm` is the baseline (the

@@ -187,3 +187,33 @@ def test_the_class_dialog_has_the_certificates_tab(qtbot: QtBot, demo_db: Databa
     assert tab.docs.kind == "diploma" and tab.docs.issued > 0  # type: ignore[union-attr]
     titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
     assert "Văn bằng, chứng chỉ" in titles
+
+
+def test_a_png_scan_of_the_blank_is_kept_as_jpeg(tmp_path: Path) -> None:
+    """The PDF library draws JPEG by itself (the bundle carries no Pillow): a PNG scan chosen in the
+    layout editor is converted into the data folder; a JPEG is used where it is."""
+    from PySide6.QtGui import QColor, QImage
+
+    from dtbd_desktop.gui.dialogs.certificates_layout_editor import as_jpeg
+
+    png = tmp_path / "phoi.png"
+    image = QImage(210, 148, QImage.Format.Format_RGB32)
+    image.fill(QColor("#f3e6c8"))
+    assert image.save(str(png))
+    converted = as_jpeg(png)
+    assert converted.suffix == ".jpg" and converted.read_bytes()[:3] == b"\xff\xd8\xff"
+    assert QImage(str(converted)).size() == image.size()
+    assert as_jpeg(converted) == converted
+
+
+def test_a_proof_over_a_png_blank_says_what_to_do(tmp_path: Path) -> None:
+    from dtbd_desktop.base.errors import InputError
+    from dtbd_desktop.printing import certificate_pdf, layouts
+
+    layout = layouts.bundled_layouts()["diploma-blank"]
+    page = layouts.page_ops(layout, {}, None, {})
+    png = tmp_path / "phoi.png"
+    png.write_bytes(b"\\x89PNG\\r\\n\\x1a\\n")
+    with pytest.raises(InputError, match="phải là ảnh JPEG"):
+        certificate_pdf.write_pdf(tmp_path / "x.pdf", [page], title="Thử", author="Trường", background=png)
+    assert not (tmp_path / "x.pdf").exists()

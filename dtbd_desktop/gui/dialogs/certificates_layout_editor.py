@@ -38,8 +38,9 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from dtbd_desktop.base.errors import DtbdError
+from dtbd_desktop.base.errors import DtbdError, InputError
 from dtbd_desktop.base.i18n import tr
+from dtbd_desktop.base.paths import user_data_dir
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.dialogs.certificates_preview import render_image
 from dtbd_desktop.gui.tasks import error_text
@@ -65,6 +66,19 @@ def field_box(f: layouts.Field, page_w: float, page_h: float) -> tuple[QRectF, f
     if f.type == "line":
         return QRectF(0, 0, f.width_mm, 1.6), 0.8
     return QRectF(0, 0, page_w - 2 * f.inset_mm, page_h - 2 * f.inset_mm), 0.0
+
+
+def as_jpeg(path: Path) -> Path:
+    """The blank's scan as JPEG, which the PDF library draws by itself: a PNG is converted into the
+    data folder (layouts/), a JPEG is used where it is."""
+    if path.suffix.lower() in (".jpg", ".jpeg"):
+        return path
+    target = user_data_dir() / "layouts" / (path.stem + ".jpg")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    image = QImage(str(path))
+    if image.isNull() or not image.convertToFormat(QImage.Format.Format_RGB888).save(str(target), "JPG", 90):
+        raise InputError(tr("certificates_layout_editor", "Không đọc được ảnh {path}.").format(path=path))
+    return target
 
 
 class FieldBox(QGraphicsRectItem):
@@ -413,7 +427,7 @@ class LayoutEditor(QDialog):
         path, _f = QFileDialog.getOpenFileName(self, tr("certificates_layout_editor", "Ảnh quét phôi (đúng khổ giấy)"),
                                                "", "Ảnh (*.png *.jpg *.jpeg)")
         if path:
-            self.layout_obj().background = path
+            self.layout_obj().background = str(as_jpeg(Path(path)))
             self.render_page()
 
     def export_file(self) -> None:
