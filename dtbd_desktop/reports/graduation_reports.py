@@ -44,8 +44,9 @@ from dtbd_desktop.base.files import atomic_output
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.printing import pdf
 from dtbd_desktop.printing.letterhead import Letterhead
-from dtbd_desktop.rules import grading
-from dtbd_desktop.rules.grading import ModuleResult
+from dtbd_desktop.rules import graduation as graduation_rules
+from dtbd_desktop.rules import scores as score_rules
+from dtbd_desktop.rules.scores import ModuleResult
 from dtbd_desktop.services.graduation import ClassReview, ReviewRow, StoredResult, load_review, stored_results
 from dtbd_desktop.services.scores import ClassScores, LearnerLine, Transcript, learner_transcript
 from dtbd_desktop.services.scores import find_learner as _find_learner
@@ -84,7 +85,7 @@ def _rules_heading(data: ClassScores) -> str:
 
 
 def _rules_lines(data: ClassScores) -> list[str]:
-    return [f"{n}. {line}" for n, line in enumerate(grading.rules_summary(data.rules, data.regulation), start=1)]
+    return [f"{n}. {line}" for n, line in enumerate(graduation_rules.rules_summary(data.rules, data.regulation), start=1)]
 
 
 def _result_label(row: ReviewRow | StoredResult, pass_fail: bool) -> str:
@@ -477,7 +478,7 @@ def _module_cell(result: ModuleResult) -> str:
     if result.counted is None:
         return "" if result.status == "missing" else "…"
     mark = "*" if result.retaken else ""
-    return grading.score_text(result.counted) + mark
+    return score_rules.score_text(result.counted) + mark
 
 
 def scores_document(review: ClassReview, head: Letterhead, on: dt.date) -> TableDoc:
@@ -558,12 +559,12 @@ def _transcript_rows(t: TranscriptDoc) -> tuple[list[str], list[list[str]], int]
         values = [str(number), f"{module.code}. {module.name}", str(module.periods) if module.periods else ""]
         for a in range(1, attempts + 1):
             found = result.attempt(a)
-            values.append(grading.score_text(found.score) if found and found.score is not None else
+            values.append(score_rules.score_text(found.score) if found and found.score is not None else
                           ("…" if found else ""))
-        verdict = grading.status_label(result.status) if result.status != "missing" else ""
+        verdict = score_rules.status_label(result.status) if result.status != "missing" else ""
         if module.code in barred:
             verdict = tr("reports", "Chưa được dự thi")
-        values += [grading.score_text(result.counted), verdict]
+        values += [score_rules.score_text(result.counted), verdict]
         rows.append(values)
     return heads, rows, attempts
 
@@ -580,7 +581,7 @@ def _transcript_result_lines(t: TranscriptDoc) -> list[str]:
             result = tr("reports", "Kết quả: {result}").format(result=outcome.classification or "")
             if outcome.essay_score is not None:
                 result += "; " + tr("reports", "điểm bài thu hoạch: {score}").format(
-                    score=grading.score_text(outcome.essay_score))
+                    score=score_rules.score_text(outcome.essay_score))
             if outcome.essay_band:
                 result += "; " + tr("reports", "xếp loại: {band}").format(band=outcome.essay_band)
             out.append(result + (f" — {reasons}." if reasons else "."))
@@ -592,10 +593,10 @@ def _transcript_result_lines(t: TranscriptDoc) -> list[str]:
             head = tr("reports", "Điểm trung bình chung: {average}.").format(average=average) + " " if average else ""
             out.append(head + tr("reports", "Chưa đủ điều kiện tốt nghiệp: {reasons}.").format(reasons=reasons))
     conduct = tr("reports", "Kỷ luật: {d}. Rèn luyện: {r}.").format(
-        d=grading.discipline_label(line.discipline), r=line.conduct or tr("reports", "chưa xếp loại"))
+        d=graduation_rules.discipline_label(line.discipline), r=line.conduct or tr("reports", "chưa xếp loại"))
     if rules.get("requires_confirmation") or line.confirmation != "missing":
         conduct = tr("reports", "Nhận xét của cơ quan cử đi học: {c}.").format(
-            c=grading.confirmation_label(line.confirmation)) + " " + conduct
+            c=graduation_rules.confirmation_label(line.confirmation)) + " " + conduct
     out.append(conduct)
     return out
 

@@ -17,7 +17,7 @@ is finalised (`finalise_module`, table `score_locks`) a change needs `allow_lock
 
 Storage: one `Score` row per (enrolment, module, attempt, component); component '' is the
 module's overall score, entered directly; the components of an assessment plan are stored under
-their codes and the module score is computed from them (`grading.attempt_scores`).
+their codes and the module score is computed from them (`rules.scores.attempt_scores`).
 
 Audit entries for scores: entity "score", entity_id "<enrolment id>/<module id>/<attempt>/<component>",
 field "<module code>" or "<module code>/<component>", old and new values as "8.5".
@@ -50,9 +50,10 @@ from dtbd_desktop.db.models import (
     ScoreLock,
     TrainingClass,
 )
-from dtbd_desktop.rules import grading
-from dtbd_desktop.rules.grading import AssessmentPlan, Mark, ModuleResult
+from dtbd_desktop.rules import graduation as graduation_rules
+from dtbd_desktop.rules import scores as score_rules
 from dtbd_desktop.rules.rule_sets import with_defaults
+from dtbd_desktop.rules.scores import AssessmentPlan, Mark, ModuleResult
 from dtbd_desktop.services.classes import get_class
 from dtbd_desktop.trust import audit, operations, protected
 from dtbd_desktop.trust.operations import operation
@@ -145,7 +146,7 @@ class ClassScores:
         return next(line for line in self.learners if line.enrolment_id == enrolment_id)
 
     def module_result(self, enrolment_id: int, module: ModuleDef) -> ModuleResult:
-        return grading.module_result(module.code, module.kind, module.periods, module.plan,
+        return score_rules.module_result(module.code, module.kind, module.periods, module.plan,
                                      self.marks.get((enrolment_id, module.id), ()), self.rules, name=module.name)
 
     def results(self, enrolment_id: int) -> tuple[ModuleResult, ...]:
@@ -166,7 +167,7 @@ def _module_defs(cls: TrainingClass, rules: Mapping[str, Any]) -> tuple[ModuleDe
     out = []
     for m in cls.programme.modules:
         try:
-            plan = grading.plan_for(m.code, m.kind, m.assessment, rules)
+            plan = score_rules.plan_for(m.code, m.kind, m.assessment, rules)
         except ValueError as exc:
             raise InputError(tr("scores", "Cách đánh giá học phần {code} chưa hợp lệ: {error}").format(
                 code=m.code, error=exc)) from exc
@@ -282,7 +283,7 @@ class ScoreSheet:
 
     @property
     def pass_mark(self) -> Decimal:
-        return grading.pass_mark(self.rules)
+        return score_rules.pass_mark(self.rules)
 
     def row_for(self, enrolment_id: int) -> SheetRow:
         return next(r for r in self.rows if r.enrolment_id == enrolment_id)
@@ -333,7 +334,7 @@ def load_score_sheet(session: Session, class_code: str, module_code: str) -> Sco
     rows = []
     for eid, line in lines.items():
         marks = [Mark(a, c, v) for (a, c), v in values[eid].items()]
-        result = grading.module_result(module.code, module.kind, module.periods, plan, marks, rules, name=module.name)
+        result = score_rules.module_result(module.code, module.kind, module.periods, plan, marks, rules, name=module.name)
         rows.append(SheetRow(enrolment_id=eid, national_id=line.national_id, full_name=line.full_name,
                              birth_text=line.birth_text, organisation=line.organisation, status=line.status,
                              values=values[eid], result=result))
@@ -510,7 +511,7 @@ def _attempt(entry: ScoreEntry, result: ModuleResult, rules: Mapping[str, Any], 
         last = result.attempts[-1]
         if not last.complete and latest > 1:
             return latest  # the retake is being filled in, component by component
-        allowed, why = grading.next_attempt_allowed(result, rules)
+        allowed, why = score_rules.next_attempt_allowed(result, rules)
         if not allowed:
             raise InputError(tr("scores", "Chưa nhập được điểm thi lại: {why}.").format(why=why))
         return latest + 1
@@ -525,7 +526,7 @@ def _attempt(entry: ScoreEntry, result: ModuleResult, rules: Mapping[str, Any], 
         raise InputError(tr("scores", "Chưa có điểm lần {n} nên chưa nhập được lần {m}.").format(
             n=latest + 1, m=attempt))
     if attempt == latest + 1 and attempt > 1:
-        allowed, why = grading.next_attempt_allowed(result, rules)
+        allowed, why = score_rules.next_attempt_allowed(result, rules)
         if not allowed:
             raise InputError(tr("scores", "Chưa nhập được điểm lần {n}: {why}.").format(n=attempt, why=why))
     return attempt
@@ -575,12 +576,12 @@ def set_scores(session: Session, class_code: str, entries: Sequence[ScoreEntry],
             plan = plans[module.id]
             component = _component(entry, plan, module)
             marks = state.marks(line.enrolment_id, module.id)
-            result = grading.module_result(module.code, module.kind, module.periods, plan, marks, rules)
+            result = score_rules.module_result(module.code, module.kind, module.periods, plan, marks, rules)
             attempt = _attempt(entry, result, rules, clearing=check.value is None)
             old = state.get(line.enrolment_id, module.id, attempt, component)
             if entry.check_expected and old != entry.expected:
                 raise ConflictError(tr("scores", "Ô này vừa được người khác sửa (đang là {value}); hãy tải lại bảng "
-                                                 "điểm.").format(value=grading.score_text(old) or tr("scores", "trống")))
+                                                 "điểm.").format(value=score_rules.score_text(old) or tr("scores", "trống")))
             if old != check.value and module.id in locks:
                 if not allow_locked:
                     raise InputError(_lock_message(cls, module, locks[module.id]))
@@ -772,7 +773,7 @@ def _score_text(raw: str | None) -> str | None:
     if raw is None:
         return None
     try:
-        return grading.score_text(Decimal(raw))
+        return score_rules.score_text(Decimal(raw))
     except ArithmeticError:
         return raw
 
@@ -809,9 +810,9 @@ def _conduct_text(field_name: str | None, value: str | None) -> str | None:
     if value is None:
         return None
     if field_name == "confirmation":
-        return grading.confirmation_label(value)
+        return graduation_rules.confirmation_label(value)
     if field_name == "discipline":
-        return grading.discipline_label(value)
+        return graduation_rules.discipline_label(value)
     return value
 
 
