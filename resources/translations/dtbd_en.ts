@@ -767,10 +767,8 @@
       <translation>Classes finishing this year reviewed {n} learners: {parts}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/annual_report.py" />
-      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
       <source>Cán bộ trẻ (đến {n} tuổi)</source>
-      <translation>Young cadres (up to {n} years old)</translation>
+      <translation type="obsolete">Young cadres (up to {n} years old)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
@@ -794,10 +792,8 @@
       <translation>Total</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/annual_report.py" />
-      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
       <source>Dân tộc thiểu số</source>
-      <translation>Ethnic minorities</translation>
+      <translation type="obsolete">Ethnic minorities</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/annual_report.py" />
@@ -1013,10 +1009,8 @@
       <translation>Content</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/annual_report.py" />
-      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
       <source>Nữ</source>
-      <translation>Women</translation>
+      <translation type="obsolete">Women</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
@@ -1271,10 +1265,8 @@
       <translation>Organisation</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/annual_report.py" />
-      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
       <source>Đảng viên</source>
-      <translation>Party members</translation>
+      <translation type="obsolete">Party members</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/annual_report.py" />
@@ -1283,10 +1275,8 @@
       <translation>Venue</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/annual_report.py" />
-      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
       <source>Độ tuổi {band}</source>
-      <translation>Age {band}</translation>
+      <translation type="obsolete">Age {band}</translation>
     </message>
   </context>
   <context>
@@ -10007,9 +9997,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Recorded changes of scores and confirmations:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/reports.py" />
       <source>Cán bộ trẻ (đến {n} tuổi)</source>
-      <translation>Young cadres (up to {n} years old)</translation>
+      <translation type="obsolete">Young cadres (up to {n} years old)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
@@ -10114,9 +10103,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Ethnicity</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/reports.py" />
       <source>Dân tộc thiểu số</source>
-      <translation>Ethnic minorities</translation>
+      <translation type="obsolete">Ethnic minorities</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
@@ -10760,9 +10748,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Pass</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/reports.py" />
       <source>Đảng viên</source>
-      <translation>Party members</translation>
+      <translation type="obsolete">Party members</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
@@ -12828,6 +12815,31 @@ Check the server address, port, database name, user and password; the server mus
       <source>{c} lớp, {l} học viên, đạt {pc} / {pl}</source>
       <translation>{c} classes, {l} learners, achieving {pc} / {pl}</translation>
     </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/statistics.py" />
+      <source>Cán bộ trẻ (đến {n} tuổi)</source>
+      <translation>Young cadres (up to {n} years old)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/statistics.py" />
+      <source>Dân tộc thiểu số</source>
+      <translation>Ethnic minorities</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/statistics.py" />
+      <source>Nữ</source>
+      <translation>Women</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/statistics.py" />
+      <source>Đảng viên</source>
+      <translation>Party members</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/statistics.py" />
+      <source>Độ tuổi {band}</source>
+      <translation>Age {band}</translation>
+    </message>
   </context>
   <context>
     <name>stats_view</name>
@@ -12847,14 +12859,12 @@ Check the server address, port, database name, user and password; the server mus
       <translation>Table:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
       <source>Cán bộ trẻ (đến {n} tuổi)</source>
-      <translation>Young cadres (up to {n} years old)</translation>
+      <translation type="obsolete">Young cadres (up to {n} years old)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
       <source>Dân tộc thiểu số</source>
-      <translation>Ethnic minorities</translation>
+      <translation type="obsolete">Ethnic minorities</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
@@ -12883,9 +12893,8 @@ Check the server address, port, database name, user and password; the server mus
       <translation>Content</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
       <source>Nữ</source>
-      <translation>Women</translation>
+      <translation type="obsolete">Women</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
@@ -12930,14 +12939,12 @@ Check the server address, port, database name, user and password; the server mus
       <translation>Share</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
       <source>Đảng viên</source>
-      <translation>Party members</translation>
+      <translation type="obsolete">Party members</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
       <source>Độ tuổi {band}</source>
-      <translation>Age {band}</translation>
+      <translation type="obsolete">Age {band}</translation>
     </message>
   </context>
   <context>
