@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from dtbd_desktop.rules.grading import classify, counted_score, weighted_average
+from dtbd_desktop.rules.graduation import classify
 from dtbd_desktop.rules.rule_sets import default_rules
+from dtbd_desktop.rules.scores import counted_score, weighted_average
 
 D = Decimal
 TRAINING = default_rules("training")

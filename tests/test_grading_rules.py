@@ -11,22 +11,19 @@ from typing import Any
 
 import pytest
 
-from dtbd_desktop.rules.grading import (
+from dtbd_desktop.rules.graduation import LearnerFacts, rank, review_learner, rules_summary
+from dtbd_desktop.rules.rule_sets import default_rules
+from dtbd_desktop.rules.scores import (
     AssessmentPlan,
     Component,
-    LearnerFacts,
     Mark,
     ModuleResult,
     module_result,
     next_attempt_allowed,
     parse_plan,
     plan_for,
-    rank,
-    review_learner,
-    rules_summary,
     validate_plan,
 )
-from dtbd_desktop.rules.rule_sets import default_rules
 
 D = Decimal
 TRAINING = default_rules("training")

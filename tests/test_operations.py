@@ -42,15 +42,25 @@ from dtbd_desktop.printing import layouts
 
 # Every module that declares operations, so that REGISTRY is complete.
 from dtbd_desktop.services import (
+    attendance,  # noqa: F401
     catalogue,
     certificates,
+    certificates_numbering,  # noqa: F401
     classes,
     enrolments,
     feedback,
+    followup,  # noqa: F401
+    graduation,  # noqa: F401
+    learners,  # noqa: F401
+    lecturers,  # noqa: F401
+    organisations,  # noqa: F401
     plans,
     restore,
     scores,
+    settings,  # noqa: F401
     signing_keys,
+    timetable,  # noqa: F401
+    users,  # noqa: F401
 )
 from dtbd_desktop.trust import operations
 from dtbd_desktop.trust.accounts import Login

@@ -20,6 +20,7 @@ from dtbd_desktop.rules.statistics import (
     band_index,
     change_text,
     composition,
+    composition_lines,
     effective_level,
     is_minority,
     order_classifications,
@@ -27,6 +28,7 @@ from dtbd_desktop.rules.statistics import (
     percent_text,
     plan_phrase,
     roll_up,
+    share_text,
 )
 from dtbd_desktop.services import settings
 from dtbd_desktop.services import statistics as reports
@@ -114,6 +116,24 @@ def test_composition_of_learner_times() -> None:
     assert (c.total, c.women, c.minorities, c.young, c.party_members) == (5, 3, 2, 2, 3)
     assert c.age_bands == [1, 2, 1, 1]
     assert c.share(c.women) == Decimal(60)
+
+
+def test_the_composition_lines_every_report_prints() -> None:
+    people = [PersonFacts("F", "Tày", 2000, True), PersonFacts("M", "Kinh", 1970, False),
+              PersonFacts("F", "Kinh", 1985, False), PersonFacts("M", "Kinh", 1996, False)]
+    c = composition(people, year=2026, young_max_age=30, bands=settings.age_bands([30, 40, 50]))
+    lines = composition_lines(c, young_max_age=30, age_band_labels=["dưới 30", "30–39", "40–49", "từ 50"])
+    # Women 2 of 4 = 50%; minorities 1 = 25%; young (26 and 30) 2 = 50%; Party members 1 = 25%;
+    # ages 26, 56, 41, 30: one in each band.
+    assert [(ln.label, ln.count, share_text(ln.share)) for ln in lines] == [
+        ("Nữ", 2, "50,0%"), ("Dân tộc thiểu số", 1, "25,0%"), ("Cán bộ trẻ (đến 30 tuổi)", 2, "50,0%"),
+        ("Đảng viên", 1, "25,0%"), ("Độ tuổi dưới 30", 1, "25,0%"), ("Độ tuổi 30–39", 1, "25,0%"),
+        ("Độ tuổi 40–49", 1, "25,0%"), ("Độ tuổi từ 50", 1, "25,0%")]
+    # Without the bands' labels (year against year): the first four; with nobody, no share.
+    assert [ln.label for ln in composition_lines(c, young_max_age=30)] == [ln.label for ln in lines[:4]]
+    empty = composition([], year=2026, young_max_age=30, bands=[])
+    assert [(ln.count, ln.share, share_text(ln.share)) for ln in composition_lines(empty, young_max_age=30)] == [
+        (0, None, "–")] * 4
 
 
 def test_rating_tally_counts_ratings_of_four_and_five() -> None:

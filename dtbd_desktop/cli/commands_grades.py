@@ -127,7 +127,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_grades_set(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.rules import grading
+    from dtbd_desktop.rules import scores as score_rules
     from dtbd_desktop.services import scores
 
     a = ctx.args
@@ -142,11 +142,11 @@ def cmd_grades_set(ctx: Context) -> tuple[Any, int]:
     where = change.module_code + (f"/{change.component}" if change.component else "")
     if change.changed:
         ctx.say(tr("cli", "Đã lưu điểm {score} {where} lần {n} cho {name}{old}.").format(
-            score=grading.score_text(change.new), where=where, n=change.attempt, name=change.full_name,
-            old=tr("cli", " (trước: {old})").format(old=grading.score_text(change.old)) if change.old is not None else ""))
+            score=score_rules.score_text(change.new), where=where, n=change.attempt, name=change.full_name,
+            old=tr("cli", " (trước: {old})").format(old=score_rules.score_text(change.old)) if change.old is not None else ""))
     else:
         ctx.say(tr("cli", "Điểm {where} lần {n} của {name} đã là {score}; không có gì thay đổi.").format(
-            where=where, n=change.attempt, name=change.full_name, score=grading.score_text(change.new)))
+            where=where, n=change.attempt, name=change.full_name, score=score_rules.score_text(change.new)))
     return {"ok": True}, EXIT_OK
 
 
@@ -177,7 +177,7 @@ def _number(value: Any) -> float | None:
 
 
 def cmd_grades_show(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.rules import grading
+    from dtbd_desktop.rules import scores as score_rules
     from dtbd_desktop.services import scores
 
     a = ctx.args
@@ -195,14 +195,14 @@ def cmd_grades_show(ctx: Context) -> tuple[Any, int]:
         ctx.say(f"{sheet.module_code}. {sheet.module_name}" + (tr("cli", " (đã chốt)") if sheet.locked else ""))
         ctx.say(table([tr("cli", "Họ và tên"), tr("cli", "Số CCCD"), *(c.label for c in sheet.columns),
                        tr("cli", "Điểm tính"), tr("cli", "Kết quả")],
-                      [[r.full_name, r.national_id or "", *(grading.score_text(r.value(c)) for c in sheet.columns),
-                        grading.score_text(r.result.counted), grading.status_label(r.result.status)]
+                      [[r.full_name, r.national_id or "", *(score_rules.score_text(r.value(c)) for c in sheet.columns),
+                        score_rules.score_text(r.result.counted), score_rules.status_label(r.result.status)]
                        for r in sheet.rows]))
     return doc, EXIT_OK
 
 
 def cmd_grades_retakes(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.rules import grading
+    from dtbd_desktop.rules import scores as score_rules
     from dtbd_desktop.services import scores
 
     a = ctx.args
@@ -212,7 +212,7 @@ def cmd_grades_retakes(ctx: Context) -> tuple[Any, int]:
         ctx.say(table([tr("cli", "Học phần"), tr("cli", "Họ và tên"), tr("cli", "Số CCCD"), tr("cli", "Các lần thi"),
                        tr("cli", "Thi lại lần")],
                       [[r.module_code, r.full_name, r.national_id or "",
-                        " / ".join(grading.score_text(v) for v in r.attempts), r.next_attempt] for r in rows]))
+                        " / ".join(score_rules.score_text(v) for v in r.attempts), r.next_attempt] for r in rows]))
         ctx.say(tr("cli", "{n} lượt thi lại.").format(n=len(rows)))
     return [{"module": r.module_code, "national_id": r.national_id, "full_name": r.full_name,
              "attempts": [_number(v) for v in r.attempts], "counted": _number(r.counted),

@@ -37,7 +37,14 @@ from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.printing import pdf
 from dtbd_desktop.printing.charts import bar_chart, pie_chart
 from dtbd_desktop.printing.letterhead import Letterhead
-from dtbd_desktop.rules.statistics import CRITERIA, change_text, count_text, percent_text
+from dtbd_desktop.rules.statistics import (
+    CRITERIA,
+    change_text,
+    composition_lines,
+    count_text,
+    percent_text,
+    share_text,
+)
 from dtbd_desktop.services import feedback, followup, plans
 from dtbd_desktop.services import statistics as reports
 from dtbd_desktop.services.feedback import SatisfactionReport, criterion_label
@@ -265,13 +272,9 @@ def _statistics_section(doc: AnnualReport, width: float, s: _Styles) -> list[Flo
     c = st.composition
     rows: list[list[object]] = [[tr("annual_report", "STT"), tr("annual_report", "Nội dung"),
                                  tr("annual_report", "Số lượng"), tr("annual_report", "Tỷ lệ")]]
-    items = [(tr("annual_report", "Nữ"), c.women), (tr("annual_report", "Dân tộc thiểu số"), c.minorities),
-             (tr("annual_report", "Cán bộ trẻ (đến {n} tuổi)").format(n=st.young_max_age), c.young),
-             (tr("annual_report", "Đảng viên"), c.party_members)]
-    items += [(tr("annual_report", "Độ tuổi {band}").format(band=label), n)
-              for label, n in zip(st.age_band_labels, c.age_bands, strict=True)]
-    for i, (label, n) in enumerate(items, start=1):
-        rows.append([str(i), label, count_text(n), percent_text(n, c.total)])
+    lines = composition_lines(c, young_max_age=st.young_max_age, age_band_labels=st.age_band_labels)
+    for i, line in enumerate(lines, start=1):
+        rows.append([str(i), line.label, count_text(line.count), share_text(line.share)])
     rows.append(["", tr("annual_report", "Tổng số lượt học viên"), count_text(c.total), ""])
     out.append(_table(rows, [STT, width - STT - 2 * 80, 80, 80], s, total_rows=1))
     return out

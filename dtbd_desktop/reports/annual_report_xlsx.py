@@ -21,7 +21,7 @@ from dtbd_desktop.base import text
 from dtbd_desktop.base.files import atomic_output
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.reports.annual_report import AnnualReport
-from dtbd_desktop.rules.statistics import CRITERIA, change_percent, percent
+from dtbd_desktop.rules.statistics import CRITERIA, change_percent, composition_lines, percent
 from dtbd_desktop.services.feedback import criterion_label
 from dtbd_desktop.services.followup import RATING_ABBREVIATIONS
 from dtbd_desktop.services.plans import PlanLine
@@ -156,14 +156,11 @@ def _statistics_sheet(wb: Workbook, ws: Worksheet, doc: AnnualReport) -> None:
                          (tr("annual_report", "Địa điểm"), st.by_venue)):
         sheet.table([headings[0], title, *headings[2:]], [*_breakdown_rows(lines, st.learners), total], total_rows=1)
     c = st.composition
-    items = [(tr("annual_report", "Nữ"), c.women), (tr("annual_report", "Dân tộc thiểu số"), c.minorities),
-             (tr("annual_report", "Cán bộ trẻ (đến {n} tuổi)").format(n=st.young_max_age), c.young),
-             (tr("annual_report", "Đảng viên"), c.party_members)]
-    items += [(tr("annual_report", "Độ tuổi {band}").format(band=label), n)
-              for label, n in zip(st.age_band_labels, c.age_bands, strict=True)]
+    composed = composition_lines(c, young_max_age=st.young_max_age, age_band_labels=st.age_band_labels)
     sheet.table([tr("annual_report", "STT"), tr("annual_report", "Cơ cấu học viên"), tr("annual_report", "Số lượng"),
                  tr("annual_report", "Tỷ lệ")],
-                [*([i, label, n, _pct(n, c.total)] for i, (label, n) in enumerate(items, start=1)),
+                [*([i, line.label, line.count, "" if line.share is None else line.share]
+                   for i, line in enumerate(composed, start=1)),
                  ["", tr("annual_report", "Tổng số lượt học viên"), c.total, ""]], total_rows=1)
 
 

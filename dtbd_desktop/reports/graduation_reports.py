@@ -11,7 +11,7 @@
 Every document prints the rules it applied at its foot (pass mark, bands, downgrades, absence
 limit, the regulation). Scores and averages use the decimal comma, averages with the rule set's
 display decimals. The data are read once (`services.scores.load_class_scores`,
-`services.graduation.load_review`) and drawn by small renderers that share one table layout.
+`services.graduation.load_review`) and drawn by the table renderer of `reports.tables`.
 """
 
 from __future__ import annotations
@@ -19,33 +19,34 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
-from reportlab.platypus import (
-    Flowable,
-    KeepTogether,
-    LongTable,
-    PageBreak,
-    Paragraph,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 from sqlalchemy.orm import Session
 
 from dtbd_desktop.base import text
 from dtbd_desktop.base.errors import InputError
-from dtbd_desktop.base.files import atomic_output
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.printing import pdf
 from dtbd_desktop.printing.letterhead import Letterhead
-from dtbd_desktop.rules import grading
-from dtbd_desktop.rules.grading import ModuleResult
+from dtbd_desktop.reports.tables import (
+    SMALL_SIZE,
+    TITLE_SIZE,
+    Column,
+    TableDoc,
+    pdf_table,
+    render_table_pdf,
+    render_table_xlsx,
+    write_pdf_or_xlsx,
+    write_table_sheet,
+)
+from dtbd_desktop.rules import graduation as graduation_rules
+from dtbd_desktop.rules import scores as score_rules
+from dtbd_desktop.rules.scores import ModuleResult
 from dtbd_desktop.services.graduation import ClassReview, ReviewRow, StoredResult, load_review, stored_results
 from dtbd_desktop.services.scores import ClassScores, LearnerLine, Transcript, learner_transcript
 from dtbd_desktop.services.scores import find_learner as _find_learner
@@ -53,11 +54,6 @@ from dtbd_desktop.services.settings import load_letterhead
 from dtbd_desktop.workbooks import xlsx as xl
 
 KINDS = ("review", "decision", "scores", "transcript")
-TITLE_SIZE = 14.0
-TABLE_SIZE = 11.0
-SMALL_SIZE = 10.0
-_PAD = 3.0
-
 
 # ----------------------------------------------------------------------------- shared words
 
@@ -84,7 +80,7 @@ def _rules_heading(data: ClassScores) -> str:
 
 
 def _rules_lines(data: ClassScores) -> list[str]:
-    return [f"{n}. {line}" for n, line in enumerate(grading.rules_summary(data.rules, data.regulation), start=1)]
+    return [f"{n}. {line}" for n, line in enumerate(graduation_rules.rules_summary(data.rules, data.regulation), start=1)]
 
 
 def _result_label(row: ReviewRow | StoredResult, pass_fail: bool) -> str:
@@ -131,271 +127,8 @@ def decision_reference(number: str | None, date: dt.date | None) -> str:
     return tr("reports", "(Kèm theo Quyết định số {number} {date})").format(number=number_text, date=date_text)
 
 
-# ----------------------------------------------------------------------------- table model shared by PDF and XLSX
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    width_pt: float  # PDF width; 0 = takes what the others leave
-    width_xl: float  # Excel width in characters
-    align: str = "left"  # left | center
-    group: str | None = None  # a heading spanning several columns above this one
-
-
-@dataclass(frozen=True)
-class TableDoc:
-    """A document made of a heading, one table and a foot: what every result list shares."""
-
-    head: Letterhead
-    title: str
-    subtitle_lines: list[str]  # bold first line, then italics
-    columns: list[Column]
-    rows: list[list[str]]
-    summary: list[str]
-    rules_heading: str
-    rules_lines: list[str]
-    legend: list[str]
-    landscape: bool
-    on: dt.date
-    signers: list[pdf.Signer]
-    doc_title: str
-    split_name: bool = False  # columns 1 and 2 are họ đệm | tên, with no rule between them
-    reference: str | None = None  # "(Kèm theo Quyết định số ...)", in italics under the title
-
-
 def _signers(head: Letterhead) -> list[pdf.Signer]:
     return [pdf.Signer(tr("reports", "Người lập biểu")), pdf.Signer(head.director_title, head.director_name)]
-
-
-# ----------------------------------------------------------------------------- PDF rendering
-
-
-def _pdf_table(doc: TableDoc, width: float, size: float = TABLE_SIZE, *, compact: bool = False) -> LongTable:
-    fixed = sum(c.width_pt for c in doc.columns)
-    flexible = [i for i, c in enumerate(doc.columns) if c.width_pt == 0]
-    rest = max(width - fixed, 40.0) / max(len(flexible), 1)
-    widths = [c.width_pt or rest for c in doc.columns]
-    leading = size * (1.08 if compact else 1.15)
-    head_style = pdf.style("gr-head", size=size, bold=True, align=TA_CENTER, leading=leading)
-    left = pdf.style("gr-cell", size=size, align=TA_LEFT, leading=leading)
-    centre = pdf.style("gr-cell-c", size=size, align=TA_CENTER, leading=leading)
-    groups = [c.group for c in doc.columns]
-    two_rows = any(groups)
-    header: list[list[Any]] = []
-    spans: list[tuple[tuple[int, int], tuple[int, int]]] = []
-    if two_rows:
-        top: list[Any] = []
-        bottom: list[Any] = []
-        i = 0
-        while i < len(doc.columns):
-            group = groups[i]
-            if group:
-                j = i
-                while j + 1 < len(groups) and groups[j + 1] == group:
-                    j += 1
-                top.extend([pdf.para(group, head_style)] + [""] * (j - i))
-                bottom.extend(pdf.para(c.title, head_style) for c in doc.columns[i:j + 1])
-                if j > i:
-                    spans.append(((i, 0), (j, 0)))
-                i = j + 1
-            else:
-                top.append(pdf.para(doc.columns[i].title, head_style) if doc.columns[i].title else "")
-                bottom.append("")
-                spans.append(((i, 0), (i, 1)))
-                i += 1
-        header = [top, bottom]
-    else:
-        header = [[pdf.para(c.title, head_style) if c.title else "" for c in doc.columns]]
-    if doc.split_name:
-        spans = [s for s in spans if s[0][0] not in (1, 2)]
-        spans.append(((1, 0), (2, len(header) - 1)))
-        header[0][1] = pdf.para(tr("reports", "Họ và tên"), head_style)
-        header[0][2] = ""
-
-    def cell(value: str, column: int) -> Any:
-        if not value:
-            return ""
-        value = pdf.nfc(value)
-        if "\n" not in value and pdf.text_width(value, pdf.FONT, size) <= widths[column] - 2 * _PAD:
-            return value
-        style = centre if doc.columns[column].align == "center" else left
-        return Paragraph("<br/>".join(pdf.markup(part) for part in value.split("\n")), style)
-
-    body = [[cell(v, i) for i, v in enumerate(row)] for row in doc.rows]
-    header_rows = len(header)
-    commands: list[tuple[Any, ...]] = [
-        ("FONTNAME", (0, 0), (-1, -1), pdf.FONT),
-        ("FONTSIZE", (0, 0), (-1, -1), size),
-        ("LEADING", (0, 0), (-1, -1), leading),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), _PAD),
-        ("RIGHTPADDING", (0, 0), (-1, -1), _PAD),
-        ("TOPPADDING", (0, 0), (-1, -1), 0.5 if compact else 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5 if compact else 3),
-        ("BOX", (0, 0), (-1, -1), 0.8, "black"),
-        ("INNERGRID", (0, 0), (-1, header_rows - 1), 0.5, "black"),
-        ("LINEBELOW", (0, header_rows - 1), (-1, -1), 0.5, "black"),
-    ]
-    for i, c in enumerate(doc.columns):
-        if c.align == "center":
-            commands.append(("ALIGN", (i, header_rows), (i, -1), "CENTER"))
-        if doc.split_name and i == 1:
-            commands.append(("RIGHTPADDING", (1, header_rows), (1, -1), 1))
-            commands.append(("LEFTPADDING", (2, header_rows), (2, -1), 1))
-            continue
-        if i < len(doc.columns) - 1:
-            commands.append(("LINEAFTER", (i, header_rows), (i, -1), 0.5, "black"))
-    commands += [("SPAN", a, b) for a, b in spans]
-    table = LongTable(header + body, colWidths=widths, repeatRows=header_rows, hAlign="CENTER")
-    table.setStyle(TableStyle(commands))
-    return table
-
-
-def _title_block(doc: TableDoc) -> list[Flowable]:
-    title_style = pdf.style("gr-title", size=TITLE_SIZE, bold=True, align=TA_CENTER, space_before=10)
-    first = pdf.style("gr-sub", bold=True, align=TA_CENTER)
-    rest = pdf.style("gr-info", italic=True, align=TA_CENTER)
-    out: list[Flowable] = [pdf.para(doc.title, title_style)]
-    if doc.reference:
-        out.append(pdf.para(doc.reference, pdf.style("gr-ref", italic=True, align=TA_CENTER, space_after=2)))
-    for index, line in enumerate(doc.subtitle_lines):
-        out.append(pdf.para(line, first if index == 0 else rest))
-    out.append(Spacer(1, 8))
-    return out
-
-
-def _foot(doc: TableDoc, width: float) -> list[Flowable]:
-    summary_style = pdf.style("gr-summary", space_before=6)
-    legend_style = pdf.style("gr-legend", size=SMALL_SIZE, align=TA_JUSTIFY, leading=SMALL_SIZE * 1.2)
-    rules_head = pdf.style("gr-rules-head", size=SMALL_SIZE, bold=True, space_before=6, leading=SMALL_SIZE * 1.2)
-    rules_style = pdf.style("gr-rules", size=SMALL_SIZE, align=TA_JUSTIFY, leading=SMALL_SIZE * 1.2)
-    out: list[Flowable] = [pdf.para(line, summary_style) for line in doc.summary]
-    out += [pdf.para(line, legend_style) for line in doc.legend]
-    # The rules and the signatures stay together: a page of signatures alone would sign nothing.
-    out.append(KeepTogether([pdf.para(doc.rules_heading, rules_head),
-                             *(pdf.para(line, rules_style) for line in doc.rules_lines),
-                             Spacer(1, 8),
-                             pdf.signature_block(doc.signers, width,
-                                                 place_date=text.long_date(doc.head.place_name, doc.on))]))
-    return out
-
-
-def render_table_pdf(doc: TableDoc, path: str | os.PathLike[str]) -> int:
-    width = pdf.content_width(doc.landscape)
-    document = pdf.new_document(path, title=doc.doc_title, author=doc.head.centre_name,
-                                landscape_orientation=doc.landscape)
-    story: list[Flowable] = [pdf.letterhead(doc.head, width), *_title_block(doc),
-                             _pdf_table(doc, width, SMALL_SIZE if len(doc.columns) > 12 else TABLE_SIZE),
-                             *_foot(doc, width)]
-    return pdf.build(document, story)
-
-
-# ----------------------------------------------------------------------------- XLSX rendering
-
-
-def _write_table_sheet(ws: Any, doc: TableDoc) -> int:
-    """Draw `doc` on a worksheet; returns the data rows."""
-    ncols = len(doc.columns)
-    xl.set_column_widths(ws, [c.width_xl for c in doc.columns])
-    split = max(2, ncols // 2)
-    row = xl.write_letterhead(ws, doc.head, row=1, left_cols=(1, split - 1 if split > 2 else 2),
-                              right_cols=(split, ncols))
-    row += 1
-    xl.merged_line(ws, row, 1, ncols, doc.title, cell_font=xl.font(TITLE_SIZE, bold=True), height=22)
-    row += 1
-    if doc.reference:
-        xl.merged_line(ws, row, 1, ncols, doc.reference, cell_font=xl.font(xl.BODY_SIZE, italic=True))
-        row += 1
-    for index, line in enumerate(doc.subtitle_lines):
-        xl.merged_line(ws, row, 1, ncols, line, cell_font=xl.font(xl.BODY_SIZE, bold=index == 0, italic=index > 0))
-        row += 1
-    row += 1
-    header_top = row
-    groups = [c.group for c in doc.columns]
-    two_rows = any(groups)
-    i = 0
-    while i < ncols:
-        group = groups[i]
-        if doc.split_name and i == 1:  # họ đệm | tên under one heading
-            xl.header_cell(ws, row, 2, tr("reports", "Họ và tên"), last_row=row + (1 if two_rows else 0), last_col=3,
-                           size=xl.TABLE_SIZE)
-            i = 3
-        elif two_rows and group:
-            j = i
-            while j + 1 < ncols and groups[j + 1] == group:
-                j += 1
-            xl.header_cell(ws, row, i + 1, group, last_col=j + 1, size=xl.TABLE_SIZE)
-            for k in range(i, j + 1):
-                xl.header_cell(ws, row + 1, k + 1, doc.columns[k].title, size=xl.TABLE_SIZE)
-            i = j + 1
-        else:
-            xl.header_cell(ws, row, i + 1, doc.columns[i].title, last_row=row + 1 if two_rows else None,
-                           size=xl.TABLE_SIZE)
-            i += 1
-    header_bottom = row + (1 if two_rows else 0)
-    ws.row_dimensions[header_top].height = 30
-    row = header_bottom + 1
-    body = xl.font(xl.TABLE_SIZE)
-    for values in doc.rows:
-        for column, value in enumerate(values, start=1):
-            c = ws.cell(row=row, column=column, value=_xl_value(value))
-            c.font = body
-            if isinstance(c.value, float):
-                c.number_format = "0.0"
-            spec = doc.columns[column - 1]
-            c.alignment = xl.align("center" if spec.align == "center" else "left", "center", wrap=True)
-            if doc.split_name and column == 2:
-                c.border = xl.border(right=False)
-            elif doc.split_name and column == 3:
-                c.border = xl.border(left=False)
-            else:
-                c.border = xl.THIN_BORDER
-        row += 1
-    data_rows = len(doc.rows)
-    row += 1
-    for line in doc.summary + doc.legend:
-        xl.merged_line(ws, row, 1, ncols, line, cell_font=xl.font(xl.TABLE_SIZE), horizontal="left")
-        ws.row_dimensions[row].height = 16 * max(1, len(line) // 110 + 1)
-        row += 1
-    xl.merged_line(ws, row, 1, ncols, doc.rules_heading, cell_font=xl.font(11, bold=True), horizontal="left")
-    row += 1
-    for line in doc.rules_lines:
-        xl.merged_line(ws, row, 1, ncols, line, cell_font=xl.font(11), horizontal="left")
-        ws.row_dimensions[row].height = 15 * max(1, len(line) // (12 * ncols if ncols > 8 else 100) + 1)
-        row += 1
-    row += 1
-    xl.merged_line(ws, row, split, ncols, text.long_date(doc.head.place_name, doc.on),
-                   cell_font=xl.font(xl.BODY_SIZE, italic=True))
-    row += 1
-    if len(doc.signers) > 1:
-        xl.merged_line(ws, row, 1, split - 1, doc.signers[0].title.upper(), cell_font=xl.font(xl.BODY_SIZE, bold=True))
-    xl.merged_line(ws, row, split, ncols, doc.head.director_title.upper(), cell_font=xl.font(xl.BODY_SIZE, bold=True))
-    row += 5
-    if doc.head.director_name:
-        xl.merged_line(ws, row, split, ncols, doc.head.director_name, cell_font=xl.font(xl.BODY_SIZE, bold=True))
-    xl.page_setup(ws, landscape=doc.landscape)
-    xl.print_titles(ws, header_top, header_bottom)
-    xl.freeze_below(ws, header_bottom)
-    return data_rows
-
-
-def _xl_value(value: str) -> Any:
-    """A number stays a number in the workbook: "8,5" -> 8.5 (shown 8,5 by a Vietnamese Excel),
-    "12" -> 12 (STT, periods); longer digit strings (an ID number) stay text."""
-    if value and value.replace(",", "", 1).isdigit() and "," in value:
-        return float(value.replace(",", "."))
-    if value.isdigit() and len(value) <= 4:
-        return int(value)
-    return value or None
-
-
-def render_table_xlsx(doc: TableDoc, path: str | os.PathLike[str], sheet_title: str) -> int:
-    wb, ws = xl.new_workbook(sheet_title)
-    xl.set_document_properties(wb, title=doc.doc_title, author=doc.head.centre_name)
-    rows = _write_table_sheet(ws, doc)
-    xl.save_workbook(wb, path)
-    return rows
 
 
 # ----------------------------------------------------------------------------- the review list
@@ -477,7 +210,7 @@ def _module_cell(result: ModuleResult) -> str:
     if result.counted is None:
         return "" if result.status == "missing" else "…"
     mark = "*" if result.retaken else ""
-    return grading.score_text(result.counted) + mark
+    return score_rules.score_text(result.counted) + mark
 
 
 def scores_document(review: ClassReview, head: Letterhead, on: dt.date) -> TableDoc:
@@ -558,12 +291,12 @@ def _transcript_rows(t: TranscriptDoc) -> tuple[list[str], list[list[str]], int]
         values = [str(number), f"{module.code}. {module.name}", str(module.periods) if module.periods else ""]
         for a in range(1, attempts + 1):
             found = result.attempt(a)
-            values.append(grading.score_text(found.score) if found and found.score is not None else
+            values.append(score_rules.score_text(found.score) if found and found.score is not None else
                           ("…" if found else ""))
-        verdict = grading.status_label(result.status) if result.status != "missing" else ""
+        verdict = score_rules.status_label(result.status) if result.status != "missing" else ""
         if module.code in barred:
             verdict = tr("reports", "Chưa được dự thi")
-        values += [grading.score_text(result.counted), verdict]
+        values += [score_rules.score_text(result.counted), verdict]
         rows.append(values)
     return heads, rows, attempts
 
@@ -580,7 +313,7 @@ def _transcript_result_lines(t: TranscriptDoc) -> list[str]:
             result = tr("reports", "Kết quả: {result}").format(result=outcome.classification or "")
             if outcome.essay_score is not None:
                 result += "; " + tr("reports", "điểm bài thu hoạch: {score}").format(
-                    score=grading.score_text(outcome.essay_score))
+                    score=score_rules.score_text(outcome.essay_score))
             if outcome.essay_band:
                 result += "; " + tr("reports", "xếp loại: {band}").format(band=outcome.essay_band)
             out.append(result + (f" — {reasons}." if reasons else "."))
@@ -592,10 +325,10 @@ def _transcript_result_lines(t: TranscriptDoc) -> list[str]:
             head = tr("reports", "Điểm trung bình chung: {average}.").format(average=average) + " " if average else ""
             out.append(head + tr("reports", "Chưa đủ điều kiện tốt nghiệp: {reasons}.").format(reasons=reasons))
     conduct = tr("reports", "Kỷ luật: {d}. Rèn luyện: {r}.").format(
-        d=grading.discipline_label(line.discipline), r=line.conduct or tr("reports", "chưa xếp loại"))
+        d=graduation_rules.discipline_label(line.discipline), r=line.conduct or tr("reports", "chưa xếp loại"))
     if rules.get("requires_confirmation") or line.confirmation != "missing":
         conduct = tr("reports", "Nhận xét của cơ quan cử đi học: {c}.").format(
-            c=grading.confirmation_label(line.confirmation)) + " " + conduct
+            c=graduation_rules.confirmation_label(line.confirmation)) + " " + conduct
     out.append(conduct)
     return out
 
@@ -637,7 +370,7 @@ def _transcript_story(t: TranscriptDoc, head: Letterhead, on: dt.date, width: fl
     table_doc = TableDoc(head=head, title="", subtitle_lines=[], columns=columns, rows=rows, summary=[],
                          rules_heading="", rules_lines=[], legend=[], landscape=False, on=on, signers=[],
                          doc_title="")
-    story.append(_pdf_table(table_doc, width, 9.5, compact=True))  # a transcript fits one page
+    story.append(pdf_table(table_doc, width, 9.5, compact=True))  # a transcript fits one page
     story += [pdf.para(line, body) for line in _transcript_result_lines(t)]
     corrections = _corrections(t)
     if corrections:
@@ -647,7 +380,7 @@ def _transcript_story(t: TranscriptDoc, head: Letterhead, on: dt.date, width: fl
             Column(tr("reports", "Nội dung"), 80, 16), Column(tr("reports", "Cũ → mới"), 80, 14, "center"),
             Column(tr("reports", "Lý do"), 0, 30)], rows=corrections, summary=[], rules_heading="", rules_lines=[],
             legend=[], landscape=False, on=on, signers=[], doc_title="")
-        story.append(_pdf_table(fix_doc, width, SMALL_SIZE - 1))
+        story.append(pdf_table(fix_doc, width, SMALL_SIZE - 1))
     rules_style = pdf.style("tr-rules", size=7.5, align=TA_JUSTIFY, leading=9, space_before=3)
     story.append(KeepTogether([Paragraph(f"<b>{pdf.markup(_rules_heading(data))}</b> "
                                          + pdf.markup(" ".join(_rules_lines(data))), rules_style),
@@ -695,7 +428,7 @@ def render_transcripts_xlsx(docs: Sequence[TranscriptDoc], head: Letterhead, on:
                        rows=rows, summary=summary, rules_heading=_rules_heading(t.transcript.data),
                        rules_lines=_rules_lines(t.transcript.data), legend=legend, landscape=False, on=on,
                        signers=_signers(head), doc_title=title)
-        _write_table_sheet(ws, doc)
+        write_table_sheet(ws, doc)
         for r in range(1, ws.max_row + 1):  # the info lines read better left-aligned
             cell = ws.cell(row=r, column=1)
             if isinstance(cell.value, str) and any(cell.value.startswith(k + ":") for k, _v in _info_pairs(t)):
@@ -704,29 +437,13 @@ def render_transcripts_xlsx(docs: Sequence[TranscriptDoc], head: Letterhead, on:
     return len(docs)
 
 
-# ----------------------------------------------------------------------------- entry points
-
-
-def _format_of(path: str | os.PathLike[str]) -> str:
-    suffix = Path(path).suffix.lower()
-    if suffix not in (".pdf", ".xlsx"):
-        raise InputError(tr("reports", "Tệp kết quả phải có đuôi .pdf hoặc .xlsx (đang là '{suffix}').").format(
-            suffix=suffix or Path(path).name))
-    return suffix[1:]
-
-
-def _write(path: str | os.PathLike[str], pdf_writer: Callable[[Path], int], xlsx_writer: Callable[[Path], int]) -> int:
-    fmt = _format_of(path)
-    with atomic_output(path) as temp:
-        return pdf_writer(temp) if fmt == "pdf" else xlsx_writer(temp)
-
 
 def export_review(session: Session, class_code: str, path: str | os.PathLike[str], *,
                   on: dt.date | None = None) -> int:
     """The review list for the council, as of now (nothing stored); pages (PDF) or rows (XLSX)."""
     review = load_review(session, class_code)
     doc = review_document(review, load_letterhead(session), on or dt.date.today())
-    return _write(path, lambda p: render_table_pdf(doc, p),
+    return write_pdf_or_xlsx(path, lambda p: render_table_pdf(doc, p),
                   lambda p: render_table_xlsx(doc, p, tr("reports", "Xét tốt nghiệp")))
 
 
@@ -745,7 +462,7 @@ def export_decision(session: Session, class_code: str, path: str | os.PathLike[s
     date = date or (recorded.decision_date if recorded else None)
     head = load_letterhead(session)
     doc = decision_document(review.data, results, head, on or date or dt.date.today(), number, date)
-    return _write(path, lambda p: render_table_pdf(doc, p),
+    return write_pdf_or_xlsx(path, lambda p: render_table_pdf(doc, p),
                   lambda p: render_table_xlsx(doc, p, tr("reports", "Công nhận tốt nghiệp")))
 
 
@@ -754,7 +471,7 @@ def export_score_table(session: Session, class_code: str, path: str | os.PathLik
     """The class score sheet (bảng điểm tổng hợp), learners × modules."""
     review = load_review(session, class_code)
     doc = scores_document(review, load_letterhead(session), on or dt.date.today())
-    return _write(path, lambda p: render_table_pdf(doc, p),
+    return write_pdf_or_xlsx(path, lambda p: render_table_pdf(doc, p),
                   lambda p: render_table_xlsx(doc, p, tr("reports", "Bảng điểm tổng hợp")))
 
 
@@ -770,7 +487,7 @@ def export_transcripts(session: Session, class_code: str, path: str | os.PathLik
     head = load_letterhead(session)
     when = on or dt.date.today()
     title = tr("reports", "Bảng điểm học tập lớp {code}").format(code=data.class_code)
-    return _write(path, lambda p: render_transcripts_pdf(docs, head, when, p, title),
+    return write_pdf_or_xlsx(path, lambda p: render_transcripts_pdf(docs, head, when, p, title),
                   lambda p: render_transcripts_xlsx(docs, head, when, p, title))
 
 
@@ -791,7 +508,7 @@ def export_document(session: Session, class_code: str, kind: str, path: str | os
 
 
 __all__ = [
-    "KINDS", "TableDoc", "decision_document", "export_decision", "export_document", "export_review",
+    "KINDS", "decision_document", "export_decision", "export_document", "export_review",
     "export_score_table", "export_transcripts", "review_document", "scores_document",
 ]
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from dtbd_desktop.base.errors import Problem
 from dtbd_desktop.base.i18n import tr, tr_noop
-from dtbd_desktop.rules.grading import DISCIPLINE_ORDER, validate_plan
+from dtbd_desktop.rules.graduation import DISCIPLINE_ORDER
+from dtbd_desktop.rules.scores import validate_plan
 
 BANDS_DEFAULT: list[dict[str, Any]] = [
     {"name": "Xuất sắc", "min": 9.0},

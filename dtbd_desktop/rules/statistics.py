@@ -49,7 +49,11 @@ def percent(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
 
 def percent_text(part: int | Decimal, whole: int | Decimal, places: int = 1) -> str:
     """"111,5%"; "–" when there is nothing to compare with."""
-    value = percent(part, whole)
+    return share_text(percent(part, whole), places)
+
+
+def share_text(value: Decimal | None, places: int = 1) -> str:
+    """A percentage as printed: "111,5%"; "–" for None (nothing to compare with)."""
     return "–" if value is None else text.format_percent(value, places)
 
 
@@ -250,6 +254,29 @@ def composition(people: Iterable[PersonFacts], *, year: int, young_max_age: int,
     return result
 
 
+@dataclass(frozen=True)
+class CompositionLine:
+    """One line of the learners' composition (thành phần học viên): who, how many, what share."""
+
+    label: str
+    count: int
+    share: Decimal | None  # of all the learner-times, in percent; None when there were none
+
+
+def composition_lines(c: Composition, *, young_max_age: int,
+                      age_band_labels: Sequence[str] | None = None) -> list[CompositionLine]:
+    """The composition as every report and screen lists it: women, ethnic minorities, young
+    cadres (up to `young_max_age`), Party members, then one line per age band when the bands'
+    labels are given."""
+    items = [(tr("statistics", "Nữ"), c.women), (tr("statistics", "Dân tộc thiểu số"), c.minorities),
+             (tr("statistics", "Cán bộ trẻ (đến {n} tuổi)").format(n=young_max_age), c.young),
+             (tr("statistics", "Đảng viên"), c.party_members)]
+    if age_band_labels is not None:
+        items += [(tr("statistics", "Độ tuổi {band}").format(band=label), n)
+                  for label, n in zip(age_band_labels, c.age_bands, strict=True)]
+    return [CompositionLine(label, n, c.share(n)) for label, n in items]
+
+
 # ---------------------------------------------------------------------------------- results
 
 
@@ -313,8 +340,9 @@ class RatingTally:
 
 
 __all__ = [
-    "CLASSIFICATION_ORDER", "CRITERIA", "Composition", "Figures", "PersonFacts", "RatingTally", "SATISFIED_FROM",
-    "Tally", "age_in", "ancestors", "band_index", "change_percent", "change_text", "classification_key",
-    "composition", "count_text", "effective_level", "is_minority", "order_classifications", "pair_text", "percent",
-    "percent_text", "plan_phrase", "roll_up", "tally_by",
+    "CLASSIFICATION_ORDER", "CRITERIA", "Composition", "CompositionLine", "Figures", "PersonFacts", "RatingTally",
+    "SATISFIED_FROM", "Tally", "age_in", "ancestors", "band_index", "change_percent", "change_text",
+    "classification_key", "composition", "composition_lines", "count_text", "effective_level", "is_minority",
+    "order_classifications", "pair_text", "percent", "percent_text", "plan_phrase", "roll_up", "share_text",
+    "tally_by",
 ]

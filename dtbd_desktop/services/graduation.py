@@ -2,7 +2,7 @@
 
 `review` reads the class's scores (`services.scores.load_class_scores`), its attendance
 (`services.attendance.attendance_summary`: barred modules, certificate eligibility) and each
-learner's confirmation and discipline, applies `grading.review_learner` and ranks the eligible
+learner's confirmation and discipline, applies `rules.graduation.review_learner` and ranks the eligible
 learners. With `save` it stores one `GraduationResult` per reviewed enrolment, replacing the
 class's previous results (a decision number already given stays on learners who remain
 eligible). Learners transferred to another class are reviewed there, not here; learners who
@@ -27,8 +27,9 @@ from dtbd_desktop.base import text
 from dtbd_desktop.base.errors import InputError, Problem
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.db.models import CONFIRMATIONS, DISCIPLINES, Enrolment, GraduationResult
-from dtbd_desktop.rules import grading
-from dtbd_desktop.rules.grading import LearnerFacts, ModuleResult, Outcome
+from dtbd_desktop.rules import graduation as graduation_rules
+from dtbd_desktop.rules.graduation import LearnerFacts, Outcome
+from dtbd_desktop.rules.scores import ModuleResult, score_text
 from dtbd_desktop.services.classes import get_class
 from dtbd_desktop.services.scores import ClassScores, LearnerLine, find_learner, load_class_scores
 from dtbd_desktop.trust import audit, operations, protected
@@ -104,7 +105,7 @@ class ClassReview:
 
     @property
     def rules_lines(self) -> list[str]:
-        return grading.rules_summary(self.data.rules, self.data.regulation)
+        return graduation_rules.rules_summary(self.data.rules, self.data.regulation)
 
     @property
     def eligible_rows(self) -> list[ReviewRow]:
@@ -139,9 +140,9 @@ def load_review(session: Session, class_code: str, *, data: ClassScores | None =
     outcomes = []
     for line in lines:
         modules = data.results(line.enrolment_id)
-        outcome = grading.review_learner(facts_for(line, modules, attendance.get(line.enrolment_id)), data.rules)
+        outcome = graduation_rules.review_learner(facts_for(line, modules, attendance.get(line.enrolment_id)), data.rules)
         outcomes.append((line, modules, outcome))
-    ranks = grading.rank([o.average if o.eligible else None for _l, _m, o in outcomes])
+    ranks = graduation_rules.rank([o.average if o.eligible else None for _l, _m, o in outcomes])
     rows = []
     for (line, modules, outcome), position in zip(outcomes, ranks, strict=True):
         previous = stored.get(line.enrolment_id)
@@ -157,7 +158,7 @@ def load_review(session: Session, class_code: str, *, data: ClassScores | None =
 def _summary(eligible: bool, classification: str | None, average: Decimal | None) -> str:
     if not eligible:
         return tr("graduation", "Không đủ điều kiện")
-    return f"{classification or ''} ({grading.score_text(average, 2)})".strip()
+    return f"{classification or ''} ({score_text(average, 2)})".strip()
 
 
 @operation("graduation.review", permission="review_graduation")

@@ -43,6 +43,7 @@ from dtbd_desktop.rules.statistics import (
     PersonFacts,
     Tally,
     composition,
+    composition_lines,
     effective_level,
     order_classifications,
     roll_up,
@@ -298,13 +299,9 @@ def compare_years(current: YearStatistics, previous: YearStatistics) -> YearComp
                             cur[k].figures if k in cur else Figures()) for k in keys]
     total = ComparisonLine("", tr("reports", "Tổng cộng"), previous.figures, current.figures)
     a, b = previous.composition, current.composition
-    shares = [
-        (tr("reports", "Nữ"), a.women, a.total, b.women, b.total),
-        (tr("reports", "Dân tộc thiểu số"), a.minorities, a.total, b.minorities, b.total),
-        (tr("reports", "Cán bộ trẻ (đến {n} tuổi)").format(n=current.young_max_age), a.young, a.total, b.young,
-         b.total),
-        (tr("reports", "Đảng viên"), a.party_members, a.total, b.party_members, b.total),
-    ]
+    shares = [(now.label, before.count, a.total, now.count, b.total) for before, now in zip(
+        composition_lines(a, young_max_age=current.young_max_age),
+        composition_lines(b, young_max_age=current.young_max_age), strict=True)]
     return YearComparison(current.year, previous.year, lines, total, shares)
 
 

@@ -767,10 +767,8 @@
       <translation>Classes finishing this year reviewed {n} learners: {parts}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/annual_report.py" />
-      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
       <source>Cán bộ trẻ (đến {n} tuổi)</source>
-      <translation>Young cadres (up to {n} years old)</translation>
+      <translation type="obsolete">Young cadres (up to {n} years old)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
@@ -794,10 +792,8 @@
       <translation>Total</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/annual_report.py" />
-      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
       <source>Dân tộc thiểu số</source>
-      <translation>Ethnic minorities</translation>
+      <translation type="obsolete">Ethnic minorities</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/annual_report.py" />
@@ -1013,10 +1009,8 @@
       <translation>Content</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/annual_report.py" />
-      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
       <source>Nữ</source>
-      <translation>Women</translation>
+      <translation type="obsolete">Women</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
@@ -1271,10 +1265,8 @@
       <translation>Organisation</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/annual_report.py" />
-      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
       <source>Đảng viên</source>
-      <translation>Party members</translation>
+      <translation type="obsolete">Party members</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/annual_report.py" />
@@ -1283,10 +1275,8 @@
       <translation>Venue</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/annual_report.py" />
-      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
       <source>Độ tuổi {band}</source>
-      <translation>Age {band}</translation>
+      <translation type="obsolete">Age {band}</translation>
     </message>
   </context>
   <context>
@@ -1350,12 +1340,12 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
   <context>
     <name>attendance</name>
     <message>
-      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <location filename="../../dtbd_desktop/services/attendance/marks.py" />
       <source> Ngày này lớp học buổi: {halves}.</source>
       <translation> On this day the class has sessions: {halves}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <location filename="../../dtbd_desktop/services/attendance/marks.py" />
       <source> Ngày này lớp không có buổi học nào; xem thời khóa biểu bằng lệnh: dtbd timetable list {code}</source>
       <translation> The class has no sessions on this day; see the timetable with: dtbd timetable list {code}</translation>
     </message>
@@ -1400,12 +1390,12 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>; made up {made_up} periods, still absent {counted} periods, still over {limit}: may not sit this module's exam</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <location filename="../../dtbd_desktop/services/attendance/marks.py" />
       <source>Buổi học không có trong thời khóa biểu của lớp (có thể vừa bị xóa).</source>
       <translation>The session is not in the class timetable (it may have just been deleted).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <location filename="../../dtbd_desktop/services/attendance/marks.py" />
       <source>Buổi {slot} chưa diễn ra: chỉ ghi trước được vắng có phép.</source>
       <translation>Session {slot} has not taken place yet: only excused absences can be recorded in advance.</translation>
     </message>
@@ -1425,17 +1415,17 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Attendance sheet of class {code} exported by DTBD on {date}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <location filename="../../dtbd_desktop/services/attendance/makeups.py" />
       <source>Chưa ghi được học bổ sung.</source>
       <translation>Could not record the make-up lessons.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <location filename="../../dtbd_desktop/services/attendance/marks.py" />
       <source>Chưa lưu điểm danh: {n} thay đổi không hợp lệ, không có gì bị thay đổi.</source>
       <translation>Attendance not saved: {n} invalid changes, nothing was changed.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <location filename="../../dtbd_desktop/services/attendance/makeups.py" />
       <source>Chương trình {programme} không có học phần '{module}' (có: {codes}).</source>
       <translation>Programme {programme} has no module '{module}' (it has: {codes}).</translation>
     </message>
@@ -1445,7 +1435,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Present</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <location filename="../../dtbd_desktop/services/attendance/makeups.py" />
       <source>Cần ghi lý do xóa học bổ sung.</source>
       <translation>Give a reason for deleting the make-up lessons.</translation>
     </message>
@@ -1485,12 +1475,12 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Instructions</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <location filename="../../dtbd_desktop/services/attendance/marks.py" />
       <source>Học viên không có trong lớp này (có thể vừa được chuyển lớp hoặc xóa).</source>
       <translation>The learner is not in this class (they may have just been moved to another class or deleted).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <location filename="../../dtbd_desktop/services/attendance/makeups.py" />
       <source>Học viên này không còn trong lớp {code}.</source>
       <translation>This learner is no longer in class {code}.</translation>
     </message>
@@ -1505,7 +1495,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Do not add, delete or move columns; learner rows may be re-sorted.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <location filename="../../dtbd_desktop/services/attendance/makeups.py" />
       <source>Không tìm thấy lần học bổ sung này.</source>
       <translation>This make-up record was not found.</translation>
     </message>
@@ -1528,12 +1518,12 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Symbols: {codes}. Empty cell: existing attendance unchanged. Grey columns: locked sessions (changes need permission and a reason).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <location filename="../../dtbd_desktop/services/attendance/marks.py" />
       <source>Lớp {code} không có buổi học {slot}.</source>
       <translation>Class {code} has no session {slot}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <location filename="../../dtbd_desktop/services/attendance/marks.py" />
       <source>Lớp {code} không có học viên số CCCD {nid}. Xem danh sách bằng lệnh: dtbd roster list {code}</source>
       <translation>Class {code} has no learner with national ID (CCCD) {nid}. See the list with: dtbd roster list {code}</translation>
     </message>
@@ -1543,12 +1533,12 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>ID</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <location filename="../../dtbd_desktop/services/attendance/makeups.py" />
       <source>Ngày học bổ sung {date} chưa tới.</source>
       <translation>The make-up date {date} has not come yet.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <location filename="../../dtbd_desktop/services/attendance/makeups.py" />
       <source>Ngày học bổ sung {date} trước ngày khai giảng {start}.</source>
       <translation>The make-up date {date} is before the opening date {start}.</translation>
     </message>
@@ -1563,17 +1553,17 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>National ID (CCCD)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <location filename="../../dtbd_desktop/services/attendance/marks.py" />
       <source>Số CCCD '{value}' không hợp lệ: {error}.</source>
       <translation>National ID (CCCD) '{value}' is invalid: {error}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <location filename="../../dtbd_desktop/services/attendance/makeups.py" />
       <source>Số tiết học bổ sung phải là số nguyên lớn hơn 0.</source>
       <translation>The number of make-up periods must be a whole number greater than 0.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <location filename="../../dtbd_desktop/services/attendance/marks.py" />
       <source>Trạng thái '{status}' không hợp lệ; dùng: {allowed}.</source>
       <translation>Invalid status '{status}'; use: {allowed}.</translation>
     </message>
@@ -1608,12 +1598,12 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>absent {absent}/{periods} periods of module {module}, over {limit}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <location filename="../../dtbd_desktop/services/attendance/marks.py" />
       <source>{half} {date}</source>
       <translation>{date} ({half})</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <location filename="../../dtbd_desktop/services/attendance/makeups.py" />
       <source>{name} vắng {absent} tiết học phần {module}, đã học bổ sung {made_up} tiết; không ghi thêm được {periods} tiết (tối đa {open}).</source>
       <translation>{name} was absent {absent} periods of module {module} and has made up {made_up}; cannot record {periods} more periods (at most {open}).</translation>
     </message>
@@ -1643,17 +1633,17 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Attendance</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <location filename="../../dtbd_desktop/services/attendance/marks.py" />
       <source>Điểm danh buổi {slot} đã khóa (quá {days} ngày): cần người có quyền sửa và ghi lý do.</source>
       <translation>Attendance for session {slot} is locked (over {days} days): changing it needs a user with permission and a reason.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <location filename="../../dtbd_desktop/services/attendance/marks.py" />
       <source>Điểm danh buổi {slot} đã khóa và tài khoản {user} không có quyền sửa điểm danh đã khóa.</source>
       <translation>Attendance for session {slot} is locked and account {user} is not allowed to change locked attendance.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/attendance.py" />
+      <location filename="../../dtbd_desktop/services/attendance/marks.py" />
       <source>Điểm danh buổi {slot} đã khóa: cần ghi lý do sửa.</source>
       <translation>Attendance for session {slot} is locked: give a reason for the change.</translation>
     </message>
@@ -2373,7 +2363,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
   <context>
     <name>certificates</name>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/verification.py" />
       <source>Chưa nhập mã.</source>
       <translation>No code entered.</translation>
     </message>
@@ -2382,12 +2372,12 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation type="obsolete">The signature is valid, but the certificate register in this database has no serial number {serial}: cannot check whether the diploma has been revoked.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
       <source>Cấp lại thay số hiệu {serial}: {reason}</source>
       <translation>Reissued in place of serial number {serial}: {reason}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
       <source>Cần ghi lý do (ví dụ: bị mất, sai ngày sinh).</source>
       <translation>Give a reason (for example: lost, wrong date of birth).</translation>
     </message>
@@ -2397,7 +2387,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Give the reason for retiring the key.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/verification.py" />
       <source>Dòng sổ gốc của số hiệu {serial} không khớp chữ ký: dữ liệu đã bị sửa ngoài chương trình. Không xác nhận được.</source>
       <translation>The register line of serial number {serial} does not match the signature: the data was changed outside the program. Cannot confirm.</translation>
     </message>
@@ -2412,12 +2402,12 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>The signing key in {path} (ID {id}) is not enrolled by an administrator, or was retired: no document is signed with it. If the key file was just replaced, copy the right one back; if this is a new PC, an administrator must enrol its key.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/records.py" />
       <source>Không có</source>
       <translation>None</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/layout_settings.py" />
       <source>Không có chương trình '{code}'.</source>
       <translation>There is no programme '{code}'.</translation>
     </message>
@@ -2427,22 +2417,22 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>There is no key {id}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/verification.py" />
       <source>Không có văn bằng nào mang mã hoặc số hiệu '{code}' trong sổ gốc.</source>
       <translation>No diploma with code or serial number '{code}' in the certificate register.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/records.py" />
       <source>Không có văn bằng số hiệu '{serial}' trong sổ gốc.</source>
       <translation>No diploma with serial number '{serial}' in the certificate register.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
       <source>Không {doing}: văn bằng {serial} đã bị thu hồi ({reason}).</source>
       <translation>Cannot {doing}: diploma {serial} has been revoked ({reason}).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
       <source>Không {doing}: văn bằng {serial} đã được cấp lại bằng số hiệu {new}.</source>
       <translation>Cannot {doing}: diploma {serial} has been reissued as serial number {new}.</translation>
     </message>
@@ -2452,17 +2442,17 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>There is no document type '{kind}' (diploma or certificate).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/register.py" />
       <source>Lớp {code}</source>
       <translation>Class {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
       <source>Lớp {code} chưa có học viên nào đủ điều kiện cấp {kind}: hãy xét tốt nghiệp / công nhận hoàn thành trước.</source>
       <translation>Class {code} has no learner eligible for a {kind} yet: review graduation / recognise completion first.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/print_jobs.py" />
       <source>Lớp {code} chưa có văn bằng nào đang có hiệu lực để in: cấp văn bằng trước (dtbd certificates issue {code}).</source>
       <translation>Class {code} has no valid diploma to print yet: issue diplomas first (dtbd certificates issue {code}).</translation>
     </message>
@@ -2472,22 +2462,22 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>This PC has no document signing key, so it cannot issue. An administrator must enrol a key for this PC: Administration → Document signing keys → Enrol this PC's key (command line: dtbd certificates enrol-key).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/verification.py" />
       <source>Mã QR có chữ ký thật nhưng khác dòng sổ gốc số hiệu {serial}.</source>
       <translation>The QR code has a genuine signature but differs from the register line of serial number {serial}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/verification.py" />
       <source>Mã QR không có chữ ký hợp lệ của trung tâm: giả hoặc đã bị sửa.</source>
       <translation>The QR code does not carry a valid signature of the centre: forged or altered.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/verification.py" />
       <source>Mã QR mang chữ ký hợp lệ nhưng số hiệu {serial} không có trong sổ gốc: không xác nhận văn bằng này là thật (văn bằng thật luôn có dòng trong sổ gốc).</source>
       <translation>The QR code carries a valid signature but serial {serial} is not in the register: this document is not confirmed as genuine (a genuine document always has its register line).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/layout_settings.py" />
       <source>Mẫu in '{id}' không dùng được cho chương trình {code}.</source>
       <translation>Print layout '{id}' cannot be used for programme {code}.</translation>
     </message>
@@ -2497,12 +2487,12 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>{label} pattern '{pattern}': {problem}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
       <source>Ngày cấp lại {date} trước ngày cấp văn bằng cũ ({old}).</source>
       <translation>The reissue date {date} is before the issue date of the old diploma ({old}).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
       <source>Ngày cấp {date} trước ngày kết thúc lớp {code} ({end}).</source>
       <translation>The issue date {date} is before the end date of class {code} ({end}).</translation>
     </message>
@@ -2512,7 +2502,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Serial number {serial} is already used in another year's register. Add {{year}} to the serial number pattern '{pattern}' of {name}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
       <source>Thu hồi ngày {date}: {reason}</source>
       <translation>Revoked on {date}: {reason}</translation>
     </message>
@@ -2522,22 +2512,22 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>This PC's signing key file ({path}) is damaged or not an Ed25519 key: no document is signed with it. Copy the key file back from its USB copy, or have an administrator move the damaged file away and enrol a new key for this PC.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/verification.py" />
       <source>Văn bằng thật nhưng ĐÃ BỊ THU HỒI: {reason}</source>
       <translation>Genuine diploma but REVOKED: {reason}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/verification.py" />
       <source>Văn bằng thật nhưng ĐÃ ĐƯỢC CẤP LẠI bằng số hiệu {serial}; bản này không còn hiệu lực.</source>
       <translation>Genuine diploma but REISSUED as serial number {serial}; this copy is no longer valid.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/verification.py" />
       <source>Văn bằng thật, đang có hiệu lực.</source>
       <translation>Genuine diploma, currently valid.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
       <source>Văn bằng {serial} vừa được người khác thay đổi ({status}); hãy tải lại rồi làm lại nếu vẫn cần.</source>
       <translation>Document {serial} was just changed by someone else ({status}); reload, then do it again if still needed.</translation>
     </message>
@@ -2547,7 +2537,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>only {{n}} and {{year}} can be used (not '{field}')</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
       <source>cấp lại được</source>
       <translation>reissue</translation>
     </message>
@@ -2582,7 +2572,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>{n} is missing, the place for the sequence number, for example {n:04d}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
       <source>thu hồi được</source>
       <translation>revoke</translation>
     </message>
@@ -2592,22 +2582,22 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>{name} has already issued {n} diplomas: the numbering pattern cannot change in the middle of the year.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/records.py" />
       <source>Đã cấp</source>
       <translation>Issued</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/records.py" />
       <source>Đã cấp lại</source>
       <translation>Reissued</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
       <source>Đã cấp lại ngày {date}, số hiệu mới {serial}: {reason}</source>
       <translation>Reissued on {date}, new serial number {serial}: {reason}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates.py" />
+      <location filename="../../dtbd_desktop/services/certificates/records.py" />
       <source>Đã thu hồi</source>
       <translation>Revoked</translation>
     </message>
@@ -6749,338 +6739,338 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>grading</name>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source> hoặc </source>
       <translation> or </translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Bài thu hoạch</source>
       <translation>Written reflection</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Bài thu hoạch đạt từ {mark}, xếp loại: {bands}.</source>
       <translation>Written reflection passed from {mark}, classification: {bands}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Bị kỷ luật {level}: {what}</source>
       <translation>Discipline ({level}): {what}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Chưa có nhận xét của cơ quan cử đi học</source>
       <translation>No confirmation from the sending organisation yet</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/scores.py" />
       <source>Chưa có điểm</source>
       <translation>No score yet</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Chưa có điểm học phần nào</source>
       <translation>No module scores yet</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Chưa có điểm học phần: {codes}</source>
       <translation>No module scores yet: {codes}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Chưa có điểm {what}: {codes}</source>
       <translation>No {what} score yet: {codes}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/scores.py" />
       <source>Chưa đạt</source>
       <translation>Not passed</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/scores.py" />
       <source>Chưa đủ điểm thành phần</source>
       <translation>Component scores incomplete</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/scores.py" />
       <source>Cách đánh giá phải là danh sách điểm thành phần có mã, tên và trọng số.</source>
       <translation>The assessment must be a list of component scores with a code, name and weight.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Căn cứ: {regulation}.</source>
       <translation>Basis: {regulation}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Cơ quan cử đi học nhận xét không đạt yêu cầu</source>
       <translation>The sending organisation's confirmation is unfavourable</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Hạ một mức vì bị kỷ luật {level} trong khóa học</source>
       <translation>Lowered one band because of discipline ({level}) during the course</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Hạ một mức vì có học phần phải thi lại ({codes})</source>
       <translation>Lowered one band because of retaken modules ({codes})</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Hạ một mức xếp loại nếu {what}.</source>
       <translation>The classification is lowered one band if {what}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/scores.py" />
       <source>Học phần</source>
       <translation>Module</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Học phần thi lại: tính điểm {counted}.</source>
       <translation>Retaken modules: the {counted} score counts.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Học phần {code}: nghỉ quá {limit} số tiết, chưa học bù đủ nên chưa được dự thi</source>
       <translation>Module {code}: absent more than {limit} of the periods and not enough lessons made up, so may not sit the exam yet</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/scores.py" />
       <source>Khóa luận</source>
       <translation>Thesis</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Không đạt</source>
       <translation>Fail</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Kết quả: Đạt hoặc Không đạt.</source>
       <translation>Result: Pass or Fail.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/scores.py" />
       <source>Mã điểm thành phần '{code}' bị trùng.</source>
       <translation>Duplicate component score code '{code}'.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/scores.py" />
       <source>Môn thi tốt nghiệp</source>
       <translation>Graduation exam subject</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Nghỉ học (có phép hoặc không phép) quá {limit} số tiết của học phần: không được dự thi học phần đó cho đến khi học bù.</source>
       <translation>Absent (excused or not) for more than {limit} of a module's periods: may not sit that module's exam until the lessons are made up.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Nghỉ học (có phép hoặc không phép) quá {limit} thời gian khóa học: không được cấp giấy chứng nhận.</source>
       <translation>Absent (excused or not) for more than {limit} of the course: no certificate of completion.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Nghỉ quá {limit} thời gian khóa học: không được cấp giấy chứng nhận</source>
       <translation>Absent for more than {limit} of the course: no certificate of completion</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/scores.py" />
       <source>Trọng số của điểm thành phần thứ {n} phải là số dương.</source>
       <translation>The weight of component score no. {n} must be a positive number.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Xếp loại: {bands}.</source>
       <translation>Classification: {bands}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>buộc thôi học</source>
       <translation>expulsion</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>bình quân các học phần</source>
       <translation>mean of the modules</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>bình quân theo số tiết của học phần</source>
       <translation>mean weighted by module periods</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>bị kỷ luật từ mức {level} trở lên</source>
       <translation>the learner was disciplined at {level} level or above</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>chưa có</source>
       <translation>missing</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/scores.py" />
       <source>chưa có điểm lần thi thứ nhất</source>
       <translation>no score for the first attempt yet</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>có học phần phải thi lại</source>
       <translation>any module had to be retaken</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>có nhận xét đạt yêu cầu của cơ quan cử đi học</source>
       <translation>the sending organisation's confirmation is favourable</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>cảnh cáo</source>
       <translation>warning</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>khiển trách</source>
       <translation>reprimand</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>không</source>
       <translation>none</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>không bị kỷ luật từ mức {level} trở lên</source>
       <translation>no discipline at {level} level or above</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>không được công nhận hoàn thành khóa học</source>
       <translation>completion of the course not recognised</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>không được xét tốt nghiệp</source>
       <translation>not eligible for graduation review</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>không đạt yêu cầu</source>
       <translation>unfavourable</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>lần thi cao nhất</source>
       <translation>best attempt</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>lần thi sau cùng</source>
       <translation>latest attempt</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/scores.py" />
       <source>lần thi {n} chưa đủ điểm thành phần</source>
       <translation>attempt {n} has incomplete component scores</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/scores.py" />
       <source>lần thi {n} đã đạt ({score} điểm), không phải thi lại</source>
       <translation>attempt {n} already passed ({score} points), no retake needed</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>thi tốt nghiệp</source>
       <translation>graduation exam</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>{label}: chưa có điểm</source>
       <translation>{label}: no score yet</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>{label}: chưa đạt ({score} điểm, cần từ {mark}), chưa thi lại</source>
       <translation>{label}: not passed ({score} points, {mark} needed), not retaken yet</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>{label}: chưa đạt sau {n} lần thi ({score} điểm, cần từ {mark})</source>
       <translation>{label}: not passed after {n} attempts ({score} points, {mark} needed)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>{label}: chưa đủ điểm thành phần (thiếu {missing})</source>
       <translation>{label}: component scores incomplete (missing {missing})</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>{name} từ {min}</source>
       <translation>{name} from {min}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Điều kiện tốt nghiệp: {conditions}.</source>
       <translation>Graduation requirements: {conditions}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Điểm thi tốt nghiệp (hoặc khóa luận) chiếm {share} điểm trung bình.</source>
       <translation>The graduation exam (or thesis) score makes up {share} of the average.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/scores.py" />
       <source>Điểm thành phần thứ {n} chưa có mã.</source>
       <translation>Component score no. {n} has no code.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Điểm trung bình {average} chưa đạt mức xếp loại thấp nhất ({lowest})</source>
       <translation>The average {average} is below the lowest classification band ({lowest})</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Điểm trung bình: {weighting}, làm tròn đến {r} chữ số thập phân để xếp loại và xếp hạng, in {d} chữ số thập phân.</source>
       <translation>Average: {weighting}, rounded to {r} decimal place(s) for classification and ranking, printed with {d} decimal place(s).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Điểm từ 0 đến 10, lấy một chữ số thập phân; điểm đạt từ {mark}.</source>
       <translation>Scores from 0 to 10, to one decimal place; pass mark {mark}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Đã chuyển lớp</source>
       <translation>Moved to another class</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Đã thôi học</source>
       <translation>Withdrawn</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
+      <location filename="../../dtbd_desktop/rules/scores.py" />
       <source>Đạt</source>
       <translation>Pass</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>đã có, đạt yêu cầu</source>
       <translation>received, favourable</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>đạt các môn thi tốt nghiệp hoặc khóa luận</source>
       <translation>pass the graduation exams or thesis</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>đạt tất cả học phần</source>
       <translation>pass all modules</translation>
     </message>
@@ -7723,352 +7713,352 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>layouts</name>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>(trống)</source>
       <translation>(empty)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Chức danh người ký</source>
       <translation>Signatory's title</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Chức vụ</source>
       <translation>Position</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Chức vụ, đơn vị</source>
       <translation>Position, organisation</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Có khi dùng Quốc hiệu</source>
       <translation>Present when the national heading is used</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Có khi dùng tiêu đề Đảng</source>
       <translation>Present when the Party heading is used</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/calibration.py" />
       <source>Căn chỉnh máy in không hợp lệ.</source>
       <translation>Invalid printer calibration.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/calibration.py" />
       <source>Căn chỉnh máy in: '{key}' không phải số.</source>
       <translation>Printer calibration: '{key}' is not a number.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/calibration.py" />
       <source>Căn chỉnh máy in: tỉ lệ {value} phải từ 0,9 đến 1,1.</source>
       <translation>Printer calibration: scale {value} must be from 0.9 to 1.1.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/calibration.py" />
       <source>Căn chỉnh máy in: độ lệch {value} mm quá lớn (tối đa {max} mm).</source>
       <translation>Printer calibration: offset {value} mm is too large (at most {max} mm).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Cơ quan chủ quản</source>
       <translation>Superior body</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Dân tộc</source>
       <translation>Ethnicity</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Giới tính</source>
       <translation>Sex</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Hai mẫu in cùng mã '{id}'.</source>
       <translation>Two print layouts have the same id '{id}'.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Hình thức học</source>
       <translation>Study mode</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Họ tên người ký</source>
       <translation>Signatory's full name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Họ và tên</source>
       <translation>Full name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/pages.py" />
       <source>In ở tỉ lệ 100% (kích thước thật, không co giãn theo trang), khổ A4 ngang.</source>
       <translation>Print at 100% scale (actual size, not fitted to the page), A4 landscape.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Khung viền</source>
       <translation>Border frame</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Không có mẫu in nào cho loại văn bằng '{kind}'.</source>
       <translation>There is no print layout for document type '{kind}'.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Không đọc được mẫu in {path}: {error}</source>
       <translation>Could not read print layout {path}: {error}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Mã QR</source>
       <translation>QR code</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Mã lớp</source>
       <translation>Class code</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Mã xác thực</source>
       <translation>Verification code</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Mẫu chữ '{text}': dấu ngoặc {{ }} không khớp.</source>
       <translation>Text template '{text}': braces {{ }} do not match.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Ngày cấp dd/mm/yyyy</source>
       <translation>Issue date dd/mm/yyyy</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Ngày cấp: ngày</source>
       <translation>Issue date: day</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Ngày cấp: năm</source>
       <translation>Issue date: year</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Ngày cấp: tháng</source>
       <translation>Issue date: month</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Ngày khai giảng</source>
       <translation>Opening date</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Ngày kết thúc</source>
       <translation>End date</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Ngày sinh</source>
       <translation>Date of birth</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Nơi sinh</source>
       <translation>Place of birth</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Nội dung mã QR</source>
       <translation>QR code content</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Quốc hiệu hoặc ĐẢNG CỘNG SẢN VIỆT NAM</source>
       <translation>National heading or ĐẢNG CỘNG SẢN VIỆT NAM</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Số hiệu</source>
       <translation>Serial number</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Số quyết định công nhận</source>
       <translation>Graduation decision number</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Số vào sổ</source>
       <translation>Register number</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/calibration.py" />
       <source>Số đo không hợp lệ: dấu B phải ở bên phải dấu A, dấu C ở dưới dấu A.</source>
       <translation>Invalid measurements: mark B must be to the right of mark A, and mark C below mark A.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/pages.py" />
       <source>TRANG THỬ CĂN CHỈNH MÁY IN</source>
       <translation>PRINTER CALIBRATION TEST PAGE</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Tiêu ngữ (trống khi dùng tiêu đề Đảng)</source>
       <translation>Motto (empty when the Party heading is used)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Tên chương trình</source>
       <translation>Programme name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Tên lớp</source>
       <translation>Class name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Tên trường / trung tâm</source>
       <translation>School / centre name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Tên văn bằng</source>
       <translation>Document title</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Xếp loại / kết quả</source>
       <translation>Classification / result</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>{where}: '{name}' là chữ.</source>
       <translation>{where}: '{name}' is text.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>{where}: '{name}' là true hoặc false.</source>
       <translation>{where}: '{name}' is true or false.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>{where}: căn lề '{align}' không có (left, center, right).</source>
       <translation>{where}: there is no alignment '{align}' (left, center, right).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>{where}: cần một số (đang là {value!r}).</source>
       <translation>{where}: a number is needed (it is {value!r}).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>{where}: cỡ chữ phải từ 4 đến 72.</source>
       <translation>{where}: the font size must be from 4 to 72.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>{where}: document_kind là diploma hoặc certificate.</source>
       <translation>{where}: document_kind is diploma or certificate.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>{where}: không có giá trị '{key}'.</source>
       <translation>{where}: there is no value '{key}'.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>{where}: không phải mẫu in định dạng {format}.</source>
       <translation>{where}: not a print layout of format {format}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>{where}: không phải một trường.</source>
       <translation>{where}: not a field.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>{where}: khổ giấy phải từ 50 đến 500 mm.</source>
       <translation>{where}: the paper size must be from 50 to 500 mm.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>{where}: loại '{kind}' không có.</source>
       <translation>{where}: there is no type '{kind}'.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>{where}: mode là full hoặc blank.</source>
       <translation>{where}: mode is full or blank.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>{where}: phông '{font}' không có (regular, bold, italic, bold_italic).</source>
       <translation>{where}: there is no font '{font}' (regular, bold, italic, bold_italic).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>{where}: thiếu '{key}'.</source>
       <translation>{where}: '{key}' is missing.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>{where}: thuộc tính '{name}' không có.</source>
       <translation>{where}: there is no attribute '{name}'.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Điểm trung bình</source>
       <translation>Average score</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/pages.py" />
       <source>Đo tâm các dấu A, B, C tính từ mép trái và mép trên tờ giấy (mm), rồi nhập vào Văn bằng, chứng chỉ → Căn chỉnh máy in.</source>
       <translation>Measure the centres of marks A, B, C from the left and top edges of the sheet (mm), then enter them in Diplomas and certificates → Printer calibration.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/pages.py" />
       <source>Đã áp dụng căn chỉnh: lệch ngang {ox} mm, lệch dọc {oy} mm, tỉ lệ {sx} × {sy}: mỗi dấu phải nằm đúng số đo ghi bên cạnh.</source>
       <translation>Calibration applied: horizontal offset {ox} mm, vertical offset {oy} mm, scale {sx} × {sy}: each mark should sit exactly at the measurement written next to it.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Đơn vị công tác</source>
       <translation>Workplace</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Đường kẻ</source>
       <translation>Line</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Địa danh</source>
       <translation>Place name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Địa danh, ngày ... tháng ... năm ...</source>
       <translation>Place name, date ... month ... year ...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Địa điểm học</source>
       <translation>Venue</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/printing/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>“, tại &lt;địa điểm&gt;” (trống khi lớp không ghi địa điểm)</source>
       <translation>“, at &lt;venue&gt;” (empty when the class has no venue)</translation>
     </message>
@@ -9837,22 +9827,22 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>reports</name>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
       <source> (thi, kiểm tra)</source>
       <translation> (exam, test)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
       <source> (đi thực tế{topic})</source>
       <translation> (field trip{topic})</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/common.py" />
       <source> cho đến khi học bổ sung đủ số tiết còn thiếu</source>
       <translation> until the missing periods are made up</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/common.py" />
       <source> và </source>
       <translation> and </translation>
     </message>
@@ -9877,33 +9867,33 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>(Attached to Decision no. {number} {date})</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
       <source>(Ký, ghi rõ họ tên)</source>
       <translation>(Signature and full name)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>, học từ ngày {start} đến ngày {end}</source>
       <translation>, studying from {start} to {end}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>- Giảng viên chủ nhiệm lớp;</source>
       <translation>- The class's homeroom lecturer;</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>- Lưu: VT, phòng Đào tạo.</source>
       <translation>- Filed: Records, Training office.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>- Như trên;</source>
       <translation>- As above;</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
       <source>; giảng viên: {name}</source>
       <translation>; lecturer: {name}</translation>
     </message>
@@ -9918,7 +9908,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>; venue: {venue}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
       <source>Buổi {half} {weekday}, ngày {date}</source>
       <translation>Session: {weekday} {half}, {date}</translation>
     </message>
@@ -9959,12 +9949,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Advanced political theory</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <source>Chi tiết:</source>
       <translation>Details:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <source>Chuyên cần {code}</source>
       <translation>Attendance {code}</translation>
     </message>
@@ -10020,9 +10010,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Recorded changes of scores and confirmations:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/statistics.py" />
       <source>Cán bộ trẻ (đến {n} tuổi)</source>
-      <translation>Young cadres (up to {n} years old)</translation>
+      <translation type="obsolete">Young cadres (up to {n} years old)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
@@ -10030,7 +10019,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Graduation recognised</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/common.py" />
       <source>Căn cứ {source}, {body}.</source>
       <translation>Under {source}, {body}.</translation>
     </message>
@@ -10071,7 +10060,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>LIST OF LEARNERS RECOGNISED AS GRADUATES</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
       <source>DANH SÁCH KÝ TÊN HỌC VIÊN</source>
       <translation>LEARNER SIGN-IN SHEET</translation>
     </message>
@@ -10106,7 +10095,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>List of learners of class {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
       <source>Danh sách ký tên lớp {code}</source>
       <translation>Sign-in sheet of class {code}</translation>
     </message>
@@ -10127,25 +10116,24 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Ethnicity</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/statistics.py" />
       <source>Dân tộc thiểu số</source>
-      <translation>Ethnic minorities</translation>
+      <translation type="obsolete">Ethnic minorities</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
       <source>Ghi chú</source>
       <translation>Notes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
       <source>Giảng viên</source>
       <translation>Lecturer</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
       <source>Giảng viên chủ nhiệm</source>
       <translation>Homeroom lecturer</translation>
     </message>
@@ -10155,17 +10143,17 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Sex</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <location filename="../../dtbd_desktop/reports/tables.py" />
+      <location filename="../../dtbd_desktop/reports/tables.py" />
       <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Họ và tên</source>
       <translation>Full name</translation>
@@ -10176,12 +10164,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Surname and middle name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <source>Học bổ sung (tiết)</source>
       <translation>Make-up lessons (periods)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>Học phần</source>
       <translation>Module</translation>
     </message>
@@ -10191,7 +10179,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Modules, exam subjects</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
       <source>Học phần: {code} – {name}</source>
       <translation>Module: {code} – {name}</translation>
     </message>
@@ -10201,7 +10189,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Modules: {modules}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>Học viên chưa đủ điều kiện về chuyên cần:</source>
       <translation>Learners not meeting the attendance requirement:</translation>
     </message>
@@ -10216,12 +10204,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Could not write file {path}: it is a folder.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/common.py" />
       <source>Không được cấp GCN</source>
       <translation>No certificate of completion</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/common.py" />
       <source>Không được thi: {modules}</source>
       <translation>Barred from exam: {modules}</translation>
     </message>
@@ -10241,17 +10229,17 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Not eligible</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>Kính gửi: {organisation}</source>
       <translation>To: {organisation}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
       <source>Ký tên</source>
       <translation>Signature</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <source>Kết luận</source>
       <translation>Verdict</translation>
     </message>
@@ -10300,12 +10288,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Class</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <source>Lớp có {n} học viên; {barred} học viên chưa đủ điều kiện về chuyên cần.</source>
       <translation>The class has {n} learners; {barred} learners do not meet the attendance requirement.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>Lớp {code} chưa có học viên nào vắng hoặc đi muộn: không có thông báo nào để in.</source>
       <translation>Class {code} has no learners absent or late yet: there are no notices to print.</translation>
     </message>
@@ -10338,7 +10326,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Date of birth</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
@@ -10366,7 +10354,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>There is no certificate register for {year}: no diplomas or certificates issued yet.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>Nơi nhận:</source>
       <translation>Recipients:</translation>
     </message>
@@ -10384,7 +10372,6 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
-      <location filename="../../dtbd_desktop/services/statistics.py" />
       <source>Nữ</source>
       <translation>Female</translation>
     </message>
@@ -10404,10 +10391,10 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Rules applied ({name}):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
@@ -10444,8 +10431,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>New serial number</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <source>Số liệu điểm danh tính đến ngày {date}</source>
       <translation>Attendance figures as of {date}</translation>
     </message>
@@ -10490,7 +10477,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Changed {what} at {at} ({who}): {old} → {new}; reason: {reason}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <source>Theo học phần</source>
       <translation>By module</translation>
     </message>
@@ -10505,7 +10492,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Revoked</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>Thông báo chuyên cần lớp {code}</source>
       <translation>Attendance notice, class {code}</translation>
     </message>
@@ -10536,7 +10523,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Intermediate political theory</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>Trân trọng thông báo./.</source>
       <translation>Yours faithfully./.</translation>
     </message>
@@ -10546,12 +10533,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Given name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/tables.py" />
       <source>Tệp kết quả phải có đuôi .pdf hoặc .xlsx (đang là '{suffix}').</source>
       <translation>The output file must end in .pdf or .xlsx (it is '{suffix}').</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <source>Tệp kết quả phải có đuôi .pdf hoặc .xlsx.</source>
       <translation>The output file must end in .pdf or .xlsx.</translation>
     </message>
@@ -10561,8 +10548,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>The certificate register file must be .pdf or .xlsx (it is '{name}').</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <source>TỔNG HỢP CHUYÊN CẦN CỦA HỌC VIÊN</source>
       <translation>LEARNER ATTENDANCE SUMMARY</translation>
     </message>
@@ -10573,8 +10560,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Total</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <source>Tổng hợp chuyên cần lớp {code}</source>
       <translation>Attendance summary of class {code}</translation>
     </message>
@@ -10589,34 +10576,34 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Total {n} learners; eligible to graduate: {ok}; not eligible: {ko}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
       <source>Tổng số: {n} học viên; có mặt: ........; vắng có phép: ........; vắng không phép: ........; đi muộn: ........</source>
       <translation>Total: {n} learners; present: ........; excused absence: ........; unexcused absence: ........; late: ........</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <source>Tổng vắng (tiết)</source>
       <translation>Total absent (periods)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <source>Tỷ lệ vắng</source>
       <translation>Absence rate</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>V/v tình hình chuyên cần của học viên</source>
       <translation>Re: learners' attendance</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <source>Vắng có phép (tiết)</source>
       <translation>Excused absence (periods)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <source>Vắng không phép (tiết)</source>
       <translation>Unexcused absence (periods)</translation>
     </message>
@@ -10654,12 +10641,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>not classified</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/common.py" />
       <source>học viên vắng mặt (tính cả {what}) quá {limit} số tiết của khóa học không được cấp giấy chứng nhận</source>
       <translation>learners absent (counting {what}) for more than {limit} of the course periods are not granted a certificate of completion</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/common.py" />
       <source>học viên vắng mặt (tính cả {what}) quá {limit} số tiết của một học phần không được dự thi học phần đó</source>
       <translation>learners absent (counting {what}) for more than {limit} of a module's periods may not sit that module's exam</translation>
     </message>
@@ -10694,12 +10681,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>classification: {band}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>{centre} thông báo tình hình chuyên cần của học viên do quý cơ quan cử tham gia {klass}{period}, tính đến ngày {date}, như sau:</source>
       <translation>{centre} reports the attendance of the learners your organisation sent to {klass}{period}, as of {date}, as follows:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/common.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
       <source>{name} (mã lớp {code})</source>
@@ -10711,7 +10698,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>{name}, studying from {start} to {end}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <source>{n} tiết</source>
       <translation>{n} periods</translation>
     </message>
@@ -10721,8 +10708,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>{n} diplomas registered</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <source>Đi muộn (buổi)</source>
       <translation>Late (sessions)</translation>
     </message>
@@ -10754,8 +10741,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Score used</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Đơn vị</source>
       <translation>Organisation</translation>
@@ -10773,12 +10760,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Pass</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/statistics.py" />
       <source>Đảng viên</source>
-      <translation>Party members</translation>
+      <translation type="obsolete">Party members</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>Đề nghị quý cơ quan quan tâm, nhắc nhở học viên thực hiện nghiêm nội quy lớp học và tạo điều kiện để học viên học bổ sung các nội dung còn thiếu.</source>
       <translation>We ask your organisation to pay attention to and remind the learners to strictly follow the class rules, and to enable them to make up the missing content.</translation>
     </message>
@@ -10788,12 +10774,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Eligible</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/common.py" />
       <source>Đủ điều kiện cấp GCN</source>
       <translation>Eligible for the certificate of completion</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/common.py" />
       <source>Đủ điều kiện dự thi</source>
       <translation>Eligible to sit exams</translation>
     </message>
@@ -11722,47 +11708,47 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>The structure of the score sheet has been changed; no scores were imported.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/entry.py" />
       <source>Chưa có điểm lần 1 nên chưa nhập được lần {m}.</source>
       <translation>There is no attempt 1 score yet, so attempt {m} cannot be entered.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/entry.py" />
       <source>Chưa có điểm lần 1 nên chưa nhập được điểm thi lại.</source>
       <translation>There is no attempt 1 score yet, so the retake score cannot be entered.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/entry.py" />
       <source>Chưa có điểm lần {n} nên chưa nhập được lần {m}.</source>
       <translation>There is no attempt {n} score yet, so attempt {m} cannot be entered.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/entry.py" />
       <source>Chưa lưu điểm: {n} ô có lỗi, không ô nào được lưu.</source>
       <translation>Scores not saved: {n} cells have errors, no cell was saved.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/entry.py" />
       <source>Chưa nhập được điểm lần {n}: {why}.</source>
       <translation>Cannot enter the attempt {n} score: {why}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/entry.py" />
       <source>Chưa nhập được điểm thi lại: {why}.</source>
       <translation>Cannot enter the retake score: {why}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/class_scores.py" />
       <source>Chương trình {programme} không có học phần mã '{code}'. Các mã: {known}.</source>
       <translation>Programme {programme} has no module with code '{code}'. Codes: {known}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/class_scores.py" />
       <source>Cách đánh giá học phần {code} chưa hợp lệ: {error}</source>
       <translation>The assessment of module {code} is not valid: {error}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/entry.py" />
       <source>Còn điểm lần thi sau; hãy xóa điểm lần {n} trước.</source>
       <translation>There are scores for a later attempt; delete the attempt {n} score first.</translation>
     </message>
@@ -11772,24 +11758,24 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Notes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/entry.py" />
       <source>Học phần {module} chỉ có một điểm chung, không có điểm thành phần '{component}'.</source>
       <translation>Module {module} has only one overall score, no component score '{component}'.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/entry.py" />
       <source>Học phần {module} không có điểm thành phần '{component}' (có: {known}).</source>
       <translation>Module {module} has no component score '{component}' (it has: {known}).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/entry.py" />
+      <location filename="../../dtbd_desktop/services/scores/transcripts.py" />
       <source>Học viên này không có trong lớp {code}.</source>
       <translation>This learner is not in class {code}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/class_scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/entry.py" />
       <source>Không có học viên số CCCD {nid} trong lớp {code}.</source>
       <translation>There is no learner with national ID (CCCD) {nid} in class {code}.</translation>
     </message>
@@ -11802,12 +11788,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation type="obsolete">Could not read file {path} ({error}): an .xlsx file exported from the program is needed.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/sheets.py" />
       <source>Lần 1</source>
       <translation>Attempt 1</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/entry.py" />
       <source>Lần thi phải là số nguyên từ 1 trở lên.</source>
       <translation>The attempt must be a whole number from 1 up.</translation>
     </message>
@@ -11822,7 +11808,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Code</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/entry.py" />
       <source>Mở lại điểm đã chốt phải ghi lý do.</source>
       <translation>Reopening finalised scores needs a reason.</translation>
     </message>
@@ -11832,17 +11818,17 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Enter scores from 0 to 10, to one decimal place (for example 8,5). An empty cell keeps the score unchanged. Do not change the National ID column, the Code column or the heading row.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/entry.py" />
       <source>Sửa điểm đã chốt phải ghi lý do.</source>
       <translation>Changing finalised scores needs a reason.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/sheets.py" />
       <source>Thi lại lần {n}</source>
       <translation>Retake {n}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/entry.py" />
       <source>Thiếu số CCCD của học viên.</source>
       <translation>The learner's national ID (CCCD) is missing.</translation>
     </message>
@@ -11857,42 +11843,42 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>File {path} is not a score sheet exported from the program (the hidden information sheet is missing). Export the score sheet with: dtbd grades sheet</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/entry.py" />
       <source>trống</source>
       <translation>empty</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/transcripts.py" />
       <source>{module} lần {n}</source>
       <translation>{module} attempt {n}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/entry.py" />
       <source>{name} đã thôi học hoặc chuyển lớp: không nhập điểm.</source>
       <translation>{name} has withdrawn or moved to another class: scores not entered.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/entry.py" />
       <source>Ô này vừa được người khác sửa (đang là {value}); hãy tải lại bảng điểm.</source>
       <translation>This cell was just changed by someone else (it is now {value}); reload the score sheet.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/sheets.py" />
       <source>Điểm</source>
       <translation>Score</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/entry.py" />
       <source>Điểm học phần {module} của lớp {code} chưa được chốt.</source>
       <translation>The scores of module {module} of class {code} are not finalised.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/entry.py" />
       <source>Điểm học phần {module} của lớp {code} đã được chốt ngày {date}; muốn sửa cần người có quyền và ghi lý do.</source>
       <translation>The scores of module {module} of class {code} were finalised on {date}; changing them needs a user with permission and a reason.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/scores.py" />
+      <location filename="../../dtbd_desktop/services/scores/entry.py" />
       <source>Điểm học phần {module} của lớp {code} đã được chốt từ trước.</source>
       <translation>The scores of module {module} of class {code} were already finalised.</translation>
     </message>
@@ -12833,6 +12819,21 @@ Check the server address, port, database name, user and password; the server mus
     <name>statistics</name>
     <message>
       <location filename="../../dtbd_desktop/rules/statistics.py" />
+      <source>Cán bộ trẻ (đến {n} tuổi)</source>
+      <translation>Young cadres (up to {n} years old)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/statistics.py" />
+      <source>Dân tộc thiểu số</source>
+      <translation>Ethnic minorities</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/statistics.py" />
+      <source>Nữ</source>
+      <translation>Women</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/statistics.py" />
       <source>{c} lớp, {l} học viên (ngoài kế hoạch)</source>
       <translation>{c} classes, {l} learners (outside the plan)</translation>
     </message>
@@ -12840,6 +12841,16 @@ Check the server address, port, database name, user and password; the server mus
       <location filename="../../dtbd_desktop/rules/statistics.py" />
       <source>{c} lớp, {l} học viên, đạt {pc} / {pl}</source>
       <translation>{c} classes, {l} learners, achieving {pc} / {pl}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/statistics.py" />
+      <source>Đảng viên</source>
+      <translation>Party members</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/statistics.py" />
+      <source>Độ tuổi {band}</source>
+      <translation>Age {band}</translation>
     </message>
   </context>
   <context>
@@ -12860,14 +12871,12 @@ Check the server address, port, database name, user and password; the server mus
       <translation>Table:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source>Cán bộ trẻ (đến {n} tuổi)</source>
-      <translation>Young cadres (up to {n} years old)</translation>
+      <translation type="obsolete">Young cadres (up to {n} years old)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source>Dân tộc thiểu số</source>
-      <translation>Ethnic minorities</translation>
+      <translation type="obsolete">Ethnic minorities</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
@@ -12896,9 +12905,8 @@ Check the server address, port, database name, user and password; the server mus
       <translation>Content</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source>Nữ</source>
-      <translation>Women</translation>
+      <translation type="obsolete">Women</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
@@ -12943,14 +12951,12 @@ Check the server address, port, database name, user and password; the server mus
       <translation>Share</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source>Đảng viên</source>
-      <translation>Party members</translation>
+      <translation type="obsolete">Party members</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source>Độ tuổi {band}</source>
-      <translation>Age {band}</translation>
+      <translation type="obsolete">Age {band}</translation>
     </message>
   </context>
   <context>

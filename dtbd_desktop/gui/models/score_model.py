@@ -21,8 +21,8 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QKeyEvent, QKeySequenc
 from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QTableView, QWidget
 
 from dtbd_desktop.base.i18n import tr
-from dtbd_desktop.rules import grading
-from dtbd_desktop.rules.grading import ModuleResult
+from dtbd_desktop.rules import scores as score_rules
+from dtbd_desktop.rules.scores import ModuleResult
 from dtbd_desktop.services.roster import ENROLMENT_STATUS_LABELS
 from dtbd_desktop.services.scores import ScoreSheet, Transcript, attempt_label, validate_cell
 
@@ -131,7 +131,7 @@ def learner_grid(transcript: Transcript) -> Grid:
     columns = tuple(EntryColumn(n, "", tr("score_model", "Điểm") if n == 1 else attempt_label(n))
                     for n in range(1, attempts + 1))
     titles = (tr("score_model", "Mã"), tr("score_model", "Học phần"), tr("score_model", "Số tiết"))
-    return Grid(titles, columns, tuple(rows), grading.pass_mark(data.rules))
+    return Grid(titles, columns, tuple(rows), score_rules.pass_mark(data.rules))
 
 
 class ScoreGridModel(QAbstractTableModel):
@@ -228,8 +228,8 @@ class ScoreGridModel(QAbstractTableModel):
     def _result_data(self, r: GridRow, which: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if which == 0:
-                return grading.score_text(r.result.counted)
-            return r.status_text or (grading.status_label(r.result.status) if r.result.scored else "")
+                return score_rules.score_text(r.result.counted)
+            return r.status_text or (score_rules.status_label(r.result.status) if r.result.scored else "")
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return CENTER
         if role == Qt.ItemDataRole.ForegroundRole and r.result.status == "failed":
@@ -250,7 +250,7 @@ class ScoreGridModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if error is not None:
                 return error[0]
-            return grading.score_text(value if value is not None else computed)
+            return score_rules.score_text(value if value is not None else computed)
         if role == Qt.ItemDataRole.ToolTipRole:
             if error is not None:
                 return error[1]

@@ -43,7 +43,8 @@ from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy, name_sort
 from dtbd_desktop.gui.tasks import error_text
 from dtbd_desktop.reports import graduation_reports
-from dtbd_desktop.rules import grading
+from dtbd_desktop.rules import graduation as graduation_rules
+from dtbd_desktop.rules.scores import score_text
 from dtbd_desktop.services import graduation
 from dtbd_desktop.services.graduation import ReviewRow
 from dtbd_desktop.trust import operations
@@ -94,7 +95,7 @@ def review_columns(pass_fail: bool) -> list[Column[ReviewRow]]:
         Column(tr("graduation_tab", "Hạng"), lambda r: r.rank, sort=lambda r: r.rank or 10**6, align=CENTER),
         Column(tr("graduation_tab", "Họ và tên"), lambda r: r.full_name, sort=lambda r: name_sort(r.full_name)),
         Column(tr("graduation_tab", "Ngày sinh"), lambda r: r.learner.birth_text, align=CENTER),
-        Column(tr("graduation_tab", "Điểm TB"), lambda r: grading.score_text(r.average, 2),
+        Column(tr("graduation_tab", "Điểm TB"), lambda r: score_text(r.average, 2),
                sort=lambda r: r.average, align=CENTER),
         Column(tr("graduation_tab", "Xếp loại"),
                lambda r: (r.outcome.essay_band or "") if pass_fail else (r.classification or "")),
@@ -125,8 +126,8 @@ class ConductDialog(QDialog):
         self.setWindowTitle(row.full_name)
         self.confirmation, self.discipline = QComboBox(), QComboBox()
         for box, keys, label, current in (
-                (self.confirmation, grading.CONFIRMATION_LABELS, grading.confirmation_label, row.learner.confirmation),
-                (self.discipline, grading.DISCIPLINE_LABELS, grading.discipline_label, row.learner.discipline)):
+                (self.confirmation, graduation_rules.CONFIRMATION_LABELS, graduation_rules.confirmation_label, row.learner.confirmation),
+                (self.discipline, graduation_rules.DISCIPLINE_LABELS, graduation_rules.discipline_label, row.learner.discipline)):
             for key in keys:
                 box.addItem(label(key), key)
             box.setCurrentIndex(max(0, box.findData(current)))

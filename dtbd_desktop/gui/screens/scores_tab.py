@@ -49,7 +49,7 @@ from dtbd_desktop.gui.models.score_model import (
 )
 from dtbd_desktop.gui.table_model import Column, RowTableModel
 from dtbd_desktop.gui.tasks import error_text, show_error
-from dtbd_desktop.rules import grading
+from dtbd_desktop.rules import scores as score_rules
 from dtbd_desktop.services import scores
 from dtbd_desktop.services.scores import HistoryEntry, ScoreEntry
 from dtbd_desktop.trust import operations
@@ -104,8 +104,8 @@ def load_module(session: Session, class_code: str, module_code: str) -> Shown:
         parts.append(tr("scores_tab", "{n} tiết").format(n=sheet.periods))
     if not sheet.plan.overall_only:
         parts.append(tr("scores_tab", "điểm thành phần: {parts}").format(parts=", ".join(
-            f"{c.name} ×{grading.score_text(c.weight, 0)}" for c in sheet.plan.components)))
-    parts.append(tr("scores_tab", "điểm đạt từ {mark}").format(mark=grading.score_text(sheet.pass_mark)))
+            f"{c.name} ×{score_rules.score_text(c.weight, 0)}" for c in sheet.plan.components)))
+    parts.append(tr("scores_tab", "điểm đạt từ {mark}").format(mark=score_rules.score_text(sheet.pass_mark)))
     if sheet.locked and sheet.locked_at:
         parts.append(tr("scores_tab", "ĐÃ CHỐT ngày {date} ({who}): sửa cần người có quyền và ghi lý do").format(
             date=text.format_date(sheet.locked_at.date()), who=sheet.locked_by or ""))
@@ -341,7 +341,7 @@ class ScoresTab(QWidget):
             c = changed[0]
             self.show_message(tr("scores_tab", "Đã lưu: {name}, {module} {label}: {old} → {new}").format(
                 name=c.full_name, module=c.module_code, label=edits[0].label,
-                old=grading.score_text(c.old) or "–", new=grading.score_text(c.new) or tr("scores_tab", "(trống)")))
+                old=score_rules.score_text(c.old) or "–", new=score_rules.score_text(c.new) or tr("scores_tab", "(trống)")))
         else:
             self.show_message(tr("scores_tab", "Đã lưu {n} ô.").format(n=len(changed)))
         self.changed.emit()
@@ -504,8 +504,8 @@ def retake_columns() -> list[Column[scores.RetakeRow]]:
         Column(tr("scores_tab", "Họ và tên"), lambda r: r.full_name),
         Column(tr("scores_tab", "Ngày sinh"), lambda r: r.birth_text),
         Column(tr("scores_tab", "Đơn vị"), lambda r: r.organisation),
-        Column(tr("scores_tab", "Điểm các lần"), lambda r: " · ".join(grading.score_text(a) or "–" for a in r.attempts)),
-        Column(tr("scores_tab", "Điểm tính"), lambda r: grading.score_text(r.counted)),
+        Column(tr("scores_tab", "Điểm các lần"), lambda r: " · ".join(score_rules.score_text(a) or "–" for a in r.attempts)),
+        Column(tr("scores_tab", "Điểm tính"), lambda r: score_rules.score_text(r.counted)),
         Column(tr("scores_tab", "Thi lại"), lambda r: scores.attempt_label(r.next_attempt)),
     ]
 

@@ -26,7 +26,7 @@ from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import Column, RowTableModel
 from dtbd_desktop.gui.widgets.charts import BarChart, PieChart
-from dtbd_desktop.rules.statistics import change_text, count_text, percent_text
+from dtbd_desktop.rules.statistics import change_text, composition_lines, count_text, percent_text, share_text
 from dtbd_desktop.services import statistics as reports
 from dtbd_desktop.services.statistics import YearComparison, YearStatistics
 
@@ -162,12 +162,8 @@ class StatsView(QWidget):
             titles = share
         elif key == "composition":
             c = st.composition
-            items = [(tr("stats_view", "Nữ"), c.women), (tr("stats_view", "Dân tộc thiểu số"), c.minorities),
-                     (tr("stats_view", "Cán bộ trẻ (đến {n} tuổi)").format(n=st.young_max_age), c.young),
-                     (tr("stats_view", "Đảng viên"), c.party_members)]
-            items += [(tr("stats_view", "Độ tuổi {band}").format(band=label), n)
-                      for label, n in zip(st.age_band_labels, c.age_bands, strict=True)]
-            lines = [StatLine(label, count_text(n), percent_text(n, c.total)) for label, n in items]
+            lines = [StatLine(line.label, count_text(line.count), share_text(line.share)) for line in composition_lines(
+                c, young_max_age=st.young_max_age, age_band_labels=st.age_band_labels)]
             lines.append(StatLine(tr("stats_view", "Tổng số lượt học viên"), count_text(c.total)))
             titles = [tr("stats_view", "Số lượng"), tr("stats_view", "Tỷ lệ"), "", ""]
         elif key == "results":
