@@ -26,6 +26,10 @@
 #ifndef DistDir
   #define DistDir "..\dist\dtbd-desktop"
 #endif
+#ifndef Compression
+  ; tests/test_installer.py compiles with /DCompression=none: it checks the script, not lzma
+  #define Compression "lzma2/max"
+#endif
 #ifndef OutputDir
   #define OutputDir "..\dist"
 #endif
@@ -68,7 +72,7 @@ SetupIconFile=..\resources\icons\dtbd.ico
 UninstallDisplayIcon={app}\{#AppExe}
 UninstallDisplayName={#AppName}
 WizardStyle=modern
-Compression=lzma2/max
+Compression={#Compression}
 SolidCompression=yes
 ShowLanguageDialog=yes
 CloseApplications=yes

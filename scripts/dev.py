@@ -14,6 +14,11 @@ Standard library only; runs with the system Python 3.11+ on Linux and Windows
 * On Debian/Ubuntu, as root or with passwordless sudo, the system libraries Qt needs
   (and for ``test``: the PostgreSQL server, poppler-utils and zbar-tools) are installed with apt-get
   when missing. ``DTBD_SKIP_APT=1`` skips that step.
+* ``test`` also provides what the slow installer test needs on Linux x86-64: Wine (``wine``,
+  ``wine64`` and ``wine32:i386``, after ``dpkg --add-architecture i386``) and Inno Setup's
+  compiler from the npm package ``innosetup`` (its tarball fetched from the npm registry, checked
+  against its published SHA-512, unpacked in ``.venv/innosetup``; ``DTBD_ISCC`` points at it).
+  ``DTBD_SKIP_WINE=1`` skips that step (the test then skips, or fails under ``CI=true``).
 * ``test`` provides PostgreSQL: ``DTBD_TEST_PG_URL`` if set, else a throwaway server on a
   free loopback port in a temporary folder, removed again after the run.
 """
@@ -60,8 +65,11 @@ QT_PACKAGES: list[tuple[str, ...]] = [
     ("libxcb-xfixes0",), ("libxcb-xkb1",),
     ("libwayland-client0",), ("libwayland-cursor0",), ("libwayland-egl1",),
 ]
-TEST_PACKAGES: list[tuple[str, ...]] = [("poppler-utils",), ("zbar-tools",)]  # PDF text and fonts; QR decoding
+TEST_PACKAGES: list[tuple[str, ...]] = [("poppler-utils",), ("zbar-tools",), ("xvfb",), ("xauth",)]  # PDF text and fonts; QR decoding; a screen for Wine
 PG_PACKAGE = "postgresql"  # Debian/Ubuntu metapackage: the distribution's current server
+# Inno Setup's compiler (Windows programs, run under Wine) from the npm package "innosetup".
+ISCC_PACKAGE = ("innosetup", "6.4.1", "https://registry.npmjs.org/innosetup/-/innosetup-6.4.1.tgz",
+                "Bh/dNlyyFsFKBGoTf19n1msPnm4Njfb0CWVirw2CV1MSJXYy0ajRI+xjo/Yr9DtZFLLafhnwm1ZsxTu309F8lQ==")
 
 
 class SetupError(Exception):
@@ -251,6 +259,63 @@ def ensure_system_packages(groups: Sequence[tuple[str, ...]], extra: Sequence[st
     chosen += [name for name in extra if name not in chosen]
     if chosen:
         apt_install(chosen)
+
+
+def ensure_wine() -> bool:
+    """Wine with its 32-bit half (Inno Setup's compiler is a 32-bit program): Linux x86-64 only."""
+    if IS_WINDOWS or not sys.platform.startswith("linux") or os.uname().machine != "x86_64":
+        return False
+    if shutil.which("wine") and installed_packages(["wine32"]):
+        return True
+    if not apt_available() or os.environ.get("DTBD_SKIP_APT") == "1" or sudo_prefix() is None:
+        warn("Wine is missing: the installer test will skip (sudo apt-get install wine wine64 wine32:i386)")
+        return False
+    prefix = sudo_prefix()
+    assert prefix is not None
+    foreign = subprocess.run(["dpkg", "--print-foreign-architectures"], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, text=True).stdout.split()
+    global _APT_UPDATED
+    if "i386" not in foreign:
+        say("dpkg --add-architecture i386 (for Wine's 32-bit half)")
+        run([*prefix, "dpkg", "--add-architecture", "i386"], "dpkg --add-architecture", stdin=subprocess.DEVNULL)
+        _APT_UPDATED = False  # the i386 package lists are new
+    apt_install(["wine", "wine64", "wine32:i386"])
+    return shutil.which("wine") is not None
+
+
+def ensure_inno_compiler() -> Path | None:
+    """ISCC.exe from the npm package, checked against the registry's SHA-512, in .venv/innosetup."""
+    import base64
+    import tarfile
+    import urllib.request
+
+    name, version, url, integrity = ISCC_PACKAGE
+    folder = VENV / "innosetup" / version
+    compiler = folder / "package" / "bin" / "ISCC.exe"
+    if compiler.exists():
+        return compiler
+    say(f"fetching Inno Setup's compiler (npm {name} {version})")
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:
+            data = response.read()
+    except OSError as exc:
+        warn(f"could not fetch {url}: {exc}; the installer test will skip")
+        return None
+    if base64.b64encode(hashlib.sha512(data).digest()).decode() != integrity:
+        warn(f"{url} does not match its published SHA-512; not used")
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    archive = folder / "package.tgz"
+    archive.write_bytes(data)
+    with tarfile.open(archive) as tar:
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(folder, filter="data")
+        else:  # Python before 3.11.4: refuse links and paths that leave the folder by hand
+            members = [m for m in tar.getmembers() if (m.isfile() or m.isdir()) and not m.name.startswith("/")
+                       and ".." not in Path(m.name).parts]
+            tar.extractall(folder, members=members)
+    archive.unlink()
+    return compiler if compiler.exists() else None
 
 
 # ------------------------------------------------------------------------------ the venv
@@ -537,6 +602,10 @@ def cmd_test(args: Sequence[str]) -> int:
     ensure_system_packages([*QT_PACKAGES, *TEST_PACKAGES], extra)
     python = ensure_venv()
     compile_translations()
+    if os.environ.get("DTBD_SKIP_WINE") != "1" and ensure_wine():
+        compiler = ensure_inno_compiler()
+        if compiler is not None:
+            os.environ["DTBD_ISCC"] = str(compiler)
 
     lint_paths = [p for p in ("dtbd_desktop", "tests", "benchmarks") if (ROOT / p).exists()]
     ruff_code = 0
