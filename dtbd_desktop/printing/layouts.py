@@ -38,8 +38,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from reportlab.pdfbase import pdfmetrics
-
 from dtbd_desktop.base import text
 from dtbd_desktop.base.errors import InputError
 from dtbd_desktop.base.i18n import tr, tr_noop
@@ -452,7 +450,9 @@ def font_name(font: str) -> str:
 
 @lru_cache(maxsize=8)
 def _char_widths(font: str) -> tuple[dict[int, float], float]:
-    face = pdfmetrics.getFont(font_name(font)).face
+    from dtbd_desktop.printing import pdf as pdf_common
+
+    face = pdf_common.truetype_font(font_name(font)).face
     widths: dict[int, float] = face.charWidths
     return widths, float(face.defaultWidth)
 
