@@ -450,8 +450,10 @@ class LayoutEditor(QDialog):
             self.version_label.setText(tr("certificates_layout_editor", "phiên bản {n}").format(n=saved.version))
             self.saved_version = saved.version
 
-        self.ctx.write(write, done, self, on_failed=lambda exc: QMessageBox.warning(self, self.windowTitle(),
-                                                                                    error_text(exc)))
+        def failed(exc: BaseException) -> None:
+            QMessageBox.warning(self, self.windowTitle(), error_text(exc))
+
+        self.ctx.write(write, done, self, on_failed=failed)
 
     def reset(self) -> None:
         layout_id = self.layout_obj().id

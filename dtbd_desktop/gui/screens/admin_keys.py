@@ -72,6 +72,9 @@ class KeysTab(QWidget):
         self.message.setStyleSheet("color: #b71c1c;" if error else "color: #1b5e20;")
         self.message.setText(message)
 
+    def _failed(self, exc: BaseException) -> None:
+        self._say(error_text(exc), error=True)
+
     def ask_text(self, title: str, label: str) -> str | None:
         """A line of text from the person (tests patch this)."""
         value, ok = QInputDialog.getText(self, title, label)
@@ -82,9 +85,12 @@ class KeysTab(QWidget):
                                                                                  "đào tạo):"))
         if label is None:
             return
-        self.ctx.write(lambda s: signing_keys.enrol_key(s, label), lambda row: (self._say(tr(
-            "admin_keys", "Đã đăng ký khóa {id}: máy này cấp được văn bằng.").format(id=row.key_id)), self.reload()),
-            self, on_failed=lambda exc: self._say(error_text(exc), error=True))
+
+        def enrolled(row: signing_keys.KeyRow) -> None:
+            self._say(tr("admin_keys", "Đã đăng ký khóa {id}: máy này cấp được văn bằng.").format(id=row.key_id))
+            self.reload()
+
+        self.ctx.write(lambda s: signing_keys.enrol_key(s, label), enrolled, self, on_failed=self._failed)
 
     def retire(self) -> None:
         rows = self.table.selectionModel().selectedRows()
@@ -95,6 +101,9 @@ class KeysTab(QWidget):
         reason = self.ask_text(tr("admin_keys", "Thôi dùng khóa"), tr("admin_keys", "Lý do:"))
         if not reason:
             return
-        self.ctx.write(lambda s: signing_keys.retire_key(s, key.key_id, reason), lambda _r: (self._say(tr(
-            "admin_keys", "Đã thôi dùng khóa {id}.").format(id=key.key_id)), self.reload()),
-            self, on_failed=lambda exc: self._say(error_text(exc), error=True))
+
+        def retired(_result: object) -> None:
+            self._say(tr("admin_keys", "Đã thôi dùng khóa {id}.").format(id=key.key_id))
+            self.reload()
+
+        self.ctx.write(lambda s: signing_keys.retire_key(s, key.key_id, reason), retired, self, on_failed=self._failed)

@@ -25,7 +25,7 @@ from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.screens.admin_keys import KeysTab
 from dtbd_desktop.gui.table_model import Column, RowTableModel, read_only_table
-from dtbd_desktop.gui.widgets.common import section_title
+from dtbd_desktop.gui.widgets.common import section_title, to_date
 from dtbd_desktop.services import backup, users
 from dtbd_desktop.trust import accounts, audit, audit_check, operations, witness
 
@@ -215,8 +215,8 @@ class AuditTab(QWidget):
 
     def reload(self) -> None:
         text = self.text.text().strip() or None
-        since = self.since.date().toPython()
-        until = self.until.date().toPython()
+        since = to_date(self.since.date())
+        until = to_date(self.until.date())
         self.ctx.read(lambda s: audit.search(s, text=text, since=since, until=until), self._show, self)
 
     def _show(self, rows: list[audit.AuditRow]) -> None:

@@ -181,6 +181,9 @@ class AttendanceTab(ActionsMixin, QWidget):
             text += " " + tr("attendance_tab", "Chỉ xem: tài khoản này không có quyền điểm danh lớp này.")
         return text
 
+    def as_widget(self) -> QWidget:
+        return self
+
     def show_message(self, message: str, *, error: bool = True) -> None:
         self.status.setStyleSheet("color: #b91c1c; font-weight: bold;" if error else "color: #374151;")
         self.status.setText(message)
@@ -285,7 +288,7 @@ class AttendanceTab(ActionsMixin, QWidget):
         if model is None or not current.isValid() or current.column() < FIXED_COLUMNS:
             return
         column = current.column()
-        cells = [(row, column, "present") for row in range(model.rowCount())
+        cells: list[tuple[int, int, str | None]] = [(row, column, "present") for row in range(model.rowCount())
                  if not model.inactive[row] and model.status_at(row, column) is None]
         if not cells:
             self.show_message(tr("attendance_tab", "Mọi học viên đã được điểm danh trong buổi này."), error=False)
@@ -347,7 +350,7 @@ class AttendanceTab(ActionsMixin, QWidget):
             if not shiboken6.isValid(self):
                 return
             self.pending -= 1
-            model.revert(edit)
+            model.revert_edit(edit)
             if undo_of is not None:
                 model.undo_stack.append(undo_of)
             elif edit in model.undo_stack:

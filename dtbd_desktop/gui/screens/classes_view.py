@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -26,6 +26,9 @@ from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortPr
 from dtbd_desktop.gui.widgets.common import section_title
 from dtbd_desktop.services import catalogue, classes
 from dtbd_desktop.services.classes import ClassRow
+
+if TYPE_CHECKING:  # opened on demand
+    from dtbd_desktop.gui.screens.class_dialog import ClassDialog
 
 RIGHT = Qt.AlignmentFlag.AlignRight
 CENTER = Qt.AlignmentFlag.AlignHCenter
@@ -191,7 +194,7 @@ class ClassesView(QWidget):
         if row is not None:
             self.open_class(row.code)
 
-    def open_class(self, code: str) -> Any:
+    def open_class(self, code: str) -> ClassDialog:
         from dtbd_desktop.gui.screens.class_dialog import ClassDialog
 
         dialog = ClassDialog(self.ctx, code, self)
@@ -199,7 +202,7 @@ class ClassesView(QWidget):
         dialog.launch()
         return dialog
 
-    def new_class(self) -> Any:
+    def new_class(self) -> ClassDialog:
         from dtbd_desktop.gui.screens.class_dialog import ClassDialog
 
         dialog = ClassDialog(self.ctx, None, self)

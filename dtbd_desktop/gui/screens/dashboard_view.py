@@ -28,7 +28,7 @@ from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel
 from dtbd_desktop.gui.widgets.charts import ProgressChart, ProgressLine
-from dtbd_desktop.gui.widgets.common import section_title
+from dtbd_desktop.gui.widgets.common import child_items, section_title, top_level_items
 from dtbd_desktop.rules.statistics import count_text
 from dtbd_desktop.services.dashboard import (
     WARNING_KINDS,
@@ -229,10 +229,8 @@ class DashboardView(QWidget):
     # --- opening classes ------------------------------------------------------------------
     def warning_items(self, kind: str | None = None) -> list[QTreeWidgetItem]:
         out = []
-        for i in range(self.warnings.topLevelItemCount()):
-            parent = self.warnings.topLevelItem(i)
-            for j in range(parent.childCount()):
-                child = parent.child(j)
+        for parent in top_level_items(self.warnings):
+            for child in child_items(parent):
                 warning = child.data(0, ROW_ROLE)
                 if warning is not None and (kind is None or warning.kind == kind):
                     out.append(child)

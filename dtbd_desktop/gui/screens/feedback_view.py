@@ -41,12 +41,16 @@ def _share(value: Any) -> str:
     return "–" if value is None else text.format_percent(value, 1)
 
 
+def _criterion_column(criterion: str) -> Column[SatisfactionLine]:
+    return Column(feedback.criterion_label(criterion), lambda r: _share(r.share(criterion)),
+                  sort=lambda r: r.share(criterion) or 0, align=RIGHT)
+
+
 def satisfaction_columns(first: str) -> list[Column[SatisfactionLine]]:
     return [
         Column(first, lambda r: r.label, sort=lambda r: text.vn_sort_key(r.label)),
         Column(tr("feedback_view", "Phiếu"), lambda r: count_text(r.forms), sort=lambda r: r.forms, align=RIGHT),
-        *(Column(feedback.criterion_label(c), lambda r, c=c: _share(r.share(c)),
-                 sort=lambda r, c=c: r.share(c) or 0, align=RIGHT) for c in CRITERIA),
+        *(_criterion_column(c) for c in CRITERIA),
         Column(tr("feedback_view", "Hài lòng chung"), lambda r: _share(r.share()), sort=lambda r: r.share() or 0,
                align=RIGHT),
         Column(tr("feedback_view", "Điểm TB"), lambda r: text.format_decimal(r.average(), 2) if r.average() else "–",
@@ -216,8 +220,9 @@ class FeedbackView(QWidget):
         if target is None or not code:
             self.form_status.setText(tr("feedback_view", "Chọn học phần và giảng viên trong bảng trước."))
             return
-        values = [spin.value() or None for spin in self.ratings]
-        form = FeedbackForm(target.module_code, target.lecturer_id, *values, comment=self.comment.text())
+        content, method, manner, usefulness = (spin.value() or None for spin in self.ratings)
+        form = FeedbackForm(target.module_code, target.lecturer_id, content, method, manner, usefulness,
+                            comment=self.comment.text())
         self.ctx.write(lambda s: feedback.add_feedback(s, code, [form]), lambda _n: self._after_add(target),
                        self, on_failed=self._failed)
 
@@ -235,8 +240,12 @@ class FeedbackView(QWidget):
         year = self.year
         self.ctx.read(lambda s: feedback.satisfaction(s, year=year), self.show_satisfaction, self)
         code = self.class_combo.currentText()
-        self.ctx.read(lambda s: feedback.feedback_targets(s, code), lambda rows: (
-            self.targets.set_rows(rows), self.targets_table.selectRow(max(0, row))), self)
+
+        def show_targets(rows: list[FeedbackTarget]) -> None:
+            self.targets.set_rows(rows)
+            self.targets_table.selectRow(max(0, row))
+
+        self.ctx.read(lambda s: feedback.feedback_targets(s, code), show_targets, self)
 
     # --- the workbook -------------------------------------------------------------------
     def export(self) -> None:
@@ -253,9 +262,12 @@ class FeedbackView(QWidget):
         from dtbd_desktop.workbooks.feedback import export_feedback_workbook
 
         code = self.class_combo.currentText()
-        self.ctx.read(lambda s: export_feedback_workbook(s, code, path), lambda n: QMessageBox.information(
-            self, tr("feedback_view", "Đã xuất bảng nhập phiếu"), tr("feedback_view", "Đã lưu {path} ({n} mục).").format(
-                path=path, n=n)), self)
+
+        def exported(n: int) -> None:
+            QMessageBox.information(self, tr("feedback_view", "Đã xuất bảng nhập phiếu"),
+                                    tr("feedback_view", "Đã lưu {path} ({n} mục).").format(path=path, n=n))
+
+        self.ctx.read(lambda s: export_feedback_workbook(s, code, path), exported, self)
 
     def import_file(self) -> None:
         path, _f = QFileDialog.getOpenFileName(self, tr("feedback_view", "Nhập phiếu phản hồi"), "",

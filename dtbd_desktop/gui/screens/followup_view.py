@@ -44,6 +44,11 @@ def _flag(row: DueRow, name: str) -> str:
     return "✓" if row.record is not None and getattr(row.record, name) else ""
 
 
+def _outcome_column(name: str) -> Column[DueRow]:
+    return Column(followup.outcome_label(name, short=True), lambda r: _flag(r, name), align=CENTER,
+                  tooltip=lambda r: followup.outcome_label(name))
+
+
 def due_columns() -> list[Column[DueRow]]:
     return [
         Column(tr("followup_view", "Họ và tên"), lambda r: r.graduate.full_name, sort=lambda r: name_sort(
@@ -56,8 +61,7 @@ def due_columns() -> list[Column[DueRow]]:
         Column(tr("followup_view", "Xếp loại năm"), lambda r: RATING_ABBREVIATIONS[RATINGS.index(
             r.record.annual_rating)] if r.record and r.record.annual_rating in RATINGS else "",
             tooltip=lambda r: followup.rating_label(r.record.annual_rating) if r.record else None),
-        *(Column(followup.outcome_label(name, short=True), lambda r, n=name: _flag(r, n), align=CENTER,
-                 tooltip=lambda r, n=name: followup.outcome_label(n)) for name in OUTCOMES),
+        *(_outcome_column(name) for name in OUTCOMES),
     ]
 
 

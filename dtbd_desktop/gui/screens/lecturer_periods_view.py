@@ -161,6 +161,9 @@ class LecturerPeriodsView(QWidget):
         report, head = self.report, self.head
         if report is None or head is None:
             return
-        self.ctx.runner.run(lambda: render_lecturer_periods_xlsx(report, head, path), lambda n: QMessageBox.information(
-            self, tr("lecturer_periods_view", "Đã xuất bảng thanh toán"),
-            tr("lecturer_periods_view", "Đã lưu {path} ({n} giảng viên).").format(path=path, n=n)), parent=self)
+
+        def exported(n: int) -> None:
+            QMessageBox.information(self, tr("lecturer_periods_view", "Đã xuất bảng thanh toán"),
+                                    tr("lecturer_periods_view", "Đã lưu {path} ({n} giảng viên).").format(path=path, n=n))
+
+        self.ctx.runner.run(lambda: render_lecturer_periods_xlsx(report, head, path), exported, parent=self)

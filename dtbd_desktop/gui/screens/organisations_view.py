@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,7 +28,7 @@ from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.tasks import error_text
-from dtbd_desktop.gui.widgets.common import section_title
+from dtbd_desktop.gui.widgets.common import child_items, section_title, top_level_items
 from dtbd_desktop.services import organisations
 from dtbd_desktop.services.organisations import BLOCK_LABELS, LEVEL_LABELS, OrganisationNode
 
@@ -214,8 +215,8 @@ class OrganisationsView(QWidget):
             for child in self.nodes[node_id].children:
                 add(child.id, depth + 1)
 
-        for index in range(self.tree.topLevelItemCount()):
-            add(self.tree.topLevelItem(index).data(0, ID_ROLE), 0)
+        for item in top_level_items(self.tree):
+            add(item.data(0, ID_ROLE), 0)
         self.parent_combo.setCurrentIndex(max(0, self.parent_combo.findData(current)))
 
     def apply_filter(self, query: str) -> None:
@@ -227,8 +228,8 @@ class OrganisationsView(QWidget):
             nonlocal found
             matches = not key or key in (item.data(0, KEY_ROLE) or "")
             below = False
-            for i in range(item.childCount()):
-                below = visit(item.child(i), ancestor_matches or matches) or below
+            for child in child_items(item):
+                below = visit(child, ancestor_matches or matches) or below
             visible = matches or below or ancestor_matches
             item.setHidden(not visible)
             if key and below:
@@ -236,8 +237,8 @@ class OrganisationsView(QWidget):
             found += matches
             return matches or below
 
-        for index in range(self.tree.topLevelItemCount()):
-            visit(self.tree.topLevelItem(index), False)
+        for item in top_level_items(self.tree):
+            visit(item, False)
         label = (tr("organisations_view", "{n} đơn vị") if not key
                  else tr("organisations_view", "{n} đơn vị khớp với tìm kiếm"))
         self.count_label.setText(label.format(n=found))
@@ -261,8 +262,9 @@ class OrganisationsView(QWidget):
 
     def _set_parent_choices(self, parent_id: int | None, exclude: set[int]) -> None:
         model = self.parent_combo.model()
+        assert isinstance(model, QStandardItemModel)  # a combo box's own model
         for index in range(self.parent_combo.count()):
-            item = model.item(index)  # type: ignore[attr-defined]
+            item = model.item(index)
             item.setEnabled(self.parent_combo.itemData(index) not in exclude)
         self.parent_combo.setCurrentIndex(max(0, self.parent_combo.findData(parent_id)))
 

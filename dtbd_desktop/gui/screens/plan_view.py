@@ -249,9 +249,12 @@ class PlanView(QWidget):
         from dtbd_desktop.workbooks.needs import export_needs_workbook
 
         year = self.year
-        self.ctx.read(lambda s: export_needs_workbook(s, year, path), lambda n: QMessageBox.information(
-            self, tr("plan_view", "Đã xuất phiếu đăng ký"), tr("plan_view", "Đã lưu {path} ({n} đơn vị).").format(
-                path=path, n=n)), self)
+
+        def exported(n: int) -> None:
+            QMessageBox.information(self, tr("plan_view", "Đã xuất phiếu đăng ký"),
+                                    tr("plan_view", "Đã lưu {path} ({n} đơn vị).").format(path=path, n=n))
+
+        self.ctx.read(lambda s: export_needs_workbook(s, year, path), exported, self)
 
     def import_needs(self) -> None:
         path, _f = QFileDialog.getOpenFileName(self, tr("plan_view", "Nhập phiếu đăng ký nhu cầu"), "",

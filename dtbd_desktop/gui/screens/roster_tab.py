@@ -249,5 +249,9 @@ class RosterTab(QWidget):
 
         code = self.class_code
         exporter = roster_report.export_roster_xlsx if path.suffix.lower() == ".xlsx" else roster_report.export_roster_pdf
-        self.ctx.read(lambda s: exporter(s, code, path), lambda _n: QMessageBox.information(
-            self, tr("roster_tab", "Đã in danh sách"), tr("roster_tab", "Đã lưu {path}.").format(path=path)), self)
+
+        def exported(_n: int) -> None:
+            QMessageBox.information(self, tr("roster_tab", "Đã in danh sách"),
+                                    tr("roster_tab", "Đã lưu {path}.").format(path=path))
+
+        self.ctx.read(lambda s: exporter(s, code, path), exported, self)

@@ -352,7 +352,8 @@ class ScoresTab(QWidget):
             show_error(self, exc)
             return
         places = {(e.row + 1, e.label): i for i, e in enumerate(edits)}
-        refused = {places[(p.row, p.column)]: p.message for p in exc.problems if (p.row, p.column) in places}
+        refused = {places[(p.row, p.column)]: p.message for p in exc.problems
+                   if p.row is not None and p.column is not None and (p.row, p.column) in places}
         self.model.resolve(edits, refused or dict.fromkeys(range(len(edits)), exc.message))
         self.show_message(error_text(exc), error=True)
         if isinstance(exc, ConflictError):

@@ -240,7 +240,7 @@ class LogoPicker(QWidget):
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buffer, "PNG")
+        image.save(buffer, "PNG")  # type: ignore[call-overload]  # PySide6 takes the format as str; its stub says bytes
         buffer.close()
         try:
             value = settings.encode_logo(bytes(data.data()))
@@ -266,7 +266,9 @@ class SignerFields(QWidget):
         self.director_title.setObjectName("director_title")
         self.director_title.setEditable(True)
         self.director_title.addItems(self.TITLES)
-        self.director_title.lineEdit().setMaxLength(settings.TEXT_LIMIT)
+        editor = self.director_title.lineEdit()
+        assert editor is not None  # an editable combo box has one
+        editor.setMaxLength(settings.TEXT_LIMIT)
         self.director_name = line_edit("director_name")
         self.logo = LogoPicker()
         self.labels = [QLabel() for _ in range(3)]
