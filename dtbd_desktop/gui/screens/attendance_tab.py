@@ -22,7 +22,6 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QPushButton,
     QSplitter,
@@ -44,6 +43,7 @@ from dtbd_desktop.gui.screens.attendance_actions import ActionsMixin
 from dtbd_desktop.gui.screens.attendance_panel import LearnerPanel
 from dtbd_desktop.gui.screens.attendance_views import frozen_grid, layout_columns
 from dtbd_desktop.gui.tasks import error_text
+from dtbd_desktop.gui.widgets.common import ALERT_STYLE, QUIET_STYLE, MessageLabel, ask_reason
 from dtbd_desktop.rules.attendance import CODE_STATUSES
 from dtbd_desktop.services import attendance as att
 
@@ -96,9 +96,8 @@ class AttendanceTab(ActionsMixin, QWidget):
         ):
             printing.addWidget(self._button(key, label, slot))
         printing.addStretch(1)
-        self.status = QLabel(tr("attendance_tab", "Đang tải bảng điểm danh..."))
-        self.status.setObjectName("attendance_status")
-        self.status.setWordWrap(True)
+        self.status = MessageLabel("attendance_status", ok_style=QUIET_STYLE, error_style=ALERT_STYLE)
+        self.status.setText(tr("attendance_tab", "Đang tải bảng điểm danh..."))
 
         grid = QWidget()
         grid_layout = QHBoxLayout(grid)
@@ -185,8 +184,7 @@ class AttendanceTab(ActionsMixin, QWidget):
         return self
 
     def show_message(self, message: str, *, error: bool = True) -> None:
-        self.status.setStyleSheet("color: #b91c1c; font-weight: bold;" if error else "color: #374151;")
-        self.status.setText(message)
+        self.status.say(message, error=error)
 
     # --- moving around ----------------------------------------------------------------------
     def go_to_today(self) -> None:
@@ -363,7 +361,5 @@ class AttendanceTab(ActionsMixin, QWidget):
 
     def ask_reason(self, cells: int) -> str | None:
         """The reason for changing `cells` marks of locked sessions (tests patch this)."""
-        reason, ok = QInputDialog.getText(
-            self, tr("attendance_tab", "Sửa điểm danh đã khóa"),
-            tr("attendance_tab", "Điểm danh đã khóa (quá số ngày cho phép). Lý do sửa {n} ô:").format(n=cells))
-        return reason.strip() if ok and reason.strip() else None
+        return ask_reason(self, tr("attendance_tab", "Sửa điểm danh đã khóa"), tr(
+            "attendance_tab", "Điểm danh đã khóa (quá số ngày cho phép). Lý do sửa {n} ô:").format(n=cells)) or None

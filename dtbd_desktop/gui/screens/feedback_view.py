@@ -30,6 +30,7 @@ from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy, read_only_table
+from dtbd_desktop.gui.widgets.common import MessageLabel
 from dtbd_desktop.rules.statistics import CRITERIA, count_text
 from dtbd_desktop.services import feedback, plans
 from dtbd_desktop.services.feedback import FeedbackForm, FeedbackTarget, SatisfactionLine, SatisfactionReport
@@ -110,8 +111,7 @@ class FeedbackView(QWidget):
         self.comment.setPlaceholderText(tr("feedback_view", "Ý kiến khác (nếu có)"))
         self.add_button = QPushButton(tr("feedback_view", "Thêm phiếu"))
         self.add_button.clicked.connect(self.add_form)
-        self.form_status = QLabel()
-        self.form_status.setWordWrap(True)
+        self.form_status = MessageLabel("feedback_form_status")
         entry = QGroupBox(tr("feedback_view", "Nhập một phiếu cho dòng đang chọn (1: rất không hài lòng … 5: rất hài lòng)"))
         entry_layout = QVBoxLayout(entry)
         entry_layout.addLayout(ratings_row)
@@ -218,24 +218,19 @@ class FeedbackView(QWidget):
     def add_form(self) -> None:
         target, code = self.selected_target(), self.class_combo.currentText()
         if target is None or not code:
-            self.form_status.setText(tr("feedback_view", "Chọn học phần và giảng viên trong bảng trước."))
+            self.form_status.say(tr("feedback_view", "Chọn học phần và giảng viên trong bảng trước."), error=True)
             return
         content, method, manner, usefulness = (spin.value() or None for spin in self.ratings)
         form = FeedbackForm(target.module_code, target.lecturer_id, content, method, manner, usefulness,
                             comment=self.comment.text())
         self.ctx.write(lambda s: feedback.add_feedback(s, code, [form]), lambda _n: self._after_add(target),
-                       self, on_failed=self._failed)
-
-    def _failed(self, exc: BaseException) -> None:
-        from dtbd_desktop.gui.tasks import error_text
-
-        self.form_status.setText(error_text(exc))
+                       self, on_failed=self.form_status.failed)
 
     def _after_add(self, target: FeedbackTarget) -> None:
         for spin in self.ratings:
             spin.setValue(0)
         self.comment.clear()
-        self.form_status.setText(tr("feedback_view", "Đã thêm một phiếu cho {label}.").format(label=target.label))
+        self.form_status.say(tr("feedback_view", "Đã thêm một phiếu cho {label}.").format(label=target.label))
         row = self.targets_table.currentIndex().row()
         year = self.year
         self.ctx.read(lambda s: feedback.satisfaction(s, year=year), self.show_satisfaction, self)

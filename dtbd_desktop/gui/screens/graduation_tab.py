@@ -41,7 +41,7 @@ from dtbd_desktop.base.errors import InputError
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy, name_sort
-from dtbd_desktop.gui.tasks import error_text
+from dtbd_desktop.gui.widgets.common import MessageLabel
 from dtbd_desktop.reports import graduation_reports
 from dtbd_desktop.rules import grading
 from dtbd_desktop.services import graduation
@@ -230,9 +230,7 @@ class GraduationTab(QWidget):
         self.rules.setWordWrap(True)
         self.rules.setStyleSheet("font-size: 11px; color: #333;")
         self.rules.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message = QLabel()
-        self.message.setObjectName("graduation_message")
-        self.message.setWordWrap(True)
+        self.message = MessageLabel("graduation_message")
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -294,11 +292,7 @@ class GraduationTab(QWidget):
         return line
 
     def show_message(self, message: str, *, error: bool = False) -> None:
-        self.message.setStyleSheet("color: #b71c1c;" if error else "color: #1b5e20;")
-        self.message.setText(message)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.show_message(error_text(exc), error=True)
+        self.message.say(message, error=error)
 
     # --- actions ------------------------------------------------------------------------
     def run_review(self) -> None:
@@ -313,7 +307,7 @@ class GraduationTab(QWidget):
             self.changed.emit()
             self.reload()
 
-        self.ctx.write(job, done, self, on_failed=self._failed)
+        self.ctx.write(job, done, self, on_failed=self.message.failed)
 
     def record_decision(self) -> None:
         code, number = self.class_code, self.number.text()
@@ -329,7 +323,7 @@ class GraduationTab(QWidget):
             self.changed.emit()
             self.reload()
 
-        self.ctx.write(job, done, self, on_failed=self._failed)
+        self.ctx.write(job, done, self, on_failed=self.message.failed)
 
     def ask_conduct(self, row: ReviewRow) -> dict[str, str] | None:
         """The learner's confirmation, discipline, conduct and the reason (tests patch this)."""
@@ -354,7 +348,7 @@ class GraduationTab(QWidget):
             self.show_message(tr("graduation_tab", "Đã ghi {n} thay đổi cho {name}.").format(n=n, name=row.full_name))
             self.reload()
 
-        self.ctx.write(job, done, self, on_failed=self._failed)
+        self.ctx.write(job, done, self, on_failed=self.message.failed)
 
     def selected(self) -> ReviewRow | None:
         indexes = self.table.selectionModel().selectedRows()
@@ -390,4 +384,4 @@ class GraduationTab(QWidget):
                 return graduation_reports.export_document(s, code, kind, path, national_id=national_id)
 
         self.ctx.runner.run(job, lambda _n: self.show_message(tr("graduation_tab", "Đã lưu {path}.").format(path=path)),
-                            parent=self, on_failed=self._failed, progress_label=tr("graduation_tab", "Đang in..."))
+                            parent=self, on_failed=self.message.failed, progress_label=tr("graduation_tab", "Đang in..."))

@@ -28,15 +28,14 @@ from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.tasks import error_text
-from dtbd_desktop.gui.widgets.common import child_items, section_title, top_level_items
+from dtbd_desktop.gui.widgets.common import ERROR_STYLE, OK_STYLE, child_items, top_level_items
+from dtbd_desktop.gui.widgets.list_screen import ListScreen, search_box
 from dtbd_desktop.services import organisations
 from dtbd_desktop.services.organisations import BLOCK_LABELS, LEVEL_LABELS, OrganisationNode
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 CHILD_LEVEL = {"province": "district", "district": "commune", "commune": "agency", "agency": "agency"}
-ERROR_STYLE = "color: #b71c1c;"
-OK_STYLE = "color: #1b5e20;"
 
 
 def level_label(level: str) -> str:
@@ -47,22 +46,16 @@ def block_label(block: str) -> str:
     return tr("organisations", BLOCK_LABELS.get(block, block))
 
 
-class OrganisationsView(QWidget):
+class OrganisationsView(ListScreen):
+    """The organisations as a tree (a district's communes under it), with the form beside it."""
+
     def __init__(self, ctx: AppContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self._loaded = False
+        super().__init__(ctx, tr("organisations_view", "Đơn vị cử đi học"))
         self.nodes: dict[int, OrganisationNode] = {}
         self.items: dict[int, QTreeWidgetItem] = {}
         self.editing_id: int | None = None  # None: the form adds a new organisation
-        title = section_title(tr("organisations_view", "Đơn vị cử đi học"))
 
-        self.search = QLineEdit()
-        self.search.setObjectName("organisation_search")
-        self.search.setPlaceholderText(
-            tr("organisations_view", "Tìm đơn vị (gõ có dấu hoặc không dấu)..."))
-        self.search.setClearButtonEnabled(True)
-        self.count_label = QLabel()
+        self.search = search_box("organisation_search", tr("organisations_view", "Tìm đơn vị (gõ có dấu hoặc không dấu)..."))
         self.tree = QTreeWidget()
         self.tree.setObjectName("organisation_tree")
         self.tree.setHeaderLabels([
@@ -146,9 +139,7 @@ class OrganisationsView(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([700, 460])
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(splitter, 1)
+        self.main_layout.addWidget(splitter, 1)
 
         self.search.textChanged.connect(self.apply_filter)
         self.tree.currentItemChanged.connect(lambda item, _prev: self.edit_item(item))
@@ -160,11 +151,6 @@ class OrganisationsView(QWidget):
         self.add_top_level()
 
     # --- loading ------------------------------------------------------------------------
-    def activate(self) -> None:
-        if not self._loaded:
-            self._loaded = True
-            self.reload()
-
     def reload(self, select: int | None = None, message: str = "") -> None:
         self.ctx.read(organisations.organisation_tree,
                       lambda roots: self._show_tree(roots, select, message), self)

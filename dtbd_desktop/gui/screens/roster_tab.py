@@ -29,6 +29,7 @@ from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy, name_sort
+from dtbd_desktop.gui.widgets.common import ask_reason
 from dtbd_desktop.services import classes, enrolments, learners, roster
 from dtbd_desktop.services.roster import RosterRow
 
@@ -198,9 +199,9 @@ class RosterTab(QWidget):
         row = self.selected()
         if row is None:
             return
-        reason, ok = QInputDialog.getText(self, tr("roster_tab", "Thôi học"),
-                                          tr("roster_tab", "Lý do {name} thôi học:").format(name=row.full_name))
-        if ok:
+        reason = ask_reason(self, tr("roster_tab", "Thôi học"),
+                            tr("roster_tab", "Lý do {name} thôi học:").format(name=row.full_name))
+        if reason is not None:
             self._write(lambda s: enrolments.withdraw(s, row.enrolment_id, reason) and None)
 
     def move_learner(self) -> None:

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -49,14 +48,12 @@ from dtbd_desktop.gui.models.score_model import (
 )
 from dtbd_desktop.gui.table_model import Column, RowTableModel
 from dtbd_desktop.gui.tasks import error_text, show_error
+from dtbd_desktop.gui.widgets.common import ERROR_STYLE, MessageLabel, ask_reason
 from dtbd_desktop.rules import grading
 from dtbd_desktop.services import scores
 from dtbd_desktop.services.scores import HistoryEntry, ScoreEntry
 from dtbd_desktop.trust import operations
 from dtbd_desktop.workbooks import scores as score_workbook
-
-ERROR_STYLE = "color: #b71c1c;"
-OK_STYLE = "color: #1b5e20;"
 
 
 @dataclass(frozen=True)
@@ -170,9 +167,7 @@ class ScoresTab(QWidget):
         self.table = ScoreTable()
         self.table.setObjectName("scores_table")
         self.table.setModel(self.model)
-        self.message = QLabel()
-        self.message.setObjectName("scores_message")
-        self.message.setWordWrap(True)
+        self.message = MessageLabel("scores_message")
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         hint = QLabel(tr("scores_tab", "Gõ điểm (8,5 hoặc 8.5) rồi Enter · mũi tên để di chuyển · Delete để xóa · "
                                        "Ctrl+V dán từ Excel (cả khối lưu hoặc không lưu ô nào) · Ctrl+C chép"))
@@ -289,15 +284,12 @@ class ScoresTab(QWidget):
 
     # --- saving -------------------------------------------------------------------------
     def show_message(self, message: str, *, error: bool = False) -> None:
-        self.message.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
-        self.message.setText(message)
+        self.message.say(message, error=error)
 
     def ask_reason(self, module_code: str) -> str | None:
         """The reason for changing a finalised module's scores (tests patch this)."""
-        reason, ok = QInputDialog.getText(
-            self, tr("scores_tab", "Sửa điểm đã chốt"),
-            tr("scores_tab", "Điểm học phần {module} đã chốt. Lý do sửa (ghi vào nhật ký):").format(module=module_code))
-        return text.clean(reason) if ok else None
+        return ask_reason(self, tr("scores_tab", "Sửa điểm đã chốt"), tr(
+            "scores_tab", "Điểm học phần {module} đã chốt. Lý do sửa (ghi vào nhật ký):").format(module=module_code)) or None
 
     def _save(self, edits: list[CellEdit]) -> None:
         overview, fetch = self.overview, self._fetcher()
@@ -403,9 +395,6 @@ class ScoresTab(QWidget):
             self.reload()
         return done
 
-    def _failed(self, exc: BaseException) -> None:
-        self.show_message(error_text(exc), error=True)
-
     def finalise(self) -> None:
         module, code = self._module(), self.class_code
         if module is None or not self.confirm(tr("scores_tab", "Chốt điểm"), tr(
@@ -423,7 +412,7 @@ class ScoresTab(QWidget):
                     n=len(result.missing), names=", ".join(result.missing[:10]))
             self._after(message)(result)
 
-        self.ctx.write(job, done, self, on_failed=self._failed)
+        self.ctx.write(job, done, self, on_failed=self.message.failed)
 
     def unfinalise(self) -> None:
         module, code = self._module(), self.class_code
@@ -437,7 +426,7 @@ class ScoresTab(QWidget):
             scores.unfinalise_module(s, code, module, reason=reason)
 
         self.ctx.write(job, self._after(tr("scores_tab", "Đã mở lại điểm học phần {module} để sửa.").format(
-            module=module)), self, on_failed=self._failed)
+            module=module)), self, on_failed=self.message.failed)
 
     def ask_path(self, title: str, name: str, *, save: bool) -> str:
         """A file to write or read (tests patch this)."""
@@ -480,7 +469,7 @@ class ScoresTab(QWidget):
                                          "nguyên.").format(module=result.module_code, changed=result.changed,
                                                            same=result.unchanged))(result)
 
-        self.ctx.write(job, done, self, on_failed=self._failed)
+        self.ctx.write(job, done, self, on_failed=self.message.failed)
 
     def show_retakes(self) -> None:
         dialog = RetakeDialog(self.ctx, self.class_code, self._module(), self)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -48,6 +47,7 @@ from dtbd_desktop.gui.models.timetable_model import (
     fetch_timetable,
 )
 from dtbd_desktop.gui.tasks import error_text
+from dtbd_desktop.gui.widgets.common import ALERT_STYLE, QUIET_STYLE, MessageLabel, ask_reason
 from dtbd_desktop.rules import timetable
 from dtbd_desktop.services import timetable as tts
 from dtbd_desktop.services.timetable import SessionRow
@@ -119,9 +119,7 @@ class TimetableTab(QWidget):
         ):
             actions.addWidget(self._button(key, label, slot))
         actions.addStretch(1)
-        self.message = QLabel()
-        self.message.setObjectName("timetable_message")
-        self.message.setWordWrap(True)
+        self.message = MessageLabel("timetable_message", ok_style=QUIET_STYLE, error_style=ALERT_STYLE)
         self.conflicts = QListWidget()
         self.conflicts.setObjectName("timetable_conflicts")
         self.conflicts.itemActivated.connect(self._conflict_chosen)
@@ -178,8 +176,7 @@ class TimetableTab(QWidget):
         self.conflicts.setFixedHeight(rows * self.conflicts.fontMetrics().lineSpacing() + 8)
 
     def say(self, message: str, *, error: bool = True) -> None:
-        self.message.setStyleSheet("color: #b91c1c; font-weight: bold;" if error else "color: #374151;")
-        self.message.setText(message)
+        self.message.say(message, error=error)
 
     def show_day(self, day: dt.date, mode: str | None = None) -> None:
         self.model.show(mode or self.model.mode, day)
@@ -318,7 +315,6 @@ class TimetableTab(QWidget):
             "timetable_tab", "Xóa buổi {what}?").format(what=describe(s))) == QMessageBox.StandardButton.Yes
 
     def ask_delete_reason(self, s: SessionRow) -> str | None:
-        reason, ok = QInputDialog.getText(self, tr("timetable_tab", "Xóa buổi đã điểm danh"), tr(
+        return ask_reason(self, tr("timetable_tab", "Xóa buổi đã điểm danh"), tr(
             "timetable_tab", "Buổi {what} đã điểm danh {n} lượt; xóa buổi sẽ xóa cả điểm danh. Lý do:").format(
-            what=describe(s), n=s.marks))
-        return reason.strip() if ok and reason.strip() else None
+            what=describe(s), n=s.marks)) or None

@@ -39,11 +39,10 @@ from dtbd_desktop.base.errors import DtbdError, describe_database_error
 from dtbd_desktop.base.i18n import LANGUAGES, tr
 from dtbd_desktop.db.engine import default_url, sqlite_path
 from dtbd_desktop.gui.tasks import TaskRunner
+from dtbd_desktop.gui.widgets.common import ERROR_STYLE, OK_STYLE
 from dtbd_desktop.selfcheck import DatabaseProbe, probe_database
 from dtbd_desktop.services import settings
 
-ERROR_STYLE = "color: #b71c1c;"
-GOOD_STYLE = "color: #1b5e20;"
 LOGO_MAX_PIXELS = 600
 PG_DEFAULT_PORT = 5432
 
@@ -507,7 +506,7 @@ class DatabaseChoice(QWidget):
         self.changed.emit()
 
     def _show_result(self, message: str, ok: bool) -> None:
-        self.result.setStyleSheet(GOOD_STYLE if ok else ERROR_STYLE)
+        self.result.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
         self.result.setText(message)
 
     def _mode_changed(self) -> None:
