@@ -14,7 +14,6 @@ a refused write puts the cells back and says why. Names and absences stay frozen
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -43,7 +41,7 @@ from dtbd_desktop.gui.screens.attendance_actions import ActionsMixin
 from dtbd_desktop.gui.screens.attendance_panel import LearnerPanel
 from dtbd_desktop.gui.screens.attendance_views import frozen_grid, layout_columns
 from dtbd_desktop.gui.tasks import error_text
-from dtbd_desktop.gui.widgets.common import ALERT_STYLE, QUIET_STYLE, MessageLabel, ask_reason
+from dtbd_desktop.gui.widgets.common import ALERT_STYLE, QUIET_STYLE, Buttons, MessageLabel, ask_reason
 from dtbd_desktop.rules.attendance import CODE_STATUSES
 from dtbd_desktop.services import attendance as att
 
@@ -72,7 +70,7 @@ class AttendanceTab(ActionsMixin, QWidget):
         self.names, self.table, self.names_delegate = frozen_grid(self, self.handle_key)
         self.names.clicked.connect(self._name_clicked)
 
-        self.buttons: dict[str, QPushButton] = {}
+        self.buttons = Buttons("attendance", focus=False)  # the grid keeps the keyboard
         marking = QHBoxLayout()
         for key, label, slot in (
             ("everyone", tr("attendance_tab", "Cả buổi có mặt"), self.everyone_present),
@@ -81,7 +79,7 @@ class AttendanceTab(ActionsMixin, QWidget):
             ("today", tr("attendance_tab", "Hôm nay"), self.go_to_today),
             ("reload", tr("attendance_tab", "Tải lại"), lambda: self.load()),
         ):
-            marking.addWidget(self._button(key, label, slot))
+            marking.addWidget(self.buttons.add(key, label, slot))
         self.hint = QLabel(tr("attendance_tab", "Phím: C có mặt · P vắng có phép · K vắng không phép · M đi muộn · "
                                                 "Delete xóa · Ctrl+Z hoàn tác"))
         self.hint.setStyleSheet("color: #4b5563;")
@@ -94,7 +92,7 @@ class AttendanceTab(ActionsMixin, QWidget):
             ("export", tr("attendance_tab", "Xuất bảng điểm danh..."), self.export_workbook),
             ("import", tr("attendance_tab", "Nhập bảng điểm danh..."), self.import_workbook),
         ):
-            printing.addWidget(self._button(key, label, slot))
+            printing.addWidget(self.buttons.add(key, label, slot))
         printing.addStretch(1)
         self.status = MessageLabel("attendance_status", ok_style=QUIET_STYLE, error_style=ALERT_STYLE)
         self.status.setText(tr("attendance_tab", "Đang tải bảng điểm danh..."))
@@ -121,14 +119,6 @@ class AttendanceTab(ActionsMixin, QWidget):
         layout.addWidget(self.status)
         layout.addWidget(splitter, 1)
         layout.addLayout(printing)
-
-    def _button(self, key: str, label: str, slot: Any) -> QPushButton:
-        button = QPushButton(label)
-        button.setObjectName(f"attendance_{key}")
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the grid keeps the keyboard
-        button.clicked.connect(slot)
-        self.buttons[key] = button
-        return button
 
     # --- loading ----------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802

@@ -14,10 +14,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +31,7 @@ from dtbd_desktop.gui.screens.certificate_actions import (
     revoke_certificate,
 )
 from dtbd_desktop.gui.table_model import Column, name_sort
+from dtbd_desktop.gui.widgets.common import Buttons
 from dtbd_desktop.gui.widgets.list_screen import RowList
 from dtbd_desktop.printing import layouts
 from dtbd_desktop.services import certificates, settings
@@ -111,21 +110,14 @@ class CertificatesTab(QWidget):
         self.model, self.proxy, self.table = self.listing.model, self.listing.proxy, self.listing.table
         self.summary = QLabel()
         self.summary.setObjectName("certificates_summary")
-        self.buttons: dict[str, QPushButton] = {}
-        bar = QHBoxLayout()
-        for key, label, slot in (
+        self.buttons = Buttons("certificates")
+        bar = self.buttons.row((
             ("issue", tr("certificates_tab", "Cấp văn bằng..."), self.issue),
             ("preview", tr("certificates_tab", "Xem trước và in..."), self.preview),
             ("pdf", tr("certificates_tab", "Lưu PDF..."), self.save_pdf),
             ("revoke", tr("certificates_tab", "Thu hồi..."), self.revoke),
             ("reissue", tr("certificates_tab", "Cấp lại..."), self.reissue),
-        ):
-            button = QPushButton(label)
-            button.setObjectName(f"certificates_{key}")
-            button.clicked.connect(slot)
-            self.buttons[key] = button
-            bar.addWidget(button)
-        bar.addStretch(1)
+        ))
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addLayout(bar)

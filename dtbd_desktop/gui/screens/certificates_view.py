@@ -27,6 +27,7 @@ from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.screens.certificate_actions import reissue_certificate, revoke_certificate
 from dtbd_desktop.gui.table_model import Column, name_sort
+from dtbd_desktop.gui.widgets.common import Buttons
 from dtbd_desktop.gui.widgets.list_screen import ListScreen, RowList, filter_row, search_box
 from dtbd_desktop.services import certificates
 from dtbd_desktop.services.certificates import CertificateRow, Verification
@@ -87,22 +88,15 @@ class CertificatesView(ListScreen):
         filters = filter_row((tr("certificates_view", "Năm:"), self.year), (tr("certificates_view", "Loại:"), self.kind),
                              stretch=self.search)
 
-        self.buttons: dict[str, QPushButton] = {}
-        actions = QHBoxLayout()
-        for key, label, slot in (
+        self.buttons = Buttons("register")
+        actions = self.buttons.row((
             ("export_pdf", tr("certificates_view", "Xuất sổ gốc PDF..."), lambda: self.export(".pdf")),
             ("export_xlsx", tr("certificates_view", "Xuất sổ gốc Excel..."), lambda: self.export(".xlsx")),
             ("revoke", tr("certificates_view", "Thu hồi..."), self.revoke),
             ("reissue", tr("certificates_view", "Cấp lại..."), self.reissue),
             ("layouts", tr("certificates_view", "Mẫu in..."), self.open_layouts),
             ("calibrate", tr("certificates_view", "Căn chỉnh máy in..."), self.open_calibration),
-        ):
-            button = QPushButton(label)
-            button.setObjectName(f"register_{key}")
-            button.clicked.connect(slot)
-            self.buttons[key] = button
-            actions.addWidget(button)
-        actions.addStretch(1)
+        ))
 
         self.listing: RowList[CertificateRow] = RowList(register_columns(), "register_table", self)
         self.model, self.proxy, self.table = self.listing.model, self.listing.proxy, self.listing.table

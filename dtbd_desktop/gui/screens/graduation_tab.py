@@ -17,7 +17,6 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -30,7 +29,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -40,8 +38,9 @@ from dtbd_desktop.base import text
 from dtbd_desktop.base.errors import InputError
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy, name_sort
+from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, name_sort
 from dtbd_desktop.gui.widgets.common import MessageLabel
+from dtbd_desktop.gui.widgets.list_screen import RowList
 from dtbd_desktop.reports import graduation_reports
 from dtbd_desktop.rules import grading
 from dtbd_desktop.services import graduation
@@ -210,20 +209,10 @@ class GraduationTab(QWidget):
         self.status = QLabel()
         self.status.setObjectName("graduation_status")
         self.status.setWordWrap(True)
-        self.model: RowTableModel[ReviewRow] = ReviewModel(review_columns(False), self)
-        self.proxy = SortProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setObjectName("graduation_table")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setVisible(False)  # the rank is the first column
+        # No row numbers: the rank is the first column.
+        self.listing: RowList[ReviewRow] = RowList([], "graduation_table", self,
+                                                   model=ReviewModel(review_columns(False), self))
+        self.model, self.proxy, self.table = self.listing.model, self.listing.proxy, self.listing.table
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.rules = QLabel()
         self.rules.setObjectName("graduation_rules")

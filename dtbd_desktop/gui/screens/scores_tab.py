@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
-    QPushButton,
     QRadioButton,
     QSplitter,
     QTableView,
@@ -48,7 +47,7 @@ from dtbd_desktop.gui.models.score_model import (
 )
 from dtbd_desktop.gui.table_model import Column, RowTableModel
 from dtbd_desktop.gui.tasks import error_text, show_error
-from dtbd_desktop.gui.widgets.common import ERROR_STYLE, MessageLabel, ask_reason
+from dtbd_desktop.gui.widgets.common import ERROR_STYLE, Buttons, MessageLabel, ask_reason
 from dtbd_desktop.rules import grading
 from dtbd_desktop.services import scores
 from dtbd_desktop.services.scores import HistoryEntry, ScoreEntry
@@ -144,21 +143,14 @@ class ScoresTab(QWidget):
             picker.addWidget(w)
         picker.addStretch(1)
 
-        self.buttons: dict[str, QPushButton] = {}
-        actions = QHBoxLayout()
-        for key, label, slot in (
+        self.buttons = Buttons("scores")
+        actions = self.buttons.row((
             ("finalise", tr("scores_tab", "Chốt điểm"), self.finalise),
             ("unfinalise", tr("scores_tab", "Mở lại để sửa..."), self.unfinalise),
             ("export", tr("scores_tab", "Xuất bảng điểm để nhập..."), self.export_sheet),
             ("import", tr("scores_tab", "Nhập bảng điểm..."), self.import_sheet),
             ("retakes", tr("scores_tab", "Danh sách thi lại..."), self.show_retakes),
-        ):
-            button = QPushButton(label)
-            button.setObjectName(f"scores_{key}")
-            button.clicked.connect(slot)
-            actions.addWidget(button)
-            self.buttons[key] = button
-        actions.addStretch(1)
+        ))
 
         self.banner = QLabel()
         self.banner.setObjectName("scores_banner")

@@ -4,9 +4,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QInputDialog, QLabel, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
 from dtbd_desktop.base import text
 from dtbd_desktop.gui.tasks import error_text
@@ -42,6 +51,33 @@ class MessageLabel(QLabel):
 
     def failed(self, exc: BaseException) -> None:
         self.say(error_text(exc), error=True)
+
+
+class Buttons(dict[str, QPushButton]):
+    """A screen's buttons by key, each named `{prefix}_{key}` (tests find them so). With
+    `focus=False` a click leaves the keyboard where it was (a grid typed into)."""
+
+    def __init__(self, prefix: str, *, focus: bool = True) -> None:
+        super().__init__()
+        self.prefix, self.focus = prefix, focus
+
+    def add(self, key: str, label: str, slot: Callable[[], object]) -> QPushButton:
+        button = QPushButton(label)
+        button.setObjectName(f"{self.prefix}_{key}")
+        if not self.focus:
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.clicked.connect(slot)
+        self[key] = button
+        return button
+
+    def row(self, actions: Iterable[tuple[str, str, Callable[[], object]]], *, stretch: bool = True) -> QHBoxLayout:
+        """A row of buttons, (key, label, slot) each, pushed to the left."""
+        row = QHBoxLayout()
+        for key, label, slot in actions:
+            row.addWidget(self.add(key, label, slot))
+        if stretch:
+            row.addStretch(1)
+        return row
 
 
 def ask_reason(parent: QWidget, title: str, question: str) -> str | None:

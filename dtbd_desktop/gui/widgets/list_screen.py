@@ -19,13 +19,14 @@ from dtbd_desktop.gui.widgets.common import section_title
 class RowList(Generic[Row]):
     """Rows shown read-only: whole rows selected one at a time, sorted by a click on a header
     (`sortable`), opened by a double click or Enter (`on_open`). `proxy` filters them, if the
-    screen has its own filter; `row_numbers` shows the number of each row at the left."""
+    screen has its own filter, and `model` shows them, if it is a model of its own; `row_numbers`
+    shows the number of each row at the left."""
 
     def __init__(self, columns: Sequence[Column[Row]], name: str, parent: QWidget, *,
-                 proxy: QSortFilterProxyModel | None = None, sortable: bool = True,
-                 sort_by: tuple[int, Qt.SortOrder] | None = None, row_numbers: bool = False,
+                 model: RowTableModel[Row] | None = None, proxy: QSortFilterProxyModel | None = None,
+                 sortable: bool = True, sort_by: tuple[int, Qt.SortOrder] | None = None, row_numbers: bool = False,
                  on_open: Callable[[Row], object] | None = None) -> None:
-        self.model: RowTableModel[Row] = RowTableModel(columns, parent)
+        self.model: RowTableModel[Row] = model if model is not None else RowTableModel(columns, parent)
         self.proxy = proxy if proxy is not None else SortProxy(parent)
         self.proxy.setSourceModel(self.model)
         self.table: QTableView = read_only_table(self.proxy, name)
