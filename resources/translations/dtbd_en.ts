@@ -4,88 +4,88 @@
   <context>
     <name>accounts</name>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Chỉ xem</source>
       <translation>View only</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Cần đăng nhập để làm việc này (dòng lệnh: --user TÊN, mật khẩu trong biến môi trường DTBD_PASSWORD).</source>
       <translation>You need to log in to do this (command line: --user NAME, password in the DTBD_PASSWORD environment variable).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Giảng viên</source>
       <translation>Lecturer</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Khóa của tài khoản {user} không khớp mật khẩu (dữ liệu tài khoản đã bị sửa ngoài chương trình); quản trị hãy đặt lại mật khẩu.</source>
       <translation>The key of account {user} does not match its password (the account data was changed outside the program); an administrator must reset the password.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Không có tài khoản '{name}'.</source>
       <translation>There is no account '{name}'.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Không xác nhận được người đang làm việc; hãy đăng nhập lại.</source>
       <translation>Could not confirm who is working; please log in again.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Mật khẩu cần ít nhất {n} ký tự.</source>
       <translation>The password needs at least {n} characters.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Mật khẩu của tài khoản {user} đã thay đổi; hãy đăng nhập lại.</source>
       <translation>The password of account {user} has changed; please log in again.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Mật khẩu hiện tại không đúng.</source>
       <translation>The current password is wrong.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Phòng đào tạo</source>
       <translation>Training office</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Phải còn ít nhất một tài khoản quản trị đang hoạt động.</source>
       <translation>At least one active administrator account must remain.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Quản trị</source>
       <translation>Administrator</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Quản trị (máy đơn)</source>
       <translation>Administrator (single PC)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Quản trị máy đơn không có mật khẩu; hãy tạo tài khoản trước.</source>
       <translation>The single-PC administrator has no password; create an account first.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Thông số khóa của tài khoản bị hỏng; quản trị hãy đặt lại mật khẩu.</source>
       <translation>The account's key parameters are damaged; an administrator must reset the password.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; thử lại sau {time}.</source>
       <translation>The account is temporarily locked after too many wrong passwords; try again after {time}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Tài khoản {user} (giảng viên) chỉ được {what} ở lớp mình chủ nhiệm hoặc giảng dạy.</source>
       <translation>Account {user} (lecturer) may only {what} in classes they lead or teach.</translation>
     </message>
@@ -94,139 +94,139 @@
       <translation type="obsolete">Account {user} ({role}) is not allowed to do this.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Tài khoản {user} ({role}) không có quyền {what}.</source>
       <translation>Account {user} ({role}) is not allowed to {what}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Tài khoản {user} không còn hoạt động.</source>
       <translation>Account {user} is no longer active.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Tài khoản {user} đã bị sửa ngoài chương trình (vai trò hoặc khóa không khớp nhật ký thay đổi). Quản trị hãy chạy Kiểm tra nhật ký (dtbd audit verify) và đặt lại vai trò.</source>
       <translation>Account {user} was changed outside the program (its role or key does not match the audit log). An administrator must run the log check (dtbd audit verify) and set the role again.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Tài khoản đầu tiên phải là tài khoản quản trị.</source>
       <translation>The first account must be an administrator account.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Tên đăng nhập chỉ gồm chữ, số, dấu chấm, gạch dưới.</source>
       <translation>A user name may contain only letters, digits, dots and underscores.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Tên đăng nhập hoặc mật khẩu không đúng.</source>
       <translation>Wrong user name or password.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Vai trò không hợp lệ.</source>
       <translation>Invalid role.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>chốt điểm</source>
       <translation>finalise scores</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>cấp văn bằng, chứng chỉ</source>
       <translation>issue diplomas and certificates</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>ghi rèn luyện, nhận xét của cơ quan cử đi học</source>
       <translation>record conduct and the sending organisation's confirmation</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>nhập điểm</source>
       <translation>enter scores</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>phục hồi cơ sở dữ liệu</source>
       <translation>restore the database</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>quản lý tài khoản</source>
       <translation>manage accounts</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>sao lưu</source>
       <translation>back up</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>sửa cài đặt</source>
       <translation>change the settings</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>sửa danh mục</source>
       <translation>change the catalogue</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>sửa danh sách học viên</source>
       <translation>change learner lists</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>sửa lớp học, thời khóa biểu</source>
       <translation>change classes and timetables</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>sửa điểm danh đã khóa</source>
       <translation>change locked attendance</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>sửa điểm đã chốt</source>
       <translation>change finalised scores</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>thu hồi, cấp lại văn bằng</source>
       <translation>revoke and reissue documents</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>xem dữ liệu</source>
       <translation>view data</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>xét tốt nghiệp</source>
       <translation>review graduation</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Đã có tài khoản '{name}'.</source>
       <translation>An account '{name}' already exists.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>điểm danh</source>
       <translation>take attendance</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>đăng ký khóa ký văn bằng</source>
       <translation>enrol document signing keys</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/accounts.py" />
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>đổi mật khẩu của mình</source>
       <translation>change one's own password</translation>
     </message>
@@ -234,92 +234,92 @@
   <context>
     <name>admin_keys</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_keys.py" />
       <source> (máy này)</source>
       <translation> (this PC)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_keys.py" />
       <source>Chỉ máy có khóa đã được quản trị đăng ký mới cấp được văn bằng, và chỉ chữ ký bằng các khóa này được coi là thật. Tệp khóa của máy này: {path}. Hãy chép tệp này vào USB cất trong tủ của phòng đào tạo; không gửi qua thư điện tử.</source>
       <translation>Only a PC whose key an administrator enrolled can issue documents, and only signatures by these keys count as genuine. This PC's key file: {path}. Copy it to a USB disk kept in the training office's cabinet; never send it by e-mail.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_keys.py" />
       <source>Chọn một khóa trong bảng.</source>
       <translation>Choose a key in the table.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_keys.py" />
       <source>Ghi chú về máy này (ví dụ: máy phòng đào tạo):</source>
       <translation>A note about this PC (for example: training office PC):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_keys.py" />
       <source>KHÔNG TIN CẬY (không có trong nhật ký)</source>
       <translation>NOT TRUSTED (not in the audit log)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_keys.py" />
       <source>Lý do:</source>
       <translation>Reason:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_keys.py" />
       <source>Máy</source>
       <translation>PC</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_keys.py" />
       <source>Mã khóa</source>
       <translation>Key ID</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_keys.py" />
       <source>Người đăng ký</source>
       <translation>Enrolled by</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_keys.py" />
       <source>Thôi dùng</source>
       <translation>Retired</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_keys.py" />
       <source>Thôi dùng khóa</source>
       <translation>Retire key</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_keys.py" />
       <source>Thôi dùng khóa đã chọn...</source>
       <translation>Retire the selected key...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_keys.py" />
       <source>Tình trạng</source>
       <translation>Status</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_keys.py" />
       <source>Đang dùng</source>
       <translation>In use</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_keys.py" />
       <source>Đã thôi dùng khóa {id}.</source>
       <translation>Key {id} retired.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_keys.py" />
       <source>Đã đăng ký khóa {id}: máy này cấp được văn bằng.</source>
       <translation>Key {id} enrolled: this PC can issue documents.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_keys.py" />
       <source>Đăng ký khóa</source>
       <translation>Enrol key</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_keys.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_keys.py" />
       <source>Đăng ký khóa của máy này...</source>
       <translation>Enrol this PC's key...</translation>
     </message>
@@ -327,108 +327,108 @@
   <context>
     <name>admin_view</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Bản sao lưu</source>
       <translation>Backup</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Bản sao lưu không qua kiểm tra</source>
       <translation>The backup failed the check</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Bật đăng nhập</source>
       <translation>Turn logins on</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Chọn một bản sao lưu trong bảng.</source>
       <translation>Select a backup in the table.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Chọn một tài khoản trong bảng.</source>
       <translation>Select an account in the table.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Cơ sở dữ liệu SQLite (*.sqlite3)</source>
       <translation>SQLite database (*.sqlite3)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Dung lượng (KB)</source>
       <translation>Size (KB)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Giá trị cũ</source>
       <translation>Old value</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Giá trị mới</source>
       <translation>New value</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Hoạt động</source>
       <translation>Active</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Họ và tên</source>
       <translation>Full name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Họ và tên:</source>
       <translation>Full name:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Khóa ký văn bằng</source>
       <translation>Document signing keys</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Kiểm tra nhật ký không bị sửa</source>
       <translation>Check the log has not been altered</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Lý do</source>
       <translation>Reason</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Mật khẩu (ít nhất 8 ký tự):</source>
       <translation>Password (at least 8 characters):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Người làm</source>
       <translation>By</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Ngừng</source>
       <translation>Disabled</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Ngừng tài khoản đã chọn</source>
       <translation>Deactivate the selected account</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Nhật ký hoặc dữ liệu được bảo vệ đã bị can thiệp ngoài chương trình ({n} chỗ):</source>
       <translation>The audit log or protected records were tampered with outside the program ({n} places):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Nhật ký nguyên vẹn ({n} mục); dữ liệu được bảo vệ khớp nhật ký.</source>
       <translation>The audit log is intact ({n} entries); the protected records match it.</translation>
     </message>
@@ -437,7 +437,7 @@
       <translation type="obsolete">The log is intact.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Nhật ký thay đổi</source>
       <translation>Change log</translation>
     </message>
@@ -446,192 +446,192 @@
       <translation type="obsolete">The log has been tampered with in {n} entries, the first: {id}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Nếu vẫn phải phục hồi bản này, ghi lý do (được ghi vào nhật ký); bỏ trống để thôi:</source>
       <translation>If this copy must be restored anyway, give the reason (it is recorded in the audit log); leave empty to cancel:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Phục hồi</source>
       <translation>Restore</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Phục hồi cơ sở dữ liệu từ {name}? Cơ sở dữ liệu hiện tại được cất sang bên trước; sau khi phục hồi chương trình sẽ đóng để mở lại.</source>
       <translation>Restore the database from {name}? The current database is set aside first; after the restore the program will close so you can reopen it.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Phục hồi từ bản đã chọn...</source>
       <translation>Restore from the selected backup...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Quản trị</source>
       <translation>Administration</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Sao lưu</source>
       <translation>Backup</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Sao lưu ngay</source>
       <translation>Back up now</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Sao lưu ra tệp</source>
       <translation>Back up to a file</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Sao lưu ra tệp khác (USB)...</source>
       <translation>Back up to another file (USB)...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Thư mục sao lưu tự động (mỗi ngày và mỗi lần thoát chương trình):</source>
       <translation>Automatic backup folder (daily and every time the program exits):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Thời điểm</source>
       <translation>Time</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Trường</source>
       <translation>Field</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Tài khoản</source>
       <translation>Accounts</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Tài khoản {name} nay có vai trò {role}.</source>
       <translation>Account {name} now has the role {role}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Tên đăng nhập</source>
       <translation>User name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Tên đăng nhập:</source>
       <translation>User name:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Tìm</source>
       <translation>Search</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Tìm trong nhật ký (việc, đối tượng, giá trị, lý do)...</source>
       <translation>Search the log (action, object, value, reason)...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Tình trạng</source>
       <translation>Status</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Tạo tài khoản</source>
       <translation>Create account</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Từ:</source>
       <translation>From:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Vai trò</source>
       <translation>Role</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Vai trò:</source>
       <translation>Role:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Việc</source>
       <translation>Action</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Đang khóa</source>
       <translation>Locked</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Đang kiểm tra và phục hồi {name}...</source>
       <translation>Checking and restoring {name}...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Đây là tài khoản đầu tiên. Sau khi tạo, mọi người (cả dòng lệnh) phải đăng nhập mới làm việc được, và chương trình sẽ đăng nhập ngay bằng tài khoản này. Hãy ghi mật khẩu quản trị cất vào tủ của lãnh đạo: không có cách nào lấy lại. Tạo tài khoản?</source>
       <translation>This is the first account. Once it exists, everyone (the command line too) must log in to work, and the program logs in with this account at once. Write the administrator's password down and keep it in the director's cabinet: there is no way to recover it. Create the account?</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Đã bật đăng nhập; đang làm việc với tài khoản {name}.</source>
       <translation>Logins are on; working as {name}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Đã ngừng tài khoản {name}.</source>
       <translation>Account {name} deactivated.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Đã phục hồi</source>
       <translation>Restored</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Đã phục hồi từ {name}. Cơ sở dữ liệu trước đó được cất ở {previous}. Chương trình sẽ đóng; hãy mở lại.</source>
       <translation>Restored from {name}. The previous database was kept at {previous}. The program will now close; please reopen it.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Đã sao lưu vào {path}.</source>
       <translation>Backed up to {path}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Đã tạo tài khoản {name}.</source>
       <translation>Account {name} created.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Đã đặt lại mật khẩu cho {name}.</source>
       <translation>Password reset for {name}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Đặt lại mật khẩu cho tài khoản đã chọn</source>
       <translation>Reset the password of the selected account</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Đối tượng</source>
       <translation>Object</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Đổi vai trò tài khoản đã chọn</source>
       <translation>Change the selected account's role</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>đến:</source>
       <translation>to:</translation>
     </message>
@@ -1360,42 +1360,42 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation> The class has no sessions on this day; see the timetable with: dtbd timetable list {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/attendance.py" />
+      <location filename="../../dtbd_desktop/rules/attendance.py" />
       <source>: không được cấp giấy chứng nhận</source>
       <translation>: no certificate of completion</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/attendance.py" />
+      <location filename="../../dtbd_desktop/rules/attendance.py" />
       <source>: không được thi học phần này cho đến khi học bổ sung</source>
       <translation>: may not sit this module's exam until the lessons are made up</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/attendance.py" />
+      <location filename="../../dtbd_desktop/rules/attendance.py" />
       <source>; đã học bổ sung {made_up} tiết nhưng quy định không tính học bổ sung: không được cấp giấy chứng nhận</source>
       <translation>; made up {made_up} periods but the rules do not count make-up lessons: no certificate of completion</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/attendance.py" />
+      <location filename="../../dtbd_desktop/rules/attendance.py" />
       <source>; đã học bổ sung {made_up} tiết nhưng quy định không tính học bổ sung: không được thi học phần này</source>
       <translation>; made up {made_up} periods but the rules do not count make-up lessons: may not sit this module's exam</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/attendance.py" />
+      <location filename="../../dtbd_desktop/rules/attendance.py" />
       <source>; đã học bổ sung {made_up} tiết nên được cấp giấy chứng nhận</source>
       <translation>; made up {made_up} periods, so the certificate of completion may be issued</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/attendance.py" />
+      <location filename="../../dtbd_desktop/rules/attendance.py" />
       <source>; đã học bổ sung {made_up} tiết nên được thi</source>
       <translation>; made up {made_up} periods, so may sit the exam</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/attendance.py" />
+      <location filename="../../dtbd_desktop/rules/attendance.py" />
       <source>; đã học bổ sung {made_up} tiết, còn vắng {counted} tiết, vẫn quá {limit}: không được cấp giấy chứng nhận</source>
       <translation>; made up {made_up} periods, still absent {counted} periods, still over {limit}: no certificate of completion</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/attendance.py" />
+      <location filename="../../dtbd_desktop/rules/attendance.py" />
       <source>; đã học bổ sung {made_up} tiết, còn vắng {counted} tiết, vẫn quá {limit}: không được thi học phần này</source>
       <translation>; made up {made_up} periods, still absent {counted} periods, still over {limit}: may not sit this module's exam</translation>
     </message>
@@ -1410,17 +1410,17 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Session {slot} has not taken place yet: only excused absences can be recorded in advance.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>BẢNG ĐIỂM DANH LỚP {code}</source>
       <translation>ATTENDANCE SHEET OF CLASS {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Bảng điểm danh lớp {code}</source>
       <translation>Attendance sheet of class {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Bảng điểm danh lớp {code} do chương trình DTBD xuất ngày {date}.</source>
       <translation>Attendance sheet of class {code} exported by DTBD on {date}.</translation>
     </message>
@@ -1440,7 +1440,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Programme {programme} has no module '{module}' (it has: {codes}).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/attendance.py" />
+      <location filename="../../dtbd_desktop/rules/attendance.py" />
       <source>Có mặt</source>
       <translation>Present</translation>
     </message>
@@ -1450,37 +1450,37 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Give a reason for deleting the make-up lessons.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Cột tô xám là buổi học đã khóa: sửa các buổi này cần người có quyền và ghi lý do khi nhập.</source>
       <translation>Grey columns are locked sessions: changing them needs a user with permission and a reason when importing.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Cột {letter} ({heading}): buổi học này không còn trong thời khóa biểu của lớp; hãy xuất lại bảng điểm danh.</source>
       <translation>Column {letter} ({heading}): this session is no longer in the class timetable; export the attendance sheet again.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Dòng {row}: học viên {name} không có trong lớp {code} (dòng thêm tay hoặc học viên đã chuyển lớp); hãy xóa dòng này hoặc xuất lại bảng.</source>
       <translation>Row {row}: learner {name} is not in class {code} (a row added by hand, or the learner moved to another class); delete this row or export the sheet again.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Dòng {row}: học viên {name} đã có ở dòng {first}.</source>
       <translation>Row {row}: learner {name} already appears in row {first}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Dòng {row}: số CCCD {typed} không khớp với học viên {name} ({nid}) của dòng này.</source>
       <translation>Row {row}: national ID (CCCD) {typed} does not match learner {name} ({nid}) of this row.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Ghi vào mỗi ô (học viên × buổi học) một ký hiệu:</source>
       <translation>Put one symbol in each cell (learner × session):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Hướng dẫn</source>
       <translation>Instructions</translation>
     </message>
@@ -1495,12 +1495,12 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>This learner is no longer in class {code}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Không nhập được tệp {name}: {n} lỗi; không có gì bị thay đổi.</source>
       <translation>Could not import file {name}: {n} errors; nothing was changed.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Không thêm, xóa hay đổi chỗ các cột; có thể sắp xếp lại các dòng học viên.</source>
       <translation>Do not add, delete or move columns; learner rows may be re-sorted.</translation>
     </message>
@@ -1518,12 +1518,12 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation type="obsolete">Could not read file {path} as an Excel workbook (.xlsx): {error}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Ký hiệu không hợp lệ</source>
       <translation>Invalid symbol</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Ký hiệu: {codes}. Ô để trống: không thay đổi điểm danh đã có. Cột tô xám: buổi đã khóa (sửa cần người có quyền và lý do).</source>
       <translation>Symbols: {codes}. Empty cell: existing attendance unchanged. Grey columns: locked sessions (changes need permission and a reason).</translation>
     </message>
@@ -1538,7 +1538,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Class {code} has no learner with national ID (CCCD) {nid}. See the list with: dtbd roster list {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Mã</source>
       <translation>ID</translation>
     </message>
@@ -1553,12 +1553,12 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>The make-up date {date} is before the opening date {start}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Nhập lại vào chương trình: dtbd attendance import {code} TỆP.xlsx (thêm --dry-run để kiểm tra trước). Nếu có lỗi, không có gì bị thay đổi và chương trình chỉ ra từng ô lỗi.</source>
       <translation>Import back into the program: dtbd attendance import {code} FILE.xlsx (add --dry-run to check first). If there are errors, nothing is changed and the program points to each wrong cell.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Số CCCD</source>
       <translation>National ID (CCCD)</translation>
     </message>
@@ -1578,32 +1578,32 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Invalid status '{status}'; use: {allowed}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Tệp {name} không phải bảng điểm danh do chương trình xuất ra (thiếu trang '{meta}'). Hãy xuất bảng điểm danh bằng lệnh: dtbd attendance export {code} --out TỆP.xlsx</source>
       <translation>File {name} is not an attendance sheet exported by the program (sheet '{meta}' is missing). Export the attendance sheet with: dtbd attendance export {code} --out FILE.xlsx</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Tệp {name} là bảng điểm danh lớp {other}, không phải lớp {code}.</source>
       <translation>File {name} is the attendance sheet of class {other}, not class {code}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/attendance.py" />
+      <location filename="../../dtbd_desktop/rules/attendance.py" />
       <source>Vắng có phép</source>
       <translation>Excused absence</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/attendance.py" />
+      <location filename="../../dtbd_desktop/rules/attendance.py" />
       <source>Vắng không phép</source>
       <translation>Unexcused absence</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/attendance.py" />
+      <location filename="../../dtbd_desktop/rules/attendance.py" />
       <source>vắng {absent}/{periods} tiết của khóa học, quá {limit}</source>
       <translation>absent {absent}/{periods} periods of the course, over {limit}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/attendance.py" />
+      <location filename="../../dtbd_desktop/rules/attendance.py" />
       <source>vắng {absent}/{periods} tiết học phần {module}, quá {limit}</source>
       <translation>absent {absent}/{periods} periods of module {module}, over {limit}</translation>
     </message>
@@ -1618,27 +1618,27 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>{name} was absent {absent} periods of module {module} and has made up {made_up}; cannot record {periods} more periods (at most {open}).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Ô {cell}: ký hiệu '{value}' không hợp lệ; dùng C, P, K, M hoặc để trống.</source>
       <translation>Cell {cell}: invalid symbol '{value}'; use C, P, K, M or leave it empty.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Ô {cell}: {message}</source>
       <translation>Cell {cell}: {message}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Ô để trống không thay đổi điểm danh đã có trong chương trình.</source>
       <translation>An empty cell leaves the attendance already in the program unchanged.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/attendance.py" />
+      <location filename="../../dtbd_desktop/rules/attendance.py" />
       <source>Đi muộn</source>
       <translation>Late</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Điểm danh</source>
       <translation>Attendance</translation>
     </message>
@@ -1661,122 +1661,122 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
   <context>
     <name>attendance_panel</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_panel.py" />
       <source>Buổi này: {status}</source>
       <translation>This session: {status}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_panel.py" />
       <source>Bù</source>
       <translation>Made up</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_panel.py" />
       <source>Cả khóa: vắng {absent}/{total} tiết; giới hạn {limit}</source>
       <translation>Whole course: absent {absent}/{total} periods; limit {limit}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_panel.py" />
       <source>Ghi chú:</source>
       <translation>Note:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_panel.py" />
       <source>Ghi học bổ sung...</source>
       <translation>Record make-up lessons...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_panel.py" />
       <source>Ghi nhận</source>
       <translation>Record</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_panel.py" />
       <source>Học bổ sung – {name}</source>
       <translation>Make-up lessons – {name}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_panel.py" />
       <source>Học cùng lớp nào, giảng viên nào...</source>
       <translation>With which class, which lecturer...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_panel.py" />
       <source>Học phần</source>
       <translation>Module</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_panel.py" />
       <source>Học phần:</source>
       <translation>Module:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_panel.py" />
       <source>Hủy</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_panel.py" />
       <source>Không được thi</source>
       <translation>Barred from exam</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_panel.py" />
       <source>Kết luận</source>
       <translation>Verdict</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_panel.py" />
       <source>Ngày học bổ sung:</source>
       <translation>Make-up date:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_panel.py" />
       <source>Quá giới hạn</source>
       <translation>Over the limit</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_panel.py" />
       <source>Số tiết:</source>
       <translation>Periods:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_panel.py" />
       <source>Tỷ lệ</source>
       <translation>Share</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_panel.py" />
       <source>Vắng</source>
       <translation>Absent</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_panel.py" />
       <source>chưa {n}</source>
       <translation>{n} not taken</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_panel.py" />
       <source>chưa điểm danh</source>
       <translation>attendance not taken</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_panel.py" />
       <source>{code}: vắng {absent} tiết, còn {open} tiết chưa bù</source>
       <translation>{code}: absent {absent} periods, {open} periods not yet made up</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_panel.py" />
       <source>{periods} tiết · GV: {lecturer}</source>
       <translation>{periods} periods · Lecturer: {lecturer}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_panel.py" />
       <source>Đã bù</source>
       <translation>Made up</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_panel.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_panel.py" />
       <source>Đã khóa: sửa cần quyền và lý do.</source>
       <translation>Locked: changes need permission and a reason.</translation>
     </message>
@@ -1784,261 +1784,261 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
   <context>
     <name>attendance_tab</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
       <source>(kiểm tra)</source>
       <translation>(check)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/attendance_style.py" />
       <source>; đã học bổ sung {n} tiết</source>
       <translation>; made up {n} periods</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/attendance_model.py" />
       <source>Buổi {slot} chưa diễn ra: chỉ ghi trước được vắng có phép (P).</source>
       <translation>Session {slot} has not taken place yet: only excused absences (P) can be recorded in advance.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/attendance_style.py" />
       <source>C</source>
       <translation>A</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/attendance_style.py" />
       <source>Chưa diễn ra: chỉ ghi trước được vắng có phép.</source>
       <translation>Not yet taken place: only excused absences can be recorded in advance.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
       <source>Chưa lưu được, đã trả lại như cũ: {error}</source>
       <translation>Could not save, the change was undone: {error}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
       <source>Chưa nhập: sửa điểm danh đã khóa cần ghi lý do.</source>
       <translation>Not imported: changing locked attendance needs a reason.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
       <source>Chưa sửa: sửa điểm danh đã khóa cần ghi lý do.</source>
       <translation>Not changed: changing locked attendance needs a reason.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
       <source>Chỉ xem: tài khoản này không có quyền điểm danh lớp này.</source>
       <translation>View only: this account is not allowed to take attendance for this class.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
       <source>Cả buổi có mặt</source>
       <translation>Whole session present</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
       <source>Danh sách ký tên buổi này...</source>
       <translation>Sign-in sheet for this session...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
       <source>Dán từ Excel</source>
       <translation>Paste from Excel</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
-      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
       <source>Excel (*.xlsx)</source>
       <translation>Excel (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/attendance_style.py" />
       <source>Giảng viên: {name}</source>
       <translation>Lecturer: {name}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
       <source>Hoàn tác</source>
       <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
       <source>Hãy chọn một buổi học (một cột) trước.</source>
       <translation>Select a session (a column) first.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
       <source>Hôm nay</source>
       <translation>Today</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/attendance_model.py" />
       <source>Họ và tên</source>
       <translation>Full name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/attendance_style.py" />
       <source>Học phần {code}: vắng {absent}/{periods} tiết ({share}), giới hạn {limit}</source>
       <translation>Module {code}: absent {absent}/{periods} periods ({share}), limit {limit}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
       <source>In danh sách ký tên</source>
       <translation>Print sign-in sheet</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/attendance_style.py" />
       <source>Không còn học lớp này.</source>
       <translation>No longer in this class.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
       <source>Không còn thao tác nào để hoàn tác.</source>
       <translation>Nothing left to undo.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
       <source>Không dán được: khối dán có {rows} dòng x {columns} cột, vượt quá bảng từ ô đang chọn.</source>
       <translation>Cannot paste: the pasted block has {rows} rows x {columns} columns, which goes beyond the table from the selected cell.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
       <source>Không dán được: ô ở dòng {row}, cột {column} của khối dán là '{value}', không phải C, P, K, M hay ô trống.</source>
       <translation>Cannot paste: the cell at row {row}, column {column} of the pasted block is '{value}', not C, P, K, M or empty.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
       <source>Mọi học viên đã được điểm danh trong buổi này.</source>
       <translation>Every learner has had attendance taken for this session.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
       <source>Nhập bảng điểm danh</source>
       <translation>Import attendance sheet</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
       <source>Nhập bảng điểm danh...</source>
       <translation>Import attendance sheet...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
-      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
       <source>PDF (*.pdf)</source>
       <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
       <source>PDF (*.pdf);;Excel (*.xlsx)</source>
       <translation>PDF (*.pdf);;Excel (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
       <source>Phím: C có mặt · P vắng có phép · K vắng không phép · M đi muộn · Delete xóa · Ctrl+Z hoàn tác</source>
       <translation>Keys: C present · P excused absence · K unexcused absence · M late · Delete clear · Ctrl+Z undo</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/attendance_style.py" />
       <source>S</source>
       <translation>M</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/attendance_model.py" />
       <source>Số tiết vắng trên cả khóa và tỷ lệ; giới hạn {limit} ({scope}).</source>
       <translation>Periods absent over the whole course and share; limit {limit} ({scope}).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
       <source>Sửa điểm danh đã khóa</source>
       <translation>Change locked attendance</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/attendance_style.py" />
       <source>T</source>
       <translation>E</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
       <source>Thông báo gửi đơn vị cử đi học</source>
       <translation>Notice to sending organisations</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
       <source>Thông báo gửi đơn vị...</source>
       <translation>Notice to organisations...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/attendance_model.py" />
       <source>Tài khoản này không có quyền điểm danh lớp {code}.</source>
       <translation>This account is not allowed to take attendance for class {code}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
       <source>Tải lại</source>
       <translation>Reload</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
       <source>Tệp không có thay đổi nào so với điểm danh đã lưu.</source>
       <translation>The file has no changes compared with the saved attendance.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
       <source>Tổng hợp chuyên cần</source>
       <translation>Attendance summary</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
       <source>Tổng hợp chuyên cần...</source>
       <translation>Attendance summary...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/attendance_model.py" />
       <source>Vắng
 (tiết, %)</source>
       <translation>Absent
 (periods, %)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/attendance_style.py" />
       <source>Vắng {absent}/{total} tiết cả khóa ({share}): có phép {excused}, không phép {unexcused}; đi muộn {late} buổi.</source>
       <translation>Absent {absent}/{total} periods of the course ({share}): excused {excused}, unexcused {unexcused}; late {late} sessions.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
       <source>Xuất bảng điểm danh</source>
       <translation>Export attendance sheet</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
       <source>Xuất bảng điểm danh...</source>
       <translation>Export attendance sheet...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/attendance_style.py" />
       <source>chưa điểm danh</source>
       <translation>attendance not taken</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/attendance_style.py" />
       <source>tính theo từng học phần</source>
       <translation>counted per module</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/attendance_style.py" />
       <source>tính trên cả khóa học</source>
       <translation>counted over the whole course</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/attendance_style.py" />
       <source>{half} {weekday} {date}</source>
       <translation>{weekday} {half}, {date}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/attendance_style.py" />
       <source>{kind}, {periods} tiết</source>
       <translation>{kind}, {periods} periods</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
       <source>{learners} học viên, {sessions} buổi. Vắng quá {limit} ({rules}): {n} học viên.</source>
       <translation>{learners} learners, {sessions} sessions. Absent over {limit} ({rules}): {n} learners.</translation>
     </message>
@@ -2047,58 +2047,58 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation type="obsolete">{name} has no national ID (CCCD) on record: add it before recording make-up lessons.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
       <source>{name} không có tiết vắng nào cần học bổ sung.</source>
       <translation>{name} has no absent periods to make up.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/attendance_model.py" />
       <source>{periods} ({share})</source>
       <translation>{periods} ({share})</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
       <source>Đang lưu...</source>
       <translation>Saving...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
       <source>Đang tải bảng điểm danh...</source>
       <translation>Loading the attendance sheet...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/attendance_model.py" />
       <source>Điểm danh buổi {slot} đã khóa; tài khoản này không có quyền sửa điểm danh đã khóa.</source>
       <translation>Attendance for session {slot} is locked; this account is not allowed to change locked attendance.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
       <source>Điểm danh đã khóa (quá số ngày cho phép). Lý do sửa {n} ô:</source>
       <translation>Attendance is locked (past the allowed number of days). Reason for changing {n} cells:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
       <source>Đã ghi {name} học bổ sung {periods} tiết học phần {module}.</source>
       <translation>Recorded {periods} make-up periods of module {module} for {name}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
-      <location filename="../../dtbd_desktop/gui/views/attendance_style.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/attendance_style.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/attendance_style.py" />
       <source>Đã khóa: sửa cần quyền và lý do.</source>
       <translation>Locked: changes need permission and a reason.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
       <source>Đã lưu {path}.</source>
       <translation>Saved {path}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
       <source>Đã lưu.</source>
       <translation>Saved.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/attendance_actions.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
       <source>Đã nhập {n} thay đổi điểm danh.</source>
       <translation>Imported {n} attendance changes.</translation>
     </message>
@@ -2106,127 +2106,127 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
   <context>
     <name>audit</name>
     <message>
-      <location filename="../../dtbd_desktop/audit_check.py" />
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>... và {n} bản ghi khác không khớp nhật ký.</source>
       <translation>... and {n} more records that do not match the log.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/audit_check.py" />
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>Chốt điểm học phần {module} lớp {code}</source>
       <translation>Finalised scores of module {module}, class {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/audit_check.py" />
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>Chữ ký không đúng với khóa của tài khoản {user}: mục nhật ký bị giả hoặc bị sửa.</source>
       <translation>The signature does not match the key of account {user}: the entry is forged or altered.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/audit_check.py" />
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>Dòng sổ gốc số hiệu {serial} ({name}) không khớp chữ ký bằng khóa đã đăng ký: đã bị sửa hoặc thêm ngoài chương trình.</source>
       <translation>Register line {serial} ({name}) does not match a signature by an enrolled key: it was altered or added outside the program.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/audit_check.py" />
+      <location filename="../../dtbd_desktop/trust/audit.py" />
       <source>Không nối với mục trước: có mục nhật ký bị xóa hoặc chèn vào.</source>
       <translation>Not linked to the entry before: an entry was removed or inserted.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/audit_check.py" />
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>Kết quả xét tốt nghiệp của {who}</source>
       <translation>Graduation result of {who}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/audit_check.py" />
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>Mục nhật ký không có chữ ký của tài khoản nào: bị thêm vào ngoài chương trình.</source>
       <translation>The entry is signed by no account: it was added outside the program.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/audit_check.py" />
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>Nhật ký không còn mục thứ {seq} mà máy này đã ghi hoặc kiểm tra lúc {when}: phần cuối nhật ký đã bị xóa hoặc bị thay.</source>
       <translation>The log no longer holds entry {seq}, which this PC wrote or checked at {when}: the end of the log was deleted or replaced.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/audit_check.py" />
+      <location filename="../../dtbd_desktop/trust/audit.py" />
       <source>Nội dung không khớp mã băm: mục nhật ký đã bị sửa.</source>
       <translation>The content does not match its hash: the entry was altered.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/audit_check.py" />
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>Tài khoản {user} không phải quản trị mà ghi thay đổi tài khoản hoặc khóa ký.</source>
       <translation>Account {user} is not an administrator but recorded a change of an account or a signing key.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/audit_check.py" />
+      <location filename="../../dtbd_desktop/trust/audit.py" />
       <source>Vị trí {seq} thay vì {expected}: có mục nhật ký bị xóa hoặc chèn vào.</source>
       <translation>Position {seq} instead of {expected}: an entry was removed or inserted.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/audit_check.py" />
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>học viên (mã ghi danh {id})</source>
       <translation>learner (enrolment {id})</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/audit_check.py" />
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>không đủ điều kiện</source>
       <translation>not eligible</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/audit_check.py" />
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>ngừng</source>
       <translation>inactive</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/audit_check.py" />
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>thôi dùng</source>
       <translation>retired</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/audit_check.py" />
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>{name}, lớp {code}</source>
       <translation>{name}, class {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/audit_check.py" />
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>{role}, {active}, khóa {key}</source>
       <translation>{role}, {active}, key {key}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/audit_check.py" />
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>{what}: có trong cơ sở dữ liệu ({now}) nhưng nhật ký không ghi lần thay đổi nào: đã bị thêm hoặc sửa ngoài chương trình.</source>
       <translation>{what}: in the database ({now}) but the log records no change of it: added or altered outside the program.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/audit_check.py" />
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>{what}: cơ sở dữ liệu ghi {now}, lần thay đổi cuối trong nhật ký là {logged}: đã bị sửa ngoài chương trình.</source>
       <translation>{what}: the database holds {now}, the last change in the log is {logged}: altered outside the program.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/audit_check.py" />
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>{what}: nhật ký ghi {logged} nhưng cơ sở dữ liệu không còn: đã bị xóa ngoài chương trình.</source>
       <translation>{what}: the log records {logged} but the database no longer has it: deleted outside the program.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/audit_check.py" />
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>Điểm học phần {module} lần {attempt} của {who}</source>
       <translation>Score of module {module}, attempt {attempt}, of {who}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/audit_check.py" />
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>đang dùng</source>
       <translation>in use</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/audit_check.py" />
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>đang hoạt động</source>
       <translation>active</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/audit_check.py" />
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>đủ điều kiện</source>
       <translation>eligible</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/audit_check.py" />
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>Ảnh chụp dữ liệu không chữ ký sau khi đã có tài khoản: mục nhật ký bị giả.</source>
       <translation>An unsigned data snapshot after accounts existed: the entry is forged.</translation>
     </message>
@@ -2234,67 +2234,67 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
   <context>
     <name>backup</name>
     <message>
-      <location filename="../../dtbd_desktop/backup.py" />
+      <location filename="../../dtbd_desktop/services/backup.py" />
       <source>Bản sao lưu {name} có tài khoản: hãy đăng nhập bằng tài khoản quản trị có trong bản sao lưu để phục hồi.</source>
       <translation>Backup {name} has accounts: log in with an administrator account that is in the backup to restore it.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/backup.py" />
+      <location filename="../../dtbd_desktop/services/backup.py" />
       <source>Chưa hỗ trợ phục hồi loại cơ sở dữ liệu này.</source>
       <translation>Restoring this type of database is not supported yet.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/backup.py" />
+      <location filename="../../dtbd_desktop/services/backup.py" />
       <source>Chưa hỗ trợ sao lưu loại cơ sở dữ liệu này.</source>
       <translation>Backing up this type of database is not supported yet.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/backup.py" />
+      <location filename="../../dtbd_desktop/services/backup.py" />
       <source>Không có tệp cơ sở dữ liệu {path}.</source>
       <translation>There is no database file {path}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/backup.py" />
+      <location filename="../../dtbd_desktop/services/backup.py" />
       <source>Không có tệp {path}.</source>
       <translation>There is no file {path}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/backup.py" />
+      <location filename="../../dtbd_desktop/services/backup.py" />
       <source>Không phục hồi từ {name}: bản sao lưu không qua được kiểm tra nhật ký và dữ liệu được bảo vệ ({n} chỗ), có thể đã bị sửa ngoài chương trình. Nếu vẫn phải dùng bản này, quản trị ghi lý do: dtbd restore TỆP --override "lý do" (lý do được ghi vào nhật ký).</source>
       <translation>Not restored from {name}: the backup fails the check of its audit log and protected records ({n} places); it may have been altered outside the program. If this copy must be used anyway, an administrator gives the reason: dtbd restore FILE --override "reason" (the reason is recorded in the audit log).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/backup.py" />
+      <location filename="../../dtbd_desktop/services/backup.py" />
       <source>Không phục hồi từ {name}: trong bản sao lưu, {user} không phải tài khoản quản trị với mật khẩu hiện tại (bản sao lưu không có tài khoản này, có vai trò khác, hoặc mật khẩu đã đổi sau khi sao lưu). Phục hồi bản này sẽ đổi người được quyền quản trị, nên chương trình không làm. ({detail})</source>
       <translation>Not restored from {name}: in the backup, {user} is not an administrator with the current password (the backup lacks this account, gives it another role, or the password changed after the backup). Restoring it would change who administers the program, so it is refused. ({detail})</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/backup.py" />
+      <location filename="../../dtbd_desktop/services/backup.py" />
       <source>Không tìm thấy {tool} (công cụ của PostgreSQL). Hãy cài PostgreSQL client trên máy này, hoặc sao lưu trên máy chủ bằng pg_dump.</source>
       <translation>{tool} (a PostgreSQL tool) was not found. Install the PostgreSQL client on this PC, or back up on the server with pg_dump.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/backup.py" />
+      <location filename="../../dtbd_desktop/services/backup.py" />
       <source>Tệp {path} bị hỏng (kiểm tra toàn vẹn: {result}); không phục hồi từ tệp này.</source>
       <translation>File {path} is damaged (integrity check: {result}); not restoring from this file.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/backup.py" />
+      <location filename="../../dtbd_desktop/services/backup.py" />
       <source>Tệp {path} không phải bản sao lưu của DTBD Desktop ({error}).</source>
       <translation>File {path} is not a DTBD Desktop backup ({error}).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/backup.py" />
+      <location filename="../../dtbd_desktop/services/backup.py" />
       <source>Tệp {path} được tạo bởi phiên bản khác của chương trình; không phục hồi được.</source>
       <translation>File {path} was made by a different version of the program; it cannot be restored.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/backup.py" />
+      <location filename="../../dtbd_desktop/services/backup.py" />
       <source>pg_dump không sao lưu được: {error}</source>
       <translation>pg_dump could not back up: {error}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/backup.py" />
+      <location filename="../../dtbd_desktop/services/backup.py" />
       <source>pg_restore không phục hồi được: {error}. Cơ sở dữ liệu cũ vẫn còn; bản sao trước khi phục hồi: {previous}</source>
       <translation>pg_restore could not restore: {error}. The old database is still there; copy made before the restore: {previous}</translation>
     </message>
@@ -2360,6 +2360,39 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/services/catalogue.py" />
       <source>Tên chương trình không được để trống.</source>
       <translation>The programme name cannot be empty.</translation>
+    </message>
+  </context>
+  <context>
+    <name>certificate_actions</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
+      <source>Cấp lại văn bằng {serial}</source>
+      <translation>Reissue diploma {serial}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
+      <source>Lý do:</source>
+      <translation>Reason:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
+      <source>Thu hồi văn bằng {serial}</source>
+      <translation>Revoke diploma {serial}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
+      <source>Văn bằng, chứng chỉ</source>
+      <translation>Diplomas and certificates</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
+      <source>Đã cấp lại: số hiệu mới {serial}, số vào sổ {number}.</source>
+      <translation>Reissued: new serial number {serial}, register number {number}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
+      <source>Đã thu hồi văn bằng {serial}; dòng sổ gốc vẫn giữ.</source>
+      <translation>Diploma {serial} revoked; its line in the certificate register is kept.</translation>
     </message>
   </context>
   <context>
@@ -2607,92 +2640,92 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
   <context>
     <name>certificates_calibration</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_calibration.py" />
       <source>(mặc định cho mọi máy in)</source>
       <translation>(default for every printer)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_calibration.py" />
       <source>Căn chỉnh máy in</source>
       <translation>Printer calibration</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_calibration.py" />
       <source>Dấu {label} (mẫu {x:g}; {y:g}):</source>
       <translation>Mark {label} (layout {x:g}; {y:g}):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_calibration.py" />
       <source>Hiệu chỉnh (vị trí in = độ lệch + tỉ lệ × vị trí trên mẫu)</source>
       <translation>Correction (printed position = offset + scale × position on the layout)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_calibration.py" />
       <source>In trang thử đã căn chỉnh...</source>
       <translation>Print calibrated test page...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_calibration.py" />
       <source>In trang thử...</source>
       <translation>Print test page...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_calibration.py" />
       <source>Lưu</source>
       <translation>Save</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_calibration.py" />
       <source>Lệch dọc (mm):</source>
       <translation>Vertical offset (mm):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_calibration.py" />
       <source>Lệch ngang (mm):</source>
       <translation>Horizontal offset (mm):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_calibration.py" />
       <source>Máy in:</source>
       <translation>Printer:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_calibration.py" />
       <source>Tính hiệu chỉnh</source>
       <translation>Calculate correction</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_calibration.py" />
       <source>Tính từ trang thử đã in (chưa căn chỉnh)</source>
       <translation>Calculate from the printed test page (not yet calibrated)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_calibration.py" />
       <source>Tỉ lệ dọc:</source>
       <translation>Vertical scale:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_calibration.py" />
       <source>Tỉ lệ ngang:</source>
       <translation>Horizontal scale:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_calibration.py" />
       <source>dọc</source>
       <translation>vertical</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_calibration.py" />
       <source>ngang</source>
       <translation>horizontal</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_calibration.py" />
       <source>Đo tâm dấu, tính từ mép trái và mép trên tờ giấy (mm):</source>
       <translation>Measure the centre of each mark from the left and top edges of the sheet (mm):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_calibration.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_calibration.py" />
       <source>Đóng</source>
       <translation>Close</translation>
     </message>
@@ -2700,148 +2733,148 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
   <context>
     <name>certificates_layout_editor</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Chèn giá trị...</source>
       <translation>Insert value...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Chữ in hoa</source>
       <translation>Capital letters</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Các trường:</source>
       <translation>Fields:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Cách mép trái (mm):</source>
       <translation>From left edge (mm):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Cách mép trên, tới chân chữ (mm):</source>
       <translation>From top edge to text baseline (mm):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Căn lề:</source>
       <translation>Alignment:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Cỡ chữ (pt):</source>
       <translation>Font size (pt):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Hiện ảnh phôi</source>
       <translation>Show blank image</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Kéo ô xanh để dời trường; vị trí tính bằng mm từ mép giấy. Ảnh phôi chỉ để căn, không in ra.</source>
       <translation>Drag the blue boxes to move fields; positions are in mm from the paper edge. The blank image is only for alignment and is not printed.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Lưu</source>
       <translation>Save</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Mẫu in văn bằng, chứng chỉ</source>
       <translation>Print layouts for diplomas and certificates</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Mẫu:</source>
       <translation>Layout:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Nhập mẫu in</source>
       <translation>Import print layout</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Nhập tệp...</source>
       <translation>Import file...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Nội dung:</source>
       <translation>Content:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Phông:</source>
       <translation>Font:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Rộng / cạnh (mm):</source>
       <translation>Width / side (mm):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Thu nhỏ cho vừa ô</source>
       <translation>Shrink to fit the box</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Thêm trường chữ</source>
       <translation>Add text field</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Trường mới</source>
       <translation>New field</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Về mẫu gốc</source>
       <translation>Restore original layout</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Xuất mẫu in</source>
       <translation>Export print layout</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Xuất tệp...</source>
       <translation>Export file...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Xuống dòng khi dài</source>
       <translation>Wrap long text</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Xóa trường</source>
       <translation>Delete field</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>phiên bản {n}</source>
       <translation>version {n}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Đóng</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Ảnh phôi...</source>
       <translation>Blank image...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_layout_editor.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_layout_editor.py" />
       <source>Ảnh quét phôi (đúng khổ giấy)</source>
       <translation>Scanned image of the pre-printed blank (exact paper size)</translation>
     </message>
@@ -2849,67 +2882,67 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
   <context>
     <name>certificates_preview</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_preview.py" />
       <source>/ {n} trang</source>
       <translation>/ {n} pages</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_preview.py" />
       <source>Hiện phôi</source>
       <translation>Show blank</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_preview.py" />
       <source>Hủy</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_preview.py" />
       <source>In văn bằng</source>
       <translation>Print diplomas</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_preview.py" />
       <source>In ở tỉ lệ 100% (kích thước thật); phôi chỉ hiện để soát, không in ra.</source>
       <translation>Print at 100% (actual size); the pre-printed blank is shown only for checking and is not printed.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_preview.py" />
       <source>In...</source>
       <translation>Print...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_preview.py" />
       <source>Không có trang nào.</source>
       <translation>There are no pages.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_preview.py" />
       <source>Không in được</source>
       <translation>Could not print</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_preview.py" />
       <source>Không mở được máy in.</source>
       <translation>Could not open the printer.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_preview.py" />
       <source>Thu phóng</source>
       <translation>Zoom</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_preview.py" />
       <source>Trang</source>
       <translation>Page</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_preview.py" />
       <source>Đang gửi trang in...</source>
       <translation>Sending pages to the printer...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_preview.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/certificates_preview.py" />
       <source>Đóng</source>
       <translation>Close</translation>
     </message>
@@ -2917,182 +2950,177 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
   <context>
     <name>certificates_tab</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Chưa xét</source>
       <translation>Not reviewed</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Có</source>
       <translation>Yes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Cấp</source>
       <translation>Issue</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
       <source>Cấp lại văn bằng {serial}</source>
-      <translation>Reissue diploma {serial}</translation>
+      <translation type="obsolete">Reissue diploma {serial}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Cấp lại...</source>
       <translation>Reissue...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Cấp số hiệu, vào sổ gốc {kind} cho {n} học viên đủ điều kiện chưa có văn bằng của lớp. Số đã cấp không thu lại được: văn bằng sai sẽ được thu hồi hoặc cấp lại, dòng sổ vẫn giữ.</source>
       <translation>Assign serial numbers and enter {kind} in the certificate register for {n} eligible learners of the class who have no diploma yet. Numbers once issued cannot be taken back: a wrong diploma is revoked or reissued, and its register line is kept.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Cấp văn bằng cho lớp {code}</source>
       <translation>Issue diplomas for class {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Cấp văn bằng...</source>
       <translation>Issue diplomas...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Họ và tên</source>
       <translation>Full name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Hủy</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Không</source>
       <translation>No</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
       <source>Lý do:</source>
-      <translation>Reason:</translation>
+      <translation type="obsolete">Reason:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Lưu PDF...</source>
       <translation>Save PDF...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Lưu văn bằng ra PDF</source>
       <translation>Save diplomas as PDF</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Mã xác thực</source>
       <translation>Verification code</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Ngày cấp</source>
       <translation>Issue date</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Ngày cấp:</source>
       <translation>Issue date:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Ngày sinh</source>
       <translation>Date of birth</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Số hiệu</source>
       <translation>Serial number</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Số lần in</source>
       <translation>Times printed</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Số vào sổ</source>
       <translation>Register number</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
       <source>Thu hồi văn bằng {serial}</source>
-      <translation>Revoke diploma {serial}</translation>
+      <translation type="obsolete">Revoke diploma {serial}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Thu hồi...</source>
       <translation>Revoke...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Tình trạng</source>
       <translation>Status</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Văn bằng lớp {code}</source>
       <translation>Diplomas of class {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Văn bằng, chứng chỉ</source>
       <translation>Diplomas and certificates</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Xem trước và in...</source>
       <translation>Preview and print...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Xếp loại</source>
       <translation>Classification</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>{kind}: đã cấp {issued}, chờ cấp {waiting}.</source>
       <translation>{kind}: {issued} issued, {waiting} waiting.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Đang cấp số văn bằng...</source>
       <translation>Assigning diploma numbers...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Đang tạo tệp PDF...</source>
       <translation>Creating the PDF file...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
       <source>Đã cấp lại: số hiệu mới {serial}, số vào sổ {number}.</source>
-      <translation>Reissued: new serial number {serial}, register number {number}.</translation>
+      <translation type="obsolete">Reissued: new serial number {serial}, register number {number}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Đã cấp và vào sổ {n} văn bằng.</source>
       <translation>Issued and registered {n} diplomas.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Đã lưu {n} trang vào {path}. Khi in, chọn tỉ lệ 100% (kích thước thật).</source>
       <translation>Saved {n} pages to {path}. When printing, choose 100% scale (actual size).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
       <source>Đã thu hồi văn bằng {serial}; dòng sổ gốc vẫn giữ.</source>
-      <translation>Diploma {serial} revoked; its line in the certificate register is kept.</translation>
+      <translation type="obsolete">Diploma {serial} revoked; its line in the certificate register is kept.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Đủ điều kiện</source>
       <translation>Eligible</translation>
     </message>
@@ -3100,197 +3128,192 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
   <context>
     <name>certificates_view</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Căn chỉnh máy in...</source>
       <translation>Printer calibration...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
       <source>Cấp lại</source>
-      <translation>Reissue</translation>
+      <translation type="obsolete">Reissue</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
       <source>Cấp lại văn bằng {serial}</source>
-      <translation>Reissue diploma {serial}</translation>
+      <translation type="obsolete">Reissue diploma {serial}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Cấp lại...</source>
       <translation>Reissue...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Họ và tên</source>
       <translation>Full name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>HỢP LỆ</source>
       <translation>VALID</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>KHÔNG HỢP LỆ</source>
       <translation>NOT VALID</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Kiểm tra</source>
       <translation>Check</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Kiểm tra văn bằng (không cần mạng)</source>
       <translation>Verify a diploma (no network needed)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Loại:</source>
       <translation>Type:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
       <source>Lý do:</source>
-      <translation>Reason:</translation>
+      <translation type="obsolete">Reason:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Lớp</source>
       <translation>Class</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Mã xác thực</source>
       <translation>Verification code</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Mẫu in...</source>
       <translation>Print layouts...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Mọi loại</source>
       <translation>All types</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Mọi năm</source>
       <translation>All years</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Ngày cấp</source>
       <translation>Issue date</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Ngày sinh</source>
       <translation>Date of birth</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Nhập mã xác thực (ví dụ K7QX2-M2PA9), quét mã QR hoặc nhập số hiệu...</source>
       <translation>Enter the verification code (for example K7QX2-M2PA9), scan the QR code or enter the serial number...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Năm:</source>
       <translation>Year:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Số hiệu</source>
       <translation>Serial number</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
       <source>Số hiệu mới {serial}, số vào sổ {number}.</source>
-      <translation>New serial number {serial}, register number {number}.</translation>
+      <translation type="obsolete">New serial number {serial}, register number {number}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Số lần in</source>
       <translation>Times printed</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Số vào sổ</source>
       <translation>Register number</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Sổ gốc</source>
       <translation>Certificate register</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
       <source>Thu hồi văn bằng {serial}</source>
-      <translation>Revoke diploma {serial}</translation>
+      <translation type="obsolete">Revoke diploma {serial}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Thu hồi...</source>
       <translation>Revoke...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Tìm theo họ tên, số hiệu, số vào sổ...</source>
       <translation>Search by full name, serial number, register number...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Tình trạng</source>
       <translation>Status</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Văn bằng, chứng chỉ</source>
       <translation>Diplomas and certificates</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Xuất sổ gốc</source>
       <translation>Export certificate register</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Xuất sổ gốc Excel...</source>
       <translation>Export certificate register to Excel...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Xuất sổ gốc PDF...</source>
       <translation>Export certificate register to PDF...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Xếp loại</source>
       <translation>Classification</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>cấp ngày {date}</source>
       <translation>issued on {date}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>sinh {date}</source>
       <translation>born {date}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>số hiệu {serial}</source>
       <translation>serial number {serial}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>{n} dòng sổ gốc.</source>
       <translation>{n} register lines.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Đã xuất {n} dòng sổ gốc vào {path}.</source>
       <translation>Exported {n} register lines to {path}.</translation>
     </message>
@@ -3298,138 +3321,138 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
   <context>
     <name>class_dialog</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>(chưa phân công)</source>
       <translation>(not assigned)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Chương trình:</source>
       <translation>Programme:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>GV chủ nhiệm:</source>
       <translation>Homeroom lecturer:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Ghi chú:</source>
       <translation>Notes:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Hình thức:</source>
       <translation>Mode:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Học viên ({n})</source>
       <translation>Learners ({n})</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Khai giảng:</source>
       <translation>Opening date:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Không lưu được</source>
       <translation>Could not save</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Kết thúc:</source>
       <translation>End date:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Lưu</source>
       <translation>Save</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Lớp {code}</source>
       <translation>Class {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Mã lớp:</source>
       <translation>Class code:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Mở lớp mới</source>
       <translation>Open a new class</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Quy định áp dụng:</source>
       <translation>Rules applied:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Thông tin lớp</source>
       <translation>Class details</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Thời khóa biểu</source>
       <translation>Timetable</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Trạng thái:</source>
       <translation>Status:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Tên lớp:</source>
       <translation>Class name:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Văn bằng, chứng chỉ</source>
       <translation>Diplomas and certificates</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Xét tốt nghiệp</source>
       <translation>Graduation review</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Xóa lớp</source>
       <translation>Delete class</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Xóa lớp {code}? Chỉ xóa được lớp chưa có học viên.</source>
       <translation>Delete class {code}? Only a class with no learners can be deleted.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>quy định hiện hành của chương trình</source>
       <translation>the programme's current rules</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Điểm</source>
       <translation>Scores</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Điểm danh</source>
       <translation>Attendance</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Đóng</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Địa điểm:</source>
       <translation>Venue:</translation>
     </message>
@@ -3472,8 +3495,8 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>The selected homeroom lecturer does not exist.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/operations.py" />
       <location filename="../../dtbd_desktop/services/classes.py" />
+      <location filename="../../dtbd_desktop/trust/operations.py" />
       <source>Không có lớp mã '{code}'. Xem danh sách lớp bằng lệnh: dtbd class list</source>
       <translation>There is no class with code '{code}'. See the list of classes with: dtbd class list</translation>
     </message>
@@ -3572,107 +3595,107 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
   <context>
     <name>classes_view</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
       <source>Chương trình</source>
       <translation>Programme</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
       <source>Chương trình:</source>
       <translation>Programme:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
       <source>GV chủ nhiệm</source>
       <translation>Homeroom lecturer</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
       <source>Hình thức</source>
       <translation>Mode</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
       <source>Học viên</source>
       <translation>Learners</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
       <source>Khai giảng</source>
       <translation>Opening</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
       <source>Kết thúc</source>
       <translation>End</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
       <source>Lọc theo mã, tên lớp, địa điểm...</source>
       <translation>Filter by code, class name, venue...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
       <source>Lớp học</source>
       <translation>Classes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
       <source>Mã lớp</source>
       <translation>Class code</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
       <source>Mọi chương trình</source>
       <translation>All programmes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
       <source>Mọi năm</source>
       <translation>All years</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
       <source>Mọi trạng thái</source>
       <translation>All statuses</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
       <source>Mở lớp</source>
       <translation>Open class</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
       <source>Mở lớp mới...</source>
       <translation>Open a new class...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
       <source>Năm:</source>
       <translation>Year:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
       <source>Trạng thái</source>
       <translation>Status</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
       <source>Trạng thái:</source>
       <translation>Status:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
       <source>Tên lớp</source>
       <translation>Class name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
       <source>{n} lớp, {m} học viên</source>
       <translation>{n} classes, {m} learners</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/classes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
       <source>Địa điểm</source>
       <translation>Venue</translation>
     </message>
@@ -3736,7 +3759,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>--map {option}: there is no field '{field}'; use one of: {fields}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/main.py" />
+      <location filename="../../dtbd_desktop/cli/context.py" />
       <source>--user cần mật khẩu: đặt biến môi trường DTBD_PASSWORD.</source>
       <translation>--user needs a password: set the DTBD_PASSWORD environment variable.</translation>
     </message>
@@ -4039,7 +4062,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Verification code</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/main.py" />
+      <location filename="../../dtbd_desktop/cli/context.py" />
       <source>Mật khẩu của {user}: </source>
       <translation>Password for {user}: </translation>
     </message>
@@ -5737,12 +5760,12 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
   <context>
     <name>credentials</name>
     <message>
-      <location filename="../../dtbd_desktop/credentials.py" />
+      <location filename="../../dtbd_desktop/base/credentials.py" />
       <source>Kho mật khẩu của hệ điều hành không nhận mật khẩu ({error}).</source>
       <translation>The operating system's password store did not accept the password ({error}).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/credentials.py" />
+      <location filename="../../dtbd_desktop/base/credentials.py" />
       <source>Máy này không có kho mật khẩu của hệ điều hành (Windows Credential Manager; trên Linux: Secret Service hoặc KWallet), nên chương trình không lưu được mật khẩu máy chủ cơ sở dữ liệu, và không bao giờ ghi mật khẩu vào tệp cấu hình. Hãy đặt biến môi trường DTBD_DATABASE_URL của người dùng thành postgresql+psycopg://NGUOI_DUNG:MAT_KHAU@MAY_CHU/TEN_CSDL, hoặc để trống mật khẩu nếu máy chủ không hỏi mật khẩu.</source>
       <translation>This PC has no password store of the operating system (Windows Credential Manager; on Linux: Secret Service or KWallet), so the program cannot keep the database server's password, and it never writes the password into the configuration file. Set the user environment variable DTBD_DATABASE_URL to postgresql+psycopg://USER:PASSWORD@SERVER/DATABASE, or leave the password empty if the server does not ask for one.</translation>
     </message>
@@ -5830,108 +5853,108 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
   <context>
     <name>dashboard_view</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/dashboard_view.py" />
       <source>&lt;b&gt;Số học viên&lt;/b&gt;</source>
       <translation>&lt;b&gt;Learners&lt;/b&gt;</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/dashboard_view.py" />
       <source>&lt;b&gt;Số lớp&lt;/b&gt; (vạch đỏ: kế hoạch)</source>
       <translation>&lt;b&gt;Classes&lt;/b&gt; (red line: plan)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/dashboard_view.py" />
       <source>Bấm vào một cảnh báo để mở lớp.</source>
       <translation>Click a warning to open the class.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/dashboard_view.py" />
       <source>CT</source>
       <translation>Prog.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/dashboard_view.py" />
       <source>Cảnh báo</source>
       <translation>Warnings</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/dashboard_view.py" />
       <source>Hôm nay</source>
       <translation>Today</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/dashboard_view.py" />
       <source>Hôm nay: {date}</source>
       <translation>Today: {date}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/dashboard_view.py" />
       <source>Học viên</source>
       <translation>Learners</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/dashboard_view.py" />
       <source>Không có việc cần xử lý.</source>
       <translation>Nothing to deal with.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/dashboard_view.py" />
       <source>Làm mới</source>
       <translation>Refresh</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/dashboard_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/dashboard_view.py" />
       <source>Lớp</source>
       <translation>Class</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/dashboard_view.py" />
       <source>Lớp đang học</source>
       <translation>Classes in progress</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/dashboard_view.py" />
       <source>Lớp đang học ({n})</source>
       <translation>Classes in progress ({n})</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/dashboard_view.py" />
       <source>Thời gian</source>
       <translation>Dates</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/dashboard_view.py" />
       <source>Thực hiện kế hoạch</source>
       <translation>Plan progress</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/dashboard_view.py" />
       <source>Thực hiện kế hoạch năm {year}</source>
       <translation>Plan progress for {year}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/dashboard_view.py" />
       <source>Tổng quan</source>
       <translation>Overview</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/dashboard_view.py" />
       <source>Việc cần xử lý</source>
       <translation>To do</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/dashboard_view.py" />
       <source>Việc cần xử lý ({n})</source>
       <translation>To do ({n})</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/dashboard_view.py" />
       <source>buổi tới: {date}</source>
       <translation>next session: {date}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/dashboard_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/dashboard_view.py" />
       <source>hết buổi học</source>
       <translation>no more sessions</translation>
     </message>
@@ -5968,37 +5991,37 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
   <context>
     <name>demo</name>
     <message>
-      <location filename="../../dtbd_desktop/demo.py" />
+      <location filename="../../dtbd_desktop/services/demo.py" />
       <source>Cơ sở dữ liệu này đã có dữ liệu thật; dữ liệu mẫu chỉ thêm vào cơ sở dữ liệu trống. Dùng --db để chỉ một tệp khác.</source>
       <translation>This database already holds real data; sample data is only added to an empty database. Use --db to point to another file.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/demo.py" />
+      <location filename="../../dtbd_desktop/services/demo.py" />
       <source>Cơ sở dữ liệu đã có dữ liệu mẫu.</source>
       <translation>The database already has the sample data.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/demo.py" />
+      <location filename="../../dtbd_desktop/services/demo.py" />
       <source>Học bổ sung theo lịch của Trung tâm</source>
       <translation>Make-up lessons on the Centre's schedule</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/demo.py" />
+      <location filename="../../dtbd_desktop/services/demo.py" />
       <source>Máy của phòng đào tạo (dữ liệu mẫu)</source>
       <translation>Training office PC (demo data)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/demo.py" />
+      <location filename="../../dtbd_desktop/services/demo.py" />
       <source>Đang tạo lớp {code}...</source>
       <translation>Creating class {code}...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/demo.py" />
+      <location filename="../../dtbd_desktop/services/demo.py" />
       <source>Đang tạo đơn vị, giảng viên...</source>
       <translation>Creating organisations, lecturers...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/demo.py" />
+      <location filename="../../dtbd_desktop/services/demo.py" />
       <source>Đã tạo dữ liệu mẫu: {c} lớp, {l} học viên, {g} giảng viên.</source>
       <translation>Sample data created: {c} classes, {l} learners, {g} lecturers.</translation>
     </message>
@@ -6050,27 +6073,27 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
   <context>
     <name>errors</name>
     <message>
-      <location filename="../../dtbd_desktop/errors.py" />
+      <location filename="../../dtbd_desktop/base/errors.py" />
       <source>Có giá trị nằm ngoài phạm vi cho phép</source>
       <translation>A value is outside the allowed range</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/errors.py" />
+      <location filename="../../dtbd_desktop/base/errors.py" />
       <source>Dữ liệu bị trùng hoặc không hợp lệ.</source>
       <translation>The data duplicate an existing record or are not valid.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/errors.py" />
+      <location filename="../../dtbd_desktop/base/errors.py" />
       <source>Dữ liệu bị trùng với một bản ghi đã có</source>
       <translation>The data duplicate an existing record</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/errors.py" />
+      <location filename="../../dtbd_desktop/base/errors.py" />
       <source>Dữ liệu liên kết tới một bản ghi không có, hoặc bản ghi còn đang được dùng ở nơi khác</source>
       <translation>The data refer to a record that does not exist, or the record is still used elsewhere</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/errors.py" />
+      <location filename="../../dtbd_desktop/base/errors.py" />
       <source>Thiếu một giá trị bắt buộc</source>
       <translation>A required value is missing</translation>
     </message>
@@ -6088,34 +6111,34 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Feedback forms of class {code} not saved: {n} errors.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/feedback.py" />
       <source>Chưa nhập phiếu phản hồi {name}: có {n} lỗi, không có gì bị thay đổi.</source>
       <translation>Feedback file {name} not imported: {n} errors, nothing was changed.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/feedback.py" />
       <source>Dòng {row}: Mục '{value}' không có trong trang '{items}'.</source>
       <translation>Row {row}: Item '{value}' is not on the '{items}' sheet.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/feedback.py" />
       <source>Ghi số Mục có trong trang '{items}'.</source>
       <translation>Enter an Item number from the '{items}' sheet.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
-      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/feedback.py" />
+      <location filename="../../dtbd_desktop/workbooks/feedback.py" />
       <source>Giảng viên</source>
       <translation>Lecturer</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/feedback.py" />
       <source>Hãy xuất phiếu phản hồi của lớp bằng chương trình rồi nhập lại.</source>
       <translation>Export the class's feedback form from the program and import it again.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
-      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/feedback.py" />
+      <location filename="../../dtbd_desktop/workbooks/feedback.py" />
       <source>Học phần</source>
       <translation>Module</translation>
     </message>
@@ -6130,24 +6153,24 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>The selected lecturer does not exist.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/feedback.py" />
       <source>Mã học phần</source>
       <translation>Module code</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
-      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
-      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/feedback.py" />
+      <location filename="../../dtbd_desktop/workbooks/feedback.py" />
+      <location filename="../../dtbd_desktop/workbooks/feedback.py" />
       <source>Mục</source>
       <translation>Item</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/feedback.py" />
       <source>Mức đánh giá</source>
       <translation>Rating</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/feedback.py" />
       <source>Nhập số từ 1 đến 5.</source>
       <translation>Enter a number from 1 to 5.</translation>
     </message>
@@ -6157,17 +6180,17 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Content</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/feedback.py" />
       <source>PHIẾU PHẢN HỒI CỦA HỌC VIÊN – LỚP {code}</source>
       <translation>LEARNER FEEDBACK FORM – CLASS {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/feedback.py" />
       <source>Phiếu phản hồi</source>
       <translation>Feedback form</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/feedback.py" />
       <source>Phiếu phản hồi lớp {code}</source>
       <translation>Feedback forms of class {code}</translation>
     </message>
@@ -6177,7 +6200,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Method</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/feedback.py" />
       <source>STT</source>
       <translation>No.</translation>
     </message>
@@ -6192,17 +6215,17 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Usefulness</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/feedback.py" />
       <source>Tệp {name} chưa có phiếu nào (dòng có số Mục và mức đánh giá).</source>
       <translation>File {name} has no forms yet (rows with an Item number and a rating).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/feedback.py" />
       <source>Tệp {name} là phiếu phản hồi lớp {other}, không phải lớp {code}.</source>
       <translation>File {name} is the feedback form of class {other}, not class {code}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/feedback.py" />
       <source>Tệp {name} thiếu trang '{items}'. {hint}</source>
       <translation>File {name} is missing the '{items}' sheet. {hint}</translation>
     </message>
@@ -6213,7 +6236,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Total</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/feedback.py" />
       <source>{centre}. Mỗi dòng là một phiếu: ghi số Mục (trang '{items}') và mức đánh giá từ 1 (rất không hài lòng) đến 5 (rất hài lòng). Không sửa dòng tiêu đề.</source>
       <translation>{centre}. Each row is one form: enter the Item number (sheet '{items}') and a rating from 1 (very dissatisfied) to 5 (very satisfied). Do not change the heading row.</translation>
     </message>
@@ -6223,7 +6246,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>{criterion}: '{value}' is not a rating from 1 to 5.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/feedback_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/feedback.py" />
       <source>Ý kiến khác</source>
       <translation>Other comments</translation>
     </message>
@@ -6231,149 +6254,149 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
   <context>
     <name>feedback_view</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Chương trình</source>
       <translation>Programme</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Chọn học phần và giảng viên trong bảng trước.</source>
       <translation>Select a module and lecturer in the table first.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Excel (*.xlsx)</source>
       <translation>Excel (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Giảng viên</source>
       <translation>Lecturer</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Hài lòng chung</source>
       <translation>Overall satisfaction</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Học phần</source>
       <translation>Module</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Lớp {code}: đã nhập {n} phiếu.</source>
       <translation>Class {code}: {n} forms imported.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Lớp:</source>
       <translation>Class:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Nhập một phiếu cho dòng đang chọn (1: rất không hài lòng … 5: rất hài lòng)</source>
       <translation>Enter one form for the selected row (1: very dissatisfied … 5: very satisfied)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Nhập phiếu phản hồi</source>
       <translation>Import feedback forms</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Nhập từ bảng tính...</source>
       <translation>Import from a spreadsheet...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Năm {year} chưa có phiếu phản hồi.</source>
       <translation>No feedback forms for {year} yet.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Năm {year}: {n} phiếu; hài lòng và rất hài lòng (mức 4, 5): {share}; điểm trung bình {avg}.</source>
       <translation>{year}: {n} forms; satisfied and very satisfied (levels 4, 5): {share}; average score {avg}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Phieu phan hoi {code}.xlsx</source>
       <translation>Feedback {code}.xlsx</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Phiếu</source>
       <translation>Forms</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Phiếu đã nhập</source>
       <translation>Forms entered</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Theo chương trình</source>
       <translation>By programme</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Theo giảng viên</source>
       <translation>By lecturer</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Thêm phiếu</source>
       <translation>Add form</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Tiết</source>
       <translation>Periods</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Xuất bảng nhập phiếu phản hồi</source>
       <translation>Export feedback entry sheet</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Xuất bảng nhập phiếu...</source>
       <translation>Export entry sheet...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>thay các phiếu đã nhập của lớp</source>
       <translation>replace the class's forms already entered</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Ý kiến khác (nếu có)</source>
       <translation>Other comments (if any)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Điểm TB</source>
       <translation>Average</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Đã lưu {path} ({n} mục).</source>
       <translation>Saved {path} ({n} items).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Đã nhập phiếu phản hồi</source>
       <translation>Feedback forms imported</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Đã thêm một phiếu cho {label}.</source>
       <translation>Added one form for {label}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Đã xuất bảng nhập phiếu</source>
       <translation>Entry sheet exported</translation>
     </message>
@@ -6381,42 +6404,42 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
   <context>
     <name>first_run</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>&lt; Quay lại</source>
       <translation>&lt; Back</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>Biểu trưng</source>
       <translation>Logo</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>Bấm Hoàn tất để lưu và mở chương trình.</source>
       <translation>Click Finish to save and open the program.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>Chào mừng đến với DTBD Desktop</source>
       <translation>Welcome to DTBD Desktop</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>Chưa hợp lệ</source>
       <translation>Not valid yet</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>Chức danh và họ tên in dưới chữ ký trên giấy chứng nhận, quyết định, danh sách. Biểu trưng không bắt buộc.</source>
       <translation>Title and full name printed under the signature on certificates, decisions and lists. The logo is optional.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>Cơ quan chủ quản</source>
       <translation>Superior body</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>DTBD Desktop quản lý lớp học, học viên, điểm danh, điểm và giấy chứng nhận của trường, trung tâm chính trị. Chương trình làm việc không cần Internet.
 
 Trình thiết lập sẽ hỏi nơi lưu dữ liệu, tên đơn vị để in tiêu đề văn bản, và người ký.</source>
@@ -6425,118 +6448,118 @@ Trình thiết lập sẽ hỏi nơi lưu dữ liệu, tên đơn vị để in 
 The setup will ask where to keep the data, the centre's name for document headings, and the signatory.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>Dữ liệu</source>
       <translation>Data</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>Hoàn tất</source>
       <translation>Finish</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>Hủy</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>Không ghi được vào thư mục {folder}: {reason}. Hãy chọn thư mục khác.</source>
       <translation>Cannot write to the folder {folder}: {reason}. Please choose another folder.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>Một máy: lưu trên máy này. Nhiều máy cùng làm việc: dùng chung một máy chủ PostgreSQL (bấm Kiểm tra kết nối trước khi sang bước sau).</source>
       <translation>One PC: keep the data on this PC. Several PCs working together: share one PostgreSQL server (click Test connection before going to the next step).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>Ngôn ngữ</source>
       <translation>Language</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>Ngôn ngữ / Language:</source>
       <translation>Language / Ngôn ngữ:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>Người ký</source>
       <translation>Signatory</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>Người ký và biểu trưng</source>
       <translation>Signatory and logo</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>Nơi lưu dữ liệu</source>
       <translation>Where to keep the data</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>Sẵn sàng</source>
       <translation>Ready</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>Thiết lập DTBD Desktop</source>
       <translation>DTBD Desktop setup</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>Thông tin dưới đây lấy từ dữ liệu đã có; sửa nếu cần.</source>
       <translation>The details below come from the existing data; change them if needed.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>Tiếp &gt;</source>
       <translation>Next &gt;</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>Tên đơn vị in ở góc trái tiêu đề mọi văn bản; địa danh dùng khi ghi ngày tháng.</source>
       <translation>The centre's name is printed at the top left of every document; the place name is used when writing dates.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>Tệp {path} không mở được: {error}</source>
       <translation>Cannot open file {path}: {error}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>Vài bước thiết lập cho máy này; mọi mục đều sửa lại được trong Cài đặt.</source>
       <translation>A few setup steps for this PC; everything can be changed later in Settings.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>có</source>
       <translation>yes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>không</source>
       <translation>no</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>máy chủ PostgreSQL {host}, cơ sở dữ liệu {name}</source>
       <translation>PostgreSQL server {host}, database {name}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>tệp {path} trên máy này</source>
       <translation>file {path} on this PC</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>Đơn vị</source>
       <translation>Centre</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/first_run.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/first_run.py" />
       <source>Địa danh</source>
       <translation>Place name</translation>
     </message>
@@ -6642,93 +6665,93 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>followup_view</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/followup_view.py" />
       <source>(chưa xếp loại)</source>
       <translation>(not rated)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/followup_view.py" />
       <source>Chương trình – khóa</source>
       <translation>Programme – cohort</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/followup_view.py" />
       <source>Chỉ người chưa đánh giá</source>
       <translation>Only those not yet evaluated</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/followup_view.py" />
       <source>Chọn một học viên trong bảng trước.</source>
       <translation>Select a learner in the table first.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/followup_view.py" />
       <source>Ghi chú: chức vụ mới, nơi công tác...</source>
       <translation>Notes: new position, workplace...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/followup_view.py" />
       <source>Họ và tên</source>
       <translation>Full name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/followup_view.py" />
       <source>Kết quả theo chương trình và khóa tốt nghiệp (mọi năm)</source>
       <translation>Results by programme and graduating cohort (all years)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/followup_view.py" />
       <source>Lưu đánh giá</source>
       <translation>Save evaluation</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/followup_view.py" />
       <source>Lớp</source>
       <translation>Class</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/followup_view.py" />
       <source>Năm thứ</source>
       <translation>Year no.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/followup_view.py" />
       <source>Năm {year}: {n} học viên tốt nghiệp năm {a}, {b} cần đánh giá; đã đánh giá {d}.</source>
       <translation>{year}: {n} learners graduating in {a}, {b} to evaluate; {d} evaluated.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/followup_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/followup_view.py" />
       <source>Tốt nghiệp</source>
       <translation>Graduated</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/followup_view.py" />
       <source>Xếp loại năm</source>
       <translation>Annual rating</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/followup_view.py" />
       <source>Xếp loại:</source>
       <translation>Rating:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/followup_view.py" />
       <source>{name}, lớp {code}: đánh giá năm {year}.</source>
       <translation>{name}, class {code}: {year} evaluation.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/followup_view.py" />
       <source>Đánh giá năm của học viên đang chọn</source>
       <translation>Annual evaluation of the selected learner</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/followup_view.py" />
       <source>Đã đánh giá</source>
       <translation>Evaluated</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/followup_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/followup_view.py" />
       <source>Đơn vị</source>
       <translation>Organisation</translation>
     </message>
@@ -6736,338 +6759,338 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>grading</name>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source> hoặc </source>
       <translation> or </translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Bài thu hoạch</source>
       <translation>Written reflection</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Bài thu hoạch đạt từ {mark}, xếp loại: {bands}.</source>
       <translation>Written reflection passed from {mark}, classification: {bands}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Bị kỷ luật {level}: {what}</source>
       <translation>Discipline ({level}): {what}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Chưa có nhận xét của cơ quan cử đi học</source>
       <translation>No confirmation from the sending organisation yet</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Chưa có điểm</source>
       <translation>No score yet</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Chưa có điểm học phần nào</source>
       <translation>No module scores yet</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Chưa có điểm học phần: {codes}</source>
       <translation>No module scores yet: {codes}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Chưa có điểm {what}: {codes}</source>
       <translation>No {what} score yet: {codes}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Chưa đạt</source>
       <translation>Not passed</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Chưa đủ điểm thành phần</source>
       <translation>Component scores incomplete</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Cách đánh giá phải là danh sách điểm thành phần có mã, tên và trọng số.</source>
       <translation>The assessment must be a list of component scores with a code, name and weight.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Căn cứ: {regulation}.</source>
       <translation>Basis: {regulation}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Cơ quan cử đi học nhận xét không đạt yêu cầu</source>
       <translation>The sending organisation's confirmation is unfavourable</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Hạ một mức vì bị kỷ luật {level} trong khóa học</source>
       <translation>Lowered one band because of discipline ({level}) during the course</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Hạ một mức vì có học phần phải thi lại ({codes})</source>
       <translation>Lowered one band because of retaken modules ({codes})</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Hạ một mức xếp loại nếu {what}.</source>
       <translation>The classification is lowered one band if {what}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Học phần</source>
       <translation>Module</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Học phần thi lại: tính điểm {counted}.</source>
       <translation>Retaken modules: the {counted} score counts.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Học phần {code}: nghỉ quá {limit} số tiết, chưa học bù đủ nên chưa được dự thi</source>
       <translation>Module {code}: absent more than {limit} of the periods and not enough lessons made up, so may not sit the exam yet</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Khóa luận</source>
       <translation>Thesis</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Không đạt</source>
       <translation>Fail</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Kết quả: Đạt hoặc Không đạt.</source>
       <translation>Result: Pass or Fail.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Mã điểm thành phần '{code}' bị trùng.</source>
       <translation>Duplicate component score code '{code}'.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Môn thi tốt nghiệp</source>
       <translation>Graduation exam subject</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Nghỉ học (có phép hoặc không phép) quá {limit} số tiết của học phần: không được dự thi học phần đó cho đến khi học bù.</source>
       <translation>Absent (excused or not) for more than {limit} of a module's periods: may not sit that module's exam until the lessons are made up.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Nghỉ học (có phép hoặc không phép) quá {limit} thời gian khóa học: không được cấp giấy chứng nhận.</source>
       <translation>Absent (excused or not) for more than {limit} of the course: no certificate of completion.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Nghỉ quá {limit} thời gian khóa học: không được cấp giấy chứng nhận</source>
       <translation>Absent for more than {limit} of the course: no certificate of completion</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Trọng số của điểm thành phần thứ {n} phải là số dương.</source>
       <translation>The weight of component score no. {n} must be a positive number.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Xếp loại: {bands}.</source>
       <translation>Classification: {bands}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>buộc thôi học</source>
       <translation>expulsion</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>bình quân các học phần</source>
       <translation>mean of the modules</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>bình quân theo số tiết của học phần</source>
       <translation>mean weighted by module periods</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>bị kỷ luật từ mức {level} trở lên</source>
       <translation>the learner was disciplined at {level} level or above</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>chưa có</source>
       <translation>missing</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>chưa có điểm lần thi thứ nhất</source>
       <translation>no score for the first attempt yet</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>có học phần phải thi lại</source>
       <translation>any module had to be retaken</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>có nhận xét đạt yêu cầu của cơ quan cử đi học</source>
       <translation>the sending organisation's confirmation is favourable</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>cảnh cáo</source>
       <translation>warning</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>khiển trách</source>
       <translation>reprimand</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>không</source>
       <translation>none</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>không bị kỷ luật từ mức {level} trở lên</source>
       <translation>no discipline at {level} level or above</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>không được công nhận hoàn thành khóa học</source>
       <translation>completion of the course not recognised</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>không được xét tốt nghiệp</source>
       <translation>not eligible for graduation review</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>không đạt yêu cầu</source>
       <translation>unfavourable</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>lần thi cao nhất</source>
       <translation>best attempt</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>lần thi sau cùng</source>
       <translation>latest attempt</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>lần thi {n} chưa đủ điểm thành phần</source>
       <translation>attempt {n} has incomplete component scores</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>lần thi {n} đã đạt ({score} điểm), không phải thi lại</source>
       <translation>attempt {n} already passed ({score} points), no retake needed</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>thi tốt nghiệp</source>
       <translation>graduation exam</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>{label}: chưa có điểm</source>
       <translation>{label}: no score yet</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>{label}: chưa đạt ({score} điểm, cần từ {mark}), chưa thi lại</source>
       <translation>{label}: not passed ({score} points, {mark} needed), not retaken yet</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>{label}: chưa đạt sau {n} lần thi ({score} điểm, cần từ {mark})</source>
       <translation>{label}: not passed after {n} attempts ({score} points, {mark} needed)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>{label}: chưa đủ điểm thành phần (thiếu {missing})</source>
       <translation>{label}: component scores incomplete (missing {missing})</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>{name} từ {min}</source>
       <translation>{name} from {min}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Điều kiện tốt nghiệp: {conditions}.</source>
       <translation>Graduation requirements: {conditions}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Điểm thi tốt nghiệp (hoặc khóa luận) chiếm {share} điểm trung bình.</source>
       <translation>The graduation exam (or thesis) score makes up {share} of the average.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Điểm thành phần thứ {n} chưa có mã.</source>
       <translation>Component score no. {n} has no code.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Điểm trung bình {average} chưa đạt mức xếp loại thấp nhất ({lowest})</source>
       <translation>The average {average} is below the lowest classification band ({lowest})</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Điểm trung bình: {weighting}, làm tròn đến {r} chữ số thập phân để xếp loại và xếp hạng, in {d} chữ số thập phân.</source>
       <translation>Average: {weighting}, rounded to {r} decimal place(s) for classification and ranking, printed with {d} decimal place(s).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Điểm từ 0 đến 10, lấy một chữ số thập phân; điểm đạt từ {mark}.</source>
       <translation>Scores from 0 to 10, to one decimal place; pass mark {mark}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Đã chuyển lớp</source>
       <translation>Moved to another class</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Đã thôi học</source>
       <translation>Withdrawn</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>Đạt</source>
       <translation>Pass</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>đã có, đạt yêu cầu</source>
       <translation>received, favourable</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>đạt các môn thi tốt nghiệp hoặc khóa luận</source>
       <translation>pass the graduation exams or thesis</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/grading.py" />
+      <location filename="../../dtbd_desktop/rules/grading.py" />
       <source>đạt tất cả học phần</source>
       <translation>pass all modules</translation>
     </message>
@@ -7128,269 +7151,269 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>graduation_tab</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Bang diem ca nhan {code}</source>
       <translation>Transcript {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Bang diem tong hop {code}</source>
       <translation>Score summary {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Bảng điểm cá nhân</source>
       <translation>Individual transcript</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Bảng điểm tổng hợp...</source>
       <translation>Score summary...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Chưa lưu kết quả xét: bấm “Xét tốt nghiệp”.</source>
       <translation>Review results not saved: click “Graduation review”.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Chọn học viên</source>
       <translation>Select learner</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Cong nhan tot nghiep {code}</source>
       <translation>Graduation recognition {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Căn cứ, ghi chú:</source>
       <translation>Basis, notes:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Cả lớp...</source>
       <translation>Whole class...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Danh sách công nhận tốt nghiệp...</source>
       <translation>List of graduates recognised...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Danh sách xét tốt nghiệp...</source>
       <translation>Graduation review list...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Ghi quyết định</source>
       <translation>Record decision</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Hãy chọn một học viên (có số CCCD) trong danh sách.</source>
       <translation>Select a learner (with a national ID) in the list.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Hạng</source>
       <translation>Rank</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Họ và tên</source>
       <translation>Full name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Học phần bị cấm thi</source>
       <translation>Modules barred from exam</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Học viên đang chọn...</source>
       <translation>Selected learner...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>In:</source>
       <translation>Print:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Không đạt</source>
       <translation>Fail</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Không đủ điều kiện</source>
       <translation>Not eligible</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Kết quả</source>
       <translation>Result</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Kỷ luật trong khóa học:</source>
       <translation>Discipline during the course:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Lý do, ghi chú</source>
       <translation>Reasons, notes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Lưu kết quả xét theo điểm hiện tại</source>
       <translation>Save review results based on the current scores</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Ngày sinh</source>
       <translation>Date of birth</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Nhận xét của cơ quan cử đi học, kỷ luật, rèn luyện của học viên đang chọn</source>
       <translation>Sending organisation's confirmation, discipline and conduct of the selected learner</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Nhận xét của cơ quan cử đi học:</source>
       <translation>Sending organisation's confirmation:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Nhận xét, kỷ luật...</source>
       <translation>Confirmation, discipline...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>PDF (*.pdf);;Excel (*.xlsx)</source>
       <translation>PDF (*.pdf);;Excel (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Quy định đã áp dụng ({name}):</source>
       <translation>Rules applied ({name}):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Quyết định công nhận số:</source>
       <translation>Graduation decision no.:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Rèn luyện:</source>
       <translation>Conduct:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Số QĐ</source>
       <translation>Decision no.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Xet tot nghiep {code}</source>
       <translation>Graduation review {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Xét tốt nghiệp</source>
       <translation>Graduation review</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Xếp loại</source>
       <translation>Classification</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Xếp loại: {counts}.</source>
       <translation>Classification: {counts}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>ngày</source>
       <translation>dated</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>ví dụ 12/QĐ-TCT</source>
       <translation>for example 12/QĐ-TCT</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>văn bản, căn cứ (ví dụ: Công văn số 45 của ...)</source>
       <translation>document, basis (for example: Official letter no. 45 of ...)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>{n} học viên; {what}: {ok}; không: {ko}.</source>
       <translation>{n} learners; {what}: {ok}; not: {ko}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Đang in...</source>
       <translation>Printing...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Điểm TB</source>
       <translation>Average</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Điểm đã thay đổi sau lần xét ngày {date} ({n} học viên khác kết quả đã lưu): bấm “Xét tốt nghiệp” để lưu lại.</source>
       <translation>Scores have changed since the review on {date} ({n} learners differ from the saved results): click “Graduation review” to save again.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Đã ghi quyết định số {number} ngày {date} cho {n} học viên.</source>
       <translation>Recorded decision no. {number} of {date} for {n} learners.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Đã ghi {n} thay đổi cho {name}.</source>
       <translation>Recorded {n} changes for {name}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Đã lưu {path}.</source>
       <translation>Saved {path}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Đã xét và lưu kết quả: {n} học viên đủ điều kiện.</source>
       <translation>Reviewed and saved the results: {n} learners eligible.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Đã xét và lưu ngày {date}.</source>
       <translation>Reviewed and saved on {date}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Đạt</source>
       <translation>Pass</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Đủ điều kiện</source>
       <translation>Eligible</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>đạt</source>
       <translation>passed</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/graduation_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>đủ điều kiện tốt nghiệp</source>
       <translation>eligible to graduate</translation>
     </message>
@@ -7398,62 +7421,62 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>help</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/help_dialog.py" />
       <source>Cơ sở dữ liệu: {url}</source>
       <translation>Database: {url}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/help_dialog.py" />
       <source>Giấy phép: GNU GPL phiên bản 3 trở lên. Phông chữ Liberation Serif: SIL Open Font License.</source>
       <translation>Licence: GNU GPL version 3 or later. Liberation Serif font: SIL Open Font License.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/help_dialog.py" />
       <source>Giới thiệu DTBD Desktop</source>
       <translation>About DTBD Desktop</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/help_dialog.py" />
       <source>Hướng dẫn sử dụng DTBD Desktop</source>
       <translation>DTBD Desktop user guide</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/help_dialog.py" />
       <source>Không tìm thấy tệp hướng dẫn {path}.</source>
       <translation>User guide file {path} not found.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/help_dialog.py" />
       <source>Mở thư mục nhật ký</source>
       <translation>Open the log folder</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/help_dialog.py" />
       <source>Nhật ký lỗi (gửi cho bộ phận kỹ thuật khi cần; không chứa mật khẩu, số định danh): {path}</source>
       <translation>Error log (send it to technical support when asked; it holds no passwords or ID numbers): {path}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/help_dialog.py" />
       <source>Phiên bản: {version}</source>
       <translation>Version: {version}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/help_dialog.py" />
       <source>Quản lý đào tạo, bồi dưỡng cho Trường Chính trị tỉnh và Trung tâm Chính trị cấp huyện. Hoạt động hoàn toàn không cần Internet.</source>
       <translation>Training and fostering management for provincial political schools and district political centres. Works entirely without the Internet.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/help_dialog.py" />
       <source>Thư mục dữ liệu: {path}</source>
       <translation>Data folder: {path}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/help_dialog.py" />
       <source>bản đóng gói</source>
       <translation>packaged build</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/help_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/help_dialog.py" />
       <source>Đóng</source>
       <translation>Close</translation>
     </message>
@@ -7461,248 +7484,248 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>import_wizard</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>(không nhập)</source>
       <translation>(do not import)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>&lt; Quay lại</source>
       <translation>&lt; Back</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Bỏ qua các dòng có lỗi, chỉ nhập các dòng đúng</source>
       <translation>Skip rows with errors, import only the correct rows</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Bỏ qua {bad} dòng có lỗi.</source>
       <translation>Skip {bad} rows with errors.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Chưa có gì được ghi. Bấm vào một lỗi để xem ô đó; có thể lưu bản đánh dấu lỗi để gửi lại đơn vị.</source>
       <translation>Nothing has been written yet. Click an error to see its cell; you can save a copy marking the errors to send back to the organisation.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Chọn tệp danh sách</source>
       <translation>Choose the list file</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Chọn tệp danh sách học viên</source>
       <translation>Choose the learner list file</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Chọn tệp...</source>
       <translation>Choose file...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Có thể trùng người đã có (đánh dấu nếu cùng một người)</source>
       <translation>Possible duplicates of existing people (tick if it is the same person)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Cột</source>
       <translation>Column</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Danh sách được ghi một lần cho cả tệp: nếu có lỗi giữa chừng thì không có gì bị thay đổi.</source>
       <translation>The list is written in one go for the whole file: if an error occurs midway, nothing is changed.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Dòng {row}</source>
       <translation>Row {row}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Dòng {row} giống hồ sơ: {existing}</source>
       <translation>Row {row} resembles the record: {existing}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Hủy</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Không nhập được; không có gì bị thay đổi.</source>
       <translation>Could not import; nothing was changed.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Không nhập: dữ liệu đã thay đổi từ lúc kiểm tra ({n} lỗi). Không có gì bị thay đổi; hãy nhập lại.</source>
       <translation>Not imported: the data changed since the check ({n} errors). Nothing was changed; please import again.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Kiểm tra mỗi cột của tệp được nhập vào đúng mục; chọn lại ở cột 'Nhập vào' nếu chương trình nhận sai.</source>
       <translation>Check that each column of the file goes into the right field; choose again in the 'Import into' column if the program got it wrong.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Kiểm tra trước khi nhập</source>
       <translation>Check before importing</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Kết quả</source>
       <translation>Result</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Lưu bản đánh dấu lỗi</source>
       <translation>Save copy marking errors</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Lưu bản đánh dấu lỗi...</source>
       <translation>Save copy marking errors...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Lỗi và lưu ý</source>
       <translation>Errors and notes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Nhập danh sách</source>
       <translation>Import list</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Nhập danh sách học viên vào lớp {code}</source>
       <translation>Import a list of learners into class {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Nhập vào</source>
       <translation>Import into</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Tiêu đề trong tệp</source>
       <translation>Heading in the file</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Tiếp &gt;</source>
       <translation>Next &gt;</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Tệp Excel (*.xlsx *.xlsm)</source>
       <translation>Excel files (*.xlsx *.xlsm)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Tệp Excel (*.xlsx)</source>
       <translation>Excel files (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Tệp Excel (.xlsx) do đơn vị gửi, theo mẫu nào cũng được: chương trình tự tìm bảng danh sách và nhận ra các cột.</source>
       <translation>An Excel file (.xlsx) sent by the organisation, in any layout: the program finds the list table and recognises the columns itself.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Tệp {file}, trang '{sheet}': {n} dòng học viên.</source>
       <translation>File {file}, sheet '{sheet}': {n} learner rows.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Xem trước và chọn cột</source>
       <translation>Preview and choose columns</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Xong</source>
       <translation>Done</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>cột {column}</source>
       <translation>column {column}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>{n} dòng gõ bằng bảng mã cũ (TCVN3/VNI) sẽ được chuyển sang Unicode.</source>
       <translation>{n} rows typed in a legacy encoding (TCVN3/VNI) will be converted to Unicode.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>{n} dòng học viên: {good} dòng nhập được, {bad} dòng có lỗi.</source>
       <translation>{n} learner rows: {good} rows can be imported, {bad} rows have errors.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>{n} người trùng họ tên và ngày sinh với hồ sơ đã có được tạo hồ sơ mới; kiểm tra lại ở mục Học viên.</source>
       <translation>{n} people with the same full name and date of birth as an existing record got new records; check them under Learners.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Đang kiểm tra...</source>
       <translation>Checking...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Đang nhập danh sách học viên...</source>
       <translation>Importing the list of learners...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Đang nhập danh sách...</source>
       <translation>Importing the list...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Đang đọc {file}...</source>
       <translation>Reading {file}...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Đánh dấu nếu là cùng một người: dùng hồ sơ đã có thay vì tạo hồ sơ mới.</source>
       <translation>Tick if it is the same person: use the existing record instead of creating a new one.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Đã chuyển {n} dòng từ bảng mã cũ (TCVN3/VNI) sang Unicode.</source>
       <translation>Converted {n} rows from a legacy encoding (TCVN3/VNI) to Unicode.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Đã nhập {n} học viên vào lớp {code}: {new} hồ sơ mới, {old} người đã có hồ sơ.</source>
       <translation>Imported {n} learners into class {code}: {new} new records, {old} people already on record.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Đã thêm vào danh mục đơn vị: {names}.</source>
       <translation>Added to the list of organisations: {names}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Đã tìm thấy bảng ở trang '{sheet}', tiêu đề ở dòng {header}, {n} dòng học viên (dòng {first}–{last}).</source>
       <translation>Found the table on sheet '{sheet}', headings in row {header}, {n} learner rows (rows {first}–{last}).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Đã đánh dấu {n} ô trong {path}.</source>
       <translation>Marked {n} cells in {path}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Đơn vị mới sẽ được thêm vào danh mục: {names}.</source>
       <translation>New organisations will be added to the list: {names}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/import_wizard.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/import_wizard.py" />
       <source>Đường dẫn tệp .xlsx</source>
       <translation>Path of the .xlsx file</translation>
     </message>
@@ -7710,352 +7733,352 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>layouts</name>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>(trống)</source>
       <translation>(empty)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Chức danh người ký</source>
       <translation>Signatory's title</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Chức vụ</source>
       <translation>Position</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Chức vụ, đơn vị</source>
       <translation>Position, organisation</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Có khi dùng Quốc hiệu</source>
       <translation>Present when the national heading is used</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Có khi dùng tiêu đề Đảng</source>
       <translation>Present when the Party heading is used</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Căn chỉnh máy in không hợp lệ.</source>
       <translation>Invalid printer calibration.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Căn chỉnh máy in: '{key}' không phải số.</source>
       <translation>Printer calibration: '{key}' is not a number.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Căn chỉnh máy in: tỉ lệ {value} phải từ 0,9 đến 1,1.</source>
       <translation>Printer calibration: scale {value} must be from 0.9 to 1.1.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Căn chỉnh máy in: độ lệch {value} mm quá lớn (tối đa {max} mm).</source>
       <translation>Printer calibration: offset {value} mm is too large (at most {max} mm).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Cơ quan chủ quản</source>
       <translation>Superior body</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Dân tộc</source>
       <translation>Ethnicity</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Giới tính</source>
       <translation>Sex</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Hai mẫu in cùng mã '{id}'.</source>
       <translation>Two print layouts have the same id '{id}'.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Hình thức học</source>
       <translation>Study mode</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Họ tên người ký</source>
       <translation>Signatory's full name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Họ và tên</source>
       <translation>Full name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>In ở tỉ lệ 100% (kích thước thật, không co giãn theo trang), khổ A4 ngang.</source>
       <translation>Print at 100% scale (actual size, not fitted to the page), A4 landscape.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Khung viền</source>
       <translation>Border frame</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Không có mẫu in nào cho loại văn bằng '{kind}'.</source>
       <translation>There is no print layout for document type '{kind}'.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Không đọc được mẫu in {path}: {error}</source>
       <translation>Could not read print layout {path}: {error}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Mã QR</source>
       <translation>QR code</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Mã lớp</source>
       <translation>Class code</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Mã xác thực</source>
       <translation>Verification code</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Mẫu chữ '{text}': dấu ngoặc {{ }} không khớp.</source>
       <translation>Text template '{text}': braces {{ }} do not match.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Ngày cấp dd/mm/yyyy</source>
       <translation>Issue date dd/mm/yyyy</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Ngày cấp: ngày</source>
       <translation>Issue date: day</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Ngày cấp: năm</source>
       <translation>Issue date: year</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Ngày cấp: tháng</source>
       <translation>Issue date: month</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Ngày khai giảng</source>
       <translation>Opening date</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Ngày kết thúc</source>
       <translation>End date</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Ngày sinh</source>
       <translation>Date of birth</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Nơi sinh</source>
       <translation>Place of birth</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Nội dung mã QR</source>
       <translation>QR code content</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Quốc hiệu hoặc ĐẢNG CỘNG SẢN VIỆT NAM</source>
       <translation>National heading or ĐẢNG CỘNG SẢN VIỆT NAM</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Số hiệu</source>
       <translation>Serial number</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Số quyết định công nhận</source>
       <translation>Graduation decision number</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Số vào sổ</source>
       <translation>Register number</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Số đo không hợp lệ: dấu B phải ở bên phải dấu A, dấu C ở dưới dấu A.</source>
       <translation>Invalid measurements: mark B must be to the right of mark A, and mark C below mark A.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>TRANG THỬ CĂN CHỈNH MÁY IN</source>
       <translation>PRINTER CALIBRATION TEST PAGE</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Tiêu ngữ (trống khi dùng tiêu đề Đảng)</source>
       <translation>Motto (empty when the Party heading is used)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Tên chương trình</source>
       <translation>Programme name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Tên lớp</source>
       <translation>Class name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Tên trường / trung tâm</source>
       <translation>School / centre name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Tên văn bằng</source>
       <translation>Document title</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Xếp loại / kết quả</source>
       <translation>Classification / result</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>{where}: '{name}' là chữ.</source>
       <translation>{where}: '{name}' is text.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>{where}: '{name}' là true hoặc false.</source>
       <translation>{where}: '{name}' is true or false.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>{where}: căn lề '{align}' không có (left, center, right).</source>
       <translation>{where}: there is no alignment '{align}' (left, center, right).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>{where}: cần một số (đang là {value!r}).</source>
       <translation>{where}: a number is needed (it is {value!r}).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>{where}: cỡ chữ phải từ 4 đến 72.</source>
       <translation>{where}: the font size must be from 4 to 72.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>{where}: document_kind là diploma hoặc certificate.</source>
       <translation>{where}: document_kind is diploma or certificate.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>{where}: không có giá trị '{key}'.</source>
       <translation>{where}: there is no value '{key}'.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>{where}: không phải mẫu in định dạng {format}.</source>
       <translation>{where}: not a print layout of format {format}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>{where}: không phải một trường.</source>
       <translation>{where}: not a field.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>{where}: khổ giấy phải từ 50 đến 500 mm.</source>
       <translation>{where}: the paper size must be from 50 to 500 mm.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>{where}: loại '{kind}' không có.</source>
       <translation>{where}: there is no type '{kind}'.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>{where}: mode là full hoặc blank.</source>
       <translation>{where}: mode is full or blank.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>{where}: phông '{font}' không có (regular, bold, italic, bold_italic).</source>
       <translation>{where}: there is no font '{font}' (regular, bold, italic, bold_italic).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>{where}: thiếu '{key}'.</source>
       <translation>{where}: '{key}' is missing.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>{where}: thuộc tính '{name}' không có.</source>
       <translation>{where}: there is no attribute '{name}'.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Điểm trung bình</source>
       <translation>Average score</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Đo tâm các dấu A, B, C tính từ mép trái và mép trên tờ giấy (mm), rồi nhập vào Văn bằng, chứng chỉ → Căn chỉnh máy in.</source>
       <translation>Measure the centres of marks A, B, C from the left and top edges of the sheet (mm), then enter them in Diplomas and certificates → Printer calibration.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Đã áp dụng căn chỉnh: lệch ngang {ox} mm, lệch dọc {oy} mm, tỉ lệ {sx} × {sy}: mỗi dấu phải nằm đúng số đo ghi bên cạnh.</source>
       <translation>Calibration applied: horizontal offset {ox} mm, vertical offset {oy} mm, scale {sx} × {sy}: each mark should sit exactly at the measurement written next to it.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Đơn vị công tác</source>
       <translation>Workplace</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Đường kẻ</source>
       <translation>Line</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Địa danh</source>
       <translation>Place name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Địa danh, ngày ... tháng ... năm ...</source>
       <translation>Place name, date ... month ... year ...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>Địa điểm học</source>
       <translation>Venue</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/layouts.py" />
+      <location filename="../../dtbd_desktop/printing/layouts.py" />
       <source>“, tại &lt;địa điểm&gt;” (trống khi lớp không ghi địa điểm)</source>
       <translation>“, at &lt;venue&gt;” (empty when the class has no venue)</translation>
     </message>
@@ -8082,167 +8105,167 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>learners_view</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Chương trình</source>
       <translation>Programme</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Chức vụ:</source>
       <translation>Position:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Các lớp</source>
       <translation>Classes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Dân tộc</source>
       <translation>Ethnicity</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Dân tộc:</source>
       <translation>Ethnicity:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Giới tính</source>
       <translation>Sex</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Giới tính:</source>
       <translation>Sex:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Họ và tên</source>
       <translation>Full name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Họ và tên:</source>
       <translation>Full name:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Học viên</source>
       <translation>Learners</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Không</source>
       <translation>No</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Kết quả</source>
       <translation>Result</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Lớp</source>
       <translation>Class</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Ngày sinh</source>
       <translation>Date of birth</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Ngày sinh:</source>
       <translation>Date of birth:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Nơi sinh:</source>
       <translation>Place of birth:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Quá trình học tập tại Trung tâm:</source>
       <translation>Study history at the Centre:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Số CCCD</source>
       <translation>National ID (CCCD)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Số CCCD:</source>
       <translation>National ID (CCCD):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Trình độ LLCT:</source>
       <translation>Political theory level:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Trình độ chuyên môn:</source>
       <translation>Professional qualification:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Tìm theo họ tên (gõ có dấu hoặc không dấu) hoặc số CCCD...</source>
       <translation>Search by full name (with or without diacritics) or national ID (CCCD)...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Từ ngày</source>
       <translation>From</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Văn bằng, chứng chỉ</source>
       <translation>Diplomas and certificates</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Xem thêm</source>
       <translation>Show more</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>{n}{more} học viên</source>
       <translation>{n}{more} learners</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Điện thoại:</source>
       <translation>Phone:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Đóng</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Đơn vị</source>
       <translation>Organisation</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Đơn vị:</source>
       <translation>Organisation:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Đảng viên, vào Đảng {date}</source>
       <translation>Party member, joined the Party on {date}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Đảng viên:</source>
       <translation>Party member:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Đến ngày</source>
       <translation>To</translation>
     </message>
@@ -8384,116 +8407,116 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>lecturer_periods_view</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
       <source>Chương trình</source>
       <translation>Programme</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
       <source>Chọn một giảng viên để xem số tiết theo lớp.</source>
       <translation>Select a lecturer to see the periods by class.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
       <source>Excel (*.xlsx)</source>
       <translation>Excel (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
       <source>Giảng viên</source>
       <translation>Lecturer</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
       <source>Loại</source>
       <translation>Type</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
       <source>Lớp</source>
       <translation>Class</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
       <source>Mọi loại giảng viên</source>
       <translation>All lecturer types</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
       <source>Năm {year} (đến {date}): {n} giảng viên, {p} tiết ({parts}).</source>
       <translation>{year} (to {date}): {n} lecturers, {p} periods ({parts}).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
       <source>So tiet giang {year}.xlsx</source>
       <translation>Teaching periods {year}.xlsx</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
       <source>Số buổi</source>
       <translation>Sessions</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
       <source>Số lớp</source>
       <translation>Classes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
       <source>Tiết giảng</source>
       <translation>Teaching periods</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
       <source>Tiết thi</source>
       <translation>Exam periods</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
       <source>Tiết thực tế</source>
       <translation>Field-trip periods</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
       <source>Tổng</source>
       <translation>Total</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
       <source>Tổng số tiết</source>
       <translation>Total periods</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
       <source>Xuất bảng thanh toán (Excel)...</source>
       <translation>Export payment sheet (Excel)...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
       <source>Xuất bảng thanh toán giờ giảng</source>
       <translation>Export teaching-hours payment sheet</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
       <source>{name}: {n} lớp, {p} tiết.</source>
       <translation>{name}: {n} classes, {p} periods.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
       <source>Đã lưu {path} ({n} giảng viên).</source>
       <translation>Saved {path} ({n} lecturers).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
       <source>Đã xuất bảng thanh toán</source>
       <translation>Payment sheet exported</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturer_periods_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
       <source>Đơn vị, khoa</source>
       <translation>Organisation, faculty</translation>
     </message>
@@ -8539,139 +8562,139 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>lecturers_view</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>Có</source>
       <translation>Yes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>Giảng viên</source>
       <translation>Lecturers</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>Họ và tên</source>
       <translation>Full name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>Họ và tên:</source>
       <translation>Full name:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>Học hàm, học vị</source>
       <translation>Academic title, degree</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>Học hàm, học vị:</source>
       <translation>Academic title, degree:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>Khoa, phòng</source>
       <translation>Faculty, office</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>Khoa, phòng:</source>
       <translation>Faculty, office:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>Không</source>
       <translation>No</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>Loại giảng viên</source>
       <translation>Lecturer type</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>Loại giảng viên:</source>
       <translation>Lecturer type:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>Loại:</source>
       <translation>Type:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>Lưu</source>
       <translation>Save</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>Mọi loại giảng viên</source>
       <translation>All lecturer types</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>Nơi công tác</source>
       <translation>Workplace</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>Nơi công tác:</source>
       <translation>Workplace:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>Sửa thông tin giảng viên</source>
       <translation>Edit lecturer details</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>Thêm giảng viên</source>
       <translation>Add lecturer</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>Thêm giảng viên mới</source>
       <translation>Add a new lecturer</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>Tìm theo tên, nơi công tác, điện thoại...</source>
       <translation>Search by name, workplace, phone...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>ví dụ: ThS., TS., PGS.TS.</source>
       <translation>for example: ThS., TS., PGS.TS. (MA, PhD, Assoc. Prof. PhD)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>{n} giảng viên</source>
       <translation>{n} lecturers</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>{shown}/{n} giảng viên</source>
       <translation>{shown}/{n} lecturers</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>Đang giảng dạy</source>
       <translation>Currently teaching</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>Điện thoại</source>
       <translation>Phone</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>Điện thoại:</source>
       <translation>Phone:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/lecturers_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/lecturers_view.py" />
       <source>Đã lưu giảng viên {name}.</source>
       <translation>Lecturer {name} saved.</translation>
     </message>
@@ -8679,32 +8702,32 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>login</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/login_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/login_dialog.py" />
       <source>Mật khẩu:</source>
       <translation>Password:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/login_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/login_dialog.py" />
       <source>Thoát</source>
       <translation>Exit</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/login_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/login_dialog.py" />
       <source>Tên đăng nhập:</source>
       <translation>User name:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/login_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/login_dialog.py" />
       <source>Đang kiểm tra mật khẩu...</source>
       <translation>Checking the password...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/login_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/login_dialog.py" />
       <source>Đăng nhập</source>
       <translation>Log in</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/login_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/login_dialog.py" />
       <source>Đăng nhập DTBD Desktop</source>
       <translation>Log in to DTBD Desktop</translation>
     </message>
@@ -8908,119 +8931,119 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>organisations_view</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
       <source>(Không – đơn vị cấp cao nhất)</source>
       <translation>(None – top-level organisation)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
       <source>Cấp</source>
       <translation>Level</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
       <source>Cấp:</source>
       <translation>Level:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
       <source>Học viên</source>
       <translation>Learners</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
       <source>Khối</source>
       <translation>Bloc</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
       <source>Khối:</source>
       <translation>Bloc:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
       <source>Lưu</source>
       <translation>Save</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
       <source>Sửa đơn vị: {name}</source>
       <translation>Edit organisation: {name}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
       <source>Thêm đơn vị cấp cao nhất</source>
       <translation>Add top-level organisation</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
       <source>Thêm đơn vị trực thuộc</source>
       <translation>Add subordinate organisation</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
       <source>Thêm đơn vị trực thuộc {name}</source>
       <translation>Add an organisation under {name}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
       <source>Trực thuộc:</source>
       <translation>Under:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
       <source>Tên viết tắt:</source>
       <translation>Abbreviation:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
       <source>Tên đơn vị</source>
       <translation>Organisation name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
       <source>Tên đơn vị:</source>
       <translation>Organisation name:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
       <source>Tìm đơn vị (gõ có dấu hoặc không dấu)...</source>
       <translation>Find an organisation (with or without diacritics)...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
       <source>Xóa đơn vị</source>
       <translation>Delete organisation</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
       <source>Xóa đơn vị "{name}"?</source>
       <translation>Delete organisation "{name}"?</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
       <source>{n} đơn vị</source>
       <translation>{n} organisations</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
       <source>{n} đơn vị khớp với tìm kiếm</source>
       <translation>{n} organisations match the search</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
       <source>Đã lưu đơn vị "{name}".</source>
       <translation>Organisation "{name}" saved.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
       <source>Đã xóa đơn vị "{name}".</source>
       <translation>Organisation "{name}" deleted.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/organisations_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
       <source>Đơn vị cử đi học</source>
       <translation>Sending organisations</translation>
     </message>
@@ -9028,171 +9051,171 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>plan_view</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Chương trình</source>
       <translation>Programme</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Chỉ tiêu HV</source>
       <translation>Learner target</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Chỉ tiêu kế hoạch</source>
       <translation>Plan targets</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Chỉ tiêu lớp</source>
       <translation>Class target</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Dang ky nhu cau {year}.xlsx</source>
       <translation>Needs registration {year}.xlsx</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Excel (*.xlsx)</source>
       <translation>Excel (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Ghi</source>
       <translation>Record</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Ghi chú</source>
       <translation>Notes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Ghi số học viên đơn vị đăng ký (0: bỏ đăng ký).</source>
       <translation>Record the number of learners the organisation registers (0: cancel the registration).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Lưu kế hoạch</source>
       <translation>Save plan</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Lấy đề xuất từ nhu cầu</source>
       <translation>Take proposals from needs</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Nhu cầu các đơn vị đăng ký</source>
       <translation>Needs registered by organisations</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Nhu cầu ĐK</source>
       <translation>Registered need</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Nhập phiếu đăng ký nhu cầu</source>
       <translation>Import needs registration forms</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Nhập phiếu đăng ký...</source>
       <translation>Import registration forms...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Năm {year}: {n} ô có số, {c} dòng nhu cầu thay đổi.</source>
       <translation>{year}: {n} cells with numbers, {c} need lines changed.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Sĩ số TB</source>
       <translation>Avg. class size</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Số học viên</source>
       <translation>Learners</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Sửa trực tiếp các cột Chỉ tiêu lớp, Chỉ tiêu HV và Ghi chú, rồi bấm Lưu kế hoạch.</source>
       <translation>Edit the Class target, Learner target and Notes columns directly, then click Save plan.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Sửa trực tiếp ô này rồi bấm Lưu kế hoạch.</source>
       <translation>Edit this cell directly, then click Save plan.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>TH học viên</source>
       <translation>Actual learners</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>TH lớp</source>
       <translation>Actual classes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Xuất phiếu đăng ký nhu cầu</source>
       <translation>Export needs registration form</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Xuất phiếu đăng ký...</source>
       <translation>Export registration form...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>ĐK: đăng ký; TH: thực hiện; HV: học viên.</source>
       <translation>Registered need: learners registered by organisations; Actual: classes opened and learners enrolled so far.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Đã lưu {path} ({n} đơn vị).</source>
       <translation>Saved {path} ({n} organisations).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Đã nhập phiếu đăng ký</source>
       <translation>Registration forms imported</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Đã xuất phiếu đăng ký</source>
       <translation>Registration form exported</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Đơn vị</source>
       <translation>Organisation</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Đơn vị:</source>
       <translation>Organisation:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Đạt (lớp / HV)</source>
       <translation>Achieved (classes / learners)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Đặt chỉ tiêu năm {year} theo nhu cầu đã đăng ký cho các chương trình chưa có chỉ tiêu?</source>
       <translation>Set the {year} targets from the registered needs for the programmes that have no targets yet?</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/plan_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Đề xuất lớp</source>
       <translation>Proposed classes</translation>
     </message>
@@ -9210,7 +9233,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>The {year} training needs were not saved.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/needs.py" />
       <source>Chưa nhập phiếu đăng ký {name}: có {n} lỗi, không có gì bị thay đổi.</source>
       <translation>Registration form {name} not imported: {n} errors, nothing was changed.</translation>
     </message>
@@ -9225,32 +9248,32 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Class target</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/needs.py" />
       <source>Cấp</source>
       <translation>Level</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/needs.py" />
       <source>Cột {letter}: không có chương trình mã '{code}'.</source>
       <translation>Column {letter}: there is no programme with code '{code}'.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/needs.py" />
       <source>Dòng {row}: không tìm thấy đơn vị '{name}' trong danh mục đơn vị; hãy thêm đơn vị trước hoặc ghi đúng tên.</source>
       <translation>Row {row}: organisation '{name}' was not found in the list of organisations; add the organisation first or write its name correctly.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/needs.py" />
       <source>Dòng {row}: đơn vị '{name}' đã có ở dòng {first}.</source>
       <translation>Row {row}: organisation '{name}' already appears in row {first}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/needs.py" />
       <source>Ghi chú</source>
       <translation>Notes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/needs.py" />
       <source>Hãy xuất phiếu đăng ký nhu cầu bằng chương trình (Báo cáo → Kế hoạch) rồi nhập lại.</source>
       <translation>Export the needs registration form from the program (Reports → Plan) and import it again.</translation>
     </message>
@@ -9275,12 +9298,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation type="obsolete">Could not read file {path} as an Excel workbook (.xlsx): {error}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/needs.py" />
       <source>Nhu cầu {year}</source>
       <translation>Needs {year}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/needs.py" />
       <source>Nhập số nguyên từ 0 trở lên, hoặc để trống.</source>
       <translation>Enter a whole number from 0 up, or leave it empty.</translation>
     </message>
@@ -9295,12 +9318,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>In {year}, actual against plan: {phrase}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/needs.py" />
       <source>STT</source>
       <translation>No.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/needs.py" />
       <source>Số học viên</source>
       <translation>Learners</translation>
     </message>
@@ -9310,22 +9333,22 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Learners registered</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/needs.py" />
       <source>Tệp {name} không ghi năm của phiếu đăng ký.</source>
       <translation>File {name} does not state the year of the registration form.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/needs.py" />
       <source>Tệp {name} không phải bảng tính do chương trình xuất ra (thiếu trang '{meta}'). {hint}</source>
       <translation>File {name} is not a workbook exported by the program (sheet '{meta}' is missing). {hint}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/needs.py" />
       <source>Tệp {name} là một bảng tính khác của chương trình, không phải loại này. {hint}</source>
       <translation>File {name} is a different kind of workbook from the program, not this one. {hint}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/needs.py" />
       <source>Tệp {name} là phiếu đăng ký năm {other}, không phải năm {year}.</source>
       <translation>File {name} is the registration form for {other}, not {year}.</translation>
     </message>
@@ -9345,7 +9368,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>including {c} classes carried over from {y} ({l} learners)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/needs.py" />
       <source>{centre}. Ghi số học viên dự kiến cử đi học vào cột của chương trình; để trống nếu không có nhu cầu, ghi 0 để bỏ số đã đăng ký. Không sửa dòng tiêu đề.</source>
       <translation>{centre}. Enter the expected number of learners to send in the programme's column; leave it empty if there is no need, enter 0 to remove a number already registered. Do not change the heading row.</translation>
     </message>
@@ -9360,22 +9383,22 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>{label} must be a whole number from 0 to {max}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/needs.py" />
       <source>Ô {cell}: '{value}' không phải số học viên (số nguyên từ 0).</source>
       <translation>Cell {cell}: '{value}' is not a number of learners (a whole number from 0).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/needs.py" />
       <source>ĐĂNG KÝ NHU CẦU ĐÀO TẠO, BỒI DƯỠNG NĂM {year}</source>
       <translation>REGISTRATION OF TRAINING AND FOSTERING NEEDS FOR {year}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/needs.py" />
       <source>Đăng ký nhu cầu đào tạo, bồi dưỡng năm {year}</source>
       <translation>Registration of training and fostering needs for {year}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/plan_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/needs.py" />
       <source>Đơn vị</source>
       <translation>Organisation</translation>
     </message>
@@ -9383,440 +9406,440 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>programmes_view</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Buộc thôi học</source>
       <translation>Expulsion</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Bồi dưỡng</source>
       <translation>Fostering</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/programmes_view.py" />
       <source>Chương trình</source>
       <translation>Programmes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/programmes_view.py" />
       <source>Chương trình đào tạo, bồi dưỡng</source>
       <translation>Training and fostering programmes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Các học phần như nhau</source>
       <translation>All modules equal</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Cách tính điểm trung bình</source>
       <translation>How the average is calculated</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>Căn cứ (in trên báo cáo áp dụng quy định):</source>
       <translation>Basis (printed on reports applying the rules):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Dòng {row}</source>
       <translation>Row {row}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Giới hạn vắng</source>
       <translation>Absence limit</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>Học bổ sung:</source>
       <translation>Make-up lessons:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Học phần</source>
       <translation>Module</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/programmes_view.py" />
       <source>Học phần, chuyên đề (nhấn đúp vào ô để sửa):</source>
       <translation>Modules and topics (double-click a cell to edit):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>Khóa bồi dưỡng:</source>
       <translation>Fostering course:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Khóa luận</source>
       <translation>Thesis</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Không áp dụng</source>
       <translation>Not applicable</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Kết quả khóa học</source>
       <translation>Course result</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>Kết quả khóa học:</source>
       <translation>Course result:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Kỷ luật hạ một mức</source>
       <translation>Discipline lowering one band</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>Kỷ luật hạ một mức:</source>
       <translation>Discipline lowering one band:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Kỷ luật không công nhận</source>
       <translation>Discipline barring recognition</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>Kỷ luật không công nhận:</source>
       <translation>Discipline barring recognition:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/modules_model.py" />
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/models/modules_model.py" />
+      <location filename="../../dtbd_desktop/gui/screens/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Loại</source>
       <translation>Type</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/programmes_view.py" />
       <source>Lên</source>
       <translation>Up</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/programmes_view.py" />
       <source>Lưu chương trình</source>
       <translation>Save programme</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/programmes_view.py" />
       <source>Lưu quy định</source>
       <translation>Save rules</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>Lưu ý: nếu đã có lớp áp dụng quy định hiện hành, khi lưu sẽ tạo một phiên bản quy định mới cho các lớp mở sau; các lớp đã mở giữ nguyên quy định cũ.</source>
       <translation>Note: if classes already apply the current rules, saving creates a new version of the rules for classes opened later; classes already open keep the old rules.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Lần thi cao nhất</source>
       <translation>Best attempt</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Lần thi sau cùng</source>
       <translation>Latest attempt</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Lần thi được tính</source>
       <translation>Attempt counted</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>Lần thi được tính:</source>
       <translation>Attempt counted:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/modules_model.py" />
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/models/modules_model.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Mã</source>
       <translation>Code</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Mô tả</source>
       <translation>Description</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/programmes_view.py" />
       <source>Mô tả:</source>
       <translation>Description:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
-      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Mức xếp loại</source>
       <translation>Classification bands</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/modules_model.py" />
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/models/modules_model.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Phần</source>
       <translation>Part</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>Quy định hiện hành: &lt;b&gt;{name}&lt;/b&gt; (mã số {id}).</source>
       <translation>Current rules: &lt;b&gt;{name}&lt;/b&gt; (ID {id}).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/programmes_view.py" />
       <source>Quy định đánh giá, xếp loại</source>
       <translation>Assessment and classification rules</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Số chữ số lẻ khi in</source>
       <translation>Decimal places when printing</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Số chữ số lẻ khi xếp loại</source>
       <translation>Decimal places for classification</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>Số chữ số lẻ:</source>
       <translation>Decimal places:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/programmes_view.py" />
       <source>Số lớp</source>
       <translation>Classes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/modules_model.py" />
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/models/modules_model.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Số tiết</source>
       <translation>Periods</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Theo số tiết của học phần</source>
       <translation>By module periods</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>Thi lại:</source>
       <translation>Retakes:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Thi tốt nghiệp</source>
       <translation>Graduation exam</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/programmes_view.py" />
       <source>Thêm học phần</source>
       <translation>Add module</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>Thêm mức</source>
       <translation>Add band</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/programmes_view.py" />
       <source>Thông tin và học phần</source>
       <translation>Details and modules</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>Tên bộ quy định:</source>
       <translation>Name of the rule set:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Tên chương trình</source>
       <translation>Programme name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/programmes_view.py" />
       <source>Tên chương trình:</source>
       <translation>Programme name:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/modules_model.py" />
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/models/modules_model.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Tên học phần</source>
       <translation>Module name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Tính là vắng</source>
       <translation>Counted as absent</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>Tính là vắng:</source>
       <translation>Counted as absent:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/programmes_view.py" />
       <source>Tổng: {n} học phần, {p} tiết</source>
       <translation>Total: {n} modules, {p} periods</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Từ cảnh cáo trở lên</source>
       <translation>Warning or worse</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Từ khiển trách trở lên</source>
       <translation>Reprimand or worse</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>Ví dụ: Quy định số .../QĐ-TCT ngày ...</source>
       <translation>For example: Regulation no. .../QĐ-TCT dated ...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>Vắng quá (% số tiết):</source>
       <translation>Absent for more than (% of periods):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/programmes_view.py" />
       <source>Xuống</source>
       <translation>Down</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>Xác nhận của đơn vị:</source>
       <translation>Organisation's confirmation:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/programmes_view.py" />
       <source>Xóa dòng</source>
       <translation>Delete row</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>Xóa mức</source>
       <translation>Delete band</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Xếp loại (Xuất sắc, Giỏi...)</source>
       <translation>Classification (Excellent, Very good...)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>bài thu hoạch xếp theo các mức</source>
       <translation>written reflection graded in bands</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>bắt buộc trước khi xét tốt nghiệp</source>
       <translation>required before the graduation review</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>chưa có</source>
       <translation>none</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>có học phần thi lại thì hạ một mức</source>
       <translation>lower one band if any module was retaken</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>học đủ số tiết thì được dự thi</source>
       <translation>may sit the exam once enough periods are made up</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>khi in</source>
       <translation>for printing</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>khi xếp loại,</source>
       <translation>for classification,</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>vắng có phép</source>
       <translation>excused absence</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>vắng không phép</source>
       <translation>unexcused absence</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/programmes_view.py" />
       <source>{code} – {name} ({kind}, {n} lớp)</source>
       <translation>{code} – {name} ({kind}, {n} classes)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/programmes_view.py" />
       <source>{name} (ngừng sử dụng)</source>
       <translation>{name} (no longer used)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/programmes_view.py" />
       <source>Đang sử dụng (được mở lớp mới)</source>
       <translation>In use (new classes may be opened)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>Điểm trung bình:</source>
       <translation>Average:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>Điểm tối thiểu</source>
       <translation>Minimum score</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Điểm đạt</source>
       <translation>Pass mark</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/rules_editor.py" />
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>Điểm đạt (thang 10):</source>
       <translation>Pass mark (10-point scale):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Đào tạo</source>
       <translation>Training</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/programmes_view.py" />
       <source>Đã lưu chương trình {code}.</source>
       <translation>Programme {code} saved.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/programmes_view.py" />
       <source>Đã lưu quy định "{name}".</source>
       <translation>Rules "{name}" saved.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programmes_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/programmes_view.py" />
       <source>Đã tạo phiên bản quy định mới "{name}"; các lớp đã mở giữ quy định cũ.</source>
       <translation>Created a new version of the rules "{name}"; classes already open keep the old rules.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>Đạt / Không đạt</source>
       <translation>Pass / Fail</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/programme_parts.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
       <source>đi muộn</source>
       <translation>late</translation>
     </message>
@@ -9936,12 +9959,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Score summary of class {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/reports.py" />
+      <location filename="../../dtbd_desktop/services/statistics.py" />
       <source>Bồi dưỡng</source>
       <translation>Fostering</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/reports.py" />
+      <location filename="../../dtbd_desktop/services/statistics.py" />
       <source>Cao cấp lý luận chính trị</source>
       <translation>Advanced political theory</translation>
     </message>
@@ -9956,12 +9979,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Attendance {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/reports.py" />
+      <location filename="../../dtbd_desktop/services/statistics.py" />
       <source>Chưa ghi địa điểm</source>
       <translation>No venue recorded</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/reports.py" />
+      <location filename="../../dtbd_desktop/services/statistics.py" />
       <source>Chưa rõ đơn vị</source>
       <translation>Unknown organisation</translation>
     </message>
@@ -10007,7 +10030,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Recorded changes of scores and confirmations:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/reports.py" />
+      <location filename="../../dtbd_desktop/services/statistics.py" />
       <source>Cán bộ trẻ (đến {n} tuổi)</source>
       <translation>Young cadres (up to {n} years old)</translation>
     </message>
@@ -10027,7 +10050,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Old → new</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/reports.py" />
+      <location filename="../../dtbd_desktop/services/statistics.py" />
       <source>Cơ quan, đơn vị khác</source>
       <translation>Other agencies and organisations</translation>
     </message>
@@ -10114,7 +10137,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Ethnicity</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/reports.py" />
+      <location filename="../../dtbd_desktop/services/statistics.py" />
       <source>Dân tộc thiểu số</source>
       <translation>Ethnic minorities</translation>
     </message>
@@ -10142,7 +10165,6 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Sex</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
       <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
       <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
       <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
@@ -10154,6 +10176,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/reports/register_report.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Họ và tên</source>
       <translation>Full name</translation>
     </message>
@@ -10193,12 +10216,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Learners not meeting the attendance requirement:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/__init__.py" />
+      <location filename="../../dtbd_desktop/base/files.py" />
       <source>Không ghi được tệp {path}: {reason}.</source>
       <translation>Could not write file {path}: {reason}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/__init__.py" />
+      <location filename="../../dtbd_desktop/base/files.py" />
       <source>Không ghi được tệp {path}: đây là một thư mục.</source>
       <translation>Could not write file {path}: it is a folder.</translation>
     </message>
@@ -10371,7 +10394,7 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
-      <location filename="../../dtbd_desktop/services/reports.py" />
+      <location filename="../../dtbd_desktop/services/statistics.py" />
       <source>Nữ</source>
       <translation>Female</translation>
     </message>
@@ -10391,7 +10414,6 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Rules applied ({name}):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
       <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
       <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
       <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
@@ -10402,11 +10424,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/reports/register_report.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>STT</source>
       <translation>No.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/reports.py" />
+      <location filename="../../dtbd_desktop/services/statistics.py" />
       <source>Sơ cấp lý luận chính trị</source>
       <translation>Elementary political theory</translation>
     </message>
@@ -10512,13 +10535,13 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Time</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/pdf_common.py" />
-      <location filename="../../dtbd_desktop/reports/xlsx_common.py" />
+      <location filename="../../dtbd_desktop/printing/pdf.py" />
+      <location filename="../../dtbd_desktop/workbooks/xlsx.py" />
       <source>Trang {page}/{pages}</source>
       <translation>Page {page}/{pages}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/reports.py" />
+      <location filename="../../dtbd_desktop/services/statistics.py" />
       <source>Trung cấp lý luận chính trị</source>
       <translation>Intermediate political theory</translation>
     </message>
@@ -10554,8 +10577,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>LEARNER ATTENDANCE SUMMARY</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/reports.py" />
-      <location filename="../../dtbd_desktop/services/reports.py" />
+      <location filename="../../dtbd_desktop/services/statistics.py" />
+      <location filename="../../dtbd_desktop/services/statistics.py" />
       <source>Tổng cộng</source>
       <translation>Total</translation>
     </message>
@@ -10651,7 +10674,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>learners absent (counting {what}) for more than {limit} of a module's periods may not sit that module's exam</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/__init__.py" />
+      <location filename="../../dtbd_desktop/base/files.py" />
       <source>không có quyền ghi, hoặc tệp đang mở trong chương trình khác (Excel, trình đọc PDF); hãy đóng tệp hoặc chọn thư mục khác rồi làm lại</source>
       <translation>no permission to write, or the file is open in another program (Excel, a PDF reader); close the file or choose another folder and try again</translation>
     </message>
@@ -10671,7 +10694,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>day ..... month ..... year ........</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/__init__.py" />
+      <location filename="../../dtbd_desktop/base/files.py" />
       <source>thư mục {folder} không tồn tại</source>
       <translation>folder {folder} does not exist</translation>
     </message>
@@ -10741,9 +10764,9 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Score used</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/attendance_workbook.py" />
       <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
       <location filename="../../dtbd_desktop/reports/attendance_reports.py" />
+      <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Đơn vị</source>
       <translation>Organisation</translation>
     </message>
@@ -10755,12 +10778,12 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
-      <location filename="../../dtbd_desktop/services/reports.py" />
+      <location filename="../../dtbd_desktop/services/statistics.py" />
       <source>Đạt</source>
       <translation>Pass</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/reports.py" />
+      <location filename="../../dtbd_desktop/services/statistics.py" />
       <source>Đảng viên</source>
       <translation>Party members</translation>
     </message>
@@ -10793,87 +10816,87 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>reports_view</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
       <source>Bao cao nam {year}{suffix}</source>
       <translation>Annual report {year}{suffix}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
       <source>Báo cáo</source>
       <translation>Reports</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
       <source>Báo cáo năm (Excel)...</source>
       <translation>Annual report (Excel)...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
       <source>Báo cáo năm (PDF)...</source>
       <translation>Annual report (PDF)...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
       <source>Excel (*.xlsx)</source>
       <translation>Excel (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
       <source>Giờ giảng</source>
       <translation>Teaching hours</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
       <source>Kế hoạch</source>
       <translation>Plan</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
       <source>Lưu báo cáo năm {year}</source>
       <translation>Save the {year} annual report</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
       <source>Lớp khai giảng năm trước còn học trong năm: mặc định ghi riêng, không tính vào số thực hiện so với kế hoạch.</source>
       <translation>Classes opened the previous year and still running this year: by default listed separately, not counted in the actual figures against the plan.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
       <source>Năm:</source>
       <translation>Year:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
       <source>PDF (*.pdf)</source>
       <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
       <source>Phản hồi của học viên</source>
       <translation>Learner feedback</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
       <source>Sau đào tạo</source>
       <translation>Follow-up</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
       <source>Thống kê</source>
       <translation>Statistics</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
       <source>Tính lớp chuyển tiếp vào số thực hiện</source>
       <translation>Count carried-over classes in the actual figures</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
       <source>Đã lưu báo cáo năm</source>
       <translation>Annual report saved</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/reports_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
       <source>Đã lưu {path}.
 
 {summary}</source>
@@ -10921,117 +10944,117 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>roster_import</name>
     <message>
-      <location filename="../../dtbd_desktop/importing/table.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/table.py" />
       <source>(bảng đã đọc)</source>
       <translation>(table read)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/plan.py" />
       <source>CCCD {id}</source>
       <translation>National ID {id}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/synonyms.py" />
       <source>Chức vụ</source>
       <translation>Position</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/plan.py" />
       <source>Chức vụ dài {n} ký tự, quá 200 ký tự cho phép: rút gọn lại.</source>
       <translation>The position is {n} characters long, more than the 200 allowed: shorten it.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/synonyms.py" />
       <source>Chức vụ, đơn vị công tác</source>
       <translation>Position, workplace</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/plan.py" />
       <source>Cùng họ tên và ngày sinh với dòng {first}: kiểm tra xem có ghi một người hai lần không.</source>
       <translation>Same full name and date of birth as row {first}: check whether one person was entered twice.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/table.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/table.py" />
       <source>Cột {column} nằm ngoài bảng danh sách: chọn một cột của bảng.</source>
       <translation>Column {column} is outside the list table: choose a column of the table.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/table.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/table.py" />
       <source>Cột {column} đang được gán cho cả '{a}' và '{b}': mỗi cột chỉ gán cho một trường.</source>
       <translation>Column {column} is assigned to both '{a}' and '{b}': each column can be assigned to only one field.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/synonyms.py" />
       <source>Dân tộc</source>
       <translation>Ethnicity</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/plan.py" />
       <source>Dòng {row} có vẻ là một học viên nhưng nằm ngoài bảng (bảng kết thúc ở dòng {end}): xóa dòng trống hoặc dòng ghi chú xen giữa danh sách, rồi nhập lại.</source>
       <translation>Row {row} looks like a learner but is outside the table (the table ends at row {end}): delete the empty or note rows in the middle of the list, then import again.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/synonyms.py" />
       <source>Giới tính</source>
       <translation>Sex</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Giới tính ở các cột không khớp nhau (Nam và Nữ): sửa cho đúng.</source>
       <translation>The sex in the columns does not agree (Nam and Nữ): correct it.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/synonyms.py" />
       <source>Họ</source>
       <translation>Surname</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Họ tên '{name}' chỉ có một chữ: kiểm tra xem đã ghi đủ họ, đệm và tên chưa.</source>
       <translation>Full name '{name}' has only one word: check that the surname, middle name and given name are all there.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Họ tên '{name}' có ký tự không phải chữ ({chars}): sửa lại họ tên.</source>
       <translation>Full name '{name}' has characters that are not letters ({chars}): correct the name.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Họ tên '{name}' quá dài: kiểm tra lại, có thể đã ghi lẫn nội dung của cột khác.</source>
       <translation>Full name '{name}' is too long: check it, it may include content from another column.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/synonyms.py" />
       <source>Họ và tên</source>
       <translation>Full name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/synonyms.py" />
       <source>Họ và đệm</source>
       <translation>Surname and middle name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/plan.py" />
       <source>Học viên này đã có trong lớp {code} ({existing}): xóa dòng này khỏi tệp.</source>
       <translation>This learner is already in class {code} ({existing}): delete this row from the file.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/plan.py" />
       <source>Học viên {name} (CCCD {id}) đã có trong lớp {code}: xóa dòng này khỏi tệp.</source>
       <translation>Learner {name} (national ID {id}) is already in class {code}: delete this row from the file.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/plan.py" />
       <source>Hồ sơ đã lưu của {person} ghi {label} '{old}', tệp ghi '{new}': giữ giá trị đã lưu; nếu cần, sửa ở mục Học viên.</source>
       <translation>The saved record of {person} has {label} '{old}', the file has '{new}': keeping the saved value; if needed, correct it under Learners.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/table.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/table.py" />
       <source>Không có trường '{field}' để gán cột.</source>
       <translation>There is no field '{field}' to assign a column to.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/annotate.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/annotate.py" />
       <source>Không lưu được tệp {file}: {error}. Đóng tệp nếu đang mở trong Excel rồi thử lại.</source>
       <translation>Could not save file {file}: {error}. Close the file if it is open in Excel and try again.</translation>
     </message>
@@ -11044,7 +11067,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation type="obsolete">Could not open file {file}: {error}. Close the file if it is open in another program and try again.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/sheet.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/sheet.py" />
       <source>Không tìm thấy bảng danh sách học viên trong tệp {file} (đã xem các trang: {sheets}). Bảng cần một dòng tiêu đề có cột 'Họ và tên' (hoặc hai cột 'Họ đệm' và 'Tên') và ít nhất một cột khác như 'Ngày sinh' hoặc 'Số CCCD': sửa tiêu đề cột trong tệp rồi nhập lại.</source>
       <translation>No learner list table found in file {file} (sheets checked: {sheets}). The table needs a heading row with a 'Họ và tên' (full name) column (or two columns 'Họ đệm' and 'Tên') and at least one other column such as 'Ngày sinh' (date of birth) or 'Số CCCD' (national ID): fix the column headings in the file and import again.</translation>
     </message>
@@ -11057,172 +11080,172 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation type="obsolete">Could not read file {file}: it is not a valid Excel .xlsx file ({error}). Open the file in Excel and save it again as .xlsx.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/synonyms.py" />
       <source>Ngày sinh</source>
       <translation>Date of birth</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/synonyms.py" />
       <source>Ngày sinh của nam (cột Nam)</source>
       <translation>Date of birth of men (Nam column)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/synonyms.py" />
       <source>Ngày sinh của nữ (cột Nữ)</source>
       <translation>Date of birth of women (Nữ column)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Ngày sinh ghi ở cả cột Nam và cột Nữ: chỉ giữ ở cột đúng giới tính.</source>
       <translation>The date of birth is in both the Nam and Nữ columns: keep it only in the column of the right sex.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Ngày sinh {date} ở tương lai: kiểm tra lại ngày sinh.</source>
       <translation>The date of birth {date} is in the future: check the date of birth.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Ngày sinh {date}: học viên {age} tuổi khi khai giảng lớp, không hợp lý; kiểm tra lại năm sinh.</source>
       <translation>Date of birth {date}: the learner would be {age} years old when the class opens, which is not plausible; check the year of birth.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/synonyms.py" />
       <source>Ngày vào Đảng</source>
       <translation>Date of joining the Party</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Ngày vào Đảng chỉ có năm {year}: ghi đủ ngày dạng dd/mm/yyyy, hoặc để trống.</source>
       <translation>The date of joining the Party has only the year {year}: write the full date as dd/mm/yyyy, or leave it empty.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Ngày vào Đảng {date} khi chưa đủ 18 tuổi (sinh {birth}): kiểm tra lại ngày vào Đảng và ngày sinh.</source>
       <translation>Date of joining the Party {date} is before the age of 18 (born {birth}): check the Party joining date and the date of birth.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Ngày vào Đảng {date} ở tương lai: kiểm tra lại.</source>
       <translation>Date of joining the Party {date} is in the future: check it.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/writing.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/writing.py" />
       <source>Nhập danh sách {file} vào lớp {code}</source>
       <translation>Import list {file} into class {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/synonyms.py" />
       <source>Nơi sinh</source>
       <translation>Place of birth</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Nội dung dài {n} ký tự, quá {limit} ký tự cho phép: rút gọn lại.</source>
       <translation>The content is {n} characters long, more than the {limit} allowed: shorten it.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/synonyms.py" />
       <source>Quê quán</source>
       <translation>Home town</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/synonyms.py" />
       <source>Số CCCD</source>
       <translation>National ID (CCCD)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Số CCCD {id} có mã tỉnh {code} không tồn tại (001–096): kiểm tra lại số CCCD.</source>
       <translation>National ID {id} has a province code {code} that does not exist (001–096): check the national ID.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/plan.py" />
       <source>Số CCCD {id} trùng với dòng {first}: một người chỉ ghi một lần; kiểm tra lại số CCCD của hai dòng.</source>
       <translation>National ID {id} is the same as in row {first}: each person is entered only once; check the national IDs of both rows.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/plan.py" />
       <source>Số CCCD {id} đã thuộc hồ sơ học viên có {stored}, khác với dòng này: kiểm tra lại số CCCD; nếu hồ sơ đã lưu bị sai, sửa hồ sơ ở mục Học viên rồi nhập lại.</source>
       <translation>National ID {id} already belongs to a learner record with {stored}, different from this row: check the national ID; if the saved record is wrong, correct it under Learners and import again.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Số CCCD {id} ứng với {gender} sinh năm {year}, nhưng dòng này ghi {row_gender} sinh năm {row_year}: kiểm tra lại số CCCD, giới tính và năm sinh.</source>
       <translation>National ID {id} corresponds to a {gender} born in {year}, but this row says {row_gender} born in {row_year}: check the national ID, sex and year of birth.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Số điện thoại '{phone}' không đúng dạng (10 chữ số, bắt đầu bằng 0): chưa lưu số này.</source>
       <translation>Phone number '{phone}' is not in the right form (10 digits, starting with 0): this number was not saved.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Thiếu giới tính: ghi 'Nam' hoặc 'Nữ' (thêm cột 'Giới tính' nếu tệp chưa có).</source>
       <translation>Sex missing: write 'Nam' (male) or 'Nữ' (female) (add a 'Giới tính' column if the file has none).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Thiếu họ của '{given}': ghi họ (và tên đệm) vào cột này.</source>
       <translation>Surname of '{given}' missing: write the surname (and middle name) in this column.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Thiếu họ và tên: ghi đủ họ tên của học viên, hoặc xóa dòng này nếu không phải học viên.</source>
       <translation>Full name missing: write the learner's full name, or delete this row if it is not a learner.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Thiếu ngày sinh: ghi ngày sinh dạng dd/mm/yyyy (hoặc năm sinh).</source>
       <translation>Date of birth missing: write the date of birth as dd/mm/yyyy (or the year of birth).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Thiếu ngày sinh: ghi ngày sinh vào cột Nam (nếu là nam) hoặc cột Nữ (nếu là nữ), dạng dd/mm/yyyy.</source>
       <translation>Date of birth missing: write the date of birth in the Nam column (for a man) or the Nữ column (for a woman), as dd/mm/yyyy.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Thiếu tên của '{name}': ghi tên vào cột này.</source>
       <translation>Given name of '{name}' missing: write the given name in this column.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/sheet.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/sheet.py" />
       <source>Trang tính '{sheet}' của tệp {file} có hơn {n} dòng; danh sách học viên không thể lớn như vậy. Chép riêng danh sách học viên sang một tệp mới rồi nhập tệp đó.</source>
       <translation>Sheet '{sheet}' of {file} has more than {n} rows; no learner list is that long. Copy the learner list alone into a new file and import that file.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/synonyms.py" />
       <source>Trình độ LLCT</source>
       <translation>Political theory level</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/synonyms.py" />
       <source>Trình độ chuyên môn</source>
       <translation>Professional qualification</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/synonyms.py" />
       <source>Tên</source>
       <translation>Given name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/synonyms.py" />
       <source>Tên đệm</source>
       <translation>Middle name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Tệp không có cột ngày sinh: thêm cột 'Ngày sinh' (hoặc chọn cột ngày sinh khi nhập).</source>
       <translation>The file has no date-of-birth column: add a 'Ngày sinh' column (or choose the date-of-birth column when importing).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/sheet.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/sheet.py" />
       <source>Tệp {file} có {n} ô công thức chưa được tính giá trị (tệp do một chương trình khác tạo, chưa lưu bằng Excel): mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi nhập lại.</source>
       <translation>{file} has {n} formula cells whose value was never computed (the file was made by another program and never saved by Excel): open it in Excel or LibreOffice, save it and import it again.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/plan.py" />
       <source>Tệp {file} không có dòng học viên nào dưới dòng tiêu đề (dòng {header}) của trang '{sheet}': kiểm tra lại tệp.</source>
       <translation>File {file} has no learner rows under the heading row (row {header}) of sheet '{sheet}': check the file.</translation>
     </message>
@@ -11231,57 +11254,57 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation type="obsolete">File {file} is an Excel 97-2003 file (.xls) or a password-protected file: open it in Excel, remove the password if any, choose Save As with type .xlsx, then import the new file.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/plan.py" />
       <source>chưa có CCCD</source>
       <translation>no national ID</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/plan.py" />
       <source>chưa học lớp nào</source>
       <translation>no classes yet</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/plan.py" />
       <source>các lớp: {classes}</source>
       <translation>classes: {classes}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/sheet.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/sheet.py" />
       <source>các vùng gộp ô chồng lên nhau ở trang '{sheet}'</source>
       <translation>overlapping merged ranges on sheet '{sheet}'</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>ghi 'Nam' hoặc 'Nữ'</source>
       <translation>write 'Nam' (male) or 'Nữ' (female)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/plan.py" />
       <source>giới tính {gender}</source>
       <translation>sex {gender}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/plan.py" />
       <source>họ tên '{name}'</source>
       <translation>full name '{name}'</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/plan.py" />
       <source>ngày sinh {birth}</source>
       <translation>date of birth {birth}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>sửa lại ngày sinh</source>
       <translation>correct the date of birth</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>sửa lại ngày vào Đảng</source>
       <translation>correct the date of joining the Party</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>sửa lại số CCCD (12 chữ số, ghi dạng văn bản)</source>
       <translation>correct the national ID (12 digits, written as text)</translation>
     </message>
@@ -11290,57 +11313,57 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation type="obsolete">{file} is a folder, not an Excel file: choose an .xlsx file.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/plan.py" />
       <source>{name}, sinh {birth}, {id}, {classes}</source>
       <translation>{name}, born {birth}, {id}, {classes}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/sheet.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/sheet.py" />
       <source>Ô {cell} là công thức chưa được tính (tệp không lưu giá trị của nó).</source>
       <translation>Cell {cell} is a formula that was never computed (the file holds no value for it).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/roster_import.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/roster_import.py" />
       <source>Đang kiểm tra {n} dòng</source>
       <translation>Checking {n} rows</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/synonyms.py" />
       <source>Điện thoại</source>
       <translation>Phone</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/cleaning.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Đánh dấu cả Nam và Nữ: chỉ đánh dấu một cột giới tính.</source>
       <translation>Both Nam and Nữ are marked: mark only one sex column.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/synonyms.py" />
       <source>Đánh dấu giới tính Nam</source>
       <translation>Mark for male (Nam)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/synonyms.py" />
       <source>Đánh dấu giới tính Nữ</source>
       <translation>Mark for female (Nữ)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/writing.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/writing.py" />
       <source>Đã ghi {n}/{total} học viên</source>
       <translation>Written {n}/{total} learners</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/plan.py" />
       <source>Đơn vị '{name}' chưa có trong danh mục đơn vị: chưa gán đơn vị cho học viên này; thêm đơn vị ở mục Đơn vị rồi gán sau.</source>
       <translation>Organisation '{name}' is not in the list of organisations: no organisation assigned to this learner; add the organisation under Organisations and assign it later.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/plan.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/plan.py" />
       <source>Đơn vị '{name}' có thể là một trong: {names}; chưa gán đơn vị: ghi rõ tên đầy đủ (kèm huyện, tỉnh), hoặc gán sau ở mục Học viên.</source>
       <translation>Organisation '{name}' could be one of: {names}; no organisation assigned: write the full name (with district, province), or assign it later under Learners.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/importing/synonyms.py" />
+      <location filename="../../dtbd_desktop/workbooks/roster/synonyms.py" />
       <source>Đơn vị công tác</source>
       <translation>Workplace</translation>
     </message>
@@ -11348,159 +11371,159 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>roster_tab</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Chuyển lớp</source>
       <translation>Move to another class</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Chuyển lớp...</source>
       <translation>Move to another class...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Chuyển {name} sang lớp:</source>
       <translation>Move {name} to class:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Chưa có lớp nào khác cùng chương trình.</source>
       <translation>There is no other class of the same programme yet.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Chọn học viên</source>
       <translation>Select learner</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Chức vụ</source>
       <translation>Position</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Dân tộc</source>
       <translation>Ethnicity</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Giới tính</source>
       <translation>Sex</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Hãy chọn một học viên trong danh sách trước.</source>
       <translation>Select a learner in the list first.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Họ tên hoặc số CCCD...</source>
       <translation>Full name or national ID...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Họ và tên</source>
       <translation>Full name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Hủy</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>In danh sách học viên</source>
       <translation>Print the list of learners</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>In danh sách...</source>
       <translation>Print list...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Lý do {name} thôi học:</source>
       <translation>Reason {name} is withdrawing:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Ngày sinh</source>
       <translation>Date of birth</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Nhập từ Excel...</source>
       <translation>Import from Excel...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>PDF (*.pdf);;Excel (*.xlsx)</source>
       <translation>PDF (*.pdf);;Excel (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Số CCCD</source>
       <translation>National ID (CCCD)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Thêm học viên đã có vào lớp</source>
       <translation>Add an existing learner to the class</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Thêm học viên...</source>
       <translation>Add learner...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Thêm vào lớp</source>
       <translation>Add to class</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Thôi học</source>
       <translation>Withdraw</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Thôi học...</source>
       <translation>Withdraw...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Tình trạng</source>
       <translation>Status</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Xem hồ sơ</source>
       <translation>View record</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Xóa khỏi lớp</source>
       <translation>Remove from class</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Xóa {name} khỏi danh sách lớp?</source>
       <translation>Remove {name} from the class list?</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Đã in danh sách</source>
       <translation>List printed</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Đã lưu {path}.</source>
       <translation>Saved {path}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/roster_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Đơn vị</source>
       <translation>Organisation</translation>
     </message>
@@ -11508,102 +11531,102 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>rules</name>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" />
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
       <source>Các mức xếp loại phải xếp từ cao xuống thấp (mức {n}).</source>
       <translation>Classification bands must be ordered from highest to lowest (band {n}).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" />
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
       <source>Cách tính trung bình phải là 'periods' (theo số tiết) hoặc 'equal'.</source>
       <translation>The averaging method must be 'periods' (by periods) or 'equal'.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" />
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
       <source>Cách đánh giá học phần</source>
       <translation>Module assessment</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" />
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
       <source>Cách đánh giá học phần phải là bảng theo mã học phần.</source>
       <translation>The module assessment must be a table by module code.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" />
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
       <source>Cần ít nhất một mức xếp loại.</source>
       <translation>At least one classification band is needed.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" />
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
       <source>Giới hạn vắng</source>
       <translation>Absence limit</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" />
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
       <source>Học phần {code}: {message}</source>
       <translation>Module {code}: {message}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" />
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
       <source>Kết quả phải là 'classification' (xếp loại) hoặc 'pass_fail' (đạt/không đạt).</source>
       <translation>The result must be 'classification' or 'pass_fail' (pass/fail).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" />
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
       <source>Kỷ luật không được xét tốt nghiệp</source>
       <translation>Discipline barring graduation</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" />
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
       <source>Kỷ luật làm hạ một mức xếp loại</source>
       <translation>Discipline lowering the classification one band</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" />
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
       <source>Lần thi được tính phải là 'latest' (lần sau cùng) hoặc 'best' (lần cao nhất).</source>
       <translation>The attempt counted must be 'latest' (latest attempt) or 'best' (best attempt).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" />
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
       <source>Mức xếp loại thứ {n} cần tên và điểm tối thiểu từ 0 đến 10.</source>
       <translation>Classification band {n} needs a name and a minimum score from 0 to 10.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" />
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
       <source>Phạm vi tính vắng phải là 'module' (từng học phần) hoặc 'course' (cả khóa).</source>
       <translation>The absence scope must be 'module' (per module) or 'course' (whole course).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" />
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
       <source>Số chữ số thập phân khi in</source>
       <translation>Decimal places when printing</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" />
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
       <source>Số chữ số thập phân khi xếp hạng</source>
       <translation>Decimal places for ranking</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" />
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
       <source>Trạng thái tính là vắng chỉ gồm excused, unexcused, late.</source>
       <translation>The statuses counted as absent may only be excused, unexcused, late.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" />
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
       <source>Tỷ trọng điểm thi tốt nghiệp, khóa luận</source>
       <translation>Weight of the graduation exam and thesis scores</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" />
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
       <source>{label} phải là số từ {low} đến {high}.</source>
       <translation>{label} must be a number from {low} to {high}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" />
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
       <source>{label}: chọn khiển trách, cảnh cáo, buộc thôi học hoặc để trống.</source>
       <translation>{label}: choose reprimand, warning, expulsion or leave it empty.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/rules.py" />
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
       <source>Điểm đạt</source>
       <translation>Pass mark</translation>
     </message>
@@ -11611,77 +11634,77 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>score_model</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/score_model.py" />
       <source>Dòng {row}, cột {column}: </source>
       <translation>Row {row}, column {column}: </translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/score_model.py" />
       <source>Họ và tên</source>
       <translation>Full name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/score_model.py" />
       <source>Học phần</source>
       <translation>Module</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/score_model.py" />
       <source>Học phần có điểm thành phần: nhập ở chế độ theo học phần.</source>
       <translation>The module has component scores: enter them in module mode.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/score_model.py" />
       <source>Khối dán vượt ra ngoài các cột điểm của bảng ('{text}').</source>
       <translation>The pasted block goes beyond the score columns of the table ('{text}').</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/score_model.py" />
       <source>Kết quả</source>
       <translation>Result</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/score_model.py" />
       <source>Mã</source>
       <translation>Code</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/score_model.py" />
       <source>Ngày sinh</source>
       <translation>Date of birth</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/score_model.py" />
       <source>Số tiết</source>
       <translation>Periods</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/score_model.py" />
       <source>Ô này không nhập điểm.</source>
       <translation>Scores are not entered in this cell.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/score_model.py" />
       <source>ô này không nhập điểm.</source>
       <translation>scores are not entered in this cell.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/score_model.py" />
       <source>Điểm</source>
       <translation>Score</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/score_model.py" />
       <source>Điểm học phần</source>
       <translation>Module score</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/score_model.py" />
       <source>Điểm đã chốt: muốn sửa cần người có quyền và ghi lý do.</source>
       <translation>Scores finalised: changing them needs a user with permission and a reason.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/score_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/score_model.py" />
       <source>Đơn vị</source>
       <translation>Organisation</translation>
     </message>
@@ -11689,22 +11712,22 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>scores</name>
     <message>
-      <location filename="../../dtbd_desktop/services/score_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/scores.py" />
       <source>BẢNG ĐIỂM HỌC PHẦN</source>
       <translation>MODULE SCORE SHEET</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/score_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/scores.py" />
       <source>Bảng điểm học phần {module} lớp {code}</source>
       <translation>Score sheet of module {module}, class {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/score_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/scores.py" />
       <source>Bảng điểm này của lớp {other}, không phải lớp {code}.</source>
       <translation>This score sheet belongs to class {other}, not class {code}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/score_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/scores.py" />
       <source>Bảng điểm đã bị sửa cấu trúc; không có điểm nào được nhập.</source>
       <translation>The structure of the score sheet has been changed; no scores were imported.</translation>
     </message>
@@ -11754,7 +11777,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>There are scores for a later attempt; delete the attempt {n} score first.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/score_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/scores.py" />
       <source>Ghi chú</source>
       <translation>Notes</translation>
     </message>
@@ -11799,12 +11822,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>The attempt must be a whole number from 1 up.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/score_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/scores.py" />
       <source>Lớp {name} (mã lớp {code}) — học phần {module}: {title} ({periods} tiết)</source>
       <translation>Class {name} (class code {code}) — module {module}: {title} ({periods} periods)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/score_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/scores.py" />
       <source>Mã</source>
       <translation>Code</translation>
     </message>
@@ -11814,7 +11837,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Reopening finalised scores needs a reason.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/score_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/scores.py" />
       <source>Nhập điểm từ 0 đến 10, một chữ số thập phân (ví dụ 8,5). Ô để trống thì điểm giữ nguyên. Không sửa cột Số CCCD, cột Mã và dòng tiêu đề.</source>
       <translation>Enter scores from 0 to 10, to one decimal place (for example 8,5). An empty cell keeps the score unchanged. Do not change the National ID column, the Code column or the heading row.</translation>
     </message>
@@ -11834,12 +11857,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>The learner's national ID (CCCD) is missing.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/score_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/scores.py" />
       <source>Tiêu đề cột đã bị sửa (cần '{label}'); hãy dùng bảng điểm mới xuất.</source>
       <translation>A column heading has been changed ('{label}' is needed); use a newly exported score sheet.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/score_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/scores.py" />
       <source>Tệp {path} không phải bảng điểm xuất từ chương trình (thiếu trang thông tin ẩn). Hãy xuất bảng điểm bằng lệnh: dtbd grades sheet</source>
       <translation>File {path} is not a score sheet exported from the program (the hidden information sheet is missing). Export the score sheet with: dtbd grades sheet</translation>
     </message>
@@ -11884,22 +11907,22 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>The scores of module {module} of class {code} were already finalised.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/score_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/scores.py" />
       <source>Điểm không hợp lệ</source>
       <translation>Invalid score</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/score_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/scores.py" />
       <source>Điểm từ 0 đến 10, một chữ số thập phân.</source>
       <translation>Scores from 0 to 10, to one decimal place.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/score_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/scores.py" />
       <source>Điểm {module}</source>
       <translation>{module} score</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/score_workbook.py" />
+      <location filename="../../dtbd_desktop/workbooks/scores.py" />
       <source>Đã thôi học hoặc chuyển lớp</source>
       <translation>Withdrawn or moved to another class</translation>
     </message>
@@ -11907,233 +11930,233 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>scores_tab</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source> (đã chốt)</source>
       <translation> (finalised)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>(trống)</source>
       <translation>(empty)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Chưa ghi lý do sửa điểm đã chốt: điểm chưa được lưu.</source>
       <translation>No reason given for changing finalised scores: the scores were not saved.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Chốt điểm</source>
       <translation>Finalise scores</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Chốt điểm học phần {module}? Sau khi chốt, sửa điểm cần người có quyền và ghi lý do.</source>
       <translation>Finalise the scores of module {module}? After that, changing scores needs a user with permission and a reason.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Còn {n} học viên chưa có điểm: {names}.</source>
       <translation>{n} learners have no score yet: {names}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Cũ</source>
       <translation>Old</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Cả lớp, theo học phần</source>
       <translation>Whole class, by module</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Danh sách thi lại lớp {code}</source>
       <translation>Retake list of class {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Danh sách thi lại...</source>
       <translation>Retake list...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Excel (*.xlsx)</source>
       <translation>Excel (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Gõ điểm (8,5 hoặc 8.5) rồi Enter · mũi tên để di chuyển · Delete để xóa · Ctrl+V dán từ Excel (cả khối lưu hoặc không lưu ô nào) · Ctrl+C chép</source>
       <translation>Type a score (8,5 or 8.5) then Enter · arrows to move · Delete to clear · Ctrl+V to paste from Excel (the whole block is saved or none) · Ctrl+C to copy</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Họ và tên</source>
       <translation>Full name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Học phần</source>
       <translation>Module</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Không dán: {n} ô có lỗi, không ô nào được lưu.</source>
       <translation>Not pasted: {n} cells have errors, no cell was saved.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Lúc</source>
       <translation>At</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Lý do</source>
       <translation>Reason</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Mọi học phần</source>
       <translation>All modules</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Một học viên, mọi học phần</source>
       <translation>One learner, all modules</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Mới</source>
       <translation>New</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Mở lại để sửa...</source>
       <translation>Reopen to change...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Mục</source>
       <translation>Item</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Ngày sinh</source>
       <translation>Date of birth</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Người sửa</source>
       <translation>Changed by</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Nhập bảng điểm</source>
       <translation>Import score sheet</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Nhập bảng điểm...</source>
       <translation>Import score sheet...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Sửa điểm đã chốt</source>
       <translation>Change finalised scores</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Thi lại</source>
       <translation>Retake</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Xuất bảng điểm để nhập</source>
       <translation>Export score sheet for entry</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Xuất bảng điểm để nhập...</source>
       <translation>Export score sheet for entry...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>chưa chốt</source>
       <translation>not finalised</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>{n} lượt học viên phải thi lại.</source>
       <translation>{n} learner retakes needed.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>{n} tiết</source>
       <translation>{n} periods</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Điểm các lần</source>
       <translation>Scores by attempt</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Điểm học phần {module} đã chốt. Lý do sửa (ghi vào nhật ký):</source>
       <translation>The scores of module {module} are finalised. Reason for the change (written to the log):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Điểm tính</source>
       <translation>Score used</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>ĐÃ CHỐT ngày {date} ({who}): sửa cần người có quyền và ghi lý do</source>
       <translation>FINALISED on {date} ({who}): changes need a user with permission and a reason</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Đã chốt điểm học phần {module}.</source>
       <translation>Scores of module {module} finalised.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Đã lưu bảng điểm {n} học viên vào {path}.</source>
       <translation>Saved the score sheet of {n} learners to {path}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Đã lưu {n} ô.</source>
       <translation>Saved {n} cells.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Đã lưu: {name}, {module} {label}: {old} → {new}</source>
       <translation>Saved: {name}, {module} {label}: {old} → {new}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Đã mở lại điểm học phần {module} để sửa.</source>
       <translation>Scores of module {module} reopened for changes.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Đã nhập bảng điểm học phần {module}: {changed} điểm thay đổi, {same} giữ nguyên.</source>
       <translation>Imported the score sheet of module {module}: {changed} scores changed, {same} unchanged.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Đơn vị</source>
       <translation>Organisation</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>điểm thành phần: {parts}</source>
       <translation>component scores: {parts}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/scores_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>điểm đạt từ {mark}</source>
       <translation>pass mark {mark}</translation>
     </message>
@@ -12405,188 +12428,188 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>settings_dialog</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source> bản</source>
       <translation> copies</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source> ngày</source>
       <translation> days</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source> tuổi</source>
       <translation> years old</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>(chưa hợp lệ)</source>
       <translation>(not valid)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Cài đặt</source>
       <translation>Settings</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Các mốc tuổi tăng dần, cách nhau bởi dấu phẩy; dùng trong báo cáo thống kê. Ví dụ 30, 40, 50 cho bốn nhóm: dưới 30, 30–39, 40–49, từ 50.</source>
       <translation>Increasing age limits, separated by commas; used in statistics reports. For example 30, 40, 50 for four groups: under 30, 30–39, 40–49, 50 and over.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Các nhóm tuổi:</source>
       <translation>Age groups:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Cán bộ trẻ: đến</source>
       <translation>Young cadres: up to</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Căn chỉnh máy in cho giấy chứng nhận và phôi bằng in sẵn. In một bản thử, đo bằng thước: nếu chữ in lệch sang phải 2 mm so với chỗ cần in thì nhập độ lệch ngang -2; lệch xuống dưới 1,5 mm thì nhập độ lệch dọc -1,5. Tỉ lệ dùng khi máy in thu nhỏ hoặc phóng to bản in (100% là đúng kích thước).</source>
       <translation>Printer calibration for certificates and pre-printed diploma blanks. Print a test copy and measure it with a ruler: if the text is printed 2 mm to the right of where it should be, enter a horizontal offset of -2; 1.5 mm too low, enter a vertical offset of -1.5. The scale is for printers that shrink or enlarge the print (100% is actual size).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Giữ lại:</source>
       <translation>Keep:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Hãy bấm “Kiểm tra kết nối” tới máy chủ mới và kết nối được trước khi lưu.</source>
       <translation>Click “Test connection” to the new server and connect successfully before saving.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Hủy</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>In giấy tờ</source>
       <translation>Printing documents</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Khóa điểm danh sau:</source>
       <translation>Lock attendance after:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Lưu</source>
       <translation>Save</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Máy này</source>
       <translation>This PC</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Mốc nhóm tuổi:</source>
       <translation>Age group limits:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Ngôn ngữ / Language:</source>
       <translation>Language / Ngôn ngữ:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Ngôn ngữ và nơi lưu dữ liệu chỉ áp dụng cho máy này, từ lần mở chương trình sau.</source>
       <translation>The language and the data location apply only to this PC, from the next time the program is opened.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Người ký</source>
       <translation>Signatory</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Nơi lưu dữ liệu</source>
       <translation>Data location</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Nơi lưu dữ liệu chưa nhập đủ.</source>
       <translation>The data location is incomplete.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Quy định, thống kê</source>
       <translation>Rules, statistics</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Sao lưu ngay, sao lưu ra USB và phục hồi: mục Quản trị.</source>
       <translation>Back up now, back up to USB and restore: see Administration.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Sao lưu tự động (mỗi ngày và mỗi lần đóng chương trình)</source>
       <translation>Automatic backup (daily and every time the program closes)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Thư mục:</source>
       <translation>Folder:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Tiêu đề văn bản</source>
       <translation>Document heading</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Tỉ lệ dọc:</source>
       <translation>Vertical scale:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Tỉ lệ ngang:</source>
       <translation>Horizontal scale:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>tệp {path}</source>
       <translation>file {path}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Đang dùng: {where}</source>
       <translation>In use: {where}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Điểm danh cũ hơn số ngày này bị khóa; muốn sửa phải có quyền và ghi lý do. 0: khóa ngay sau ngày học.</source>
       <translation>Attendance older than this number of days is locked; changing it needs permission and a reason. 0: locked right after the day of the lesson.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Đây là căn chỉnh chung cho mọi máy in. Để đo chính xác từ trang thử có lưới milimét, hoặc căn chỉnh riêng từng máy in: Văn bằng, chứng chỉ → Căn chỉnh máy in...</source>
       <translation>This is the common calibration for every printer. To measure precisely from a test page with a millimetre grid, or to calibrate each printer separately: Diplomas and certificates → Printer calibration...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Đã lưu. Ngôn ngữ hoặc nơi lưu dữ liệu mới có hiệu lực từ lần mở chương trình sau.</source>
       <translation>Saved. A new language or data location takes effect the next time the program is opened.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Đơn vị</source>
       <translation>Centre</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Độ lệch dọc (+ xuống dưới):</source>
       <translation>Vertical offset (+ down):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/settings_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Độ lệch ngang (+ sang phải):</source>
       <translation>Horizontal offset (+ right):</translation>
     </message>
@@ -12594,93 +12617,93 @@ The setup will ask where to keep the data, the centre's name for document headin
   <context>
     <name>setup</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>(chưa có)</source>
       <translation>(none)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Biểu trưng (logo):</source>
       <translation>Logo:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Bỏ biểu trưng</source>
       <translation>Remove logo</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Chọn ảnh biểu trưng</source>
       <translation>Choose a logo image</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Chọn ảnh...</source>
       <translation>Choose image...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Chọn...</source>
       <translation>Choose...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Chức danh người ký:</source>
       <translation>Signatory's title:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Cơ quan chủ quản:</source>
       <translation>Superior body:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Cổng:</source>
       <translation>Port:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Hãy nhập máy chủ, tên cơ sở dữ liệu và người dùng.</source>
       <translation>Please enter the server, database name and user.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Họ tên người ký:</source>
       <translation>Signatory's full name:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Không đọc được ảnh {name}.</source>
       <translation>Could not read image {name}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Kiểm tra kết nối</source>
       <translation>Test connection</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Kết nối được. Cơ sở dữ liệu còn trống: chương trình sẽ tạo các bảng khi mở lần đầu.</source>
       <translation>Connected. The database is still empty: the program will create the tables when it first opens.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Kết nối được. Máy chủ đã có dữ liệu của DTBD Desktop{centre}.</source>
       <translation>Connected. The server already holds DTBD Desktop data{centre}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Máy chủ:</source>
       <translation>Server:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Máy này không có kho mật khẩu của hệ điều hành nên không lưu được mật khẩu: để trống mật khẩu nếu máy chủ không hỏi, hoặc đặt biến môi trường DTBD_DATABASE_URL (xem hướng dẫn cài đặt).</source>
       <translation>This PC has no password store of the operating system, so the password cannot be kept: leave it empty if the server does not ask for one, or set the environment variable DTBD_DATABASE_URL (see the installation guide).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Mật khẩu được giữ trong kho mật khẩu của hệ điều hành (Windows Credential Manager), không ghi vào tệp cấu hình {path}.</source>
       <translation>The password is kept in the operating system's password store (Windows Credential Manager), not in the configuration file {path}.</translation>
     </message>
@@ -12689,102 +12712,102 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation type="obsolete">The password is stored in this PC's configuration file ({path}).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Mật khẩu:</source>
       <translation>Password:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Người dùng:</source>
       <translation>User:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Nơi lưu tệp dữ liệu</source>
       <translation>Where to keep the data file</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Tiêu đề bên phải là “ĐẢNG CỘNG SẢN VIỆT NAM” (đơn vị của Đảng)</source>
       <translation>The heading on the right is “ĐẢNG CỘNG SẢN VIỆT NAM” (Party bodies)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Tiêu đề văn bản sẽ in như sau:</source>
       <translation>The document heading will be printed like this:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Trên máy chủ PostgreSQL (nhiều máy trong cơ quan dùng chung)</source>
       <translation>On a PostgreSQL server (shared by several PCs in the office)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Trên máy này (một tệp dữ liệu; dùng khi chỉ một máy làm việc)</source>
       <translation>On this PC (one data file; when only one PC is used)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Tên cơ sở dữ liệu:</source>
       <translation>Database name:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Tên trường / trung tâm (*):</source>
       <translation>School / centre name (*):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Tệp dữ liệu DTBD (*.sqlite3)</source>
       <translation>DTBD data files (*.sqlite3)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Tệp dữ liệu:</source>
       <translation>Data file:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Tệp này nằm trên ổ mạng dùng chung: dữ liệu có thể hỏng khi nhiều máy cùng ghi. Khi nhiều máy cùng làm việc, hãy dùng máy chủ PostgreSQL.</source>
       <translation>This file is on a shared network drive: the data may be damaged when several PCs write to it. When several PCs work together, use a PostgreSQL server.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Tệp này đã có: chương trình sẽ mở và dùng tiếp dữ liệu trong đó.</source>
       <translation>This file already exists: the program will open it and keep using its data.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Tệp sẽ được tạo khi mở chương trình lần đầu. Chương trình tự sao lưu dữ liệu mỗi ngày và mỗi lần đóng.</source>
       <translation>The file will be created when the program is first opened. The program backs up the data automatically every day and every time it closes.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>ví dụ: 192.168.1.10 hoặc may-chu</source>
       <translation>for example: 192.168.1.10 or server-name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>ví dụ: Long An</source>
       <translation>for example: Long An</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>ví dụ: Nguyễn Văn Bình</source>
       <translation>for example: Nguyễn Văn Bình</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>ví dụ: Trường Chính trị tỉnh Long An</source>
       <translation>for example: Trường Chính trị tỉnh Long An</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>ví dụ: Tỉnh ủy Long An</source>
       <translation>for example: Tỉnh ủy Long An</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>{error}
 
 Hãy kiểm tra địa chỉ máy chủ, cổng, tên cơ sở dữ liệu, người dùng và mật khẩu; máy chủ phải cho phép máy này kết nối (pg_hba.conf, tường lửa).</source>
@@ -12793,17 +12816,17 @@ Hãy kiểm tra địa chỉ máy chủ, cổng, tên cơ sở dữ liệu, ngư
 Check the server address, port, database name, user and password; the server must allow this PC to connect (pg_hba.conf, firewall).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Đang kết nối...</source>
       <translation>Connecting...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Địa danh ghi ngày tháng (*):</source>
       <translation>Place name for dates (*):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/setup_widgets.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/setup_widgets.py" />
       <source>Ảnh (*.png *.jpg *.jpeg *.bmp *.gif)</source>
       <translation>Images (*.png *.jpg *.jpeg *.bmp *.gif)</translation>
     </message>
@@ -12811,7 +12834,7 @@ Check the server address, port, database name, user and password; the server mus
   <context>
     <name>startup</name>
     <message>
-      <location filename="../../dtbd_desktop/startup.py" />
+      <location filename="../../dtbd_desktop/services/startup.py" />
       <source>Tệp cơ sở dữ liệu {path} bị hỏng ({problem}); chưa sao lưu để giữ nguyên các bản sao lưu tốt. Hãy đóng chương trình và phục hồi bản sao lưu gần nhất (Quản trị → Sao lưu, hoặc dtbd restore).</source>
       <translation>Database file {path} is damaged ({problem}); no backup was made, to keep the good backups intact. Close the program and restore the latest backup (Administration → Backup, or dtbd restore).</translation>
     </message>
@@ -12819,12 +12842,12 @@ Check the server address, port, database name, user and password; the server mus
   <context>
     <name>statistics</name>
     <message>
-      <location filename="../../dtbd_desktop/statistics.py" />
+      <location filename="../../dtbd_desktop/rules/statistics.py" />
       <source>{c} lớp, {l} học viên (ngoài kế hoạch)</source>
       <translation>{c} classes, {l} learners (outside the plan)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/statistics.py" />
+      <location filename="../../dtbd_desktop/rules/statistics.py" />
       <source>{c} lớp, {l} học viên, đạt {pc} / {pl}</source>
       <translation>{c} classes, {l} learners, achieving {pc} / {pl}</translation>
     </message>
@@ -12832,110 +12855,110 @@ Check the server address, port, database name, user and password; the server mus
   <context>
     <name>stats_view</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source> (đến {date})</source>
       <translation> (to {date})</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source>&lt;b&gt;Năm {year}&lt;/b&gt;{partial}: {classes} lớp, {learners} lượt học viên (năm {prev}: {pc} lớp, {pl} lượt). Nữ {women} · dân tộc thiểu số {minorities} · cán bộ trẻ (đến {age} tuổi) {young} · đảng viên {party}.</source>
       <translation>&lt;b&gt;Year {year}&lt;/b&gt;{partial}: {classes} classes, {learners} learner-times ({prev}: {pc} classes, {pl} learner-times). Women {women} · ethnic minorities {minorities} · young cadres (up to {age}) {young} · Party members {party}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source>Bảng:</source>
       <translation>Table:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source>Cán bộ trẻ (đến {n} tuổi)</source>
       <translation>Young cadres (up to {n} years old)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source>Dân tộc thiểu số</source>
       <translation>Ethnic minorities</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source>Kết quả học tập theo xếp loại (lớp kết thúc trong năm)</source>
       <translation>Learning results by classification (classes finishing in the year)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source>Lượt học viên</source>
       <translation>Learner-times</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source>Lượt học viên theo chương trình</source>
       <translation>Learner-times by programme</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source>Năm {y} (lớp / HV)</source>
       <translation>{y} (classes / learners)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source>Nội dung</source>
       <translation>Content</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source>Nữ</source>
       <translation>Women</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source>Số học viên</source>
       <translation>Learners</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source>Số học viên đã xét</source>
       <translation>Learners reviewed</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source>Số lượng</source>
       <translation>Number</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source>Số lớp</source>
       <translation>Classes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source>Tăng, giảm HV</source>
       <translation>Change in learners</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source>Tổng cộng</source>
       <translation>Total</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source>Tổng số lượt học viên</source>
       <translation>Total learner-times</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source>Tỷ lệ</source>
       <translation>Share</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source>Đảng viên</source>
       <translation>Party members</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/stats_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/stats_view.py" />
       <source>Độ tuổi {band}</source>
       <translation>Age {band}</translation>
     </message>
@@ -12986,203 +13009,203 @@ Check the server address, port, database name, user and password; the server mus
   <context>
     <name>timetable</name>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Buổi '{half}' không hợp lệ: dùng morning (sáng), afternoon (chiều) hoặc evening (tối).</source>
       <translation>Invalid half-day '{half}': use morning, afternoon or evening.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Buổi học phải là sáng, chiều hoặc tối.</source>
       <translation>A session must be in the morning, afternoon or evening.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Buổi học {slot} nằm ngoài thời gian học của lớp {code}.</source>
       <translation>Session {slot} is outside the study period of class {code}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Buổi học {slot} đã điểm danh {n} lượt nên không xóa được. Hãy dời buổi, hoặc xóa kèm lý do (điểm danh của buổi sẽ mất).</source>
       <translation>Session {slot} already has {n} attendance records, so it cannot be deleted. Move the session, or delete it with a reason (its attendance will be lost).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Buổi lên lớp cần chọn học phần.</source>
       <translation>A lesson session needs a module.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/timetable.py" />
+      <location filename="../../dtbd_desktop/rules/timetable.py" />
       <source>Chiều</source>
       <translation>Afternoon</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Chưa thêm được buổi học.</source>
       <translation>Could not add the session.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Chương trình {code} chưa có học phần nào.</source>
       <translation>Programme {code} has no modules yet.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Chương trình {programme} không có học phần '{module}'.</source>
       <translation>Programme {programme} has no module '{module}'.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/timetable.py" />
+      <location filename="../../dtbd_desktop/rules/timetable.py" />
       <source>Chủ nhật</source>
       <translation>Sunday</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Cần ghi lý do xóa buổi học đã điểm danh.</source>
       <translation>Give a reason for deleting a session with attendance.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Cần ghi tên ngày nghỉ (ví dụ: Tết Nguyên đán).</source>
       <translation>Give the holiday's name (for example: Lunar New Year).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Dời buổi học đã điểm danh ({n} lượt)</source>
       <translation>Moved a session with attendance ({n} records)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Giảng viên {name} dạy hai lớp {a} và {b} cùng buổi {slot}.</source>
       <translation>Lecturer {name} teaches two classes, {a} and {b}, in the same session {slot}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Không dời được buổi học {slot}.</source>
       <translation>Could not move session {slot}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Không tìm thấy buổi học (có thể vừa bị người khác xóa).</source>
       <translation>Session not found (someone else may have just deleted it).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Không tìm thấy giảng viên đã chọn.</source>
       <translation>The selected lecturer was not found.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Loại buổi '{kind}' không hợp lệ: lesson (lên lớp), field_trip (đi thực tế) hoặc exam (thi).</source>
       <translation>Invalid session type '{kind}': lesson, field_trip or exam.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/timetable.py" />
+      <location filename="../../dtbd_desktop/rules/timetable.py" />
       <source>Lên lớp</source>
       <translation>Lesson</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Lớp {code} có buổi học {slot}, ngày nghỉ {holiday}.</source>
       <translation>Class {code} has session {slot} on a holiday, {holiday}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Lớp {code} đã có buổi học {slot} ({what}).</source>
       <translation>Class {code} already has session {slot} ({what}).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Lớp {code} đã có thời khóa biểu ({n} buổi). Muốn lập lại từ đầu thì chọn thay thế (dòng lệnh: --replace).</source>
       <translation>Class {code} already has a timetable ({n} sessions). To rebuild it from scratch, choose replace (command line: --replace).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Lớp {code} đã điểm danh {n} lượt trên thời khóa biểu hiện có, nên không lập lại thời khóa biểu được (điểm danh sẽ mất). Hãy dời, thêm hoặc xóa từng buổi.</source>
       <translation>Class {code} already has {n} attendance records on the current timetable, so the timetable cannot be rebuilt (the attendance would be lost). Move, add or delete sessions one by one.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Mỗi buổi có từ 1 đến {n} tiết.</source>
       <translation>Each session has from 1 to {n} periods.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Ngày {date} không có trong lịch nghỉ.</source>
       <translation>{date} is not in the holiday calendar.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Ngày {date} nằm ngoài thời gian học của lớp {code} ({start} – {end}); nếu lớp kéo dài thì sửa ngày của lớp trước.</source>
       <translation>{date} is outside the study period of class {code} ({start} – {end}); if the class runs longer, change the class dates first.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/timetable.py" />
+      <location filename="../../dtbd_desktop/rules/timetable.py" />
       <source>Sáng</source>
       <translation>Morning</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Số tiết của một buổi từ 0 đến {n}.</source>
       <translation>A session has from 0 to {n} periods.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/timetable.py" />
+      <location filename="../../dtbd_desktop/rules/timetable.py" />
       <source>Thi, kiểm tra</source>
       <translation>Exam, test</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/timetable.py" />
+      <location filename="../../dtbd_desktop/rules/timetable.py" />
       <source>Thứ Ba</source>
       <translation>Tuesday</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/timetable.py" />
+      <location filename="../../dtbd_desktop/rules/timetable.py" />
       <source>Thứ Bảy</source>
       <translation>Saturday</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/timetable.py" />
+      <location filename="../../dtbd_desktop/rules/timetable.py" />
       <source>Thứ Hai</source>
       <translation>Monday</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/timetable.py" />
+      <location filename="../../dtbd_desktop/rules/timetable.py" />
       <source>Thứ Năm</source>
       <translation>Thursday</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/timetable.py" />
+      <location filename="../../dtbd_desktop/rules/timetable.py" />
       <source>Thứ Sáu</source>
       <translation>Friday</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/timetable.py" />
+      <location filename="../../dtbd_desktop/rules/timetable.py" />
       <source>Thứ Tư</source>
       <translation>Wednesday</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Tên ngày nghỉ dài quá 200 ký tự.</source>
       <translation>The holiday name is longer than 200 characters.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/timetable.py" />
+      <location filename="../../dtbd_desktop/rules/timetable.py" />
       <source>Tối</source>
       <translation>Evening</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Từ {start} đến {end} lớp {code} chỉ có {available} buổi học ({days}, trừ ngày nghỉ), chương trình cần {needed} buổi. Hãy lùi ngày kết thúc hoặc chọn thêm ngày học trong tuần.</source>
       <translation>From {start} to {end}, class {code} has only {available} sessions ({days}, excluding holidays), but the programme needs {needed} sessions. Move the end date later or choose more study days in the week.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable_service.py" />
+      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>{half} {weekday} {date}</source>
       <translation>{weekday} {half}, {date}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/timetable.py" />
+      <location filename="../../dtbd_desktop/rules/timetable.py" />
       <source>Đi thực tế</source>
       <translation>Field trip</translation>
     </message>
@@ -13190,89 +13213,89 @@ Check the server address, port, database name, user and password; the server mus
   <context>
     <name>timetable_dialogs</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_dialogs.py" />
       <source>(chưa phân công)</source>
       <translation>(not assigned)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_dialogs.py" />
       <source>(không thuộc học phần nào)</source>
       <translation>(not part of any module)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
-      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_dialogs.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_dialogs.py" />
       <source>Buổi:</source>
       <translation>Half-day:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_dialogs.py" />
       <source>Cho mọi buổi của học phần này trong lớp</source>
       <translation>For every session of this module in the class</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_dialogs.py" />
       <source>Dời buổi học {what}</source>
       <translation>Move session {what}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
-      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_dialogs.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_dialogs.py" />
       <source>Giảng viên:</source>
       <translation>Lecturer:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_dialogs.py" />
       <source>Học phần:</source>
       <translation>Module:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_dialogs.py" />
       <source>Hủy</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_dialogs.py" />
       <source>Loại:</source>
       <translation>Type:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_dialogs.py" />
       <source>Ngày:</source>
       <translation>Date:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_dialogs.py" />
       <source>Nơi đi thực tế, tên bài thi...</source>
       <translation>Field-trip destination, exam title...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_dialogs.py" />
       <source>Nội dung, địa điểm:</source>
       <translation>Content, place:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_dialogs.py" />
       <source>Phân công giảng viên – {what}</source>
       <translation>Assign lecturer – {what}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_dialogs.py" />
       <source>Sang ngày:</source>
       <translation>To date:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_dialogs.py" />
       <source>Số tiết:</source>
       <translation>Periods:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_dialogs.py" />
       <source>Thêm buổi học</source>
       <translation>Add session</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_dialogs.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_dialogs.py" />
       <source>Đồng ý</source>
       <translation>OK</translation>
     </message>
@@ -13280,152 +13303,152 @@ Check the server address, port, database name, user and password; the server mus
   <context>
     <name>timetable_tab</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/timetable_model.py" />
       <source>(chưa phân công GV)</source>
       <translation>(no lecturer assigned)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/timetable_tab.py" />
       <source>Buổi {what} đã điểm danh {n} lượt; xóa buổi sẽ xóa cả điểm danh. Lý do:</source>
       <translation>Session {what} has {n} attendance records; deleting the session also deletes the attendance. Reason:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/timetable_tab.py" />
       <source>Dời buổi...</source>
       <translation>Move session...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/timetable_tab.py" />
       <source>Hãy chọn một buổi học trong tuần trước (ở chế độ tháng: nhấn đúp vào ngày).</source>
       <translation>Select a session in the week first (in month view: double-click a day).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/timetable_tab.py" />
       <source>Hôm nay</source>
       <translation>Today</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/timetable_model.py" />
       <source>Ngoài thời gian học của lớp.</source>
       <translation>Outside the study period of the class.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/timetable_model.py" />
       <source>Ngày nghỉ: {name}</source>
       <translation>Holiday: {name}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/timetable_tab.py" />
       <source>Phân công giảng viên...</source>
       <translation>Assign lecturer...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/timetable_tab.py" />
       <source>Tháng</source>
       <translation>Month</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/timetable_model.py" />
       <source>Tháng {month}/{year}</source>
       <translation>{month}/{year}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/timetable_tab.py" />
       <source>Thêm buổi học...</source>
       <translation>Add session...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/timetable_tab.py" />
       <source>Thêm buổi thi...</source>
       <translation>Add exam session...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/timetable_tab.py" />
       <source>Thêm buổi đi thực tế...</source>
       <translation>Add field-trip session...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/timetable_tab.py" />
       <source>Tuần</source>
       <translation>Week</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/timetable_model.py" />
       <source>Tuần {start} – {end}</source>
       <translation>Week {start} – {end}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/timetable_tab.py" />
       <source>Xóa buổi</source>
       <translation>Delete session</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/timetable_tab.py" />
       <source>Xóa buổi học</source>
       <translation>Delete session</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/timetable_tab.py" />
       <source>Xóa buổi {what}?</source>
       <translation>Delete session {what}?</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/timetable_tab.py" />
       <source>Xóa buổi đã điểm danh</source>
       <translation>Delete a session with attendance</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/timetable_model.py" />
       <source>chưa phân công</source>
       <translation>not assigned</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/timetable_tab.py" />
       <source>{n} buổi học từ {start} đến {end}; {conflicts} trùng lịch.</source>
       <translation>{n} sessions from {start} to {end}; {conflicts} clashes.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/timetable_model.py" />
       <source>{periods} tiết · giảng viên: {lecturer}</source>
       <translation>{periods} periods · lecturer: {lecturer}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/timetable_model.py" />
       <source>{title} · {periods} tiết</source>
       <translation>{title} · {periods} periods</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/timetable_tab.py" />
       <source>{what}, {half} {weekday} {date}</source>
       <translation>{what}, {weekday} {half}, {date}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/timetable_tab.py" />
       <source>Đã dời buổi học sang {half} {date}.</source>
       <translation>Moved the session to {date} ({half}).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/timetable_tab.py" />
       <source>Đã phân công giảng viên.</source>
       <translation>Lecturer assigned.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/timetable_tab.py" />
       <source>Đã thêm buổi {kind} {half} {date}.</source>
       <translation>Added a {kind} session on {date} ({half}).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_tab.py" />
+      <location filename="../../dtbd_desktop/gui/screens/timetable_tab.py" />
       <source>Đã xóa buổi {what}.</source>
       <translation>Session {what} deleted.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/timetable_model.py" />
       <source>Đã điểm danh {n} lượt.</source>
       <translation>Attendance taken: {n} records.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/views/timetable_model.py" />
+      <location filename="../../dtbd_desktop/gui/models/timetable_model.py" />
       <source>⚠ TRÙNG LỊCH</source>
       <translation>⚠ CLASH</translation>
     </message>
@@ -13433,113 +13456,113 @@ Check the server address, port, database name, user and password; the server mus
   <context>
     <name>workbooks</name>
     <message>
-      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <location filename="../../dtbd_desktop/workbooks/files.py" />
       <source>Không có tệp {file}: kiểm tra lại đường dẫn và tên tệp.</source>
       <translation>There is no file {file}: check the path and the file name.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <location filename="../../dtbd_desktop/workbooks/files.py" />
       <source>Không mở được tệp {file}: {error}. Đóng tệp nếu đang mở trong chương trình khác rồi thử lại.</source>
       <translation>Cannot open {file}: {error}. Close the file if another program has it open, then try again.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <location filename="../../dtbd_desktop/workbooks/files.py" />
       <source>Không đọc được tệp {file}: tệp bị hỏng ({reason}). Mở tệp bằng Excel (Excel sẽ đề nghị sửa tệp), chọn Lưu thành (Save As) kiểu Excel (.xlsx) rồi dùng tệp mới.</source>
       <translation>Cannot read {file}: the file is damaged ({reason}). Open it in Excel (Excel will offer to repair it), choose Save As, type Excel (.xlsx), and use the new file.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <location filename="../../dtbd_desktop/workbooks/files.py" />
       <source>Không đọc được tệp {file}: đây không phải tệp Excel .xlsx hợp lệ (có thể là tệp CSV, HTML, Word hoặc tệp khác đổi tên). Mở tệp bằng Excel và lưu lại dạng .xlsx.</source>
       <translation>Cannot read {file}: this is not a valid Excel .xlsx file (it may be a CSV, HTML or Word file, or another file renamed). Open it in Excel and save it as .xlsx.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <location filename="../../dtbd_desktop/workbooks/files.py" />
       <source>Trang tính '{sheet}' của tệp {file} có hơn {n} vùng gộp ô: tệp bị hỏng hoặc không phải bảng tính cần nhập. Bỏ gộp ô (Unmerge) ở các vùng thừa rồi lưu lại.</source>
       <translation>Sheet '{sheet}' of {file} has more than {n} merged ranges: the file is damaged or not the workbook to import. Unmerge the needless ranges and save it again.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <location filename="../../dtbd_desktop/workbooks/files.py" />
       <source>Trang tính '{sheet}' của tệp {file} có hơn {rows} dòng hoặc {cols} cột có dữ liệu: quá lớn cho bảng tính này. Xóa các dòng, cột thừa (kể cả ô lẻ ở xa cuối trang) rồi lưu lại.</source>
       <translation>Sheet '{sheet}' of {file} has data in more than {rows} rows or {cols} columns: too large for this workbook. Delete the needless rows and columns (a stray cell far down or right included) and save it again.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <location filename="../../dtbd_desktop/workbooks/files.py" />
       <source>Tệp {file} có vùng gộp ô {ref} quá lớn (gộp cả trang tính): tệp bị hỏng hoặc không phải bảng tính cần nhập. Bỏ gộp ô (Unmerge) ở vùng đó rồi lưu lại.</source>
       <translation>{file} has a merged range {ref} that is too large (the whole sheet merged): the file is damaged or not the workbook to import. Unmerge that range and save it again.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <location filename="../../dtbd_desktop/workbooks/files.py" />
       <source>Tệp {file} có {n} trang tính, quá nhiều cho một bảng tính cần nhập: tệp bị hỏng hoặc không phải tệp cần nhập. Chép riêng bảng cần nhập sang một tệp Excel mới rồi dùng tệp đó.</source>
       <translation>{file} has {n} sheets, too many for a workbook to import: the file is damaged or not the file to import. Copy the table to import into a new Excel file and use that file.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <location filename="../../dtbd_desktop/workbooks/files.py" />
       <source>Tệp {file} là bảng tính Excel dạng nhị phân (.xlsb): mở bằng Excel, chọn Lưu thành (Save As) kiểu .xlsx rồi dùng tệp mới.</source>
       <translation>{file} is an Excel binary workbook (.xlsb): open it in Excel, choose Save As, type .xlsx, and use the new file.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <location filename="../../dtbd_desktop/workbooks/files.py" />
       <source>Tệp {file} là tệp Excel 97-2003 (.xls) hoặc tệp có đặt mật khẩu: mở tệp bằng Excel, bỏ mật khẩu nếu có, chọn Lưu thành (Save As) kiểu .xlsx rồi dùng tệp mới.</source>
       <translation>{file} is an Excel 97-2003 file (.xls) or a password-protected file: open it in Excel, remove the password if any, choose Save As, type .xlsx, and use the new file.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <location filename="../../dtbd_desktop/workbooks/files.py" />
       <source>Tệp {file} là tệp LibreOffice (.ods); mở bằng LibreOffice và lưu thành Excel (.xlsx): Tệp → Lưu thành, chọn kiểu Excel 2007-365 (.xlsx).</source>
       <translation>{file} is a LibreOffice file (.ods); open it in LibreOffice and save it as Excel (.xlsx): File → Save As, type Excel 2007-365 (.xlsx).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <location filename="../../dtbd_desktop/workbooks/files.py" />
       <source>Tệp {file} quá lớn để là bảng tính cần nhập (một phần của tệp giải nén ra hơn {mb} MB): tệp bị hỏng hoặc không phải tệp cần nhập. Chép riêng bảng cần nhập sang một tệp Excel mới rồi dùng tệp đó.</source>
       <translation>{file} is too large to be a workbook to import (a part of it unpacks to more than {mb} MB): the file is damaged or not the file to import. Copy the table to import into a new Excel file and use that file.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <location filename="../../dtbd_desktop/workbooks/files.py" />
       <source>có khai báo thực thể XML (DTD, ENTITY) không được phép</source>
       <translation>it declares XML entities (DTD, ENTITY), which are not allowed</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <location filename="../../dtbd_desktop/workbooks/files.py" />
       <source>nội dung XML hỏng</source>
       <translation>broken XML</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <location filename="../../dtbd_desktop/workbooks/files.py" />
       <source>thiếu một phần của bảng tính</source>
       <translation>a part of the workbook is missing</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <location filename="../../dtbd_desktop/workbooks/files.py" />
       <source>tệp nén bị cắt cụt hoặc hỏng</source>
       <translation>the zip file is cut short or damaged</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbook_files.py" />
-      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <location filename="../../dtbd_desktop/workbooks/files.py" />
+      <location filename="../../dtbd_desktop/workbooks/files.py" />
       <source>vùng gộp ô '{ref}' sai</source>
       <translation>merged range '{ref}' is wrong</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <location filename="../../dtbd_desktop/workbooks/files.py" />
       <source>{file} là một thư mục, không phải tệp Excel: chọn tệp .xlsx.</source>
       <translation>{file} is a folder, not an Excel file: choose an .xlsx file.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <location filename="../../dtbd_desktop/workbooks/files.py" />
       <source>{n} kiểu định dạng ô, nhiều hơn Excel cho phép</source>
       <translation>{n} cell formats, more than Excel allows</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <location filename="../../dtbd_desktop/workbooks/files.py" />
       <source>Ô {cell} (trang '{sheet}') của tệp {file} chứa {n} ký tự, quá {limit} ký tự mà một ô của bảng có thể có: tệp bị hỏng hoặc ô ghi nhầm nội dung. Xóa hoặc rút gọn nội dung ô đó rồi nhập lại.</source>
       <translation>Cell {cell} (sheet '{sheet}') of {file} holds {n} characters, more than the {limit} a cell of the table can hold: the file is damaged or the cell holds something else. Delete or shorten it and import again.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <location filename="../../dtbd_desktop/workbooks/files.py" />
       <source>ô tham chiếu tới nội dung không có trong tệp</source>
       <translation>a cell refers to content the file does not have</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbook_files.py" />
+      <location filename="../../dtbd_desktop/workbooks/files.py" />
       <source>địa chỉ ô sai</source>
       <translation>a wrong cell reference</translation>
     </message>
