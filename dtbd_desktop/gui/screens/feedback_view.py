@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -29,8 +28,9 @@ from PySide6.QtWidgets import (
 from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy, read_only_table
+from dtbd_desktop.gui.table_model import ROW_ROLE, Column
 from dtbd_desktop.gui.widgets.common import MessageLabel
+from dtbd_desktop.gui.widgets.list_screen import RowList
 from dtbd_desktop.rules.statistics import CRITERIA, count_text
 from dtbd_desktop.services import feedback, plans
 from dtbd_desktop.services.feedback import FeedbackForm, FeedbackTarget, SatisfactionLine, SatisfactionReport
@@ -92,8 +92,8 @@ class FeedbackView(QWidget):
         top.addWidget(self.import_button)
         top.addWidget(self.replace)
 
-        self.targets: RowTableModel[FeedbackTarget] = RowTableModel(target_columns(), self)
-        self.targets_table = read_only_table(self.targets, "feedback_targets")
+        targets: RowList[FeedbackTarget] = RowList(target_columns(), "feedback_targets", self, sortable=False)
+        self.targets, self.targets_table = targets.model, targets.table
         self.ratings = []
         ratings_row = QHBoxLayout()
         for criterion in CRITERIA:
@@ -129,21 +129,15 @@ class FeedbackView(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("feedback_summary")
         self.summary.setWordWrap(True)
-        self.by_lecturer: RowTableModel[SatisfactionLine] = RowTableModel(
-            satisfaction_columns(tr("feedback_view", "Giảng viên")), self)
-        self.by_programme: RowTableModel[SatisfactionLine] = RowTableModel(
-            satisfaction_columns(tr("feedback_view", "Chương trình")), self)
+        by_lecturer: RowList[SatisfactionLine] = RowList(
+            satisfaction_columns(tr("feedback_view", "Giảng viên")), "satisfaction_lecturers", self)
+        by_programme: RowList[SatisfactionLine] = RowList(
+            satisfaction_columns(tr("feedback_view", "Chương trình")), "satisfaction_programmes", self)
+        self.by_lecturer, self.by_programme = by_lecturer.model, by_programme.model
+        self.satisfaction_tables = [by_lecturer.table, by_programme.table]
         tabs = QTabWidget()
-        self.satisfaction_tables: list[QTableView] = []
-        for model, label, name in ((self.by_lecturer, tr("feedback_view", "Theo giảng viên"), "satisfaction_lecturers"),
-                                   (self.by_programme, tr("feedback_view", "Theo chương trình"),
-                                    "satisfaction_programmes")):
-            proxy = SortProxy(self)
-            proxy.setSourceModel(model)
-            view = read_only_table(proxy, name)
-            view.setSortingEnabled(True)
-            self.satisfaction_tables.append(view)
-            tabs.addTab(view, label)
+        tabs.addTab(by_lecturer.table, tr("feedback_view", "Theo giảng viên"))
+        tabs.addTab(by_programme.table, tr("feedback_view", "Theo chương trình"))
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
