@@ -615,7 +615,7 @@ def cmd_test(args: Sequence[str]) -> int:
                                    stdin=subprocess.DEVNULL)
         if ruff_code != 0:
             warn(f"ruff check failed (exit {ruff_code}); running the tests anyway")
-    say("mypy (strict, on the core)")
+    say("mypy (strict, on the whole package, the GUI included)")
     mypy_code = run_foreground([str(python), "-m", "mypy"], cwd=ROOT, stdin=subprocess.DEVNULL)
     if mypy_code != 0:
         warn(f"mypy failed (exit {mypy_code}); running the tests anyway")

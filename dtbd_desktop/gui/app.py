@@ -259,8 +259,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = MainWindow(ctx)
     if first_run is not None:  # the centre's details from the wizard, saved off the GUI thread
         outcome = first_run
-        ctx.write(lambda session: outcome.write_settings(session), None, window, lambda exc: QMessageBox.warning(
-            window, tr("app", "Chưa lưu được thông tin đơn vị"), error_text(exc)))
+
+        def not_saved(exc: BaseException) -> None:
+            QMessageBox.warning(window, tr("app", "Chưa lưu được thông tin đơn vị"), error_text(exc))
+
+        ctx.write(lambda session: outcome.write_settings(session), None, window, not_saved)
     available = window.screen().availableGeometry()
     if available.width() < 1500 or available.height() < 900:
         window.showMaximized()  # an office screen of 1366×768: use all of it

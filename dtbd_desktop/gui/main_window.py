@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -19,6 +20,10 @@ from PySide6.QtWidgets import (
 
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
+
+if TYPE_CHECKING:  # opened on demand, not at start-up
+    from dtbd_desktop.gui.dialogs.help_dialog import AboutDialog, HelpDialog
+    from dtbd_desktop.gui.dialogs.settings_dialog import SettingsDialog
 
 
 def _factory(module: str, name: str, ctx: AppContext) -> Callable[[], QWidget]:
@@ -157,28 +162,35 @@ class MainWindow(QMainWindow):
             activate()
 
     def _section_built(self, key: str, view: QWidget) -> None:
-        if key == "dashboard":
-            view.open_class_requested.connect(self.open_class)  # type: ignore[attr-defined]
+        from dtbd_desktop.gui.screens.dashboard_view import DashboardView  # loaded: the view is built
+
+        if key == "dashboard" and isinstance(view, DashboardView):
+            view.open_class_requested.connect(self.open_class)
 
     def open_class(self, code: str) -> None:
         """Open a class's dialog from another screen (the dashboard's warnings); the dashboard
         refreshes when the class is saved."""
-        dialog = self.sections["classes"].open_class(code)  # type: ignore[attr-defined]
-        dialog.saved.connect(self.sections["dashboard"].refresh)  # type: ignore[attr-defined]
+        from dtbd_desktop.gui.screens.classes_view import ClassesView
+        from dtbd_desktop.gui.screens.dashboard_view import DashboardView
+
+        classes, dashboard = self.sections["classes"], self.sections["dashboard"]
+        assert isinstance(classes, ClassesView) and isinstance(dashboard, DashboardView)
+        dialog = classes.open_class(code)
+        dialog.saved.connect(dashboard.refresh)
 
     def show_section(self, key: str) -> QWidget:
         keys = list(self.sections)
         self.nav.setCurrentRow(keys.index(key))
         return self.sections[key]
 
-    def show_settings(self):
+    def show_settings(self) -> SettingsDialog:
         from dtbd_desktop.gui.dialogs.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.ctx, self)
         dialog.launch()
         return dialog
 
-    def show_guide(self):
+    def show_guide(self) -> HelpDialog:
         from dtbd_desktop.base.i18n import current_language
         from dtbd_desktop.gui.dialogs.help_dialog import HelpDialog
 
@@ -186,7 +198,7 @@ class MainWindow(QMainWindow):
         dialog.launch()
         return dialog
 
-    def show_about(self):
+    def show_about(self) -> AboutDialog:
         from dtbd_desktop.gui.dialogs.help_dialog import AboutDialog
 
         dialog = AboutDialog(self, self.ctx.db.display_url)

@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
 from dtbd_desktop.base.errors import InputError
@@ -79,8 +78,8 @@ class PageDrawer:
 
     def __init__(self, c: canvas.Canvas) -> None:
         self.c = c
-        self.doc = c._doc
-        self.fonts = {key: pdfmetrics.getFont(name) for key, name in _fonts().items()}
+        self.doc = c._doc  # type: ignore[attr-defined]  # reportlab's own, not in its stubs
+        self.fonts = {key: pdf.truetype_font(name) for key, name in _fonts().items()}
         self._text_cache: dict[TextOp, str] = {}
         self._other_cache: dict[LineOp | RectOp, str] = {}
 
@@ -139,7 +138,8 @@ class PageDrawer:
 def new_canvas(path: str | os.PathLike[str], first: Page | None, *, title: str, author: str) -> canvas.Canvas:
     pdf.register_fonts()
     size = (first.width_mm * MM, first.height_mm * MM) if first else (297 * MM, 210 * MM)
-    c = canvas.Canvas(str(path), pagesize=size, pageCompression=1, initialFontName=pdf.FONT,
+    c = canvas.Canvas(str(path), pagesize=size, pageCompression=1,
+                      initialFontName=pdf.FONT,  # type: ignore[arg-type]  # a font name; the stub says float
                       initialFontSize=pdf.BODY_SIZE, lang="vi-VN")
     c.setTitle(pdf.nfc(title))
     c.setAuthor(pdf.nfc(author))

@@ -32,10 +32,7 @@ def _count(value: float) -> str:
 
 def _drawing(width: float, height: float) -> Drawing:
     """A drawing whose initial font is the document's (else the renderer starts in Helvetica)."""
-    drawing = Drawing(width, height)
-    drawing.initialFontName = FONT
-    drawing.initialFontSize = LABEL_SIZE
-    return drawing
+    return Drawing(width, height, initialFontName=FONT, initialFontSize=LABEL_SIZE)
 
 
 def bar_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[int]]], *, width: float,
@@ -50,7 +47,7 @@ def bar_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[in
                            textAnchor="middle"))
     chart = VerticalBarChart()
     chart.x, chart.y = 40, 42
-    chart.width, chart.height = width - 52, top - 42 - 14
+    chart.width, chart.height = width - 52, top - 42 - 14  # type: ignore[assignment]  # any number; the stub says int
     chart.data = [list(values) for _name, values in series] or [[0] * len(categories)]
     chart.categoryAxis.categoryNames = [text.nfc(c) for c in categories]
     chart.categoryAxis.labels.fontName = FONT
@@ -103,14 +100,14 @@ def pie_chart(items: Sequence[tuple[str, int]], *, width: float, height: float =
     total = sum(n for _l, n in shown)
     size = min(height - 30, width * 0.4)
     pie = Pie()
-    pie.x, pie.y = 20, (height - 16 - size) / 2
-    pie.width = pie.height = size
+    pie.x, pie.y = 20, (height - 16 - size) / 2  # type: ignore[assignment]  # any number; the stub says int
+    pie.width = pie.height = size  # type: ignore[assignment]  # any number; the stub says int
     pie.data = [n for _l, n in shown]
     pie.labels = None
     pie.startAngle = 90
     pie.direction = "clockwise"
     pie.strokeColor = colors.white
-    pie.strokeWidth = 0.8
+    pie.strokeWidth = 0.8  # type: ignore[assignment]  # any number; the stub says int
     for index in range(len(shown)):
         pie.slices[index].fillColor = PALETTE[index % len(PALETTE)]
         pie.slices[index].fontName = FONT
@@ -120,7 +117,7 @@ def pie_chart(items: Sequence[tuple[str, int]], *, width: float, height: float =
     legend.fontName = FONT
     legend.fontSize = 10
     legend.alignment = "right"
-    legend.x, legend.y = pie.x + size + 30, pie.y + size - 6
+    legend.x, legend.y = pie.x + size + 30, pie.y + size - 6  # type: ignore[assignment]  # any number; the stub says int
     legend.dx = legend.dy = 9
     legend.deltay = 16
     legend.columnMaximum = 10

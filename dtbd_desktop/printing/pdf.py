@@ -19,7 +19,7 @@ import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
@@ -59,6 +59,7 @@ _FONT_FILES = {
 BODY_SIZE = 13.0
 HEADING_SIZE = 13.0
 LEADING = 1.2  # line height as a multiple of the font size
+Alignment = Literal[0, 1, 2, 4]  # TA_LEFT, TA_CENTER, TA_RIGHT, TA_JUSTIFY
 
 _fonts_lock = threading.Lock()
 _fonts_registered = False
@@ -78,6 +79,15 @@ def register_fonts() -> None:
         pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
                                       boldItalic=FONT_BOLD_ITALIC)
         _fonts_registered = True
+
+
+def truetype_font(name: str) -> TTFont:
+    """A font registered by `register_fonts()`, as the TrueType font it is."""
+    register_fonts()
+    font = pdfmetrics.getFont(name)
+    if not isinstance(font, TTFont):
+        raise TypeError(f"{name} is not a TrueType font")
+    return font
 
 
 # ---------------------------------------------------------------------------------- pages
@@ -120,7 +130,7 @@ def content_width(landscape_orientation: bool = False, margins: Margins | None =
     return page_size(landscape_orientation)[0] - m.left - m.right
 
 
-class Document(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type hints
+class Document(BaseDocTemplate):
     """An A4 document with one frame exactly between the margins (no extra frame padding, so
     a table `content_width()` wide sits on the margins)."""
 
@@ -147,7 +157,7 @@ def page_label(page: int, pages: int) -> str:
     return tr("reports", "Trang {page}/{pages}").format(page=page, pages=pages)
 
 
-class NumberedCanvas(canvas.Canvas):  # type: ignore[misc]  # reportlab has no type hints
+class NumberedCanvas(canvas.Canvas):
     """A canvas that writes "Trang n/N" at the foot of every page once the total is known."""
 
     PAGE_NUMBER_SIZE = 11.0
@@ -162,7 +172,7 @@ class NumberedCanvas(canvas.Canvas):  # type: ignore[misc]  # reportlab has no t
 
     def showPage(self) -> None:  # noqa: N802  (reportlab's name)
         self._page_states.append(dict(self.__dict__))
-        self._startPage()
+        self._startPage()  # type: ignore[attr-defined]  # reportlab's own, not in its stubs
 
     def save(self) -> None:
         total = len(self._page_states)
@@ -173,10 +183,10 @@ class NumberedCanvas(canvas.Canvas):  # type: ignore[misc]  # reportlab has no t
         super().save()
 
     def _draw_page_number(self, total: int) -> None:
-        width, _height = self._pagesize
+        width, _height = self._pagesize  # type: ignore[attr-defined]  # reportlab's own, not in its stubs
         self.saveState()
         self.setFont(FONT, self.PAGE_NUMBER_SIZE)
-        self.drawCentredString(width / 2, 10 * mm, page_label(self._pageNumber, total))
+        self.drawCentredString(width / 2, 10 * mm, page_label(self._pageNumber, total))  # type: ignore[attr-defined]
         self.restoreState()
 
 
@@ -191,9 +201,10 @@ def build(doc: BaseDocTemplate, story: list[Flowable]) -> int:
 # ---------------------------------------------------------------------------------- long tables
 
 TableCommands = Sequence[tuple[Any, ...]]
+TableRow = list[Any] | tuple[Any, ...]
 
 
-class PagedTable(Flowable):  # type: ignore[misc]  # reportlab has no type hints
+class PagedTable(Flowable):
     """A long table that breaks across pages with its header rows repeated on each.
 
     reportlab's LongTable re-measures everything that is left at every page break (and
@@ -207,7 +218,7 @@ class PagedTable(Flowable):  # type: ignore[misc]  # reportlab has no type hints
     its own Table, so a command naming one body row by number would land on every page).
     """
 
-    def __init__(self, rows: Sequence[Sequence[Any]], col_widths: Sequence[float], commands: TableCommands, *,
+    def __init__(self, rows: Sequence[TableRow], col_widths: Sequence[float], commands: TableCommands, *,
                  header_rows: int, _measured: tuple[list[float], int] | None = None) -> None:
         super().__init__()
         self.rows = rows
@@ -218,7 +229,7 @@ class PagedTable(Flowable):  # type: ignore[misc]  # reportlab has no type hints
             probe = Table(list(rows), colWidths=self.col_widths)
             probe.setStyle(TableStyle(self.commands))
             probe.wrap(sum(self.col_widths), 1e9)
-            heights: list[float] = list(probe._rowHeights)
+            heights: list[float] = list(probe._rowHeights)  # type: ignore[attr-defined]  # measured by Table.wrap
             _measured = (heights, header_rows)
         self.heights, self.start = _measured
         self.width = sum(self.col_widths)
@@ -269,7 +280,7 @@ def markup(value: str) -> str:
 
 
 def style(name: str, *, size: float = BODY_SIZE, bold: bool = False, italic: bool = False,
-          align: int = TA_LEFT, leading: float | None = None, space_before: float = 0,
+          align: Alignment = TA_LEFT, leading: float | None = None, space_before: float = 0,
           space_after: float = 0) -> ParagraphStyle:
     """A paragraph style in the document font."""
     register_fonts()
@@ -295,7 +306,7 @@ def text_width(value: str, font: str = FONT, size: float = BODY_SIZE) -> float:
 _RULE_WIDTH = 0.6
 
 
-class CentredRule(Flowable):  # type: ignore[misc]  # reportlab has no type hints
+class CentredRule(Flowable):
     """A horizontal rule `length` points long, centred in the width it is given (the short line
     under the issuing body, the line under "Độc lập - Tự do - Hạnh phúc")."""
 

@@ -26,8 +26,10 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 from sqlalchemy.orm import Session
 
@@ -142,7 +144,7 @@ def _table(rows: list[list[object]], widths: list[float], styles: _Styles, *, he
             else:
                 out.append(value)
         body_rows.append(out)
-    commands: list[tuple[object, ...]] = [
+    commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), pdf.FONT),
         ("FONTSIZE", (0, 0), (-1, -1), TABLE_SIZE),
         ("GRID", (0, 0), (-1, -1), 0.5, "#000000"),
@@ -168,7 +170,7 @@ def _table(rows: list[list[object]], widths: list[float], styles: _Styles, *, he
     return table
 
 
-def _p(value: str, paragraph_style: object) -> Paragraph:
+def _p(value: str, paragraph_style: ParagraphStyle) -> Paragraph:
     return pdf.para(value, paragraph_style)
 
 

@@ -334,7 +334,7 @@ def render_roster_xlsx(doc: RosterDocument, path: str | os.PathLike[str]) -> int
         birth: dt.date | int = line.birth_date if line.birth_date else line.birth_year
         birth_style = date if line.birth_date else centre
         male = line.gender == "M"
-        cells: tuple[tuple[object, str], ...] = (
+        cells: tuple[tuple[xl.CellValue, str], ...] = (
             (line.number, centre), (line.family_middle, family), (line.given, given),
             (birth if male else None, birth_style), (None if male else birth, birth_style),
             (line.ethnicity or None, centre), (line.position_org or None, left), (line.note or None, left),

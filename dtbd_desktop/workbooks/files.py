@@ -284,7 +284,7 @@ def open_workbook(path: str | os.PathLike[str], *, read_only: bool = False, keep
     with parse_errors(name, error):
         target: Any = source if usual_name else io.BytesIO(source.read_bytes())
         workbook = openpyxl.load_workbook(target, read_only=read_only, data_only=not keep_formulas, keep_links=False)
-    workbook._dtbd_file_name = name
+    workbook.__dict__["_dtbd_file_name"] = name  # our mark on openpyxl's object, for error messages
     if not read_only:
         _check_loaded_sheets(workbook, name, error)
     return workbook
@@ -300,7 +300,7 @@ def _check_loaded_sheets(workbook: Any, name: str, error: type[WorkbookFileError
                 raise _cell_too_long(name, ws.title, row, column, len(value), error)
 
 
-class _Parser(WorkSheetParser):  # type: ignore[misc]
+class _Parser(WorkSheetParser):
     """openpyxl's sheet parser, skipping cells right of `max_col` before parsing them and
     marking formulas whose value was never computed."""
 

@@ -65,7 +65,7 @@ def export_score_workbook(session: Session, class_code: str, module_code: str, p
     body = xl.font(xl.TABLE_SIZE)
     row = header_row + 1
     for number, r in enumerate(sheet.rows, start=1):
-        values: list[object] = [number, r.national_id, r.full_name, r.birth_text]
+        values: list[xl.CellValue] = [number, r.national_id, r.full_name, r.birth_text]
         values += [float(v) if (v := r.value(c)) is not None else None for c in sheet.columns]
         note = "" if r.editable else tr("scores", "Đã thôi học hoặc chuyển lớp")
         values += [note or None, r.enrolment_id]

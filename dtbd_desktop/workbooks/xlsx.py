@@ -26,7 +26,9 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dtbd_desktop.base import text
@@ -40,6 +42,8 @@ DATE_FORMAT = "dd/mm/yyyy"
 MM_PER_INCH = 25.4
 PORTRAIT_MARGINS_MM = (20.0, 20.0, 30.0, 15.0)  # top, bottom, left, right
 LANDSCAPE_MARGINS_MM = (20.0, 18.0, 20.0, 15.0)
+
+CellValue = str | float | dt.date | dt.datetime | None  # what the program writes into a cell (int is a float)
 
 
 @lru_cache(maxsize=64)
@@ -112,6 +116,8 @@ def page_setup(ws: Worksheet, *, landscape: bool = False, fit_width: bool = True
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
     if fit_width:
+        if ws.sheet_properties.pageSetUpPr is None:  # openpyxl makes one with every sheet
+            ws.sheet_properties.pageSetUpPr = PageSetupProperties()
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
@@ -120,9 +126,12 @@ def page_setup(ws: Worksheet, *, landscape: bool = False, fit_width: bool = True
     ws.print_options.horizontalCentered = center_horizontally
     if footer_page_numbers:
         label = tr("reports", "Trang {page}/{pages}").format(page="&P", pages="&N")
-        ws.oddFooter.center.text = label
-        ws.oddFooter.center.font = f"{FONT_NAME},Regular"
-        ws.oddFooter.center.size = 11
+        footer = ws.oddFooter
+        if footer is None:  # openpyxl makes one with every sheet
+            footer = ws.oddFooter = HeaderFooterItem()
+        footer.center.text = label
+        footer.center.font = f"{FONT_NAME},Regular"
+        footer.center.size = 11
 
 
 def print_titles(ws: Worksheet, first_row: int, last_row: int) -> None:
@@ -221,7 +230,7 @@ def text_as_text(ws: Worksheet) -> int:
     intended: dict[tuple[int, int], str] = ws.__dict__.get("_dtbd_formulas", {})
     neutralised = 0
     for key, cell in ws._cells.items():
-        value = cell._value
+        value = cell._value  # type: ignore[union-attr]  # openpyxl's own, not in its stubs
         if not isinstance(value, str):
             continue
         if cell.data_type == "f":

@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en" sourcelanguage="vi_VN">
   <context>
     <name>accounts</name>
@@ -2353,11 +2352,44 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
   </context>
   <context>
+    <name>certificate_actions</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
+      <source>Cấp lại văn bằng {serial}</source>
+      <translation>Reissue diploma {serial}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
+      <source>Lý do:</source>
+      <translation>Reason:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
+      <source>Thu hồi văn bằng {serial}</source>
+      <translation>Revoke diploma {serial}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
+      <source>Văn bằng, chứng chỉ</source>
+      <translation>Diplomas and certificates</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
+      <source>Đã cấp lại: số hiệu mới {serial}, số vào sổ {number}.</source>
+      <translation>Reissued: new serial number {serial}, register number {number}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
+      <source>Đã thu hồi văn bằng {serial}; dòng sổ gốc vẫn giữ.</source>
+      <translation>Diploma {serial} revoked; its line in the certificate register is kept.</translation>
+    </message>
+  </context>
+  <context>
     <name>certificate_pdf</name>
     <message>
       <location filename="../../dtbd_desktop/printing/certificate_pdf.py" />
       <source>Ảnh phôi {path} phải là ảnh JPEG (.jpg) để in kèm bản soát; chọn lại ảnh phôi trong trình sửa mẫu in.</source>
-      <translation>The blank's scan {path} must be a JPEG image (.jpg) to print under a proof; choose the blank's scan again in the layout editor.</translation>
+      <translation>The blank's scan {path} must be a JPEG image (.jpg) to be printed under the proof; choose the scan again in the layout editor.</translation>
     </message>
   </context>
   <context>
@@ -2935,9 +2967,8 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Issue</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Cấp lại văn bằng {serial}</source>
-      <translation>Reissue diploma {serial}</translation>
+      <translation type="obsolete">Reissue diploma {serial}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
@@ -2975,9 +3006,8 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>No</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Lý do:</source>
-      <translation>Reason:</translation>
+      <translation type="obsolete">Reason:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
@@ -3025,9 +3055,8 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Register number</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Thu hồi văn bằng {serial}</source>
-      <translation>Revoke diploma {serial}</translation>
+      <translation type="obsolete">Revoke diploma {serial}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
@@ -3075,9 +3104,8 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Creating the PDF file...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Đã cấp lại: số hiệu mới {serial}, số vào sổ {number}.</source>
-      <translation>Reissued: new serial number {serial}, register number {number}.</translation>
+      <translation type="obsolete">Reissued: new serial number {serial}, register number {number}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
@@ -3090,9 +3118,8 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Saved {n} pages to {path}. When printing, choose 100% scale (actual size).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Đã thu hồi văn bằng {serial}; dòng sổ gốc vẫn giữ.</source>
-      <translation>Diploma {serial} revoked; its line in the certificate register is kept.</translation>
+      <translation type="obsolete">Diploma {serial} revoked; its line in the certificate register is kept.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
@@ -3108,14 +3135,12 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Printer calibration...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Cấp lại</source>
-      <translation>Reissue</translation>
+      <translation type="obsolete">Reissue</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Cấp lại văn bằng {serial}</source>
-      <translation>Reissue diploma {serial}</translation>
+      <translation type="obsolete">Reissue diploma {serial}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
@@ -3153,9 +3178,8 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Type:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Lý do:</source>
-      <translation>Reason:</translation>
+      <translation type="obsolete">Reason:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
@@ -3208,9 +3232,8 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Serial number</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Số hiệu mới {serial}, số vào sổ {number}.</source>
-      <translation>New serial number {serial}, register number {number}.</translation>
+      <translation type="obsolete">New serial number {serial}, register number {number}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
@@ -3228,9 +3251,8 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Certificate register</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Thu hồi văn bằng {serial}</source>
-      <translation>Revoke diploma {serial}</translation>
+      <translation type="obsolete">Revoke diploma {serial}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />

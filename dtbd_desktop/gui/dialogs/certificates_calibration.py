@@ -173,5 +173,7 @@ class CalibrationDialog(QDialog):
         def write(session: Session) -> None:
             certificates.save_calibration(session, cal, printer)
 
-        self.ctx.write(write, lambda _r: self.accept(), self,
-                       on_failed=lambda exc: QMessageBox.warning(self, self.windowTitle(), error_text(exc)))
+        def failed(exc: BaseException) -> None:
+            QMessageBox.warning(self, self.windowTitle(), error_text(exc))
+
+        self.ctx.write(write, lambda _r: self.accept(), self, on_failed=failed)

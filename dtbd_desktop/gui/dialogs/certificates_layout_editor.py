@@ -76,7 +76,8 @@ def as_jpeg(path: Path) -> Path:
     target = user_data_dir() / "layouts" / (path.stem + ".jpg")
     target.parent.mkdir(parents=True, exist_ok=True)
     image = QImage(str(path))
-    if image.isNull() or not image.convertToFormat(QImage.Format.Format_RGB888).save(str(target), "JPG", 90):
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    if image.isNull() or not rgb.save(str(target), "JPG", 90):  # type: ignore[call-overload]  # PySide6 takes the format as str; its stub says bytes
         raise InputError(tr("certificates_layout_editor", "Không đọc được ảnh {path}.").format(path=path))
     return target
 
@@ -464,8 +465,10 @@ class LayoutEditor(QDialog):
             self.version_label.setText(tr("certificates_layout_editor", "phiên bản {n}").format(n=saved.version))
             self.saved_version = saved.version
 
-        self.ctx.write(write, done, self, on_failed=lambda exc: QMessageBox.warning(self, self.windowTitle(),
-                                                                                    error_text(exc)))
+        def failed(exc: BaseException) -> None:
+            QMessageBox.warning(self, self.windowTitle(), error_text(exc))
+
+        self.ctx.write(write, done, self, on_failed=failed)
 
     def reset(self) -> None:
         layout_id = self.layout_obj().id

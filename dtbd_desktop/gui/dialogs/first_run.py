@@ -72,7 +72,14 @@ def _wrapped(text: str = "") -> QLabel:
     return label
 
 
-class LanguagePage(QWizardPage):
+class SetupPage(QWizardPage):
+    """A page of the wizard, whose texts follow the language chosen on the first page."""
+
+    def retranslate(self) -> None:
+        raise NotImplementedError
+
+
+class LanguagePage(SetupPage):
     def __init__(self, wizard: FirstRunWizard) -> None:
         super().__init__()
         self.wizard_ = wizard
@@ -101,7 +108,7 @@ class LanguagePage(QWizardPage):
         self.language_label.setText(tr("first_run", "Ngôn ngữ / Language:"))
 
 
-class DataPage(QWizardPage):
+class DataPage(SetupPage):
     def __init__(self, wizard: FirstRunWizard) -> None:
         super().__init__()
         self.wizard_ = wizard
@@ -153,7 +160,7 @@ class DataPage(QWizardPage):
         return True
 
 
-class CentrePage(QWizardPage):
+class CentrePage(SetupPage):
     def __init__(self, wizard: FirstRunWizard) -> None:
         super().__init__()
         self.fields = LetterheadFields()
@@ -177,7 +184,7 @@ class CentrePage(QWizardPage):
         return self.fields.is_complete()
 
 
-class SignerPage(QWizardPage):
+class SignerPage(SetupPage):
     def __init__(self, wizard: FirstRunWizard) -> None:
         super().__init__()
         self.fields = SignerFields()
@@ -192,7 +199,7 @@ class SignerPage(QWizardPage):
         self.fields.retranslate()
 
 
-class SummaryPage(QWizardPage):
+class SummaryPage(SetupPage):
     def __init__(self, wizard: FirstRunWizard) -> None:
         super().__init__()
         self.wizard_ = wizard
@@ -250,7 +257,7 @@ class FirstRunWizard(QWizard):
         self.centre_page = CentrePage(self)
         self.signer_page = SignerPage(self)
         self.summary_page = SummaryPage(self)
-        self.pages = [self.language_page, self.data_page, self.centre_page, self.signer_page, self.summary_page]
+        self.pages: list[SetupPage] = [self.language_page, self.data_page, self.centre_page, self.signer_page, self.summary_page]
         for page in self.pages:
             self.addPage(page)
         self.resize(760, 600)

@@ -38,7 +38,7 @@ def app_icon() -> QIcon:
     return icon
 
 
-def guide_path(language: str = "vi"):  # -> Path
+def guide_path(language: str = "vi") -> Path:
     """The user guide in `language` when there is one, else the Vietnamese guide."""
     translated = resource_path("help", f"huong-dan.{language}.md")
     return translated if language != "vi" and translated.exists() else resource_path("help", "huong-dan.md")
@@ -71,7 +71,8 @@ class HelpDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser, 1)
         layout.addWidget(_close_buttons(self))
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, activated=self.browser.setFocus)
+        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
+        find.activated.connect(self.browser.setFocus)
 
     def launch(self) -> None:
         """Show the guide, not modal (tests patch this)."""

@@ -20,9 +20,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QModelRoleDataSpan, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
+    QPersistentModelIndex,
+    Qt,
+)
 from sqlalchemy.orm import Session
 
 from dtbd_desktop.base.i18n import tr
@@ -117,6 +124,14 @@ def write_edit(session: Session, class_id: int, edit: Edit, today: dt.date) -> i
     saved = set_marks(session, class_id, edit.changes_for_core(), reason=edit.reason, allow_locked=edit.locked,
                       today=today)
     return saved.changed
+
+
+def _role_data(span: QModelRoleDataSpan | QModelRoleData) -> Iterable[QModelRoleData]:
+    """The roles a view asks for in one `multiData` call. PySide6 hands over a span, which iterates
+    (its stub does not say so); a single role is its own span."""
+    if isinstance(span, QModelRoleData):
+        return (span,)
+    return cast("Iterable[QModelRoleData]", span)
 
 
 class AttendanceModel(QAbstractTableModel):
@@ -240,19 +255,19 @@ class AttendanceModel(QAbstractTableModel):
             return _RIGHT
         return None
 
-    def multiData(self, index: Index, span: QModelRoleDataSpan) -> None:  # noqa: N802
+    def multiData(self, index: Index, span: QModelRoleDataSpan | QModelRoleData) -> None:  # noqa: N802
         """What the view's delegate asks of a cell at once (seven roles): one Python call per
         session cell, not seven, so that painting or scrolling the grid stays quick."""
         if not index.isValid():
             return
         row, column = index.row(), index.column()
         if column < FIXED_COLUMNS:
-            for item in span:
+            for item in _role_data(span):
                 item.setData(self.data(index, item.role()))
             return
         c = column - FIXED_COLUMNS
         status = self.marks.get((self.enrolment_ids[row], self.session_ids[c]))
-        for item in span:
+        for item in _role_data(span):
             role = item.role()
             if role == _DISPLAY:
                 item.setData(STATUS_CODES[status] if status else "")
@@ -355,7 +370,7 @@ class AttendanceModel(QAbstractTableModel):
         self.grid.apply(edit.changes_for_core())
         self._changed(edit.changes)
 
-    def revert(self, edit: Edit) -> None:
+    def revert_edit(self, edit: Edit) -> None:
         """Put back the cells of an edit that could not be saved (those not changed again since)."""
         known = [c for c in edit.changes  # the grid may have been reloaded meanwhile
                  if c.enrolment_id in self.grid.learner_row and c.session_id in self.grid.session_column]
@@ -412,7 +427,7 @@ def mark(model: AttendanceModel, row: int, col: int, status: str | None, *, reas
         with operations.writing(model.database, model.login) as session:
             write_edit(session, model.grid.class_id, edit, model.today)
     except BaseException:
-        model.revert(edit)
+        model.revert_edit(edit)
         raise
     model.undo_stack.append(edit)
 

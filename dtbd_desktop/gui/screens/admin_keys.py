@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import Column, RowTableModel, read_only_table
-from dtbd_desktop.gui.tasks import error_text
+from dtbd_desktop.gui.widgets.common import MessageLabel, ask_reason
 from dtbd_desktop.services import signing_keys
 
 KeyLine = tuple[signing_keys.KeyRow, bool]  # the key, and whether verifying trusts it
@@ -44,9 +44,7 @@ class KeysTab(QWidget):
         enrol.clicked.connect(self.enrol)
         retire = QPushButton(tr("admin_keys", "Thôi dùng khóa đã chọn..."))
         retire.clicked.connect(self.retire)
-        self.message = QLabel()
-        self.message.setObjectName("keys_message")
-        self.message.setWordWrap(True)
+        self.message = MessageLabel("keys_message")
         buttons = QHBoxLayout()
         buttons.addWidget(enrol)
         buttons.addWidget(retire)
@@ -68,33 +66,34 @@ class KeysTab(QWidget):
 
         self.ctx.read(fetch, show, self)
 
-    def _say(self, message: str, *, error: bool = False) -> None:
-        self.message.setStyleSheet("color: #b71c1c;" if error else "color: #1b5e20;")
-        self.message.setText(message)
-
     def ask_text(self, title: str, label: str) -> str | None:
         """A line of text from the person (tests patch this)."""
-        value, ok = QInputDialog.getText(self, title, label)
-        return value if ok else None
+        return ask_reason(self, title, label)
 
     def enrol(self) -> None:
         label = self.ask_text(tr("admin_keys", "Đăng ký khóa"), tr("admin_keys", "Ghi chú về máy này (ví dụ: máy phòng "
                                                                                  "đào tạo):"))
         if label is None:
             return
-        self.ctx.write(lambda s: signing_keys.enrol_key(s, label), lambda row: (self._say(tr(
-            "admin_keys", "Đã đăng ký khóa {id}: máy này cấp được văn bằng.").format(id=row.key_id)), self.reload()),
-            self, on_failed=lambda exc: self._say(error_text(exc), error=True))
+
+        def enrolled(row: signing_keys.KeyRow) -> None:
+            self.message.say(tr("admin_keys", "Đã đăng ký khóa {id}: máy này cấp được văn bằng.").format(id=row.key_id))
+            self.reload()
+
+        self.ctx.write(lambda s: signing_keys.enrol_key(s, label), enrolled, self, on_failed=self.message.failed)
 
     def retire(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
-            self._say(tr("admin_keys", "Chọn một khóa trong bảng."), error=True)
+            self.message.say(tr("admin_keys", "Chọn một khóa trong bảng."), error=True)
             return
         key = self.model.row_at(rows[0].row())[0]
         reason = self.ask_text(tr("admin_keys", "Thôi dùng khóa"), tr("admin_keys", "Lý do:"))
         if not reason:
             return
-        self.ctx.write(lambda s: signing_keys.retire_key(s, key.key_id, reason), lambda _r: (self._say(tr(
-            "admin_keys", "Đã thôi dùng khóa {id}.").format(id=key.key_id)), self.reload()),
-            self, on_failed=lambda exc: self._say(error_text(exc), error=True))
+
+        def retired(_result: object) -> None:
+            self.message.say(tr("admin_keys", "Đã thôi dùng khóa {id}.").format(id=key.key_id))
+            self.reload()
+
+        self.ctx.write(lambda s: signing_keys.retire_key(s, key.key_id, reason), retired, self, on_failed=self.message.failed)

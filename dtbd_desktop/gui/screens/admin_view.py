@@ -25,7 +25,7 @@ from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.screens.admin_keys import KeysTab
 from dtbd_desktop.gui.table_model import Column, RowTableModel, read_only_table
-from dtbd_desktop.gui.widgets.common import section_title
+from dtbd_desktop.gui.widgets.common import MessageLabel, ask_reason, section_title, to_date
 from dtbd_desktop.services import backup, users
 from dtbd_desktop.trust import accounts, audit, audit_check, operations, witness
 
@@ -57,9 +57,7 @@ class UsersTab(QWidget):
         self.password = QLineEdit()
         self.password.setObjectName("new_password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.message = QLabel()
-        self.message.setObjectName("users_message")
-        self.message.setWordWrap(True)
+        self.message = MessageLabel("users_message")
         add = QPushButton(tr("admin_view", "Tạo tài khoản"))
         add.setObjectName("add_user")
         add.clicked.connect(self.add_user)
@@ -93,16 +91,9 @@ class UsersTab(QWidget):
                       self)
 
     def _done(self, message: str) -> None:
-        self.message.setStyleSheet("color: #1b5e20;")
-        self.message.setText(message)
+        self.message.say(message)
         self.password.clear()
         self.reload()
-
-    def _failed(self, exc: BaseException) -> None:
-        from dtbd_desktop.gui.tasks import error_text
-
-        self.message.setStyleSheet("color: #b71c1c;")
-        self.message.setText(error_text(exc))
 
     def confirm_first_account(self) -> bool:
         """Creating the first account turns logins on for everyone (tests patch this)."""
@@ -128,9 +119,10 @@ class UsersTab(QWidget):
                 self._done(tr("admin_view", "Đã tạo tài khoản {name}.").format(name=name))
                 return
             db = self.ctx.db  # logins are on now: this window goes on as the new administrator
-            self.ctx.work(lambda: accounts.authenticate(db, name, values[3]), self._logged_in, self, self._failed)
+            self.ctx.work(lambda: accounts.authenticate(db, name, values[3]), self._logged_in, self,
+                          self.message.failed)
 
-        self.ctx.write(create, created, self, on_failed=self._failed)
+        self.ctx.write(create, created, self, on_failed=self.message.failed)
 
     def _logged_in(self, login: accounts.Login) -> None:
         self.ctx.login = login
@@ -139,20 +131,20 @@ class UsersTab(QWidget):
     def reset_password(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
-            self._failed(ValueError(tr("admin_view", "Chọn một tài khoản trong bảng.")))
+            self.message.say(tr("admin_view", "Chọn một tài khoản trong bảng."), error=True)
             return
         username = self.model.row_at(rows[0].row())[0]
         password = self.password.text()
         self.ctx.write(lambda s: users.reset_password(s, username, password),
                        lambda _r: self._done(tr("admin_view", "Đã đặt lại mật khẩu cho {name}.").format(name=username)),
-                       self, on_failed=self._failed)
+                       self, on_failed=self.message.failed)
 
 
     def set_role(self, *, active: bool) -> None:
         """The selected account gets the role chosen above, or is deactivated (its role kept)."""
         rows = self.table.selectionModel().selectedRows()
         if not rows:
-            self._failed(ValueError(tr("admin_view", "Chọn một tài khoản trong bảng.")))
+            self.message.say(tr("admin_view", "Chọn một tài khoản trong bảng."), error=True)
             return
         username = self.model.row_at(rows[0].row())[0]
         role = self.role.currentData() if active else None  # deactivating keeps the role the account has
@@ -162,7 +154,7 @@ class UsersTab(QWidget):
         else:
             message = tr("admin_view", "Đã ngừng tài khoản {name}.").format(name=username)
         self.ctx.write(lambda s: users.set_role(s, username, role, active=active), lambda _r: self._done(message),
-                       self, on_failed=self._failed)
+                       self, on_failed=self.message.failed)
 
 
 class AuditTab(QWidget):
@@ -214,8 +206,8 @@ class AuditTab(QWidget):
 
     def reload(self) -> None:
         text = self.text.text().strip() or None
-        since = self.since.date().toPython()
-        until = self.until.date().toPython()
+        since = to_date(self.since.date())
+        until = to_date(self.until.date())
         self.ctx.read(lambda s: audit.search(s, text=text, since=since, until=until), self._show, self)
 
     def _show(self, rows: list[audit.AuditRow]) -> None:
@@ -267,9 +259,7 @@ class BackupTab(QWidget):
         to_file.clicked.connect(self.backup_to_file)
         restore = QPushButton(tr("admin_view", "Phục hồi từ bản đã chọn..."))
         restore.clicked.connect(self.restore_selected)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setObjectName("backup_message")
+        self.message = MessageLabel("backup_message")
         buttons = QHBoxLayout()
         for b in (now, to_file, restore):
             buttons.addWidget(b)
@@ -288,7 +278,7 @@ class BackupTab(QWidget):
         self.table.resizeColumnsToContents()
 
     def _backed_up(self, result: backup.BackupResult) -> None:
-        self.message.setText(tr("admin_view", "Đã sao lưu vào {path}.").format(path=result.path))
+        self.message.say(tr("admin_view", "Đã sao lưu vào {path}.").format(path=result.path))
         self.reload()
 
     def _backup(self, out: Path | None) -> None:
@@ -299,13 +289,7 @@ class BackupTab(QWidget):
                 operations.require(s, "backup")
             return backup.backup(url, out)
 
-        self.ctx.runner.run(job, self._backed_up, parent=self, on_failed=self._failed, lane="long")
-
-    def _failed(self, exc: BaseException) -> None:
-        from dtbd_desktop.gui.tasks import error_text
-
-        self.message.setStyleSheet("color: #b71c1c;")
-        self.message.setText(error_text(exc))
+        self.ctx.runner.run(job, self._backed_up, parent=self, on_failed=self.message.failed, lane="long")
 
     def backup_now(self) -> None:
         self._backup(None)
@@ -319,7 +303,7 @@ class BackupTab(QWidget):
     def restore_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
-            self.message.setText(tr("admin_view", "Chọn một bản sao lưu trong bảng."))
+            self.message.say(tr("admin_view", "Chọn một bản sao lưu trong bảng."), error=True)
             return
         path = self.files.row_at(rows[0].row())
         answer = QMessageBox.question(self, tr("admin_view", "Phục hồi"), tr(
@@ -330,13 +314,10 @@ class BackupTab(QWidget):
 
     def ask_override(self, exc: BaseException) -> str | None:
         """The reason to restore a copy that failed the audit check anyway (tests patch this)."""
-        from PySide6.QtWidgets import QInputDialog
-
         from dtbd_desktop.gui.tasks import error_text
 
-        reason, ok = QInputDialog.getText(self, tr("admin_view", "Bản sao lưu không qua kiểm tra"), error_text(exc) + "\n\n" + tr(
-            "admin_view", "Nếu vẫn phải phục hồi bản này, ghi lý do (được ghi vào nhật ký); bỏ trống để thôi:"))
-        return reason.strip() or None if ok else None
+        return ask_reason(self, tr("admin_view", "Bản sao lưu không qua kiểm tra"), error_text(exc) + "\n\n" + tr(
+            "admin_view", "Nếu vẫn phải phục hồi bản này, ghi lý do (được ghi vào nhật ký); bỏ trống để thôi:")) or None
 
     def restore_from(self, path: Path, override: str | None = None) -> None:
         """Close the database, check and restore the copy (on the worker), then quit so the program
@@ -363,9 +344,9 @@ class BackupTab(QWidget):
                 if reason:
                     self.restore_from(path, reason)
                     return
-            self._failed(exc)
+            self.message.failed(exc)
 
-        self.message.setText(tr("admin_view", "Đang kiểm tra và phục hồi {name}...").format(name=path.name))
+        self.message.say(tr("admin_view", "Đang kiểm tra và phục hồi {name}...").format(name=path.name))
         ctx.runner.run(job, done, parent=self, on_failed=failed)
 
 

@@ -4,34 +4,82 @@ selected session, the class's attendance summary, the letters to the sending org
 and the attendance workbook exported for paper signing and imported back (checked first,
 all or nothing).
 
-A mixin of `AttendanceTab`: it uses the tab's `ctx`, `class_code`, `model`, `table`,
-`selected_cells`, `commit`, `refresh_panel`, `show_message`, `ask_reason`, `load` and `saved`.
+A mixin of `AttendanceTab`: what it uses of the tab is written down as the `AttendanceHost`
+protocol, and each method takes `self` as such a host, so that mypy checks both sides.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, SignalInstance
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QWidget
 from sqlalchemy.orm import Session
 
 from dtbd_desktop.base.i18n import tr
+from dtbd_desktop.gui.context import AppContext
+from dtbd_desktop.gui.models.attendance_model import AttendanceModel
 from dtbd_desktop.gui.screens.attendance_panel import MakeUpDialog
+from dtbd_desktop.gui.screens.attendance_views import GridView
 from dtbd_desktop.gui.tasks import error_text
-from dtbd_desktop.rules.attendance import STATUS_CODES, parse_status
+from dtbd_desktop.rules.attendance import STATUS_CODES, ModuleAbsence, parse_status
 from dtbd_desktop.services import attendance as att
+
+MakeUp = tuple[str, int, dt.date, int, str]  # module code, module id, day, periods, note
+
+
+class AttendanceHost(Protocol):
+    """What the actions need from the tab they are mixed into (`AttendanceTab`)."""
+
+    ctx: AppContext
+    class_code: str
+    model: AttendanceModel | None  # None until the grid is loaded
+    table: GridView  # the sessions grid
+
+    @property
+    def saved(self: _Actions) -> SignalInstance:
+        """Emitted when marks were written."""
+        ...
+
+    def as_widget(self: _Actions) -> QWidget:
+        """The tab itself, parent of the actions' dialogs and jobs."""
+        ...
+
+    def selected_cells(self: _Actions) -> list[tuple[int, int]]: ...
+
+    def commit(self: _Actions, cells: list[tuple[int, int, str | None]]) -> bool: ...
+
+    def refresh_panel(self: _Actions) -> None: ...
+
+    def show_message(self: _Actions, message: str, *, error: bool = True) -> None: ...
+
+    def ask_reason(self: _Actions, cells: int) -> str | None: ...
+
+    def load(self: _Actions, message: str | None = None) -> None: ...
+
+
+class _Actions(AttendanceHost, Protocol):
+    """A host with the actions mixed in: what an action may call on `self`."""
+
+    def paste_text(self: _Actions, text: str) -> None: ...
+
+    def ask_makeup(self: _Actions, full_name: str, modules: list[ModuleAbsence], today: dt.date) -> MakeUp | None: ...
+
+    def ask_path(self: _Actions, title: str, name: str, pattern: str, *, save: bool = True) -> str: ...
+
+    def _export(self: _Actions, fn: Callable[[Session, Path], object], title: str, name: str, pattern: str) -> None: ...
 
 
 class ActionsMixin:
     # --- clipboard --------------------------------------------------------------------------
-    def paste(self) -> None:
+    def paste(self: _Actions) -> None:
         self.paste_text(QGuiApplication.clipboard().text())
 
-    def paste_text(self, text: str) -> None:
+    def paste_text(self: _Actions, text: str) -> None:
         """Paste a tab-separated block of status letters (from Excel) at the selection."""
         model = self.model
         if model is None:
@@ -66,7 +114,7 @@ class ActionsMixin:
             self.table.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         self.commit(changes)
 
-    def copy(self) -> None:
+    def copy(self: _Actions) -> None:
         model = self.model
         cells = self.selected_cells()
         if model is None or not cells:
@@ -77,7 +125,7 @@ class ActionsMixin:
         QGuiApplication.clipboard().setText("\n".join(lines) + "\n")
 
     # --- make-up ----------------------------------------------------------------------------
-    def record_makeup(self) -> None:
+    def record_makeup(self: _Actions) -> None:
         model, current = self.model, self.table.currentIndex()
         if model is None or not current.isValid():
             return
@@ -102,51 +150,64 @@ class ActionsMixin:
             self.show_message(tr("attendance_tab", "Đã ghi {name} học bổ sung {periods} tiết học phần {module}.").format(
                 name=learner.full_name, periods=row.periods, module=module_code), error=False)
 
-        self.ctx.write(job, done, self, on_failed=lambda exc: self.show_message(error_text(exc)))
 
-    def ask_makeup(self, full_name: str, modules: list[Any], today: dt.date) -> tuple[str, int, dt.date, int, str] | None:
+        def failed(exc: BaseException) -> None:
+            self.show_message(error_text(exc))
+
+        self.ctx.write(job, done, self.as_widget(), on_failed=failed)
+
+    def ask_makeup(self: _Actions, full_name: str, modules: list[ModuleAbsence], today: dt.date) -> MakeUp | None:
         """The make-up to record, from a dialog (tests patch this)."""
-        dialog = MakeUpDialog(full_name, modules, today, self)
+        dialog = MakeUpDialog(full_name, modules, today, self.as_widget())
         return dialog.values() if dialog.exec() == MakeUpDialog.DialogCode.Accepted else None
 
     # --- printouts and the workbook ---------------------------------------------------------
-    def ask_path(self, title: str, name: str, pattern: str, *, save: bool = True) -> str:
+    def ask_path(self: _Actions, title: str, name: str, pattern: str, *, save: bool = True) -> str:
         """A file to write or read (tests patch this)."""
         if save:
-            return QFileDialog.getSaveFileName(self, title, name, pattern)[0]
-        return QFileDialog.getOpenFileName(self, title, "", pattern)[0]
+            return QFileDialog.getSaveFileName(self.as_widget(), title, name, pattern)[0]
+        return QFileDialog.getOpenFileName(self.as_widget(), title, "", pattern)[0]
 
-    def _export(self, fn: Any, title: str, name: str, pattern: str) -> None:
+    def _export(self: _Actions, fn: Callable[[Session, Path], object], title: str, name: str, pattern: str) -> None:
         path = self.ask_path(title, name, pattern)
         if not path:
             return
         target = Path(path)
-        self.ctx.read(lambda s: fn(s, target), lambda _r: self.show_message(
-            tr("attendance_tab", "Đã lưu {path}.").format(path=target), error=False), self)
 
-    def print_sign_in(self) -> None:
+        def done(_result: object) -> None:
+            self.show_message(tr("attendance_tab", "Đã lưu {path}.").format(path=target), error=False)
+
+        self.ctx.read(lambda s: fn(s, target), done, self.as_widget())
+
+    def print_sign_in(self: _Actions) -> None:
+        from dtbd_desktop.reports import attendance_reports  # reportlab takes a while to load
+
         session = self.model.session_at(self.table.currentIndex().column()) if self.model else None
         if session is None:
             self.show_message(tr("attendance_tab", "Hãy chọn một buổi học (một cột) trước."))
             return
         code, day, half = self.class_code, session.date, session.half
-        self._export(lambda s, path: _reports().export_sign_in_sheet(s, code, day, half, path),
+        self._export(lambda s, path: attendance_reports.export_sign_in_sheet(s, code, day, half, path),
                      tr("attendance_tab", "In danh sách ký tên"), f"Ky ten {code} {day:%Y-%m-%d} {half}.pdf",
                      tr("attendance_tab", "PDF (*.pdf)"))
 
-    def print_summary(self) -> None:
+    def print_summary(self: _Actions) -> None:
+        from dtbd_desktop.reports import attendance_reports
+
         code, today = self.class_code, self.model.today if self.model else None
-        self._export(lambda s, path: _reports().export_summary(s, code, path, on=today),
+        self._export(lambda s, path: attendance_reports.export_summary(s, code, path, on=today),
                      tr("attendance_tab", "Tổng hợp chuyên cần"), f"Chuyen can {code}.pdf",
                      tr("attendance_tab", "PDF (*.pdf);;Excel (*.xlsx)"))
 
-    def print_letters(self) -> None:
+    def print_letters(self: _Actions) -> None:
+        from dtbd_desktop.reports import attendance_reports
+
         code, today = self.class_code, self.model.today if self.model else None
-        self._export(lambda s, path: _reports().export_letters(s, code, path, on=today),
+        self._export(lambda s, path: attendance_reports.export_letters(s, code, path, on=today),
                      tr("attendance_tab", "Thông báo gửi đơn vị cử đi học"), f"Thong bao don vi {code}.pdf",
                      tr("attendance_tab", "PDF (*.pdf)"))
 
-    def export_workbook(self) -> None:
+    def export_workbook(self: _Actions) -> None:
         from dtbd_desktop.workbooks import attendance as attendance_workbook
 
         code, today = self.class_code, self.model.today if self.model else None
@@ -154,7 +215,7 @@ class ActionsMixin:
                      tr("attendance_tab", "Xuất bảng điểm danh"), f"Diem danh {code}.xlsx",
                      tr("attendance_tab", "Excel (*.xlsx)"))
 
-    def import_workbook(self) -> None:
+    def import_workbook(self: _Actions) -> None:
         """Check the workbook (a dry run), ask for a reason if it changes locked sessions, then import."""
         from dtbd_desktop.workbooks import attendance as wb
 
@@ -189,13 +250,7 @@ class ActionsMixin:
                 self.saved.emit()
                 self.load(tr("attendance_tab", "Đã nhập {n} thay đổi điểm danh.").format(n=done.changed))
 
-            self.ctx.write(write, written, self)
+            self.ctx.write(write, written, self.as_widget())
 
-        self.ctx.read(check, checked, self)
+        self.ctx.read(check, checked, self.as_widget())
 
-
-def _reports() -> Any:
-    """The printouts module, imported when first used (reportlab takes a while to load)."""
-    from dtbd_desktop.reports import attendance_reports
-
-    return attendance_reports

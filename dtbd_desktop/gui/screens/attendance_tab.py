@@ -14,7 +14,6 @@ a refused write puts the cells back and says why. Names and absences stay frozen
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -22,9 +21,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -44,6 +41,7 @@ from dtbd_desktop.gui.screens.attendance_actions import ActionsMixin
 from dtbd_desktop.gui.screens.attendance_panel import LearnerPanel
 from dtbd_desktop.gui.screens.attendance_views import frozen_grid, layout_columns
 from dtbd_desktop.gui.tasks import error_text
+from dtbd_desktop.gui.widgets.common import ALERT_STYLE, QUIET_STYLE, Buttons, MessageLabel, ask_reason
 from dtbd_desktop.rules.attendance import CODE_STATUSES
 from dtbd_desktop.services import attendance as att
 
@@ -72,7 +70,7 @@ class AttendanceTab(ActionsMixin, QWidget):
         self.names, self.table, self.names_delegate = frozen_grid(self, self.handle_key)
         self.names.clicked.connect(self._name_clicked)
 
-        self.buttons: dict[str, QPushButton] = {}
+        self.buttons = Buttons("attendance", focus=False)  # the grid keeps the keyboard
         marking = QHBoxLayout()
         for key, label, slot in (
             ("everyone", tr("attendance_tab", "Cả buổi có mặt"), self.everyone_present),
@@ -81,7 +79,7 @@ class AttendanceTab(ActionsMixin, QWidget):
             ("today", tr("attendance_tab", "Hôm nay"), self.go_to_today),
             ("reload", tr("attendance_tab", "Tải lại"), lambda: self.load()),
         ):
-            marking.addWidget(self._button(key, label, slot))
+            marking.addWidget(self.buttons.add(key, label, slot))
         self.hint = QLabel(tr("attendance_tab", "Phím: C có mặt · P vắng có phép · K vắng không phép · M đi muộn · "
                                                 "Delete xóa · Ctrl+Z hoàn tác"))
         self.hint.setStyleSheet("color: #4b5563;")
@@ -94,11 +92,10 @@ class AttendanceTab(ActionsMixin, QWidget):
             ("export", tr("attendance_tab", "Xuất bảng điểm danh..."), self.export_workbook),
             ("import", tr("attendance_tab", "Nhập bảng điểm danh..."), self.import_workbook),
         ):
-            printing.addWidget(self._button(key, label, slot))
+            printing.addWidget(self.buttons.add(key, label, slot))
         printing.addStretch(1)
-        self.status = QLabel(tr("attendance_tab", "Đang tải bảng điểm danh..."))
-        self.status.setObjectName("attendance_status")
-        self.status.setWordWrap(True)
+        self.status = MessageLabel("attendance_status", ok_style=QUIET_STYLE, error_style=ALERT_STYLE)
+        self.status.setText(tr("attendance_tab", "Đang tải bảng điểm danh..."))
 
         grid = QWidget()
         grid_layout = QHBoxLayout(grid)
@@ -122,14 +119,6 @@ class AttendanceTab(ActionsMixin, QWidget):
         layout.addWidget(self.status)
         layout.addWidget(splitter, 1)
         layout.addLayout(printing)
-
-    def _button(self, key: str, label: str, slot: Any) -> QPushButton:
-        button = QPushButton(label)
-        button.setObjectName(f"attendance_{key}")
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the grid keeps the keyboard
-        button.clicked.connect(slot)
-        self.buttons[key] = button
-        return button
 
     # --- loading ----------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
@@ -181,9 +170,11 @@ class AttendanceTab(ActionsMixin, QWidget):
             text += " " + tr("attendance_tab", "Chỉ xem: tài khoản này không có quyền điểm danh lớp này.")
         return text
 
+    def as_widget(self) -> QWidget:
+        return self
+
     def show_message(self, message: str, *, error: bool = True) -> None:
-        self.status.setStyleSheet("color: #b91c1c; font-weight: bold;" if error else "color: #374151;")
-        self.status.setText(message)
+        self.status.say(message, error=error)
 
     # --- moving around ----------------------------------------------------------------------
     def go_to_today(self) -> None:
@@ -285,7 +276,7 @@ class AttendanceTab(ActionsMixin, QWidget):
         if model is None or not current.isValid() or current.column() < FIXED_COLUMNS:
             return
         column = current.column()
-        cells = [(row, column, "present") for row in range(model.rowCount())
+        cells: list[tuple[int, int, str | None]] = [(row, column, "present") for row in range(model.rowCount())
                  if not model.inactive[row] and model.status_at(row, column) is None]
         if not cells:
             self.show_message(tr("attendance_tab", "Mọi học viên đã được điểm danh trong buổi này."), error=False)
@@ -347,7 +338,7 @@ class AttendanceTab(ActionsMixin, QWidget):
             if not shiboken6.isValid(self):
                 return
             self.pending -= 1
-            model.revert(edit)
+            model.revert_edit(edit)
             if undo_of is not None:
                 model.undo_stack.append(undo_of)
             elif edit in model.undo_stack:
@@ -360,7 +351,5 @@ class AttendanceTab(ActionsMixin, QWidget):
 
     def ask_reason(self, cells: int) -> str | None:
         """The reason for changing `cells` marks of locked sessions (tests patch this)."""
-        reason, ok = QInputDialog.getText(
-            self, tr("attendance_tab", "Sửa điểm danh đã khóa"),
-            tr("attendance_tab", "Điểm danh đã khóa (quá số ngày cho phép). Lý do sửa {n} ô:").format(n=cells))
-        return reason.strip() if ok and reason.strip() else None
+        return ask_reason(self, tr("attendance_tab", "Sửa điểm danh đã khóa"), tr(
+            "attendance_tab", "Điểm danh đã khóa (quá số ngày cho phép). Lý do sửa {n} ô:").format(n=cells)) or None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +23,7 @@ from dtbd_desktop.gui.models.attendance_model import (
     NAME_COLUMN,
     AttendanceModel,
 )
+from dtbd_desktop.gui.table_model import Index
 
 ROW_HEIGHT = 22
 COLUMN_WIDTH = 38
@@ -49,12 +50,12 @@ class CurrentRowDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.current_row = -1
 
-    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:  # noqa: N802
         super().initStyleOption(option, index)
         if index.row() == self.current_row:
             option.font.setBold(True)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         super().paint(painter, option, index)
         if index.row() == self.current_row:
             rect = option.rect

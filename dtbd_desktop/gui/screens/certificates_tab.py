@@ -9,18 +9,13 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
-    QInputDialog,
     QLabel,
     QMessageBox,
-    QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +25,14 @@ from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.dialogs.certificates_preview import PreviewDialog
-from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy, name_sort
+from dtbd_desktop.gui.screens.certificate_actions import (
+    ask_certificate_reason,
+    reissue_certificate,
+    revoke_certificate,
+)
+from dtbd_desktop.gui.table_model import Column, name_sort
+from dtbd_desktop.gui.widgets.common import Buttons
+from dtbd_desktop.gui.widgets.list_screen import RowList
 from dtbd_desktop.printing import layouts
 from dtbd_desktop.services import certificates, settings
 from dtbd_desktop.services.certificates import ClassDocuments, ClassLine
@@ -104,35 +106,18 @@ class CertificatesTab(QWidget):
         self.ctx = ctx
         self.class_code = class_code
         self.docs: ClassDocuments | None = None
-        self.model: RowTableModel[ClassLine] = RowTableModel(line_columns(), self)
-        self.proxy = SortProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setObjectName("certificates_table")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
+        self.listing: RowList[ClassLine] = RowList(line_columns(), "certificates_table", self, row_numbers=True)
+        self.model, self.proxy, self.table = self.listing.model, self.listing.proxy, self.listing.table
         self.summary = QLabel()
         self.summary.setObjectName("certificates_summary")
-        self.buttons: dict[str, QPushButton] = {}
-        bar = QHBoxLayout()
-        for key, label, slot in (
+        self.buttons = Buttons("certificates")
+        bar = self.buttons.row((
             ("issue", tr("certificates_tab", "Cấp văn bằng..."), self.issue),
             ("preview", tr("certificates_tab", "Xem trước và in..."), self.preview),
             ("pdf", tr("certificates_tab", "Lưu PDF..."), self.save_pdf),
             ("revoke", tr("certificates_tab", "Thu hồi..."), self.revoke),
             ("reissue", tr("certificates_tab", "Cấp lại..."), self.reissue),
-        ):
-            button = QPushButton(label)
-            button.setObjectName(f"certificates_{key}")
-            button.clicked.connect(slot)
-            self.buttons[key] = button
-            bar.addWidget(button)
-        bar.addStretch(1)
+        ))
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addLayout(bar)
@@ -156,11 +141,7 @@ class CertificatesTab(QWidget):
         self._update_buttons()
 
     def selected(self) -> ClassLine | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        if not rows:
-            return None
-        line: ClassLine = rows[0].data(ROW_ROLE)
-        return line
+        return self.listing.selected()
 
     def _update_buttons(self) -> None:
         docs = self.docs
@@ -172,10 +153,13 @@ class CertificatesTab(QWidget):
         self.buttons["revoke"].setEnabled(live)
         self.buttons["reissue"].setEnabled(live)
 
+    def _after_change(self) -> None:
+        self.reload()
+        self.changed.emit()
+
     def _done(self, message: str) -> Callable[[Any], None]:
         def done(_result: Any) -> None:
-            self.reload()
-            self.changed.emit()
+            self._after_change()
             if message:
                 QMessageBox.information(self, tr("certificates_tab", "Văn bằng, chứng chỉ"), message)
         return done
@@ -256,32 +240,15 @@ class CertificatesTab(QWidget):
         self.ctx.write(job, done, self, progress_label=tr("certificates_tab", "Đang tạo tệp PDF..."))
 
     def ask_reason(self, title: str) -> str | None:
-        reason, ok = QInputDialog.getText(self, title, tr("certificates_tab", "Lý do:"))
-        return reason if ok else None
+        """The reason to revoke or reissue (tests patch this)."""
+        return ask_certificate_reason(self, title)
 
     def revoke(self) -> None:
         line = self.selected()
-        if line is None or line.certificate is None:
-            return
-        serial = line.certificate.serial
-        reason = self.ask_reason(tr("certificates_tab", "Thu hồi văn bằng {serial}").format(serial=serial))
-        if reason is None:
-            return
-        self.ctx.write(lambda s: certificates.revoke(s, serial, reason),
-                       self._done(tr("certificates_tab", "Đã thu hồi văn bằng {serial}; dòng sổ gốc vẫn giữ.").format(
-                           serial=serial)), self)
+        if line is not None and line.certificate is not None:
+            revoke_certificate(self, self.ctx, line.certificate.serial, self._after_change, ask=self.ask_reason)
 
     def reissue(self) -> None:
         line = self.selected()
-        if line is None or line.certificate is None:
-            return
-        serial = line.certificate.serial
-        reason = self.ask_reason(tr("certificates_tab", "Cấp lại văn bằng {serial}").format(serial=serial))
-        if reason is None:
-            return
-
-        def done(pair: tuple[certificates.CertificateRow, certificates.CertificateRow]) -> None:
-            self._done(tr("certificates_tab", "Đã cấp lại: số hiệu mới {serial}, số vào sổ {number}.").format(
-                serial=pair[1].serial, number=pair[1].register_number))(pair)
-
-        self.ctx.write(lambda s: certificates.reissue(s, serial, reason), done, self)
+        if line is not None and line.certificate is not None:
+            reissue_certificate(self, self.ctx, line.certificate.serial, self._after_change, ask=self.ask_reason)

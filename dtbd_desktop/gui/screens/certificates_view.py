@@ -9,28 +9,26 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
-    QWidget,
 )
 from sqlalchemy.orm import Session
 
 from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy, name_sort
-from dtbd_desktop.gui.widgets.common import section_title
+from dtbd_desktop.gui.screens.certificate_actions import reissue_certificate, revoke_certificate
+from dtbd_desktop.gui.table_model import Column, name_sort
+from dtbd_desktop.gui.widgets.common import Buttons
+from dtbd_desktop.gui.widgets.list_screen import ListScreen, RowList, filter_row, search_box
 from dtbd_desktop.services import certificates
 from dtbd_desktop.services.certificates import CertificateRow, Verification
 
@@ -54,12 +52,9 @@ def register_columns() -> list[Column[CertificateRow]]:
     ]
 
 
-class CertificatesView(QWidget):
+class CertificatesView(ListScreen):
     def __init__(self, ctx: AppContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self._loaded = False
-        title = section_title(tr("certificates_view", "Văn bằng, chứng chỉ"))
+        super().__init__(ctx, tr("certificates_view", "Văn bằng, chứng chỉ"))
 
         # ---- verification
         self.verify_input = QLineEdit()
@@ -89,52 +84,25 @@ class CertificatesView(QWidget):
         self.kind.addItem(tr("certificates_view", "Mọi loại"), None)
         for key in ("diploma", "certificate"):
             self.kind.addItem(certificates.kind_label(key), key)
-        self.search = QLineEdit()
-        self.search.setObjectName("register_search")
-        self.search.setPlaceholderText(tr("certificates_view", "Tìm theo họ tên, số hiệu, số vào sổ..."))
-        self.search.setClearButtonEnabled(True)
-        filters = QHBoxLayout()
-        filters.addWidget(QLabel(tr("certificates_view", "Năm:")))
-        filters.addWidget(self.year)
-        filters.addWidget(QLabel(tr("certificates_view", "Loại:")))
-        filters.addWidget(self.kind)
-        filters.addWidget(self.search, 1)
+        self.search = search_box("register_search", tr("certificates_view", "Tìm theo họ tên, số hiệu, số vào sổ..."))
+        filters = filter_row((tr("certificates_view", "Năm:"), self.year), (tr("certificates_view", "Loại:"), self.kind),
+                             stretch=self.search)
 
-        self.buttons: dict[str, QPushButton] = {}
-        actions = QHBoxLayout()
-        for key, label, slot in (
+        self.buttons = Buttons("register")
+        actions = self.buttons.row((
             ("export_pdf", tr("certificates_view", "Xuất sổ gốc PDF..."), lambda: self.export(".pdf")),
             ("export_xlsx", tr("certificates_view", "Xuất sổ gốc Excel..."), lambda: self.export(".xlsx")),
             ("revoke", tr("certificates_view", "Thu hồi..."), self.revoke),
             ("reissue", tr("certificates_view", "Cấp lại..."), self.reissue),
             ("layouts", tr("certificates_view", "Mẫu in..."), self.open_layouts),
             ("calibrate", tr("certificates_view", "Căn chỉnh máy in..."), self.open_calibration),
-        ):
-            button = QPushButton(label)
-            button.setObjectName(f"register_{key}")
-            button.clicked.connect(slot)
-            self.buttons[key] = button
-            actions.addWidget(button)
-        actions.addStretch(1)
+        ))
 
-        self.model: RowTableModel[CertificateRow] = RowTableModel(register_columns(), self)
-        self.proxy = SortProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setObjectName("register_table")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
+        self.listing: RowList[CertificateRow] = RowList(register_columns(), "register_table", self)
+        self.model, self.proxy, self.table = self.listing.model, self.listing.proxy, self.listing.table
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.count_label = QLabel()
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
+        layout = self.main_layout
         layout.addWidget(verify_box)
         layout.addLayout(filters)
         layout.addLayout(actions)
@@ -149,11 +117,8 @@ class CertificatesView(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self._update_buttons()
 
-    def activate(self) -> None:
-        """Called when the section is shown: load once, then on demand."""
-        if not self._loaded:
-            self._loaded = True
-            self.ctx.read(certificates.register_years, self._fill_years, self)
+    def first_load(self) -> None:
+        self.ctx.read(certificates.register_years, self._fill_years, self)
 
     def _fill_years(self, years: list[int]) -> None:
         self.year.blockSignals(True)
@@ -177,11 +142,7 @@ class CertificatesView(QWidget):
         self._update_buttons()
 
     def selected(self) -> CertificateRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        row: CertificateRow = rows[0].data(ROW_ROLE)
-        return row
+        return self.listing.selected()
 
     def _update_buttons(self) -> None:
         row = self.selected()
@@ -218,36 +179,15 @@ class CertificatesView(QWidget):
 
         self.ctx.read(lambda s: export_register(s, year, path, kind=kind), done, self)
 
-    def ask_reason(self, title: str) -> str | None:
-        reason, ok = QInputDialog.getText(self, title, tr("certificates_view", "Lý do:"))
-        return reason if ok else None
-
     def revoke(self) -> None:
         row = self.selected()
-        if row is None:
-            return
-        reason = self.ask_reason(tr("certificates_view", "Thu hồi văn bằng {serial}").format(serial=row.serial))
-        if reason is None:
-            return
-        serial = row.serial
-        self.ctx.write(lambda s: certificates.revoke(s, serial, reason), lambda _r: self.reload(), self)
+        if row is not None:
+            revoke_certificate(self, self.ctx, row.serial, self.reload)
 
     def reissue(self) -> None:
         row = self.selected()
-        if row is None:
-            return
-        reason = self.ask_reason(tr("certificates_view", "Cấp lại văn bằng {serial}").format(serial=row.serial))
-        if reason is None:
-            return
-        serial = row.serial
-
-        def done(pair: tuple[CertificateRow, CertificateRow]) -> None:
-            self.reload()
-            QMessageBox.information(self, tr("certificates_view", "Cấp lại"),
-                                    tr("certificates_view", "Số hiệu mới {serial}, số vào sổ {number}.").format(
-                                        serial=pair[1].serial, number=pair[1].register_number))
-
-        self.ctx.write(lambda s: certificates.reissue(s, serial, reason), done, self)
+        if row is not None:
+            reissue_certificate(self, self.ctx, row.serial, self.reload)
 
     # ------------------------------------------------------------------ verification
 

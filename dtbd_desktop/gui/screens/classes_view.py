@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QLineEdit,
     QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
 )
 from sqlalchemy.orm import Session
 
 from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy
-from dtbd_desktop.gui.widgets.common import section_title
+from dtbd_desktop.gui.table_model import Column
+from dtbd_desktop.gui.widgets.list_screen import ListScreen, RowList, filter_row, search_box
 from dtbd_desktop.services import catalogue, classes
 from dtbd_desktop.services.classes import ClassRow
+
+if TYPE_CHECKING:  # opened on demand
+    from dtbd_desktop.gui.screens.class_dialog import ClassDialog
 
 RIGHT = Qt.AlignmentFlag.AlignRight
 CENTER = Qt.AlignmentFlag.AlignHCenter
@@ -47,13 +43,9 @@ def class_columns() -> list[Column[ClassRow]]:
     ]
 
 
-class ClassesView(QWidget):
+class ClassesView(ListScreen):
     def __init__(self, ctx: AppContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self._loaded = False
-        title = section_title(tr("classes_view", "Lớp học"))
-
+        super().__init__(ctx, tr("classes_view", "Lớp học"))
         self.year = QComboBox()
         self.year.setObjectName("year_filter")
         self.programme = QComboBox()
@@ -63,40 +55,20 @@ class ClassesView(QWidget):
         self.status.addItem(tr("classes_view", "Mọi trạng thái"), None)
         for key in classes.STATUS_LABELS:
             self.status.addItem(classes.status_label(key), key)
-        self.search = QLineEdit()
-        self.search.setObjectName("class_search")
-        self.search.setPlaceholderText(tr("classes_view", "Lọc theo mã, tên lớp, địa điểm..."))
-        self.search.setClearButtonEnabled(True)
+        self.search = search_box("class_search", tr("classes_view", "Lọc theo mã, tên lớp, địa điểm..."))
         self.new_button = QPushButton(tr("classes_view", "Mở lớp mới..."))
         self.open_button = QPushButton(tr("classes_view", "Mở lớp"))
-        self.count_label = QLabel()
+        filters = filter_row((tr("classes_view", "Năm:"), self.year),
+                             (tr("classes_view", "Chương trình:"), self.programme),
+                             (tr("classes_view", "Trạng thái:"), self.status),
+                             stretch=self.search, after=(self.open_button, self.new_button))
 
-        filters = QHBoxLayout()
-        for label, widget in ((tr("classes_view", "Năm:"), self.year),
-                              (tr("classes_view", "Chương trình:"), self.programme),
-                              (tr("classes_view", "Trạng thái:"), self.status)):
-            filters.addWidget(QLabel(label))
-            filters.addWidget(widget)
-        filters.addWidget(self.search, 1)
-        filters.addWidget(self.open_button)
-        filters.addWidget(self.new_button)
-
-        self.model: RowTableModel[ClassRow] = RowTableModel(class_columns(), self)
-        self.proxy = SortProxy(self)
-        self.proxy.setSourceModel(self.model)
+        self.listing: RowList[ClassRow] = RowList(class_columns(), "classes_table", self,
+                                                  sort_by=(5, Qt.SortOrder.DescendingOrder),
+                                                  on_open=lambda row: self.open_class(row.code))
+        self.model, self.proxy, self.table = self.listing.model, self.listing.proxy, self.listing.table
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
-        self.table = QTableView()
-        self.table.setObjectName("classes_table")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
@@ -105,25 +77,19 @@ class ClassesView(QWidget):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(length)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.count_label)
+        self.main_layout.addLayout(filters)
+        self.main_layout.addWidget(self.table, 1)
+        self.main_layout.addWidget(self.count_label)
 
         for combo in (self.year, self.programme, self.status):
             combo.currentIndexChanged.connect(self.reload)
         self.search.textChanged.connect(self._filter_text)
-        self.table.doubleClicked.connect(self._open_index)
-        self.table.activated.connect(self._open_index)
         self.open_button.clicked.connect(self.open_selected)
         self.new_button.clicked.connect(self.new_class)
 
     # --- loading ------------------------------------------------------------------------
-    def activate(self) -> None:
-        if not self._loaded:
-            self._loaded = True
-            self.load_filters()
+    def first_load(self) -> None:
+        self.load_filters()
 
     def load_filters(self) -> None:
         def fetch(session: Session) -> tuple[list[int], list[tuple[str, str]]]:
@@ -148,7 +114,7 @@ class ClassesView(QWidget):
 
         self.ctx.read(fetch, fill, self)
 
-    def reload(self) -> None:
+    def reload(self, *_args: object) -> None:
         year, programme, status = self.year.currentData(), self.programme.currentData(), self.status.currentData()
         self.ctx.read(lambda s: classes.list_classes(s, year=year, programme=programme, status=status),
                       self.show_rows, self)
@@ -169,29 +135,20 @@ class ClassesView(QWidget):
         self._update_count()
 
     def _update_count(self) -> None:
-        learners = sum(self.proxy.index(r, 0).data(ROW_ROLE).learners for r in range(self.proxy.rowCount()))
+        learners = sum(row.learners for row in self.listing.visible_rows())
         self.count_label.setText(tr("classes_view", "{n} lớp, {m} học viên").format(
             n=self.proxy.rowCount(), m=text.format_decimal(learners, 0)))
 
     # --- opening ------------------------------------------------------------------------
     def selected_row(self) -> ClassRow | None:
-        indexes = self.table.selectionModel().selectedRows()
-        if not indexes:
-            return None
-        row: ClassRow = indexes[0].data(ROW_ROLE)
-        return row
-
-    def _open_index(self, index: QModelIndex) -> None:
-        row: ClassRow | None = index.data(ROW_ROLE)
-        if row is not None:
-            self.open_class(row.code)
+        return self.listing.selected()
 
     def open_selected(self) -> None:
         row = self.selected_row()
         if row is not None:
             self.open_class(row.code)
 
-    def open_class(self, code: str) -> Any:
+    def open_class(self, code: str) -> ClassDialog:
         from dtbd_desktop.gui.screens.class_dialog import ClassDialog
 
         dialog = ClassDialog(self.ctx, code, self)
@@ -199,7 +156,7 @@ class ClassesView(QWidget):
         dialog.launch()
         return dialog
 
-    def new_class(self) -> Any:
+    def new_class(self) -> ClassDialog:
         from dtbd_desktop.gui.screens.class_dialog import ClassDialog
 
         dialog = ClassDialog(self.ctx, None, self)

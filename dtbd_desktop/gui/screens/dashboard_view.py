@@ -9,14 +9,12 @@ import datetime as dt
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -26,9 +24,10 @@ from PySide6.QtWidgets import (
 from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel
+from dtbd_desktop.gui.table_model import ROW_ROLE, Column
 from dtbd_desktop.gui.widgets.charts import ProgressChart, ProgressLine
-from dtbd_desktop.gui.widgets.common import section_title
+from dtbd_desktop.gui.widgets.common import child_items, section_title, top_level_items
+from dtbd_desktop.gui.widgets.list_screen import RowList
 from dtbd_desktop.rules.statistics import count_text
 from dtbd_desktop.services.dashboard import (
     WARNING_KINDS,
@@ -124,18 +123,9 @@ class DashboardView(QWidget):
 
         running_panel = _panel()
         self.running_heading = _heading(tr("dashboard_view", "Lớp đang học"))
-        self.running_model: RowTableModel[RunningClass] = RowTableModel(running_columns(), self)
-        self.running_table = QTableView()
-        self.running_table.setObjectName("running_table")
-        self.running_table.setModel(self.running_model)
-        self.running_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.running_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.running_table.verticalHeader().setVisible(False)
-        self.running_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.running_table.setWordWrap(False)
-        self.running_table.horizontalHeader().setStretchLastSection(True)
-        self.running_table.doubleClicked.connect(self._open_running)
-        self.running_table.activated.connect(self._open_running)
+        running: RowList[RunningClass] = RowList(running_columns(), "running_table", self, sortable=False,
+                                                 on_open=lambda row: self.open_class_requested.emit(row.code))
+        self.running_model, self.running_table = running.model, running.table
         running_layout = QVBoxLayout(running_panel)
         running_layout.addWidget(self.running_heading)
         running_layout.addWidget(self.running_table)
@@ -229,10 +219,8 @@ class DashboardView(QWidget):
     # --- opening classes ------------------------------------------------------------------
     def warning_items(self, kind: str | None = None) -> list[QTreeWidgetItem]:
         out = []
-        for i in range(self.warnings.topLevelItemCount()):
-            parent = self.warnings.topLevelItem(i)
-            for j in range(parent.childCount()):
-                child = parent.child(j)
+        for parent in top_level_items(self.warnings):
+            for child in child_items(parent):
                 warning = child.data(0, ROW_ROLE)
                 if warning is not None and (kind is None or warning.kind == kind):
                     out.append(child)
@@ -245,7 +233,3 @@ class DashboardView(QWidget):
         elif item.childCount():
             item.setExpanded(not item.isExpanded())
 
-    def _open_running(self, index: object) -> None:
-        row = index.data(ROW_ROLE) if hasattr(index, "data") else None
-        if row is not None:
-            self.open_class_requested.emit(row.code)

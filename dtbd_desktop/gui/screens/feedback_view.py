@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -29,7 +28,9 @@ from PySide6.QtWidgets import (
 from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy, read_only_table
+from dtbd_desktop.gui.table_model import ROW_ROLE, Column
+from dtbd_desktop.gui.widgets.common import MessageLabel
+from dtbd_desktop.gui.widgets.list_screen import RowList
 from dtbd_desktop.rules.statistics import CRITERIA, count_text
 from dtbd_desktop.services import feedback, plans
 from dtbd_desktop.services.feedback import FeedbackForm, FeedbackTarget, SatisfactionLine, SatisfactionReport
@@ -41,12 +42,16 @@ def _share(value: Any) -> str:
     return "–" if value is None else text.format_percent(value, 1)
 
 
+def _criterion_column(criterion: str) -> Column[SatisfactionLine]:
+    return Column(feedback.criterion_label(criterion), lambda r: _share(r.share(criterion)),
+                  sort=lambda r: r.share(criterion) or 0, align=RIGHT)
+
+
 def satisfaction_columns(first: str) -> list[Column[SatisfactionLine]]:
     return [
         Column(first, lambda r: r.label, sort=lambda r: text.vn_sort_key(r.label)),
         Column(tr("feedback_view", "Phiếu"), lambda r: count_text(r.forms), sort=lambda r: r.forms, align=RIGHT),
-        *(Column(feedback.criterion_label(c), lambda r, c=c: _share(r.share(c)),
-                 sort=lambda r, c=c: r.share(c) or 0, align=RIGHT) for c in CRITERIA),
+        *(_criterion_column(c) for c in CRITERIA),
         Column(tr("feedback_view", "Hài lòng chung"), lambda r: _share(r.share()), sort=lambda r: r.share() or 0,
                align=RIGHT),
         Column(tr("feedback_view", "Điểm TB"), lambda r: text.format_decimal(r.average(), 2) if r.average() else "–",
@@ -87,8 +92,8 @@ class FeedbackView(QWidget):
         top.addWidget(self.import_button)
         top.addWidget(self.replace)
 
-        self.targets: RowTableModel[FeedbackTarget] = RowTableModel(target_columns(), self)
-        self.targets_table = read_only_table(self.targets, "feedback_targets")
+        targets: RowList[FeedbackTarget] = RowList(target_columns(), "feedback_targets", self, sortable=False)
+        self.targets, self.targets_table = targets.model, targets.table
         self.ratings = []
         ratings_row = QHBoxLayout()
         for criterion in CRITERIA:
@@ -106,8 +111,7 @@ class FeedbackView(QWidget):
         self.comment.setPlaceholderText(tr("feedback_view", "Ý kiến khác (nếu có)"))
         self.add_button = QPushButton(tr("feedback_view", "Thêm phiếu"))
         self.add_button.clicked.connect(self.add_form)
-        self.form_status = QLabel()
-        self.form_status.setWordWrap(True)
+        self.form_status = MessageLabel("feedback_form_status")
         entry = QGroupBox(tr("feedback_view", "Nhập một phiếu cho dòng đang chọn (1: rất không hài lòng … 5: rất hài lòng)"))
         entry_layout = QVBoxLayout(entry)
         entry_layout.addLayout(ratings_row)
@@ -125,21 +129,15 @@ class FeedbackView(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("feedback_summary")
         self.summary.setWordWrap(True)
-        self.by_lecturer: RowTableModel[SatisfactionLine] = RowTableModel(
-            satisfaction_columns(tr("feedback_view", "Giảng viên")), self)
-        self.by_programme: RowTableModel[SatisfactionLine] = RowTableModel(
-            satisfaction_columns(tr("feedback_view", "Chương trình")), self)
+        by_lecturer: RowList[SatisfactionLine] = RowList(
+            satisfaction_columns(tr("feedback_view", "Giảng viên")), "satisfaction_lecturers", self)
+        by_programme: RowList[SatisfactionLine] = RowList(
+            satisfaction_columns(tr("feedback_view", "Chương trình")), "satisfaction_programmes", self)
+        self.by_lecturer, self.by_programme = by_lecturer.model, by_programme.model
+        self.satisfaction_tables = [by_lecturer.table, by_programme.table]
         tabs = QTabWidget()
-        self.satisfaction_tables: list[QTableView] = []
-        for model, label, name in ((self.by_lecturer, tr("feedback_view", "Theo giảng viên"), "satisfaction_lecturers"),
-                                   (self.by_programme, tr("feedback_view", "Theo chương trình"),
-                                    "satisfaction_programmes")):
-            proxy = SortProxy(self)
-            proxy.setSourceModel(model)
-            view = read_only_table(proxy, name)
-            view.setSortingEnabled(True)
-            self.satisfaction_tables.append(view)
-            tabs.addTab(view, label)
+        tabs.addTab(by_lecturer.table, tr("feedback_view", "Theo giảng viên"))
+        tabs.addTab(by_programme.table, tr("feedback_view", "Theo chương trình"))
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -214,29 +212,29 @@ class FeedbackView(QWidget):
     def add_form(self) -> None:
         target, code = self.selected_target(), self.class_combo.currentText()
         if target is None or not code:
-            self.form_status.setText(tr("feedback_view", "Chọn học phần và giảng viên trong bảng trước."))
+            self.form_status.say(tr("feedback_view", "Chọn học phần và giảng viên trong bảng trước."), error=True)
             return
-        values = [spin.value() or None for spin in self.ratings]
-        form = FeedbackForm(target.module_code, target.lecturer_id, *values, comment=self.comment.text())
+        content, method, manner, usefulness = (spin.value() or None for spin in self.ratings)
+        form = FeedbackForm(target.module_code, target.lecturer_id, content, method, manner, usefulness,
+                            comment=self.comment.text())
         self.ctx.write(lambda s: feedback.add_feedback(s, code, [form]), lambda _n: self._after_add(target),
-                       self, on_failed=self._failed)
-
-    def _failed(self, exc: BaseException) -> None:
-        from dtbd_desktop.gui.tasks import error_text
-
-        self.form_status.setText(error_text(exc))
+                       self, on_failed=self.form_status.failed)
 
     def _after_add(self, target: FeedbackTarget) -> None:
         for spin in self.ratings:
             spin.setValue(0)
         self.comment.clear()
-        self.form_status.setText(tr("feedback_view", "Đã thêm một phiếu cho {label}.").format(label=target.label))
+        self.form_status.say(tr("feedback_view", "Đã thêm một phiếu cho {label}.").format(label=target.label))
         row = self.targets_table.currentIndex().row()
         year = self.year
         self.ctx.read(lambda s: feedback.satisfaction(s, year=year), self.show_satisfaction, self)
         code = self.class_combo.currentText()
-        self.ctx.read(lambda s: feedback.feedback_targets(s, code), lambda rows: (
-            self.targets.set_rows(rows), self.targets_table.selectRow(max(0, row))), self)
+
+        def show_targets(rows: list[FeedbackTarget]) -> None:
+            self.targets.set_rows(rows)
+            self.targets_table.selectRow(max(0, row))
+
+        self.ctx.read(lambda s: feedback.feedback_targets(s, code), show_targets, self)
 
     # --- the workbook -------------------------------------------------------------------
     def export(self) -> None:
@@ -253,9 +251,12 @@ class FeedbackView(QWidget):
         from dtbd_desktop.workbooks.feedback import export_feedback_workbook
 
         code = self.class_combo.currentText()
-        self.ctx.read(lambda s: export_feedback_workbook(s, code, path), lambda n: QMessageBox.information(
-            self, tr("feedback_view", "Đã xuất bảng nhập phiếu"), tr("feedback_view", "Đã lưu {path} ({n} mục).").format(
-                path=path, n=n)), self)
+
+        def exported(n: int) -> None:
+            QMessageBox.information(self, tr("feedback_view", "Đã xuất bảng nhập phiếu"),
+                                    tr("feedback_view", "Đã lưu {path} ({n} mục).").format(path=path, n=n))
+
+        self.ctx.read(lambda s: export_feedback_workbook(s, code, path), exported, self)
 
     def import_file(self) -> None:
         path, _f = QFileDialog.getOpenFileName(self, tr("feedback_view", "Nhập phiếu phản hồi"), "",

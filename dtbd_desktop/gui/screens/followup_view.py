@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,13 +25,10 @@ from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import (
-    ROW_ROLE,
     Column,
-    RowTableModel,
-    SortProxy,
     name_sort,
-    read_only_table,
 )
+from dtbd_desktop.gui.widgets.list_screen import RowList
 from dtbd_desktop.rules.statistics import count_text
 from dtbd_desktop.services import followup
 from dtbd_desktop.services.followup import OUTCOMES, RATING_ABBREVIATIONS, RATINGS, CohortLine, DueRow
@@ -42,6 +39,11 @@ CENTER = Qt.AlignmentFlag.AlignHCenter
 
 def _flag(row: DueRow, name: str) -> str:
     return "✓" if row.record is not None and getattr(row.record, name) else ""
+
+
+def _outcome_column(name: str) -> Column[DueRow]:
+    return Column(followup.outcome_label(name, short=True), lambda r: _flag(r, name), align=CENTER,
+                  tooltip=lambda r: followup.outcome_label(name))
 
 
 def due_columns() -> list[Column[DueRow]]:
@@ -56,8 +58,7 @@ def due_columns() -> list[Column[DueRow]]:
         Column(tr("followup_view", "Xếp loại năm"), lambda r: RATING_ABBREVIATIONS[RATINGS.index(
             r.record.annual_rating)] if r.record and r.record.annual_rating in RATINGS else "",
             tooltip=lambda r: followup.rating_label(r.record.annual_rating) if r.record else None),
-        *(Column(followup.outcome_label(name, short=True), lambda r, n=name: _flag(r, n), align=CENTER,
-                 tooltip=lambda r, n=name: followup.outcome_label(n)) for name in OUTCOMES),
+        *(_outcome_column(name) for name in OUTCOMES),
     ]
 
 
@@ -92,11 +93,8 @@ class FollowUpView(QWidget):
         top.addWidget(self.summary, 1)
         top.addWidget(self.only_missing)
 
-        self.model: RowTableModel[DueRow] = RowTableModel(due_columns(), self)
-        self.proxy = SortProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.table = read_only_table(self.proxy, "followup_due")
-        self.table.setSortingEnabled(True)
+        self.listing: RowList[DueRow] = RowList(due_columns(), "followup_due", self)
+        self.model, self.proxy, self.table = self.listing.model, self.listing.proxy, self.listing.table
         self.table.selectionModel().currentRowChanged.connect(self._show_record)
 
         self.rating = QComboBox()
@@ -126,8 +124,8 @@ class FollowUpView(QWidget):
         buttons.addWidget(self.save_button)
         record_layout.addLayout(buttons)
 
-        self.cohorts: RowTableModel[CohortLine] = RowTableModel(cohort_columns(), self)
-        self.cohort_table = read_only_table(self.cohorts, "followup_cohorts")
+        cohort_list: RowList[CohortLine] = RowList(cohort_columns(), "followup_cohorts", self, sortable=False)
+        self.cohorts, self.cohort_table = cohort_list.model, cohort_list.table
         self.cohort_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         report_box = QGroupBox(tr("followup_view", "Kết quả theo chương trình và khóa tốt nghiệp (mọi năm)"))
         QVBoxLayout(report_box).addWidget(self.cohort_table)
@@ -177,11 +175,10 @@ class FollowUpView(QWidget):
         self.table.setColumnWidth(4, min(self.table.columnWidth(4), 220))
 
     def selected(self) -> DueRow | None:
-        index = self.table.currentIndex()
-        return index.data(ROW_ROLE) if index.isValid() else None
+        return self.listing.row_at(self.table.currentIndex())
 
-    def _show_record(self, current: Any, _previous: Any = None) -> None:
-        row: DueRow | None = current.data(ROW_ROLE) if current.isValid() else None
+    def _show_record(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
+        row = self.listing.row_at(current)
         record = row.record if row else None
         self.rating.setCurrentIndex(max(0, self.rating.findData(record.annual_rating if record else None)))
         for name, box in self.flags.items():

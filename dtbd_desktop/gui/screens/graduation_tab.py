@@ -17,7 +17,6 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -30,7 +29,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -40,8 +38,9 @@ from dtbd_desktop.base import text
 from dtbd_desktop.base.errors import InputError
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy, name_sort
-from dtbd_desktop.gui.tasks import error_text
+from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, name_sort
+from dtbd_desktop.gui.widgets.common import MessageLabel
+from dtbd_desktop.gui.widgets.list_screen import RowList
 from dtbd_desktop.reports import graduation_reports
 from dtbd_desktop.rules import graduation as graduation_rules
 from dtbd_desktop.rules.scores import score_text
@@ -211,29 +210,17 @@ class GraduationTab(QWidget):
         self.status = QLabel()
         self.status.setObjectName("graduation_status")
         self.status.setWordWrap(True)
-        self.model: RowTableModel[ReviewRow] = ReviewModel(review_columns(False), self)
-        self.proxy = SortProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setObjectName("graduation_table")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setVisible(False)  # the rank is the first column
+        # No row numbers: the rank is the first column.
+        self.listing: RowList[ReviewRow] = RowList([], "graduation_table", self,
+                                                   model=ReviewModel(review_columns(False), self))
+        self.model, self.proxy, self.table = self.listing.model, self.listing.proxy, self.listing.table
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.rules = QLabel()
         self.rules.setObjectName("graduation_rules")
         self.rules.setWordWrap(True)
         self.rules.setStyleSheet("font-size: 11px; color: #333;")
         self.rules.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message = QLabel()
-        self.message.setObjectName("graduation_message")
-        self.message.setWordWrap(True)
+        self.message = MessageLabel("graduation_message")
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -295,11 +282,7 @@ class GraduationTab(QWidget):
         return line
 
     def show_message(self, message: str, *, error: bool = False) -> None:
-        self.message.setStyleSheet("color: #b71c1c;" if error else "color: #1b5e20;")
-        self.message.setText(message)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.show_message(error_text(exc), error=True)
+        self.message.say(message, error=error)
 
     # --- actions ------------------------------------------------------------------------
     def run_review(self) -> None:
@@ -314,7 +297,7 @@ class GraduationTab(QWidget):
             self.changed.emit()
             self.reload()
 
-        self.ctx.write(job, done, self, on_failed=self._failed)
+        self.ctx.write(job, done, self, on_failed=self.message.failed)
 
     def record_decision(self) -> None:
         code, number = self.class_code, self.number.text()
@@ -330,7 +313,7 @@ class GraduationTab(QWidget):
             self.changed.emit()
             self.reload()
 
-        self.ctx.write(job, done, self, on_failed=self._failed)
+        self.ctx.write(job, done, self, on_failed=self.message.failed)
 
     def ask_conduct(self, row: ReviewRow) -> dict[str, str] | None:
         """The learner's confirmation, discipline, conduct and the reason (tests patch this)."""
@@ -355,7 +338,7 @@ class GraduationTab(QWidget):
             self.show_message(tr("graduation_tab", "Đã ghi {n} thay đổi cho {name}.").format(n=n, name=row.full_name))
             self.reload()
 
-        self.ctx.write(job, done, self, on_failed=self._failed)
+        self.ctx.write(job, done, self, on_failed=self.message.failed)
 
     def selected(self) -> ReviewRow | None:
         indexes = self.table.selectionModel().selectedRows()
@@ -390,4 +373,4 @@ class GraduationTab(QWidget):
             return graduation_reports.export_document(s, code, kind, path, national_id=national_id)
 
         self.ctx.export(job, lambda _n: self.show_message(tr("graduation_tab", "Đã lưu {path}.").format(path=path)),
-                        self, self._failed, progress_label=tr("graduation_tab", "Đang in..."))
+                        self, self.message.failed, progress_label=tr("graduation_tab", "Đang in..."))

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -21,8 +19,8 @@ from PySide6.QtWidgets import (
 from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel
-from dtbd_desktop.gui.widgets.common import section_title
+from dtbd_desktop.gui.table_model import Column, RowTableModel
+from dtbd_desktop.gui.widgets.list_screen import ListScreen, RowList, filter_row, search_box
 from dtbd_desktop.services import learners
 from dtbd_desktop.services.learners import HistoryRow, LearnerDetail, LearnerRow
 
@@ -55,30 +53,20 @@ def history_columns() -> list[Column[HistoryRow]]:
     ]
 
 
-class LearnersView(QWidget):
+class LearnersView(ListScreen):
     """The list pages through the database (PAGE rows at a time) in Vietnamese order."""
 
     def __init__(self, ctx: AppContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self._loaded = False
+        super().__init__(ctx, tr("learners_view", "Học viên"))
         self._query = ""
-        title = section_title(tr("learners_view", "Học viên"))
-        self.search = QLineEdit()
-        self.search.setObjectName("learner_search")
-        self.search.setPlaceholderText(tr("learners_view", "Tìm theo họ tên (gõ có dấu hoặc không dấu) hoặc số CCCD..."))
-        self.search.setClearButtonEnabled(True)
+        self.search = search_box("learner_search", tr(
+            "learners_view", "Tìm theo họ tên (gõ có dấu hoặc không dấu) hoặc số CCCD..."))
         self.more_button = QPushButton(tr("learners_view", "Xem thêm"))
         self.more_button.setVisible(False)
-        self.count_label = QLabel()
-        self.model: RowTableModel[LearnerRow] = RowTableModel(learner_columns(), self)
-        self.table = QTableView()
-        self.table.setObjectName("learners_table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # In the database's order, page after page: not sorted again here.
+        self.listing: RowList[LearnerRow] = RowList(learner_columns(), "learners_table", self, sortable=False,
+                                                    row_numbers=True, on_open=lambda row: self.open_learner(row.id))
+        self.model, self.table = self.listing.model, self.listing.table
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -87,24 +75,10 @@ class LearnersView(QWidget):
         self.search.textChanged.connect(lambda _t: self.timer.start())
         self.search.returnPressed.connect(self.reload)
         self.more_button.clicked.connect(self.load_more)
-        self.table.activated.connect(self._open_index)
-        self.table.doubleClicked.connect(self._open_index)
 
-        top = QHBoxLayout()
-        top.addWidget(self.search, 1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.count_label, 1)
-        bottom.addWidget(self.more_button)
-        layout.addLayout(bottom)
-
-    def activate(self) -> None:
-        if not self._loaded:
-            self._loaded = True
-            self.reload()
+        self.main_layout.addLayout(filter_row(stretch=self.search))
+        self.main_layout.addWidget(self.table, 1)
+        self.main_layout.addLayout(filter_row(stretch=self.count_label, after=(self.more_button,)))
 
     def reload(self) -> None:
         self.timer.stop()
@@ -132,11 +106,6 @@ class LearnersView(QWidget):
     def _update_count(self) -> None:
         more = "+" if self.more_button.isVisible() else ""
         self.count_label.setText(tr("learners_view", "{n}{more} học viên").format(n=self.model.rowCount(), more=more))
-
-    def _open_index(self, index: QModelIndex) -> None:
-        row: LearnerRow | None = index.data(ROW_ROLE)
-        if row is not None:
-            self.open_learner(row.id)
 
     def open_learner(self, learner_id: int) -> None:
         self.ctx.read(lambda s: learners.learner_detail(s, learner_id), self._show_detail, self)

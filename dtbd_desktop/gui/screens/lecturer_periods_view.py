@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy, read_only_table
+from dtbd_desktop.gui.table_model import Column
+from dtbd_desktop.gui.widgets.list_screen import RowList
 from dtbd_desktop.printing.letterhead import Letterhead
 from dtbd_desktop.rules.statistics import count_text
 from dtbd_desktop.services import statistics as reports
@@ -88,14 +89,11 @@ class LecturerPeriodsView(QWidget):
         top.addWidget(self.kind)
         top.addWidget(self.export_button)
 
-        self.model: RowTableModel[LecturerPeriods] = RowTableModel(lecturer_columns(), self)
-        self.proxy = SortProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.table = read_only_table(self.proxy, "periods_table")
-        self.table.setSortingEnabled(True)
+        self.listing: RowList[LecturerPeriods] = RowList(lecturer_columns(), "periods_table", self)
+        self.model, self.proxy, self.table = self.listing.model, self.listing.proxy, self.listing.table
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the core's order until clicked
-        self.classes_model: RowTableModel[LecturerClassPeriods] = RowTableModel(class_columns(), self)
-        self.classes_table = read_only_table(self.classes_model, "periods_classes_table")
+        classes: RowList[LecturerClassPeriods] = RowList(class_columns(), "periods_classes_table", self, sortable=False)
+        self.classes_model, self.classes_table = classes.model, classes.table
         self.table.selectionModel().currentRowChanged.connect(self._show_classes)
         classes_box = QWidget()
         classes_layout = QVBoxLayout(classes_box)
@@ -137,8 +135,8 @@ class LecturerPeriodsView(QWidget):
         self.table.setColumnWidth(2, min(self.table.columnWidth(2), 260))
         self.classes_table.resizeColumnsToContents()
 
-    def _show_classes(self, current: Any, _previous: Any = None) -> None:
-        row: LecturerPeriods | None = current.data(ROW_ROLE) if current.isValid() else None
+    def _show_classes(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
+        row = self.listing.row_at(current)
         self.classes_model.set_rows(row.classes if row else [])
         if row is not None:
             self.classes_label.setText(tr("lecturer_periods_view", "{name}: {n} lớp, {p} tiết.").format(
@@ -161,6 +159,9 @@ class LecturerPeriodsView(QWidget):
         report, head = self.report, self.head
         if report is None or head is None:
             return
-        self.ctx.work(lambda: render_lecturer_periods_xlsx(report, head, path), lambda n: QMessageBox.information(
-            self, tr("lecturer_periods_view", "Đã xuất bảng thanh toán"),
-            tr("lecturer_periods_view", "Đã lưu {path} ({n} giảng viên).").format(path=path, n=n)), self)
+
+        def exported(n: int) -> None:
+            QMessageBox.information(self, tr("lecturer_periods_view", "Đã xuất bảng thanh toán"),
+                                    tr("lecturer_periods_view", "Đã lưu {path} ({n} giảng viên).").format(path=path, n=n))
+
+        self.ctx.work(lambda: render_lecturer_periods_xlsx(report, head, path), exported, self)

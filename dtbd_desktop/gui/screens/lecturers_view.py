@@ -6,7 +6,6 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -16,18 +15,16 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
-    QWidget,
 )
 from sqlalchemy.orm import Session
 
 from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy, name_sort
+from dtbd_desktop.gui.table_model import ROW_ROLE, Column, SortProxy, name_sort
 from dtbd_desktop.gui.tasks import error_text
-from dtbd_desktop.gui.widgets.common import section_title
+from dtbd_desktop.gui.widgets.list_screen import ListScreen, RowList, filter_row, search_box
 from dtbd_desktop.services import lecturers
 from dtbd_desktop.services.lecturers import KIND_LABELS, LecturerRow
 
@@ -83,47 +80,27 @@ class LecturerFilter(SortProxy):
         return self.query in text.fold(words)
 
 
-class LecturersView(QWidget):
+class LecturersView(ListScreen):
     def __init__(self, ctx: AppContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self._loaded = False
+        super().__init__(ctx, tr("lecturers_view", "Giảng viên"))
         self.editing_id: int | None = None  # None: the form adds a new lecturer
         self._quiet = False
-        title = section_title(tr("lecturers_view", "Giảng viên"))
 
         self.kind_filter = QComboBox()
         self.kind_filter.setObjectName("kind_filter")
         self.kind_filter.addItem(tr("lecturers_view", "Mọi loại giảng viên"), None)
         for key in KIND_LABELS:
             self.kind_filter.addItem(kind_label(key), key)
-        self.search = QLineEdit()
-        self.search.setObjectName("lecturer_search")
-        self.search.setPlaceholderText(
-            tr("lecturers_view", "Tìm theo tên, nơi công tác, điện thoại..."))
-        self.search.setClearButtonEnabled(True)
+        self.search = search_box("lecturer_search", tr("lecturers_view", "Tìm theo tên, nơi công tác, điện thoại..."))
         self.new_button = QPushButton(tr("lecturers_view", "Thêm giảng viên"))
         self.new_button.setObjectName("new_lecturer")
-        self.count_label = QLabel()
-        filters = QHBoxLayout()
-        filters.addWidget(QLabel(tr("lecturers_view", "Loại:")))
-        filters.addWidget(self.kind_filter)
-        filters.addWidget(self.search, 1)
-        filters.addWidget(self.new_button)
+        filters = filter_row((tr("lecturers_view", "Loại:"), self.kind_filter), stretch=self.search,
+                             after=(self.new_button,))
 
-        self.model: RowTableModel[LecturerRow] = RowTableModel(lecturer_columns(), self)
         self.proxy = LecturerFilter(self)
-        self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setObjectName("lecturers_table")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
+        self.listing: RowList[LecturerRow] = RowList(lecturer_columns(), "lecturers_table", self, proxy=self.proxy,
+                                                     sort_by=(0, Qt.SortOrder.AscendingOrder))
+        self.model, self.table = self.listing.model, self.listing.table
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.form_box = QGroupBox()
         self.full_name = QLineEdit()
@@ -171,12 +148,10 @@ class LecturersView(QWidget):
         columns.addLayout(second, 4)
         columns.addLayout(side, 3)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.count_label)
-        layout.addWidget(self.form_box)
+        self.main_layout.addLayout(filters)
+        self.main_layout.addWidget(self.table, 1)
+        self.main_layout.addWidget(self.count_label)
+        self.main_layout.addWidget(self.form_box)
 
         self.kind_filter.currentIndexChanged.connect(self.apply_filter)
         self.search.textChanged.connect(self.apply_filter)
@@ -186,11 +161,6 @@ class LecturersView(QWidget):
         self.new_lecturer()
 
     # --- loading ------------------------------------------------------------------------
-    def activate(self) -> None:
-        if not self._loaded:
-            self._loaded = True
-            self.reload()
-
     def reload(self, select: int | None = None, message: str = "") -> None:
         self.ctx.read(lecturers.list_lecturers, lambda rows: self._show_rows(rows, select, message), self)
 
@@ -202,10 +172,7 @@ class LecturersView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.apply_filter()
         if select is not None:
-            for row in range(self.proxy.rowCount()):
-                if self.proxy.index(row, 0).data(ROW_ROLE).id == select:
-                    self.table.selectRow(row)
-                    break
+            self.listing.select_where(lambda row: row.id == select)
         if message:
             self.status.setText(message)
 
@@ -220,7 +187,7 @@ class LecturersView(QWidget):
         self.count_label.setText(label.format(shown=shown, n=total))
 
     def visible_rows(self) -> list[LecturerRow]:
-        return [self.proxy.index(r, 0).data(ROW_ROLE) for r in range(self.proxy.rowCount())]
+        return self.listing.visible_rows()
 
     # --- the form -----------------------------------------------------------------------
     def new_lecturer(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,15 +28,14 @@ from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.tasks import error_text
-from dtbd_desktop.gui.widgets.common import section_title
+from dtbd_desktop.gui.widgets.common import ERROR_STYLE, OK_STYLE, child_items, top_level_items
+from dtbd_desktop.gui.widgets.list_screen import ListScreen, search_box
 from dtbd_desktop.services import organisations
 from dtbd_desktop.services.organisations import BLOCK_LABELS, LEVEL_LABELS, OrganisationNode
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 CHILD_LEVEL = {"province": "district", "district": "commune", "commune": "agency", "agency": "agency"}
-ERROR_STYLE = "color: #b71c1c;"
-OK_STYLE = "color: #1b5e20;"
 
 
 def level_label(level: str) -> str:
@@ -46,22 +46,16 @@ def block_label(block: str) -> str:
     return tr("organisations", BLOCK_LABELS.get(block, block))
 
 
-class OrganisationsView(QWidget):
+class OrganisationsView(ListScreen):
+    """The organisations as a tree (a district's communes under it), with the form beside it."""
+
     def __init__(self, ctx: AppContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self._loaded = False
+        super().__init__(ctx, tr("organisations_view", "Đơn vị cử đi học"))
         self.nodes: dict[int, OrganisationNode] = {}
         self.items: dict[int, QTreeWidgetItem] = {}
         self.editing_id: int | None = None  # None: the form adds a new organisation
-        title = section_title(tr("organisations_view", "Đơn vị cử đi học"))
 
-        self.search = QLineEdit()
-        self.search.setObjectName("organisation_search")
-        self.search.setPlaceholderText(
-            tr("organisations_view", "Tìm đơn vị (gõ có dấu hoặc không dấu)..."))
-        self.search.setClearButtonEnabled(True)
-        self.count_label = QLabel()
+        self.search = search_box("organisation_search", tr("organisations_view", "Tìm đơn vị (gõ có dấu hoặc không dấu)..."))
         self.tree = QTreeWidget()
         self.tree.setObjectName("organisation_tree")
         self.tree.setHeaderLabels([
@@ -145,9 +139,7 @@ class OrganisationsView(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([700, 460])
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(splitter, 1)
+        self.main_layout.addWidget(splitter, 1)
 
         self.search.textChanged.connect(self.apply_filter)
         self.tree.currentItemChanged.connect(lambda item, _prev: self.edit_item(item))
@@ -159,11 +151,6 @@ class OrganisationsView(QWidget):
         self.add_top_level()
 
     # --- loading ------------------------------------------------------------------------
-    def activate(self) -> None:
-        if not self._loaded:
-            self._loaded = True
-            self.reload()
-
     def reload(self, select: int | None = None, message: str = "") -> None:
         self.ctx.read(organisations.organisation_tree,
                       lambda roots: self._show_tree(roots, select, message), self)
@@ -214,8 +201,8 @@ class OrganisationsView(QWidget):
             for child in self.nodes[node_id].children:
                 add(child.id, depth + 1)
 
-        for index in range(self.tree.topLevelItemCount()):
-            add(self.tree.topLevelItem(index).data(0, ID_ROLE), 0)
+        for item in top_level_items(self.tree):
+            add(item.data(0, ID_ROLE), 0)
         self.parent_combo.setCurrentIndex(max(0, self.parent_combo.findData(current)))
 
     def apply_filter(self, query: str) -> None:
@@ -227,8 +214,8 @@ class OrganisationsView(QWidget):
             nonlocal found
             matches = not key or key in (item.data(0, KEY_ROLE) or "")
             below = False
-            for i in range(item.childCount()):
-                below = visit(item.child(i), ancestor_matches or matches) or below
+            for child in child_items(item):
+                below = visit(child, ancestor_matches or matches) or below
             visible = matches or below or ancestor_matches
             item.setHidden(not visible)
             if key and below:
@@ -236,8 +223,8 @@ class OrganisationsView(QWidget):
             found += matches
             return matches or below
 
-        for index in range(self.tree.topLevelItemCount()):
-            visit(self.tree.topLevelItem(index), False)
+        for item in top_level_items(self.tree):
+            visit(item, False)
         label = (tr("organisations_view", "{n} đơn vị") if not key
                  else tr("organisations_view", "{n} đơn vị khớp với tìm kiếm"))
         self.count_label.setText(label.format(n=found))
@@ -261,8 +248,9 @@ class OrganisationsView(QWidget):
 
     def _set_parent_choices(self, parent_id: int | None, exclude: set[int]) -> None:
         model = self.parent_combo.model()
+        assert isinstance(model, QStandardItemModel)  # a combo box's own model
         for index in range(self.parent_combo.count()):
-            item = model.item(index)  # type: ignore[attr-defined]
+            item = model.item(index)
             item.setEnabled(self.parent_combo.itemData(index) not in exclude)
         self.parent_combo.setCurrentIndex(max(0, self.parent_combo.findData(parent_id)))
 

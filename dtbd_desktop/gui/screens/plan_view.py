@@ -10,7 +10,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QGroupBox,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -31,7 +29,8 @@ from PySide6.QtWidgets import (
 from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.table_model import Column, RowTableModel, SortProxy
+from dtbd_desktop.gui.table_model import Column
+from dtbd_desktop.gui.widgets.list_screen import RowList
 from dtbd_desktop.rules.statistics import count_text, percent_text
 from dtbd_desktop.services import plans
 from dtbd_desktop.services.plans import NeedRow, PlanEntry, PlanReport, PlanTarget
@@ -92,16 +91,8 @@ class PlanView(QWidget):
         plan_layout.addWidget(self.table, 1)
         plan_layout.addLayout(buttons)
 
-        self.needs_model: RowTableModel[NeedRow] = RowTableModel(need_columns(), self)
-        proxy = SortProxy(self)
-        proxy.setSourceModel(self.needs_model)
-        self.needs_table = QTableView()
-        self.needs_table.setObjectName("needs_table")
-        self.needs_table.setModel(proxy)
-        self.needs_table.setSortingEnabled(True)
-        self.needs_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.needs_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.needs_table.verticalHeader().setVisible(False)
+        needs: RowList[NeedRow] = RowList(need_columns(), "needs_table", self)
+        self.needs_model, self.needs_table = needs.model, needs.table
         self.needs_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.organisation = QComboBox()
         self.organisation.setEditable(True)
@@ -249,9 +240,12 @@ class PlanView(QWidget):
         from dtbd_desktop.workbooks.needs import export_needs_workbook
 
         year = self.year
-        self.ctx.read(lambda s: export_needs_workbook(s, year, path), lambda n: QMessageBox.information(
-            self, tr("plan_view", "Đã xuất phiếu đăng ký"), tr("plan_view", "Đã lưu {path} ({n} đơn vị).").format(
-                path=path, n=n)), self)
+
+        def exported(n: int) -> None:
+            QMessageBox.information(self, tr("plan_view", "Đã xuất phiếu đăng ký"),
+                                    tr("plan_view", "Đã lưu {path} ({n} đơn vị).").format(path=path, n=n))
+
+        self.ctx.read(lambda s: export_needs_workbook(s, year, path), exported, self)
 
     def import_needs(self) -> None:
         path, _f = QFileDialog.getOpenFileName(self, tr("plan_view", "Nhập phiếu đăng ký nhu cầu"), "",

@@ -38,11 +38,10 @@ from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.models.modules_model import ModuleDelegate, ModulesModel
 from dtbd_desktop.gui.screens.rules_editor import RulesEditor
-from dtbd_desktop.gui.table_model import Column, RowTableModel
-from dtbd_desktop.gui.widgets.common import section_title
+from dtbd_desktop.gui.table_model import Column
+from dtbd_desktop.gui.widgets.common import ERROR_STYLE, OK_STYLE
+from dtbd_desktop.gui.widgets.list_screen import ListScreen, RowList
 from dtbd_desktop.gui.widgets.programme_parts import (
-    ERROR_STYLE,
-    OK_STYLE,
     PROBLEM_BORDER,
     RIGHT,
     commit_open_editor,
@@ -66,26 +65,17 @@ def programme_columns() -> list[Column[ProgrammeInfo]]:
     ]
 
 
-class ProgrammesView(QWidget):
+class ProgrammesView(ListScreen):
     programme_saved = Signal(str)
 
     def __init__(self, ctx: AppContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self._loaded = False
+        super().__init__(ctx, tr("programmes_view", "Chương trình đào tạo, bồi dưỡng"))
         self._quiet = False
         self.current: ProgrammeInfo | None = None
-        title = section_title(tr("programmes_view", "Chương trình đào tạo, bồi dưỡng"))
 
-        self.list_model: RowTableModel[ProgrammeInfo] = RowTableModel(programme_columns(), self)
-        self.list = QTableView()
-        self.list.setObjectName("programmes_list")
-        self.list.setModel(self.list_model)
-        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list.setAlternatingRowColors(True)
-        self.list.verticalHeader().setVisible(False)
+        self.listing: RowList[ProgrammeInfo] = RowList(programme_columns(), "programmes_list", self, sortable=False)
+        self.list_model, self.list = self.listing.model, self.listing.table
+        self.list.setWordWrap(True)  # a long name takes two lines
         header = self.list.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2):
@@ -107,9 +97,7 @@ class ProgrammesView(QWidget):
         splitter.addWidget(self.editor_panel)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([320, 860])
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(splitter, 1)
+        self.main_layout.addWidget(splitter, 1)
         self.list.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._select_row(cur.row()))
 
     def _build_programme_tab(self) -> QWidget:
@@ -195,11 +183,6 @@ class ProgrammesView(QWidget):
         return tab
 
     # --- loading ------------------------------------------------------------------------
-    def activate(self) -> None:
-        if not self._loaded:
-            self._loaded = True
-            self.reload()
-
     def reload(self, select: str | None = None, part: str = "all", message: str = "") -> None:
         """Reload the list; `part` ("all", "programme" or "rules") says which form to refill."""
         keep = select or (self.current.code if self.current else None)

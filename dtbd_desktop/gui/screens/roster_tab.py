@@ -6,20 +6,16 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QHBoxLayout,
     QInputDialog,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +24,9 @@ from sqlalchemy.orm import Session
 from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, SortProxy, name_sort
+from dtbd_desktop.gui.table_model import Column, name_sort
+from dtbd_desktop.gui.widgets.common import Buttons, ask_reason
+from dtbd_desktop.gui.widgets.list_screen import RowList
 from dtbd_desktop.services import classes, enrolments, learners, roster
 from dtbd_desktop.services.roster import RosterRow
 
@@ -106,25 +104,13 @@ class RosterTab(QWidget):
         self.ctx = ctx
         self.class_code = class_code
         self.programme_code = programme_code
-        self.model: RowTableModel[RosterRow] = RowTableModel(roster_columns(), self)
-        self.proxy = SortProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setObjectName("roster_table")
-        self.table.setModel(self.proxy)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.activated.connect(self._open_index)
-        self.table.doubleClicked.connect(self._open_index)
+        self.listing: RowList[RosterRow] = RowList(roster_columns(), "roster_table", self, row_numbers=True,
+                                                   sort_by=(0, Qt.SortOrder.AscendingOrder),
+                                                   on_open=lambda _row: self.open_learner())
+        self.model, self.proxy, self.table = self.listing.model, self.listing.proxy, self.listing.table
 
-        actions = QHBoxLayout()
-        self.buttons: dict[str, QPushButton] = {}
-        for key, label, slot in (
+        self.buttons = Buttons("roster")
+        actions = self.buttons.row((
             ("import", tr("roster_tab", "Nhập từ Excel..."), self.import_excel),
             ("add", tr("roster_tab", "Thêm học viên..."), self.add_learner),
             ("remove", tr("roster_tab", "Xóa khỏi lớp"), self.remove_learner),
@@ -132,13 +118,7 @@ class RosterTab(QWidget):
             ("withdraw", tr("roster_tab", "Thôi học..."), self.withdraw_learner),
             ("open", tr("roster_tab", "Xem hồ sơ"), self.open_learner),
             ("export", tr("roster_tab", "In danh sách..."), self.export),
-        ):
-            button = QPushButton(label)
-            button.setObjectName(f"roster_{key}")
-            button.clicked.connect(slot)
-            actions.addWidget(button)
-            self.buttons[key] = button
-        actions.addStretch(1)
+        ))
         layout = QVBoxLayout(self)
         layout.addLayout(actions)
         layout.addWidget(self.table, 1)
@@ -157,12 +137,10 @@ class RosterTab(QWidget):
         self.changed.emit()
 
     def selected(self) -> RosterRow | None:
-        indexes = self.table.selectionModel().selectedRows()
-        if not indexes:
+        row = self.listing.selected()
+        if row is None:
             QMessageBox.information(self, tr("roster_tab", "Chọn học viên"),
                                     tr("roster_tab", "Hãy chọn một học viên trong danh sách trước."))
-            return None
-        row: RosterRow = indexes[0].data(ROW_ROLE)
         return row
 
     def _write(self, fn: Any) -> None:
@@ -198,9 +176,9 @@ class RosterTab(QWidget):
         row = self.selected()
         if row is None:
             return
-        reason, ok = QInputDialog.getText(self, tr("roster_tab", "Thôi học"),
-                                          tr("roster_tab", "Lý do {name} thôi học:").format(name=row.full_name))
-        if ok:
+        reason = ask_reason(self, tr("roster_tab", "Thôi học"),
+                            tr("roster_tab", "Lý do {name} thôi học:").format(name=row.full_name))
+        if reason is not None:
             self._write(lambda s: enrolments.withdraw(s, row.enrolment_id, reason) and None)
 
     def move_learner(self) -> None:
@@ -225,9 +203,6 @@ class RosterTab(QWidget):
 
         self.ctx.read(targets, choose, self)
 
-    def _open_index(self, index: QModelIndex) -> None:
-        self.open_learner()
-
     def open_learner(self) -> None:
         row = self.selected()
         if row is None:
@@ -249,5 +224,9 @@ class RosterTab(QWidget):
 
         code = self.class_code
         exporter = roster_report.export_roster_xlsx if path.suffix.lower() == ".xlsx" else roster_report.export_roster_pdf
-        self.ctx.read(lambda s: exporter(s, code, path), lambda _n: QMessageBox.information(
-            self, tr("roster_tab", "Đã in danh sách"), tr("roster_tab", "Đã lưu {path}.").format(path=path)), self)
+
+        def exported(_n: int) -> None:
+            QMessageBox.information(self, tr("roster_tab", "Đã in danh sách"),
+                                    tr("roster_tab", "Đã lưu {path}.").format(path=path))
+
+        self.ctx.read(lambda s: exporter(s, code, path), exported, self)

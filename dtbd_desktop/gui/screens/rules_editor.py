@@ -69,8 +69,8 @@ class RulesEditor(QWidget):
                             *((f"absent_{k}", box) for k, box in self.absent.items())]:
             widget.setObjectName(key)
         absent_row, decimals_row = QHBoxLayout(), QHBoxLayout()
-        for box in self.absent.values():
-            absent_row.addWidget(box)
+        for check in self.absent.values():
+            absent_row.addWidget(check)
         for widget in (self.spins["ranking_decimals"], QLabel(tr("programmes_view", "khi xếp loại,")),
                        self.spins["display_decimals"], QLabel(tr("programmes_view", "khi in"))):
             decimals_row.addWidget(widget)

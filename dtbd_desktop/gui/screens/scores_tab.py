@@ -23,10 +23,8 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QMessageBox,
-    QPushButton,
     QRadioButton,
     QSplitter,
     QTableView,
@@ -49,14 +47,12 @@ from dtbd_desktop.gui.models.score_model import (
 )
 from dtbd_desktop.gui.table_model import Column, RowTableModel
 from dtbd_desktop.gui.tasks import error_text, show_error
+from dtbd_desktop.gui.widgets.common import ERROR_STYLE, Buttons, MessageLabel, ask_reason
 from dtbd_desktop.rules import scores as score_rules
 from dtbd_desktop.services import scores
 from dtbd_desktop.services.scores import HistoryEntry, ScoreEntry
 from dtbd_desktop.trust import operations
 from dtbd_desktop.workbooks import scores as score_workbook
-
-ERROR_STYLE = "color: #b71c1c;"
-OK_STYLE = "color: #1b5e20;"
 
 
 @dataclass(frozen=True)
@@ -147,21 +143,14 @@ class ScoresTab(QWidget):
             picker.addWidget(w)
         picker.addStretch(1)
 
-        self.buttons: dict[str, QPushButton] = {}
-        actions = QHBoxLayout()
-        for key, label, slot in (
+        self.buttons = Buttons("scores")
+        actions = self.buttons.row((
             ("finalise", tr("scores_tab", "Chốt điểm"), self.finalise),
             ("unfinalise", tr("scores_tab", "Mở lại để sửa..."), self.unfinalise),
             ("export", tr("scores_tab", "Xuất bảng điểm để nhập..."), self.export_sheet),
             ("import", tr("scores_tab", "Nhập bảng điểm..."), self.import_sheet),
             ("retakes", tr("scores_tab", "Danh sách thi lại..."), self.show_retakes),
-        ):
-            button = QPushButton(label)
-            button.setObjectName(f"scores_{key}")
-            button.clicked.connect(slot)
-            actions.addWidget(button)
-            self.buttons[key] = button
-        actions.addStretch(1)
+        ))
 
         self.banner = QLabel()
         self.banner.setObjectName("scores_banner")
@@ -170,9 +159,7 @@ class ScoresTab(QWidget):
         self.table = ScoreTable()
         self.table.setObjectName("scores_table")
         self.table.setModel(self.model)
-        self.message = QLabel()
-        self.message.setObjectName("scores_message")
-        self.message.setWordWrap(True)
+        self.message = MessageLabel("scores_message")
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         hint = QLabel(tr("scores_tab", "Gõ điểm (8,5 hoặc 8.5) rồi Enter · mũi tên để di chuyển · Delete để xóa · "
                                        "Ctrl+V dán từ Excel (cả khối lưu hoặc không lưu ô nào) · Ctrl+C chép"))
@@ -289,15 +276,12 @@ class ScoresTab(QWidget):
 
     # --- saving -------------------------------------------------------------------------
     def show_message(self, message: str, *, error: bool = False) -> None:
-        self.message.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
-        self.message.setText(message)
+        self.message.say(message, error=error)
 
     def ask_reason(self, module_code: str) -> str | None:
         """The reason for changing a finalised module's scores (tests patch this)."""
-        reason, ok = QInputDialog.getText(
-            self, tr("scores_tab", "Sửa điểm đã chốt"),
-            tr("scores_tab", "Điểm học phần {module} đã chốt. Lý do sửa (ghi vào nhật ký):").format(module=module_code))
-        return text.clean(reason) if ok else None
+        return ask_reason(self, tr("scores_tab", "Sửa điểm đã chốt"), tr(
+            "scores_tab", "Điểm học phần {module} đã chốt. Lý do sửa (ghi vào nhật ký):").format(module=module_code)) or None
 
     def _save(self, edits: list[CellEdit]) -> None:
         overview, fetch = self.overview, self._fetcher()
@@ -352,7 +336,8 @@ class ScoresTab(QWidget):
             show_error(self, exc)
             return
         places = {(e.row + 1, e.label): i for i, e in enumerate(edits)}
-        refused = {places[(p.row, p.column)]: p.message for p in exc.problems if (p.row, p.column) in places}
+        refused = {places[(p.row, p.column)]: p.message for p in exc.problems
+                   if p.row is not None and p.column is not None and (p.row, p.column) in places}
         self.model.resolve(edits, refused or dict.fromkeys(range(len(edits)), exc.message))
         self.show_message(error_text(exc), error=True)
         if isinstance(exc, ConflictError):
@@ -402,9 +387,6 @@ class ScoresTab(QWidget):
             self.reload()
         return done
 
-    def _failed(self, exc: BaseException) -> None:
-        self.show_message(error_text(exc), error=True)
-
     def finalise(self) -> None:
         module, code = self._module(), self.class_code
         if module is None or not self.confirm(tr("scores_tab", "Chốt điểm"), tr(
@@ -422,7 +404,7 @@ class ScoresTab(QWidget):
                     n=len(result.missing), names=", ".join(result.missing[:10]))
             self._after(message)(result)
 
-        self.ctx.write(job, done, self, on_failed=self._failed)
+        self.ctx.write(job, done, self, on_failed=self.message.failed)
 
     def unfinalise(self) -> None:
         module, code = self._module(), self.class_code
@@ -436,7 +418,7 @@ class ScoresTab(QWidget):
             scores.unfinalise_module(s, code, module, reason=reason)
 
         self.ctx.write(job, self._after(tr("scores_tab", "Đã mở lại điểm học phần {module} để sửa.").format(
-            module=module)), self, on_failed=self._failed)
+            module=module)), self, on_failed=self.message.failed)
 
     def ask_path(self, title: str, name: str, *, save: bool) -> str:
         """A file to write or read (tests patch this)."""
@@ -479,7 +461,7 @@ class ScoresTab(QWidget):
                                          "nguyên.").format(module=result.module_code, changed=result.changed,
                                                            same=result.unchanged))(result)
 
-        self.ctx.write(job, done, self, on_failed=self._failed)
+        self.ctx.write(job, done, self, on_failed=self.message.failed)
 
     def show_retakes(self) -> None:
         dialog = RetakeDialog(self.ctx, self.class_code, self._module(), self)

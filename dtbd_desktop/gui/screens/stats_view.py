@@ -10,22 +10,21 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.table_model import Column, RowTableModel
+from dtbd_desktop.gui.table_model import Column
 from dtbd_desktop.gui.widgets.charts import BarChart, PieChart
+from dtbd_desktop.gui.widgets.list_screen import RowList
 from dtbd_desktop.rules.statistics import change_text, composition_lines, count_text, percent_text, share_text
 from dtbd_desktop.services import statistics as reports
 from dtbd_desktop.services.statistics import YearComparison, YearStatistics
@@ -79,15 +78,8 @@ class StatsView(QWidget):
             self.which.addItem(tr("stats_view", label), key)
         self.which.currentIndexChanged.connect(self._show_table)
         self.columns = [tr("stats_view", "Nội dung"), "", "", "", ""]
-        self.model: RowTableModel[StatLine] = RowTableModel(self._columns(), self)
-        self.table = QTableView()
-        self.table.setObjectName("stats_table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        stats: RowList[StatLine] = RowList(self._columns(), "stats_table", self, sortable=False)
+        self.model, self.table = stats.model, stats.table
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)

@@ -19,12 +19,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -48,6 +46,7 @@ from dtbd_desktop.gui.models.timetable_model import (
     fetch_timetable,
 )
 from dtbd_desktop.gui.tasks import error_text
+from dtbd_desktop.gui.widgets.common import ALERT_STYLE, QUIET_STYLE, Buttons, MessageLabel, ask_reason
 from dtbd_desktop.rules import timetable
 from dtbd_desktop.services import timetable as tts
 from dtbd_desktop.services.timetable import SessionRow
@@ -101,11 +100,11 @@ class TimetableTab(QWidget):
         self.mode.addItem(tr("timetable_tab", "Tuần"), WEEK)
         self.mode.addItem(tr("timetable_tab", "Tháng"), MONTH)
         self.mode.currentIndexChanged.connect(lambda _i: self.set_mode(self.mode.currentData()))
-        self.buttons: dict[str, QPushButton] = {}
+        self.buttons = Buttons("timetable")
         top = QHBoxLayout()
-        top.addWidget(self._button("previous", "◀", lambda: self.step(False)))
-        top.addWidget(self._button("today", tr("timetable_tab", "Hôm nay"), self.go_to_today))
-        top.addWidget(self._button("next", "▶", lambda: self.step(True)))
+        top.addWidget(self.buttons.add("previous", "◀", lambda: self.step(False)))
+        top.addWidget(self.buttons.add("today", tr("timetable_tab", "Hôm nay"), self.go_to_today))
+        top.addWidget(self.buttons.add("next", "▶", lambda: self.step(True)))
         top.addWidget(self.title, 1)
         top.addWidget(self.mode)
         actions = QHBoxLayout()
@@ -117,11 +116,9 @@ class TimetableTab(QWidget):
             ("lecturer", tr("timetable_tab", "Phân công giảng viên..."), self.assign_lecturer),
             ("delete", tr("timetable_tab", "Xóa buổi"), self.delete_selected),
         ):
-            actions.addWidget(self._button(key, label, slot))
+            actions.addWidget(self.buttons.add(key, label, slot))
         actions.addStretch(1)
-        self.message = QLabel()
-        self.message.setObjectName("timetable_message")
-        self.message.setWordWrap(True)
+        self.message = MessageLabel("timetable_message", ok_style=QUIET_STYLE, error_style=ALERT_STYLE)
         self.conflicts = QListWidget()
         self.conflicts.setObjectName("timetable_conflicts")
         self.conflicts.itemActivated.connect(self._conflict_chosen)
@@ -132,13 +129,6 @@ class TimetableTab(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.conflicts)
-
-    def _button(self, key: str, label: str, slot: Callable[[], Any]) -> QPushButton:
-        button = QPushButton(label)
-        button.setObjectName(f"timetable_{key}")
-        button.clicked.connect(slot)
-        self.buttons[key] = button
-        return button
 
     # --- loading and moving around ----------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
@@ -178,8 +168,7 @@ class TimetableTab(QWidget):
         self.conflicts.setFixedHeight(rows * self.conflicts.fontMetrics().lineSpacing() + 8)
 
     def say(self, message: str, *, error: bool = True) -> None:
-        self.message.setStyleSheet("color: #b91c1c; font-weight: bold;" if error else "color: #374151;")
-        self.message.setText(message)
+        self.message.say(message, error=error)
 
     def show_day(self, day: dt.date, mode: str | None = None) -> None:
         self.model.show(mode or self.model.mode, day)
@@ -318,7 +307,6 @@ class TimetableTab(QWidget):
             "timetable_tab", "Xóa buổi {what}?").format(what=describe(s))) == QMessageBox.StandardButton.Yes
 
     def ask_delete_reason(self, s: SessionRow) -> str | None:
-        reason, ok = QInputDialog.getText(self, tr("timetable_tab", "Xóa buổi đã điểm danh"), tr(
+        return ask_reason(self, tr("timetable_tab", "Xóa buổi đã điểm danh"), tr(
             "timetable_tab", "Buổi {what} đã điểm danh {n} lượt; xóa buổi sẽ xóa cả điểm danh. Lý do:").format(
-            what=describe(s), n=s.marks))
-        return reason.strip() if ok and reason.strip() else None
+            what=describe(s), n=s.marks)) or None

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -104,8 +104,7 @@ class ProgressChart(QWidget):
             return count_text(line.value)
         return f"{count_text(line.value)}/{count_text(line.target)} · {percent_text(line.value, line.target)}"
 
-    def event(self, event: object) -> bool:  # tooltips per line
-        from PySide6.QtCore import QEvent
+    def event(self, event: QEvent) -> bool:  # tooltips per line
         from PySide6.QtGui import QHelpEvent
         from PySide6.QtWidgets import QToolTip
 
@@ -116,7 +115,7 @@ class ProgressChart(QWidget):
             else:
                 QToolTip.hideText()
             return True
-        return super().event(event)  # type: ignore[arg-type]
+        return super().event(event)
 
 
 def nice_scale(peak: int, steps: int = 4) -> tuple[int, int]:

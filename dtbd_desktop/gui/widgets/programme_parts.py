@@ -19,7 +19,6 @@ from dtbd_desktop.gui.tasks import error_text
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 PROBLEM_BACKGROUND = QColor("#ffebee")
 PROBLEM_BORDER = "border: 1px solid #b71c1c;"
-ERROR_STYLE, OK_STYLE = "color: #b71c1c;", "color: #1b5e20;"
 
 # Labels are marked where they are defined and translated where shown (`labels()`).
 MODULE_KINDS = {

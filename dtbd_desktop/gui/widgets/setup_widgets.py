@@ -39,11 +39,10 @@ from dtbd_desktop.base.errors import DtbdError, describe_database_error
 from dtbd_desktop.base.i18n import LANGUAGES, tr
 from dtbd_desktop.db.engine import default_url, sqlite_path
 from dtbd_desktop.gui.tasks import TaskRunner
+from dtbd_desktop.gui.widgets.common import ERROR_STYLE, OK_STYLE
 from dtbd_desktop.selfcheck import DatabaseProbe, probe_database
 from dtbd_desktop.services import settings
 
-ERROR_STYLE = "color: #b71c1c;"
-GOOD_STYLE = "color: #1b5e20;"
 LOGO_MAX_PIXELS = 600
 PG_DEFAULT_PORT = 5432
 
@@ -240,7 +239,7 @@ class LogoPicker(QWidget):
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buffer, "PNG")
+        image.save(buffer, "PNG")  # type: ignore[call-overload]  # PySide6 takes the format as str; its stub says bytes
         buffer.close()
         try:
             value = settings.encode_logo(bytes(data.data()))
@@ -266,7 +265,9 @@ class SignerFields(QWidget):
         self.director_title.setObjectName("director_title")
         self.director_title.setEditable(True)
         self.director_title.addItems(self.TITLES)
-        self.director_title.lineEdit().setMaxLength(settings.TEXT_LIMIT)
+        editor = self.director_title.lineEdit()
+        assert editor is not None  # an editable combo box has one
+        editor.setMaxLength(settings.TEXT_LIMIT)
         self.director_name = line_edit("director_name")
         self.logo = LogoPicker()
         self.labels = [QLabel() for _ in range(3)]
@@ -505,7 +506,7 @@ class DatabaseChoice(QWidget):
         self.changed.emit()
 
     def _show_result(self, message: str, ok: bool) -> None:
-        self.result.setStyleSheet(GOOD_STYLE if ok else ERROR_STYLE)
+        self.result.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
         self.result.setText(message)
 
     def _mode_changed(self) -> None:

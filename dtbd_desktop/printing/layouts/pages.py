@@ -10,8 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from reportlab.pdfbase import pdfmetrics
-
 from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.printing.layouts.calibration import MARK_A, MARK_B, MARK_C, Calibration
@@ -83,7 +81,9 @@ def font_name(font: str) -> str:
 
 @lru_cache(maxsize=8)
 def _char_widths(font: str) -> tuple[dict[int, float], float]:
-    face = pdfmetrics.getFont(font_name(font)).face
+    from dtbd_desktop.printing import pdf as pdf_common
+
+    face = pdf_common.truetype_font(font_name(font)).face
     widths: dict[int, float] = face.charWidths
     return widths, float(face.defaultWidth)
 

@@ -38,7 +38,7 @@ from dtbd_desktop.services.settings import load_letterhead
 # ---------------------------------------------------------------------------------- letters
 
 
-class _LetterStart(Flowable):  # type: ignore[misc]  # reportlab has no type hints
+class _LetterStart(Flowable):
     """Invisible marker: a new letter starts on this page (for per-letter page numbers)."""
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -47,7 +47,7 @@ class _LetterStart(Flowable):  # type: ignore[misc]  # reportlab has no type hin
     def draw(self) -> None:
         starts: list[int] = getattr(self.canv, "letter_starts", [])
         starts.append(self.canv.getPageNumber())
-        self.canv.letter_starts = starts
+        self.canv.__dict__["letter_starts"] = starts  # our mark on reportlab's canvas
 
 
 class LetterCanvas(pdf.NumberedCanvas):
@@ -55,14 +55,14 @@ class LetterCanvas(pdf.NumberedCanvas):
 
     def _draw_page_number(self, total: int) -> None:
         starts = sorted(set(getattr(self, "letter_starts", None) or [1]))
-        page = self._pageNumber
+        page: int = self._pageNumber  # type: ignore[attr-defined]  # reportlab's own, not in its stubs
         first = max((s for s in starts if s <= page), default=1)
         following = [s for s in starts if s > page]
         end = following[0] if following else total + 1
         pages = end - first
         if pages <= 1:
             return
-        width, _height = self._pagesize
+        width, _height = self._pagesize  # type: ignore[attr-defined]  # reportlab's own, not in its stubs
         self.saveState()
         self.setFont(pdf.FONT, self.PAGE_NUMBER_SIZE)
         self.drawCentredString(width / 2, 10 * mm, pdf.page_label(page - first + 1, pages))

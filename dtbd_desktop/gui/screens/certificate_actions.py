@@ -1,0 +1,61 @@
+"""Revoke or reissue one certificate, from a class's tab or from the register: ask the reason
+(its OK confirms), write through the core's operation, tell the person what became of it.
+
+The register line of a revoked or replaced certificate stays; a reissue takes a new number."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from dtbd_desktop.base.i18n import tr
+from dtbd_desktop.gui.context import AppContext
+from dtbd_desktop.gui.widgets.common import ask_reason
+from dtbd_desktop.services import certificates
+from dtbd_desktop.services.certificates import CertificateRow
+
+AskReason = Callable[[str], str | None]  # the question's title -> the reason, None if cancelled
+
+
+def revoke_certificate(parent: QWidget, ctx: AppContext, serial: str, after: Callable[[], None], *,
+                       ask: AskReason | None = None) -> None:
+    """Revoke `serial`; `after()` once it is done (reload what shows it)."""
+    reason = (ask or _asker(parent))(tr("certificate_actions", "Thu hồi văn bằng {serial}").format(serial=serial))
+    if reason is None:
+        return
+
+    def done(_result: object) -> None:
+        after()
+        _report(parent, tr("certificate_actions", "Đã thu hồi văn bằng {serial}; dòng sổ gốc vẫn giữ.").format(
+            serial=serial))
+
+    ctx.write(lambda s: certificates.revoke(s, serial, reason), done, parent)
+
+
+def reissue_certificate(parent: QWidget, ctx: AppContext, serial: str, after: Callable[[], None], *,
+                        ask: AskReason | None = None) -> None:
+    """Revoke `serial` and issue its replacement under a new number; `after()` once it is done."""
+    reason = (ask or _asker(parent))(tr("certificate_actions", "Cấp lại văn bằng {serial}").format(serial=serial))
+    if reason is None:
+        return
+
+    def done(pair: tuple[CertificateRow, CertificateRow]) -> None:
+        after()
+        _report(parent, tr("certificate_actions", "Đã cấp lại: số hiệu mới {serial}, số vào sổ {number}.").format(
+            serial=pair[1].serial, number=pair[1].register_number))
+
+    ctx.write(lambda s: certificates.reissue(s, serial, reason), done, parent)
+
+
+def ask_certificate_reason(parent: QWidget, title: str) -> str | None:
+    """The reason for revoking or reissuing (the register keeps it)."""
+    return ask_reason(parent, title, tr("certificate_actions", "Lý do:"))
+
+
+def _asker(parent: QWidget) -> AskReason:
+    return lambda title: ask_certificate_reason(parent, title)
+
+
+def _report(parent: QWidget, message: str) -> None:
+    QMessageBox.information(parent, tr("certificate_actions", "Văn bằng, chứng chỉ"), message)

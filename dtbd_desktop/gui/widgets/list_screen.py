@@ -1,0 +1,124 @@
+"""What every list screen shares: a read-only table of rows from the core (`RowList`: the model,
+its sort-and-filter proxy, the view; the row selected or opened), and the screen around it
+(`ListScreen`: a title, a filter row with a search box, a count under the list, the data loaded
+the first time the screen is shown)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Generic
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+from dtbd_desktop.gui.context import AppContext
+from dtbd_desktop.gui.table_model import ROW_ROLE, Column, Row, RowTableModel, SortProxy, read_only_table
+from dtbd_desktop.gui.widgets.common import section_title
+
+
+class RowList(Generic[Row]):
+    """Rows shown read-only: whole rows selected one at a time, sorted by a click on a header
+    (`sortable`), opened by a double click or Enter (`on_open`). `proxy` filters them, if the
+    screen has its own filter, and `model` shows them, if it is a model of its own; `row_numbers`
+    shows the number of each row at the left."""
+
+    def __init__(self, columns: Sequence[Column[Row]], name: str, parent: QWidget, *,
+                 model: RowTableModel[Row] | None = None, proxy: QSortFilterProxyModel | None = None,
+                 sortable: bool = True, sort_by: tuple[int, Qt.SortOrder] | None = None, row_numbers: bool = False,
+                 on_open: Callable[[Row], object] | None = None) -> None:
+        self.model: RowTableModel[Row] = model if model is not None else RowTableModel(columns, parent)
+        self.proxy = proxy if proxy is not None else SortProxy(parent)
+        self.proxy.setSourceModel(self.model)
+        self.table: QTableView = read_only_table(self.proxy, name)
+        self.table.verticalHeader().setVisible(row_numbers)
+        self.table.setSortingEnabled(sortable)
+        if sort_by is not None:
+            self.table.sortByColumn(*sort_by)
+        if on_open is not None:
+            def open_index(index: QModelIndex) -> None:
+                row = self.row_at(index)
+                if row is not None:
+                    on_open(row)
+
+            self.table.doubleClicked.connect(open_index)
+            self.table.activated.connect(open_index)
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        self.model.set_rows(rows)
+
+    @staticmethod
+    def row_at(index: QModelIndex | QPersistentModelIndex) -> Row | None:
+        row: Row | None = index.data(ROW_ROLE) if index.isValid() else None
+        return row
+
+    def selected(self) -> Row | None:
+        """The selected row; None when there is none."""
+        selection = self.table.selectionModel()
+        indexes = selection.selectedRows() if selection is not None else []
+        return self.row_at(indexes[0]) if indexes else None
+
+    def visible_rows(self) -> list[Row]:
+        """The rows the filter lets through, in the order shown."""
+        rows = (self.row_at(self.proxy.index(r, 0)) for r in range(self.proxy.rowCount()))
+        return [row for row in rows if row is not None]
+
+    def select_where(self, wanted: Callable[[Row], bool]) -> bool:
+        """Select the first row shown that is `wanted`; False if none is."""
+        for number, row in enumerate(self.visible_rows()):
+            if wanted(row):
+                self.table.selectRow(number)
+                return True
+        return False
+
+
+class ListScreen(QWidget):
+    """A screen of the sidebar listing records. Subclasses build their filter row and list, put
+    them in `layout` under the title, and load in `reload()`, which runs the first time the
+    screen is shown (`activate()`), not when the window starts."""
+
+    def __init__(self, ctx: AppContext, title: str) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self._loaded = False
+        self.count_label = QLabel()
+        self.main_layout = QVBoxLayout(self)
+        self.main_layout.addWidget(section_title(title))
+
+    def activate(self) -> None:
+        """Called when the screen is shown: load once, then on demand."""
+        if not self._loaded:
+            self._loaded = True
+            self.first_load()
+
+    def first_load(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+
+def search_box(name: str, placeholder: str) -> QLineEdit:
+    """The search field of a list screen, with its clear button."""
+    search = QLineEdit()
+    search.setObjectName(name)
+    search.setPlaceholderText(placeholder)
+    search.setClearButtonEnabled(True)
+    return search
+
+
+def filter_row(*items: QWidget | tuple[str, QWidget], stretch: QWidget | None = None,
+               after: Sequence[QWidget] = ()) -> QHBoxLayout:
+    """The row above a list: labelled filters, then the widget that takes the room left (the
+    search box), then buttons."""
+    row = QHBoxLayout()
+    for item in items:
+        if isinstance(item, tuple):
+            row.addWidget(QLabel(item[0]))
+            row.addWidget(item[1])
+        else:
+            row.addWidget(item)
+    if stretch is not None:
+        row.addWidget(stretch, 1)
+    for widget in after:
+        row.addWidget(widget)
+    return row
