@@ -27,46 +27,17 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.pg_centre import PASSWORD, set_up_centre  # noqa: E402
+
 CLASS = "TAI.01"
-PASSWORD = "mat-khau-thu-tai"
 LEARNERS_EACH = 6
-START = dt.date(2026, 3, 2)
 
 
 def set_up(url: str, procs: int) -> None:
     """A Trung cấp class with `procs` × LEARNERS_EACH learners and its timetable; an administrator
     and one office account per writer."""
-    from dtbd_desktop.db.models import Learner
-    from dtbd_desktop.services import classes, enrolments, users
-    from dtbd_desktop.services import timetable as timetable_service
-    from dtbd_desktop.services.learners import person_keys
-    from dtbd_desktop.services.startup import open_centre as open_database
-    from dtbd_desktop.trust import accounts, operations
-
-    db = open_database(url)
-    try:
-        with operations.writing(db, None) as s:
-            classes.create_class(s, code=CLASS, programme="TC", start=START, end=START + dt.timedelta(days=240))
-            timetable_service.generate_timetable(s, CLASS)
-        with db.write(raw=True) as s:
-            ids = []
-            for i in range(procs * LEARNERS_EACH):
-                sort_key, search_key = person_keys("Nguyễn", "Văn", f"Tải{i}")
-                person = Learner(family_name="Nguyễn", middle_name="Văn", given_name=f"Tải{i}", birth_year=1980,
-                                 gender="M", national_id=f"0790{i:08d}", sort_key=sort_key, search_key=search_key)
-                s.add(person)
-                s.flush()
-                ids.append(person.id)
-        with operations.writing(db, None) as s:
-            for learner_id in ids:
-                enrolments.add_learner(s, CLASS, learner_id)
-            users.create_user(s, username="quantri", full_name="Quản trị", role="admin", password=PASSWORD)
-        admin = accounts.authenticate(db, "quantri", PASSWORD)
-        with operations.writing(db, admin) as s:
-            for w in range(procs):
-                users.create_user(s, username=f"may{w}", full_name=f"Máy {w}", role="office", password=PASSWORD)
-    finally:
-        db.dispose()
+    set_up_centre(url, {CLASS: [(f"Tải{i}", f"0790{i:08d}") for i in range(procs * LEARNERS_EACH)]},
+                  [f"may{w}" for w in range(procs)])
 
 
 def writer(url: str, index: int, procs: int, start: float, seconds: float) -> dict[str, Any]:

@@ -39,10 +39,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.pg_centre import PASSWORD, set_up_centre  # noqa: E402
+
 CLASSES = ("NGAY.A", "NGAY.B")
-PASSWORD = "mat-khau-thu-tai"
 LEARNERS_PER_PC = 4  # in each class
-START = dt.date(2026, 3, 2)
 ACTIONS = ("mark", "score", "search", "list")
 
 
@@ -53,41 +53,8 @@ def _nid(pc: int, cls: int, i: int) -> str:
 def set_up(url: str, pcs: int) -> None:
     """Two Trung cấp classes with their timetables, LEARNERS_PER_PC learners of each PC in each,
     an administrator and one office account per PC."""
-    from dtbd_desktop.db.models import Learner
-    from dtbd_desktop.services import classes, enrolments, timetable, users
-    from dtbd_desktop.services.learners import person_keys
-    from dtbd_desktop.services.startup import open_centre
-    from dtbd_desktop.trust import accounts, operations
-
-    db = open_centre(url)
-    try:
-        with operations.writing(db, None) as s:
-            for code in CLASSES:
-                classes.create_class(s, code=code, programme="TC", start=START, end=START + dt.timedelta(days=240))
-                timetable.generate_timetable(s, code)
-        with db.write(raw=True) as s:
-            people: dict[str, list[int]] = {code: [] for code in CLASSES}
-            for c, code in enumerate(CLASSES):
-                for pc in range(pcs):
-                    for i in range(LEARNERS_PER_PC):
-                        sort_key, search_key = person_keys("Nguyễn", "Văn", f"Tải{c}{pc}{i}")
-                        person = Learner(family_name="Nguyễn", middle_name="Văn", given_name=f"Tải{c}{pc}{i}",
-                                         birth_year=1980, gender="M", national_id=_nid(pc, c, i),
-                                         sort_key=sort_key, search_key=search_key)
-                        s.add(person)
-                        s.flush()
-                        people[code].append(person.id)
-        with operations.writing(db, None) as s:
-            for code, ids in people.items():
-                for learner_id in ids:
-                    enrolments.add_learner(s, code, learner_id)
-            users.create_user(s, username="quantri", full_name="Quản trị", role="admin", password=PASSWORD)
-        admin = accounts.authenticate(db, "quantri", PASSWORD)
-        with operations.writing(db, admin) as s:
-            for pc in range(pcs):
-                users.create_user(s, username=f"pc{pc}", full_name=f"Máy {pc}", role="office", password=PASSWORD)
-    finally:
-        db.dispose()
+    set_up_centre(url, {code: [(f"Tải{c}{pc}{i}", _nid(pc, c, i)) for pc in range(pcs) for i in range(LEARNERS_PER_PC)]
+                        for c, code in enumerate(CLASSES)}, [f"pc{pc}" for pc in range(pcs)])
 
 
 def pc_day(url: str, pc: int, start: float, seconds: float, seed: int) -> dict[str, Any]:
