@@ -145,19 +145,25 @@ def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
     return _sqlite_copy(sqlite_template, tmp_path / "db")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[str]:
-    """A fresh database on each backend: database tests run on SQLite and on PostgreSQL."""
-    if request.param == "sqlite":
-        yield _sqlite_copy(sqlite_template, tmp_path / "db")
-        return
-    admin, template = request.getfixturevalue("pg_template")
+@pytest.fixture
+def pg_url(pg_template: tuple[str, str]) -> Iterator[str]:
+    """A fresh, migrated and seeded database of its own on the test PostgreSQL server."""
+    admin, template = pg_template
     name = f"dtbd_t_{uuid.uuid4().hex[:12]}"
     pg_server.clone_database(admin, template, name)
     try:
         yield pg_server.database_url(admin, name)
     finally:
         pg_server.drop_database(admin, name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    """A fresh database on each backend: database tests run on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return _sqlite_copy(sqlite_template, tmp_path / "db")
+    url: str = request.getfixturevalue("pg_url")
+    return url
 
 
 @pytest.fixture

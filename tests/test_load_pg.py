@@ -11,36 +11,14 @@ import json
 import os
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
-
-from tests import pg_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def empty_pg_url() -> Iterator[str]:
-    admin = pg_server.admin_url()
-    if admin is None:
-        message = "no PostgreSQL server: set DTBD_TEST_PG_URL (scripts/dev.py test starts one)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    name = f"dtbd_load_{uuid.uuid4().hex[:12]}"
-    pg_server.create_database(admin, name)
-    try:
-        yield pg_server.database_url(admin, name)
-    finally:
-        pg_server.drop_database(admin, name)
-
-
-def test_four_pcs_at_a_persons_pace_lose_nothing_and_keep_the_log_intact(empty_pg_url: str, tmp_path: Path) -> None:
+def test_four_pcs_at_a_persons_pace_lose_nothing_and_keep_the_log_intact(pg_url: str, tmp_path: Path) -> None:
     env = dict(os.environ, DTBD_DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(ROOT))
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "load_pg.py"), "--db", empty_pg_url,
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "load_pg.py"), "--db", pg_url,
                            "--pcs", "4", "--seconds", "20", "--json"],
                           env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:] + done.stdout[-2000:]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import stat
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -26,7 +25,6 @@ from dtbd_desktop.gui.dialogs.first_run import FirstRunWizard
 from dtbd_desktop.gui.dialogs.help_dialog import AboutDialog
 from dtbd_desktop.gui.dialogs.settings_dialog import SettingsDialog
 from dtbd_desktop.gui.tasks import TaskRunner, error_text
-from tests import pg_server
 from tests.memory_keyring import MemoryKeyring
 
 pytestmark = pytest.mark.gui
@@ -34,15 +32,9 @@ SERVER_PASSWORD = "Mat-khau-may-chu-1"
 
 
 @pytest.fixture
-def server_url(request: pytest.FixtureRequest) -> Iterator[str]:
+def server_url(pg_url: str) -> str:
     """A database of its own on the test PostgreSQL server (which accepts any password)."""
-    admin, template = request.getfixturevalue("pg_template")
-    name = f"dtbd_t_{uuid.uuid4().hex[:12]}"
-    pg_server.clone_database(admin, template, name)
-    try:
-        yield pg_server.database_url(admin, name)
-    finally:
-        pg_server.drop_database(admin, name)
+    return pg_url
 
 
 @pytest.fixture
