@@ -2,9 +2,8 @@
 ;
 ; Built by installer\build_windows.ps1, which passes the version and the folder of the
 ; PyInstaller bundle:  ISCC.exe /DAppVersion=0.1.0 /DDistDir=..\dist\dtbd-desktop installer\dtbd-desktop.iss
-; Needs Inno Setup 6.3 or newer, and the Vietnamese messages file Vietnamese.isl (one of Inno
-; Setup's unofficial translations) next to this script or in Inno Setup's Languages folder:
-; installer\README.md says where to get it.
+; Needs Inno Setup 6.3 or newer. The Vietnamese messages are the project's own translation,
+; Vietnamese.isl next to this script. tests/test_installer.py compiles this script under Wine.
 ;
 ; What it does:
 ; - installs per user (no administrator needed; %LOCALAPPDATA%\Programs\DTBD Desktop) or, when

@@ -45,7 +45,7 @@ def test_generator_and_every_case_run_on_a_tiny_dataset(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     document = json.loads(result.stdout)
     names = {case["name"] for case in document["cases"]}
-    assert names == {"cli_help", "startup", "attendance_grid_open", "attendance_mark", "roster_import_5000",
+    assert names == {"cli_help", "startup", "startup_filled", "attendance_grid_open", "attendance_mark", "roster_import_5000",
                      "certificates_print_1000", "annual_report", "learner_search"}
     for case in document["cases"]:
         assert case["seconds"] > 0 and case["floor_seconds"] > 0 and case["ratio"] > 0

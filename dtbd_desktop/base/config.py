@@ -20,6 +20,12 @@ from dtbd_desktop.base import i18n
 from dtbd_desktop.base.paths import private_dir, private_file, user_data_dir
 
 DATABASE_URL = "database_url"
+ENV_DATABASE_URL = "DTBD_DATABASE_URL"  # a database named in the environment wins over config.json
+
+
+def default_database_file() -> Path:
+    """The SQLite file in the user's data folder: the database of a PC with no other choice."""
+    return user_data_dir() / "dtbd.sqlite3"
 log = logging.getLogger(__name__)
 
 
@@ -52,10 +58,12 @@ def _write(data: dict[str, Any]) -> None:
 def _move_password_out(data: dict[str, Any]) -> dict[str, Any]:
     """An older config.json with the password in its URL: the password goes to the credential
     store and the file is rewritten without it, when the store works."""
+    url = data.get(DATABASE_URL)
+    if not isinstance(url, str) or "@" not in url:  # no user, so no password: no URL parser to load
+        return data
     from dtbd_desktop.base import credentials
 
-    url = data.get(DATABASE_URL)
-    if not isinstance(url, str) or not credentials.has_password(url):
+    if not credentials.has_password(url):
         return data
     try:
         stored = credentials.store(url)

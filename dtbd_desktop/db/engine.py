@@ -21,12 +21,13 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from dtbd_desktop.base.config import ENV_DATABASE_URL, default_database_file
 from dtbd_desktop.base.errors import ConflictError, DatabaseError, describe_database_error
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.base.paths import private_dir, private_file, sqlite_companions, user_data_dir
 from dtbd_desktop.db.sqlite_copy import copy_sqlite
 
-ENV_URL = "DTBD_DATABASE_URL"
+ENV_URL = ENV_DATABASE_URL
 # The newest migration. Checked against Alembic by a test; lets a start-up on an up-to-date
 # database skip importing Alembic at all (it costs about a second).
 SCHEMA_HEAD = "0002"
@@ -36,7 +37,7 @@ BUSY_TIMEOUT_MS = 30_000
 
 def default_url() -> str:
     """The SQLite file in the user's data folder."""
-    return f"sqlite:///{user_data_dir() / 'dtbd.sqlite3'}"
+    return f"sqlite:///{default_database_file()}"
 
 
 def resolve_url(url: str | None) -> str:

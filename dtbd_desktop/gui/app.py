@@ -8,20 +8,22 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
-from sqlalchemy.exc import SQLAlchemyError
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from dtbd_desktop import __version__
 from dtbd_desktop.base.config import preferred_language
 from dtbd_desktop.base.errors import DtbdError
 from dtbd_desktop.base.i18n import load_ts, tr
 from dtbd_desktop.base.paths import resource_path
-from dtbd_desktop.db.engine import Database, open_database
 from dtbd_desktop.gui.translations import install_translations
-from dtbd_desktop.services.startup import open_centre
+
+if TYPE_CHECKING:  # SQLAlchemy and the core load after the window is painted
+    from dtbd_desktop.db.engine import Database
+
+T = TypeVar("T")
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -38,6 +40,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def demo_database(folder: Path, progress: Callable[[str], None] | None = None) -> Database:
     from dtbd_desktop.services.demo import build_demo
+    from dtbd_desktop.services.startup import open_centre
 
     os.environ["DTBD_DATA_DIR"] = str(folder)  # keys and backups of the demo stay in its folder
     db = open_centre(f"sqlite:///{folder / 'demo.sqlite3'}")
@@ -45,18 +48,19 @@ def demo_database(folder: Path, progress: Callable[[str], None] | None = None) -
     return db
 
 
-def open_with_progress(app: QApplication, opener: Callable[[Callable[[str], None]], Database]) -> Database:
+def open_with_progress(app: QApplication, opener: Callable[[Callable[[str], None]], T],
+                       parent: QWidget | None = None) -> T:
     """Open (and maybe build) the database on a worker thread while a progress dialog shows what happens."""
     from dtbd_desktop.gui.tasks import TaskRunner
 
     runner = TaskRunner()
-    dialog = QProgressDialog(tr("app", "Đang mở cơ sở dữ liệu..."), "", 0, 0)
+    dialog = QProgressDialog(tr("app", "Đang mở cơ sở dữ liệu..."), "", 0, 0, parent)
     dialog.setWindowTitle("DTBD Desktop")
     dialog.setCancelButton(None)
     dialog.setMinimumDuration(300)
     outcome: dict[str, Any] = {}
 
-    def job(progress: Callable[[int, int, str], None]) -> Database:
+    def job(progress: Callable[[int, int, str], None]) -> T:
         return opener(lambda message: progress(0, 0, message))
 
     def finished(result: Any = None, error: BaseException | None = None) -> None:
@@ -71,11 +75,11 @@ def open_with_progress(app: QApplication, opener: Callable[[Callable[[str], None
     runner.wait()
     if outcome.get("error") is not None:
         raise outcome["error"]
-    db: Database = outcome["db"]
-    return db
+    opened: T = outcome["db"]
+    return opened
 
 
-def check_database_file(url: str | None) -> bool:
+def check_database_file(url: str | None, parent: QWidget | None = None) -> bool:
     """Start-up checks on a SQLite file: damaged (offer the latest good backup), on a network share (warn).
     Returns False when the person chose to quit."""
     from dtbd_desktop.db.engine import resolve_url, sqlite_path
@@ -86,7 +90,7 @@ def check_database_file(url: str | None) -> bool:
     if path is None:
         return True
     if startup.is_network_path(path):
-        QMessageBox.warning(None, tr("app", "Cơ sở dữ liệu trên ổ mạng"), tr(
+        QMessageBox.warning(parent, tr("app", "Cơ sở dữ liệu trên ổ mạng"), tr(
             "app", "Tệp {path} nằm trên ổ mạng dùng chung. SQLite không an toàn khi nhiều máy cùng ghi qua mạng: "
                    "dữ liệu có thể hỏng. Khi nhiều máy cùng làm việc, hãy dùng máy chủ PostgreSQL "
                    "(xem hướng dẫn trong README, mục 'Several PCs on one PostgreSQL server').").format(path=path))
@@ -95,11 +99,11 @@ def check_database_file(url: str | None) -> bool:
         return True
     latest = backup.latest_backup()
     if latest is None:
-        QMessageBox.critical(None, tr("app", "Cơ sở dữ liệu bị hỏng"), tr(
+        QMessageBox.critical(parent, tr("app", "Cơ sở dữ liệu bị hỏng"), tr(
             "app", "Tệp {path} bị hỏng ({problem}) và chưa có bản sao lưu tự động nào. Hãy liên hệ bộ phận kỹ thuật; "
                    "đừng xóa tệp.").format(path=path, problem=problem))
         return False
-    answer = QMessageBox.question(None, tr("app", "Cơ sở dữ liệu bị hỏng"), tr(
+    answer = QMessageBox.question(parent, tr("app", "Cơ sở dữ liệu bị hỏng"), tr(
         "app", "Tệp {path} bị hỏng ({problem}).\n\nPhục hồi từ bản sao lưu gần nhất {backup}? Tệp hỏng sẽ được "
                "cất sang bên, không bị xóa.").format(path=path, problem=problem, backup=latest.name))
     if answer != QMessageBox.StandardButton.Yes:
@@ -111,13 +115,11 @@ def check_database_file(url: str | None) -> bool:
 def needs_first_run(args: argparse.Namespace) -> bool:
     """The first-run wizard shows on a PC with no configuration and no database in the default
     place, unless a database is named (--db, DTBD_DATABASE_URL) or the demo is asked for."""
-    from dtbd_desktop.base.config import config_path
-    from dtbd_desktop.db.engine import ENV_URL, default_url, sqlite_path
+    from dtbd_desktop.base.config import ENV_DATABASE_URL, config_path, default_database_file
 
-    if args.demo or args.db or args.self_check or os.environ.get(ENV_URL) or config_path().exists():
+    if args.demo or args.db or args.self_check or os.environ.get(ENV_DATABASE_URL) or config_path().exists():
         return False
-    path = sqlite_path(default_url())
-    return path is not None and not path.exists()
+    return not default_database_file().exists()
 
 
 def self_check(app: QApplication, args: argparse.Namespace) -> int:
@@ -126,10 +128,11 @@ def self_check(app: QApplication, args: argparse.Namespace) -> int:
     report goes to stdout and to dtbd-selfcheck.txt in the temporary folder (a windowed
     program on Windows has no stdout). Exit code 0 when everything passed."""
     from dtbd_desktop import selfcheck
+    from dtbd_desktop.db.engine import open_database
     from dtbd_desktop.gui.context import AppContext
     from dtbd_desktop.gui.dialogs.first_run import FirstRunWizard
-    from dtbd_desktop.gui.dialogs.help_dialog import app_icon
     from dtbd_desktop.gui.dialogs.settings_dialog import SettingsDialog
+    from dtbd_desktop.gui.icon import app_icon
     from dtbd_desktop.gui.main_window import MainWindow
     from dtbd_desktop.gui.tasks import TaskRunner
 
@@ -210,15 +213,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName("DTBD")
     app.setApplicationVersion(__version__)
     install_translations(app, preferred_language(args.lang))
-    from dtbd_desktop.gui.dialogs.help_dialog import app_icon
+    from dtbd_desktop.gui.icon import app_icon
 
     app.setWindowIcon(app_icon())
     if args.self_check:
         return self_check(app, args)
 
-    from dtbd_desktop.gui.context import AppContext
     from dtbd_desktop.gui.main_window import MainWindow
-    from dtbd_desktop.gui.tasks import TaskRunner, error_text
+    from dtbd_desktop.gui.tasks import error_text
 
     first_run = None
     if needs_first_run(args):
@@ -234,29 +236,56 @@ def main(argv: Sequence[str] | None = None) -> int:
             QMessageBox.critical(None, tr("app", "Chưa lưu được cấu hình"), error_text(exc))
             return 1
 
+    # The frame first: title, menus, the sidebar and "opening the database...", painted before
+    # SQLAlchemy and the core are even loaded; then the database opens behind it.
+    window = MainWindow()
+    available = window.screen().availableGeometry()
+    if available.width() < 1500 or available.height() < 900:
+        window.showMaximized()  # an office screen of 1366×768: use all of it
+    else:
+        window.show()
+    window.repaint()
+    app.processEvents()
+    if os.environ.get("DTBD_EXIT_WHEN_READY"):
+        print("DTBD_PAINTED", flush=True)  # benchmarks: the frame is on the screen
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    def with_accounts(db: Database) -> tuple[Database, bool]:
+        """The database, and whether it has accounts (then a login is asked for)."""
+        from dtbd_desktop.trust import accounts
+
+        with db.read() as session:
+            return db, accounts.accounts_exist(session)
+
     try:
         if args.demo:
             folder = Path(tempfile.mkdtemp(prefix="dtbd-demo-"))
-            db = open_with_progress(app, lambda progress: demo_database(folder, progress))
+            db, needs_login = open_with_progress(app, lambda progress: with_accounts(demo_database(folder, progress)),
+                                                 window)
         else:
-            if not check_database_file(args.db):
+            from dtbd_desktop.services.startup import open_centre
+
+            if not check_database_file(args.db, window):
                 return 1
-            db = open_with_progress(app, lambda _progress: open_centre(args.db))
+            db, needs_login = open_with_progress(app, lambda _progress: with_accounts(open_centre(args.db)), window)
     except (DtbdError, SQLAlchemyError, OSError) as exc:
         if not isinstance(exc, DtbdError):
             from dtbd_desktop.base.logfile import log
 
             log.error("could not open the database", exc_info=True)
-        QMessageBox.critical(None, tr("app", "Không mở được cơ sở dữ liệu"), error_text(exc))
+        QMessageBox.critical(window, tr("app", "Không mở được cơ sở dữ liệu"), error_text(exc))
         return 1
+    from dtbd_desktop.gui.context import AppContext
     from dtbd_desktop.gui.dialogs.login_dialog import log_in_if_needed
+    from dtbd_desktop.gui.tasks import TaskRunner
 
-    go_on, login = log_in_if_needed(db)
+    go_on, login = log_in_if_needed(db, window, needed=needs_login)
     if not go_on:
         db.dispose()
         return 0
     ctx = AppContext(db=db, runner=TaskRunner(), login=login)
-    window = MainWindow(ctx)
+    window.attach(ctx)
     if first_run is not None:  # the centre's details from the wizard, saved off the GUI thread
         outcome = first_run
 
@@ -264,11 +293,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             QMessageBox.warning(window, tr("app", "Chưa lưu được thông tin đơn vị"), error_text(exc))
 
         ctx.write(lambda session: outcome.write_settings(session), None, window, not_saved)
-    available = window.screen().availableGeometry()
-    if available.width() < 1500 or available.height() < 900:
-        window.showMaximized()  # an office screen of 1366×768: use all of it
-    else:
-        window.show()
     from dtbd_desktop.services import startup
 
     if not args.demo:

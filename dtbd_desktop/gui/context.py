@@ -19,15 +19,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtWidgets import QWidget
-from sqlalchemy.orm import Session
 
-from dtbd_desktop.db.engine import Database
 from dtbd_desktop.gui.tasks import TaskRunner
-from dtbd_desktop.trust import operations
-from dtbd_desktop.trust.accounts import Login
+
+if TYPE_CHECKING:  # the database layer loads after the window is painted (gui/app.py)
+    from sqlalchemy.orm import Session
+
+    from dtbd_desktop.db.engine import Database
+    from dtbd_desktop.trust.accounts import Login
 
 R = TypeVar("R")
 Progress = Callable[[int, int, str], None]
@@ -42,10 +44,14 @@ class AppContext:
 
     def reading(self) -> AbstractContextManager[Session]:
         """A read session for the person logged in (inside a job)."""
+        from dtbd_desktop.trust import operations
+
         return operations.reading(self.db, self.login)
 
     def writing(self) -> AbstractContextManager[Session]:
         """A unit of work for the person logged in (inside a job)."""
+        from dtbd_desktop.trust import operations
+
         return operations.writing(self.db, self.login)
 
     def read(self, fn: Callable[[Session], R], on_done: Callable[[R], None], parent: QWidget | None = None,

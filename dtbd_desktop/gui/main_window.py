@@ -77,10 +77,37 @@ class LazySections(Mapping[str, QWidget]):
         return len(self.keys_in_order)
 
 
+#: The sidebar's screens: key, module in gui/screens, class.
+SCREENS = (
+    ("dashboard", "dashboard_view", "DashboardView"),
+    ("classes", "classes_view", "ClassesView"),
+    ("learners", "learners_view", "LearnersView"),
+    ("programmes", "programmes_view", "ProgrammesView"),
+    ("organisations", "organisations_view", "OrganisationsView"),
+    ("lecturers", "lecturers_view", "LecturersView"),
+    ("certificates", "certificates_view", "CertificatesView"),
+    ("reports", "reports_view", "ReportsView"),
+    ("admin", "admin_view", "AdminView"),
+)
+
+
+def screen_labels() -> dict[str, str]:
+    return {"dashboard": tr("main", "Tổng quan"), "classes": tr("main", "Lớp học"), "learners": tr("main", "Học viên"),
+            "programmes": tr("main", "Chương trình"), "organisations": tr("main", "Đơn vị cử học"),
+            "lecturers": tr("main", "Giảng viên"), "certificates": tr("main", "Văn bằng, chứng chỉ"),
+            "reports": tr("main", "Báo cáo"), "admin": tr("main", "Quản trị")}
+
+
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext) -> None:
+    """Painted before the database opens: the frame (title, menus, the sidebar, "opening the
+    database...") shows at once; `attach(ctx)` then brings the screens, the first one loading its
+    data off the GUI thread. Given a context, it attaches at once."""
+
+    ctx: AppContext  # from attach()
+    sections: LazySections
+
+    def __init__(self, ctx: AppContext | None = None) -> None:
         super().__init__()
-        self.ctx = ctx
         self.setWindowTitle(tr("main", "DTBD Desktop – Quản lý đào tạo, bồi dưỡng"))
         self.resize(1280, 720)
 
@@ -89,24 +116,17 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(190)
         self.nav.setIconSize(QSize(20, 20))
         self.stack = QStackedWidget()
-        # Each screen is built the first time it is shown, so the start pays only for the first.
-        self.sections = LazySections(self.stack, [
-            ("dashboard", tr("main", "Tổng quan"), _factory("dashboard_view", "DashboardView", ctx)),
-            ("classes", tr("main", "Lớp học"), _factory("classes_view", "ClassesView", ctx)),
-            ("learners", tr("main", "Học viên"), _factory("learners_view", "LearnersView", ctx)),
-            ("programmes", tr("main", "Chương trình"), _factory("programmes_view", "ProgrammesView", ctx)),
-            ("organisations", tr("main", "Đơn vị cử học"), _factory("organisations_view", "OrganisationsView", ctx)),
-            ("lecturers", tr("main", "Giảng viên"), _factory("lecturers_view", "LecturersView", ctx)),
-            ("certificates", tr("main", "Văn bằng, chứng chỉ"), _factory("certificates_view", "CertificatesView", ctx)),
-            ("reports", tr("main", "Báo cáo"), _factory("reports_view", "ReportsView", ctx)),
-            ("admin", tr("main", "Quản trị"), _factory("admin_view", "AdminView", ctx)),
-        ], on_built=self._section_built)
-        for key, label in self.sections.labels():
-            item = QListWidgetItem(label)
+        labels = screen_labels()
+        for key, _module, _name in SCREENS:
+            item = QListWidgetItem(labels[key])
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setSizeHint(QSize(180, 36))
             self.nav.addItem(item)
-        self.nav.currentRowChanged.connect(self._show_section)
+        self.nav.setEnabled(False)
+        self.opening = QLabel(tr("main", "Đang mở cơ sở dữ liệu..."))
+        self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.opening.setStyleSheet("color: #555; font-size: 15px;")
+        self.stack.addWidget(self.opening)
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -120,9 +140,26 @@ class MainWindow(QMainWindow):
             "#navigation::item { padding-left: 14px; }"
             "#navigation::item:selected { background: #b71c1c; color: white; }"
         )
+        self.needs_database: list[QAction] = []
         self._build_menu()
-        self.db_label = QLabel(tr("main", "Cơ sở dữ liệu: {url}").format(url=ctx.db.display_url))
+        self.db_label = QLabel()
         self.statusBar().addPermanentWidget(self.db_label)
+        if ctx is not None:
+            self.attach(ctx)
+
+    def attach(self, ctx: AppContext) -> None:
+        """The database is open and the person logged in: the screens, each built on first use."""
+        self.ctx = ctx
+        labels = screen_labels()
+        self.sections = LazySections(self.stack, [(key, labels[key], _factory(module, name, ctx))
+                                                  for key, module, name in SCREENS], on_built=self._section_built)
+        self.stack.removeWidget(self.opening)
+        self.opening.deleteLater()
+        for action in self.needs_database:
+            action.setEnabled(True)
+        self.db_label.setText(tr("main", "Cơ sở dữ liệu: {url}").format(url=ctx.db.display_url))
+        self.nav.setEnabled(True)
+        self.nav.currentRowChanged.connect(self._show_section)
         self.nav.setCurrentRow(0)
 
     def _build_menu(self) -> None:
@@ -130,6 +167,8 @@ class MainWindow(QMainWindow):
         settings_action = QAction(tr("main", "Cài đặt..."), self)
         settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
         settings_action.triggered.connect(self.show_settings)
+        settings_action.setEnabled(False)
+        self.needs_database.append(settings_action)
         file_menu.addAction(settings_action)
         file_menu.addSeparator()
         quit_action = QAction(tr("main", "Thoát"), self)
@@ -142,6 +181,8 @@ class MainWindow(QMainWindow):
             action = QAction(item.text(), self)
             action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
             action.triggered.connect(lambda _checked=False, r=row: self.nav.setCurrentRow(r))
+            action.setEnabled(False)
+            self.needs_database.append(action)
             go_menu.addAction(action)
         help_menu = self.menuBar().addMenu(tr("main", "Trợ &giúp"))
         guide = QAction(tr("main", "Hướng dẫn sử dụng"), self)
@@ -150,6 +191,8 @@ class MainWindow(QMainWindow):
         help_menu.addAction(guide)
         about = QAction(tr("main", "Giới thiệu"), self)
         about.triggered.connect(self.show_about)
+        about.setEnabled(False)
+        self.needs_database.append(about)
         help_menu.addAction(about)
 
     def _show_section(self, row: int) -> None:
@@ -206,5 +249,6 @@ class MainWindow(QMainWindow):
         return dialog
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.ctx.runner.wait(30_000)
+        if hasattr(self, "ctx"):
+            self.ctx.runner.wait(30_000)
         event.accept()

@@ -15,7 +15,6 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
-from sqlalchemy.exc import SQLAlchemyError
 
 from dtbd_desktop.base.errors import DtbdError, describe_database_error
 from dtbd_desktop.base.i18n import tr
@@ -75,6 +74,8 @@ def error_text(exc: BaseException) -> str:
         if len(exc.problems) > 30:
             lines.append(tr("tasks", "... và {n} lỗi khác.").format(n=len(exc.problems) - 30))
         return "\n".join(lines)
+    from sqlalchemy.exc import SQLAlchemyError  # loaded by then: the error came from it or from Python
+
     if isinstance(exc, SQLAlchemyError):
         return tr("tasks", "Lỗi cơ sở dữ liệu: {error}").format(error=describe_database_error(exc))
     return tr("tasks", "Lỗi không mong đợi: {error}").format(error=describe_database_error(exc))

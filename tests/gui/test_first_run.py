@@ -288,7 +288,7 @@ def test_finishing_the_wizard_opens_the_program_on_the_new_centre(monkeypatch: p
 
     monkeypatch.setattr(FirstRunWizard, "run", fill)
     monkeypatch.setattr(QApplication, "exec", staticmethod(no_event_loop))
-    monkeypatch.setattr(gui_app, "open_with_progress", lambda app, opener: opener(lambda _m: None))
+    monkeypatch.setattr(gui_app, "open_with_progress", lambda app, opener, parent=None: opener(lambda _m: None))
     assert gui_app.main([]) == 0
     assert shown and "Cơ sở dữ liệu: sqlite:///" in shown[0].db_label.text()
     assert sqlite_path(resolve_url(None)) == data_file

@@ -129,3 +129,45 @@ def test_withdrawing_a_learner_from_the_roster_tab(qtbot: QtBot, demo_db: Databa
         rows = {r.full_name: r for r in class_roster(s, "B22.KTT")}
     assert rows[first].status == "withdrawn"
     assert dialog.tabs.tabText(1) == "Học viên (55)"
+
+
+FRAME_FIRST = """
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from dtbd_desktop.gui import app as gui_app  # what the program loads before its first paint
+from dtbd_desktop.gui.main_window import MainWindow
+window = MainWindow()
+window.show()
+window.repaint()
+app.processEvents()
+heavy = sorted(m for m in ("sqlalchemy", "reportlab", "openpyxl", "PIL", "argon2", "cryptography", "keyring")
+               if m in sys.modules)
+print(window.nav.isEnabled(), window.nav.count(), window.stack.currentWidget().text(), heavy)
+"""
+
+
+def test_the_frame_paints_before_the_database_layer_loads() -> None:
+    """What a person sees first: the window with its sidebar and "opening the database...", drawn
+    before SQLAlchemy or any document library is even imported (gui/app.py paints it first)."""
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", FRAME_FIRST], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "DTBD_LANG": "vi"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False 9 Đang mở cơ sở dữ liệu... []"
+
+
+def test_the_frame_takes_its_screens_when_the_database_is_open(
+        qtbot: QtBot, demo_db: Database, make_ctx: Callable[[Database], AppContext]) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert not window.nav.isEnabled()
+    assert not any(a.isEnabled() for a in window.needs_database)  # settings, go to, about: not yet
+    window.attach(make_ctx(demo_db))
+    assert window.nav.isEnabled() and all(a.isEnabled() for a in window.needs_database)
+    assert window.stack.currentWidget() is window.sections["dashboard"]
+    assert demo_db.display_url in window.db_label.text()

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from dtbd_desktop.base.config import save_config
 from dtbd_desktop.base.i18n import LANGUAGES, current_language, tr
 from dtbd_desktop.db.engine import Database
-from dtbd_desktop.gui.dialogs.help_dialog import app_icon
+from dtbd_desktop.gui.icon import app_icon
 from dtbd_desktop.gui.tasks import TaskRunner
 from dtbd_desktop.gui.widgets.setup_widgets import (
     DatabaseChoice,

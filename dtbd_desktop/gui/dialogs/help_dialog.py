@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, QUrl, qVersion
-from PySide6.QtGui import QDesktopServices, QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -24,18 +24,7 @@ from dtbd_desktop import __version__
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.base.logfile import current_log_path
 from dtbd_desktop.base.paths import private_dir, resource_path, user_data_dir
-
-ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
-
-
-def app_icon() -> QIcon:
-    """The emblem (a gold star over an open book), from the PNGs rendered by installer/make_icons.py."""
-    icon = QIcon()
-    for size in ICON_SIZES:
-        path = resource_path("icons", f"dtbd-{size}.png")
-        if path.exists():
-            icon.addFile(str(path))
-    return icon
+from dtbd_desktop.gui.icon import app_icon
 
 
 def guide_path(language: str = "vi") -> Path:

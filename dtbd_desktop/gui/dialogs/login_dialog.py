@@ -81,14 +81,17 @@ class LoginDialog(QDialog):
         super().done(result)
 
 
-def log_in_if_needed(db: Database) -> tuple[bool, Login | None]:
-    """Ask for a login when accounts exist. (go on?, who): (True, None) for a database without
-    accounts (the local administrator), (False, None) when the person closed the dialog."""
-    with db.read() as session:
-        needed = accounts.accounts_exist(session)
+def log_in_if_needed(db: Database, parent: QWidget | None = None, *, needed: bool | None = None
+                     ) -> tuple[bool, Login | None]:
+    """Ask for a login when accounts exist (`needed`: already known, found when the database was
+    opened). (go on?, who): (True, None) for a database without accounts (the local
+    administrator), (False, None) when the person closed the dialog."""
+    if needed is None:
+        with db.read() as session:
+            needed = accounts.accounts_exist(session)
     if not needed:
         return True, None
-    dialog = LoginDialog(db)
+    dialog = LoginDialog(db, parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False, None
     return True, dialog.login
