@@ -8823,6 +8823,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/main_window.py" />
+      <source>Đang mở cơ sở dữ liệu...</source>
+      <translation>Opening the database...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/main_window.py" />
       <source>Đơn vị cử học</source>
       <translation>Sending organisations</translation>
     </message>
