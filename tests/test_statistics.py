@@ -21,6 +21,7 @@ from dtbd_desktop.rules.statistics import (
     change_text,
     composition,
     composition_lines,
+    composition_of_counts,
     effective_level,
     is_minority,
     order_classifications,
@@ -116,6 +117,17 @@ def test_composition_of_learner_times() -> None:
     assert (c.total, c.women, c.minorities, c.young, c.party_members) == (5, 3, 2, 2, 3)
     assert c.age_bands == [1, 2, 1, 1]
     assert c.share(c.women) == Decimal(60)
+
+
+def test_composition_counted_by_the_database_in_groups() -> None:
+    """The services count learner-times in groups of equal facts; each group weighs its count."""
+    groups = [(PersonFacts("F", "Kinh", 1991, True), 40), (PersonFacts("M", "Mường", 1970, False), 7),
+              (PersonFacts("F", "Thái", 2001, False), 3)]
+    c = composition_of_counts(groups, year=2026, young_max_age=35, bands=settings.age_bands([30, 40, 50]))
+    # 50 learner-times: women 40 + 3; minorities 7 + 3; young (35 and 25) 40 + 3; Party 40;
+    # ages 35 (30–39), 56 (from 50), 25 (under 30).
+    assert (c.total, c.women, c.minorities, c.young, c.party_members) == (50, 43, 10, 43, 40)
+    assert c.age_bands == [3, 40, 0, 7]
 
 
 def test_the_composition_lines_every_report_prints() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from copy import copy
 from decimal import Decimal
 from typing import Any
 
@@ -43,6 +44,7 @@ class _Sheet:
         self.header_rows: tuple[int, int] | None = None
         xl.set_column_widths(ws, widths)
         xl.page_setup(ws, landscape=landscape)
+        self.arrays: dict[str, Any] = {}  # style key -> openpyxl's StyleArray of a cell styled so
         self.styles = {
             "text": xl.cell_style(wb, "ar-text", cell_font=xl.font(xl.TABLE_SIZE)),
             "bold": xl.cell_style(wb, "ar-bold", cell_font=xl.font(xl.TABLE_SIZE, bold=True)),
@@ -56,6 +58,16 @@ class _Sheet:
             "percent-bold": xl.cell_style(wb, "ar-percent-b", cell_font=xl.font(xl.TABLE_SIZE, bold=True),
                                           horizontal="right", number_format=PERCENT),
         }
+
+    def _style(self, cell: Any, key: str) -> None:
+        """The named style `key` on a cell: looked up once, then its style array copied, which
+        spares openpyxl a search of the workbook's styles for every cell of a long table."""
+        array = self.arrays.get(key)
+        if array is None:
+            cell.style = self.styles[key]
+            self.arrays[key] = copy(cell._style)
+        else:
+            cell._style = copy(array)
 
     def letterhead(self) -> None:
         half = max(1, self.columns // 2)
@@ -88,13 +100,13 @@ class _Sheet:
                 cell = self.ws.cell(row=self.row, column=column)
                 if isinstance(value, Decimal):
                     cell.value = float(value / 100)
-                    cell.style = self.styles["percent-bold" if bold else "percent"]
+                    self._style(cell, "percent-bold" if bold else "percent")
                 elif isinstance(value, int) and not isinstance(value, bool):
                     cell.value = value
-                    cell.style = self.styles["count-bold" if bold else "count"]
+                    self._style(cell, "count-bold" if bold else "count")
                 else:
                     cell.value = text.nfc(str(value)) if value not in (None, "") else None
-                    cell.style = self.styles["bold" if bold else "centre" if column == 1 else "text"]
+                    self._style(cell, "bold" if bold else "centre" if column == 1 else "text")
                     if column == 2 and indents and indents[index]:
                         cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True,
                                                    indent=2 * indents[index])

@@ -236,21 +236,29 @@ def composition(people: Iterable[PersonFacts], *, year: int, young_max_age: int,
                 bands: Sequence[AgeBand]) -> Composition:
     """Count the shares of a year's learner-times; ages are those reached in `year`; a young
     cadre (cán bộ trẻ) is at most `young_max_age`."""
+    return composition_of_counts(((person, 1) for person in people), year=year, young_max_age=young_max_age,
+                                 bands=bands)
+
+
+def composition_of_counts(groups: Iterable[tuple[PersonFacts, int]], *, year: int, young_max_age: int,
+                          bands: Sequence[AgeBand]) -> Composition:
+    """`composition` of learner-times counted by the database: (facts, how many learner-times
+    share them)."""
     result = Composition(age_bands=[0] * len(bands))
-    for person in people:
-        result.total += 1
+    for person, count in groups:
+        result.total += count
         if person.gender == "F":
-            result.women += 1
+            result.women += count
         if is_minority(person.ethnicity):
-            result.minorities += 1
+            result.minorities += count
         if person.party_member:
-            result.party_members += 1
+            result.party_members += count
         age = age_in(year, person.birth_year)
         if age <= young_max_age:
-            result.young += 1
+            result.young += count
         index = band_index(age, bands)
         if index is not None:
-            result.age_bands[index] += 1
+            result.age_bands[index] += count
     return result
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -42,8 +42,8 @@ from dtbd_desktop.rules.statistics import (
     Figures,
     PersonFacts,
     Tally,
-    composition,
     composition_lines,
+    composition_of_counts,
     effective_level,
     order_classifications,
     roll_up,
@@ -128,24 +128,36 @@ class YearStatistics:
         return Figures(self.classes, self.learners)
 
 
-@dataclass(frozen=True)
-class _Person:
-    class_id: int
-    organisation_id: int | None
-    facts: PersonFacts
+def _learner_times(session: Session, class_ids: Sequence[int]) -> list[tuple[int, int | None, int]]:
+    """(class, sending organisation, learner-times) of the classes, transferred learners left out."""
+    rows: list[tuple[int, int | None, int]] = []
+    organisation = func.coalesce(Enrolment.organisation_id, Learner.organisation_id)
+    for chunk in _chunks(class_ids):
+        rows += [(cid, oid, n) for cid, oid, n in session.execute(
+            select(Enrolment.class_id, organisation, func.count())
+            .join(Learner, Learner.id == Enrolment.learner_id)
+            .where(Enrolment.class_id.in_(chunk), Enrolment.status != "transferred")
+            .group_by(Enrolment.class_id, organisation))]
+    return rows
 
 
-def _people(session: Session, year: int, as_of: dt.date) -> list[_Person]:
-    """One row per learner-time of the classes of `year` started by `as_of`."""
-    stmt = (
-        select(Enrolment.class_id, func.coalesce(Enrolment.organisation_id, Learner.organisation_id), Learner.gender,
-               Learner.ethnicity, Learner.birth_year, Learner.party_member)
-        .join(TrainingClass, TrainingClass.id == Enrolment.class_id)
-        .join(Learner, Learner.id == Enrolment.learner_id)
-        .where(TrainingClass.year == year, TrainingClass.start_date <= as_of, Enrolment.status != "transferred")
-    )
-    return [_Person(cid, oid, PersonFacts(gender, ethnicity, birth_year, bool(party)))
-            for cid, oid, gender, ethnicity, birth_year, party in session.execute(stmt)]
+def _composition_groups(session: Session, class_ids: Sequence[int]) -> list[tuple[PersonFacts, int]]:
+    """The learner-times of the classes grouped by what the composition counts: a few hundred
+    groups for a year of thousands of learners, counted by the database."""
+    counts: dict[PersonFacts, int] = defaultdict(int)
+    for chunk in _chunks(class_ids):
+        for gender, ethnicity, birth_year, party, n in session.execute(
+                select(Learner.gender, Learner.ethnicity, Learner.birth_year, Learner.party_member, func.count())
+                .join(Enrolment, Enrolment.learner_id == Learner.id)
+                .where(Enrolment.class_id.in_(chunk), Enrolment.status != "transferred")
+                .group_by(Learner.gender, Learner.ethnicity, Learner.birth_year, Learner.party_member)):
+            counts[PersonFacts(gender, ethnicity, birth_year, bool(party))] += n
+    return list(counts.items())
+
+
+def _chunks(ids: Sequence[int], size: int = 900) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
 
 
 def _lines(tallies: Mapping[str, Tally], labels: Mapping[str, str], order: Iterable[str] | None = None) -> list[Breakdown]:
@@ -204,21 +216,19 @@ def year_statistics(session: Session, year: int, *, as_of: dt.date | None = None
         by_level[programme_levels.get(c.programme_id, "")].class_ids.add(c.id)
         by_mode[c.mode].class_ids.add(c.id)
         by_venue[text.nfc(c.venue) if c.venue else ""].class_ids.add(c.id)
-    people = _people(session, year, as_of)
+    class_ids = sorted(class_by_id)
     own: dict[int, Tally] = defaultdict(Tally)
     unknown_org = Tally()
-    for person in people:
-        held = class_by_id.get(person.class_id)
-        if held is None:
-            continue
-        by_programme[held.programme_code].learners += 1
-        by_level[programme_levels.get(held.programme_id, "")].learners += 1
-        by_mode[held.mode].learners += 1
-        by_venue[text.nfc(held.venue) if held.venue else ""].learners += 1
-        if person.organisation_id is None:
-            unknown_org.add(held.id)
+    for class_id, organisation_id, n in _learner_times(session, class_ids):
+        held = class_by_id[class_id]
+        by_programme[held.programme_code].learners += n
+        by_level[programme_levels.get(held.programme_id, "")].learners += n
+        by_mode[held.mode].learners += n
+        by_venue[text.nfc(held.venue) if held.venue else ""].learners += n
+        if organisation_id is None:
+            unknown_org.add(held.id, n)
         else:
-            own[person.organisation_id].add(held.id)
+            own[organisation_id].add(held.id, n)
     org_rows, org_levels = _organisation_rows(own, session, organisation_depth)
     if unknown_org.learners:
         org_rows.append(Breakdown("", tr("reports", NO_ORGANISATION), unknown_org.classes, unknown_org.learners))
@@ -236,8 +246,8 @@ def year_statistics(session: Session, year: int, *, as_of: dt.date | None = None
         by_organisation_level=_lines(org_levels, level_labels, [*ORGANISATION_LEVEL_ORDER, ""]),
         by_mode=_lines(by_mode, {m: mode_label(m) for m in by_mode}, ["full-time", "part-time"]),
         by_venue=_lines(by_venue, {**{v: v for v in by_venue}, "": tr("reports", NO_VENUE)}),
-        composition=composition((p.facts for p in people if p.class_id in class_by_id), year=year,
-                                young_max_age=young_max, bands=bands),
+        composition=composition_of_counts(_composition_groups(session, class_ids), year=year,
+                                          young_max_age=young_max, bands=bands),
         young_max_age=young_max, age_band_labels=[age_band_label(b) for b in bands],
         classifications=classifications, results=results, results_total=results_total,
     )

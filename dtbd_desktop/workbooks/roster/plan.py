@@ -215,10 +215,13 @@ class _Planner:
             for learner in self.s.scalars(select(Learner).where(Learner.national_id.in_(chunk))):
                 assert learner.national_id is not None
                 by_id[learner.national_id] = learner
-        search_keys = sorted({p.search_key for p in people if p.given})
+        # Possible duplicates have the same name and birth year (_same_birth): only those are loaded
+        search_keys = sorted({p.search_key for p in people if p.given and p.birth_year})
+        years = sorted({p.birth_year for p in people if p.given and p.birth_year})
         by_name: dict[str, list[Learner]] = {}
         for chunk in chunks(search_keys):
-            for learner in self.s.scalars(select(Learner).where(Learner.search_key.in_(chunk))):
+            for learner in self.s.scalars(select(Learner).where(Learner.search_key.in_(chunk),
+                                                               Learner.birth_year.in_(years))):
                 by_name.setdefault(learner.search_key, []).append(learner)
         return by_id, by_name
 
@@ -234,13 +237,17 @@ class _Planner:
 
     def _match_people(self, people: list[PersonData]) -> None:
         by_id, by_name = self._load(people)
+        # Stored people by name and birth year, each name's key worked out once
+        by_key: dict[tuple[str, str, int | None], list[Learner]] = {}
+        for search_key, stored in by_name.items():
+            for lr in stored:
+                by_key.setdefault((search_key, name_key(lr.sort_key), lr.birth_year), []).append(lr)
         candidates: dict[int, list[Learner]] = {}
         for p in people:
             if p.given and p.birth_year:
                 candidates[p.row] = [
-                    lr for lr in by_name.get(p.search_key, [])
-                    if name_key(lr.sort_key) == p.name_key and _same_birth(p, lr)
-                    and (p.national_id is None or lr.national_id is None)]
+                    lr for lr in by_key.get((p.search_key, p.name_key, p.birth_year), [])
+                    if _same_birth(p, lr) and (p.national_id is None or lr.national_id is None)]
         known = [lr.id for lr in by_id.values()] + [lr.id for c in candidates.values() for lr in c]
         classes = self._classes_of(known)
         in_class = {lid for lid, codes in classes.items() if self.cls.code in codes}

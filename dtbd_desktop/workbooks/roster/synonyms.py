@@ -167,4 +167,5 @@ def is_table_end(raw: str) -> bool:
         return True
     legacy_looking = not raw.isascii() and all(ord(ch) <= 0xFF for ch in raw)
     values = heading_variants(raw) if legacy_looking else [plain]
-    return any(value == end or value.startswith(end + " ") for value in values for end in ends)
+    starts = tuple(end + " " for end in ends)
+    return any(value in ends or value.startswith(starts) for value in values)

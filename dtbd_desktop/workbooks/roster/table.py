@@ -140,7 +140,13 @@ def display(value: Cell) -> str:
 
 
 def _is_numbering_row(row: SheetRow) -> bool:
-    cells = [display(v) for v in row.values if v is not None]
+    cells = []
+    for value in row.values:
+        if value is None:
+            continue
+        if isinstance(value, str) and len(value) > 6:  # a name: a data row (most rows stop here)
+            return False
+        cells.append(display(value))
     if len(cells) < 2 or any(len(c) > 6 for c in cells):
         return False
     return all(_NUMBERING_CELL_RE.fullmatch(synonyms.normalize(c).replace(" ", "") or "-") for c in cells)
@@ -151,11 +157,13 @@ def _heading_parts(columns: tuple[SheetColumn, ...]) -> list[frozenset[str]]:
             for col in columns]
 
 
-def _repeats_header(row: SheetRow, parts: list[frozenset[str]]) -> bool:
-    """A header row printed again inside the table (lists that run over several pages)."""
+def _repeats_header(row: SheetRow, parts: list[frozenset[str]], longest: int) -> bool:
+    """A header row printed again inside the table (lists that run over several pages);
+    `longest`: the length of the longest heading."""
     matches = 0
     for value, headings in zip(row.values, parts, strict=True):
-        if isinstance(value, str) and headings and unicodedata.normalize("NFC", value).lower() in headings:
+        if (isinstance(value, str) and headings and len(value) <= 3 * longest  # 3: decomposed tones
+                and unicodedata.normalize("NFC", value).lower() in headings):
             matches += 1
     return matches >= 2
 
@@ -207,6 +215,7 @@ def extract_rows(table: DetectedTable) -> None:
     """Take the data rows from `table.grid` under the current mapping."""
     wide = table.wide_cells
     parts = _heading_parts(table.columns)
+    longest = max((len(part) for headings in parts for part in headings), default=0)
     rows: list[SheetRow] = []
     group_rows: list[int] = []
     end_row: int | None = None
@@ -221,7 +230,7 @@ def extract_rows(table: DetectedTable) -> None:
                 continue
             end_row = row.number
             break
-        if _is_numbering_row(row) or _repeats_header(row, parts):
+        if _is_numbering_row(row) or _repeats_header(row, parts, longest):
             i += 1
             continue
         first = _first_text(row)
