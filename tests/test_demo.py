@@ -75,8 +75,9 @@ def test_certificate_numbers_are_gap_free_and_signed(demo_db: Database) -> None:
         certs = s.scalars(select(Certificate)).all()
         assert len(certs) > 100
         for cert in certs[:20]:
+            assert cert.course == cert.enrolment.training_class.name
             payload = signed_payload(cert.serial, cert.full_name, cert.birth_date_text, cert.issue_date,
-                                     cert.classification)
+                                     cert.classification, cert.course)
             assert verify(public, payload, cert.verification_code)
             assert not verify(public, payload.replace(cert.full_name, cert.full_name + "x"),
                               cert.verification_code)

@@ -1,4 +1,5 @@
-"""`dtbd certificates issue | print | register | revoke | reissue | verify` (and a few helpers).
+"""`dtbd certificates issue | print | register | revoke | reissue | verify | verify-page` (and a few
+helpers: keys, the verification page's address, list, test page).
 
 The contract (names, options, JSON keys) is shared/CLI.md; everything calls
 `services.certificates`, the functions the GUI calls.
@@ -12,7 +13,7 @@ from dtbd_desktop.base import text
 from dtbd_desktop.base.errors import InputError
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.cli.commands_base import iso_date, year_value
-from dtbd_desktop.cli.context import EXIT_OK, Context, Parser
+from dtbd_desktop.cli.context import EXIT_OK, Context, Parser, UsageError
 from dtbd_desktop.cli.output import table
 
 
@@ -54,6 +55,20 @@ def register(sub: Any) -> None:
     vf = actions.add_parser("verify", help=tr("cli", "kiểm tra mã xác thực, nội dung mã QR hoặc số hiệu (không cần mạng)"))
     vf.add_argument("code", metavar="CODE", help=tr("cli", "mã xác thực in trên văn bằng, nội dung mã QR, hoặc số hiệu"))
     vf.set_defaults(handler=cmd_verify)
+
+    vp = actions.add_parser("verify-page", help=tr("cli", "ghi trang xác thực tĩnh (một tệp HTML) với khóa và danh "
+                                                        "sách thu hồi hôm nay, để đưa lên trang web hoặc USB"))
+    vp.add_argument("--out", required=True, metavar="FOLDER",
+                    help=tr("cli", "thư mục; trang được ghi vào FOLDER/xac-thuc/index.html"))
+    vp.set_defaults(handler=cmd_verify_page)
+
+    va = actions.add_parser("verify-address", help=tr("cli", "địa chỉ web của trang xác thực: mã QR in trên văn bằng "
+                                                             "thành đường dẫn tới trang đó"))
+    va.add_argument("url", metavar="URL", nargs="?",
+                    help=tr("cli", "ví dụ https://truongchinhtri.longan.gov.vn/xac-thuc (bỏ trống: xem địa chỉ đang "
+                                   "đặt)"))
+    va.add_argument("--clear", action="store_true", help=tr("cli", "bỏ địa chỉ: mã QR chỉ chứa nội dung đã ký"))
+    va.set_defaults(handler=cmd_verify_address)
 
     ek = actions.add_parser("enrol-key", help=tr("cli", "quản trị đăng ký khóa ký văn bằng của máy này (tạo khóa nếu "
                                                         "máy chưa có)"))
@@ -162,6 +177,39 @@ def cmd_verify(ctx: Context) -> tuple[Any, int]:
             details.append(result.classification)
         ctx.say("  " + ", ".join(details))
     return result.as_json(), EXIT_OK
+
+
+def cmd_verify_page(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.reports.verify_page import write_verify_page
+
+    with ctx.read() as session:
+        path = write_verify_page(session, ctx.args.out)
+    ctx.say(tr("cli", "Đã ghi trang xác thực vào {path}. Đưa cả thư mục {folder} lên trang web của đơn vị (hoặc chép "
+                      "vào USB); ghi lại trang mỗi khi thu hồi hoặc cấp lại văn bằng.").format(
+        path=path, folder=path.parent))
+    return {"path": str(path)}, EXIT_OK
+
+
+def cmd_verify_address(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.services import settings
+
+    a = ctx.args
+    if a.url is not None and a.clear:
+        raise UsageError(tr("cli", "Chỉ dùng một trong hai: URL hoặc --clear."))
+    if a.url is None and not a.clear:
+        with ctx.read(personal=False) as session:
+            current = settings.verify_page_link(session)
+        ctx.say(current or tr("cli", "Chưa đặt địa chỉ trang xác thực: mã QR chỉ chứa nội dung đã ký."))
+        return {"verify_page_url": current}, EXIT_OK
+    value = None if a.clear else a.url.strip()
+    with ctx.write() as session:
+        settings.save_settings(session, verify_page_url=value)
+    if value:
+        ctx.say(tr("cli", "Từ nay mã QR in trên văn bằng là đường dẫn tới {url}#…; hãy đưa trang xác thực lên đúng "
+                          "địa chỉ này (dtbd certificates verify-page).").format(url=value))
+    else:
+        ctx.say(tr("cli", "Đã bỏ địa chỉ trang xác thực: mã QR chỉ chứa nội dung đã ký."))
+    return {"verify_page_url": value}, EXIT_OK
 
 
 def cmd_enrol_key(ctx: Context) -> tuple[Any, int]:

@@ -501,6 +501,8 @@ class Certificate(Timestamped, Base):
     gender: Mapped[str] = mapped_column(String(1))
     ethnicity: Mapped[str | None] = mapped_column(String(40))
     classification: Mapped[str | None] = mapped_column(String(40))
+    # The class's name as signed with the line (None on lines issued before the verification page).
+    course: Mapped[str | None] = mapped_column(String(300))
     verification_code: Mapped[str] = mapped_column(String(120), index=True)
     print_count: Mapped[int] = mapped_column(Integer, default=0)
     note: Mapped[str | None] = mapped_column(Text)

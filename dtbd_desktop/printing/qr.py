@@ -9,9 +9,14 @@ function patterns, the format and version information, the order in which data b
 placed and the mask. Encoding is then Reed–Solomon over a few hundred bytes and flipping the
 modules of the set bits: about 0.2 ms.
 
+A link to the centre's verification page (`https://.../xac-thuc#DTBD1:...`) is encoded as two
+segments: the address up to and including "#" in byte mode (it has lower-case letters), the
+signed text after it in alphanumeric mode, so a link costs only its address more than the bare
+text.
+
 The output is tested module for module against `segno.make(..., mode="alphanumeric",
-error="m", mask=MASK, boost_error=False)` (tests/test_certificates_qr.py). The error
-correction block table is segno's (`segno.consts.ECC`).
+error="m", mask=MASK, boost_error=False)` (tests/test_certificates_qr.py), and with the same two
+segments for a link. The error correction block table is segno's (`segno.consts.ECC`).
 """
 
 from __future__ import annotations
@@ -227,26 +232,50 @@ def _count_bits(version: int) -> int:
     return 9 if version <= 9 else 11 if version <= 26 else 13
 
 
+def _byte_count_bits(version: int) -> int:
+    return 8 if version <= 9 else 16
+
+
+def split_link(text: str) -> tuple[bytes, str]:
+    """(the byte-mode head, the alphanumeric tail) of a text: all of it alphanumeric, or a link
+    whose address (printable ASCII) ends at its last "#" with an alphanumeric fragment after it."""
+    if _ALNUM_SET.issuperset(text):
+        return b"", text
+    head, hash_sign, tail = text.rpartition("#")
+    if hash_sign and _ALNUM_SET.issuperset(tail) and head.isascii() and head.isprintable():
+        return (head + hash_sign).encode("ascii"), tail
+    bad = next(ch for ch in (tail if hash_sign and head.isascii() and head.isprintable() else text)
+               if ch not in _ALNUM_SET)
+    raise QrError(f"QR: character {bad!r} is not alphanumeric")
+
+
 _PAIR_BITS = {a + b: format(_ALNUM_VALUE[a] * 45 + _ALNUM_VALUE[b], "011b")
               for a in ALPHANUMERIC for b in ALPHANUMERIC}
 _PAIRS = re.compile(r"..", re.DOTALL)
 
 
-def _data_bits(text: str, version: int) -> str:
-    """The alphanumeric segment (mode, count, characters) as a string of '0' and '1'."""
-    parts = ["0010", format(len(text), f"0{_count_bits(version)}b"), *map(_PAIR_BITS.__getitem__, _PAIRS.findall(text))]
+def _data_bits(text: str, version: int, head: bytes = b"") -> str:
+    """The segments (mode, count, data) as a string of '0' and '1': a byte segment for `head` when
+    there is one, then the alphanumeric segment of `text`."""
+    parts = []
+    if head:
+        parts += ["0100", format(len(head), f"0{_byte_count_bits(version)}b"),
+                  format(int.from_bytes(head, "big"), f"0{8 * len(head)}b")]
+    parts += ["0010", format(len(text), f"0{_count_bits(version)}b"), *map(_PAIR_BITS.__getitem__, _PAIRS.findall(text))]
     if len(text) % 2:
         parts.append(format(_ALNUM_VALUE[text[-1]], "06b"))
     return "".join(parts)
 
 
-def _segment_length(chars: int, version: int) -> int:
-    return 4 + _count_bits(version) + 11 * (chars // 2) + 6 * (chars % 2)
+def _segment_length(chars: int, version: int, head_bytes: int = 0) -> int:
+    head = 4 + _byte_count_bits(version) + 8 * head_bytes if head_bytes else 0
+    return head + 4 + _count_bits(version) + 11 * (chars // 2) + 6 * (chars % 2)
 
 
 def choose_version(text: str, level: str = ERROR_LEVEL) -> int:
+    head, tail = split_link(text)
     for version in range(1, MAX_VERSION + 1):
-        if _segment_length(len(text), version) <= _symbol_capacity_bits(version, level):
+        if _segment_length(len(tail), version, len(head)) <= _symbol_capacity_bits(version, level):
             return version
     raise QrError(f"QR: text of {len(text)} characters is too long")
 
@@ -257,14 +286,13 @@ def _symbol_capacity_bits(version: int, level: str) -> int:
 
 
 def qr_matrix(text: str, *, version: int | None = None) -> tuple[int, bytes]:
-    """Encode `text` (alphanumeric characters only); returns (size, modules) where `modules`
-    holds size×size bytes row by row, 1 for a dark module. No quiet zone is included."""
-    if not _ALNUM_SET.issuperset(text):
-        bad = next(ch for ch in text if ch not in _ALNUM_SET)
-        raise QrError(f"QR: character {bad!r} is not alphanumeric")
+    """Encode `text` (alphanumeric characters only, or a link whose fragment is: `split_link`);
+    returns (size, modules) where `modules` holds size×size bytes row by row, 1 for a dark module.
+    No quiet zone is included."""
+    head, alphanumeric = split_link(text)
     version = version or choose_version(text)
     symbol = _symbol(version)
-    bits = _data_bits(text, version)
+    bits = _data_bits(alphanumeric, version, head)
     capacity = symbol.data_codewords * 8
     if len(bits) > capacity:
         raise QrError(f"QR: text does not fit version {version}")
@@ -307,4 +335,4 @@ def qr_matrix(text: str, *, version: int | None = None) -> tuple[int, bytes]:
 _ASCII_TO_BIT = bytes.maketrans(b"01", b"\x00\x01")
 
 
-__all__ = ["ALPHANUMERIC", "ERROR_LEVEL", "MASK", "QrError", "choose_version", "qr_matrix"]
+__all__ = ["ALPHANUMERIC", "ERROR_LEVEL", "MASK", "QrError", "choose_version", "qr_matrix", "split_link"]

@@ -182,12 +182,14 @@ def issue_many(
         learner = enrolment.learner
         birth = vtext.format_date(learner.birth_date) if learner.birth_date else str(learner.birth_year)
         full_name = vtext.nfc(learner.full_name)
+        course = signing.course_text(enrolment.training_class.name)
         cert = Certificate(
             register=register, enrolment=enrolment, sequence=n, serial=serial,
             register_number=format_number(register.register_pattern, n, register.year), issue_date=issue_date,
             full_name=full_name, birth_date_text=birth, place_of_birth=learner.place_of_birth,
-            gender=learner.gender, ethnicity=learner.ethnicity, classification=classification,
-            verification_code=signing.sign(key, signing.signed_payload(serial, full_name, birth, issue_date, classification)),
+            gender=learner.gender, ethnicity=learner.ethnicity, classification=classification, course=course,
+            verification_code=signing.sign(key, signing.signed_payload(serial, full_name, birth, issue_date,
+                                                                        classification, course)),
             replaces=replaces[index] if replaces is not None else None,
         )
         session.add(cert)

@@ -50,6 +50,7 @@ class CarriedLine:
     classification: str | None
     verification_code: str
     print_count: int
+    course: str | None = None  # signed with the line since the verification page
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def read_carry(session: Session) -> Carry:
             c.register.kind, c.register.year, c.serial, c.register_number, c.sequence, c.enrolment_id,
             c.enrolment.learner_id, c.issue_date, c.status, c.replaces.serial if c.replaces else None, c.reason,
             c.note, c.full_name, c.birth_date_text, c.place_of_birth, c.gender, c.ethnicity, c.classification,
-            c.verification_code, c.print_count))
+            c.verification_code, c.print_count, c.course))
     for k in session.scalars(select(SigningKey).order_by(SigningKey.id)):
         carry.keys.append(CarriedKey(k.key_id, k.public_key, k.label, k.enrolled_by, k.active))
     return carry
@@ -196,7 +197,7 @@ def _carry_lines(session: Session, carry: Carry, registers: dict[tuple[str, int]
             register_number=line.register_number, issue_date=line.issue_date, status=line.status,
             replaces=replaces, reason=line.reason, note=line.note, full_name=line.full_name,
             birth_date_text=line.birth_date_text, place_of_birth=line.place_of_birth, gender=line.gender,
-            ethnicity=line.ethnicity, classification=line.classification,
+            ethnicity=line.ethnicity, classification=line.classification, course=line.course,
             verification_code=line.verification_code, print_count=line.print_count)
         session.add(cert)
         session.flush()

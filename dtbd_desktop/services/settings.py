@@ -18,6 +18,10 @@ What each key holds (the Settings screen edits all of them; `check_settings` say
   + down; 1.0 = 100%), within the limits of `dtbd_desktop.printing.layouts` (±30 mm, 0.9 to 1.1).
   Certificate printing reads it (`layouts.calibration_for`), after any per-printer correction
   in `printer_calibrations`, which its own calibration dialog measures from a test page.
+* `verify_page_url`: where the centre publishes its verification page (`reports.verify_page`),
+  e.g. "https://truongchinhtri.longan.gov.vn/xac-thuc", or None. With it, the QR code printed on a
+  document is a link to that page carrying the signed text after "#"; without it the QR code holds
+  the signed text alone (`verify_page_link`).
 
 Which language the program speaks and where the database is are not here: they belong to
 each PC (dtbd_desktop.base.config), since they are needed before the database is open.
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import urllib.parse
 from typing import Any
 
 from sqlalchemy import select
@@ -54,6 +59,7 @@ DEFAULTS: dict[str, Any] = {
     "young_cadre_max_age": 35,
     "age_band_limits": [30, 40, 50],
     "printer_calibration": dict(DEFAULT_CALIBRATION),
+    "verify_page_url": None,
     "demo": False,
 }
 
@@ -133,6 +139,8 @@ def check_settings(values: dict[str, Any]) -> list[Problem]:
                                                    "đến 90, ví dụ 30, 40, 50."), field="age_band_limits"))
     if "printer_calibration" in values:
         problems += _check_calibration(values["printer_calibration"])
+    if values.get("verify_page_url") is not None:
+        problems += _check_verify_page_url(values["verify_page_url"])
     if "logo_png" in values and values["logo_png"] is not None:
         try:
             decode_logo(values["logo_png"])
@@ -154,6 +162,39 @@ def _check_calibration(value: Any) -> list[Problem]:
     except InputError as exc:
         return [Problem(exc.message, field="printer_calibration")]
     return []
+
+
+VERIFY_PAGE_EXAMPLE = "https://truongchinhtri.longan.gov.vn/xac-thuc"
+
+
+def _check_verify_page_url(value: Any) -> list[Problem]:
+    """A web address a phone can open: http(s), a host, printable ASCII without spaces, no "#" (the
+    signed text goes there). An empty text means none."""
+    if isinstance(value, str) and not value.strip():
+        return []
+    problem = [Problem(tr("settings", "Địa chỉ trang xác thực phải là địa chỉ web đầy đủ, bắt đầu bằng https:// "
+                                      "(ví dụ {example}), viết không dấu, không có khoảng trắng và không có dấu #.")
+                       .format(example=VERIFY_PAGE_EXAMPLE), field="verify_page_url")]
+    if not isinstance(value, str) or len(value) > TEXT_LIMIT:
+        return problem
+    value = value.strip()
+    if not value.isascii() or not value.isprintable() or " " in value or "#" in value:
+        return problem
+    try:
+        parts = urllib.parse.urlsplit(value)
+    except ValueError:
+        return problem
+    if parts.scheme.lower() not in ("https", "http") or not parts.hostname:
+        return problem
+    return []
+
+
+def verify_page_link(session: Session) -> str | None:
+    """The address the QR codes link to, or None when the centre has not set one."""
+    value = get_setting(session, "verify_page_url")
+    if not isinstance(value, str) or not value.strip() or _check_verify_page_url(value):
+        return None
+    return value.strip()
 
 
 def _audited_value(key: str, value: Any) -> Any:

@@ -14,6 +14,14 @@ the register holds them (`signing.signed_payload`). One signature, three forms:
 * **in the QR code**, `DTBD1:PAYLOAD:KEYID:SIGNATURE`, all in upper-case base32 so that the
   QR code uses its compact alphanumeric mode and a USB scanner typing into a text box cannot
   mangle it: this form carries the signed data itself and checks with the public key alone.
+  When the centre has published its verification page (`reports.verify_page`), the QR code is a
+  link to it with that text as the fragment, `https://.../xac-thuc#DTBD1:...` (`qr_text` with a
+  base address): a phone opens the page, which checks the signature in the browser, and the
+  fragment never leaves the phone. `parse_qr` reads both forms.
+
+The payload of a document issued since the verification page also names its course (the class's
+name, frozen in the register line as `Certificate.course`), so the page can show it under the
+signature; a document issued before has five fields and no course (`signed_payload`).
 
 The private key is a PEM file in the user's data folder (`keys/centre-signing-key.pem`),
 made on the first issue on that PC. Public keys are recorded in the database (setting
@@ -28,6 +36,7 @@ import binascii
 import datetime as dt
 import hashlib
 import re
+import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -167,13 +176,28 @@ def normalise_short_code(value: str) -> str | None:
 # ---------------------------------------------------------------------------------- signing
 
 
-def signed_payload(serial: str, full_name: str, birth: str, issue_date: dt.date, classification: str | None) -> str:
-    """The text a document's signature covers, from its register line."""
-    return "|".join([nfc(serial), nfc(full_name), birth, issue_date.isoformat(), classification or ""])
+PAYLOAD_SEPARATOR = "|"
+
+
+def course_text(value: str) -> str:
+    """A course name as it is frozen and signed: NFC, spaces tidied, no field separator in it."""
+    return " ".join(nfc(value).replace(PAYLOAD_SEPARATOR, "/").split())
+
+
+def signed_payload(serial: str, full_name: str, birth: str, issue_date: dt.date, classification: str | None,
+                   course: str | None = None) -> str:
+    """The text a document's signature covers, from its register line: serial, full name, birth
+    date, issue date, classification and, for documents issued since the verification page, the
+    course (`course_text`). A line without a course (issued before) has the first five fields."""
+    fields = [nfc(serial), nfc(full_name), birth, issue_date.isoformat(), classification or ""]
+    if course is not None:
+        fields.append(course_text(course))
+    return PAYLOAD_SEPARATOR.join(fields)
 
 
 def certificate_payload(cert: Certificate) -> str:
-    return signed_payload(cert.serial, cert.full_name, cert.birth_date_text, cert.issue_date, cert.classification)
+    return signed_payload(cert.serial, cert.full_name, cert.birth_date_text, cert.issue_date, cert.classification,
+                          cert.course)
 
 
 
@@ -235,12 +259,15 @@ def verify_any(public_texts: Iterable[str], payload: str, code: str) -> bool:
 # ---------------------------------------------------------------------------------- QR code
 
 
-def qr_text(payload: str, code: str) -> str:
-    """What the QR code holds: `DTBD1:PAYLOAD:KEYID:SIGNATURE`, upper-case base32 throughout."""
+def qr_text(payload: str, code: str, link: str | None = None) -> str:
+    """What the QR code holds: `DTBD1:PAYLOAD:KEYID:SIGNATURE`, upper-case base32 throughout; with
+    `link` (the address of the centre's verification page), that text as the link's fragment:
+    `https://.../xac-thuc#DTBD1:...`."""
     stored = parse_stored(code)
     if stored is None:
         raise ValueError("not a stored verification code")
-    return ":".join((QR_PREFIX, _b32(payload.encode("utf-8")), stored.key_id, _b32(stored.signature)))
+    signed = ":".join((QR_PREFIX, _b32(payload.encode("utf-8")), stored.key_id, _b32(stored.signature)))
+    return f"{link}#{signed}" if link else signed
 
 
 @dataclass(frozen=True)
@@ -254,9 +281,19 @@ class QrContent:
         return short_code(self.signature)
 
 
+def signed_part(value: str) -> str:
+    """The `DTBD1:...` text of a scanned QR code: itself, or the fragment of a link to the
+    verification page (`https://.../xac-thuc#DTBD1:...`, percent-escapes undone)."""
+    value = value.strip()
+    if "#" in value:
+        value = urllib.parse.unquote(value.rsplit("#", 1)[1]).strip()
+    return value
+
+
 def parse_qr(value: str) -> QrContent | None:
-    """The content of a scanned QR code, or None when the text is not one of ours."""
-    parts = value.strip().upper().split(":")
+    """The content of a scanned QR code (the plain text or a link to the verification page), or
+    None when the text is not one of ours."""
+    parts = signed_part(value).upper().split(":")
     if len(parts) != 4 or parts[0] != QR_PREFIX:
         return None
     try:

@@ -48,7 +48,7 @@ TAB_OF_FIELD = {
     "centre_name": 0, "superior_body": 0, "place_name": 0, "party_heading": 0, "director_title": 0,
     "director_name": 0, "logo_png": 0,
     "attendance_lock_days": 1, "young_cadre_max_age": 1, "age_band_limits": 1,
-    "printer_calibration": 2,
+    "printer_calibration": 2, "verify_page_url": 2,
     "backup_keep": 3, "database": 3,
 }
 
@@ -187,6 +187,15 @@ class SettingsDialog(QDialog):
         form.addRow(_note(tr("settings_dialog", "Đây là căn chỉnh chung cho mọi máy in. Để đo chính xác từ trang thử "
                                                 "có lưới milimét, hoặc căn chỉnh riêng từng máy in: Văn bằng, chứng "
                                                 "chỉ → Căn chỉnh máy in...")))
+        self.verify_page_url = QLineEdit()
+        self.verify_page_url.setObjectName("verify_page_url")
+        self.verify_page_url.setPlaceholderText(settings.VERIFY_PAGE_EXAMPLE)
+        self.verify_page_url.setClearButtonEnabled(True)
+        form.addRow(tr("settings_dialog", "Địa chỉ trang xác thực:"), self.verify_page_url)
+        form.addRow(_note(tr("settings_dialog", "Nơi đơn vị đăng trang xác thực (Văn bằng, chứng chỉ → Trang xác "
+                                                "thực...). Khi có địa chỉ, mã QR in trên văn bằng là đường dẫn tới "
+                                                "trang này: ai cũng kiểm tra được bằng camera điện thoại. Để trống: "
+                                                "mã QR chỉ chứa nội dung đã ký, như trước.")))
         return page
 
     def _this_pc_tab(self) -> QWidget:
@@ -250,6 +259,7 @@ class SettingsDialog(QDialog):
         self.offset_y.setValue(float(calibration["offset_y_mm"]))
         self.scale_x.setValue(float(calibration["scale_x"]) * 100)
         self.scale_y.setValue(float(calibration["scale_y"]) * 100)
+        self.verify_page_url.setText(str(values.get("verify_page_url") or ""))
         self.setEnabled(True)
         self.letterhead.centre_name.setFocus()
 
@@ -275,6 +285,7 @@ class SettingsDialog(QDialog):
                 "scale_x": round(self.scale_x.value() / 100, 4),
                 "scale_y": round(self.scale_y.value() / 100, 4),
             },
+            "verify_page_url": self.verify_page_url.text().strip() or None,
         }
 
     def _configured_url(self) -> str:

@@ -1,6 +1,6 @@
 """The "Văn bằng, chứng chỉ" section: the register (sổ gốc) by year and kind, its export,
-revoke and reissue, the offline verification box, and the doors to the layout editor and the
-printer calibration."""
+revoke and reissue, the offline verification box, the static verification page to publish, and
+the doors to the layout editor and the printer calibration."""
 
 from __future__ import annotations
 
@@ -96,7 +96,11 @@ class CertificatesView(ListScreen):
             ("reissue", tr("certificates_view", "Cấp lại..."), self.reissue),
             ("layouts", tr("certificates_view", "Mẫu in..."), self.open_layouts),
             ("calibrate", tr("certificates_view", "Căn chỉnh máy in..."), self.open_calibration),
+            ("verify_page", tr("certificates_view", "Trang xác thực..."), self.publish_verify_page),
         ))
+        self.buttons["verify_page"].setToolTip(tr("certificates_view", "Ghi trang xác thực (một tệp HTML) với khóa và "
+                                                                       "danh sách thu hồi hôm nay, để đưa lên trang web "
+                                                                       "của đơn vị hoặc chép vào USB"))
 
         self.listing: RowList[CertificateRow] = RowList(register_columns(), "register_table", self)
         self.model, self.proxy, self.table = self.listing.model, self.listing.proxy, self.listing.table
@@ -217,6 +221,40 @@ class CertificatesView(ListScreen):
             lines.append(", ".join(str(d) for d in details))
         self.verify_result.setText("<br>".join(lines))
         self.last_verification = result
+
+    # ------------------------------------------------------------------ the verification page
+
+    def ask_verify_page_folder(self) -> str:
+        return QFileDialog.getExistingDirectory(self, tr("certificates_view", "Chọn thư mục ghi trang xác thực"))
+
+    def publish_verify_page(self) -> None:
+        folder = self.ask_verify_page_folder()
+        if folder:
+            self.publish_verify_page_to(Path(folder))
+
+    def publish_verify_page_to(self, folder: Path) -> None:
+        from dtbd_desktop.reports.verify_page import write_verify_page
+        from dtbd_desktop.services.settings import verify_page_link
+
+        def write(session: Session) -> tuple[Path, str | None]:
+            return write_verify_page(session, folder), verify_page_link(session)
+
+        self.ctx.read(write, self._verify_page_written, self)
+
+    def _verify_page_written(self, result: tuple[Path, str | None]) -> None:
+        path, link = result
+        self.verify_page_path = path
+        message = tr("certificates_view", "Đã ghi trang xác thực vào {path}.").format(path=path)
+        if link:
+            message += "\n\n" + tr("certificates_view", "Đưa cả thư mục {folder} lên trang web của đơn vị sao cho "
+                                                          "trang mở được ở địa chỉ {link} (mã QR trên văn bằng dẫn tới "
+                                                          "đó). Ghi và đưa lại trang mỗi khi thu hồi hoặc cấp lại văn "
+                                                          "bằng.").format(folder=path.parent, link=link)
+        else:
+            message += "\n\n" + tr("certificates_view", "Chưa đặt địa chỉ trang xác thực nên mã QR trên văn bằng chưa "
+                                                          "dẫn tới trang này: đặt ở Tệp → Cài đặt... → In giấy tờ. "
+                                                          "Trang vẫn dùng được từ USB: mở tệp rồi dán nội dung mã QR.")
+        QMessageBox.information(self, tr("certificates_view", "Trang xác thực"), message)
 
     # ------------------------------------------------------------------ tools
 

@@ -21,7 +21,7 @@ from dtbd_desktop.printing.letterhead import NATIONAL_MOTTO, NATIONAL_NAME, PART
 from dtbd_desktop.services.certificates.layout_settings import calibration, layout_for_class
 from dtbd_desktop.services.certificates.records import LIVE, Progress, clean_serial, kind_label, short_of
 from dtbd_desktop.services.classes import get_class, mode_label
-from dtbd_desktop.services.settings import load_letterhead
+from dtbd_desktop.services.settings import load_letterhead, verify_page_link
 from dtbd_desktop.trust import audit, signing
 from dtbd_desktop.trust.operations import operation
 
@@ -38,8 +38,9 @@ def _heading(head: Letterhead) -> dict[str, str]:
 
 def document_values(cert: Certificate, head: Letterhead, *, programme_name: str,
                     cls: TrainingClass, result: GraduationResult | None,
-                    organisation: str | None, position: str | None) -> dict[str, str]:
-    """Everything a layout may print for one document (frozen register values where they exist)."""
+                    organisation: str | None, position: str | None, link: str | None = None) -> dict[str, str]:
+    """Everything a layout may print for one document (frozen register values where they exist);
+    `link`: the centre's verification page, which the QR code then links to."""
     issued = cert.issue_date
     short = short_of(cert)
     payload = signing.certificate_payload(cert)
@@ -61,7 +62,7 @@ def document_values(cert: Certificate, head: Letterhead, *, programme_name: str,
         "issue_month": f"{issued.month:02d}" if issued.month < 3 else str(issued.month),
         "issue_year": str(issued.year), "place_date": text.long_date(head.place_name, issued),
         "serial": cert.serial, "register_number": cert.register_number, "verification_code": short,
-        "qr": signing.qr_text(payload, cert.verification_code) if short else "",
+        "qr": signing.qr_text(payload, cert.verification_code, link) if short else "",
     }
 
 
@@ -100,6 +101,7 @@ def print_job(session: Session, class_code: str, serials: Sequence[str] | None =
     results = {r.enrolment_id: r for r in session.scalars(select(GraduationResult).where(
         GraduationResult.enrolment_id.in_([c.enrolment_id for c in certs])))}
     head = load_letterhead(session)
+    link = verify_page_link(session)
     programme_name = cls.programme.name
     documents = []
     for cert in certs:
@@ -107,7 +109,8 @@ def print_job(session: Session, class_code: str, serials: Sequence[str] | None =
         org = e.organisation or e.learner.organisation
         documents.append((cert.id, document_values(
             cert, head, programme_name=programme_name, cls=cls, result=results.get(e.id),
-            organisation=org.name if org is not None else None, position=e.position or e.learner.position)))
+            organisation=org.name if org is not None else None, position=e.position or e.learner.position,
+            link=link)))
     return PrintJob(cls.code, layout_for_class(session, cls), documents)
 
 
