@@ -12,7 +12,7 @@ Standard library only; runs with the system Python 3.11+ on Linux and Windows
   ``pyproject.toml`` is unchanged (a hash of it is kept in ``.venv/.dtbd-setup-stamp``).
 * ``resources/translations/*.ts`` are compiled to ``.qm`` next to them.
 * On Debian/Ubuntu, as root or with passwordless sudo, the system libraries Qt needs
-  (and for ``test``: the PostgreSQL server, poppler-utils and zbar-tools) are installed with apt-get
+  (and for ``test``: the PostgreSQL server, poppler-utils, zbar-tools and Chromium) are installed with apt-get
   when missing. ``DTBD_SKIP_APT=1`` skips that step.
 * ``test`` also provides what the slow installer test needs on Linux x86-64: Wine (``wine``,
   ``wine64`` and ``wine32:i386``, after ``dpkg --add-architecture i386``) and Inno Setup's
@@ -65,7 +65,9 @@ QT_PACKAGES: list[tuple[str, ...]] = [
     ("libxcb-xfixes0",), ("libxcb-xkb1",),
     ("libwayland-client0",), ("libwayland-cursor0",), ("libwayland-egl1",),
 ]
-TEST_PACKAGES: list[tuple[str, ...]] = [("poppler-utils",), ("zbar-tools",), ("xvfb",), ("xauth",)]  # PDF text and fonts; QR decoding; a screen for Wine
+# PDF text and fonts; QR decoding; a screen for Wine; a browser for the verification page's tests
+TEST_PACKAGES: list[tuple[str, ...]] = [("poppler-utils",), ("zbar-tools",), ("xvfb",), ("xauth",),
+                                        ("chromium", "chromium-browser")]
 PG_PACKAGE = "postgresql"  # Debian/Ubuntu metapackage: the distribution's current server
 # Inno Setup's compiler (Windows programs, run under Wine) from the npm package "innosetup".
 ISCC_PACKAGE = ("innosetup", "6.4.1", "https://registry.npmjs.org/innosetup/-/innosetup-6.4.1.tgz",

@@ -238,15 +238,15 @@ def _byte_count_bits(version: int) -> int:
 
 def split_link(text: str) -> tuple[bytes, str]:
     """(the byte-mode head, the alphanumeric tail) of a text: all of it alphanumeric, or a link
-    whose address (printable ASCII) ends at its last "#" with an alphanumeric fragment after it."""
+    whose address (printable ASCII, no space) ends at its last "#" with an alphanumeric fragment."""
     if _ALNUM_SET.issuperset(text):
         return b"", text
     head, hash_sign, tail = text.rpartition("#")
-    if hash_sign and _ALNUM_SET.issuperset(tail) and head.isascii() and head.isprintable():
+    link = bool(hash_sign) and head.isascii() and head.isprintable() and " " not in head
+    if link and _ALNUM_SET.issuperset(tail):
         return (head + hash_sign).encode("ascii"), tail
-    bad = next(ch for ch in (tail if hash_sign and head.isascii() and head.isprintable() else text)
-               if ch not in _ALNUM_SET)
-    raise QrError(f"QR: character {bad!r} is not alphanumeric")
+    bad = next(ch for ch in (tail if link else text) if ch not in _ALNUM_SET)
+    raise QrError(f"QR: character {bad!r} is neither alphanumeric nor part of a link")
 
 
 _PAIR_BITS = {a + b: format(_ALNUM_VALUE[a] * 45 + _ALNUM_VALUE[b], "011b")

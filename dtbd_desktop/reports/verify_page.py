@@ -79,13 +79,13 @@ def _revocation_list(data: VerifyPageData) -> str:
     rows = []
     for r in data.revocations:
         if r.status == "replaced":
-            what = "Đã cấp lại: số hiệu " + html.escape(r.replaced_by or "?")
+            what = "Đã cấp lại: số hiệu <span class=\"serial\">" + html.escape(r.replaced_by or "?") + "</span>"
             if r.replaced_on:
                 what += ", ngày " + text.format_date(r.replaced_on)
         else:
             what = "Đã thu hồi"
         rows.append(f"<tr><td>{html.escape(r.serial)}</td><td>{text.format_date(r.issue_date)}</td><td>{what}</td></tr>")
-    return ("<details id=\"revoked-list\"><summary>" + f"{len(data.revocations)} văn bằng đã thu hồi hoặc cấp lại"
+    return ("<details id=\"revoked-list\"><summary>" + f"Xem danh sách ({len(data.revocations)} văn bằng)"
             + "</summary><table><thead><tr><th>Số hiệu</th><th>Ngày cấp</th><th>Tình trạng</th></tr></thead><tbody>"
             + "".join(rows) + "</tbody></table></details>")
 

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="vi_VN">
   <context>
     <name>accounts</name>
@@ -3131,6 +3132,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     <name>certificates_view</name>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
+      <source>Chưa đặt địa chỉ trang xác thực nên mã QR trên văn bằng chưa dẫn tới trang này: đặt ở Tệp → Cài đặt... → In giấy tờ. Trang vẫn dùng được từ USB: mở tệp rồi dán nội dung mã QR.</source>
+      <translation>No verification page address is set, so the QR codes on the documents do not link to this page yet: set it in File → Settings... → Printing. The page also works from a USB stick: open the file and paste the QR code's text.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
+      <source>Chọn thư mục ghi trang xác thực</source>
+      <translation>Choose the folder for the verification page</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Căn chỉnh máy in...</source>
       <translation>Printer calibration...</translation>
     </message>
@@ -3146,6 +3157,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Cấp lại...</source>
       <translation>Reissue...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
+      <source>Ghi trang xác thực (một tệp HTML) với khóa và danh sách thu hồi hôm nay, để đưa lên trang web của đơn vị hoặc chép vào USB</source>
+      <translation>Write the verification page (one HTML file) with today's keys and revocation list, to put on the centre's website or a USB stick</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
@@ -3261,6 +3277,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
+      <source>Trang xác thực</source>
+      <translation>Verification page</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
+      <source>Trang xác thực...</source>
+      <translation>Verification page...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Tìm theo họ tên, số hiệu, số vào sổ...</source>
       <translation>Search by full name, serial number, register number...</translation>
     </message>
@@ -3316,8 +3342,18 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
+      <source>Đã ghi trang xác thực vào {path}.</source>
+      <translation>The verification page was written to {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Đã xuất {n} dòng sổ gốc vào {path}.</source>
       <translation>Exported {n} register lines to {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
+      <source>Đưa cả thư mục {folder} lên trang web của đơn vị sao cho trang mở được ở địa chỉ {link} (mã QR trên văn bằng dẫn tới đó). Ghi và đưa lại trang mỗi khi thu hồi hoặc cấp lại văn bằng.</source>
+      <translation>Put the whole folder {folder} on the centre's website so that the page opens at {link} (where the QR codes on the documents lead). Write and upload the page again whenever a document is revoked or reissued.</translation>
     </message>
   </context>
   <context>
@@ -3796,6 +3832,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>No score yet: {names}.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>Chưa đặt địa chỉ trang xác thực: mã QR chỉ chứa nội dung đã ký.</source>
+      <translation>No verification page address is set: the QR codes hold the signed text only.</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
@@ -3808,6 +3849,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
       <source>Chạy thử: sẽ nhập {n} học viên vào lớp {code} ({new} hồ sơ mới, {old} người đã có hồ sơ); chưa ghi gì.</source>
       <translation>Dry run: would import {n} learners into class {code} ({new} new records, {old} people already on record); nothing written yet.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>Chỉ dùng một trong hai: URL hoặc --clear.</source>
+      <translation>Use only one of the two: URL or --clear.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/learners_cmd.py" />
@@ -4266,6 +4312,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Graduated</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>Từ nay mã QR in trên văn bằng là đường dẫn tới {url}#…; hãy đưa trang xác thực lên đúng địa chỉ này (dtbd certificates verify-page).</source>
+      <translation>From now on the QR codes printed on documents are links to {url}#…; put the verification page at exactly this address (dtbd certificates verify-page).</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>Tỷ lệ</source>
       <translation>Share</translation>
@@ -4310,6 +4361,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>bỏ một ngày nghỉ</source>
       <translation>remove a holiday</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>bỏ địa chỉ: mã QR chỉ chứa nội dung đã ký</source>
+      <translation>remove the address: the QR codes hold the signed text only</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
@@ -4531,6 +4587,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>ghi số và ngày quyết định công nhận tốt nghiệp</source>
       <translation>record the number and date of the graduation decision</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>ghi trang xác thực tĩnh (một tệp HTML) với khóa và danh sách thu hồi hôm nay, để đưa lên trang web hoặc USB</source>
+      <translation>write the static verification page (one HTML file) with today's keys and revocation list, for a website or a USB stick</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/learners_cmd.py" />
@@ -5101,6 +5162,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>retire a signing key (documents it signed still verify)</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>thư mục; trang được ghi vào FOLDER/xac-thuc/index.html</source>
+      <translation>folder; the page is written to FOLDER/xac-thuc/index.html</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>thống kê lớp và lượt học viên của năm</source>
       <translation>class and learner-time statistics for the year</translation>
@@ -5265,6 +5331,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>ví dụ https://truongchinhtri.longan.gov.vn/xac-thuc (bỏ trống: xem địa chỉ đang đặt)</source>
+      <translation>e.g. https://truongchinhtri.longan.gov.vn/xac-thuc (left out: show the address set now)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>văn bằng của một lớp và tình trạng</source>
       <translation>the diplomas of a class and their status</translation>
     </message>
@@ -5399,6 +5470,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Skipped the holidays: {days}.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>Đã bỏ địa chỉ trang xác thực: mã QR chỉ chứa nội dung đã ký.</source>
+      <translation>The verification page address was removed: the QR codes hold the signed text only.</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_admin.py" />
       <source>Đã chuyển sang {n} dòng sổ gốc và {m} lần thu hồi, cấp lại có sau ngày sao lưu.</source>
       <translation>Carried over {n} register lines and {m} revocations and reissues made after the backup.</translation>
@@ -5447,6 +5523,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>Đã ghi quyết định {number} ngày {date} cho {n} học viên.</source>
       <translation>Recorded decision {number} of {date} for {n} learners.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>Đã ghi trang xác thực vào {path}. Đưa cả thư mục {folder} lên trang web của đơn vị (hoặc chép vào USB); ghi lại trang mỗi khi thu hồi hoặc cấp lại văn bằng.</source>
+      <translation>The verification page was written to {path}. Put the whole folder {folder} on the centre's website (or copy it to a USB stick); write the page again whenever a document is revoked or reissued.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
@@ -5742,6 +5823,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>đến ngày YYYY-MM-DD</source>
       <translation>to date YYYY-MM-DD</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>địa chỉ web của trang xác thực: mã QR in trên văn bằng thành đường dẫn tới trang đó</source>
+      <translation>the web address of the verification page: the QR codes printed on documents become links to it</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
@@ -9986,6 +10072,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Attendance {code}</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/reports/verify_page.py" />
+      <source>Chưa có khóa ký văn bằng nào được đăng ký nên trang xác thực không kiểm tra được văn bằng nào: quản trị hãy đăng ký khóa trước (Quản trị → Khóa ký văn bằng).</source>
+      <translation>No document signing key is enrolled, so a verification page could check no document: an administrator must enrol a key first (Administration → Document signing keys).</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/statistics.py" />
       <source>Chưa ghi địa điểm</source>
       <translation>No venue recorded</translation>
@@ -10229,6 +10320,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/base/files.py" />
       <source>Không ghi được tệp {path}: đây là một thư mục.</source>
       <translation>Could not write file {path}: it is a folder.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/verify_page.py" />
+      <source>Không tạo được thư mục {path}: {reason}.</source>
+      <translation>Could not create the folder {path}: {reason}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/common.py" />
@@ -10575,6 +10671,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>The certificate register file must be .pdf or .xlsx (it is '{name}').</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/reports/verify_page.py" />
+      <source>Tệp thư viện {name} của trang xác thực đã bị thay đổi: hãy cài lại chương trình.</source>
+      <translation>The verification page's library file {name} has been changed: reinstall the program.</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <source>TỔNG HỢP CHUYÊN CẦN CỦA HỌC VIÊN</source>
@@ -10733,6 +10834,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/reports/register_report.py" />
       <source>{n} văn bằng được vào sổ</source>
       <translation>{n} diplomas registered</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/verify_page.py" />
+      <source>{path} là một tệp, không phải thư mục: hãy chọn một thư mục để ghi trang xác thực.</source>
+      <translation>{path} is a file, not a folder: choose a folder to write the verification page into.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
@@ -12419,6 +12525,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Địa chỉ trang xác thực phải là địa chỉ web đầy đủ, bắt đầu bằng https:// (ví dụ {example}), viết không dấu, không có khoảng trắng và không có dấu #.</source>
+      <translation>The verification page address must be a full web address starting with https:// (for example {example}), without diacritics, spaces or #.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
       <source>Địa danh</source>
       <translation>Place name</translation>
     </message>
@@ -12513,6 +12624,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
+      <source>Mã QR trên văn bằng</source>
+      <translation>QR code on documents</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Mốc nhóm tuổi:</source>
       <translation>Age group limits:</translation>
     </message>
@@ -12540,6 +12656,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Nơi lưu dữ liệu chưa nhập đủ.</source>
       <translation>The data location is incomplete.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
+      <source>Nơi đơn vị đăng trang xác thực (Văn bằng, chứng chỉ → Trang xác thực...). Khi có địa chỉ, mã QR in trên văn bằng là đường dẫn tới trang này: ai cũng kiểm tra được bằng camera điện thoại. Để trống: mã QR chỉ chứa nội dung đã ký, như trước.</source>
+      <translation>Where the centre publishes its verification page (Certificates → Verification page...). With an address, the QR code printed on documents is a link to that page: anyone can check a document with a phone's camera. Empty: the QR code holds the signed text only, as before.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
@@ -12605,6 +12726,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Đơn vị</source>
       <translation>Centre</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
+      <source>Địa chỉ trang xác thực:</source>
+      <translation>Verification page address:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />

@@ -206,7 +206,7 @@
     if (read.state === "empty") {
       showDetails(null);
       show("empty", "Chưa có mã để kiểm tra",
-           "Quét mã QR trên văn bằng bằng camera điện thoại, hoặc dán nội dung mã vào ô “Kiểm tra một mã khác”.");
+           "Quét mã QR trên văn bằng bằng camera điện thoại, hoặc dán nội dung mã vào ô “Kiểm tra bằng nội dung mã QR” dưới đây.");
       return Promise.resolve();
     }
     if (read.state === "damaged") {
@@ -224,7 +224,7 @@
         var known = DATA.keys.some(function (k) { return k.id === read.keyId; });
         showDetails(f, "Nội dung ghi trong mã – KHÔNG được xác nhận:", false);
         show("forged", "KHÔNG HỢP LỆ: chữ ký số không đúng",
-             (known ? "Nội dung mã đã bị sửa sau khi ký" : "Mã không được ký bằng khóa nào của " + DATA.centre) +
+             (known ? "Nội dung mã đã bị sửa sau khi ký" : "Mã không được ký bằng khóa nào của đơn vị") +
              ". Văn bằng mang mã này không phải do " + DATA.centre + " cấp, hoặc đã bị sửa. Không công nhận văn " +
              "bằng này; hãy báo cho đơn vị.", verified.engine);
         return;

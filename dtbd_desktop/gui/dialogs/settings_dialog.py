@@ -191,6 +191,9 @@ class SettingsDialog(QDialog):
         self.verify_page_url.setObjectName("verify_page_url")
         self.verify_page_url.setPlaceholderText(settings.VERIFY_PAGE_EXAMPLE)
         self.verify_page_url.setClearButtonEnabled(True)
+        heading = QLabel(tr("settings_dialog", "Mã QR trên văn bằng"))
+        heading.setStyleSheet("font-weight: bold; margin-top: 12px;")
+        form.addRow(heading)
         form.addRow(tr("settings_dialog", "Địa chỉ trang xác thực:"), self.verify_page_url)
         form.addRow(_note(tr("settings_dialog", "Nơi đơn vị đăng trang xác thực (Văn bằng, chứng chỉ → Trang xác "
                                                 "thực...). Khi có địa chỉ, mã QR in trên văn bằng là đường dẫn tới "
