@@ -5,7 +5,7 @@ build most often gets wrong: a resource or a migration not bundled, a database d
 the PDF font not embedded. Nothing belonging to the user is changed: the database is checked on
 a temporary copy, in a temporary folder.
 
-* resources: fonts, translations, catalogue, icons, the user guide;
+* resources: fonts, translations, catalogue, icons, the user guide, the verification page;
 * migrations: Alembic's scripts are found and have one head;
 * database: the database this PC would open (same order as start-up: --db, DTBD_DATABASE_URL,
   config.json, the default file). A SQLite file is copied (online backup API) and the copy is
@@ -59,6 +59,11 @@ REQUIRED_RESOURCES: tuple[str, ...] = (
     "icons/dtbd-256.png",
     "icons/dtbd-32.png",
     "help/huong-dan.md",
+    "verify_page/page.html",
+    "verify_page/page.css",
+    "verify_page/page.js",
+    "verify_page/vendor/tweetnacl-1.0.3/nacl-fast.min.js",
+    "verify_page/vendor/tweetnacl-1.0.3/VENDOR.json",
 )
 CONNECT_TIMEOUT_S = 8
 
