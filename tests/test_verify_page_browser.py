@@ -137,8 +137,7 @@ def _details(shown: Shown) -> dict[str, str]:
 def test_a_genuine_document_shows_what_it_says(published: Published, tmp_path: Path, engine: str | None) -> None:
     shown = open_page(published, tmp_path, published.qr["genuine"], engine=engine)
     assert shown.verdict == "genuine"
-    assert shown.attr("result", "data-engine") == (engine or shown.attr("result", "data-engine"))
-    assert shown.attr("result", "data-engine") in ("webcrypto", "tweetnacl")
+    assert shown.attr("result", "data-engine") in ((engine,) if engine else ("webcrypto", "tweetnacl"))
     assert shown.text("verdict-title") == "HỢP LỆ: văn bằng do đơn vị cấp"
     today = dt.date.today().strftime("%d/%m/%Y")
     assert shown.text("verdict-text") == (f"Chữ ký số đúng: nội dung dưới đây do {CENTRE} cấp và chưa bị sửa. Văn bằng "

@@ -61,10 +61,11 @@ def _csp_hash(source: str) -> str:
 
 def content_security_policy(scripts: list[str], style: str) -> str:
     """Only these inline scripts and this style (by hash), images as data: URLs, and nothing
-    else: no connection (fetch, XHR, WebSocket, beacons), form target, frame or base URL."""
+    else: no connection (fetch, XHR, WebSocket, beacons), form target, frame or base URL.
+    (frame-ancestors is left out: browsers ignore it in a <meta> policy.)"""
     return "; ".join([
         "default-src 'none'", "script-src " + " ".join(_csp_hash(s) for s in scripts), f"style-src {_csp_hash(style)}",
-        "img-src data:", "connect-src 'none'", "form-action 'none'", "frame-ancestors 'none'", "base-uri 'none'",
+        "img-src data:", "connect-src 'none'", "form-action 'none'", "base-uri 'none'",
     ])
 
 
