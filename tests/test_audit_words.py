@@ -151,3 +151,27 @@ def test_an_unknown_entry_still_reads_in_vietnamese() -> None:
     facts = Facts("xyz.frobnicate", "widget", "7", None, None, None, None, NoNames())  # type: ignore[arg-type]
     kind, text = audit_log._words(facts)
     assert kind == "other" and text == "Thay đổi khác (mã việc xyz.frobnicate, đối tượng widget 7)"
+
+
+def test_the_audit_check_speaks_vietnamese_and_english_only_when_asked(demo_db: Database) -> None:
+    from sqlalchemy import update
+
+    from dtbd_desktop.base.i18n import use_language
+    from dtbd_desktop.db.models import Certificate, SigningKey
+    from dtbd_desktop.trust import audit_check
+
+    with demo_db.write(raw=True) as s:  # edited with sqlite3, outside the program
+        serial = s.scalar(select(Certificate.serial).order_by(Certificate.id).limit(1))
+        s.execute(update(Certificate).where(Certificate.serial == serial).values(status="revoked"))
+        s.execute(update(SigningKey).values(active=False))
+    with demo_db.read() as s:
+        problems = [b.problem for b in audit_check.verify(s).breaks]
+    assert f"Văn bằng {serial}: cơ sở dữ liệu ghi Đã thu hồi, lần thay đổi cuối trong nhật ký là Đã cấp: đã bị sửa " \
+           "ngoài chương trình." in problems
+    assert any(p.startswith("Khóa ký văn bằng ") and "thôi dùng" in p for p in problems)
+    assert not any(ENGLISH.search(p) for p in problems), problems
+    use_language("en")
+    with demo_db.read() as s:
+        english = [b.problem for b in audit_check.verify(s).breaks]
+    assert f"Certificate {serial}: the database holds Revoked, the last change in the log is Issued: altered " \
+           "outside the program." in english

@@ -130,8 +130,11 @@ def cmd_users_list(ctx: Context) -> tuple[Any, int]:
 
     with ctx.read() as s:
         rows = users.list_users(s)
+    from dtbd_desktop.trust.accounts import ROLE_LABELS
+
     for username, name, role, active, locked in rows:
-        ctx.say(f"{username:16} {role:9} {'' if active else '(ngừng) '}{'(đang khóa) ' if locked else ''}{name}")
+        state = ("" if active else tr("cli", "(ngừng)") + " ") + (tr("cli", "(đang khóa)") + " " if locked else "")
+        ctx.say(f"{username:16} {tr('accounts', ROLE_LABELS.get(role, role)):14} {state}{name}")
     return [{"username": u, "full_name": n, "role": r, "active": a, "locked": lk} for u, n, r, a, lk in rows], EXIT_OK
 
 

@@ -62,7 +62,7 @@ def test_audit_log_shows_changes_and_checks_the_chain(qtbot: QtBot, sqlite_db: D
     view.activate()
     qtbot.waitUntil(lambda: view.audit.model.rowCount() == 1, timeout=10_000)
     assert view.audit.model.index(0, 1).data() == "Nguyễn Văn Quản"  # the account's full name
-    assert view.audit.model.index(0, 2).data() == "Tài khoản"
+    assert view.audit.model.index(0, 2).data() == "Tài khoản người dùng"
     assert view.audit.model.index(0, 4).data() == "Tạo tài khoản quantri (Nguyễn Văn Quản), vai trò Quản trị"
     view.audit.table.selectRow(0)
     assert '"action": "user.create"' in view.audit.details.toPlainText()  # the raw entry, for support

@@ -32,14 +32,14 @@ from dtbd_desktop.services.audit_log.records_words import RECORD_WORDS
 from dtbd_desktop.trust.accounts import LOCAL_ADMIN
 
 KINDS: dict[str, str] = {
-    "scores": tr_noop("audit_words", "Điểm"),
+    "scores": tr_noop("audit_words", "Điểm học phần"),
     "attendance": tr_noop("audit_words", "Điểm danh, học bù"),
     "graduation": tr_noop("audit_words", "Xét tốt nghiệp, rèn luyện"),
     "certificates": tr_noop("audit_words", "Văn bằng, chứng chỉ"),
     "learners": tr_noop("audit_words", "Học viên, danh sách lớp"),
     "classes": tr_noop("audit_words", "Lớp học, thời khóa biểu"),
     "catalogue": tr_noop("audit_words", "Danh mục, kế hoạch"),
-    "accounts": tr_noop("audit_words", "Tài khoản"),
+    "accounts": tr_noop("audit_words", "Tài khoản người dùng"),
     "system": tr_noop("audit_words", "Cài đặt, sao lưu, hệ thống"),
     "other": tr_noop("audit_words", "Thay đổi khác"),
 }
