@@ -52,7 +52,7 @@ def remove_learner(session: Session, enrolment_id: int) -> None:
                                           "hãy đánh dấu thôi học hoặc chuyển lớp.").format(name=enrolment.learner.full_name))
     from dtbd_desktop.trust import audit
 
-    audit.record(session, action="roster.remove", entity="enrolment", entity_id=enrolment.id,  # names kept: the row goes
+    audit.record(session, action="roster.remove", entity="roster", entity_id=enrolment.id,  # names kept: the row goes
                  old={"learner": enrolment.learner.full_name, "class": enrolment.training_class.code})
     session.delete(enrolment)
     session.flush()

@@ -26,7 +26,8 @@ from dtbd_desktop.base.i18n import tr, tr_noop
 from dtbd_desktop.base.text import fold, nfc
 from dtbd_desktop.db.models import AuditEntry
 from dtbd_desktop.services.audit_log.facts import Facts, decode
-from dtbd_desktop.services.audit_log.names import Names, as_int
+from dtbd_desktop.services.audit_log.names import Names as Names
+from dtbd_desktop.services.audit_log.names import as_int
 from dtbd_desktop.services.audit_log.operations_words import OPERATION_WORDS, operation_kind
 from dtbd_desktop.services.audit_log.records_words import RECORD_WORDS
 from dtbd_desktop.trust.accounts import LOCAL_ADMIN

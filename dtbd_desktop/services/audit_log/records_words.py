@@ -297,7 +297,7 @@ RECORD_WORDS: dict[tuple[str, str], tuple[str, Words]] = {
         "audit_words", "Căn chỉnh vị trí in cho máy in {printer}").format(
         printer=tr("audit_words", "mặc định") if f.entity_id in (None, "*") else f.entity_id)),
     ("learner.identity", "learner"): ("learners", _identity),
-    ("roster.remove", "enrolment"): ("learners", lambda f: tr(
+    ("roster.remove", "roster"): ("learners", lambda f: tr(
         "audit_words", "Xóa {name} khỏi danh sách lớp {code}").format(
         name=(f.old or {}).get("learner") if isinstance(f.old, dict) else "?",
         code=f.in_class((f.old or {}).get("class") if isinstance(f.old, dict) else None))),
