@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext | None = None) -> None:
         super().__init__()
         self.setWindowTitle(tr("main", "DTBD Desktop – Quản lý đào tạo, bồi dưỡng"))
-        fit_to_screen(self, 1280, 720)
+        fit_to_screen(self, 1280, 720, fill=True)
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")

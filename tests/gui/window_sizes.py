@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 
 CLASS = "A50"  # a finished Trung cấp class with scores, results and diplomas
@@ -144,9 +145,10 @@ def run(out: Path) -> dict[str, Any]:
         _settle(app, ctx, 8)
         shoot(f"main_{key}", main)
         section = main.sections[key]
-        for tabs in section.findChildren(QTabWidget):
+        for tabs in section.findChildren(QTabWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
             for i in range(1, tabs.count()):
                 tabs.setCurrentIndex(i)
+                _settle(app, ctx, 8)
                 shoot(f"main_{key}_tab{i}", main)
             tabs.setCurrentIndex(0)
     window = ClassDialog(ctx, CLASS, main)

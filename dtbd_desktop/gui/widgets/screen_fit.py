@@ -22,10 +22,15 @@ def available_area(widget: QWidget) -> QRect:
     return screen.availableGeometry()
 
 
-def fit_to_screen(window: QWidget, width: int, height: int, *, share: float = SHARE) -> None:
-    """Resize to width × height, or to `share` of the screen's available area where that is smaller."""
+def fit_to_screen(window: QWidget, width: int, height: int, *, share: float = SHARE, fill: bool = False) -> None:
+    """Resize to width × height, or to `share` of the screen's available area where that is smaller;
+    with `fill` (the main window), to that share of a larger screen too."""
     area = available_area(window)
-    window.resize(min(width, int(area.width() * share)), min(height, int(area.height() * share)))
+    most = (int(area.width() * share), int(area.height() * share))
+    if fill:
+        window.resize(*most)
+    else:
+        window.resize(min(width, most[0]), min(height, most[1]))
 
 
 def scrolling(content: QWidget, *, horizontal: bool = False) -> QScrollArea:
