@@ -175,3 +175,15 @@ def test_the_audit_check_speaks_vietnamese_and_english_only_when_asked(demo_db: 
         english = [b.problem for b in audit_check.verify(s).breaks]
     assert f"Certificate {serial}: the database holds Revoked, the last change in the log is Issued: altered " \
            "outside the program." in english
+
+
+def test_an_entry_of_the_first_build_names_the_local_administrator_not_the_computer_s_user(demo_db: Database) -> None:
+    from sqlalchemy import update
+
+    with demo_db.write(raw=True) as s:  # as the first build wrote them: the OS user, format 1
+        first = s.scalar(select(func.min(AuditEntry.id)))
+        s.execute(update(AuditEntry).where(AuditEntry.id == first).values(username="root", format=1))
+    with demo_db.read() as s:
+        line = audit_log.describe(audit_log.Names(s), s.get(AuditEntry, first))
+    assert line.who == "Quản trị (máy này)" and "root" not in line.sentence
+    assert line.raw["username"] == "root"  # kept for technical support

@@ -2675,9 +2675,8 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Administrator (this PC)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/audit_log/__init__.py" />
       <source>Quản trị (máy này, người dùng {name})</source>
-      <translation>Administrator (this PC, user {name})</translation>
+      <translation type="obsolete">Administrator (this PC, user {name})</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />

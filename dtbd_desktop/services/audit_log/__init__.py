@@ -94,10 +94,10 @@ def who_label(names: Names, username: str | None, entry_format: int | None = 2) 
         return name
     if username in SYSTEM_NAMES:
         return tr("audit_words", SYSTEM_NAMES[username or ""])
-    if username in (None, "", LOCAL_ADMIN):
+    if username in (None, "", LOCAL_ADMIN) or (entry_format or 1) < 2:
+        # The first build named the computer's user ("root") for the administrator before accounts
+        # existed: that name stays in the raw entry only.
         return tr("audit_words", "Quản trị (máy này)")
-    if (entry_format or 1) < 2:  # the first build named the computer's user before accounts existed
-        return tr("audit_words", "Quản trị (máy này, người dùng {name})").format(name=username)
     return str(username)
 
 
