@@ -187,3 +187,18 @@ def test_an_entry_of_the_first_build_names_the_local_administrator_not_the_compu
         line = audit_log.describe(audit_log.Names(s), s.get(AuditEntry, first))
     assert line.who == "Quản trị (máy này)" and "root" not in line.sentence
     assert line.raw["username"] == "root"  # kept for technical support
+
+
+def test_the_command_line_offers_every_kind_of_change(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from dtbd_desktop.cli.commands_admin import AUDIT_KINDS
+
+    assert list(AUDIT_KINDS) == list(audit_log.KINDS)
+    db = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    run = subprocess.run([sys.executable, "-m", "dtbd_desktop.cli", "--db", db, "audit", "list", "--kind", "classes",
+                          "--json"], capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == []

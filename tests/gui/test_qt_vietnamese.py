@@ -88,22 +88,24 @@ def test_every_qt_translation_keeps_its_placeholders_and_is_vietnamese() -> None
         assert source.count("&") - source.count("&&") <= 1 and text.count("&") <= 1, (context, source, text)
 
 
+def _remove_translators(app: QApplication) -> None:
+    """Every translator an earlier test left installed (the first-run wizard keeps its own)."""
+    for t in app.findChildren(QTranslator):
+        app.removeTranslator(t)
+
+
 def test_the_program_installs_them_for_vietnamese_and_not_for_english(qtbot: QtBot) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    installed = translations.install_translations(app, "vi")
+    _remove_translators(app)
     try:
+        translations.install_translations(app, "vi")
         assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Hủy"
         assert QCoreApplication.translate("QFileDialog", "File &name:") == "&Tên tệp:"
-    finally:
-        for t in installed:
-            app.removeTranslator(t)
-    installed = translations.install_translations(app, "en")
-    try:
+        _remove_translators(app)
+        translations.install_translations(app, "en")
         assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
     finally:
-        for t in installed:
-            app.removeTranslator(t)
-        translations.install_translations(app, "vi")
-        for t in list(app.findChildren(QTranslator)):
-            app.removeTranslator(t)
+        _remove_translators(app)
+        translations.install_translations(app, "vi")  # the core's tr() back to Vietnamese
+        _remove_translators(app)
