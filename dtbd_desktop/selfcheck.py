@@ -56,6 +56,7 @@ REQUIRED_RESOURCES: tuple[str, ...] = (
     "import/column_synonyms.json",
     "translations/dtbd_en.ts",
     "translations/dtbd_en.qm",
+    "translations/qtbase_vi.ts",
     "icons/dtbd-256.png",
     "icons/dtbd-32.png",
     "help/huong-dan.md",

@@ -7,6 +7,11 @@ as unfinished, strings no longer in the code are marked obsolete, existing trans
 are kept. `--check` changes nothing and exits 1 when the file is out of date or any
 string lacks a translation (the test suite runs the same check).
 
+`resources/translations/qtbase_vi.ts` is of another kind: Vietnamese for Qt's own strings (standard
+buttons, file and print dialogs, context menus, wizards), whose English sources are Qt's, written
+by hand; `--check` also checks that each of its messages has a translation that keeps the
+source's placeholders (%1, %2...) and at most one accelerator (&).
+
     python scripts/update_translations.py          # update the .ts files
     python scripts/update_translations.py --check  # verify only
 """
@@ -21,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "dtbd_desktop"
 TS_FILES = {"en": ROOT / "resources" / "translations" / "dtbd_en.ts"}
+QT_TS_FILES = {"vi": ROOT / "resources" / "translations" / "qtbase_vi.ts"}
 MARKERS = {"tr", "tr_noop"}
 
 
@@ -102,9 +108,30 @@ def problems(language: str = "en") -> list[str]:
     return out
 
 
+def qt_problems(path: Path) -> list[str]:
+    """What is wrong with a translation of Qt's own strings."""
+    import re
+
+    out = []
+    for ctx in ET.parse(path).getroot().iter("context"):
+        name = ctx.findtext("name") or ""
+        for message in ctx.iter("message"):
+            source = message.findtext("source") or ""
+            node = message.find("translation")
+            text = (node.text or "") if node is not None else ""
+            if not text or (node is not None and node.get("type") == "unfinished"):
+                out.append(f"untranslated: [{name}] {source!r} ({path.name})")
+            elif sorted(re.findall(r"%\d", source)) != sorted(re.findall(r"%\d", text)):
+                out.append(f"placeholders differ: [{name}] {source!r} -> {text!r} ({path.name})")
+            elif text.replace("&&", "").count("&") > 1:
+                out.append(f"more than one accelerator: [{name}] {text!r} ({path.name})")
+    return out
+
+
 def main(argv: list[str]) -> int:
     if "--check" in argv:
         found = [p for lang in TS_FILES for p in problems(lang)]
+        found += [p for path in QT_TS_FILES.values() for p in qt_problems(path)]
         print("\n".join(found) or "translations complete")
         return 1 if found else 0
     strings = collect()

@@ -31,6 +31,19 @@ def test_every_visible_string_has_its_english_translation() -> None:
     assert found == [], f"{len(found)} strings without English; first ones:\n" + "\n".join(found[:40])
 
 
+def test_qt_s_own_strings_have_a_complete_vietnamese_translation(tmp_path: Path) -> None:
+    module = _update_translations()
+    assert module.qt_problems(module.QT_TS_FILES["vi"]) == []
+    broken = tmp_path / "qtbase_vi.ts"
+    broken.write_text('<TS><context><name>QPlatformTheme</name>'
+                      '<message><source>Yes to &amp;All</source><translation>&amp;Có &amp;tất cả</translation></message>'
+                      '<message><source>%1 File</source><translation>Tệp</translation></message>'
+                      '<message><source>Cancel</source><translation type="unfinished"></translation></message>'
+                      '</context></TS>', encoding="utf-8")
+    assert [p.split(":")[0] for p in module.qt_problems(broken)] == [
+        "more than one accelerator", "placeholders differ", "untranslated"]
+
+
 def test_the_collector_sees_the_setup_screens() -> None:
     """A tr() whose text is not a literal would be invisible to the collector, hence never translated."""
     contexts = {context for context, _text in _update_translations().collect()}

@@ -275,6 +275,17 @@ def fold(text: str) -> str:
     return nfc(stripped.lower())
 
 
+def file_name(*parts: str) -> str:
+    """A file name from Vietnamese words, without diacritics, joined by hyphens, case kept:
+    ("điểm danh", "TC25.01", "sáng") -> "diem-danh-TC25.01-sang"; characters Windows refuses dropped."""
+    words: list[str] = []
+    for part in parts:
+        decomposed = unicodedata.normalize("NFD", nfc(part).replace("đ", "d").replace("Đ", "D"))
+        plain = "".join(ch for ch in decomposed if not unicodedata.category(ch).startswith("M"))
+        words.extend(w for w in re.split(r'[\s<>:"/\\|?*]+', plain) if w)
+    return "-".join(words)
+
+
 # --------------------------------------------------------------------------------------------
 # Dates
 

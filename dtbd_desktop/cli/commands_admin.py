@@ -1,4 +1,4 @@
-"""`dtbd backup`, `restore`, `users ...`, `audit verify`."""
+"""`dtbd backup`, `restore`, `users ...`, `audit verify`, `audit list`."""
 
 from __future__ import annotations
 
@@ -83,6 +83,26 @@ def register_accounts(sub: Any) -> None:
     log_sub = log.add_subparsers(dest="action", metavar="VIỆC", required=True, parser_class=Parser)
     log_sub.add_parser("verify", help=tr("cli", "kiểm tra nhật ký và dữ liệu được bảo vệ không bị sửa, xóa ngoài "
                                                 "chương trình")).set_defaults(handler=cmd_audit_verify)
+    register_audit_list(log_sub)
+
+
+#: The kinds of change of `services.audit_log.KINDS` (named here so that `dtbd --help` loads no core module).
+AUDIT_KINDS = ("scores", "attendance", "graduation", "certificates", "learners", "classes", "catalogue", "accounts",
+               "system", "other")
+
+
+def register_audit_list(log_sub: Any) -> None:
+    from dtbd_desktop.cli.commands_base import iso_date
+
+    listing = log_sub.add_parser("list", help=tr("cli", "xem nhật ký thay đổi bằng lời, mới nhất trước"))
+    listing.add_argument("--since", type=iso_date, help=tr("cli", "từ ngày YYYY-MM-DD"))
+    listing.add_argument("--until", type=iso_date, help=tr("cli", "đến ngày YYYY-MM-DD"))
+    listing.add_argument("--by", metavar="TÊN", help=tr("cli", "chỉ những thay đổi của tài khoản này"))
+    listing.add_argument("--class", dest="class_code", metavar="C", help=tr("cli", "chỉ những thay đổi của lớp này"))
+    listing.add_argument("--kind", choices=AUDIT_KINDS, help=tr("cli", "loại thay đổi"))
+    listing.add_argument("--text", help=tr("cli", "tìm chữ này (không cần dấu)"))
+    listing.add_argument("--limit", type=int, default=100, help=tr("cli", "nhiều nhất bấy nhiêu dòng (mặc định 100)"))
+    listing.set_defaults(handler=cmd_audit_list)
 
 
 def _new_password() -> str:
@@ -114,8 +134,11 @@ def cmd_users_list(ctx: Context) -> tuple[Any, int]:
 
     with ctx.read() as s:
         rows = users.list_users(s)
+    from dtbd_desktop.trust.accounts import ROLE_LABELS
+
     for username, name, role, active, locked in rows:
-        ctx.say(f"{username:16} {role:9} {'' if active else '(ngừng) '}{'(đang khóa) ' if locked else ''}{name}")
+        state = ("" if active else tr("cli", "(ngừng)") + " ") + (tr("cli", "(đang khóa)") + " " if locked else "")
+        ctx.say(f"{username:16} {tr('accounts', ROLE_LABELS.get(role, role)):14} {state}{name}")
     return [{"username": u, "full_name": n, "role": r, "active": a, "locked": lk} for u, n, r, a, lk in rows], EXIT_OK
 
 
@@ -173,3 +196,19 @@ def cmd_audit_verify(ctx: Context) -> tuple[Any, int]:
             n=len(report.breaks)))
     return {"intact": report.intact, "breaks": [{"entry": b.entry_id, "problem": b.problem} for b in report.breaks]}, (
         EXIT_OK if report.intact else EXIT_REFUSED)
+
+
+def cmd_audit_list(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.services import audit_log
+
+    a = ctx.args
+    with ctx.read() as s:
+        lines = audit_log.search(s, since=a.since, until=a.until, username=a.by, class_code=a.class_code, kind=a.kind,
+                                 text=a.text, limit=max(1, a.limit))
+    for line in lines:
+        ctx.say(f"{line.when}  {line.who}  [{line.kind_label}]  {line.sentence}")
+    if not lines:
+        ctx.say(tr("cli", "Không có thay đổi nào khớp điều kiện."))
+    return [{"id": line.id, "seq": line.seq, "at": line.at.isoformat(timespec="seconds"), "username": line.username,
+             "who": line.who, "kind": line.kind, "class": line.class_code, "text": line.text, "reason": line.reason,
+             "action": line.raw["action"]} for line in lines], EXIT_OK

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
+from dtbd_desktop.gui.widgets.screen_fit import fit_to_screen
 
 if TYPE_CHECKING:  # opened on demand, not at start-up
     from dtbd_desktop.gui.dialogs.help_dialog import AboutDialog, HelpDialog
@@ -109,7 +110,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext | None = None) -> None:
         super().__init__()
         self.setWindowTitle(tr("main", "DTBD Desktop – Quản lý đào tạo, bồi dưỡng"))
-        self.resize(1280, 720)
+        fit_to_screen(self, 1280, 720, fill=True)
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")

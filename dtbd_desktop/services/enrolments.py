@@ -50,6 +50,10 @@ def remove_learner(session: Session, enrolment_id: int) -> None:
     if _has_records(session, enrolment_id):
         raise InputError(tr("enrolments", "{name} đã có điểm danh, điểm hoặc văn bằng trong lớp nên không xóa được; "
                                           "hãy đánh dấu thôi học hoặc chuyển lớp.").format(name=enrolment.learner.full_name))
+    from dtbd_desktop.trust import audit
+
+    audit.record(session, action="roster.remove", entity="roster", entity_id=enrolment.id,  # names kept: the row goes
+                 old={"learner": enrolment.learner.full_name, "class": enrolment.training_class.code})
     session.delete(enrolment)
     session.flush()
 

@@ -114,5 +114,8 @@ def delete_organisation(session: Session, organisation_id: int) -> None:
     used += session.scalar(select(func.count()).select_from(Enrolment).where(Enrolment.organisation_id == org.id)) or 0
     if used:
         raise InputError(tr("organisations", "Đơn vị '{name}' đã có học viên nên không xóa được.").format(name=org.name))
+    from dtbd_desktop.trust import audit
+
+    audit.record(session, action="organisations.delete", entity="organisation", entity_id=org.id, old=org.name)
     session.delete(org)
     session.flush()

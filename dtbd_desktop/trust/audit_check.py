@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dtbd_desktop.base.i18n import tr
+from dtbd_desktop.base.i18n import tr, tr_noop
 from dtbd_desktop.db.models import (
     AuditEntry,
     Certificate,
@@ -38,8 +38,9 @@ from dtbd_desktop.trust import audit, protected, signing
 from dtbd_desktop.trust.audit import GENESIS, ChainBreak, check_links
 
 ENTITY_LABELS = {
-    "score": "Điểm", "score_lock": "Chốt điểm", "graduation_result": "Kết quả xét tốt nghiệp",
-    "certificate": "Văn bằng", "user": "Tài khoản", "signing_key": "Khóa ký văn bằng",
+    "score": tr_noop("audit", "Điểm"), "score_lock": tr_noop("audit", "Chốt điểm"),
+    "graduation_result": tr_noop("audit", "Kết quả xét tốt nghiệp"), "certificate": tr_noop("audit", "Văn bằng"),
+    "user": tr_noop("audit", "Tài khoản"), "signing_key": tr_noop("audit", "Khóa ký văn bằng"),
 }
 #: Changes to accounts and keys only an administrator may sign (or the account itself, for these).
 ADMIN_ONLY = {"user", "signing_key"}
@@ -199,7 +200,8 @@ def _compare_records(session: Session, replay: _Replay) -> list[ChainBreak]:
     return breaks
 
 
-_STATUS = {"issued": "Đã cấp", "revoked": "Đã thu hồi", "replaced": "Đã cấp lại"}
+_STATUS = {"issued": tr_noop("audit", "Đã cấp"), "revoked": tr_noop("audit", "Đã thu hồi"),
+           "replaced": tr_noop("audit", "Đã cấp lại")}
 
 
 def _show(entity: str, value: Any) -> str:
@@ -212,7 +214,9 @@ def _show(entity: str, value: Any) -> str:
         text = str(value)
         return text.replace(".", ",") if entity == "score" else text
     if entity == "certificate":
-        return tr("audit", _STATUS.get(str(value.get("status")), str(value.get("status"))))
+        status = str(value.get("status"))
+        return tr("audit", _STATUS[status]) if status in _STATUS else tr("audit", "tình trạng \"{status}\"").format(
+            status=status)
     if entity == "user":
         role = tr("accounts", ROLE_LABELS.get(str(value.get("role")), str(value.get("role"))))
         active = tr("audit", "đang hoạt động") if value.get("active") else tr("audit", "ngừng")
@@ -225,7 +229,7 @@ def _show(entity: str, value: Any) -> str:
     if entity == "signing_key":
         state = tr("audit", "đang dùng") if value.get("active") else tr("audit", "thôi dùng")
         return f"{signing.key_id(str(value.get('key')))} {state}"
-    return ", ".join(f"{k}={v}" for k, v in sorted(value.items()) if v is not None)
+    return ", ".join(f"{k}: {v}" for k, v in sorted(value.items()) if v is not None)
 
 
 def _learner_of(session: Session, enrolment_id: int) -> str:
@@ -238,7 +242,7 @@ def _learner_of(session: Session, enrolment_id: int) -> str:
 
 
 def _describe(session: Session, entity: str, rid: str) -> str:
-    label = tr("audit", ENTITY_LABELS.get(entity, entity))
+    label = tr("audit", ENTITY_LABELS.get(entity, tr_noop("audit", "Bản ghi")))
     try:
         if entity == "score":
             enrolment_id, module_id, attempt, component = rid.split("/", 3)

@@ -327,6 +327,11 @@
   <context>
     <name>admin_view</name>
     <message>
+      <location filename="../../dtbd_desktop/gui/screens/admin_audit.py" />
+      <source>500 thay đổi mới nhất; thu hẹp điều kiện để xem thêm</source>
+      <translation>The 500 newest changes; narrow the filters to see more</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Bản sao lưu</source>
       <translation>Backup</translation>
@@ -347,6 +352,11 @@
       <translation>Select a backup in the table.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/gui/screens/admin_audit.py" />
+      <source>Chọn một dòng để xem đầy đủ, kèm dữ liệu gốc cho hỗ trợ kỹ thuật.</source>
+      <translation>Select a line to see it in full, with the raw entry for technical support.</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Chọn một tài khoản trong bảng.</source>
@@ -363,14 +373,17 @@
       <translation>Size (KB)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
-      <source>Giá trị cũ</source>
-      <translation>Old value</translation>
+      <location filename="../../dtbd_desktop/gui/screens/admin_audit.py" />
+      <source>Dữ liệu gốc của mục nhật ký số {seq} (cho hỗ trợ kỹ thuật):</source>
+      <translation>Raw data of audit entry {seq} (for technical support):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
+      <source>Giá trị cũ</source>
+      <translation type="obsolete">Old value</translation>
+    </message>
+    <message>
       <source>Giá trị mới</source>
-      <translation>New value</translation>
+      <translation type="obsolete">New value</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
@@ -393,14 +406,23 @@
       <translation>Document signing keys</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_audit.py" />
       <source>Kiểm tra nhật ký không bị sửa</source>
       <translation>Check the log has not been altered</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_audit.py" />
+      <source>Loại thay đổi</source>
+      <translation>Kind of change</translation>
+    </message>
+    <message>
       <source>Lý do</source>
-      <translation>Reason</translation>
+      <translation type="obsolete">Reason</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/admin_audit.py" />
+      <source>Lớp</source>
+      <translation>Class</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
@@ -408,7 +430,22 @@
       <translation>Password (at least 8 characters):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_audit.py" />
+      <source>Mọi loại thay đổi</source>
+      <translation>All kinds of change</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/admin_audit.py" />
+      <source>Mọi lớp</source>
+      <translation>All classes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/admin_audit.py" />
+      <source>Mọi người</source>
+      <translation>Everyone</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/admin_audit.py" />
       <source>Người làm</source>
       <translation>By</translation>
     </message>
@@ -423,12 +460,12 @@
       <translation>Deactivate the selected account</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_audit.py" />
       <source>Nhật ký hoặc dữ liệu được bảo vệ đã bị can thiệp ngoài chương trình ({n} chỗ):</source>
       <translation>The audit log or protected records were tampered with outside the program ({n} places):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_audit.py" />
       <source>Nhật ký nguyên vẹn ({n} mục); dữ liệu được bảo vệ khớp nhật ký.</source>
       <translation>The audit log is intact ({n} entries); the protected records match it.</translation>
     </message>
@@ -449,6 +486,11 @@
       <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Nếu vẫn phải phục hồi bản này, ghi lý do (được ghi vào nhật ký); bỏ trống để thôi:</source>
       <translation>If this copy must be restored anyway, give the reason (it is recorded in the audit log); leave empty to cancel:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/admin_audit.py" />
+      <source>Nội dung</source>
+      <translation>What changed</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
@@ -496,14 +538,13 @@
       <translation>Automatic backup folder (daily and every time the program exits):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_audit.py" />
       <source>Thời điểm</source>
       <translation>Time</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Trường</source>
-      <translation>Field</translation>
+      <translation type="obsolete">Field</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
@@ -526,14 +567,18 @@
       <translation>User name:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_audit.py" />
       <source>Tìm</source>
       <translation>Search</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_audit.py" />
+      <source>Tìm (tên học viên, lớp, học phần, lý do...; không cần dấu)</source>
+      <translation>Search (learner's name, class, module, reason...; diacritics optional)</translation>
+    </message>
+    <message>
       <source>Tìm trong nhật ký (việc, đối tượng, giá trị, lý do)...</source>
-      <translation>Search the log (action, object, value, reason)...</translation>
+      <translation type="obsolete">Search the log (action, object, value, reason)...</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
@@ -546,7 +591,7 @@
       <translation>Create account</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_audit.py" />
       <source>Từ:</source>
       <translation>From:</translation>
     </message>
@@ -561,9 +606,13 @@
       <translation>Role:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Việc</source>
-      <translation>Action</translation>
+      <translation type="obsolete">Action</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/admin_audit.py" />
+      <source>{n} thay đổi</source>
+      <translation>{n} changes</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
@@ -621,9 +670,8 @@
       <translation>Reset the password of the selected account</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Đối tượng</source>
-      <translation>Object</translation>
+      <translation type="obsolete">Object</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
@@ -631,7 +679,7 @@
       <translation>Change the selected account's role</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/admin_audit.py" />
       <source>đến:</source>
       <translation>to:</translation>
     </message>
@@ -2102,6 +2150,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/trust/audit_check.py" />
+      <source>Bản ghi</source>
+      <translation>Record</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
+      <source>Chốt điểm</source>
+      <translation>Finalised module</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>Chốt điểm học phần {module} lớp {code}</source>
       <translation>Finalised scores of module {module}, class {code}</translation>
     </message>
@@ -2116,9 +2174,19 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Register line {serial} ({name}) does not match a signature by an enrolled key: it was altered or added outside the program.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
+      <source>Khóa ký văn bằng</source>
+      <translation>Document signing key</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/trust/audit.py" />
       <source>Không nối với mục trước: có mục nhật ký bị xóa hoặc chèn vào.</source>
       <translation>Not linked to the entry before: an entry was removed or inserted.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
+      <source>Kết quả xét tốt nghiệp</source>
+      <translation>Graduation result</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/trust/audit_check.py" />
@@ -2142,8 +2210,18 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/trust/audit_check.py" />
+      <source>Tài khoản</source>
+      <translation>Account</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>Tài khoản {user} không phải quản trị mà ghi thay đổi tài khoản hoặc khóa ký.</source>
       <translation>Account {user} is not an administrator but recorded a change of an account or a signing key.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
+      <source>Văn bằng</source>
+      <translation>Certificate</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/trust/audit.py" />
@@ -2172,6 +2250,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/trust/audit_check.py" />
+      <source>tình trạng "{status}"</source>
+      <translation>status "{status}"</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>{name}, lớp {code}</source>
       <translation>{name}, class {code}</translation>
     </message>
@@ -2197,8 +2280,28 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/trust/audit_check.py" />
+      <source>Điểm</source>
+      <translation>Score</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>Điểm học phần {module} lần {attempt} của {who}</source>
       <translation>Score of module {module}, attempt {attempt}, of {who}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
+      <source>Đã cấp</source>
+      <translation>Issued</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
+      <source>Đã cấp lại</source>
+      <translation>Reissued</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
+      <source>Đã thu hồi</source>
+      <translation>Revoked</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/trust/audit_check.py" />
@@ -2219,6 +2322,888 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>Ảnh chụp dữ liệu không chữ ký sau khi đã có tài khoản: mục nhật ký bị giả.</source>
       <translation>An unsigned data snapshot after accounts existed: the entry is forged.</translation>
+    </message>
+  </context>
+  <context>
+    <name>audit_words</name>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/facts.py" />
+      <source>(chưa có giảng viên)</source>
+      <translation>(no lecturer yet)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>(chưa điểm danh)</source>
+      <translation>(not marked)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>(dù không qua kiểm tra nhật ký)</source>
+      <translation>(although it failed the audit check)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/facts.py" />
+      <source>(học phần {module})</source>
+      <translation>(module {module})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/facts.py" />
+      <source>(lớp không rõ)</source>
+      <translation>(unknown class)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/facts.py" />
+      <source>(lớp đã xóa)</source>
+      <translation>(deleted class)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>(ngừng)</source>
+      <translation>(deactivated)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>(thay thời khóa biểu cũ)</source>
+      <translation>(replacing the old timetable)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/facts.py" />
+      <location filename="../../dtbd_desktop/services/audit_log/facts.py" />
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>(trống)</source>
+      <translation>(empty)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Bỏ kết quả xét tốt nghiệp của {who} (không còn trong lớp): {old}</source>
+      <translation>Removed the graduation result of {who} (no longer in the class): {old}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Bỏ ngày nghỉ {date}</source>
+      <translation>Removed the holiday {date}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Cho chương trình {programme} dùng mẫu in mặc định</source>
+      <translation>Programme {programme} uses the default print layout</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Cho {who} học tiếp</source>
+      <translation>Reinstated {who}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Cho {who} thôi học</source>
+      <translation>Withdrew {who}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Chuyển {who} sang lớp {target}</source>
+      <translation>Moved {who} to class {target}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/__init__.py" />
+      <source>Chương trình (dữ liệu mẫu)</source>
+      <translation>The program (demo data)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/__init__.py" />
+      <source>Chương trình (nâng cấp dữ liệu)</source>
+      <translation>The program (database upgrade)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Chọn mẫu in {layout} cho chương trình {programme}</source>
+      <translation>Chose the print layout {layout} for programme {programme}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Chốt điểm học phần {module} lớp {code}</source>
+      <translation>Finalised the scores of module {module}, class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/__init__.py" />
+      <source>Cài đặt, sao lưu, hệ thống</source>
+      <translation>Settings, backups, system</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Căn chỉnh vị trí in cho máy in {printer}</source>
+      <translation>Calibrated printing positions for printer {printer}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Cấp lại văn bằng số hiệu {serial}</source>
+      <translation>Reissued the document with serial {serial}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Cấp lại văn bằng{who}: số hiệu mới {serial} (số vào sổ {register}) thay số hiệu {old}</source>
+      <translation>Reissued the document{who}: new serial {serial} (register number {register}) replacing serial {old}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Cấp văn bằng số hiệu {serial} (số vào sổ {register}) cho {name} lớp {code}, ngày cấp {date}</source>
+      <translation>Issued the document with serial {serial} (register number {register}) to {name}, class {code}, dated {date}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Cấp văn bằng, chứng chỉ cho lớp {code}</source>
+      <translation>Issued the documents of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/__init__.py" />
+      <source>Danh mục, kế hoạch</source>
+      <translation>Catalogue, plans</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Dời buổi học lớp {code} đã điểm danh: {change}</source>
+      <translation>Moved a marked session of class {code}: {change}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Dời {slot} sang buổi {half} {date}</source>
+      <translation>Moved {slot} to the {half} of {date}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Ghi học bù cho {who}: học phần {module}, {periods} tiết ngày {date}</source>
+      <translation>Recorded a make-up lesson for {who}: module {module}, {periods} periods on {date}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Ghi học bù học phần {module} lớp {code}</source>
+      <translation>Recorded a make-up lesson of module {module}, class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Ghi lại dữ liệu được bảo vệ của bộ dữ liệu mẫu</source>
+      <translation>Recorded the protected records of the demo data</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Ghi lại dữ liệu được bảo vệ khi nâng cấp cơ sở dữ liệu</source>
+      <translation>Recorded the protected records when the database was upgraded</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Ghi nhu cầu đào tạo năm {year}</source>
+      <translation>Recorded the training needs of {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Ghi nhu cầu đào tạo năm {year} của {organisation}: {n} học viên chương trình {programme}</source>
+      <translation>Recorded the training needs of {organisation} for {year}: {n} learners, programme {programme}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Ghi nhận xét, kỷ luật của học viên có số định danh {id} lớp {code}</source>
+      <translation>Recorded the confirmation and discipline of the learner with ID {id}, class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Ghi nhận đã in {n} văn bằng, chứng chỉ</source>
+      <translation>Recorded {n} documents as printed</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Ghi quyết định công nhận tốt nghiệp lớp {code}: số {number} ngày {date}</source>
+      <translation>Recorded the graduation decision of class {code}: no. {number} of {date}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Ghi {what} của {who}: {change}</source>
+      <translation>Recorded the {what} of {who}: {change}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Ghi đánh giá sau đào tạo năm {year} của {who}</source>
+      <translation>Recorded the {year} follow-up of {who}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Giữ dòng sổ gốc số hiệu {serial} của {name} khi phục hồi bản sao lưu</source>
+      <translation>Kept the register line with serial {serial} of {name} when restoring a backup</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Giữ khóa ký văn bằng {key} khi phục hồi bản sao lưu</source>
+      <translation>Kept the document signing key {key} when restoring a backup</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Giữ tình trạng "{status}" của văn bằng số hiệu {serial} khi phục hồi bản sao lưu</source>
+      <translation>Kept the status "{status}" of the document with serial {serial} when restoring a backup</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/__init__.py" />
+      <source>Học viên, danh sách lớp</source>
+      <translation>Learners, class rosters</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>In lại văn bằng số hiệu {serial}{who} (lần in thứ {n})</source>
+      <translation>Reprinted the document with serial {serial}{who} (print no. {n})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>In văn bằng số hiệu {serial}{who}</source>
+      <translation>Printed the document with serial {serial}{who}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>In văn bằng, chứng chỉ lớp {code}</source>
+      <translation>Printed the documents of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Lưu chương trình {code}: {name}</source>
+      <translation>Saved programme {code}: {name}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Lưu kế hoạch đào tạo năm {year}</source>
+      <translation>Saved the training plan for {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Lưu mẫu in văn bằng</source>
+      <translation>Saved a document print layout</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Lưu mẫu in {layout} (phiên bản {version})</source>
+      <translation>Saved the print layout {layout} (version {version})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Lập chỉ tiêu kế hoạch năm {year} từ nhu cầu đào tạo</source>
+      <translation>Set the {year} plan targets from the training needs</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Lập thời khóa biểu lớp {code}</source>
+      <translation>Generated the timetable of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/__init__.py" />
+      <source>Lớp học, thời khóa biểu</source>
+      <translation>Classes, timetables</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Mở lại điểm đã chốt học phần {module} lớp {code}</source>
+      <translation>Reopened the finalised scores of module {module}, class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Mở lớp {code} (chương trình {programme}, {start} – {end})</source>
+      <translation>Opened class {code} (programme {programme}, {start} – {end})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Ngừng tài khoản {user}</source>
+      <translation>Deactivated the account {user}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Nhập danh sách học viên vào lớp {code}</source>
+      <translation>Imported a learner list into class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Nhập danh sách lớp {code} từ tệp {file}: {n} học viên ({new} người mới)</source>
+      <translation>Imported the roster of class {code} from {file}: {n} learners ({new} new)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Nhập nhu cầu đào tạo</source>
+      <translation>Imported training needs</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Nhập phiếu phản hồi của học viên lớp {code}</source>
+      <translation>Entered the learners' feedback forms of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Nhập phiếu phản hồi lớp {code}</source>
+      <translation>Imported the feedback forms of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Nhập điểm</source>
+      <translation>Entered the score</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Nhập điểm danh lớp {code}</source>
+      <translation>Imported the attendance of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Nhập điểm lớp {code}</source>
+      <translation>Entered scores of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Phân công giảng viên {lecturer} dạy {what}</source>
+      <translation>Assigned lecturer {lecturer} to {what}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Phục hồi cơ sở dữ liệu từ bản sao lưu</source>
+      <translation>Restored the database from a backup</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Phục hồi cơ sở dữ liệu từ bản sao lưu {file}</source>
+      <translation>Restored the database from the backup {file}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/__init__.py" />
+      <source>Quản trị (máy này)</source>
+      <translation>Administrator (this PC)</translation>
+    </message>
+    <message>
+      <source>Quản trị (máy này, người dùng {name})</source>
+      <translation type="obsolete">Administrator (this PC, user {name})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Sửa cài đặt của chương trình</source>
+      <translation>Changed the program's settings</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Sửa cài đặt {name}: {change}</source>
+      <translation>Changed the setting {name}: {change}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Sửa cài đặt: {name}</source>
+      <translation>Changed the setting: {name}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Sửa hồ sơ học viên {name}</source>
+      <translation>Edited the record of learner {name}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Sửa quy định (điểm, xếp loại, vắng) của chương trình {code}</source>
+      <translation>Changed the rules (scores, classification, absences) of programme {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Sửa thông tin giảng viên {name}</source>
+      <translation>Edited lecturer {name}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Sửa thông tin lớp {code}</source>
+      <translation>Edited class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Sửa thông tin đơn vị {name}</source>
+      <translation>Edited organisation {name}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Sửa {field} của học viên {who}: {change}</source>
+      <translation>Changed the {field} of learner {who}: {change}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Sửa điểm</source>
+      <translation>Changed the score</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/__init__.py" />
+      <source>Thay đổi khác</source>
+      <translation>Other changes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/__init__.py" />
+      <location filename="../../dtbd_desktop/services/audit_log/__init__.py" />
+      <source>Thay đổi khác (mã việc {action}, đối tượng {entity} {id})</source>
+      <translation>Other change (action {action}, object {entity} {id})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Thu hồi văn bằng số hiệu {serial}</source>
+      <translation>Revoked the document with serial {serial}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Thu hồi văn bằng số hiệu {serial}{who}</source>
+      <translation>Revoked the document with serial {serial}{who}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Thêm các ngày nghỉ lễ năm {year}</source>
+      <translation>Added the public holidays of {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Thêm giảng viên {name}</source>
+      <translation>Added lecturer {name}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Thêm học viên {name} vào lớp {code}</source>
+      <translation>Added learner {name} to class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Thêm ngày nghỉ {date}: {name}</source>
+      <translation>Added the holiday {date}: {name}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Thêm {slot} ({kind}) vào thời khóa biểu</source>
+      <translation>Added {slot} ({kind}) to the timetable</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Thêm đơn vị {name}</source>
+      <translation>Added organisation {name}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Thôi dùng khóa ký văn bằng {key}</source>
+      <translation>Retired the document signing key {key}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Trả mẫu in {layout} về như ban đầu</source>
+      <translation>Reset the print layout {layout} to its original</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/__init__.py" />
+      <source>Tài khoản người dùng</source>
+      <translation>User accounts</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Tạm khóa tài khoản {user} sau nhiều lần nhập sai mật khẩu</source>
+      <translation>Locked the account {user} for a while after repeated wrong passwords</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Tạo khóa ký nhật ký cho tài khoản {user} (lần đăng nhập đầu)</source>
+      <translation>Made the audit signing key of account {user} (first login)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Tạo tài khoản {user}</source>
+      <translation>Created the account {user}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Tạo tài khoản {user} ({name}), vai trò {role}</source>
+      <translation>Created the account {user} ({name}), role {role}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Văn bằng số hiệu {serial}{who} được thay bằng bản cấp lại</source>
+      <translation>The document with serial {serial}{who} was replaced by a reissue</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/__init__.py" />
+      <source>Văn bằng, chứng chỉ</source>
+      <translation>Diplomas, certificates</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Xét lại tốt nghiệp {who}: {change}</source>
+      <translation>Graduation of {who} reviewed again: {change}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Xét tốt nghiệp lớp {code}</source>
+      <translation>Reviewed the graduation of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Xét tốt nghiệp {who}: {new}</source>
+      <translation>Graduation review of {who}: {new}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/__init__.py" />
+      <source>Xét tốt nghiệp, rèn luyện</source>
+      <translation>Graduation, conduct</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Xóa buổi học bù của {who}: học phần {module}, {periods} tiết ngày {date}</source>
+      <translation>Deleted a make-up lesson of {who}: module {module}, {periods} periods on {date}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Xóa lớp {code}</source>
+      <translation>Deleted class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Xóa một buổi học bù</source>
+      <translation>Deleted a make-up lesson</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Xóa một buổi học khỏi thời khóa biểu</source>
+      <translation>Deleted a session from the timetable</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Xóa nhu cầu đào tạo năm {year}</source>
+      <translation>Cleared the training needs of {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Xóa phiếu phản hồi của lớp {code}</source>
+      <translation>Deleted feedback forms of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Xóa {name} khỏi danh sách lớp {code}</source>
+      <translation>Removed {name} from the roster of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Xóa {slot} khỏi thời khóa biểu ({n} lượt điểm danh bị xóa theo)</source>
+      <translation>Deleted {slot} from the timetable ({n} attendance marks deleted with it)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Xóa {who} khỏi danh sách lớp</source>
+      <translation>Removed {who} from the class roster</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Xóa điểm</source>
+      <translation>Cleared the score</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Xóa đánh giá sau đào tạo năm {year} của {who}</source>
+      <translation>Deleted the {year} follow-up of {who}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Xóa đơn vị {name}</source>
+      <translation>Deleted organisation {name}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>biểu trưng</source>
+      <translation>logo</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/facts.py" />
+      <source>buổi {half} {date}</source>
+      <translation>the {half} session of {date}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>bỏ qua {n} dòng lỗi</source>
+      <translation>{n} rows with errors skipped</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>chức danh người ký</source>
+      <translation>signer's title</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>các mốc nhóm tuổi</source>
+      <translation>age band limits</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/facts.py" />
+      <source>có</source>
+      <translation>yes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>căn chỉnh máy in</source>
+      <translation>printer calibration</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>cơ quan chủ quản</source>
+      <translation>superior body</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>của {name}</source>
+      <translation>of {name}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>của {name} (lớp {code})</source>
+      <translation>of {name} (class {code})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>dân tộc</source>
+      <translation>ethnicity</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>dòng "ĐẢNG CỘNG SẢN VIỆT NAM" trên tiêu đề</source>
+      <translation>the "ĐẢNG CỘNG SẢN VIỆT NAM" heading</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>giới tính</source>
+      <translation>gender</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>họ</source>
+      <translation>family name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>họ tên người ký</source>
+      <translation>signer's name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/facts.py" />
+      <source>không</source>
+      <translation>no</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>kỷ luật</source>
+      <translation>discipline</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/facts.py" />
+      <source>lớp {code}</source>
+      <translation>class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>mẫu in theo chương trình</source>
+      <translation>print layout per programme</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>mẫu in văn bằng</source>
+      <translation>document print layouts</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>mặc định</source>
+      <translation>default</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>mọi buổi cùng học phần với {slot}</source>
+      <translation>every session of the same module as {slot}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/facts.py" />
+      <source>một buổi học đã xóa</source>
+      <translation>a deleted session</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/facts.py" />
+      <source>một giảng viên đã xóa</source>
+      <translation>a deleted lecturer</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>một học viên</source>
+      <translation>a learner</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/facts.py" />
+      <source>một học viên đã xóa</source>
+      <translation>a deleted learner</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/facts.py" />
+      <location filename="../../dtbd_desktop/services/audit_log/facts.py" />
+      <source>một học viên đã xóa khỏi lớp</source>
+      <translation>a learner removed from the class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/facts.py" />
+      <source>một đơn vị đã xóa</source>
+      <translation>a deleted organisation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>ngày sinh</source>
+      <translation>date of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>nhận xét của cơ quan cử đi học</source>
+      <translation>sending organisation's confirmation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>năm sinh</source>
+      <translation>year of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>nơi sinh</source>
+      <translation>place of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>số bản sao lưu giữ lại</source>
+      <translation>number of backups kept</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>số ngày khóa điểm danh</source>
+      <translation>days before attendance locks</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>số định danh (CCCD)</source>
+      <translation>national ID number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>tuổi tối đa của cán bộ trẻ</source>
+      <translation>maximum age of a young cadre</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>tên</source>
+      <translation>given name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>tên trường, trung tâm</source>
+      <translation>name of the school or centre</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>tên đệm</source>
+      <translation>middle name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>từ tệp {file}</source>
+      <translation>from the file {file}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>xếp loại rèn luyện</source>
+      <translation>conduct rating</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/facts.py" />
+      <source>{name} (lớp {code})</source>
+      <translation>{name} (class {code})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/__init__.py" />
+      <source>{text} — lý do: {reason}</source>
+      <translation>{text} — reason: {reason}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>{verb} học phần {module} của {who}</source>
+      <translation>{verb} of module {module} of {who}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>{verb} học phần {module} lần {attempt} của {who}</source>
+      <translation>{verb} of module {module}, attempt {attempt}, of {who}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Điểm danh học viên có số định danh {id}, {slot}</source>
+      <translation>Marked the learner with ID {id}, {slot}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Điểm danh lớp {code}</source>
+      <translation>Took attendance in class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Điểm danh {who}, {slot}: {change}</source>
+      <translation>Attendance of {who}, {slot}: {change}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/__init__.py" />
+      <source>Điểm danh, học bù</source>
+      <translation>Attendance, make-up lessons</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/__init__.py" />
+      <source>Điểm học phần</source>
+      <translation>Module scores</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Đăng ký khóa ký văn bằng {key} ({label})</source>
+      <translation>Enrolled the document signing key {key} ({label})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Đăng ký khóa ký văn bằng {label}</source>
+      <translation>Enrolled a document signing key {label}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Đặt cách đánh số {kind} năm {year} (số đầu tiên: số hiệu {serial}, số vào sổ {register})</source>
+      <translation>Set the numbering of {kind} for {year} (first: serial {serial}, register number {register})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Đặt lại mật khẩu cho tài khoản {user}</source>
+      <translation>Reset the password of account {user}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Đổi mật khẩu của mình</source>
+      <translation>Changed their own password</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Đổi mật khẩu tài khoản {user}</source>
+      <translation>Changed the password of account {user}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Đổi vai trò tài khoản {user} thành {role}</source>
+      <translation>Changed the role of account {user} to {role}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Đổi vai trò tài khoản {user}: {change}</source>
+      <translation>Changed the role of account {user}: {change}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>địa danh</source>
+      <translation>place name</translation>
     </message>
   </context>
   <context>
@@ -3782,6 +4767,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>(none)</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>(ngừng)</source>
+      <translation>(deactivated)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>(đang khóa)</source>
+      <translation>(locked)</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>, KHÔNG TIN CẬY</source>
       <translation>, NOT TRUSTED</translation>
@@ -3979,6 +4974,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>Không có gì thay đổi.</source>
       <translation>Nothing changed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>Không có thay đổi nào khớp điều kiện.</source>
+      <translation>No change matches.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
@@ -4414,6 +5414,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>only one class</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>chỉ những thay đổi của lớp này</source>
+      <translation>only the changes about this class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>chỉ những thay đổi của tài khoản này</source>
+      <translation>only the changes made by this account</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>chỉ tiêu của năm và nhu cầu đã đăng ký</source>
       <translation>the year's targets and registered needs</translation>
@@ -4718,6 +5728,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>list programmes and modules</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>loại thay đổi</source>
+      <translation>kind of change</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/main.py" />
       <source>làm việc với tài khoản này (mật khẩu trong biến DTBD_PASSWORD); khi chưa có tài khoản nào: quản trị máy đơn</source>
       <translation>work as this account (password in the DTBD_PASSWORD variable); when there are no accounts yet: single-PC administrator</translation>
@@ -4921,6 +5936,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_admin.py" />
       <source>ngừng tài khoản</source>
       <translation>deactivate the account</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>nhiều nhất bấy nhiêu dòng (mặc định 100)</source>
+      <translation>at most this many lines (default 100)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
@@ -5232,6 +6252,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>holiday name</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>tìm chữ này (không cần dấu)</source>
+      <translation>look for this text (diacritics optional)</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/learners_cmd.py" />
       <source>tìm học viên theo tên (không phân biệt dấu, hoa thường) hoặc số CCCD</source>
       <translation>find learners by name (ignoring diacritics and case) or national ID (CCCD)</translation>
@@ -5320,6 +6345,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>overview: plan progress, classes in progress, warnings</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>từ ngày YYYY-MM-DD</source>
       <translation>from date YYYY-MM-DD</translation>
@@ -5353,6 +6379,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>xem như ngày này (mặc định: hôm nay)</source>
       <translation>as on this date (default: today)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
+      <source>xem nhật ký thay đổi bằng lời, mới nhất trước</source>
+      <translation>the audit log in words, newest first</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
@@ -5820,6 +6851,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>reset a password (DTBD_NEW_PASSWORD)</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_admin.py" />
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>đến ngày YYYY-MM-DD</source>
       <translation>to date YYYY-MM-DD</translation>

@@ -61,7 +61,11 @@ def test_audit_log_shows_changes_and_checks_the_chain(qtbot: QtBot, sqlite_db: D
     qtbot.addWidget(view)
     view.activate()
     qtbot.waitUntil(lambda: view.audit.model.rowCount() == 1, timeout=10_000)
-    assert view.audit.model.index(0, 2).data() == "user.create"
+    assert view.audit.model.index(0, 1).data() == "Nguyễn Văn Quản"  # the account's full name
+    assert view.audit.model.index(0, 2).data() == "Tài khoản người dùng"
+    assert view.audit.model.index(0, 4).data() == "Tạo tài khoản quantri (Nguyễn Văn Quản), vai trò Quản trị"
+    view.audit.table.selectRow(0)
+    assert '"action": "user.create"' in view.audit.details.toPlainText()  # the raw entry, for support
     view.audit.check_chain()
     qtbot.waitUntil(lambda: view.audit.status.text() != "", timeout=10_000)
     assert view.audit.status.text() == "Nhật ký nguyên vẹn (1 mục); dữ liệu được bảo vệ khớp nhật ký."
@@ -117,3 +121,26 @@ def test_an_administrator_changes_a_role_and_deactivates_an_account(qtbot: QtBot
         operations.acting(s)
     with pytest.raises(InputError, match="không đúng"):
         accounts.authenticate(sqlite_db, "lan", PASSWORD)
+
+
+def test_audit_log_in_words_filtered_by_class_kind_and_person(qtbot: QtBot, demo_db: Database,
+                                                              make_ctx: Callable[[Database], AppContext]) -> None:
+    view = AdminView(make_ctx(demo_db))
+    qtbot.addWidget(view)
+    audit = view.audit
+    audit.since.setDate(audit.since.date().addYears(-5))
+    view.activate()
+    qtbot.waitUntil(lambda: audit.model.rowCount() > 100 and audit.class_code.count() > 10, timeout=20_000)
+    texts = [audit.model.index(r, 4).data() for r in range(audit.model.rowCount())]
+    assert not any(t.startswith(("graduation.", "classes.")) for t in texts)
+    assert {audit.model.index(r, 1).data() for r in range(audit.model.rowCount())} <= {
+        "Quản trị (máy này)", "Chương trình (dữ liệu mẫu)"}
+    audit.class_code.setCurrentIndex(audit.class_code.findData("A48"))
+    qtbot.waitUntil(lambda: {audit.model.index(r, 3).data() for r in range(audit.model.rowCount())} == {"A48"},
+                    timeout=20_000)
+    audit.kind.setCurrentIndex(audit.kind.findData("classes"))
+    qtbot.waitUntil(lambda: audit.model.rowCount() == 1, timeout=20_000)
+    assert audit.model.index(0, 4).data().startswith("Mở lớp A48 (chương trình ")
+    assert audit.model.index(0, 2).data() == "Lớp học, thời khóa biểu"
+    audit.person.setCurrentIndex(audit.person.findData("demo"))
+    qtbot.waitUntil(lambda: audit.model.rowCount() == 0, timeout=20_000)

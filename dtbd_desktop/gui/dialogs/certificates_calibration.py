@@ -31,6 +31,7 @@ from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.dialogs.certificates_preview import print_pages
 from dtbd_desktop.gui.tasks import error_text
+from dtbd_desktop.gui.widgets.screen_fit import fit_to_screen
 from dtbd_desktop.printing import layouts
 from dtbd_desktop.services import certificates, settings
 
@@ -50,7 +51,7 @@ class CalibrationDialog(QDialog):
         self.ctx = ctx
         self.values: dict[str, Any] = {}
         self.setWindowTitle(tr("certificates_calibration", "Căn chỉnh máy in"))
-        self.resize(620, 520)
+        fit_to_screen(self, 620, 520)
         self.printer = QComboBox()
         self.printer.setObjectName("calibration_printer")
         self.printer.addItem(tr("certificates_calibration", "(mặc định cho mọi máy in)"), None)

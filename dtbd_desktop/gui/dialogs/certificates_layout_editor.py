@@ -44,6 +44,7 @@ from dtbd_desktop.base.paths import user_data_dir
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.dialogs.certificates_preview import render_image
 from dtbd_desktop.gui.tasks import error_text
+from dtbd_desktop.gui.widgets.screen_fit import fit_to_screen
 from dtbd_desktop.printing import layouts
 from dtbd_desktop.services import certificates
 
@@ -135,7 +136,7 @@ class LayoutEditor(QDialog):
         self.boxes: list[FieldBox] = []
         self._filling = False
         self.setWindowTitle(tr("certificates_layout_editor", "Mẫu in văn bằng, chứng chỉ"))
-        self.resize(1280, 760)
+        fit_to_screen(self, 1280, 760)
 
         self.choice = QComboBox()
         self.choice.setObjectName("layout_choice")
@@ -279,7 +280,7 @@ class LayoutEditor(QDialog):
             self.choice.blockSignals(True)
             self.choice.clear()
             for layout_id, layout in found.items():
-                self.choice.addItem(f"{layout.name} ({layout_id})", layout_id)
+                self.choice.addItem(layout.name, layout_id)
             self.choice.blockSignals(False)
             index = self.choice.findData(select) if select else 0
             self.choice.setCurrentIndex(max(index, 0))
@@ -449,7 +450,7 @@ class LayoutEditor(QDialog):
             return
         self.layouts[layout.id] = layout
         if self.choice.findData(layout.id) < 0:
-            self.choice.addItem(f"{layout.name} ({layout.id})", layout.id)
+            self.choice.addItem(layout.name, layout.id)
         self.choice.setCurrentIndex(self.choice.findData(layout.id))
         self.set_layout(layout.copy())
 

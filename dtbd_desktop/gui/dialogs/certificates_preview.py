@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.base.paths import resource_path
+from dtbd_desktop.gui.widgets.screen_fit import fit_to_screen
 from dtbd_desktop.printing.layouts import LineOp, Page, QrOp, RectOp, TextOp
 from dtbd_desktop.printing.qr import qr_matrix
 
@@ -180,7 +181,7 @@ class PreviewDialog(QDialog):
         self.background = QImage(str(background)) if background is not None else None
         self.show_background = show_background and self.background is not None
         self.setWindowTitle(title)
-        self.resize(1100, 780)
+        fit_to_screen(self, 1100, 780)
         self.image_label = QLabel()
         self.image_label.setObjectName("preview_image")
         self.image_label.setAlignment(Qt.AlignmentFlag.AlignCenter)

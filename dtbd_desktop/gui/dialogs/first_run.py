@@ -33,6 +33,7 @@ from dtbd_desktop.base.i18n import LANGUAGES, current_language, tr
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.gui.icon import app_icon
 from dtbd_desktop.gui.tasks import TaskRunner
+from dtbd_desktop.gui.widgets.screen_fit import fit_to_screen
 from dtbd_desktop.gui.widgets.setup_widgets import (
     DatabaseChoice,
     LetterheadFields,
@@ -260,7 +261,7 @@ class FirstRunWizard(QWizard):
         self.pages: list[SetupPage] = [self.language_page, self.data_page, self.centre_page, self.signer_page, self.summary_page]
         for page in self.pages:
             self.addPage(page)
-        self.resize(760, 600)
+        fit_to_screen(self, 760, 600)
         self.retranslate()
 
     def run(self) -> bool:

@@ -25,6 +25,7 @@ from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.base.logfile import current_log_path
 from dtbd_desktop.base.paths import private_dir, resource_path, user_data_dir
 from dtbd_desktop.gui.icon import app_icon
+from dtbd_desktop.gui.widgets.screen_fit import fit_to_screen
 
 
 def guide_path(language: str = "vi") -> Path:
@@ -47,7 +48,7 @@ class HelpDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(tr("help", "Hướng dẫn sử dụng DTBD Desktop"))
         self.setWindowIcon(app_icon())
-        self.resize(820, 680)
+        fit_to_screen(self, 820, 680)
         self.browser = QTextBrowser()
         self.browser.setObjectName("guide")
         self.browser.setOpenExternalLinks(False)
@@ -115,7 +116,7 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(_close_buttons(self))
-        self.resize(560, 300)
+        fit_to_screen(self, 560, 300)
 
     def open_log_folder(self) -> Path:
         """Show the log's folder in the file manager (made, private, if nothing was logged yet)."""

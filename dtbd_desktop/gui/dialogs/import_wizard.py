@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.tasks import error_text
+from dtbd_desktop.gui.widgets.screen_fit import fit_to_screen
 from dtbd_desktop.workbooks.roster import (
     FIELDS,
     DetectedTable,
@@ -548,7 +549,7 @@ class ImportWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.BackButton, tr("import_wizard", "< Quay lại"))
         self.setButtonText(QWizard.WizardButton.FinishButton, tr("import_wizard", "Xong"))
         self.setButtonText(QWizard.WizardButton.CancelButton, tr("import_wizard", "Hủy"))
-        self.resize(1000, 680)
+        fit_to_screen(self, 1000, 680)
         self.preview_model = PreviewModel(self)
         self.file_page = FilePage(self)
         self.mapping_page = MappingPage(self)

@@ -35,6 +35,7 @@ from dtbd_desktop.base.i18n import LANGUAGES, current_language, tr
 from dtbd_desktop.db.engine import resolve_url, sqlite_path
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.tasks import error_text
+from dtbd_desktop.gui.widgets.screen_fit import fit_to_screen
 from dtbd_desktop.gui.widgets.setup_widgets import (
     DatabaseChoice,
     LetterheadFields,
@@ -102,7 +103,7 @@ class SettingsDialog(QDialog):
         self.config = load_config()
         self.restart_needed = False
         self.setWindowTitle(tr("settings_dialog", "Cài đặt"))
-        self.resize(820, 640)
+        fit_to_screen(self, 820, 640)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._centre_tab(), tr("settings_dialog", "Đơn vị"))

@@ -9,13 +9,13 @@ from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import Column, RowTableModel, read_only_table
 from dtbd_desktop.gui.widgets.common import MessageLabel, ask_reason
-from dtbd_desktop.services import signing_keys
+from dtbd_desktop.services import audit_log, signing_keys
 
-KeyLine = tuple[signing_keys.KeyRow, bool]  # the key, and whether verifying trusts it
+KeyLine = tuple[signing_keys.KeyRow, bool, str]  # the key, whether verifying trusts it, who enrolled it
 
 
 def _status(line: KeyLine) -> str:
-    key, trusted = line
+    key, trusted, _who = line
     text = tr("admin_keys", "Đang dùng") if key.active else tr("admin_keys", "Thôi dùng")
     if not trusted:
         text += " — " + tr("admin_keys", "KHÔNG TIN CẬY (không có trong nhật ký)")
@@ -30,7 +30,7 @@ class KeysTab(QWidget):
             Column(tr("admin_keys", "Mã khóa"), lambda r: r[0].key_id),
             Column(tr("admin_keys", "Máy"), lambda r: (r[0].label or "") + (
                 tr("admin_keys", " (máy này)") if r[0].this_pc else "")),
-            Column(tr("admin_keys", "Người đăng ký"), lambda r: r[0].enrolled_by or ""),
+            Column(tr("admin_keys", "Người đăng ký"), lambda r: r[2]),
             Column(tr("admin_keys", "Tình trạng"), _status),
         ], self)
         self.table = read_only_table(self.model, "keys_table")
@@ -58,7 +58,9 @@ class KeysTab(QWidget):
     def reload(self) -> None:
         def fetch(session: Session) -> list[KeyLine]:
             trusted = set(signing_keys.trusted_keys(session))
-            return [(k, k.public_key in trusted) for k in signing_keys.list_keys(session)]
+            names = audit_log.Names(session)
+            return [(k, k.public_key in trusted, audit_log.who_label(names, k.enrolled_by) if k.enrolled_by else "")
+                    for k in signing_keys.list_keys(session)]
 
         def show(rows: list[KeyLine]) -> None:
             self.model.set_rows(rows)

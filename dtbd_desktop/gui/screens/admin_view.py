@@ -1,13 +1,12 @@
-"""Administration: accounts, the audit log (search, chain check) and backups."""
+"""Administration: accounts, the audit log (`admin_audit`), backups and signing keys (`admin_keys`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -23,11 +22,12 @@ from sqlalchemy.orm import Session
 
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
+from dtbd_desktop.gui.screens.admin_audit import AuditTab
 from dtbd_desktop.gui.screens.admin_keys import KeysTab
 from dtbd_desktop.gui.table_model import Column, RowTableModel, read_only_table
-from dtbd_desktop.gui.widgets.common import MessageLabel, ask_reason, section_title, to_date
+from dtbd_desktop.gui.widgets.common import MessageLabel, ask_reason, section_title
 from dtbd_desktop.services import backup, users
-from dtbd_desktop.trust import accounts, audit, audit_check, operations, witness
+from dtbd_desktop.trust import accounts, operations
 
 UserRow = tuple[str, str, str, bool, bool]
 
@@ -155,89 +155,6 @@ class UsersTab(QWidget):
             message = tr("admin_view", "Đã ngừng tài khoản {name}.").format(name=username)
         self.ctx.write(lambda s: users.set_role(s, username, role, active=active), lambda _r: self._done(message),
                        self, on_failed=self.message.failed)
-
-
-class AuditTab(QWidget):
-    def __init__(self, ctx: AppContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.text = QLineEdit()
-        self.text.setObjectName("audit_text")
-        self.text.setPlaceholderText(tr("admin_view", "Tìm trong nhật ký (việc, đối tượng, giá trị, lý do)..."))
-        self.since = QDateEdit(QDate.currentDate().addMonths(-1))
-        self.since.setDisplayFormat("dd/MM/yyyy")
-        self.since.setCalendarPopup(True)
-        self.until = QDateEdit(QDate.currentDate())
-        self.until.setDisplayFormat("dd/MM/yyyy")
-        self.until.setCalendarPopup(True)
-        search = QPushButton(tr("admin_view", "Tìm"))
-        search.clicked.connect(self.reload)
-        self.text.returnPressed.connect(self.reload)
-        check = QPushButton(tr("admin_view", "Kiểm tra nhật ký không bị sửa"))
-        check.setObjectName("check_chain")
-        check.clicked.connect(self.check_chain)
-        self.status = QLabel()
-        self.status.setObjectName("chain_status")
-        self.model: RowTableModel[audit.AuditRow] = RowTableModel([
-            Column(tr("admin_view", "Thời điểm"), lambda r: r.at.strftime("%d/%m/%Y %H:%M:%S")),
-            Column(tr("admin_view", "Người làm"), lambda r: r.username),
-            Column(tr("admin_view", "Việc"), lambda r: r.action),
-            Column(tr("admin_view", "Đối tượng"), lambda r: f"{r.entity} {r.entity_id or ''}".strip()),
-            Column(tr("admin_view", "Trường"), lambda r: r.field),
-            Column(tr("admin_view", "Giá trị cũ"), lambda r: r.old_value),
-            Column(tr("admin_view", "Giá trị mới"), lambda r: r.new_value),
-            Column(tr("admin_view", "Lý do"), lambda r: r.reason),
-        ], self)
-        self.table = read_only_table(self.model, "audit_table")
-        top = QHBoxLayout()
-        top.addWidget(self.text, 1)
-        top.addWidget(QLabel(tr("admin_view", "Từ:")))
-        top.addWidget(self.since)
-        top.addWidget(QLabel(tr("admin_view", "đến:")))
-        top.addWidget(self.until)
-        top.addWidget(search)
-        bottom = QHBoxLayout()
-        bottom.addWidget(check)
-        bottom.addWidget(self.status, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(bottom)
-
-    def reload(self) -> None:
-        text = self.text.text().strip() or None
-        since = to_date(self.since.date())
-        until = to_date(self.until.date())
-        self.ctx.read(lambda s: audit.search(s, text=text, since=since, until=until), self._show, self)
-
-    def _show(self, rows: list[audit.AuditRow]) -> None:
-        self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
-
-    def check_chain(self) -> None:
-        db = self.ctx.db
-        seen = witness.recall(db)
-
-        def show(report: audit_check.Report) -> None:
-            self.status.setWordWrap(True)
-            if report.breaks:
-                self.status.setStyleSheet("color: #b71c1c; font-weight: bold;")
-                lines = [tr("admin_view", "Nhật ký hoặc dữ liệu được bảo vệ đã bị can thiệp ngoài chương trình ({n} "
-                                          "chỗ):").format(n=len(report.breaks))]
-                lines += ["• " + b.problem for b in report.breaks[:5]]
-                self.status.setText("\n".join(lines))
-            else:
-                witness.reset(db, report.head)
-                self.status.setStyleSheet("color: #1b5e20;")
-                self.status.setText(tr("admin_view", "Nhật ký nguyên vẹn ({n} mục); dữ liệu được bảo vệ khớp nhật "
-                                                     "ký.").format(n=report.entries))
-
-        def job() -> audit_check.Report:
-            # Not personal data, and it must run even when the acting account was tampered with.
-            with operations.reading(db, self.ctx.login, personal=False) as s:
-                return audit_check.verify(s, witness=seen)
-
-        self.ctx.runner.run(job, show, parent=self, lane="long")
 
 
 class BackupTab(QWidget):

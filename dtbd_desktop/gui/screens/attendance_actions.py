@@ -29,6 +29,14 @@ from dtbd_desktop.gui.tasks import error_text
 from dtbd_desktop.rules.attendance import STATUS_CODES, ModuleAbsence, parse_status
 from dtbd_desktop.services import attendance as att
 
+
+def sign_in_file_name(class_code: str, day: dt.date, half: str) -> str:
+    """"diem-danh-TC25.01-05-01-2027-sang.pdf": Vietnamese without diacritics, whatever the UI's language."""
+    from dtbd_desktop.base.text import file_name
+    from dtbd_desktop.rules.timetable import HALF_LABELS
+
+    return f"diem-danh-{file_name(class_code)}-{day:%d-%m-%Y}-{file_name(HALF_LABELS.get(half, half)).lower()}.pdf"
+
 MakeUp = tuple[str, int, dt.date, int, str]  # module code, module id, day, periods, note
 
 
@@ -188,7 +196,7 @@ class ActionsMixin:
             return
         code, day, half = self.class_code, session.date, session.half
         self._export(lambda s, path: attendance_reports.export_sign_in_sheet(s, code, day, half, path),
-                     tr("attendance_tab", "In danh sách ký tên"), f"Ky ten {code} {day:%Y-%m-%d} {half}.pdf",
+                     tr("attendance_tab", "In danh sách ký tên"), sign_in_file_name(code, day, half),
                      tr("attendance_tab", "PDF (*.pdf)"))
 
     def print_summary(self: _Actions) -> None:

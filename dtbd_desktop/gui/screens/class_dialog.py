@@ -30,6 +30,7 @@ from dtbd_desktop.gui.screens.certificates_tab import CertificatesTab
 from dtbd_desktop.gui.screens.roster_tab import RosterTab
 from dtbd_desktop.gui.table_model import RowTableModel
 from dtbd_desktop.gui.tasks import error_text
+from dtbd_desktop.gui.widgets.screen_fit import fit_to_screen
 from dtbd_desktop.services import catalogue, classes, lecturers, roster
 from dtbd_desktop.services.roster import RosterRow
 
@@ -62,7 +63,7 @@ class ClassDialog(QDialog):
         self.detail: classes.ClassDetail | None = None
         self.setWindowTitle(tr("class_dialog", "Mở lớp mới") if code is None
                             else tr("class_dialog", "Lớp {code}").format(code=code))
-        self.resize(980, 620)
+        fit_to_screen(self, 980, 620)
 
         self.code_edit = QLineEdit()
         self.code_edit.setObjectName("code")

@@ -21,6 +21,7 @@ from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import Column, RowTableModel
 from dtbd_desktop.gui.widgets.list_screen import ListScreen, RowList, filter_row, search_box
+from dtbd_desktop.gui.widgets.screen_fit import fit_to_screen
 from dtbd_desktop.services import learners
 from dtbd_desktop.services.learners import HistoryRow, LearnerDetail, LearnerRow
 
@@ -119,7 +120,7 @@ class LearnerDialog(QDialog):
         super().__init__(parent)
         r = detail.row
         self.setWindowTitle(r.full_name)
-        self.resize(860, 520)
+        fit_to_screen(self, 860, 520)
         form = QFormLayout()
         no = tr("learners_view", "Không")
         party = (tr("learners_view", "Đảng viên, vào Đảng {date}").format(date=text.format_date(detail.party_join_date))

@@ -76,6 +76,7 @@ class ProgrammesView(ListScreen):
         self.listing: RowList[ProgrammeInfo] = RowList(programme_columns(), "programmes_list", self, sortable=False)
         self.list_model, self.list = self.listing.model, self.listing.table
         self.list.setWordWrap(True)  # a long name takes two lines
+        self.list.setMinimumWidth(300)  # the names readable beside the editor, on a 1366-pixel screen too
         header = self.list.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2):

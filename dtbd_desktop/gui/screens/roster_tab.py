@@ -27,6 +27,7 @@ from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import Column, name_sort
 from dtbd_desktop.gui.widgets.common import Buttons, ask_reason
 from dtbd_desktop.gui.widgets.list_screen import RowList
+from dtbd_desktop.gui.widgets.screen_fit import fit_to_screen
 from dtbd_desktop.services import classes, enrolments, learners, roster
 from dtbd_desktop.services.roster import RosterRow
 
@@ -52,7 +53,7 @@ class FindLearnerDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(tr("roster_tab", "Thêm học viên đã có vào lớp"))
-        self.resize(640, 420)
+        fit_to_screen(self, 640, 420)
         self.search = QLineEdit()
         self.search.setObjectName("find_learner")
         self.search.setPlaceholderText(tr("roster_tab", "Họ tên hoặc số CCCD..."))

@@ -141,9 +141,9 @@ class RulesEditor(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(holder)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)  # a 1366-pixel screen
         scroll.viewport().setAutoFillBackground(False)
-        scroll.setMinimumWidth(holder.sizeHint().width() + 12)
+        scroll.setMinimumWidth(min(holder.sizeHint().width() + 12, 420))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll, 3)

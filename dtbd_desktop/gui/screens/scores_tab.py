@@ -48,6 +48,7 @@ from dtbd_desktop.gui.models.score_model import (
 from dtbd_desktop.gui.table_model import Column, RowTableModel
 from dtbd_desktop.gui.tasks import error_text, show_error
 from dtbd_desktop.gui.widgets.common import ERROR_STYLE, Buttons, MessageLabel, ask_reason
+from dtbd_desktop.gui.widgets.screen_fit import fit_to_screen
 from dtbd_desktop.rules import scores as score_rules
 from dtbd_desktop.services import scores
 from dtbd_desktop.services.scores import HistoryEntry, ScoreEntry
@@ -472,7 +473,7 @@ class ScoresTab(QWidget):
 def history_columns() -> list[Column[HistoryEntry]]:
     return [
         Column(tr("scores_tab", "Lúc"), lambda h: h.at.strftime("%d/%m/%Y %H:%M")),
-        Column(tr("scores_tab", "Người sửa"), lambda h: h.username),
+        Column(tr("scores_tab", "Người sửa"), lambda h: h.who or h.username),
         Column(tr("scores_tab", "Mục"), lambda h: h.what),
         Column(tr("scores_tab", "Cũ"), lambda h: h.old),
         Column(tr("scores_tab", "Mới"), lambda h: h.new),
@@ -499,7 +500,7 @@ class RetakeDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.class_code = ctx, class_code
         self.setWindowTitle(tr("scores_tab", "Danh sách thi lại lớp {code}").format(code=class_code))
-        self.resize(900, 480)
+        fit_to_screen(self, 900, 480)
         self.rows: list[scores.RetakeRow] | None = None
         self.module_box = QComboBox()
         self.module_box.addItem(tr("scores_tab", "Mọi học phần"), None)

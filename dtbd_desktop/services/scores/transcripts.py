@@ -38,6 +38,7 @@ class HistoryEntry:
     old: str | None
     new: str | None
     reason: str | None
+    who: str = ""  # the account's full name ("Quản trị (máy này)" without accounts)
 
     @property
     def is_correction(self) -> bool:
@@ -67,6 +68,9 @@ def learner_history(session: Session, enrolment_id: int) -> list[HistoryEntry]:
         ((AuditEntry.entity == "score") & AuditEntry.entity_id.like(f"{enrolment_id}/%"))
         | ((AuditEntry.entity == "enrolment") & (AuditEntry.entity_id == str(enrolment_id)))
     ).order_by(AuditEntry.id)
+    from dtbd_desktop.services import audit_log
+
+    names = audit_log.Names(session)
     out = []
     for entry in session.scalars(stmt):
         if entry.entity == "score":
@@ -78,7 +82,8 @@ def learner_history(session: Session, enrolment_id: int) -> list[HistoryEntry]:
             what = tr("scores", CONDUCT_FIELDS.get(entry.field or "", entry.field or ""))
             old, new = _conduct_text(entry.field, entry.old_value), _conduct_text(entry.field, entry.new_value)
         out.append(HistoryEntry(at=entry.at, username=entry.username, action=entry.action, what=what, old=old,
-                                new=new, reason=entry.reason))
+                                new=new, reason=entry.reason, who=audit_log.who_label(names, entry.username,
+                                                                                      entry.format)))
     return out
 
 
