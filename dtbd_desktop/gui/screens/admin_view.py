@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -26,6 +25,7 @@ from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.screens.admin_keys import KeysTab
 from dtbd_desktop.gui.table_model import Column, RowTableModel, read_only_table
 from dtbd_desktop.gui.widgets.common import MessageLabel, ask_reason, section_title, to_date
+from dtbd_desktop.gui.widgets.date_field import DateField
 from dtbd_desktop.services import backup, users
 from dtbd_desktop.trust import accounts, audit, audit_check, operations, witness
 
@@ -164,12 +164,8 @@ class AuditTab(QWidget):
         self.text = QLineEdit()
         self.text.setObjectName("audit_text")
         self.text.setPlaceholderText(tr("admin_view", "Tìm trong nhật ký (việc, đối tượng, giá trị, lý do)..."))
-        self.since = QDateEdit(QDate.currentDate().addMonths(-1))
-        self.since.setDisplayFormat("dd/MM/yyyy")
-        self.since.setCalendarPopup(True)
-        self.until = QDateEdit(QDate.currentDate())
-        self.until.setDisplayFormat("dd/MM/yyyy")
-        self.until.setCalendarPopup(True)
+        self.since = DateField(QDate.currentDate().addMonths(-1))
+        self.until = DateField(QDate.currentDate())
         search = QPushButton(tr("admin_view", "Tìm"))
         search.clicked.connect(self.reload)
         self.text.returnPressed.connect(self.reload)

@@ -9,7 +9,6 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -32,6 +31,7 @@ from dtbd_desktop.gui.screens.certificate_actions import (
 )
 from dtbd_desktop.gui.table_model import Column, name_sort
 from dtbd_desktop.gui.widgets.common import Buttons
+from dtbd_desktop.gui.widgets.date_field import DateField, dates_ok
 from dtbd_desktop.gui.widgets.list_screen import RowList
 from dtbd_desktop.printing import layouts
 from dtbd_desktop.services import certificates, settings
@@ -71,11 +71,8 @@ class IssueDialog(QDialog):
     def __init__(self, docs: ClassDocuments, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("certificates_tab", "Cấp văn bằng cho lớp {code}").format(code=docs.class_code))
-        self.date = QDateEdit()
+        self.date = DateField(QDate.currentDate())
         self.date.setObjectName("issue_date")
-        self.date.setDisplayFormat("dd/MM/yyyy")
-        self.date.setCalendarPopup(True)
-        self.date.setDate(QDate.currentDate())
         kind = certificates.kind_label(docs.kind).lower()
         info = QLabel(tr("certificates_tab", "Cấp số hiệu, vào sổ gốc {kind} cho {n} học viên đủ điều kiện chưa có văn "
                                              "bằng của lớp. Số đã cấp không thu lại được: văn bằng sai sẽ được thu hồi "
@@ -92,6 +89,10 @@ class IssueDialog(QDialog):
         layout.addWidget(info)
         layout.addLayout(form)
         layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        if dates_ok(self):  # a date typed wrong is shown, not replaced by the old one
+            super().accept()
 
     def chosen_date(self) -> dt.date:
         q = self.date.date()
