@@ -141,6 +141,8 @@ class MainWindow(QMainWindow):
             "#navigation::item:selected { background: #b71c1c; color: white; }"
         )
         self.needs_database: list[QAction] = []
+        self._leaving = False
+        self._refreshing: set[QWidget] = set()  # class pages whose changes refresh the dashboard
         self._build_menu()
         self.db_label = QLabel()
         self.statusBar().addPermanentWidget(self.db_label)
@@ -210,16 +212,20 @@ class MainWindow(QMainWindow):
         if key == "dashboard" and isinstance(view, DashboardView):
             view.open_class_requested.connect(self.open_class)
 
-    def open_class(self, code: str) -> None:
-        """Open a class's dialog from another screen (the dashboard's warnings); the dashboard
-        refreshes when the class is saved."""
+    def open_class(self, code: str, tab: str | None = None) -> None:  # tab "" or None: the first
+        """Open a class from another screen (the dashboard's warnings: on the tab the warning is
+        about) as a page of the class list; the dashboard refreshes when something changes."""
         from dtbd_desktop.gui.screens.classes_view import ClassesView
         from dtbd_desktop.gui.screens.dashboard_view import DashboardView
 
         classes, dashboard = self.sections["classes"], self.sections["dashboard"]
         assert isinstance(classes, ClassesView) and isinstance(dashboard, DashboardView)
-        dialog = classes.open_class(code)
-        dialog.saved.connect(dashboard.refresh)
+        self.show_section("classes")
+        page = classes.open_class(code, tab) if tab else classes.open_class(code)
+        if page is not None and page not in self._refreshing:
+            self._refreshing.add(page)
+            page.saved.connect(dashboard.refresh)
+            page.destroyed.connect(lambda _obj=None, p=page: self._refreshing.discard(p))
 
     def show_section(self, key: str) -> QWidget:
         keys = list(self.sections)
@@ -248,7 +254,20 @@ class MainWindow(QMainWindow):
         dialog.launch()
         return dialog
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802  (Qt's name)
+        classes = self.sections.built.get("classes") if hasattr(self, "sections") else None
+        if classes is not None and not self._leaving:
+            from dtbd_desktop.gui.screens.classes_view import ClassesView
+
+            if isinstance(classes, ClassesView) and classes.page is not None and classes.page.is_dirty():
+                event.ignore()  # a class's unsaved details: asked first, closed once answered
+
+                def proceed() -> None:
+                    self._leaving = True
+                    self.close()
+
+                classes.confirm_leave(proceed)
+                return
         if hasattr(self, "ctx"):
             self.ctx.runner.wait(30_000)
         event.accept()

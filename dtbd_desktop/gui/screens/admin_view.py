@@ -26,6 +26,7 @@ from dtbd_desktop.gui.screens.admin_keys import KeysTab
 from dtbd_desktop.gui.table_model import Column, RowTableModel, read_only_table
 from dtbd_desktop.gui.widgets.common import MessageLabel, ask_reason, section_title, to_date
 from dtbd_desktop.gui.widgets.date_field import DateField
+from dtbd_desktop.gui.widgets.list_screen import search_box
 from dtbd_desktop.services import backup, users
 from dtbd_desktop.trust import accounts, audit, audit_check, operations, witness
 
@@ -161,14 +162,14 @@ class AuditTab(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.text = QLineEdit()
-        self.text.setObjectName("audit_text")
-        self.text.setPlaceholderText(tr("admin_view", "Tìm trong nhật ký (việc, đối tượng, giá trị, lý do)..."))
+        self.text = search_box("audit_text", tr("admin_view", "Tìm trong nhật ký (việc, đối tượng, giá trị, lý do)..."))
         self.since = DateField(QDate.currentDate().addMonths(-1))
         self.until = DateField(QDate.currentDate())
         search = QPushButton(tr("admin_view", "Tìm"))
         search.clicked.connect(self.reload)
-        self.text.returnPressed.connect(self.reload)
+        self.text.searched.connect(lambda _text: self.reload())
+        for field in (self.since, self.until):
+            field.dateChanged.connect(lambda _day: self.reload())
         check = QPushButton(tr("admin_view", "Kiểm tra nhật ký không bị sửa"))
         check.setObjectName("check_chain")
         check.clicked.connect(self.check_chain)

@@ -113,7 +113,7 @@ class CertificatesView(ListScreen):
         self.verify_input.returnPressed.connect(self.verify)
         self.year.currentIndexChanged.connect(lambda _i: self.reload())
         self.kind.currentIndexChanged.connect(lambda _i: self.reload())
-        self.search.returnPressed.connect(self.reload)
+        self.search.searched.connect(lambda _text: self.reload())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self._update_buttons()
 

@@ -6,13 +6,12 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QInputDialog,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -26,7 +25,7 @@ from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import Column, name_sort
 from dtbd_desktop.gui.widgets.common import Buttons, ask_reason
-from dtbd_desktop.gui.widgets.list_screen import RowList
+from dtbd_desktop.gui.widgets.list_screen import RowList, search_box
 from dtbd_desktop.services import classes, enrolments, learners, roster
 from dtbd_desktop.services.roster import RosterRow
 
@@ -53,9 +52,7 @@ class FindLearnerDialog(QDialog):
         self.ctx = ctx
         self.setWindowTitle(tr("roster_tab", "Thêm học viên đã có vào lớp"))
         self.resize(640, 420)
-        self.search = QLineEdit()
-        self.search.setObjectName("find_learner")
-        self.search.setPlaceholderText(tr("roster_tab", "Họ tên hoặc số CCCD..."))
+        self.search = search_box("find_learner", tr("roster_tab", "Họ tên hoặc số CCCD..."))
         self.results = QListWidget()
         self.results.setObjectName("find_results")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -68,11 +65,7 @@ class FindLearnerDialog(QDialog):
         layout.addWidget(self.search)
         layout.addWidget(self.results, 1)
         layout.addWidget(self.buttons)
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(250)
-        self.timer.timeout.connect(self.refresh)
-        self.search.textChanged.connect(lambda _t: self.timer.start())
+        self.search.searched.connect(lambda _text: self.refresh())
 
     def refresh(self) -> None:
         query = self.search.text()
