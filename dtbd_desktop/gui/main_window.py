@@ -6,7 +6,7 @@ import importlib
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -260,14 +260,19 @@ class MainWindow(QMainWindow):
             from dtbd_desktop.gui.screens.classes_view import ClassesView
 
             if isinstance(classes, ClassesView) and classes.page is not None and classes.page.is_dirty():
-                event.ignore()  # a class's unsaved details: asked first, closed once answered
+                # A class's unsaved details: asked first; closed once given up, or once saved.
+                asking = [True]
 
                 def proceed() -> None:
                     self._leaving = True
-                    self.close()
+                    if not asking:
+                        QTimer.singleShot(0, self.close)  # saved after this event was answered
 
                 classes.confirm_leave(proceed)
-                return
+                asking.clear()
+                if not self._leaving:
+                    event.ignore()
+                    return
         if hasattr(self, "ctx"):
             self.ctx.runner.wait(30_000)
         event.accept()

@@ -238,7 +238,7 @@ class ClassPage(QWidget):
         return {QMessageBox.StandardButton.Save: "save",
                 QMessageBox.StandardButton.Discard: "discard"}.get(QMessageBox.StandardButton(answer), "cancel")
 
-    def confirm_leave(self, proceed: Callable[[], None]) -> None:
+    def confirm_leave(self, proceed: Callable[[], object]) -> None:
         """Run `proceed` once the details are saved or given up; not at all if the person stays."""
         if not self.is_dirty():
             proceed()
@@ -270,7 +270,7 @@ class ClassPage(QWidget):
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         return box.exec() == QMessageBox.StandardButton.Save
 
-    def save(self, *, then: Callable[[], None] | None = None) -> None:
+    def save(self, *, then: Callable[[], object] | None = None) -> None:
         self.info.message.clear()
         if not dates_ok(self.info):
             return
@@ -295,7 +295,7 @@ class ClassPage(QWidget):
 
             self.ctx.write(update, lambda new_code: self._saved(new_code, then), self, on_failed=self._failed)
 
-    def _saved(self, code: str, then: Callable[[], None] | None) -> None:
+    def _saved(self, code: str, then: Callable[[], object] | None) -> None:
         self.code = code
         self.info.clear_problems()
         self.loaded_values = self.info.values()
@@ -307,7 +307,7 @@ class ClassPage(QWidget):
         else:
             self.load()  # the new version number, the list's names
 
-    def _created(self, code: str, then: Callable[[], None] | None) -> None:
+    def _created(self, code: str, then: Callable[[], object] | None) -> None:
         self.code = code
         self.info.clear_problems()
         self.loaded_values = self.info.values()

@@ -211,7 +211,7 @@ class ClassesView(ListScreen):
             self.page.deleteLater()
             self.page = None
 
-    def confirm_leave(self, proceed: Callable[[], None]) -> None:
+    def confirm_leave(self, proceed: Callable[[], object]) -> None:
         """Run `proceed` once the open class's unsaved details are saved or given up (the window
         closes); not at all if the person stays."""
         if self.page is None:
