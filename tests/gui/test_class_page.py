@@ -23,10 +23,10 @@ from dtbd_desktop.services import classes, lecturers
 D = dt.date
 
 
-def _new_class(db: Database, code: str = "T27", programme: str = "NTVD", start: dt.date = D(2027, 1, 4),
-               end: dt.date = D(2027, 1, 8)) -> None:
+def _new_class(db: Database, code: str = "T27") -> None:
+    """A fostering class with no learner, 4–8 January 2027."""
     with db.write(raw=True) as s:
-        classes.create_class(s, code=code, programme=programme, start=start, end=end)
+        classes.create_class(s, code=code, programme="NTVD", start=D(2027, 1, 4), end=D(2027, 1, 8))
 
 
 def _view(qtbot: QtBot, ctx: AppContext) -> ClassesView:

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
 )
@@ -27,7 +26,7 @@ from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.screens.certificate_actions import reissue_certificate, revoke_certificate
 from dtbd_desktop.gui.table_model import Column, name_sort
-from dtbd_desktop.gui.widgets.common import Buttons
+from dtbd_desktop.gui.widgets.common import Buttons, MessageLabel
 from dtbd_desktop.gui.widgets.list_screen import ListScreen, RowList, filter_row, search_box
 from dtbd_desktop.services import certificates
 from dtbd_desktop.services.certificates import CertificateRow, Verification
@@ -107,7 +106,8 @@ class CertificatesView(ListScreen):
         layout.addLayout(filters)
         layout.addLayout(actions)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.count_label)
+        self.message = MessageLabel("register_message")
+        layout.addLayout(filter_row(stretch=self.message, after=(self.count_label,)))
 
         self.verify_button.clicked.connect(self.verify)
         self.verify_input.returnPressed.connect(self.verify)
@@ -173,21 +173,20 @@ class CertificatesView(ListScreen):
         kind = self.kind.currentData()
 
         def done(result: tuple[Path, int]) -> None:
-            QMessageBox.information(self, tr("certificates_view", "Sổ gốc"),
-                                    tr("certificates_view", "Đã xuất {n} dòng sổ gốc vào {path}.").format(
-                                        n=result[1], path=result[0]))
+            self.message.saved_file(tr("certificates_view", "Đã xuất {n} dòng sổ gốc vào {path}.").format(
+                n=result[1], path=result[0]), result[0])
 
         self.ctx.read(lambda s: export_register(s, year, path, kind=kind), done, self)
 
     def revoke(self) -> None:
         row = self.selected()
         if row is not None:
-            revoke_certificate(self, self.ctx, row.serial, self.reload)
+            revoke_certificate(self, self.ctx, row.serial, self.reload, say=self.message.say)
 
     def reissue(self) -> None:
         row = self.selected()
         if row is not None:
-            reissue_certificate(self, self.ctx, row.serial, self.reload)
+            reissue_certificate(self, self.ctx, row.serial, self.reload, say=self.message.say)
 
     # ------------------------------------------------------------------ verification
 

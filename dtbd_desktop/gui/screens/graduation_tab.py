@@ -374,5 +374,6 @@ class GraduationTab(QWidget):
         def job(s: Session, _progress: Any) -> int:
             return graduation_reports.export_document(s, code, kind, path, national_id=national_id)
 
-        self.ctx.export(job, lambda _n: self.show_message(tr("graduation_tab", "Đã lưu {path}.").format(path=path)),
+        self.ctx.export(job, lambda _n: self.message.saved_file(tr("graduation_tab", "Đã lưu {path}.").format(path=path),
+                                                                Path(path)),
                         self, self.message.failed, progress_label=tr("graduation_tab", "Đang in..."))

@@ -24,7 +24,7 @@ from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import Column, name_sort
-from dtbd_desktop.gui.widgets.common import Buttons, ask_reason
+from dtbd_desktop.gui.widgets.common import Buttons, MessageLabel, ask_reason
 from dtbd_desktop.gui.widgets.list_screen import RowList, search_box
 from dtbd_desktop.services import classes, enrolments, learners, roster
 from dtbd_desktop.services.roster import RosterRow
@@ -112,9 +112,11 @@ class RosterTab(QWidget):
             ("open", tr("roster_tab", "Xem hồ sơ"), self.open_learner),
             ("export", tr("roster_tab", "In danh sách..."), self.export),
         ))
+        self.message = MessageLabel("roster_message")
         layout = QVBoxLayout(self)
         layout.addLayout(actions)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
 
     # --- data ---------------------------------------------------------------------------
     def set_rows(self, rows: list[RosterRow]) -> None:
@@ -219,7 +221,6 @@ class RosterTab(QWidget):
         exporter = roster_report.export_roster_xlsx if path.suffix.lower() == ".xlsx" else roster_report.export_roster_pdf
 
         def exported(_n: int) -> None:
-            QMessageBox.information(self, tr("roster_tab", "Đã in danh sách"),
-                                    tr("roster_tab", "Đã lưu {path}.").format(path=path))
+            self.message.saved_file(tr("roster_tab", "Đã lưu {path}.").format(path=path), path)
 
         self.ctx.read(lambda s: exporter(s, code, path), exported, self)
