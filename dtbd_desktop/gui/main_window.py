@@ -93,7 +93,7 @@ SCREENS = (
 
 def screen_labels() -> dict[str, str]:
     return {"dashboard": tr("main", "Tổng quan"), "classes": tr("main", "Lớp học"), "learners": tr("main", "Học viên"),
-            "programmes": tr("main", "Chương trình"), "organisations": tr("main", "Đơn vị cử học"),
+            "programmes": tr("main", "Chương trình"), "organisations": tr("main", "Đơn vị cử đi học"),
             "lecturers": tr("main", "Giảng viên"), "certificates": tr("main", "Văn bằng, chứng chỉ"),
             "reports": tr("main", "Báo cáo"), "admin": tr("main", "Quản trị")}
 

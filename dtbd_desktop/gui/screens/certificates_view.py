@@ -120,12 +120,19 @@ class CertificatesView(ListScreen):
     def first_load(self) -> None:
         self.ctx.read(certificates.register_years, self._fill_years, self)
 
+    def refresh(self) -> None:
+        self.first_load()  # a year's first certificate adds the year
+
     def _fill_years(self, years: list[int]) -> None:
+        chosen = self.year.currentData() if self.year.count() else -1
         self.year.blockSignals(True)
         self.year.clear()
         for year in years:
             self.year.addItem(str(year), year)
         self.year.addItem(tr("certificates_view", "Mọi năm"), None)
+        if chosen != -1:  # the year shown before, "Mọi năm" included
+            index = self.year.count() - 1 if chosen is None else self.year.findData(chosen)
+            self.year.setCurrentIndex(max(0, index))
         self.year.blockSignals(False)
         self.reload()
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -71,6 +73,29 @@ def running_columns() -> list[Column[RunningClass]]:
                    date=text.format_date(r.next_session)) if r.next_session else tr("dashboard_view", "hết buổi học")),
                tooltip=lambda r: "\n".join([r.name, r.venue or "", *r.today])),
     ]
+
+
+class WrappingDelegate(QStyledItemDelegate):
+    """Rows as tall as their text needs in the column's width, so a long warning wraps instead of
+    being cut (QTreeView asks a row's height without the column's width)."""
+
+    def __init__(self, tree: QTreeWidget) -> None:
+        super().__init__(tree)
+        self.tree = tree
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
+        hint = super().sizeHint(option, index)
+        value = index.data(Qt.ItemDataRole.DisplayRole)
+        if not isinstance(value, str) or not value:
+            return hint
+        depth, parent = 0, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        indent = self.tree.indentation() * (depth + 1) if index.column() == 0 else 0
+        width = max(80, self.tree.columnWidth(index.column()) - indent - 12)
+        metrics = QFontMetrics(option.font)
+        needed = metrics.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, value).height() + 6
+        return QSize(hint.width(), max(hint.height(), needed))
 
 
 class WarningTree(QTreeWidget):
@@ -147,7 +172,8 @@ class DashboardView(QWidget):
         self.warnings.header().setStretchLastSection(False)
         self.warnings.setExpandsOnDoubleClick(False)
         self.warnings.itemClicked.connect(self._warning_clicked)
-        self.warnings.header().sectionResized.connect(lambda *_a: self.warnings.doItemsLayout())
+        self.warnings.setItemDelegate(WrappingDelegate(self.warnings))
+        self.warnings.header().sectionResized.connect(lambda *_a: self.warnings.scheduleDelayedItemsLayout())
         self.warnings.chosen.connect(self._warning_clicked)
         hint = QLabel(tr("dashboard_view", "Bấm vào một cảnh báo để mở lớp ở đúng phần cần xử lý."))
         hint.setStyleSheet("color: #555;")

@@ -118,6 +118,8 @@ class ListScreen(QWidget):
         super().__init__()
         self.ctx = ctx
         self._loaded = False
+        self._stale = False  # something was saved elsewhere since the list was loaded
+        ctx.runner.wrote.connect(self._records_changed)
         self.count_label = QLabel()
         self.pages: QStackedWidget | None = None
         if pages:
@@ -131,10 +133,22 @@ class ListScreen(QWidget):
         self.main_layout.addWidget(section_title(title))
 
     def activate(self) -> None:
-        """Called when the screen is shown: load once, then on demand."""
+        """Called when the screen is shown: load once, then again if records changed meanwhile
+        (certificates issued in a class show in the register)."""
         if not self._loaded:
             self._loaded = True
             self.first_load()
+        elif self._stale:
+            self._stale = False
+            self.refresh()
+
+    def _records_changed(self) -> None:
+        if self._loaded and not self.isVisible():
+            self._stale = True
+
+    def refresh(self) -> None:
+        """Load again what changed (the list; a screen whose filters follow the data does more)."""
+        self.reload()
 
     def first_load(self) -> None:
         self.reload()
