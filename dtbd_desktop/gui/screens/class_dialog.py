@@ -204,6 +204,9 @@ class ClassPage(QWidget):
     def _roster_changed(self) -> None:
         assert self.roster_tab is not None
         self.tabs.setTabText(1, tr("class_dialog", "Học viên ({n})").format(n=self.roster_tab.model.rowCount()))
+        empty = self.roster_tab.model.rowCount() == 0  # a class with learners is not deleted
+        self.info.delete_button.setEnabled(empty)
+        self.info.delete_button.setToolTip("" if empty else tr("class_dialog", "Lớp còn học viên nên không xóa được."))
 
     # --- unsaved details ----------------------------------------------------------------------
     def is_dirty(self) -> bool:

@@ -100,8 +100,6 @@ class ClassInfoForm(QWidget):
             ("status", tr("class_dialog", "Trạng thái:")), ("note", tr("class_dialog", "Ghi chú:")),
         ):
             form.addRow(label, self._with_problem(key))
-        form.addRow("", self.length_label)
-        form.addRow("", self.length_warning)
         form.addRow(tr("class_dialog", "Quy định áp dụng:"), self.rules_label)
 
         self.save_button = QPushButton(tr("class_dialog", "Lưu"))
@@ -177,6 +175,9 @@ class ClassInfoForm(QWidget):
         label.hide()
         column.addWidget(label)
         self.problem_labels[key] = label
+        if key == "end":  # what the programme needs, and the warning, under the end date they are about
+            column.addWidget(self.length_label)
+            column.addWidget(self.length_warning)
         return holder
 
     # ------------------------------------------------------------------ filling

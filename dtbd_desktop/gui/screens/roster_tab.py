@@ -38,8 +38,8 @@ def roster_columns() -> list[Column[RosterRow]]:
         Column(tr("roster_tab", "Giới tính"), lambda r: text.gender_label(r.gender)),
         Column(tr("roster_tab", "Dân tộc"), lambda r: r.ethnicity),
         Column(tr("roster_tab", "Số CCCD"), lambda r: r.national_id),
-        Column(tr("roster_tab", "Chức vụ"), lambda r: r.position),
-        Column(tr("roster_tab", "Đơn vị"), lambda r: r.organisation),
+        Column(tr("roster_tab", "Chức vụ"), lambda r: r.position, tooltip=lambda r: r.position),
+        Column(tr("roster_tab", "Đơn vị"), lambda r: r.organisation, tooltip=lambda r: r.organisation),
         Column(tr("roster_tab", "Tình trạng"), lambda r: tr("roster", roster.ENROLMENT_STATUS_LABELS[r.status])),
     ]
 
@@ -122,6 +122,10 @@ class RosterTab(QWidget):
     def set_rows(self, rows: list[RosterRow]) -> None:
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
+        # Long positions and organisations are cut (whole in their tooltip), so the roster fits a
+        # 1366-pixel screen without scrolling sideways.
+        for column, widest in ((5, 230), (6, 260)):
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
 
     def reload(self) -> None:
         code = self.class_code
