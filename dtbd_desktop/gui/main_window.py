@@ -6,7 +6,7 @@ import importlib
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -89,6 +89,13 @@ SCREENS = (
     ("reports", "reports_view", "ReportsView"),
     ("admin", "admin_view", "AdminView"),
 )
+
+
+def window_settings() -> QSettings:
+    """This PC's memory of the window (size, place, maximised), in the user's data folder."""
+    from dtbd_desktop.base.paths import user_data_dir
+
+    return QSettings(str(user_data_dir() / "window.ini"), QSettings.Format.IniFormat)
 
 
 def screen_labels() -> dict[str, str]:
@@ -254,6 +261,23 @@ class MainWindow(QMainWindow):
         dialog.launch()
         return dialog
 
+    def show_restored(self) -> None:
+        """Show the window as it was left on this PC; the first time maximised on an office screen
+        of 1366×768 and over most of a larger one."""
+        saved = window_settings().value("main/geometry")
+        if isinstance(saved, QByteArray) and not saved.isEmpty() and self.restoreGeometry(saved):
+            self.show()
+            return
+        available = self.screen().availableGeometry()
+        if available.width() < 1500 or available.height() < 900:
+            self.showMaximized()
+            return
+        self.resize(int(available.width() * 0.85), int(available.height() * 0.85))
+        frame = self.frameGeometry()
+        frame.moveCenter(available.center())
+        self.move(frame.topLeft())
+        self.show()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802  (Qt's name)
         classes = self.sections.built.get("classes") if hasattr(self, "sections") else None
         if classes is not None and not self._leaving:
@@ -275,4 +299,5 @@ class MainWindow(QMainWindow):
                     return
         if hasattr(self, "ctx"):
             self.ctx.runner.wait(30_000)
+        window_settings().setValue("main/geometry", self.saveGeometry())
         event.accept()

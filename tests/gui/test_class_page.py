@@ -355,3 +355,23 @@ def test_a_class_page_fits_a_small_screen_and_uses_a_large_one(qtbot: QtBot, dem
         qtbot.wait(20)
         assert page.tabs.width() >= size[0] - 190 - 40  # all the window but the sidebar
         assert page.mapTo(window, QPoint(0, page.height())).y() <= size[1]
+
+
+def test_the_main_window_comes_back_as_it_was_left(qtbot: QtBot, demo_db: Database,
+                                                   make_ctx: Callable[[Database], AppContext]) -> None:
+    from PySide6.QtCore import QSize
+
+    from dtbd_desktop.gui.main_window import MainWindow
+
+    first = MainWindow(make_ctx(demo_db))
+    qtbot.addWidget(first)
+    first.show_restored()
+    first.showNormal()
+    first.resize(760, 520)  # within the offscreen screen (800×600)
+    qtbot.wait(20)
+    assert first.close()
+    second = MainWindow(make_ctx(demo_db))
+    qtbot.addWidget(second)
+    second.show_restored()
+    qtbot.wait(20)
+    assert second.size() == QSize(760, 520)
