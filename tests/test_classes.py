@@ -57,6 +57,25 @@ def test_status_moves_one_step_at_a_time(db: Database) -> None:
     assert (detail.status, detail.venue) == ("running", "Hội trường B")
 
 
+def test_every_field_of_a_class_can_be_edited_the_code_included(db: Database) -> None:
+    """What the class screen sends: the code with the other fields (once refused with "got multiple
+    values for argument 'code'")."""
+    with db.write(raw=True) as s:
+        classes.create_class(s, code="A48", programme="TC", start=D(2025, 3, 2), end=D(2025, 10, 30))
+    with db.write(raw=True) as s:
+        classes.update_class(s, "A48", code="A48B", name="Lớp TC A48B", mode="part-time", venue="Huyện Đức Hòa",
+                             start=D(2025, 3, 9), end=D(2026, 6, 30), homeroom_lecturer_id=None, status="running",
+                             note="Học tối thứ Bảy")
+    with db.read() as s:
+        d = classes.class_detail(s, "A48B")
+    assert (d.code, d.name, d.mode, d.venue, d.start, d.end, d.status, d.note) == (
+        "A48B", "Lớp TC A48B", "part-time", "Huyện Đức Hòa", D(2025, 3, 9), D(2026, 6, 30), "running",
+        "Học tối thứ Bảy")
+    with pytest.raises(InputError) as refused, db.write(raw=True) as s:
+        classes.update_class(s, "A48B", homeroom_lecturer_id=999_999)
+    assert [p.field for p in refused.value.problems] == ["homeroom"]
+
+
 def test_a_stale_edit_is_refused_not_silently_overwritten(db: Database) -> None:
     with db.write(raw=True) as s:
         classes.create_class(s, code="A48", programme="TC", start=D(2025, 3, 2), end=D(2025, 10, 30))

@@ -239,11 +239,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The frame first: title, menus, the sidebar and "opening the database...", painted before
     # SQLAlchemy and the core are even loaded; then the database opens behind it.
     window = MainWindow()
-    available = window.screen().availableGeometry()
-    if available.width() < 1500 or available.height() < 900:
-        window.showMaximized()  # an office screen of 1366×768: use all of it
-    else:
-        window.show()
+    window.show_restored()  # as left on this PC; the first time maximised on a 1366×768 screen
     window.repaint()
     app.processEvents()
     if os.environ.get("DTBD_EXIT_WHEN_READY"):

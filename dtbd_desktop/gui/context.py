@@ -73,7 +73,12 @@ class AppContext:
             with self.writing() as session:
                 return fn(session, *progress)
 
-        self.runner.run(job, on_done, parent=parent, on_failed=on_failed, progress_label=progress_label, lane="write")
+        def done(result: R) -> None:
+            self.runner.wrote.emit()
+            if on_done is not None:
+                on_done(result)
+
+        self.runner.run(job, done, parent=parent, on_failed=on_failed, progress_label=progress_label, lane="write")
 
     def export(self, fn: Callable[[Session, Progress], R], on_done: Callable[[R], None], parent: QWidget | None = None,
                on_failed: Failed | None = None, *, progress_label: str) -> None:

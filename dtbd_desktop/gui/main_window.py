@@ -6,7 +6,7 @@ import importlib
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -92,9 +92,16 @@ SCREENS = (
 )
 
 
+def window_settings() -> QSettings:
+    """This PC's memory of the window (size, place, maximised), in the user's data folder."""
+    from dtbd_desktop.base.paths import user_data_dir
+
+    return QSettings(str(user_data_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+
 def screen_labels() -> dict[str, str]:
     return {"dashboard": tr("main", "Tổng quan"), "classes": tr("main", "Lớp học"), "learners": tr("main", "Học viên"),
-            "programmes": tr("main", "Chương trình"), "organisations": tr("main", "Đơn vị cử học"),
+            "programmes": tr("main", "Chương trình"), "organisations": tr("main", "Đơn vị cử đi học"),
             "lecturers": tr("main", "Giảng viên"), "certificates": tr("main", "Văn bằng, chứng chỉ"),
             "reports": tr("main", "Báo cáo"), "admin": tr("main", "Quản trị")}
 
@@ -142,6 +149,8 @@ class MainWindow(QMainWindow):
             "#navigation::item:selected { background: #b71c1c; color: white; }"
         )
         self.needs_database: list[QAction] = []
+        self._leaving = False
+        self._refreshing: set[QWidget] = set()  # class pages whose changes refresh the dashboard
         self._build_menu()
         self.db_label = QLabel()
         self.statusBar().addPermanentWidget(self.db_label)
@@ -211,16 +220,20 @@ class MainWindow(QMainWindow):
         if key == "dashboard" and isinstance(view, DashboardView):
             view.open_class_requested.connect(self.open_class)
 
-    def open_class(self, code: str) -> None:
-        """Open a class's dialog from another screen (the dashboard's warnings); the dashboard
-        refreshes when the class is saved."""
+    def open_class(self, code: str, tab: str | None = None) -> None:  # tab "" or None: the first
+        """Open a class from another screen (the dashboard's warnings: on the tab the warning is
+        about) as a page of the class list; the dashboard refreshes when something changes."""
         from dtbd_desktop.gui.screens.classes_view import ClassesView
         from dtbd_desktop.gui.screens.dashboard_view import DashboardView
 
         classes, dashboard = self.sections["classes"], self.sections["dashboard"]
         assert isinstance(classes, ClassesView) and isinstance(dashboard, DashboardView)
-        dialog = classes.open_class(code)
-        dialog.saved.connect(dashboard.refresh)
+        self.show_section("classes")
+        page = classes.open_class(code, tab) if tab else classes.open_class(code)
+        if page is not None and page not in self._refreshing:
+            self._refreshing.add(page)
+            page.saved.connect(dashboard.refresh)
+            page.destroyed.connect(lambda _obj=None, p=page: self._refreshing.discard(p))
 
     def show_section(self, key: str) -> QWidget:
         keys = list(self.sections)
@@ -249,7 +262,43 @@ class MainWindow(QMainWindow):
         dialog.launch()
         return dialog
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def show_restored(self) -> None:
+        """Show the window as it was left on this PC; the first time maximised on an office screen
+        of 1366×768 and over most of a larger one."""
+        saved = window_settings().value("main/geometry")
+        if isinstance(saved, QByteArray) and not saved.isEmpty() and self.restoreGeometry(saved):
+            self.show()
+            return
+        available = self.screen().availableGeometry()
+        if available.width() < 1500 or available.height() < 900:
+            self.showMaximized()
+            return
+        self.resize(int(available.width() * 0.85), int(available.height() * 0.85))
+        frame = self.frameGeometry()
+        frame.moveCenter(available.center())
+        self.move(frame.topLeft())
+        self.show()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802  (Qt's name)
+        classes = self.sections.built.get("classes") if hasattr(self, "sections") else None
+        if classes is not None and not self._leaving:
+            from dtbd_desktop.gui.screens.classes_view import ClassesView
+
+            if isinstance(classes, ClassesView) and classes.page is not None and classes.page.is_dirty():
+                # A class's unsaved details: asked first; closed once given up, or once saved.
+                asking = [True]
+
+                def proceed() -> None:
+                    self._leaving = True
+                    if not asking:
+                        QTimer.singleShot(0, self.close)  # saved after this event was answered
+
+                classes.confirm_leave(proceed)
+                asking.clear()
+                if not self._leaving:
+                    event.ignore()
+                    return
         if hasattr(self, "ctx"):
             self.ctx.runner.wait(30_000)
+        window_settings().setValue("main/geometry", self.saveGeometry())
         event.accept()

@@ -89,7 +89,10 @@ LANES = ("write", "read", "long")
 
 class TaskRunner(QObject):
     """Runs jobs off the GUI thread, on three lanes (`LANES`), one job at a time per lane. Owned by
-    the main window, not a global."""
+    the main window, not a global. `wrote` is sent after each change saved through `AppContext.write`
+    (screens showing records reload when they are next shown)."""
+
+    wrote = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

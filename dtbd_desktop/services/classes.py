@@ -166,13 +166,15 @@ def create_class(
 @operation("classes.update", permission="edit_classes")
 def update_class(
     session: Session,
-    /,
     code: str,
+    /,
     *,
     expected_version: int | None = None,
     **changes: Any,
 ) -> TrainingClass:
-    """Edit a class. `expected_version` guards against overwriting someone else's edit."""
+    """Edit class `code`: the fields in `changes` (`code` for a new code, `name`, `mode`, `venue`,
+    `start`, `end`, `homeroom_lecturer_id`, `status`, `note`). `expected_version` guards against
+    overwriting someone else's edit."""
     cls = get_class(session, code)
     if expected_version is not None and cls.version != expected_version:
         from dtbd_desktop.base.errors import ConflictError
@@ -191,6 +193,9 @@ def update_class(
     if status != cls.status and status not in STATUS_NEXT.get(cls.status, set()):
         problems.append(Problem(tr("classes", "Không chuyển được lớp từ '{old}' sang '{new}'.").format(
             old=status_label(cls.status), new=status_label(status)), field="status"))
+    homeroom = changes.get("homeroom_lecturer_id")
+    if homeroom is not None and session.get(Lecturer, homeroom) is None:
+        problems.append(Problem(tr("classes", "Không có giảng viên chủ nhiệm đã chọn."), field="homeroom"))
     if problems:
         raise InputError(tr("classes", "Chưa lưu được lớp {code}.").format(code=cls.code), problems)
     cls.code = new_code or cls.code

@@ -68,13 +68,24 @@ MAX_LOGO_BYTES = 1024 * 1024
 TEXT_LIMIT = 200
 
 
+def default_signer_title(centre_name: str) -> str:
+    """Who signs for the unit when nobody said: the principal (HIỆU TRƯỞNG) of a school, "Trường
+    Chính trị ...", the director (GIÁM ĐỐC) of a centre, "Trung tâm Chính trị ..." and the rest."""
+    return "HIỆU TRƯỞNG" if text.fold(centre_name).startswith("truong") else "GIÁM ĐỐC"
+
+
 def get_settings(session: Session) -> dict[str, Any]:
     values = dict(DEFAULTS)
-    values.update({s.key: s.value for s in session.scalars(select(Setting))})
+    stored = {s.key: s.value for s in session.scalars(select(Setting))}
+    values.update(stored)
+    if not stored.get("director_title"):
+        values["director_title"] = default_signer_title(str(values.get("centre_name") or ""))
     return values
 
 
 def get_setting(session: Session, key: str) -> Any:
+    if key == "director_title":
+        return get_settings(session)[key]
     row = session.get(Setting, key)
     return row.value if row is not None else DEFAULTS.get(key)
 

@@ -348,6 +348,11 @@
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
+      <source>Chưa có tài khoản nào: ai mở chương trình cũng làm việc với quyền quản trị. Tạo tài khoản đầu tiên (quản trị) là BẬT ĐĂNG NHẬP: từ đó mọi người, cả dòng lệnh, phải đăng nhập bằng tài khoản và mật khẩu mới làm việc được.</source>
+      <translation>There is no account yet: whoever opens the program works as an administrator. Creating the first account (an administrator) TURNS LOGINS ON: from then on everyone, the command line included, must log in with an account and password to work.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/admin_view.py" />
       <source>Chọn một bản sao lưu trong bảng.</source>
       <translation>Select a backup in the table.</translation>
     </message>
@@ -4060,9 +4065,8 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Diplomas of class {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
       <source>Văn bằng, chứng chỉ</source>
-      <translation>Diplomas and certificates</translation>
+      <translation type="obsolete">Diplomas and certificates</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/certificates_tab.py" />
@@ -4247,9 +4251,8 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Register number</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Sổ gốc</source>
-      <translation>Certificate register</translation>
+      <translation type="obsolete">Certificate register</translation>
     </message>
     <message>
       <source>Thu hồi văn bằng {serial}</source>
@@ -4344,27 +4347,47 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
   <context>
     <name>class_dialog</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_info.py" />
       <source>(chưa phân công)</source>
       <translation>(not assigned)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_info.py" />
+      <source>Bỏ các thay đổi chưa lưu</source>
+      <translation>Discard the unsaved changes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/class_info.py" />
+      <source>Chương trình {code}: {periods} tiết; học {mode} từ ngày khai giảng thì sớm nhất kết thúc ngày {date}.</source>
+      <translation>Programme {code}: {periods} periods; studying {mode} from the opening day, the earliest end is {date}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/class_info.py" />
       <source>Chương trình:</source>
       <translation>Programme:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_info.py" />
+      <source>Chỉ xóa được lớp chưa có học viên và chưa cấp văn bằng, chứng chỉ. Việc xóa không hoàn tác được.</source>
+      <translation>Only a class with no learners and no documents issued can be deleted. Deleting cannot be undone.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/class_info.py" />
       <source>GV chủ nhiệm:</source>
       <translation>Homeroom lecturer:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_info.py" />
       <source>Ghi chú:</source>
       <translation>Notes:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_info.py" />
+      <source>Hoàn tác</source>
+      <translation>Undo</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/class_info.py" />
       <source>Hình thức:</source>
       <translation>Mode:</translation>
     </message>
@@ -4374,24 +4397,39 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Learners ({n})</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_info.py" />
       <source>Khai giảng:</source>
       <translation>Opening date:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
+      <source>Không lưu</source>
+      <translation>Don't save</translation>
+    </message>
+    <message>
       <source>Không lưu được</source>
-      <translation>Could not save</translation>
+      <translation type="obsolete">Could not save</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
+      <source>Kiểm tra ngày kết thúc</source>
+      <translation>Check the end date</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/class_info.py" />
       <source>Kết thúc:</source>
       <translation>End date:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_info.py" />
       <source>Lưu</source>
       <translation>Save</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
+      <source>Lớp còn học viên nên không xóa được.</source>
+      <translation>The class still has learners, so it cannot be deleted.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
@@ -4400,6 +4438,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
+      <source>Lớp {code} – {name}</source>
+      <translation>Class {code} – {name}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/class_info.py" />
+      <source>Lớp đã mở thì không đổi chương trình được.</source>
+      <translation>An opened class cannot change its programme.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/class_info.py" />
       <source>Mã lớp:</source>
       <translation>Class code:</translation>
     </message>
@@ -4409,14 +4457,30 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Open a new class</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_info.py" />
       <source>Quy định áp dụng:</source>
       <translation>Rules applied:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
+      <source>Sửa ngày</source>
+      <translation>Correct the date</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
+      <source>Thay đổi chưa lưu</source>
+      <translation>Unsaved changes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Thông tin lớp</source>
       <translation>Class details</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
+      <source>Thông tin lớp {code} có thay đổi chưa lưu. Lưu trước khi rời trang?</source>
+      <translation>The details of class {code} have unsaved changes. Save them before leaving the page?</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
@@ -4424,12 +4488,17 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Timetable</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_info.py" />
       <source>Trạng thái:</source>
       <translation>Status:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
+      <source>Trở về danh sách lớp (Esc)</source>
+      <translation>Back to the class list (Esc)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/class_info.py" />
       <source>Tên lớp:</source>
       <translation>Class name:</translation>
     </message>
@@ -4440,22 +4509,49 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
+      <source>Vẫn lưu</source>
+      <translation>Save anyway</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
       <source>Xét tốt nghiệp</source>
       <translation>Graduation review</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
-      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
+      <source>Xóa hẳn lớp {code} – {name}?
+
+Chỉ xóa được lớp chưa có học viên và chưa cấp văn bằng, chứng chỉ. Việc xóa không hoàn tác được.</source>
+      <translation>Delete class {code} – {name} for good?
+
+Only a class with no learners and no documents issued can be deleted. Deleting cannot be undone.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/class_info.py" />
       <source>Xóa lớp</source>
       <translation>Delete class</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
-      <source>Xóa lớp {code}? Chỉ xóa được lớp chưa có học viên.</source>
-      <translation>Delete class {code}? Only a class with no learners can be deleted.</translation>
+      <source>Xóa lớp {code}</source>
+      <translation>Delete class {code}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/screens/class_info.py" />
+      <source>Xóa lớp {code}...</source>
+      <translation>Delete class {code}...</translation>
+    </message>
+    <message>
+      <source>Xóa lớp {code}? Chỉ xóa được lớp chưa có học viên.</source>
+      <translation type="obsolete">Delete class {code}? Only a class with no learners can be deleted.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/class_info.py" />
+      <source>Xóa lớp...</source>
+      <translation>Delete class...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/class_info.py" />
       <source>quy định hiện hành của chương trình</source>
       <translation>the programme's current rules</translation>
     </message>
@@ -4471,13 +4567,32 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
-      <source>Đóng</source>
-      <translation>Close</translation>
+      <source>Đã lưu thông tin lớp {code}.</source>
+      <translation>Saved the details of class {code}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
+      <source>Đã mở lớp {code}. Tiếp theo: nhập danh sách học viên.</source>
+      <translation>Class {code} opened. Next: enter its learners.</translation>
+    </message>
+    <message>
+      <source>Đóng</source>
+      <translation type="obsolete">Close</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/class_info.py" />
       <source>Địa điểm:</source>
       <translation>Venue:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
+      <source>Ở lại</source>
+      <translation>Stay</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/class_dialog.py" />
+      <source>◀ Danh sách lớp</source>
+      <translation>◀ Class list</translation>
     </message>
   </context>
   <context>
@@ -4513,6 +4628,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Could not move the class from '{old}' to '{new}'.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/classes.py" />
       <location filename="../../dtbd_desktop/services/classes.py" />
       <source>Không có giảng viên chủ nhiệm đã chọn.</source>
       <translation>The selected homeroom lecturer does not exist.</translation>
@@ -4659,6 +4775,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
+      <source>Lớp còn học viên nên không xóa được.</source>
+      <translation>The class still has learners, so it cannot be deleted.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
       <source>Lớp học</source>
       <translation>Classes</translation>
     </message>
@@ -4694,6 +4815,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
+      <source>Mở lớp {code}</source>
+      <translation>Open class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
       <source>Năm:</source>
       <translation>Year:</translation>
     </message>
@@ -4714,8 +4840,18 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
+      <source>Xóa lớp {code}...</source>
+      <translation>Delete class {code}...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
       <source>{n} lớp, {m} học viên</source>
       <translation>{n} classes, {m} learners</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
+      <source>Đã xóa lớp {code}.</source>
+      <translation>Deleted class {code}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/classes_view.py" />
@@ -6878,6 +7014,47 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
   </context>
   <context>
+    <name>common</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/common.py" />
+      <source>Mở thư mục</source>
+      <translation>Open folder</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/common.py" />
+      <source>Mở tệp</source>
+      <translation>Open file</translation>
+    </message>
+  </context>
+  <context>
+    <name>course_dates</name>
+    <message>
+      <location filename="../../dtbd_desktop/rules/course_dates.py" />
+      <source> Học đủ chương trình thì sớm nhất kết thúc ngày {date}.</source>
+      <translation> Taught in full, the programme ends on {date} at the earliest.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/course_dates.py" />
+      <source>Ngày kết thúc: lớp bồi dưỡng {programme} cần {needed} buổi học nhưng kéo dài từ {start} đến {end} ({span}). Kiểm tra lại ngày kết thúc.</source>
+      <translation>End date: the {programme} fostering class needs {needed} sessions but runs from {start} to {end} ({span}). Check the end date.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/course_dates.py" />
+      <source>Ngày kết thúc: từ {start} đến {end} lớp chỉ có {available} buổi học, chương trình {programme} ({periods} tiết) cần ít nhất {needed} buổi.{hint} Kiểm tra lại ngày kết thúc.</source>
+      <translation>End date: from {start} to {end} the class has only {available} sessions; programme {programme} ({periods} periods) needs at least {needed}.{hint} Check the end date.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/course_dates.py" />
+      <source>khoảng {n} tháng</source>
+      <translation>about {n} months</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/course_dates.py" />
+      <source>{n} ngày</source>
+      <translation>{n} days</translation>
+    </message>
+  </context>
+  <context>
     <name>credentials</name>
     <message>
       <location filename="../../dtbd_desktop/base/credentials.py" />
@@ -6984,8 +7161,12 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/dashboard_view.py" />
+      <source>Bấm vào một cảnh báo để mở lớp ở đúng phần cần xử lý.</source>
+      <translation>Click a warning to open its class where it needs attention.</translation>
+    </message>
+    <message>
       <source>Bấm vào một cảnh báo để mở lớp.</source>
-      <translation>Click a warning to open the class.</translation>
+      <translation type="obsolete">Click a warning to open the class.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/dashboard_view.py" />
@@ -7077,6 +7258,34 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/gui/screens/dashboard_view.py" />
       <source>hết buổi học</source>
       <translation>no more sessions</translation>
+    </message>
+  </context>
+  <context>
+    <name>date_field</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/date_field.py" />
+      <source>Chưa nhập ngày: gõ ngày/tháng/năm, ví dụ 05/01/2027.</source>
+      <translation>No date entered: type day/month/year, for example 05/01/2027.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/date_field.py" />
+      <source>Chọn ngày trên lịch (Alt+↓)</source>
+      <translation>Pick the day on a calendar (Alt+↓)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/date_field.py" />
+      <source>Ngày phải từ {low} đến {high}.</source>
+      <translation>The date must be from {low} to {high}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/date_field.py" />
+      <source>ngày/tháng/năm</source>
+      <translation>day/month/year</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/date_field.py" />
+      <source>“{text}” không phải là ngày: gõ ngày/tháng/năm, ví dụ 05/01/2027.</source>
+      <translation>“{text}” is not a date: type day/month/year, for example 05/01/2027.</translation>
     </message>
   </context>
   <context>
@@ -7506,9 +7715,8 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Saved {path} ({n} items).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Đã nhập phiếu phản hồi</source>
-      <translation>Feedback forms imported</translation>
+      <translation type="obsolete">Feedback forms imported</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
@@ -7516,9 +7724,8 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Added one form for {label}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Đã xuất bảng nhập phiếu</source>
-      <translation>Entry sheet exported</translation>
+      <translation type="obsolete">Entry sheet exported</translation>
     </message>
   </context>
   <context>
@@ -9631,9 +9838,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Saved {path} ({n} lecturers).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
       <source>Đã xuất bảng thanh toán</source>
-      <translation>Payment sheet exported</translation>
+      <translation type="obsolete">Payment sheet exported</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/lecturer_periods_view.py" />
@@ -9945,8 +10151,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Opening the database...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/main_window.py" />
       <source>Đơn vị cử học</source>
+      <translation type="obsolete">Sending organisations</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/main_window.py" />
+      <source>Đơn vị cử đi học</source>
       <translation>Sending organisations</translation>
     </message>
   </context>
@@ -10310,14 +10520,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Saved {path} ({n} organisations).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Đã nhập phiếu đăng ký</source>
-      <translation>Registration forms imported</translation>
+      <translation type="obsolete">Registration forms imported</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
       <source>Đã xuất phiếu đăng ký</source>
-      <translation>Registration form exported</translation>
+      <translation type="obsolete">Registration form exported</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
@@ -12032,18 +12240,21 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Count carried-over classes in the actual figures</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
       <source>Đã lưu báo cáo năm</source>
-      <translation>Annual report saved</translation>
+      <translation type="obsolete">Annual report saved</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
       <source>Đã lưu {path}.
 
 {summary}</source>
-      <translation>Saved {path}.
+      <translation type="obsolete">Saved {path}.
 
 {summary}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
+      <source>Đã lưu {path}. {summary}</source>
+      <translation>Saved {path}. {summary}</translation>
     </message>
   </context>
   <context>
@@ -12654,9 +12865,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Remove {name} from the class list?</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Đã in danh sách</source>
-      <translation>List printed</translation>
+      <translation type="obsolete">List printed</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />

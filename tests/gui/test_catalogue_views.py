@@ -201,7 +201,7 @@ def test_organisation_added_under_another_is_found_without_diacritics(
     assert {r.name for r in roots} == {"Huyện Bến Lức", "Huyện Đức Hòa"}
 
     qtbot.keyClicks(view.search, "xa luong hoa")
-    assert view.visible_names() == ["Huyện Bến Lức", "Xã Lương Hòa"]
+    qtbot.waitUntil(lambda: view.visible_names() == ["Huyện Bến Lức", "Xã Lương Hòa"], timeout=2_000)
     view.search.clear()
     assert len(view.visible_names()) == 3
 
@@ -242,6 +242,6 @@ def test_guest_lecturer_added_in_the_form_is_listed(qtbot: Any, ctx: AppContext)
 
     view.kind_filter.setCurrentIndex(view.kind_filter.findData("guest"))
     qtbot.keyClicks(view.search, "tran thi bich")
-    assert [r.full_name for r in view.visible_rows()] == ["Trần Thị Bích Ngọc"]
+    qtbot.waitUntil(lambda: [r.full_name for r in view.visible_rows()] == ["Trần Thị Bích Ngọc"], timeout=2_000)
     view.kind_filter.setCurrentIndex(view.kind_filter.findData("full_time"))
     assert view.visible_rows() == []

@@ -80,13 +80,13 @@ def test_clicking_a_warning_asks_for_its_class(qtbot: QtBot, demo_db: Database,
     rect = view.warnings.visualItemRect(item)
     with qtbot.waitSignal(view.open_class_requested, timeout=5_000) as signal:
         qtbot.mouseClick(view.warnings.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert signal.args == [code]
+    assert signal.args == [code, "graduation"]  # where the organisations' confirmations are entered
     truant = view.warning_items("absence")[0]
     truant.parent().setExpanded(True)  # long groups start collapsed
     view.warnings.setCurrentItem(truant)
     with qtbot.waitSignal(view.open_class_requested, timeout=5_000) as signal:
         qtbot.keyClick(view.warnings, Qt.Key.Key_Return)
-    assert signal.args == [truant.data(0, ROW_ROLE).class_code]
+    assert signal.args == [truant.data(0, ROW_ROLE).class_code, "attendance"]
 
 
 def test_the_main_window_opens_on_the_dashboard_and_opens_the_class(qtbot: QtBot, demo_db: Database,
@@ -110,8 +110,10 @@ def test_the_main_window_opens_on_the_dashboard_and_opens_the_class(qtbot: QtBot
         return original(code)
 
     monkeypatch.setattr(window.sections["classes"], "open_class", record)
-    dashboard.open_class_requested.emit("B22.KTT")
+    dashboard.open_class_requested.emit("B22.KTT", "")
     assert opened == ["B22.KTT"]
+    assert window.sections["classes"].page.code == "B22.KTT"
+    assert window.stack.currentWidget() is window.sections["classes"]
 
 
 def test_reports_screen_shows_the_plan_and_writes_the_annual_report(

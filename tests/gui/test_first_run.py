@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 
 from dtbd_desktop.base.config import config_path, load_config, preferred_language
 from dtbd_desktop.base.i18n import current_language, load_ts
-from dtbd_desktop.db.engine import open_database, resolve_url, sqlite_path
+from dtbd_desktop.db.engine import Database, open_database, resolve_url, sqlite_path
 from dtbd_desktop.gui import app as gui_app
 from dtbd_desktop.gui.dialogs.first_run import FirstRunWizard
 from dtbd_desktop.services import settings
@@ -304,3 +304,41 @@ def test_finishing_the_wizard_opens_the_program_on_the_new_centre(monkeypatch: p
         window.ctx.runner.wait()
         window.deleteLater()
     assert os.environ.get("QT_QPA_PLATFORM") == "offscreen"
+
+
+@pytest.mark.parametrize(("centre", "title"), [("Trường Chính trị tỉnh Long An", "HIỆU TRƯỞNG"),
+                                               ("Trung tâm Chính trị huyện Bến Lức", "GIÁM ĐỐC")])
+def test_the_signer_follows_the_kind_of_unit(qtbot: QtBot, wizard: FirstRunWizard, tmp_path: Path,
+                                             centre: str, title: str) -> None:
+    wizard.next()
+    type_into(qtbot, wizard.data_page.choice.path, str(tmp_path / "du-lieu.sqlite3"))
+    wizard.next()
+    fields = wizard.centre_page.fields
+    type_into(qtbot, fields.centre_name, centre)
+    type_into(qtbot, fields.place_name, "Long An")
+    wizard.next()
+    assert wizard.currentPage() is wizard.signer_page
+    assert wizard.signer_page.fields.director_title.currentText() == title
+    wizard.back()  # the name corrected: the title follows while nobody chose one
+    other = "Trung tâm Chính trị huyện Cần Đước" if title == "HIỆU TRƯỞNG" else "Trường Chính trị tỉnh Long An"
+    type_into(qtbot, fields.centre_name, other)
+    wizard.next()
+    signer = wizard.signer_page.fields
+    assert signer.director_title.currentText() != title
+    type_into(qtbot, signer.director_title.lineEdit(), "Phó Giám đốc")  # chosen: kept from now on
+    wizard.back()
+    type_into(qtbot, fields.centre_name, centre)
+    wizard.next()
+    assert wizard.outcome().settings["director_title"] == "PHÓ GIÁM ĐỐC"
+
+
+def test_a_centre_without_a_stored_signer_gets_its_unit_s_title(db: Database) -> None:
+    with db.write(raw=True) as session:
+        settings.save_settings(session, centre_name="Trường Chính trị tỉnh Long An", place_name="Long An")
+    with db.read() as session:
+        assert settings.get_settings(session)["director_title"] == "HIỆU TRƯỞNG"
+        assert settings.load_letterhead(session).director_title == "HIỆU TRƯỞNG"
+    with db.write(raw=True) as session:
+        settings.save_settings(session, centre_name="Trung tâm Chính trị huyện Bến Lức")
+    with db.read() as session:
+        assert settings.get_settings(session)["director_title"] == "GIÁM ĐỐC"

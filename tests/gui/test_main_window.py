@@ -39,8 +39,9 @@ def test_class_list_filters_by_year_and_programme(qtbot: QtBot, demo_db: Databas
     qtbot.waitUntil(lambda: {view.proxy.index(r, 0).data() for r in range(view.proxy.rowCount())}
                     == expected_tc_2025, timeout=10_000)
     assert len(expected_tc_2025) == 2
-    qtbot.keyClicks(view.search, "B21")
-    assert [view.proxy.index(r, 0).data() for r in range(view.proxy.rowCount())] == ["B21.KTT"]
+    qtbot.keyClicks(view.search, "B21")  # filtered as typed, once the typing pauses
+    qtbot.waitUntil(lambda: [view.proxy.index(r, 0).data() for r in range(view.proxy.rowCount())] == ["B21.KTT"],
+                    timeout=2_000)
 
 
 def test_opening_a_class_shows_its_roster_in_vietnamese_order(qtbot: QtBot, demo_db: Database,
@@ -75,12 +76,13 @@ def test_opening_a_new_class_from_the_keyboard(qtbot: QtBot, sqlite_db: Database
     dialog.start.setDate(QDate(2026, 5, 11))
     dialog.end.setDate(QDate(2026, 1, 1))  # before the start: refused, shown in the dialog
     dialog.save()
-    qtbot.waitUntil(lambda: "trước ngày khai giảng" in dialog.error_label.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "trước ngày khai giảng" in dialog.info.problem_labels["end"].text(), timeout=10_000)
+    assert dialog.info.problem_labels["end"].isVisibleTo(dialog)
     with sqlite_db.read() as s:
         assert classes.list_classes(s) == []
     dialog.end.setDate(QDate(2028, 1, 15))
     with qtbot.waitSignal(dialog.saved, timeout=10_000):
-        qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Save), Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.info.save_button, Qt.MouseButton.LeftButton)
     with sqlite_db.read() as s:
         rows = classes.list_classes(s)
     assert [(r.code, r.programme_code, r.start, r.end) for r in rows] == [

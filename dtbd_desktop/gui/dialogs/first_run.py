@@ -188,6 +188,7 @@ class CentrePage(SetupPage):
 class SignerPage(SetupPage):
     def __init__(self, wizard: FirstRunWizard) -> None:
         super().__init__()
+        self.wizard_ = wizard
         self.fields = SignerFields()
         layout = QVBoxLayout(self)
         layout.addWidget(self.fields)
@@ -198,6 +199,9 @@ class SignerPage(SetupPage):
         self.setSubTitle(tr("first_run", "Chức danh và họ tên in dưới chữ ký trên giấy chứng nhận, quyết định, "
                                          "danh sách. Biểu trưng không bắt buộc."))
         self.fields.retranslate()
+
+    def initializePage(self) -> None:  # noqa: N802  (Qt's name)
+        self.fields.suggest_title(self.wizard_.centre_page.fields.centre_name.text())
 
 
 class SummaryPage(SetupPage):
@@ -298,7 +302,7 @@ class FirstRunWizard(QWizard):
         """The chosen database already holds a centre: show its settings on the next pages."""
         if not probe.ok or not probe.settings:
             return
-        values = {**settings.DEFAULTS, **probe.settings}
+        values = {**settings.DEFAULTS, "director_title": "", **probe.settings}  # no title stored: suggested
         self.centre_page.fields.set_values(values)
         self.signer_page.fields.set_values(values)
         self.centre_page.note.show()

@@ -135,6 +135,7 @@ class SettingsDialog(QDialog):
     def _centre_tab(self) -> QWidget:
         self.letterhead = LetterheadFields()
         self.signer = SignerFields()
+        self.letterhead.centre_name.textEdited.connect(self.signer.suggest_title)
         page = QWidget()
         layout = QVBoxLayout(page)
         top = QGroupBox(tr("settings_dialog", "Tiêu đề văn bản"))

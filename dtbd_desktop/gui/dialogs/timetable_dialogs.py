@@ -10,7 +10,6 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -22,14 +21,12 @@ from PySide6.QtWidgets import (
 
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.db.models import HALVES, SESSION_KINDS
+from dtbd_desktop.gui.widgets.date_field import DateField, dates_ok
 from dtbd_desktop.rules import timetable
 
 
-def date_edit(day: dt.date) -> QDateEdit:
-    edit = QDateEdit(QDate(day.year, day.month, day.day))
-    edit.setDisplayFormat("dd/MM/yyyy")
-    edit.setCalendarPopup(True)
-    return edit
+def date_edit(day: dt.date) -> DateField:
+    return DateField(day)
 
 
 def to_date(q: QDate) -> dt.date:
@@ -66,6 +63,10 @@ class _Form(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        if dates_ok(self):  # a date typed wrong is shown, not replaced by the old one
+            super().accept()
 
 
 @dataclass(frozen=True)

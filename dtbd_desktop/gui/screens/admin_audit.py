@@ -7,11 +7,9 @@ from dataclasses import dataclass
 from PySide6.QtCore import QDate, QItemSelection, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -24,6 +22,8 @@ from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import Column, RowTableModel, read_only_table
 from dtbd_desktop.gui.widgets.common import to_date
+from dtbd_desktop.gui.widgets.date_field import DateField
+from dtbd_desktop.gui.widgets.list_screen import search_box
 from dtbd_desktop.services import audit_log
 from dtbd_desktop.trust import audit_check, operations, witness
 
@@ -61,14 +61,13 @@ class AuditTab(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.text = QLineEdit()
-        self.text.setObjectName("audit_text")
-        self.text.setPlaceholderText(tr("admin_view", "Tìm (tên học viên, lớp, học phần, lý do...; không cần dấu)"))
-        self.since = QDateEdit(QDate.currentDate().addMonths(-1))
-        self.until = QDateEdit(QDate.currentDate())
-        for edit in (self.since, self.until):
-            edit.setDisplayFormat("dd/MM/yyyy")
-            edit.setCalendarPopup(True)
+        self.text = search_box("audit_text", tr("admin_view", "Tìm (tên học viên, lớp, học phần, lý do...; không cần "
+                                                              "dấu)"))
+        self.text.searched.connect(lambda _text: self.reload())
+        self.since = DateField(QDate.currentDate().addMonths(-1))
+        self.until = DateField(QDate.currentDate())
+        for field in (self.since, self.until):
+            field.dateChanged.connect(lambda _day: self.reload())
         self.person = _combo("audit_person", tr("admin_view", "Mọi người"))
         self.class_code = _combo("audit_class", tr("admin_view", "Mọi lớp"))
         self.kind = _combo("audit_kind", tr("admin_view", "Mọi loại thay đổi"))
@@ -79,7 +78,6 @@ class AuditTab(QWidget):
         search = QPushButton(tr("admin_view", "Tìm"))
         search.setObjectName("audit_search")
         search.clicked.connect(self.reload)
-        self.text.returnPressed.connect(self.reload)
         check = QPushButton(tr("admin_view", "Kiểm tra nhật ký không bị sửa"))
         check.setObjectName("check_chain")
         check.clicked.connect(self.check_chain)

@@ -80,15 +80,28 @@ class UsersTab(QWidget):
         buttons.addWidget(role)
         buttons.addWidget(stop)
         buttons.addStretch(1)
+        self.logins_note = QLabel(tr(
+            "admin_view", "Chưa có tài khoản nào: ai mở chương trình cũng làm việc với quyền quản trị. Tạo tài khoản "
+                          "đầu tiên (quản trị) là BẬT ĐĂNG NHẬP: từ đó mọi người, cả dòng lệnh, phải đăng nhập bằng "
+                          "tài khoản và mật khẩu mới làm việc được."))
+        self.logins_note.setObjectName("logins_note")
+        self.logins_note.setWordWrap(True)
+        self.logins_note.setStyleSheet("color: #8a4b00; background: #fff4e5; border: 1px solid #f0c36d; padding: 6px;")
+        self.logins_note.hide()
         layout = QVBoxLayout(self)
+        layout.addWidget(self.logins_note)
         layout.addWidget(self.table, 1)
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
 
     def reload(self) -> None:
-        self.ctx.read(lambda s: users.list_users(s) if operations.may(s, "manage_users") else [], self.model.set_rows,
+        self.ctx.read(lambda s: users.list_users(s) if operations.may(s, "manage_users") else [], self._show_users,
                       self)
+
+    def _show_users(self, rows: list[UserRow]) -> None:
+        self.model.set_rows(rows)
+        self.logins_note.setVisible(not rows and self.ctx.login is None)
 
     def _done(self, message: str) -> None:
         self.message.say(message)

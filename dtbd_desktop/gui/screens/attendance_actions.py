@@ -26,6 +26,7 @@ from dtbd_desktop.gui.models.attendance_model import AttendanceModel
 from dtbd_desktop.gui.screens.attendance_panel import MakeUpDialog
 from dtbd_desktop.gui.screens.attendance_views import GridView
 from dtbd_desktop.gui.tasks import error_text
+from dtbd_desktop.gui.widgets.common import MessageLabel
 from dtbd_desktop.rules.attendance import STATUS_CODES, ModuleAbsence, parse_status
 from dtbd_desktop.services import attendance as att
 
@@ -47,6 +48,7 @@ class AttendanceHost(Protocol):
     class_code: str
     model: AttendanceModel | None  # None until the grid is loaded
     table: GridView  # the sessions grid
+    status: MessageLabel  # the tab's line of news
 
     @property
     def saved(self: _Actions) -> SignalInstance:
@@ -183,7 +185,7 @@ class ActionsMixin:
         target = Path(path)
 
         def done(_result: object) -> None:
-            self.show_message(tr("attendance_tab", "Đã lưu {path}.").format(path=target), error=False)
+            self.status.saved_file(tr("attendance_tab", "Đã lưu {path}.").format(path=target), target)
 
         self.ctx.read(lambda s: fn(s, target), done, self.as_widget())
 

@@ -10,7 +10,6 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.models.attendance_model import FIXED_COLUMNS, AttendanceModel, slot_text
 from dtbd_desktop.gui.table_model import Column, RowTableModel
+from dtbd_desktop.gui.widgets.date_field import DateField, dates_ok
 from dtbd_desktop.rules.attendance import STATUS_CODES, ModuleAbsence, status_label
 
 RIGHT = Qt.AlignmentFlag.AlignRight
@@ -154,10 +154,8 @@ class MakeUpDialog(QDialog):
             open_periods = m.absent_periods - m.made_up_periods
             self.module.addItem(tr("attendance_panel", "{code}: vắng {absent} tiết, còn {open} tiết chưa bù").format(
                 code=m.code, absent=m.absent_periods, open=open_periods), (m.code, m.module_id, open_periods))
-        self.date = QDateEdit(QDate(today.year, today.month, today.day))
+        self.date = DateField(QDate(today.year, today.month, today.day))
         self.date.setObjectName("makeup_date")
-        self.date.setDisplayFormat("dd/MM/yyyy")
-        self.date.setCalendarPopup(True)
         self.periods = QSpinBox()
         self.periods.setObjectName("makeup_periods")
         self.note = QLineEdit()
@@ -184,6 +182,10 @@ class MakeUpDialog(QDialog):
         open_periods = data[2] if data else 0
         self.periods.setRange(1, max(1, open_periods))
         self.periods.setValue(max(1, open_periods))
+
+    def accept(self) -> None:
+        if dates_ok(self):  # a date typed wrong is shown, not replaced by the old one
+            super().accept()
 
     def values(self) -> tuple[str, int, dt.date, int, str]:
         """(module code, module id, date, periods, note)."""

@@ -19,22 +19,23 @@ AskReason = Callable[[str], str | None]  # the question's title -> the reason, N
 
 
 def revoke_certificate(parent: QWidget, ctx: AppContext, serial: str, after: Callable[[], None], *,
-                       ask: AskReason | None = None) -> None:
-    """Revoke `serial`; `after()` once it is done (reload what shows it)."""
+                       ask: AskReason | None = None, say: Callable[[str], None] | None = None) -> None:
+    """Revoke `serial`; `after()` once it is done (reload what shows it), `say` the news (the
+    screen's line of news; a box if it has none)."""
     reason = (ask or _asker(parent))(tr("certificate_actions", "Thu hồi văn bằng {serial}").format(serial=serial))
     if reason is None:
         return
 
     def done(_result: object) -> None:
         after()
-        _report(parent, tr("certificate_actions", "Đã thu hồi văn bằng {serial}; dòng sổ gốc vẫn giữ.").format(
-            serial=serial))
+        (say or _reporter(parent))(tr("certificate_actions", "Đã thu hồi văn bằng {serial}; dòng sổ gốc vẫn giữ.")
+                                   .format(serial=serial))
 
     ctx.write(lambda s: certificates.revoke(s, serial, reason), done, parent)
 
 
 def reissue_certificate(parent: QWidget, ctx: AppContext, serial: str, after: Callable[[], None], *,
-                        ask: AskReason | None = None) -> None:
+                        ask: AskReason | None = None, say: Callable[[str], None] | None = None) -> None:
     """Revoke `serial` and issue its replacement under a new number; `after()` once it is done."""
     reason = (ask or _asker(parent))(tr("certificate_actions", "Cấp lại văn bằng {serial}").format(serial=serial))
     if reason is None:
@@ -42,8 +43,8 @@ def reissue_certificate(parent: QWidget, ctx: AppContext, serial: str, after: Ca
 
     def done(pair: tuple[CertificateRow, CertificateRow]) -> None:
         after()
-        _report(parent, tr("certificate_actions", "Đã cấp lại: số hiệu mới {serial}, số vào sổ {number}.").format(
-            serial=pair[1].serial, number=pair[1].register_number))
+        (say or _reporter(parent))(tr("certificate_actions", "Đã cấp lại: số hiệu mới {serial}, số vào sổ {number}.")
+                                   .format(serial=pair[1].serial, number=pair[1].register_number))
 
     ctx.write(lambda s: certificates.reissue(s, serial, reason), done, parent)
 
@@ -57,5 +58,8 @@ def _asker(parent: QWidget) -> AskReason:
     return lambda title: ask_certificate_reason(parent, title)
 
 
-def _report(parent: QWidget, message: str) -> None:
-    QMessageBox.information(parent, tr("certificate_actions", "Văn bằng, chứng chỉ"), message)
+def _reporter(parent: QWidget) -> Callable[[str], None]:
+    def report(message: str) -> None:
+        QMessageBox.information(parent, tr("certificate_actions", "Văn bằng, chứng chỉ"), message)
+
+    return report

@@ -9,13 +9,11 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QLabel,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +29,8 @@ from dtbd_desktop.gui.screens.certificate_actions import (
     revoke_certificate,
 )
 from dtbd_desktop.gui.table_model import Column, name_sort
-from dtbd_desktop.gui.widgets.common import Buttons
+from dtbd_desktop.gui.widgets.common import Buttons, MessageLabel
+from dtbd_desktop.gui.widgets.date_field import DateField, dates_ok
 from dtbd_desktop.gui.widgets.list_screen import RowList
 from dtbd_desktop.printing import layouts
 from dtbd_desktop.services import certificates, settings
@@ -71,11 +70,8 @@ class IssueDialog(QDialog):
     def __init__(self, docs: ClassDocuments, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("certificates_tab", "Cấp văn bằng cho lớp {code}").format(code=docs.class_code))
-        self.date = QDateEdit()
+        self.date = DateField(QDate.currentDate())
         self.date.setObjectName("issue_date")
-        self.date.setDisplayFormat("dd/MM/yyyy")
-        self.date.setCalendarPopup(True)
-        self.date.setDate(QDate.currentDate())
         kind = certificates.kind_label(docs.kind).lower()
         info = QLabel(tr("certificates_tab", "Cấp số hiệu, vào sổ gốc {kind} cho {n} học viên đủ điều kiện chưa có văn "
                                              "bằng của lớp. Số đã cấp không thu lại được: văn bằng sai sẽ được thu hồi "
@@ -92,6 +88,10 @@ class IssueDialog(QDialog):
         layout.addWidget(info)
         layout.addLayout(form)
         layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        if dates_ok(self):  # a date typed wrong is shown, not replaced by the old one
+            super().accept()
 
     def chosen_date(self) -> dt.date:
         q = self.date.date()
@@ -122,6 +122,8 @@ class CertificatesTab(QWidget):
         layout.addWidget(self.summary)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
+        self.message = MessageLabel("certificates_message")
+        layout.addWidget(self.message)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self.reload()
 
@@ -157,11 +159,13 @@ class CertificatesTab(QWidget):
         self.reload()
         self.changed.emit()
 
-    def _done(self, message: str) -> Callable[[Any], None]:
+    def _done(self, message: str, path: Path | None = None) -> Callable[[Any], None]:
         def done(_result: Any) -> None:
             self._after_change()
-            if message:
-                QMessageBox.information(self, tr("certificates_tab", "Văn bằng, chứng chỉ"), message)
+            if message and path is not None:
+                self.message.saved_file(message, path)
+            elif message:
+                self.message.say(message)
         return done
 
     # ------------------------------------------------------------------ actions
@@ -235,7 +239,7 @@ class CertificatesTab(QWidget):
 
         def done(pages: int) -> None:
             self._done(tr("certificates_tab", "Đã lưu {n} trang vào {path}. Khi in, chọn tỉ lệ 100% (kích thước thật).")
-                       .format(n=pages, path=path))(pages)
+                       .format(n=pages, path=path), path)(pages)
 
         self.ctx.write(job, done, self, progress_label=tr("certificates_tab", "Đang tạo tệp PDF..."))
 
@@ -246,9 +250,11 @@ class CertificatesTab(QWidget):
     def revoke(self) -> None:
         line = self.selected()
         if line is not None and line.certificate is not None:
-            revoke_certificate(self, self.ctx, line.certificate.serial, self._after_change, ask=self.ask_reason)
+            revoke_certificate(self, self.ctx, line.certificate.serial, self._after_change, ask=self.ask_reason,
+                               say=self.message.say)
 
     def reissue(self) -> None:
         line = self.selected()
         if line is not None and line.certificate is not None:
-            reissue_certificate(self, self.ctx, line.certificate.serial, self._after_change, ask=self.ask_reason)
+            reissue_certificate(self, self.ctx, line.certificate.serial, self._after_change, ask=self.ask_reason,
+                                say=self.message.say)

@@ -27,7 +27,7 @@ from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.screens.certificate_actions import reissue_certificate, revoke_certificate
 from dtbd_desktop.gui.table_model import Column, name_sort
-from dtbd_desktop.gui.widgets.common import Buttons
+from dtbd_desktop.gui.widgets.common import Buttons, MessageLabel
 from dtbd_desktop.gui.widgets.list_screen import ListScreen, RowList, filter_row, search_box
 from dtbd_desktop.services import certificates
 from dtbd_desktop.services.certificates import CertificateRow, Verification
@@ -111,25 +111,33 @@ class CertificatesView(ListScreen):
         layout.addLayout(filters)
         layout.addLayout(actions)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.count_label)
+        self.message = MessageLabel("register_message")
+        layout.addLayout(filter_row(stretch=self.message, after=(self.count_label,)))
 
         self.verify_button.clicked.connect(self.verify)
         self.verify_input.returnPressed.connect(self.verify)
         self.year.currentIndexChanged.connect(lambda _i: self.reload())
         self.kind.currentIndexChanged.connect(lambda _i: self.reload())
-        self.search.returnPressed.connect(self.reload)
+        self.search.searched.connect(lambda _text: self.reload())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self._update_buttons()
 
     def first_load(self) -> None:
         self.ctx.read(certificates.register_years, self._fill_years, self)
 
+    def refresh(self) -> None:
+        self.first_load()  # a year's first certificate adds the year
+
     def _fill_years(self, years: list[int]) -> None:
+        chosen = self.year.currentData() if self.year.count() else -1
         self.year.blockSignals(True)
         self.year.clear()
         for year in years:
             self.year.addItem(str(year), year)
         self.year.addItem(tr("certificates_view", "Mọi năm"), None)
+        if chosen != -1:  # the year shown before, "Mọi năm" included
+            index = self.year.count() - 1 if chosen is None else self.year.findData(chosen)
+            self.year.setCurrentIndex(max(0, index))
         self.year.blockSignals(False)
         self.reload()
 
@@ -177,21 +185,20 @@ class CertificatesView(ListScreen):
         kind = self.kind.currentData()
 
         def done(result: tuple[Path, int]) -> None:
-            QMessageBox.information(self, tr("certificates_view", "Sổ gốc"),
-                                    tr("certificates_view", "Đã xuất {n} dòng sổ gốc vào {path}.").format(
-                                        n=result[1], path=result[0]))
+            self.message.saved_file(tr("certificates_view", "Đã xuất {n} dòng sổ gốc vào {path}.").format(
+                n=result[1], path=result[0]), result[0])
 
         self.ctx.read(lambda s: export_register(s, year, path, kind=kind), done, self)
 
     def revoke(self) -> None:
         row = self.selected()
         if row is not None:
-            revoke_certificate(self, self.ctx, row.serial, self.reload)
+            revoke_certificate(self, self.ctx, row.serial, self.reload, say=self.message.say)
 
     def reissue(self) -> None:
         row = self.selected()
         if row is not None:
-            reissue_certificate(self, self.ctx, row.serial, self.reload)
+            reissue_certificate(self, self.ctx, row.serial, self.reload, say=self.message.say)
 
     # ------------------------------------------------------------------ verification
 

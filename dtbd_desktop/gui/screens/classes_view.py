@@ -1,13 +1,16 @@
-"""The class list: filter by year, programme and status; open a class; open a new one."""
+"""The class list: filter by year, programme and status; open a class (its page takes the list's
+place, with a way back), open a new one, delete one from the list's context menu."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
+    QMenu,
     QPushButton,
 )
 from sqlalchemy.orm import Session
@@ -16,12 +19,13 @@ from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import Column
+from dtbd_desktop.gui.widgets.common import MessageLabel
 from dtbd_desktop.gui.widgets.list_screen import ListScreen, RowList, filter_row, search_box
 from dtbd_desktop.services import catalogue, classes
 from dtbd_desktop.services.classes import ClassRow
 
 if TYPE_CHECKING:  # opened on demand
-    from dtbd_desktop.gui.screens.class_dialog import ClassDialog
+    from dtbd_desktop.gui.screens.class_dialog import ClassPage
 
 RIGHT = Qt.AlignmentFlag.AlignRight
 CENTER = Qt.AlignmentFlag.AlignHCenter
@@ -45,7 +49,8 @@ def class_columns() -> list[Column[ClassRow]]:
 
 class ClassesView(ListScreen):
     def __init__(self, ctx: AppContext) -> None:
-        super().__init__(ctx, tr("classes_view", "Lớp học"))
+        super().__init__(ctx, tr("classes_view", "Lớp học"), pages=True)
+        self.page: ClassPage | None = None  # the class shown in the list's place, if any
         self.year = QComboBox()
         self.year.setObjectName("year_filter")
         self.programme = QComboBox()
@@ -79,13 +84,17 @@ class ClassesView(ListScreen):
 
         self.main_layout.addLayout(filters)
         self.main_layout.addWidget(self.table, 1)
-        self.main_layout.addWidget(self.count_label)
+        self.message = MessageLabel("classes_message")
+        bottom = filter_row(stretch=self.message, after=(self.count_label,))
+        self.main_layout.addLayout(bottom)
 
         for combo in (self.year, self.programme, self.status):
             combo.currentIndexChanged.connect(self.reload)
-        self.search.textChanged.connect(self._filter_text)
+        self.search.searched.connect(self._filter_text)
         self.open_button.clicked.connect(self.open_selected)
         self.new_button.clicked.connect(self.new_class)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
 
     # --- loading ------------------------------------------------------------------------
     def first_load(self) -> None:
@@ -148,18 +157,98 @@ class ClassesView(ListScreen):
         if row is not None:
             self.open_class(row.code)
 
-    def open_class(self, code: str) -> ClassDialog:
-        from dtbd_desktop.gui.screens.class_dialog import ClassDialog
+    def open_class(self, code: str, tab: str | None = None) -> ClassPage | None:
+        """Show class `code` in the list's place, on `tab` (class_dialog.TAB_KEYS) if given. A class
+        already shown is shown again, not opened twice; another one with unsaved details asks
+        first (None then: the page opens once answered)."""
+        if self.page is not None and self.page.code == code:
+            if tab is not None:
+                self.page.show_tab(tab)
+            self.page.launch()
+            return self.page
+        if self.page is not None and self.page.is_dirty():
+            self.page.confirm_leave(lambda: self._open_page(code, tab))
+            return None if self.page is not None and self.page.code != code else self.page
+        return self._open_page(code, tab)
 
-        dialog = ClassDialog(self.ctx, code, self)
-        dialog.saved.connect(self.reload)
-        dialog.launch()
-        return dialog
+    def new_class(self) -> ClassPage | None:
+        """The form of a new class in the list's place; saved, it goes on to the roster."""
+        if self.page is not None and self.page.is_dirty():
+            self.page.confirm_leave(lambda: self._open_page(None, None))
+            return None
+        return self._open_page(None, None)
 
-    def new_class(self) -> ClassDialog:
-        from dtbd_desktop.gui.screens.class_dialog import ClassDialog
+    def _open_page(self, code: str | None, tab: str | None) -> ClassPage:
+        from dtbd_desktop.gui.screens.class_dialog import ClassPage
 
-        dialog = ClassDialog(self.ctx, None, self)
-        dialog.saved.connect(self.load_filters)
-        dialog.launch()
-        return dialog
+        self._drop_page()
+        assert self.pages is not None
+        page = ClassPage(self.ctx, code, self.pages)
+        self.pages.addWidget(page)
+        self.page = page
+        page.saved.connect(self.reload)
+        page.created.connect(lambda _code: self.load_filters())
+        page.deleted.connect(lambda _code: self.load_filters())
+        page.close_requested.connect(lambda: self.close_page(page))
+        if tab is not None:
+            page.show_tab(tab)
+        page.launch()
+        return page
+
+    def close_page(self, page: ClassPage | None = None) -> None:
+        """Back to the list (the page's own question about unsaved details has been asked)."""
+        if page is not None and page is not self.page:
+            return
+        self._drop_page()
+        assert self.pages is not None
+        self.pages.setCurrentWidget(self.list_page)
+        self.table.setFocus()
+
+    def _drop_page(self) -> None:
+        if self.page is not None:
+            assert self.pages is not None
+            self.pages.removeWidget(self.page)
+            self.page.deleteLater()
+            self.page = None
+
+    def confirm_leave(self, proceed: Callable[[], object]) -> None:
+        """Run `proceed` once the open class's unsaved details are saved or given up (the window
+        closes); not at all if the person stays."""
+        if self.page is None:
+            proceed()
+        else:
+            self.page.confirm_leave(proceed)
+
+    # --- deleting from the list -------------------------------------------------------------
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        row = self.listing.row_at(index)
+        if row is None:
+            return
+        self.table.selectRow(index.row())
+        menu = QMenu(self)
+        menu.addAction(tr("classes_view", "Mở lớp {code}").format(code=row.code), lambda: self.open_class(row.code))
+        menu.addSeparator()
+        delete = menu.addAction(tr("classes_view", "Xóa lớp {code}...").format(code=row.code),
+                                lambda: self.delete_class(row))
+        delete.setEnabled(row.learners == 0)
+        if row.learners:
+            delete.setToolTip(tr("classes_view", "Lớp còn học viên nên không xóa được."))
+        self.context_menu = menu
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def delete_class(self, row: ClassRow) -> None:
+        """Delete a class after a question naming it; its page closes if it is shown."""
+        from dtbd_desktop.gui.screens.class_dialog import confirm_delete
+
+        if not confirm_delete(self, row.code, row.name):
+            return
+
+        def deleted(_result: object) -> None:
+            if self.page is not None and self.page.code == row.code:
+                self.page.loaded_values = None
+                self.close_page()
+            self.message.say(tr("classes_view", "Đã xóa lớp {code}.").format(code=row.code))
+            self.load_filters()
+
+        self.ctx.write(lambda s: classes.delete_class(s, row.code), deleted, self, on_failed=self.message.failed)

@@ -1,13 +1,14 @@
 """The dashboard (Tổng quan), the first screen: this year's plan progress, the classes running
 today, and the warnings that need someone. A warning (or a running class) opens its class:
-the view emits `open_class_requested(code)` and the main window opens the class dialog."""
+the view emits `open_class_requested(code, tab)`, the tab being the one the warning is about
+(absences: attendance), and the main window opens the class's page there."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -15,6 +16,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -39,6 +42,8 @@ from dtbd_desktop.services.dashboard import (
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 10
 EXPAND_UP_TO = 12  # longer groups start collapsed, so every kind of warning shows at a glance
+#: The tab of the class page a warning of each kind opens (class_dialog.TAB_KEYS).
+KIND_TABS = {"absence": "attendance", "confirmation": "graduation", "scores": "scores", "printing": "certificates"}
 KIND_COLOURS = {"absence": "#b71c1c", "confirmation": "#c55a11", "scores": "#7f6000", "printing": "#1f4e79"}
 
 
@@ -70,6 +75,29 @@ def running_columns() -> list[Column[RunningClass]]:
     ]
 
 
+class WrappingDelegate(QStyledItemDelegate):
+    """Rows as tall as their text needs in the column's width, so a long warning wraps instead of
+    being cut (QTreeView asks a row's height without the column's width)."""
+
+    def __init__(self, tree: QTreeWidget) -> None:
+        super().__init__(tree)
+        self.tree = tree
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
+        hint = super().sizeHint(option, index)
+        value = index.data(Qt.ItemDataRole.DisplayRole)
+        if not isinstance(value, str) or not value:
+            return hint
+        depth, parent = 0, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        indent = self.tree.indentation() * (depth + 1) if index.column() == 0 else 0
+        width = max(80, self.tree.columnWidth(index.column()) - indent - 12)
+        metrics = QFontMetrics(option.font)
+        needed = metrics.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, value).height() + 6
+        return QSize(hint.width(), max(hint.height(), needed))
+
+
 class WarningTree(QTreeWidget):
     """The warnings; a click (or Enter on the keyboard) opens the class of a warning."""
 
@@ -83,7 +111,7 @@ class WarningTree(QTreeWidget):
 
 
 class DashboardView(QWidget):
-    open_class_requested = Signal(str)
+    open_class_requested = Signal(str, str)  # class code, tab ("" for the first)
     loaded = Signal()
 
     def __init__(self, ctx: AppContext, today: dt.date | None = None) -> None:
@@ -124,7 +152,7 @@ class DashboardView(QWidget):
         running_panel = _panel()
         self.running_heading = _heading(tr("dashboard_view", "Lớp đang học"))
         running: RowList[RunningClass] = RowList(running_columns(), "running_table", self, sortable=False,
-                                                 on_open=lambda row: self.open_class_requested.emit(row.code))
+                                                 on_open=lambda row: self.open_class_requested.emit(row.code, ""))
         self.running_model, self.running_table = running.model, running.table
         running_layout = QVBoxLayout(running_panel)
         running_layout.addWidget(self.running_heading)
@@ -136,15 +164,18 @@ class DashboardView(QWidget):
         self.warnings.setObjectName("warnings")
         self.warnings.setHeaderLabels([tr("dashboard_view", "Cảnh báo"), tr("dashboard_view", "Lớp")])
         self.warnings.setRootIsDecorated(True)
-        self.warnings.setUniformRowHeights(True)
-        self.warnings.setWordWrap(False)
+        self.warnings.setUniformRowHeights(False)
+        self.warnings.setWordWrap(True)  # long warnings wrap in the column rather than being cut
+        self.warnings.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.warnings.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.warnings.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.warnings.header().setStretchLastSection(False)
         self.warnings.setExpandsOnDoubleClick(False)
         self.warnings.itemClicked.connect(self._warning_clicked)
+        self.warnings.setItemDelegate(WrappingDelegate(self.warnings))
+        self.warnings.header().sectionResized.connect(lambda *_a: self.warnings.scheduleDelayedItemsLayout())
         self.warnings.chosen.connect(self._warning_clicked)
-        hint = QLabel(tr("dashboard_view", "Bấm vào một cảnh báo để mở lớp."))
+        hint = QLabel(tr("dashboard_view", "Bấm vào một cảnh báo để mở lớp ở đúng phần cần xử lý."))
         hint.setStyleSheet("color: #555;")
         warnings_layout = QVBoxLayout(warnings_panel)
         warnings_layout.addWidget(self.warnings_heading)
@@ -209,6 +240,7 @@ class DashboardView(QWidget):
                 child.setData(0, CODE_ROLE, w.class_code)
                 child.setData(0, ROW_ROLE, w)
                 child.setToolTip(0, w.message)
+                child.setToolTip(1, w.message)
                 parent.addChild(child)
             self.warnings.addTopLevelItem(parent)
             parent.setExpanded(len(items) <= EXPAND_UP_TO)
@@ -228,8 +260,9 @@ class DashboardView(QWidget):
 
     def _warning_clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         code = item.data(0, CODE_ROLE)
+        warning = item.data(0, ROW_ROLE)
         if code:
-            self.open_class_requested.emit(code)
+            self.open_class_requested.emit(code, KIND_TABS.get(warning.kind, "") if warning is not None else "")
         elif item.childCount():
             item.setExpanded(not item.isExpanded())
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -152,6 +151,8 @@ class FeedbackView(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
+        self.message = MessageLabel("feedback_message")
+        layout.addWidget(self.message)
 
     # --- loading ------------------------------------------------------------------------
     def set_year(self, year: int) -> None:
@@ -253,8 +254,7 @@ class FeedbackView(QWidget):
         code = self.class_combo.currentText()
 
         def exported(n: int) -> None:
-            QMessageBox.information(self, tr("feedback_view", "Đã xuất bảng nhập phiếu"),
-                                    tr("feedback_view", "Đã lưu {path} ({n} mục).").format(path=path, n=n))
+            self.message.saved_file(tr("feedback_view", "Đã lưu {path} ({n} mục).").format(path=path, n=n), path)
 
         self.ctx.read(lambda s: export_feedback_workbook(s, code, path), exported, self)
 
@@ -270,7 +270,7 @@ class FeedbackView(QWidget):
         code, replace = self.class_combo.currentText(), self.replace.isChecked()
 
         def done(result: Any) -> None:
-            QMessageBox.information(self, tr("feedback_view", "Đã nhập phiếu phản hồi"), tr(
+            self.message.say(tr(
                 "feedback_view", "Lớp {code}: đã nhập {n} phiếu.").format(code=result.class_code, n=result.forms))
             self.set_year(self.year)
 

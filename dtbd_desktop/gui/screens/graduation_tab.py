@@ -18,7 +18,6 @@ from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -40,6 +39,7 @@ from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, name_sort
 from dtbd_desktop.gui.widgets.common import MessageLabel
+from dtbd_desktop.gui.widgets.date_field import DateField
 from dtbd_desktop.gui.widgets.list_screen import RowList
 from dtbd_desktop.reports import graduation_reports
 from dtbd_desktop.rules import graduation as graduation_rules
@@ -165,11 +165,8 @@ class GraduationTab(QWidget):
         self.number.setObjectName("decision_number")
         self.number.setPlaceholderText(tr("graduation_tab", "ví dụ 12/QĐ-TCT"))
         self.number.setMaximumWidth(180)
-        self.date = QDateEdit()
+        self.date = DateField(QDate.currentDate())
         self.date.setObjectName("decision_date")
-        self.date.setDisplayFormat("dd/MM/yyyy")
-        self.date.setCalendarPopup(True)
-        self.date.setDate(QDate.currentDate())
         self.decision_button = QPushButton(tr("graduation_tab", "Ghi quyết định"))
         self.decision_button.setObjectName("graduation_decision")
         self.decision_button.clicked.connect(self.record_decision)
@@ -301,6 +298,11 @@ class GraduationTab(QWidget):
 
     def record_decision(self) -> None:
         code, number = self.class_code, self.number.text()
+        problem = self.date.problem()
+        if problem is not None:
+            self.date.commit()
+            self.message.say(problem, error=True)
+            return
         q = self.date.date()
         date = dt.date(q.year(), q.month(), q.day())
 
@@ -372,5 +374,6 @@ class GraduationTab(QWidget):
         def job(s: Session, _progress: Any) -> int:
             return graduation_reports.export_document(s, code, kind, path, national_id=national_id)
 
-        self.ctx.export(job, lambda _n: self.show_message(tr("graduation_tab", "Đã lưu {path}.").format(path=path)),
+        self.ctx.export(job, lambda _n: self.message.saved_file(tr("graduation_tab", "Đã lưu {path}.").format(path=path),
+                                                                Path(path)),
                         self, self.message.failed, progress_label=tr("graduation_tab", "Đang in..."))

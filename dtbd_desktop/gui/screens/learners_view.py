@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -69,12 +69,7 @@ class LearnersView(ListScreen):
                                                     row_numbers=True, on_open=lambda row: self.open_learner(row.id))
         self.model, self.table = self.listing.model, self.listing.table
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(250)
-        self.timer.timeout.connect(self.reload)
-        self.search.textChanged.connect(lambda _t: self.timer.start())
-        self.search.returnPressed.connect(self.reload)
+        self.search.searched.connect(lambda _text: self.reload())
         self.more_button.clicked.connect(self.load_more)
 
         self.main_layout.addLayout(filter_row(stretch=self.search))
@@ -82,7 +77,6 @@ class LearnersView(ListScreen):
         self.main_layout.addLayout(filter_row(stretch=self.count_label, after=(self.more_button,)))
 
     def reload(self) -> None:
-        self.timer.stop()
         query = self.search.text()
         self._query = query
         self.ctx.read(lambda s: learners.search_learners(s, query, limit=PAGE + 1), self._show_first, self)

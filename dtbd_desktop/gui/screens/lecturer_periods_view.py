@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -24,6 +23,7 @@ from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import Column
+from dtbd_desktop.gui.widgets.common import MessageLabel
 from dtbd_desktop.gui.widgets.list_screen import RowList
 from dtbd_desktop.printing.letterhead import Letterhead
 from dtbd_desktop.rules.statistics import count_text
@@ -111,6 +111,8 @@ class LecturerPeriodsView(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
+        self.message = MessageLabel("periods_message")
+        layout.addWidget(self.message)
 
     def set_year(self, year: int) -> None:
         self.ctx.read(lambda s: (reports.lecturer_periods(s, year), load_letterhead(s)), self.show_report, self)
@@ -161,7 +163,7 @@ class LecturerPeriodsView(QWidget):
             return
 
         def exported(n: int) -> None:
-            QMessageBox.information(self, tr("lecturer_periods_view", "Đã xuất bảng thanh toán"),
-                                    tr("lecturer_periods_view", "Đã lưu {path} ({n} giảng viên).").format(path=path, n=n))
+            self.message.saved_file(
+                tr("lecturer_periods_view", "Đã lưu {path} ({n} giảng viên).").format(path=path, n=n), path)
 
         self.ctx.work(lambda: render_lecturer_periods_xlsx(report, head, path), exported, self)

@@ -154,7 +154,7 @@ class LecturersView(ListScreen):
         self.main_layout.addWidget(self.form_box)
 
         self.kind_filter.currentIndexChanged.connect(self.apply_filter)
-        self.search.textChanged.connect(self.apply_filter)
+        self.search.searched.connect(self.apply_filter)
         self.new_button.clicked.connect(self.new_lecturer)
         self.save_button.clicked.connect(self.save)
         self.table.selectionModel().currentRowChanged.connect(lambda index, _prev: self.edit_index(index))

@@ -141,7 +141,7 @@ class OrganisationsView(ListScreen):
         splitter.setSizes([700, 460])
         self.main_layout.addWidget(splitter, 1)
 
-        self.search.textChanged.connect(self.apply_filter)
+        self.search.searched.connect(self.apply_filter)
         self.tree.currentItemChanged.connect(lambda item, _prev: self.edit_item(item))
         self.add_child_button.clicked.connect(self.add_child)
         self.add_top_button.clicked.connect(self.add_top_level)

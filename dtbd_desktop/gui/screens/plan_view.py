@@ -30,6 +30,7 @@ from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import Column
+from dtbd_desktop.gui.widgets.common import MessageLabel
 from dtbd_desktop.gui.widgets.list_screen import RowList
 from dtbd_desktop.rules.statistics import count_text, percent_text
 from dtbd_desktop.services import plans
@@ -130,6 +131,8 @@ class PlanView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
+        self.message = MessageLabel("plan_message")
+        layout.addWidget(self.message)
 
     @property
     def count_carried_over(self) -> bool:
@@ -242,8 +245,7 @@ class PlanView(QWidget):
         year = self.year
 
         def exported(n: int) -> None:
-            QMessageBox.information(self, tr("plan_view", "Đã xuất phiếu đăng ký"),
-                                    tr("plan_view", "Đã lưu {path} ({n} đơn vị).").format(path=path, n=n))
+            self.message.saved_file(tr("plan_view", "Đã lưu {path} ({n} đơn vị).").format(path=path, n=n), path)
 
         self.ctx.read(lambda s: export_needs_workbook(s, year, path), exported, self)
 
@@ -257,7 +259,7 @@ class PlanView(QWidget):
         from dtbd_desktop.workbooks.needs import import_needs_workbook
 
         def done(result: Any) -> None:
-            QMessageBox.information(self, tr("plan_view", "Đã nhập phiếu đăng ký"), tr(
+            self.message.say(tr(
                 "plan_view", "Năm {year}: {n} ô có số, {c} dòng nhu cầu thay đổi.").format(
                 year=result.year, n=result.cells, c=result.changed))
             self.set_year(self.year)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
-from dtbd_desktop.gui.widgets.common import section_title
+from dtbd_desktop.gui.widgets.common import MessageLabel, section_title
 
 
 def year_spin(year: int | None = None) -> QSpinBox:
@@ -86,6 +85,8 @@ class ReportsView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
+        self.message = MessageLabel("reports_message")
+        layout.addWidget(self.message)
         self.year.valueChanged.connect(self._load_current)
         self.carried.toggled.connect(lambda _on: self._load_current(force=True))
         self.tabs.currentChanged.connect(lambda _i: self._load_current())
@@ -134,9 +135,7 @@ class ReportsView(QWidget):
 
         def done(summary: str) -> None:
             self.exported.emit(str(path))
-            box = QMessageBox(QMessageBox.Icon.Information, tr("reports_view", "Đã lưu báo cáo năm"),
-                              tr("reports_view", "Đã lưu {path}.\n\n{summary}").format(path=path, summary=summary),
-                              QMessageBox.StandardButton.Ok, self)
-            box.open()
+            self.message.saved_file(tr("reports_view", "Đã lưu {path}. {summary}").format(path=path, summary=summary),
+                                    path)
 
         self.ctx.read(job, done, self)

@@ -6,13 +6,12 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QInputDialog,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -25,8 +24,8 @@ from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import Column, name_sort
-from dtbd_desktop.gui.widgets.common import Buttons, ask_reason
-from dtbd_desktop.gui.widgets.list_screen import RowList
+from dtbd_desktop.gui.widgets.common import Buttons, MessageLabel, ask_reason
+from dtbd_desktop.gui.widgets.list_screen import RowList, search_box
 from dtbd_desktop.gui.widgets.screen_fit import fit_to_screen
 from dtbd_desktop.services import classes, enrolments, learners, roster
 from dtbd_desktop.services.roster import RosterRow
@@ -40,8 +39,8 @@ def roster_columns() -> list[Column[RosterRow]]:
         Column(tr("roster_tab", "Giới tính"), lambda r: text.gender_label(r.gender)),
         Column(tr("roster_tab", "Dân tộc"), lambda r: r.ethnicity),
         Column(tr("roster_tab", "Số CCCD"), lambda r: r.national_id),
-        Column(tr("roster_tab", "Chức vụ"), lambda r: r.position),
-        Column(tr("roster_tab", "Đơn vị"), lambda r: r.organisation),
+        Column(tr("roster_tab", "Chức vụ"), lambda r: r.position, tooltip=lambda r: r.position),
+        Column(tr("roster_tab", "Đơn vị"), lambda r: r.organisation, tooltip=lambda r: r.organisation),
         Column(tr("roster_tab", "Tình trạng"), lambda r: tr("roster", roster.ENROLMENT_STATUS_LABELS[r.status])),
     ]
 
@@ -54,9 +53,7 @@ class FindLearnerDialog(QDialog):
         self.ctx = ctx
         self.setWindowTitle(tr("roster_tab", "Thêm học viên đã có vào lớp"))
         fit_to_screen(self, 640, 420)
-        self.search = QLineEdit()
-        self.search.setObjectName("find_learner")
-        self.search.setPlaceholderText(tr("roster_tab", "Họ tên hoặc số CCCD..."))
+        self.search = search_box("find_learner", tr("roster_tab", "Họ tên hoặc số CCCD..."))
         self.results = QListWidget()
         self.results.setObjectName("find_results")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -69,11 +66,7 @@ class FindLearnerDialog(QDialog):
         layout.addWidget(self.search)
         layout.addWidget(self.results, 1)
         layout.addWidget(self.buttons)
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(250)
-        self.timer.timeout.connect(self.refresh)
-        self.search.textChanged.connect(lambda _t: self.timer.start())
+        self.search.searched.connect(lambda _text: self.refresh())
 
     def refresh(self) -> None:
         query = self.search.text()
@@ -120,14 +113,20 @@ class RosterTab(QWidget):
             ("open", tr("roster_tab", "Xem hồ sơ"), self.open_learner),
             ("export", tr("roster_tab", "In danh sách..."), self.export),
         ))
+        self.message = MessageLabel("roster_message")
         layout = QVBoxLayout(self)
         layout.addLayout(actions)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
 
     # --- data ---------------------------------------------------------------------------
     def set_rows(self, rows: list[RosterRow]) -> None:
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
+        # Long positions and organisations are cut (whole in their tooltip), so the roster fits a
+        # 1366-pixel screen without scrolling sideways.
+        for column, widest in ((5, 230), (6, 260)):
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
 
     def reload(self) -> None:
         code = self.class_code
@@ -227,7 +226,6 @@ class RosterTab(QWidget):
         exporter = roster_report.export_roster_xlsx if path.suffix.lower() == ".xlsx" else roster_report.export_roster_pdf
 
         def exported(_n: int) -> None:
-            QMessageBox.information(self, tr("roster_tab", "Đã in danh sách"),
-                                    tr("roster_tab", "Đã lưu {path}.").format(path=path))
+            self.message.saved_file(tr("roster_tab", "Đã lưu {path}.").format(path=path), path)
 
         self.ctx.read(lambda s: exporter(s, code, path), exported, self)

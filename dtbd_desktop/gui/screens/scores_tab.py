@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -437,8 +438,8 @@ class ScoresTab(QWidget):
             return
         if not path.lower().endswith(".xlsx"):
             path += ".xlsx"
-        self.ctx.read(lambda s: score_workbook.export_score_workbook(s, code, module, path), lambda n: self.show_message(
-            tr("scores_tab", "Đã lưu bảng điểm {n} học viên vào {path}.").format(n=n, path=path)), self)
+        self.ctx.read(lambda s: score_workbook.export_score_workbook(s, code, module, path), lambda n: self.message.saved_file(
+            tr("scores_tab", "Đã lưu bảng điểm {n} học viên vào {path}.").format(n=n, path=path), Path(path)), self)
 
     def import_sheet(self) -> None:
         overview, code = self.overview, self.class_code

@@ -45,8 +45,8 @@ class StatLine:
 
 
 TABLES = (
-    ("programme", "Theo chương trình"), ("level", "Theo trình độ"), ("org_level", "Theo cấp đơn vị cử học"),
-    ("organisation", "Theo đơn vị cử học"), ("mode", "Theo hình thức học"), ("venue", "Theo địa điểm học"),
+    ("programme", "Theo chương trình"), ("level", "Theo trình độ"), ("org_level", "Theo cấp đơn vị cử đi học"),
+    ("organisation", "Theo đơn vị cử đi học"), ("mode", "Theo hình thức học"), ("venue", "Theo địa điểm học"),
     ("composition", "Cơ cấu học viên"), ("results", "Kết quả học tập"), ("comparison", "So với năm trước"),
 )
 

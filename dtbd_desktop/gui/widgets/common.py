@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from dtbd_desktop.base import text
+from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.tasks import error_text
 
 ERROR_STYLE = "color: #b71c1c;"
@@ -34,7 +38,9 @@ def section_title(title: str) -> QLabel:
 
 
 class MessageLabel(QLabel):
-    """A screen's line of news: what was done (green) or what went wrong (red).
+    """A screen's line of news: what was done (green) or what went wrong (red); the one way the
+    program tells that something was saved. After a file is written (`saved_file`), the line
+    offers to open the file or its folder.
 
     `failed` is the `on_failed` of the screen's jobs: the error as the person should read it."""
 
@@ -44,10 +50,30 @@ class MessageLabel(QLabel):
         self.setObjectName(name)
         self.setWordWrap(True)
         self.ok_style, self.error_style = ok_style, error_style
+        self.file: Path | None = None
+        self.linkActivated.connect(self.open_link)
 
     def say(self, message: str, *, error: bool = False) -> None:
+        self.file = None
+        self.setTextFormat(Qt.TextFormat.PlainText)
         self.setStyleSheet(self.error_style if error else self.ok_style)
         self.setText(message)
+
+    def saved_file(self, message: str, path: Path) -> None:
+        """`message` about the file written at `path`, with "Mở tệp" and "Mở thư mục" links."""
+        self.setStyleSheet(self.ok_style)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                     | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.setText(f"{html.escape(message)} &nbsp;<a href='file'>{html.escape(tr('common', 'Mở tệp'))}</a>"
+                     f" · <a href='folder'>{html.escape(tr('common', 'Mở thư mục'))}</a>")
+        self.file = path
+
+    def open_link(self, link: str) -> None:
+        """Open the file just saved, or its folder, with what the system uses for it."""
+        if self.file is not None:
+            target = self.file if link == "file" else self.file.parent
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
 
     def failed(self, exc: BaseException) -> None:
         self.say(error_text(exc), error=True)

@@ -281,6 +281,9 @@ class SignerFields(QWidget):
         form.addRow(self.labels[1], self.director_name)
         form.addRow(self.labels[2], self.logo)
         self.director_title.currentTextChanged.connect(self.changed)
+        self.title_chosen = False  # the person chose or typed the title: no longer suggested
+        self._suggesting = False
+        self.director_title.currentTextChanged.connect(self._title_chosen)
         self.director_name.textChanged.connect(self.changed)
         self.logo.changed.connect(self.changed)
         self.retranslate()
@@ -292,6 +295,18 @@ class SignerFields(QWidget):
         self.director_name.setPlaceholderText(tr("setup", "ví dụ: Nguyễn Văn Bình"))
         self.logo.retranslate()
 
+    def _title_chosen(self, *_args: object) -> None:
+        if not self._suggesting:
+            self.title_chosen = True
+
+    def suggest_title(self, centre_name: str) -> None:
+        """The title that goes with the unit (HIỆU TRƯỞNG of a Trường, GIÁM ĐỐC of a Trung tâm),
+        unless the person chose one."""
+        if not self.title_chosen:
+            self._suggesting = True
+            self.director_title.setCurrentText(settings.default_signer_title(centre_name))
+            self._suggesting = False
+
     def values(self) -> dict[str, Any]:
         return {
             "director_title": text.nfc(self.director_title.currentText().strip().upper()),
@@ -300,7 +315,10 @@ class SignerFields(QWidget):
         }
 
     def set_values(self, values: dict[str, Any]) -> None:
+        self._suggesting = True
         self.director_title.setCurrentText(str(values.get("director_title") or ""))
+        self._suggesting = False
+        self.title_chosen = bool(values.get("director_title"))
         self.director_name.setText(str(values.get("director_name") or ""))
         self.logo.set_value(values.get("logo_png") or None)
 
