@@ -53,7 +53,6 @@ def openers() -> dict[str, Opener]:
     from dtbd_desktop.gui.dialogs.timetable_dialogs import AddSessionDialog, LecturerDialog, MoveDialog
     from dtbd_desktop.gui.screens.attendance_panel import MakeUpDialog
     from dtbd_desktop.gui.screens.certificates_tab import IssueDialog
-    from dtbd_desktop.gui.screens.class_dialog import ClassDialog
     from dtbd_desktop.gui.screens.graduation_tab import ConductDialog
     from dtbd_desktop.gui.screens.learners_view import LearnerDialog
     from dtbd_desktop.gui.screens.roster_tab import FindLearnerDialog
@@ -83,7 +82,6 @@ def openers() -> dict[str, Opener]:
         "help": lambda ctx, parent: HelpDialog(parent),
         "about": lambda ctx, parent: AboutDialog(parent, database=ctx.db.display_url),
         "settings": lambda ctx, parent: SettingsDialog(ctx, parent),
-        "class_new": lambda ctx, parent: ClassDialog(ctx, None, parent),
         "import_wizard": lambda ctx, parent: ImportWizard(ctx, CLASS, parent),
         "layout_editor": lambda ctx, parent: LayoutEditor(ctx, parent),
         "calibration": lambda ctx, parent: CalibrationDialog(ctx, parent),
@@ -111,7 +109,7 @@ def run(out: Path) -> dict[str, Any]:
     from dtbd_desktop.db.engine import open_database
     from dtbd_desktop.gui.context import AppContext
     from dtbd_desktop.gui.main_window import MainWindow
-    from dtbd_desktop.gui.screens.class_dialog import ClassDialog
+    from dtbd_desktop.gui.screens.classes_view import ClassesView
     from dtbd_desktop.gui.tasks import TaskRunner
     from dtbd_desktop.gui.translations import install_translations
     from dtbd_desktop.services.demo import build_demo
@@ -151,15 +149,26 @@ def run(out: Path) -> dict[str, Any]:
                 _settle(app, ctx, 8)
                 shoot(f"main_{key}_tab{i}", main)
             tabs.setCurrentIndex(0)
-    window = ClassDialog(ctx, CLASS, main)
-    window.show()
+    # A class opens as a page of the main window, in the class list's place.
+    main.nav.setCurrentRow(next(r for r in range(main.nav.count()) if main.nav.item(r).data(256) == "classes"))
+    classes = main.sections["classes"]
+    assert isinstance(classes, ClassesView)
+    page = classes.open_class(CLASS)
+    assert page is not None
     _settle(app, ctx, 8)
-    shoot("class_window", window)
-    for i in range(1, window.tabs.count()):
-        window.tabs.setCurrentIndex(i)
+    shoot("class_window", main)
+    for i in range(1, page.tabs.count()):
+        page.tabs.setCurrentIndex(i)
         _settle(app, ctx, 8)
-        shoot(f"class_window_tab{i}", window)
-    window.close()
+        shoot(f"class_window_tab{i}", main)
+    page.request_close()
+    _settle(app, ctx)
+    new = classes.new_class()
+    assert new is not None
+    _settle(app, ctx)
+    shoot("class_new", main)
+    new.request_close()
+    _settle(app, ctx)
     for name, make in openers().items():
         dialog = make(ctx, main)
         dialog.show()
