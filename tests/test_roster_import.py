@@ -344,6 +344,19 @@ def test_other_columns_are_cleaned_and_stored(tmp_path: Path, db: Database) -> N
             "Xã Mỹ Yên, huyện Bến Lức", "Long An", "0912345678", "Chuyên viên")
 
 
+def test_a_list_that_says_nothing_of_the_party_leaves_it_unknown(tmp_path: Path, db: Database) -> None:
+    """Only a join date says someone is a member; an empty cell is "not known", never "no"."""
+    path = simple_book(tmp_path / "x.xlsx", [
+        [1, "Nguyễn Văn An", "05/03/1985", "Nam", "080085000123", "19/05/2010"],
+        [2, "Trần Thị Bình", "07/09/1990", "Nữ", "080190000124", None],
+    ], header=("STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Ngày vào Đảng"))
+    open_class(db)
+    assert apply_import(db, "SC26", path).imported == 2
+    with db.read() as s:
+        stored = {p.given_name: (p.party_member, p.party_join_date) for p in s.scalars(select(Learner))}
+    assert stored == {"An": (True, D(2010, 5, 19)), "Bình": (None, None)}
+
+
 # Legacy strings written by hand from the TCVN3 and VNI tables.
 TCVN3_NAMES = ["NguyÔn V¨n An", "Lª ThÞ Hång Nhung"]
 VNI_NAMES = ["Nguyeãn Vaên An", "Leâ Thò Hoàng Nhung"]
