@@ -589,7 +589,7 @@ def test_same_national_id_with_another_name_is_refused_not_overwritten(tmp_path:
     assert [(p.row, p.column, p.message) for p in result.rejected] == [
         (2, "E (Số CCCD)", "Số CCCD 080085000123 đã thuộc hồ sơ học viên có họ tên 'Nguyễn Văn An'; ngày sinh "
                            "05/03/1985, khác với dòng này: kiểm tra lại số CCCD; nếu hồ sơ đã lưu bị sai, sửa hồ sơ "
-                           "ở mục Học viên rồi nhập lại.")]
+                           "đó ở mục Học viên (tìm số CCCD, mở hồ sơ, sửa rồi bấm Lưu) rồi nhập lại.")]
     with db.read() as s:
         person = s.get(Learner, known)
         assert person is not None and person.full_name == "Nguyễn Văn An"

@@ -36,6 +36,16 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+def capitalise_name(value: str) -> str:
+    """"NGUYỄN VĂN AN" and "nguyễn văn an" -> "Nguyễn Văn An"; mixed case is kept as typed."""
+    words = []
+    for word in value.split(" "):
+        if word.isupper() or word.islower():
+            word = word[:1].upper() + word[1:].lower()
+        words.append(word)
+    return " ".join(words)
+
+
 def normalise_phone(shown: str) -> str | None:
     """A phone number as 10 or 11 digits starting with 0 ("+84 912 345 678" -> "0912345678"; a
     number whose leading zero a spreadsheet dropped gets it back), or None if it is not one."""

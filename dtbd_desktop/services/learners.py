@@ -14,11 +14,12 @@ edited or made by hand.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from dtbd_desktop.base import text
 from dtbd_desktop.base.errors import ConflictError, InputError, NotFoundError, Problem
@@ -33,7 +34,7 @@ from dtbd_desktop.db.models import (
     Programme,
     TrainingClass,
 )
-from dtbd_desktop.rules.learner_fields import PersonFields, check_person, normalise_phone
+from dtbd_desktop.rules.learner_fields import PersonFields, capitalise_name, check_person, normalise_phone
 from dtbd_desktop.services.classes import get_class
 from dtbd_desktop.trust import audit
 from dtbd_desktop.trust.operations import operation
@@ -187,6 +188,33 @@ def learner_detail(session: Session, learner_id: int) -> LearnerDetail:
                          given_name=p.given_name, organisation_id=p.organisation_id, version=p.version)
 
 
+@dataclass(frozen=True)
+class LearnerChoices:
+    """What a learner form offers: the organisations (id, name; the parent's name added where two
+    share a name) in Vietnamese order, and the ethnicities and levels already in use."""
+
+    organisations: list[tuple[int, str]]
+    ethnicities: list[str]
+    education_levels: list[str]
+    theory_levels: list[str]
+
+
+def learner_choices(session: Session) -> LearnerChoices:
+    parent = aliased(Organisation)
+    rows = session.execute(select(Organisation.id, Organisation.name, parent.name)
+                           .outerjoin(parent, parent.id == Organisation.parent_id)).all()
+    names = Counter(name for _id, name, _parent in rows)
+    organisations = sorted(((i, f"{name} ({above})" if names[name] > 1 and above else name)
+                            for i, name, above in rows), key=lambda o: text.vn_sort_key(o[1]))
+
+    def used(column: Any, *first: str) -> list[str]:
+        found = {v for v in session.scalars(select(column).distinct()) if v}
+        return [*first, *sorted(found - set(first), key=text.vn_sort_key)]
+
+    return LearnerChoices(organisations, used(Learner.ethnicity, "Kinh"), used(Learner.education_level),
+                          used(Learner.theory_level))
+
+
 IDENTITY_FIELDS = ("family_name", "middle_name", "given_name", "birth_date", "birth_year", "gender", "ethnicity",
                    "national_id", "place_of_birth")
 EDITABLE_FIELDS = (*IDENTITY_FIELDS, "hometown", "party_member", "party_join_date", "position", "organisation_id",
@@ -216,11 +244,15 @@ def _clean_fields(p: PersonFields) -> PersonFields:
     def clean(value: str | None) -> str | None:
         return text.clean(value)
 
+    def name(value: str) -> str:  # as the import writes names: "NGUYỄN VĂN AN" -> "Nguyễn Văn An"
+        return capitalise_name(text.nfc(value))
+
     phone = clean(p.phone)
+    ethnicity = clean(p.ethnicity)
     return PersonFields(
-        family_name=text.nfc(p.family_name), middle_name=text.nfc(p.middle_name), given_name=text.nfc(p.given_name),
+        family_name=name(p.family_name), middle_name=name(p.middle_name), given_name=name(p.given_name),
         birth_date=p.birth_date, birth_year=p.birth_date.year if p.birth_date else p.birth_year, gender=p.gender,
-        ethnicity=clean(p.ethnicity), national_id=clean(p.national_id), place_of_birth=clean(p.place_of_birth),
+        ethnicity=capitalise_name(ethnicity) if ethnicity else None, national_id=clean(p.national_id), place_of_birth=clean(p.place_of_birth),
         hometown=clean(p.hometown), party_member=p.party_member, party_join_date=p.party_join_date,
         position=clean(p.position), education_level=clean(p.education_level), theory_level=clean(p.theory_level),
         phone=(normalise_phone(phone) or phone) if phone else None)
@@ -236,9 +268,13 @@ def _national_id_problems(session: Session, national_id: str | None, learner_id:
     other = session.scalar(select(Learner).where(Learner.national_id == nid))
     if other is None or other.id == learner_id:
         return []
-    return [Problem(tr("learners", "Số CCCD {id} đã có trong hồ sơ của {person}: kiểm tra lại số CCCD; nếu đúng là "
-                                   "người này thì dùng \"Thêm học viên đã có\" để thêm vào lớp.").format(
-        id=nid, person=_describe(session, other)), field="national_id")]
+    if learner_id is None:  # a new record
+        message = tr("learners", "Số CCCD {id} đã có trong hồ sơ của {person}: kiểm tra lại số CCCD; nếu đúng là "
+                                 "người này thì tìm và chọn họ ở \"Thêm học viên...\" thay vì tạo hồ sơ mới.")
+    else:
+        message = tr("learners", "Số CCCD {id} đã có trong hồ sơ của {person}: kiểm tra lại số CCCD (mỗi số CCCD "
+                                 "chỉ thuộc một người).")
+    return [Problem(message.format(id=nid, person=_describe(session, other)), field="national_id")]
 
 
 def _describe(session: Session, learner: Learner) -> str:
@@ -306,8 +342,9 @@ def create_learner(session: Session, class_code: str, fields: PersonFields, *, o
         raise InputError(tr("learners", "Chưa thêm được học viên {name}.").format(name=fields.full_name or "?"),
                          review.problems)
     if review.duplicates and not same_name_checked:
-        raise InputError(tr("learners", "Đã có người cùng họ tên và ngày sinh: {people}. Nếu là cùng một người, dùng "
-                                        "\"Thêm học viên đã có\"; nếu là người khác, xác nhận để tạo hồ sơ mới.")
+        raise InputError(tr("learners", "Đã có người cùng họ tên và ngày sinh: {people}. Nếu là cùng một người, tìm và "
+                                        "chọn họ ở \"Thêm học viên...\"; nếu là người khác, xác nhận để tạo hồ sơ "
+                                        "mới.")
                          .format(people="; ".join(review.duplicates)))
     p = _with_national_id(_clean_fields(fields))
     assert p.birth_year is not None and p.gender is not None

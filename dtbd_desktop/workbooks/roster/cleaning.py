@@ -25,6 +25,7 @@ from dtbd_desktop.rules.learner_fields import (  # the checks the learner form s
     TEXT_LIMITS,
     add_years,
     bad_name_characters,
+    capitalise_name,
     national_id_warning,
     normalise_phone,
 )
@@ -99,16 +100,6 @@ def with_advice(message: str, advice: str) -> str:
 def name_key(sort_key: str) -> str:
     """The primary and secondary levels of a name's sort key: letters and tones, not case."""
     return "!".join(sort_key.split("!")[:2])
-
-
-def capitalise_name(value: str) -> str:
-    """"NGUYỄN VĂN AN" and "nguyễn văn an" -> "Nguyễn Văn An"; mixed case is kept as typed."""
-    words = []
-    for word in value.split(" "):
-        if word.isupper() or word.islower():
-            word = word[:1].upper() + word[1:].lower()
-        words.append(word)
-    return " ".join(words)
 
 
 def _suspicious(value: str) -> bool:
