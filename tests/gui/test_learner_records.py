@@ -294,3 +294,44 @@ def test_a_known_national_id_is_refused_and_a_same_name_is_asked_about(
         same = s.scalars(select(Learner.id).where(Learner.search_key == known.search_key,
                                                   Learner.birth_year == known.birth_year)).all()
     assert len(same) == 2
+
+
+def test_the_learners_screen_and_the_roster_fit_1366_by_768(
+        qtbot: QtBot, demo_db: Database, make_ctx: Callable[[Database], AppContext],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every column in sight without a horizontal scroll bar: in the main window at 1366×768, and
+    in a class's window at its own size (980×620)."""
+    from dtbd_desktop.gui.main_window import MainWindow
+    from dtbd_desktop.gui.screens.class_dialog import ClassDialog
+
+    ctx = make_ctx(demo_db)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    view = window.show_section("learners")
+    assert isinstance(view, LearnersView)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 200, timeout=10_000)
+    qtbot.wait(50)
+    table = view.table
+    assert table.horizontalScrollBar().maximum() == 0
+    header = table.horizontalHeader()
+    assert sum(header.sectionSize(c) for c in range(header.count())) <= table.viewport().width()
+    assert min(header.sectionSize(c) for c in (5, 6)) >= 150  # organisation, classes
+    _shot(window, "learners-1366x768")
+
+    monkeypatch.setattr(ClassDialog, "launch", lambda self: None)
+    dialog = ClassDialog(ctx, CODE, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(dialog.isEnabled, timeout=10_000)
+    dialog.tabs.setCurrentIndex(1)
+    roster = dialog.roster_tab
+    assert roster is not None
+    qtbot.wait(50)
+    header = roster.table.horizontalHeader()
+    assert roster.table.horizontalScrollBar().maximum() == 0
+    assert min(header.sectionSize(c) for c in (5, 6)) >= 120  # position, organisation
+    longest = max((r.organisation or "" for r in roster.model.rows), key=len)
+    row = next(i for i, r in enumerate(roster.model.rows) if r.organisation == longest)
+    assert roster.model.index(row, 6).data(Qt.ItemDataRole.ToolTipRole) == longest  # whole in the tooltip

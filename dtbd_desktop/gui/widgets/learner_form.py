@@ -35,17 +35,6 @@ PARTY = ((None, tr_noop("learner_form", "Chưa rõ")), (True, tr_noop("learner_f
          (False, tr_noop("learner_form", "Không")))
 
 
-def party_text(member: bool | None, joined: dt.date | None) -> str:
-    """"Có, vào Đảng 19/05/2010", "Có", "Không", "Chưa rõ" (the list said nothing)."""
-    if member is None:
-        return tr("learner_form", "Chưa rõ")
-    if not member:
-        return tr("learner_form", "Không")
-    if joined is None:
-        return tr("learner_form", "Có")
-    return tr("learner_form", "Có, vào Đảng {date}").format(date=text.format_date(joined))
-
-
 @dataclass(frozen=True)
 class FormValue:
     """What the form holds: the fields, the organisation chosen, and what could not be read."""
