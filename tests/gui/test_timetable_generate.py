@@ -115,6 +115,7 @@ def test_a_new_trung_cap_class_gets_its_whole_timetable_after_a_preview(
     assert not dialog.save_button.isEnabled() and dialog.problem.isVisible()
     assert "chỉ có" in dialog.problem.text() and f"cần {expected} buổi" in dialog.problem.text()
     qtbot.mouseClick(dialog.halves["afternoon"], Qt.MouseButton.LeftButton)
+    assert not dialog.save_button.isEnabled()  # not until the preview of these options is there
     preview(qtbot, dialog)
     assert dialog.save_button.isEnabled() and not dialog.problem.isVisible()
 

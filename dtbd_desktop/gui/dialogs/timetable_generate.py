@@ -206,10 +206,10 @@ class GenerateDialog(QDialog):
         self.timer.setSingleShot(True)
         self.timer.setInterval(250)
         self.timer.timeout.connect(self.refresh)
-        self.start.dateChanged.connect(lambda _d: self.timer.start())
+        self.start.dateChanged.connect(lambda _d: self._options_changed())
         for box in (*self.weekdays.values(), *self.halves.values()):
-            box.toggled.connect(lambda _on: self.timer.start())
-        self.periods.valueChanged.connect(lambda _v: self.timer.start())
+            box.toggled.connect(lambda _on: self._options_changed())
+        self.periods.valueChanged.connect(lambda _v: self._options_changed())
         self._ask(None)  # the class's own options first
 
     def launch(self) -> None:
@@ -222,6 +222,11 @@ class GenerateDialog(QDialog):
                 "weekdays": [d for d, box in self.weekdays.items() if box.isChecked()],
                 "halves": [h for h, box in self.halves.items() if box.isChecked()],
                 "periods_per_session": self.periods.value()}
+
+    def _options_changed(self) -> None:
+        """Nothing is saved from a preview of other options: the button waits for the new one."""
+        self.save_button.setEnabled(False)
+        self.timer.start()
 
     def refresh(self) -> None:
         self.timer.stop()
