@@ -208,3 +208,22 @@ def test_the_add_dialog_starts_with_the_last_module_and_lecturer(
             ClassSession.class_id == select(TrainingClass.id).where(TrainingClass.code == "B22.KTT")
             .scalar_subquery())).all()
     assert sorted(added) == [(D(2026, 11, 24), lecturer), (D(2026, 11, 25), lecturer)]
+
+
+def test_a_timetable_changed_after_the_preview_is_not_replaced(
+        qtbot: QtBot, demo_db: Database, make_ctx: Callable[[Database], AppContext]) -> None:
+    code = "B22.KTT"
+    tab = open_tab(qtbot, make_ctx(demo_db), code)
+    dialog = open_generator(qtbot, tab)
+    seen = dialog.plan
+    assert seen is not None
+    with demo_db.write() as s:  # another PC adds an exam meanwhile
+        tts.add_session(s, code, day=D(2026, 12, 2), half="evening", kind="exam", periods=0)
+    with demo_db.read() as s:
+        before = [(r.id, r.date, r.half) for r in tts.list_sessions(s, code)]
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.plan is not seen and dialog.save_button.isEnabled(), timeout=10_000)
+    assert dialog.isVisible() and "vừa được người khác thay đổi" in dialog.problem.text()
+    assert dialog.plan is not None and len(dialog.plan.existing_ids) == len(seen.existing_ids) + 1
+    with demo_db.read() as s:
+        assert [(r.id, r.date, r.half) for r in tts.list_sessions(s, code)] == before
