@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from dtbd_desktop.cli.main import main
+from dtbd_desktop.db.engine import SCHEMA_HEAD
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -28,7 +29,7 @@ def test_init_creates_the_database_and_seeds_the_catalogue(capsys: pytest.Captur
     url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
     code, doc = run_json(capsys, "--db", url, "init")
     assert code == 0
-    assert doc == {"database": url, "schema_version": "0002", "programmes": 7}
+    assert doc == {"database": url, "schema_version": SCHEMA_HEAD, "programmes": 7}
     assert (tmp_path / "new.sqlite3").exists()
 
 
