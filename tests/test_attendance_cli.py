@@ -76,6 +76,26 @@ def test_timetable_generate_and_list(capsys: pytest.CaptureFixture[str], url: st
     assert dates == sorted(dates)
 
 
+def test_timetable_regenerated_from_a_day_on_other_weekdays(capsys: pytest.CaptureFixture[str], url: str) -> None:
+    run(capsys, "--db", url, "timetable", "generate", "SC-T")
+    day = first_session(url).date.isoformat()
+    run(capsys, "--db", url, "attendance", "set", "SC-T", "--learner", AN, "--date", day, "--half", "morning",
+        "--status", "present")
+    wednesday = (START + dt.timedelta(days=9)).isoformat()  # of the second week
+    _, before, _ = run(capsys, "--db", url, "timetable", "list", "SC-T")
+    held = sum(1 for r in before if r["date"] < wednesday)  # type: ignore[union-attr]
+    code, doc, err = run(capsys, "--db", url, "timetable", "generate", "SC-T", "--replace", "--from", wednesday,
+                         "--weekdays", "6,7")
+    assert code == 0 and set(doc) == {"sessions"}  # type: ignore[arg-type]
+    assert held >= 10 and f"Giữ nguyên {held} buổi" in err  # the marked one among them
+    code, rows, _ = run(capsys, "--db", url, "timetable", "list", "SC-T")
+    after = [r for r in rows if r["date"] >= wednesday]  # type: ignore[union-attr]
+    assert len(after) == doc["sessions"] and {dt.date.fromisoformat(r["date"]).isoweekday() for r in after} == {6, 7}
+    assert count(url, AttendanceMark) == 1
+    code, doc, _ = run(capsys, "--db", url, "timetable", "generate", "SC-T", "--weekdays", "8")
+    assert code == 2
+
+
 def test_timetable_of_an_unknown_class(capsys: pytest.CaptureFixture[str], url: str) -> None:
     code, doc, err = run(capsys, "--db", url, "timetable", "list", "ZZ9")
     assert code == 1 and "ZZ9" in doc["error"] and "Traceback" not in err  # type: ignore[index]

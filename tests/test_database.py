@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from dtbd_desktop.base.errors import DatabaseError
@@ -193,3 +193,58 @@ def test_bad_urls_get_a_clear_message(url: str) -> None:
     with pytest.raises(DatabaseError) as info:
         open_database(url)
     assert "sqlite" in info.value.message
+
+
+def _downgrade(url: str, revision: str) -> None:
+    """Take a database back to an earlier schema, as that program left it (tests only)."""
+    from alembic import command
+
+    engine = engine_module.make_engine(url)
+    try:
+        with engine.connect() as conn:
+            raw = conn.connection.dbapi_connection if engine.dialect.name == "sqlite" else None
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys = OFF")
+            with conn.begin():
+                command.downgrade(engine_module._alembic_config(conn), revision)
+    finally:
+        engine.dispose()
+
+
+def test_party_membership_never_recorded_becomes_unknown_on_upgrade(db_url: str) -> None:
+    """Schema 0002 kept `party_member` NOT NULL: a learner whose list said nothing was stored as
+    "not a member". The upgrade makes those "not known"; members stay members, and the learners'
+    enrolments, keys and checks survive SQLite's rebuild of the table."""
+    db = open_database(db_url)
+    with db.write(raw=True) as s:
+        cls = create_class(s, code="P1", programme="SC", start=dt.date(2025, 3, 3), end=dt.date(2025, 3, 31))
+        for given, member, joined in (("An", True, dt.date(2005, 3, 1)), ("Bình", None, None)):
+            person = _learner(None, given)
+            person.party_member, person.party_join_date = member, joined
+            s.add(Enrolment(training_class=cls, learner=person))
+    db.dispose()
+    _downgrade(db_url, "0002")
+    old = engine_module.make_engine(db_url)
+    try:
+        with old.connect() as conn:
+            stored = {name: bool(member) for name, member in conn.execute(text("SELECT given_name, party_member FROM learners"))}
+            assert stored == {"An": True, "Bình": False}
+            assert not next(c for c in inspect(conn).get_columns("learners") if c["name"] == "party_member")["nullable"]
+    finally:
+        old.dispose()
+
+    db = open_database(db_url)  # upgraded at start-up
+    try:
+        assert db.revision == head_revision()
+        with db.read() as s:
+            assert {n: m for n, m in s.execute(select(Learner.given_name, Learner.party_member))} == {
+                "An": True, "Bình": None}
+            assert s.scalar(select(func.count(Enrolment.id))) == 2
+        with pytest.raises(IntegrityError), db.write(raw=True) as s:  # the table's checks came through
+            s.add(_learner("12345", "Cường"))
+        if db.is_sqlite:
+            with db.engine.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        db.dispose()

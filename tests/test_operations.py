@@ -39,6 +39,7 @@ from dtbd_desktop.db.models import (
     Organisation,
 )
 from dtbd_desktop.printing import layouts
+from dtbd_desktop.rules.learner_fields import PersonFields
 
 # Every module that declares operations, so that REGISTRY is complete.
 from dtbd_desktop.services import (
@@ -140,6 +141,8 @@ EXAMPLES: dict[str, Example] = {
     "graduation.conduct": lambda w: a(CLASS, w.national_id, conduct="Tốt"),
     "graduation.decision": lambda w: a(CLASS, number="99-QĐ/TCT", date=dt.date(2026, 7, 10)),
     "graduation.review": lambda w: a(CLASS),
+    "learners.create": lambda w: a(OTHER, PersonFields("Thạch", "Thị Sa", "Ry", dt.date(1991, 4, 2), 1991, "F",
+                                                       "Khmer", "080191999999")),
     "learners.update": lambda w: a(w.learner_id, expected_version=w.learner_version, phone="0909000111"),
     "lecturers.save": lambda w: a(full_name="Lê Văn Mới"),
     "organisations.delete": lambda w: a(w.organisation_id),

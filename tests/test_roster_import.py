@@ -344,6 +344,19 @@ def test_other_columns_are_cleaned_and_stored(tmp_path: Path, db: Database) -> N
             "Xã Mỹ Yên, huyện Bến Lức", "Long An", "0912345678", "Chuyên viên")
 
 
+def test_a_list_that_says_nothing_of_the_party_leaves_it_unknown(tmp_path: Path, db: Database) -> None:
+    """Only a join date says someone is a member; an empty cell is "not known", never "no"."""
+    path = simple_book(tmp_path / "x.xlsx", [
+        [1, "Nguyễn Văn An", "05/03/1985", "Nam", "080085000123", "19/05/2010"],
+        [2, "Trần Thị Bình", "07/09/1990", "Nữ", "080190000124", None],
+    ], header=("STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Ngày vào Đảng"))
+    open_class(db)
+    assert apply_import(db, "SC26", path).imported == 2
+    with db.read() as s:
+        stored = {p.given_name: (p.party_member, p.party_join_date) for p in s.scalars(select(Learner))}
+    assert stored == {"An": (True, D(2010, 5, 19)), "Bình": (None, None)}
+
+
 # Legacy strings written by hand from the TCVN3 and VNI tables.
 TCVN3_NAMES = ["NguyÔn V¨n An", "Lª ThÞ Hång Nhung"]
 VNI_NAMES = ["Nguyeãn Vaên An", "Leâ Thò Hoàng Nhung"]
@@ -576,7 +589,7 @@ def test_same_national_id_with_another_name_is_refused_not_overwritten(tmp_path:
     assert [(p.row, p.column, p.message) for p in result.rejected] == [
         (2, "E (Số CCCD)", "Số CCCD 080085000123 đã thuộc hồ sơ học viên có họ tên 'Nguyễn Văn An'; ngày sinh "
                            "05/03/1985, khác với dòng này: kiểm tra lại số CCCD; nếu hồ sơ đã lưu bị sai, sửa hồ sơ "
-                           "ở mục Học viên rồi nhập lại.")]
+                           "đó ở mục Học viên (tìm số CCCD, mở hồ sơ, sửa rồi bấm Lưu) rồi nhập lại.")]
     with db.read() as s:
         person = s.get(Learner, known)
         assert person is not None and person.full_name == "Nguyễn Văn An"

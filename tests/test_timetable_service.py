@@ -69,18 +69,36 @@ def test_dates_too_short_are_refused_and_nothing_is_written(db: Database) -> Non
     assert sessions_of(db, "SC-T") == []
 
 
-def test_regenerating_needs_replace_and_is_refused_once_marked(db: Database) -> None:
+def test_regenerating_needs_replace_and_keeps_the_sessions_held(db: Database) -> None:
     build_class(db)
     with pytest.raises(InputError, match="đã có thời khóa biểu"), db.write(raw=True) as s:
         tts.generate_timetable(s, "SC-T")
     with db.write(raw=True) as s:
         assert tts.generate_timetable(s, "SC-T", replace=True).replaced == 23
     assert len(sessions_of(db, "SC-T")) == 23
+    # Monday 3/3 morning is marked; the class then meets Monday, Wednesday and Friday only.
     with db.write(raw=True) as s:
         att.set_mark(s, "SC-T", AN, D(2025, 3, 3), "morning", "present", today=D(2025, 3, 3))
-    with pytest.raises(InputError, match="đã điểm danh 1 lượt"), db.write(raw=True) as s:
-        tts.generate_timetable(s, "SC-T", replace=True)
-    assert len(sessions_of(db, "SC-T")) == 23
+    before = {(r.date, r.half): r for r in sessions_of(db, "SC-T")}
+    with db.write(raw=True) as s:
+        result = tts.generate_timetable(s, "SC-T", replace=True, weekdays=[1, 3, 5])
+    # From Tuesday 4/3 (the day after the last marked session): 3/3 morning (marked) and 3/3
+    # afternoon (before that day) stay, with 10 of I.1's 15 periods; the other 21 are replaced.
+    assert (result.kept, result.replaced, result.sessions) == (2, 21, 21)
+    rows = sessions_of(db, "SC-T")
+    assert [r.id for r in rows[:2]] == [before[(D(2025, 3, 3), h)].id for h in ("morning", "afternoon")]
+    assert rows[0].marks == 1
+    assert [(r.date, r.half, r.module_code, r.periods) for r in rows[2:4]] == [
+        (D(2025, 3, 5), "morning", "I.1", 5), (D(2025, 3, 5), "afternoon", "I.2", 5)]
+    assert {r.date.isoweekday() for r in rows} == {1, 3, 5}
+    assert sum(r.periods for r in rows) == 110 and len({(r.date, r.half) for r in rows}) == len(rows)
+    with db.read() as s:
+        assert s.scalar(select(ClassSession.class_id).where(ClassSession.id == rows[0].id)) is not None
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "timetable.generate")
+                          .order_by(AuditEntry.id.desc()).limit(1)).one()
+        assert '"kept": 2' in (entry.new_value or "") and '"weekdays": [1, 3, 5]' in (entry.new_value or "")
+        plan = tts.plan_timetable(s, "SC-T")
+    assert plan.weekdays == (1, 3, 5)  # kept as the class's weekdays
 
 
 def test_a_session_moved_after_marks_were_taken_keeps_its_marks(db: Database) -> None:

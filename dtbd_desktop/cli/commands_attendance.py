@@ -1,6 +1,6 @@
 """`dtbd timetable ...`, `dtbd holiday ...` and `dtbd attendance ...` (contract: shared/CLI.md).
 
-Every handler calls the same core functions as the GUI: `services.timetable_service`,
+Every handler calls the same core functions as the GUI: `services.timetable`,
 `services.attendance`, `reports.attendance_reports` and `workbooks.attendance`.
 A refusal raises `InputError` inside the unit of work, so nothing is written (exit 1).
 """
@@ -24,6 +24,15 @@ def _positive_int(value: str) -> int:
     return int(value)
 
 
+def _weekdays(value: str) -> list[int]:
+    """"6,7" -> [6, 7] (ISO weekdays: Monday 1 ... Sunday 7)."""
+    parts = [p.strip() for p in value.split(",") if p.strip()]
+    if not parts or not all(p.isdigit() and 1 <= int(p) <= 7 for p in parts):
+        raise argparse.ArgumentTypeError(tr("cli", "'{value}' phải là các ngày trong tuần từ 1 (Thứ Hai) đến 7 (Chủ "
+                                                   "nhật), cách nhau bởi dấu phẩy, ví dụ 6,7.").format(value=value))
+    return sorted({int(p) for p in parts})
+
+
 def _actions(parser: Any) -> Any:
     return parser.add_subparsers(dest="action", metavar="VIỆC", required=True, parser_class=Parser)
 
@@ -34,7 +43,12 @@ def register(sub: Any) -> None:
     p = tt.add_parser("generate", help=tr("cli", "lập thời khóa biểu: xếp các học phần vào các buổi học"))
     p.add_argument("class_code", metavar="C", help=tr("cli", "mã lớp"))
     p.add_argument("--replace", action="store_true",
-                   help=tr("cli", "thay thời khóa biểu đã có (chỉ khi chưa điểm danh buổi nào)"))
+                   help=tr("cli", "lập lại thời khóa biểu đã có (giữ các buổi đã học, đã điểm danh, đi thực tế)"))
+    p.add_argument("--from", dest="start", type=iso_date,
+                   help=tr("cli", "xếp lịch từ ngày YYYY-MM-DD (mặc định: ngày khai giảng, hoặc sau buổi điểm danh "
+                                  "cuối)"))
+    p.add_argument("--weekdays", type=_weekdays, metavar="N,N",
+                   help=tr("cli", "các ngày học trong tuần, 1 (Thứ Hai) đến 7 (Chủ nhật), ví dụ 6,7; được lưu cho lớp"))
     p.set_defaults(handler=cmd_timetable_generate)
     p = tt.add_parser("list", help=tr("cli", "các buổi học của lớp theo thứ tự ngày"))
     p.add_argument("class_code", metavar="C", help=tr("cli", "mã lớp"))
@@ -132,12 +146,15 @@ def cmd_timetable_generate(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services import timetable as timetable_service
 
     with ctx.write() as session:
-        result = timetable_service.generate_timetable(session, ctx.args.class_code, replace=ctx.args.replace)
+        result = timetable_service.generate_timetable(session, ctx.args.class_code, replace=ctx.args.replace,
+                                                      start=ctx.args.start, weekdays=ctx.args.weekdays)
     if result.sessions:
         assert result.first and result.last
         ctx.say(tr("cli", "Đã lập thời khóa biểu lớp {code}: {n} buổi, từ {first} đến {last}.").format(
             code=ctx.args.class_code, n=result.sessions, first=text.format_date(result.first),
             last=text.format_date(result.last)))
+    if result.kept:
+        ctx.say(tr("cli", "Giữ nguyên {n} buổi đã có (đã học, đã điểm danh hoặc thêm bằng tay).").format(n=result.kept))
     if result.holidays_skipped:
         ctx.say(tr("cli", "Đã bỏ qua các ngày nghỉ: {days}.").format(
             days=", ".join(text.format_date(d) for d in result.holidays_skipped)))

@@ -166,7 +166,7 @@ class Learner(Timestamped, Base):
     national_id: Mapped[str | None] = mapped_column(String(12), unique=True)  # CCCD, text
     place_of_birth: Mapped[str | None] = mapped_column(String(200))
     hometown: Mapped[str | None] = mapped_column(String(200))  # quê quán
-    party_member: Mapped[bool] = mapped_column(Boolean, default=False)
+    party_member: Mapped[bool | None] = mapped_column(Boolean)  # None: not known (the list said nothing)
     party_join_date: Mapped[dt.date | None] = mapped_column(Date)
     position: Mapped[str | None] = mapped_column(String(200))  # chức vụ
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)

@@ -8,7 +8,7 @@ each module takes as many sessions as its periods need (5 periods a session by d
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from dtbd_desktop.base.i18n import tr, tr_noop
@@ -99,6 +99,22 @@ def working_days(
         day += dt.timedelta(days=1)
 
 
+def free_slots(
+    start: dt.date,
+    end: dt.date,
+    weekdays: Iterable[int],
+    holidays: Iterable[dt.date] = (),
+    halves: tuple[str, ...] = DAY_HALVES,
+    taken: Collection[tuple[dt.date, str]] = (),
+) -> Iterator[tuple[dt.date, str]]:
+    """The half-days from `start` to `end` a generated timetable may use: the working days'
+    `halves`, less the half-days already `taken` by sessions that stay."""
+    for day in working_days(start, end, weekdays, holidays):
+        for half in halves:
+            if (day, half) not in taken:
+                yield day, half
+
+
 def lay_out(
     modules: list[ModuleSpec],
     start: dt.date,
@@ -108,13 +124,15 @@ def lay_out(
     holidays: Iterable[dt.date] = (),
     halves: tuple[str, ...] = ("morning", "afternoon"),
     periods_per_session: int = PERIODS_PER_SESSION,
+    taken: Collection[tuple[dt.date, str]] = (),
 ) -> list[PlannedSession]:
-    """Sessions for the modules in order, as many as fit before `end`.
+    """Sessions for the modules in order, as many as fit before `end`, around the half-days
+    already `taken`.
 
     Exams and thesis defences (modules with no periods) get one exam session each.
     Returns fewer sessions than needed when the dates are too short; the caller reports it.
     """
-    slots = ((day, half) for day in working_days(start, end, weekdays, holidays) for half in halves)
+    slots = free_slots(start, end, weekdays, holidays, halves, taken)
     planned: list[PlannedSession] = []
     for module in modules:
         remaining = module.periods
@@ -136,3 +154,17 @@ def lay_out(
 
 def sessions_needed(modules: list[ModuleSpec], periods_per_session: int = PERIODS_PER_SESSION) -> int:
     return sum(max(1, -(-m.periods // periods_per_session)) for m in modules)
+
+
+def remaining_modules(modules: list[ModuleSpec], covered: Mapping[int, int]) -> list[ModuleSpec]:
+    """What is left to lay out when sessions that stay already teach some of the programme:
+    `covered` gives, per module id, the periods of its sessions that stay (a module with no
+    periods, an exam or a thesis, is covered by any session of it, even of 0 periods). Modules
+    fully covered are left out; the others keep their order with the periods still to teach."""
+    left: list[ModuleSpec] = []
+    for module in modules:
+        if module.id not in covered:
+            left.append(module)
+        elif module.periods > covered[module.id]:
+            left.append(ModuleSpec(module.id, module.periods - covered[module.id], module.kind))
+    return left

@@ -175,6 +175,11 @@ class _Builder:
                 self.used_ids.add(nid)
                 return nid
 
+    def _joined(self, birth: dt.date, years: int) -> dt.date:
+        """Joined the Party `years` after birth, or, for the young, at 19 to 21: never in the future."""
+        joined = birth + dt.timedelta(days=365 * years)
+        return joined if joined <= self.today else birth + dt.timedelta(days=365 * 19 + birth.toordinal() % 700)
+
     def new_person(self, organisation_id: int, level: str) -> Learner:
         r = self.rng
         gender = "M" if r.random() < 0.56 else "F"
@@ -191,7 +196,7 @@ class _Builder:
             ethnicity=self._weighted(self.ref["ethnicities"]), national_id=self._national_id(gender, birth),
             place_of_birth=f"{r.choice(['Xã', 'Phường', 'Thị trấn'])} {r.choice(['Mỹ Yên', 'Lương Hòa', 'Đức Lập', 'Tân Mỹ', 'Phước Lợi', 'Long Hậu', 'Mỹ Lệ', 'Thạnh Đức'])}, tỉnh Long An",
             party_member=party,
-            party_join_date=(birth + dt.timedelta(days=365 * r.randint(22, 32))) if party else None,
+            party_join_date=self._joined(birth, r.randint(22, 32)) if party else None,
             position=r.choice(positions), organisation_id=organisation_id,
             education_level=self._weighted(self.ref["education_levels"]),
             theory_level=r.choice(self.ref["theory_levels"]),

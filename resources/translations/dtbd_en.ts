@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en" sourcelanguage="vi_VN">
   <context>
     <name>accounts</name>
@@ -4894,6 +4893,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>'{value}' phải là các ngày trong tuần từ 1 (Thứ Hai) đến 7 (Chủ nhật), cách nhau bởi dấu phẩy, ví dụ 6,7.</source>
+      <translation>'{value}' must be days of the week from 1 (Monday) to 7 (Sunday), separated by commas, for example 6,7.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>'{value}' phải là số nguyên lớn hơn 0.</source>
       <translation>'{value}' must be a whole number greater than 0.</translation>
     </message>
@@ -5038,6 +5042,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
       <source>Giới tính</source>
       <translation>Sex</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Giữ nguyên {n} buổi đã có (đã học, đã điểm danh hoặc thêm bằng tay).</source>
+      <translation>Kept {n} existing sessions (already held, with attendance, or added by hand).</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
@@ -5591,6 +5600,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>các ngày học trong tuần, 1 (Thứ Hai) đến 7 (Chủ nhật), ví dụ 6,7; được lưu cho lớp</source>
+      <translation>the days of the week the class meets, 1 (Monday) to 7 (Sunday), for example 6,7; kept for the class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>các ngày nghỉ</source>
       <translation>holidays</translation>
     </message>
@@ -5913,6 +5927,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>lần thi (mặc định 1)</source>
       <translation>attempt (default 1)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>lập lại thời khóa biểu đã có (giữ các buổi đã học, đã điểm danh, đi thực tế)</source>
+      <translation>regenerate the existing timetable (keeping sessions already held, with attendance, field trips)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
@@ -6278,9 +6297,8 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>replace existing targets too</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>thay thời khóa biểu đã có (chỉ khi chưa điểm danh buổi nào)</source>
-      <translation>replace the existing timetable (only when no attendance has been taken yet)</translation>
+      <translation type="obsolete">replace the existing timetable (only when no attendance has been taken yet)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
@@ -6570,6 +6588,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>xếp loại: HTXSNV, HTTNV, HTNV, KHTNV</source>
       <translation>rating: HTXSNV, HTTNV, HTNV, KHTNV (duties completed excellently, well, completed, not completed)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>xếp lịch từ ngày YYYY-MM-DD (mặc định: ngày khai giảng, hoặc sau buổi điểm danh cuối)</source>
+      <translation>lay out sessions from day YYYY-MM-DD (default: the class's start, or after the last session with attendance)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
@@ -7310,6 +7333,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/db/engine.py" />
       <source>Không mở được cơ sở dữ liệu {url}: {error}</source>
       <translation>Could not open database {url}: {error}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/db/engine.py" />
+      <source>Nâng cấp cơ sở dữ liệu làm hỏng liên kết giữa các bảng; đã hủy, cơ sở dữ liệu giữ nguyên như trước.</source>
+      <translation>Upgrading the database would break the links between its tables; cancelled, the database is as it was.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/db/engine.py" />
@@ -9411,7 +9439,371 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
   </context>
   <context>
+    <name>learner_dialog</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
+      <source>Cho người chưa có hồ sơ (ví dụ dòng bị từ chối khi nhập danh sách). Các ô được kiểm tra như khi nhập từ Excel. Người đã học ở Trung tâm thì tìm và chọn ở "Thêm học viên...".</source>
+      <translation>For someone without a record (a row refused when a list was imported, for example). The fields are checked as an Excel import checks them. Someone who has studied at the centre before: search and choose them in "Add learner...".</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
+      <source>Chưa lưu: sửa họ tên, ngày sinh, giới tính, dân tộc, số CCCD hay nơi sinh cần ghi lý do.</source>
+      <translation>Not saved: changing the name, date of birth, sex, ethnicity, national ID or place of birth needs a reason.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
+      <source>Có thể trùng người</source>
+      <translation>Possibly the same person</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
+      <source>Hồ sơ học viên {name}</source>
+      <translation>Learner record: {name}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
+      <source>Hủy</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
+      <source>Không có gì thay đổi.</source>
+      <translation>Nothing has changed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
+      <source>Kiểm tra lại hồ sơ</source>
+      <translation>Check the record</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
+      <source>Lý do sửa hồ sơ</source>
+      <translation>Reason for the change</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
+      <source>Lưu</source>
+      <translation>Save</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
+      <source>Những gì bạn vừa sửa chưa được lưu; đóng hồ sơ, mở lại rồi sửa lại.</source>
+      <translation>Your changes were not saved; close the record, open it again and make them again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
+      <source>Sửa {fields} của {name}: lý do (ghi vào nhật ký, ví dụ "theo CCCD bản gốc"):</source>
+      <translation>Changing the {fields} of {name}: reason (kept in the audit log, for example "as on the original ID card"):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
+      <source>Thêm học viên mới vào lớp {code}</source>
+      <translation>Add a new learner to class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
+      <source>Thêm vào lớp</source>
+      <translation>Add to class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
+      <source>Tài khoản của bạn chỉ được xem hồ sơ.</source>
+      <translation>Your account may only view records.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
+      <source>{warnings}
+
+Vẫn lưu hồ sơ?</source>
+      <translation>{warnings}
+
+Save the record anyway?</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
+      <source>{warnings}
+
+Vẫn thêm học viên?</source>
+      <translation>{warnings}
+
+Add the learner anyway?</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
+      <source>Đã có hồ sơ cùng họ tên và ngày sinh:
+{people}
+
+Đây là một người khác: tạo hồ sơ mới? (Nếu là cùng một người thì không tạo, mà tìm và chọn họ ở "Thêm học viên...".)</source>
+      <translation>There is already a record with the same name and date of birth:
+{people}
+
+Is this a different person: create a new record? (If it is the same person, do not create one: search and choose them in "Add learner...".)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
+      <source>Đã lưu hồ sơ của {name}.</source>
+      <translation>Saved the record of {name}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
+      <source>Đóng</source>
+      <translation>Close</translation>
+    </message>
+  </context>
+  <context>
+    <name>learner_fields</name>
+    <message>
+      <location filename="../../dtbd_desktop/rules/learner_fields.py" />
+      <source>Chọn giới tính Nam hoặc Nữ.</source>
+      <translation>Choose the sex: Male or Female.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/learner_fields.py" />
+      <source>Chức vụ</source>
+      <translation>Position</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/learner_fields.py" />
+      <source>Có ngày vào Đảng thì chọn 'Có' ở mục Đảng viên (hoặc xóa ngày vào Đảng).</source>
+      <translation>With a Party join date, choose 'Yes' for Party member (or clear the join date).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/learner_fields.py" />
+      <source>Dân tộc</source>
+      <translation>Ethnicity</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/learner_fields.py" />
+      <source>Họ</source>
+      <translation>Family name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/learner_fields.py" />
+      <source>Ngày sinh {date}: học viên {age} tuổi khi khai giảng lớp ({start}), không hợp lý; kiểm tra lại năm sinh.</source>
+      <translation>Date of birth {date}: the learner would be {age} when the class starts ({start}), which is not plausible; check the year of birth.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/learner_fields.py" />
+      <source>Nơi sinh</source>
+      <translation>Place of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/learner_fields.py" />
+      <source>Quê quán</source>
+      <translation>Home town</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/learner_fields.py" />
+      <source>Số điện thoại '{phone}' không đúng dạng (10 chữ số, bắt đầu bằng 0).</source>
+      <translation>Phone number '{phone}' is not valid (10 digits, starting with 0).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/learner_fields.py" />
+      <source>Thiếu dân tộc (ví dụ: Kinh).</source>
+      <translation>Ethnicity is missing (for example: Kinh).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/learner_fields.py" />
+      <source>Thiếu ngày sinh: ghi ngày sinh dạng dd/mm/yyyy (hoặc năm sinh).</source>
+      <translation>Date of birth is missing: enter it as dd/mm/yyyy (or the year of birth).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/learner_fields.py" />
+      <source>Thiếu tên: ghi đủ họ, đệm và tên, ví dụ 'Nguyễn Văn An'.</source>
+      <translation>The given name is missing: enter the family, middle and given names, for example 'Nguyễn Văn An'.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/learner_fields.py" />
+      <source>Trình độ LLCT</source>
+      <translation>Political theory level</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/learner_fields.py" />
+      <source>Trình độ chuyên môn</source>
+      <translation>Professional qualification</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/learner_fields.py" />
+      <source>Tên</source>
+      <translation>Given name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/learner_fields.py" />
+      <source>Tên đệm</source>
+      <translation>Middle name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/learner_fields.py" />
+      <source>{label} dài quá {limit} ký tự.</source>
+      <translation>{label} is longer than {limit} characters.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/learner_fields.py" />
+      <source>{label} dài {n} ký tự, quá {limit} ký tự cho phép: rút gọn lại.</source>
+      <translation>{label} is {n} characters long, more than the {limit} allowed: shorten it.</translation>
+    </message>
+  </context>
+  <context>
+    <name>learner_form</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>(chưa có)</source>
+      <translation>(none)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>12 chữ số</source>
+      <translation>12 digits</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>Chưa rõ</source>
+      <translation>Not known</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>Chức vụ:</source>
+      <translation>Position:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>Có</source>
+      <translation>Yes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>Dân tộc:</source>
+      <translation>Ethnicity:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>Giới tính:</source>
+      <translation>Sex:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>Họ</source>
+      <translation>Family name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>Họ / đệm / tên:</source>
+      <translation>Family / middle / given:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>Họ và tên, ví dụ: Nguyễn Văn An</source>
+      <translation>Full name, for example: Nguyễn Văn An</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>Họ và tên:</source>
+      <translation>Full name:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>Không</source>
+      <translation>No</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>Ngày sinh:</source>
+      <translation>Date of birth:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>Ngày sinh: {error}.</source>
+      <translation>Date of birth: {error}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>Ngày vào Đảng: {error}.</source>
+      <translation>Party join date: {error}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>Nơi sinh:</source>
+      <translation>Place of birth:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>Quê quán:</source>
+      <translation>Home town:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>Số CCCD:</source>
+      <translation>National ID (CCCD):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>Trình độ LLCT:</source>
+      <translation>Political theory level:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>Trình độ chuyên môn:</source>
+      <translation>Professional qualification:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>Tên</source>
+      <translation>Given name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>dd/mm/yyyy, hoặc năm sinh</source>
+      <translation>dd/mm/yyyy, or the year of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>ngày vào Đảng, dd/mm/yyyy</source>
+      <translation>Party join date, dd/mm/yyyy</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>Điện thoại:</source>
+      <translation>Phone:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>Đơn vị '{name}' chưa có trong danh mục đơn vị: chọn một đơn vị trong danh sách, hoặc thêm đơn vị ở mục Đơn vị cử đi học trước.</source>
+      <translation>Organisation '{name}' is not in the list of organisations: choose one from the list, or add it under Sending organisations first.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>Đơn vị:</source>
+      <translation>Organisation:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>Đảng viên:</source>
+      <translation>Party member:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
+      <source>Đệm</source>
+      <translation>Middle name</translation>
+    </message>
+  </context>
+  <context>
     <name>learners</name>
+    <message>
+      <location filename="../../dtbd_desktop/services/learners.py" />
+      <source>CCCD {id}</source>
+      <translation>ID {id}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/learners.py" />
+      <source>Chưa lưu được hồ sơ của {name}.</source>
+      <translation>The record of {name} was not saved.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/learners.py" />
+      <source>Chưa thêm được học viên {name}.</source>
+      <translation>Learner {name} was not added.</translation>
+    </message>
     <message>
       <location filename="../../dtbd_desktop/services/learners.py" />
       <source>Hồ sơ của {name} vừa được người khác sửa. Hãy mở lại để xem bản mới nhất.</source>
@@ -9425,21 +9817,116 @@ The setup will ask where to keep the data, the centre's name for document headin
     <message>
       <location filename="../../dtbd_desktop/services/learners.py" />
       <location filename="../../dtbd_desktop/services/learners.py" />
+      <location filename="../../dtbd_desktop/services/learners.py" />
       <source>Không tìm thấy học viên.</source>
       <translation>Learner not found.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/learners.py" />
+      <source>Không tìm thấy đơn vị đã chọn (có thể vừa bị xóa).</source>
+      <translation>The chosen organisation was not found (it may have just been deleted).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/learners.py" />
+      <source>Số CCCD {id} đã có trong hồ sơ của {person}: kiểm tra lại số CCCD (mỗi số CCCD chỉ thuộc một người).</source>
+      <translation>National ID {id} is already in the record of {person}: check the national ID (each national ID belongs to one person).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/learners.py" />
+      <source>Số CCCD {id} đã có trong hồ sơ của {person}: kiểm tra lại số CCCD; nếu đúng là người này thì tìm và chọn họ ở "Thêm học viên..." thay vì tạo hồ sơ mới.</source>
+      <translation>National ID {id} is already in the record of {person}: check the national ID; if it is this person, search and choose them in "Add learner..." instead of creating a new record.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/learners.py" />
+      <source>Sửa {fields} của {name} cần ghi lý do (được ghi vào nhật ký).</source>
+      <translation>Changing the {fields} of {name} needs a reason (kept in the audit log).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/learners.py" />
+      <source>Thêm bằng tay vào lớp {code}</source>
+      <translation>Added by hand to class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/learners.py" />
+      <source>chưa có CCCD</source>
+      <translation>no national ID</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/learners.py" />
+      <source>chưa học lớp nào</source>
+      <translation>no class yet</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/learners.py" />
+      <source>các lớp: {classes}</source>
+      <translation>classes: {classes}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/learners.py" />
+      <source>dân tộc</source>
+      <translation>ethnicity</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/learners.py" />
+      <source>giới tính</source>
+      <translation>sex</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/learners.py" />
+      <source>họ</source>
+      <translation>family name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/learners.py" />
+      <source>ngày sinh</source>
+      <translation>date of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/learners.py" />
+      <source>năm sinh</source>
+      <translation>year of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/learners.py" />
+      <source>nơi sinh</source>
+      <translation>place of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/learners.py" />
+      <source>số CCCD</source>
+      <translation>national ID</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/learners.py" />
+      <source>tên</source>
+      <translation>given name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/learners.py" />
+      <source>tên đệm</source>
+      <translation>middle name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/learners.py" />
+      <source>{name}, sinh {birth}, {id}, {classes}</source>
+      <translation>{name}, born {birth}, {id}, {classes}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/learners.py" />
+      <source>Đã có người cùng họ tên và ngày sinh: {people}. Nếu là cùng một người, tìm và chọn họ ở "Thêm học viên..."; nếu là người khác, xác nhận để tạo hồ sơ mới.</source>
+      <translation>There is already someone with the same name and date of birth: {people}. If it is the same person, search and choose them in "Add learner..."; if it is someone else, confirm to create a new record.</translation>
     </message>
   </context>
   <context>
     <name>learners_view</name>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
       <source>Chương trình</source>
       <translation>Programme</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Chức vụ:</source>
-      <translation>Position:</translation>
+      <translation type="obsolete">Position:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
@@ -9452,9 +9939,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Ethnicity</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Dân tộc:</source>
-      <translation>Ethnicity:</translation>
+      <translation type="obsolete">Ethnicity:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
@@ -9462,9 +9948,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Sex</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Giới tính:</source>
-      <translation>Sex:</translation>
+      <translation type="obsolete">Sex:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
@@ -9472,9 +9957,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Full name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Họ và tên:</source>
-      <translation>Full name:</translation>
+      <translation type="obsolete">Full name:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
@@ -9482,17 +9966,16 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Learners</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Không</source>
-      <translation>No</translation>
+      <translation type="obsolete">No</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
       <source>Kết quả</source>
       <translation>Result</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
       <source>Lớp</source>
       <translation>Class</translation>
     </message>
@@ -9502,17 +9985,15 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Date of birth</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Ngày sinh:</source>
-      <translation>Date of birth:</translation>
+      <translation type="obsolete">Date of birth:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Nơi sinh:</source>
-      <translation>Place of birth:</translation>
+      <translation type="obsolete">Place of birth:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
       <source>Quá trình học tập tại Trung tâm:</source>
       <translation>Study history at the Centre:</translation>
     </message>
@@ -9522,19 +10003,16 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>National ID (CCCD)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Số CCCD:</source>
-      <translation>National ID (CCCD):</translation>
+      <translation type="obsolete">National ID (CCCD):</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Trình độ LLCT:</source>
-      <translation>Political theory level:</translation>
+      <translation type="obsolete">Political theory level:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Trình độ chuyên môn:</source>
-      <translation>Professional qualification:</translation>
+      <translation type="obsolete">Professional qualification:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
@@ -9542,12 +10020,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Search by full name (with or without diacritics) or national ID (CCCD)...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
       <source>Từ ngày</source>
       <translation>From</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
       <source>Văn bằng, chứng chỉ</source>
       <translation>Diplomas and certificates</translation>
     </message>
@@ -9562,14 +10040,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>{n}{more} learners</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Điện thoại:</source>
-      <translation>Phone:</translation>
+      <translation type="obsolete">Phone:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Đóng</source>
-      <translation>Close</translation>
+      <translation type="obsolete">Close</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
@@ -9577,22 +10053,19 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Organisation</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Đơn vị:</source>
-      <translation>Organisation:</translation>
+      <translation type="obsolete">Organisation:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Đảng viên, vào Đảng {date}</source>
-      <translation>Party member, joined the Party on {date}</translation>
+      <translation type="obsolete">Party member, joined the Party on {date}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
       <source>Đảng viên:</source>
-      <translation>Party member:</translation>
+      <translation type="obsolete">Party member:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/learners_view.py" />
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
       <source>Đến ngày</source>
       <translation>To</translation>
     </message>
@@ -12361,11 +12834,13 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Surname</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/rules/learner_fields.py" />
       <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Họ tên '{name}' chỉ có một chữ: kiểm tra xem đã ghi đủ họ, đệm và tên chưa.</source>
       <translation>Full name '{name}' has only one word: check that the surname, middle name and given name are all there.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/rules/learner_fields.py" />
       <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Họ tên '{name}' có ký tự không phải chữ ({chars}): sửa lại họ tên.</source>
       <translation>Full name '{name}' has characters that are not letters ({chars}): correct the name.</translation>
@@ -12452,6 +12927,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>The date of birth is in both the Nam and Nữ columns: keep it only in the column of the right sex.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/rules/learner_fields.py" />
       <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Ngày sinh {date} ở tương lai: kiểm tra lại ngày sinh.</source>
       <translation>The date of birth {date} is in the future: check the date of birth.</translation>
@@ -12467,16 +12943,19 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Date of joining the Party</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/gui/widgets/learner_form.py" />
       <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Ngày vào Đảng chỉ có năm {year}: ghi đủ ngày dạng dd/mm/yyyy, hoặc để trống.</source>
       <translation>The date of joining the Party has only the year {year}: write the full date as dd/mm/yyyy, or leave it empty.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/rules/learner_fields.py" />
       <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Ngày vào Đảng {date} khi chưa đủ 18 tuổi (sinh {birth}): kiểm tra lại ngày vào Đảng và ngày sinh.</source>
       <translation>Date of joining the Party {date} is before the age of 18 (born {birth}): check the Party joining date and the date of birth.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/rules/learner_fields.py" />
       <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
       <source>Ngày vào Đảng {date} ở tương lai: kiểm tra lại.</source>
       <translation>Date of joining the Party {date} is in the future: check it.</translation>
@@ -12507,7 +12986,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>National ID (CCCD)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
+      <location filename="../../dtbd_desktop/rules/learner_fields.py" />
       <source>Số CCCD {id} có mã tỉnh {code} không tồn tại (001–096): kiểm tra lại số CCCD.</source>
       <translation>National ID {id} has a province code {code} that does not exist (001–096): check the national ID.</translation>
     </message>
@@ -12518,11 +12997,15 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/workbooks/roster/plan.py" />
-      <source>Số CCCD {id} đã thuộc hồ sơ học viên có {stored}, khác với dòng này: kiểm tra lại số CCCD; nếu hồ sơ đã lưu bị sai, sửa hồ sơ ở mục Học viên rồi nhập lại.</source>
-      <translation>National ID {id} already belongs to a learner record with {stored}, different from this row: check the national ID; if the saved record is wrong, correct it under Learners and import again.</translation>
+      <source>Số CCCD {id} đã thuộc hồ sơ học viên có {stored}, khác với dòng này: kiểm tra lại số CCCD; nếu hồ sơ đã lưu bị sai, sửa hồ sơ đó ở mục Học viên (tìm số CCCD, mở hồ sơ, sửa rồi bấm Lưu) rồi nhập lại.</source>
+      <translation>National ID {id} already belongs to a learner record with {stored}, different from this row: check the national ID; if the saved record is wrong, correct it under Learners (search the national ID, open the record, correct it and press Save) and import again.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbooks/roster/cleaning.py" />
+      <source>Số CCCD {id} đã thuộc hồ sơ học viên có {stored}, khác với dòng này: kiểm tra lại số CCCD; nếu hồ sơ đã lưu bị sai, sửa hồ sơ ở mục Học viên rồi nhập lại.</source>
+      <translation type="obsolete">National ID {id} already belongs to a learner record with {stored}, different from this row: check the national ID; if the saved record is wrong, correct it under Learners and import again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/learner_fields.py" />
       <source>Số CCCD {id} ứng với {gender} sinh năm {year}, nhưng dòng này ghi {row_gender} sinh năm {row_year}: kiểm tra lại số CCCD, giới tính và năm sinh.</source>
       <translation>National ID {id} corresponds to a {gender} born in {year}, but this row says {row_gender} born in {row_year}: check the national ID, sex and year of birth.</translation>
     </message>
@@ -12802,6 +13285,16 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
       <source>Ngày sinh</source>
       <translation>Date of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
+      <source>Người mới, chưa có hồ sơ...</source>
+      <translation>New person, no record yet...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
+      <source>Nhập hồ sơ bằng tay cho người chưa học ở Trung tâm (ví dụ dòng bị từ chối khi nhập danh sách) và thêm vào lớp</source>
+      <translation>Type in the record of someone who has not studied at the centre (a row refused when a list was imported, for example) and add them to the class</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/roster_tab.py" />
@@ -14400,29 +14893,34 @@ Check the server address, port, database name, user and password; the server mus
   <context>
     <name>timetable</name>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/sessions.py" />
       <source>Buổi '{half}' không hợp lệ: dùng morning (sáng), afternoon (chiều) hoặc evening (tối).</source>
       <translation>Invalid half-day '{half}': use morning, afternoon or evening.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/generation.py" />
       <source>Buổi học phải là sáng, chiều hoặc tối.</source>
       <translation>A session must be in the morning, afternoon or evening.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/sessions.py" />
       <source>Buổi học {slot} nằm ngoài thời gian học của lớp {code}.</source>
       <translation>Session {slot} is outside the study period of class {code}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/sessions.py" />
       <source>Buổi học {slot} đã điểm danh {n} lượt nên không xóa được. Hãy dời buổi, hoặc xóa kèm lý do (điểm danh của buổi sẽ mất).</source>
       <translation>Session {slot} already has {n} attendance records, so it cannot be deleted. Move the session, or delete it with a reason (its attendance will be lost).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/sessions.py" />
       <source>Buổi lên lớp cần chọn học phần.</source>
       <translation>A lesson session needs a module.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable/generation.py" />
+      <source>Buổi {slot} ({what}) đã điểm danh {n} lượt: giữ nguyên buổi này.</source>
+      <translation>The session of {slot} ({what}) has {n} attendance marks: it is kept as it is.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/rules/timetable.py" />
@@ -14430,17 +14928,17 @@ Check the server address, port, database name, user and password; the server mus
       <translation>Afternoon</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/sessions.py" />
       <source>Chưa thêm được buổi học.</source>
       <translation>Could not add the session.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/generation.py" />
       <source>Chương trình {code} chưa có học phần nào.</source>
       <translation>Programme {code} has no modules yet.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/sessions.py" />
       <source>Chương trình {programme} không có học phần '{module}'.</source>
       <translation>Programme {programme} has no module '{module}'.</translation>
     </message>
@@ -14450,43 +14948,49 @@ Check the server address, port, database name, user and password; the server mus
       <translation>Sunday</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/sessions.py" />
       <source>Cần ghi lý do xóa buổi học đã điểm danh.</source>
       <translation>Give a reason for deleting a session with attendance.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/sessions.py" />
       <source>Cần ghi tên ngày nghỉ (ví dụ: Tết Nguyên đán).</source>
       <translation>Give the holiday's name (for example: Lunar New Year).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/sessions.py" />
       <source>Dời buổi học đã điểm danh ({n} lượt)</source>
       <translation>Moved a session with attendance ({n} records)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/generation.py" />
+      <location filename="../../dtbd_desktop/services/timetable/sessions.py" />
       <source>Giảng viên {name} dạy hai lớp {a} và {b} cùng buổi {slot}.</source>
       <translation>Lecturer {name} teaches two classes, {a} and {b}, in the same session {slot}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/generation.py" />
+      <source>Hãy chọn ít nhất một ngày học trong tuần.</source>
+      <translation>Choose at least one day of the week.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable/sessions.py" />
       <source>Không dời được buổi học {slot}.</source>
       <translation>Could not move session {slot}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/sessions.py" />
       <source>Không tìm thấy buổi học (có thể vừa bị người khác xóa).</source>
       <translation>Session not found (someone else may have just deleted it).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/sessions.py" />
+      <location filename="../../dtbd_desktop/services/timetable/sessions.py" />
       <source>Không tìm thấy giảng viên đã chọn.</source>
       <translation>The selected lecturer was not found.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/sessions.py" />
       <source>Loại buổi '{kind}' không hợp lệ: lesson (lên lớp), field_trip (đi thực tế) hoặc exam (thi).</source>
       <translation>Invalid session type '{kind}': lesson, field_trip or exam.</translation>
     </message>
@@ -14496,37 +15000,41 @@ Check the server address, port, database name, user and password; the server mus
       <translation>Lesson</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/sessions.py" />
       <source>Lớp {code} có buổi học {slot}, ngày nghỉ {holiday}.</source>
       <translation>Class {code} has session {slot} on a holiday, {holiday}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/sessions.py" />
       <source>Lớp {code} đã có buổi học {slot} ({what}).</source>
       <translation>Class {code} already has session {slot} ({what}).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/generation.py" />
       <source>Lớp {code} đã có thời khóa biểu ({n} buổi). Muốn lập lại từ đầu thì chọn thay thế (dòng lệnh: --replace).</source>
       <translation>Class {code} already has a timetable ({n} sessions). To rebuild it from scratch, choose replace (command line: --replace).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
       <source>Lớp {code} đã điểm danh {n} lượt trên thời khóa biểu hiện có, nên không lập lại thời khóa biểu được (điểm danh sẽ mất). Hãy dời, thêm hoặc xóa từng buổi.</source>
-      <translation>Class {code} already has {n} attendance records on the current timetable, so the timetable cannot be rebuilt (the attendance would be lost). Move, add or delete sessions one by one.</translation>
+      <translation type="obsolete">Class {code} already has {n} attendance records on the current timetable, so the timetable cannot be rebuilt (the attendance would be lost). Move, add or delete sessions one by one.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/generation.py" />
       <source>Mỗi buổi có từ 1 đến {n} tiết.</source>
       <translation>Each session has from 1 to {n} periods.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/generation.py" />
+      <source>Ngày bắt đầu xếp lịch {date} nằm ngoài thời gian học của lớp {code} ({start} – {end}).</source>
+      <translation>The start day {date} is outside the dates of class {code} ({start} – {end}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable/sessions.py" />
       <source>Ngày {date} không có trong lịch nghỉ.</source>
       <translation>{date} is not in the holiday calendar.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/sessions.py" />
       <source>Ngày {date} nằm ngoài thời gian học của lớp {code} ({start} – {end}); nếu lớp kéo dài thì sửa ngày của lớp trước.</source>
       <translation>{date} is outside the study period of class {code} ({start} – {end}); if the class runs longer, change the class dates first.</translation>
     </message>
@@ -14536,7 +15044,7 @@ Check the server address, port, database name, user and password; the server mus
       <translation>Morning</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/sessions.py" />
       <source>Số tiết của một buổi từ 0 đến {n}.</source>
       <translation>A session has from 0 to {n} periods.</translation>
     </message>
@@ -14544,6 +15052,11 @@ Check the server address, port, database name, user and password; the server mus
       <location filename="../../dtbd_desktop/rules/timetable.py" />
       <source>Thi, kiểm tra</source>
       <translation>Exam, test</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/timetable/generation.py" />
+      <source>Thời khóa biểu lớp {code} vừa được người khác thay đổi: hãy xem trước lại rồi lưu.</source>
+      <translation>The timetable of class {code} has just been changed by someone else: look at the preview again, then save.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/rules/timetable.py" />
@@ -14576,7 +15089,7 @@ Check the server address, port, database name, user and password; the server mus
       <translation>Wednesday</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/sessions.py" />
       <source>Tên ngày nghỉ dài quá 200 ký tự.</source>
       <translation>The holiday name is longer than 200 characters.</translation>
     </message>
@@ -14586,12 +15099,12 @@ Check the server address, port, database name, user and password; the server mus
       <translation>Evening</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/generation.py" />
       <source>Từ {start} đến {end} lớp {code} chỉ có {available} buổi học ({days}, trừ ngày nghỉ), chương trình cần {needed} buổi. Hãy lùi ngày kết thúc hoặc chọn thêm ngày học trong tuần.</source>
       <translation>From {start} to {end}, class {code} has only {available} sessions ({days}, excluding holidays), but the programme needs {needed} sessions. Move the end date later or choose more study days in the week.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/timetable.py" />
+      <location filename="../../dtbd_desktop/services/timetable/sessions.py" />
       <source>{half} {weekday} {date}</source>
       <translation>{weekday} {half}, {date}</translation>
     </message>
@@ -14692,6 +15205,179 @@ Check the server address, port, database name, user and password; the server mus
     </message>
   </context>
   <context>
+    <name>timetable_generate</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Buổi mới</source>
+      <translation>New sessions</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Các buổi trong ngày:</source>
+      <translation>Half-days:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Cần xem lại:</source>
+      <translation>To look at:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Giảng viên</source>
+      <translation>Lecturer</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Giữ nguyên các buổi trước ngày bắt đầu, các buổi đã điểm danh và các buổi đi thực tế hoặc thêm bằng tay; các học phần chỉ xếp phần tiết còn lại.</source>
+      <translation>Sessions before the start day, sessions with attendance and field trips or sessions added by hand are kept; modules get only their remaining periods.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Giữ nguyên {n} buổi đã có.</source>
+      <translation>Kept {n} existing sessions.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Giữ nguyên {n} buổi: {parts}.</source>
+      <translation>Keep {n} sessions: {parts}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Học phần</source>
+      <translation>Module</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Hủy</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Không có gì cần xem lại.</source>
+      <translation>Nothing to look at.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Không cần thêm buổi nào.</source>
+      <translation>No session needs to be added.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Không xếp buổi học vào ngày nghỉ: {days}.</source>
+      <translation>No sessions on the holidays: {days}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Lưu thời khóa biểu</source>
+      <translation>Save the timetable</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Lập lại thời khóa biểu</source>
+      <translation>Regenerate the timetable</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Lập lại thời khóa biểu lớp {code}</source>
+      <translation>Regenerate the timetable of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Lập lại thời khóa biểu lớp {code}?</source>
+      <translation>Regenerate the timetable of class {code}?</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Ngày học trong tuần:</source>
+      <translation>Days of the week:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Ngày nghỉ:</source>
+      <translation>Holidays:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Số tiết</source>
+      <translation>Periods</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Số tiết của các buổi được giữ nguyên</source>
+      <translation>Periods of the sessions that are kept</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Số tiết mỗi buổi:</source>
+      <translation>Periods per session:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Thêm {n} buổi học, từ {first} đến {last}.</source>
+      <translation>Add {n} sessions, from {first} to {last}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Tên học phần</source>
+      <translation>Module name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Tạo thời khóa biểu lớp {code}</source>
+      <translation>Generate the timetable of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Từ ngày</source>
+      <translation>From</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Xóa {n} buổi chưa điểm danh của thời khóa biểu hiện có.</source>
+      <translation>Delete {n} sessions of the current timetable that have no attendance.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Xếp lịch từ ngày:</source>
+      <translation>Lay out from:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>theo lịch ngày nghỉ của Trung tâm (ngày lễ, Tết); không xếp buổi học vào các ngày này.</source>
+      <translation>from the centre's holiday calendar (public holidays, Tết); no sessions on these days.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>{n} buổi trước ngày {start}</source>
+      <translation>{n} before {start}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>{n} buổi đi thực tế hoặc thêm bằng tay</source>
+      <translation>{n} field trips or sessions added by hand</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>{n} buổi đã điểm danh từ ngày đó</source>
+      <translation>{n} with attendance from that day on</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Đã có</source>
+      <translation>Already</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Đã lập thời khóa biểu: {n} buổi mới, từ {first} đến {last}.</source>
+      <translation>Timetable generated: {n} new sessions, from {first} to {last}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/timetable_generate.py" />
+      <source>Đến ngày</source>
+      <translation>To</translation>
+    </message>
+  </context>
+  <context>
     <name>timetable_tab</name>
     <message>
       <location filename="../../dtbd_desktop/gui/models/timetable_model.py" />
@@ -14717,6 +15403,11 @@ Check the server address, port, database name, user and password; the server mus
       <location filename="../../dtbd_desktop/gui/screens/timetable_tab.py" />
       <source>Hôm nay</source>
       <translation>Today</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/timetable_tab.py" />
+      <source>Lớp chưa có thời khóa biểu ({start} – {end}): bấm "Tạo thời khóa biểu..." để xếp các học phần vào các buổi học.</source>
+      <translation>The class has no timetable yet ({start} – {end}): press "Generate timetable..." to lay its modules out in sessions.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/models/timetable_model.py" />
@@ -14767,6 +15458,11 @@ Check the server address, port, database name, user and password; the server mus
       <location filename="../../dtbd_desktop/gui/models/timetable_model.py" />
       <source>Tuần {start} – {end}</source>
       <translation>Week {start} – {end}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/timetable_tab.py" />
+      <source>Tạo thời khóa biểu...</source>
+      <translation>Generate timetable...</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/timetable_tab.py" />

@@ -48,13 +48,14 @@ def openers() -> dict[str, Opener]:
     from dtbd_desktop.gui.dialogs.first_run import FirstRunWizard
     from dtbd_desktop.gui.dialogs.help_dialog import AboutDialog, HelpDialog
     from dtbd_desktop.gui.dialogs.import_wizard import ImportWizard
+    from dtbd_desktop.gui.dialogs.learner_dialog import LearnerDialog, NewLearnerDialog, load_record
     from dtbd_desktop.gui.dialogs.login_dialog import LoginDialog
     from dtbd_desktop.gui.dialogs.settings_dialog import SettingsDialog
     from dtbd_desktop.gui.dialogs.timetable_dialogs import AddSessionDialog, LecturerDialog, MoveDialog
+    from dtbd_desktop.gui.dialogs.timetable_generate import GenerateDialog
     from dtbd_desktop.gui.screens.attendance_panel import MakeUpDialog
     from dtbd_desktop.gui.screens.certificates_tab import IssueDialog
     from dtbd_desktop.gui.screens.graduation_tab import ConductDialog
-    from dtbd_desktop.gui.screens.learners_view import LearnerDialog
     from dtbd_desktop.gui.screens.roster_tab import FindLearnerDialog
     from dtbd_desktop.gui.screens.scores_tab import RetakeDialog
     from dtbd_desktop.services import attendance, certificates, graduation, learners
@@ -66,7 +67,10 @@ def openers() -> dict[str, Opener]:
 
     def learner(ctx: Any, parent: QWidget) -> QWidget:
         rows = _read(ctx, lambda s: learners.search_learners(s, "nguyen", limit=1))
-        return LearnerDialog(_read(ctx, lambda s: learners.learner_detail(s, rows[0].id)), parent)
+        return LearnerDialog(ctx, *_read(ctx, lambda s: load_record(s, rows[0].id)), parent=parent)
+
+    def new_learner(ctx: Any, parent: QWidget) -> QWidget:
+        return NewLearnerDialog(ctx, CLASS, _read(ctx, learners.learner_choices), parent=parent)
 
     def makeup(ctx: Any, parent: QWidget) -> QWidget:
         summary = _read(ctx, lambda s: attendance.attendance_summary(s, FOSTERING, today=TODAY))
@@ -88,6 +92,8 @@ def openers() -> dict[str, Opener]:
         "certificate_preview": preview,
         "issue": lambda ctx, parent: IssueDialog(_read(ctx, lambda s: certificates.class_documents(s, CLASS)), parent),
         "learner": learner,
+        "new_learner": new_learner,
+        "generate_timetable": lambda ctx, parent: GenerateDialog(ctx, CLASS, True, parent),
         "find_learner": lambda ctx, parent: FindLearnerDialog(ctx, parent),
         "retakes": lambda ctx, parent: RetakeDialog(ctx, CLASS, None, parent),
         "conduct": conduct,

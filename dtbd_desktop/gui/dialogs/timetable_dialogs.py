@@ -81,10 +81,12 @@ class NewSession:
 
 
 class AddSessionDialog(_Form):
-    """A session to add: an extra lesson, a field trip (đi thực tế: the place in "topic") or an exam."""
+    """A session to add: an extra lesson, a field trip (đi thực tế: the place in "topic") or an exam.
+    `module` and `lecturer` are those chosen first (the last session's, as the tab remembers them)."""
 
     def __init__(self, day: dt.date, half: str, kind: str, modules: list[tuple[str, str]],
-                 lecturers: list[tuple[int, str]], parent: QWidget | None = None) -> None:
+                 lecturers: list[tuple[int, str]], parent: QWidget | None = None, *, module: str | None = None,
+                 lecturer: int | None = None) -> None:
         super().__init__(tr("timetable_dialogs", "Thêm buổi học"), parent)
         self.date = date_edit(day)
         self.half = half_combo(half)
@@ -98,9 +100,11 @@ class AddSessionDialog(_Form):
         self.module.addItem(tr("timetable_dialogs", "(không thuộc học phần nào)"), None)
         for code, name in modules:
             self.module.addItem(f"{code} – {name}", code)
+        self.module.setCurrentIndex(max(0, self.module.findData(module)))
         self.periods = QSpinBox()
         self.periods.setRange(0, 6)
-        self.lecturer = lecturer_combo(lecturers, None)
+        self.lecturer = lecturer_combo(lecturers, lecturer)
+        self.lecturer.setObjectName("session_lecturer")
         self.topic = QLineEdit()
         self.topic.setObjectName("session_topic")
         self.topic.setPlaceholderText(tr("timetable_dialogs", "Nơi đi thực tế, tên bài thi..."))

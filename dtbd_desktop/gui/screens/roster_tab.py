@@ -1,10 +1,12 @@
-"""The roster tab of a class: the learners in Vietnamese order, and the changes the office makes to it."""
+"""The roster tab of a class: the learners in Vietnamese order, and the changes the office makes to it:
+import a list, add someone the centre knows (searched) or a new person typed in by hand
+(`dialogs.learner_dialog.NewLearnerDialog`), remove, move, withdraw, open and edit a record."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,10 +28,14 @@ from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import Column, name_sort
 from dtbd_desktop.gui.widgets.common import Buttons, MessageLabel, ask_reason
+from dtbd_desktop.gui.widgets.fit_columns import fit_columns
 from dtbd_desktop.gui.widgets.list_screen import RowList, search_box
 from dtbd_desktop.gui.widgets.screen_fit import fit_to_screen
 from dtbd_desktop.services import classes, enrolments, learners, roster
 from dtbd_desktop.services.roster import RosterRow
+
+if TYPE_CHECKING:  # opened on demand
+    from dtbd_desktop.gui.dialogs.learner_dialog import LearnerDialog, NewLearnerDialog
 
 
 def roster_columns() -> list[Column[RosterRow]]:
@@ -46,7 +53,8 @@ def roster_columns() -> list[Column[RosterRow]]:
 
 
 class FindLearnerDialog(QDialog):
-    """Search the centre's learners (ignoring diacritics) and pick one."""
+    """Search the centre's learners (ignoring diacritics) and pick one; or, for someone who is not
+    there, ask for a new record ("Người mới, chưa có hồ sơ...": `wants_new`)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +67,13 @@ class FindLearnerDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("roster_tab", "Thêm vào lớp"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("roster_tab", "Hủy"))
+        self.new_button = QPushButton(tr("roster_tab", "Người mới, chưa có hồ sơ..."))
+        self.new_button.setObjectName("find_new")
+        self.new_button.setToolTip(tr("roster_tab", "Nhập hồ sơ bằng tay cho người chưa học ở Trung tâm (ví dụ dòng bị "
+                                                    "từ chối khi nhập danh sách) và thêm vào lớp"))
+        self.buttons.addButton(self.new_button, QDialogButtonBox.ButtonRole.ResetRole)
+        self.wants_new = False
+        self.new_button.clicked.connect(self._new)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.results.itemDoubleClicked.connect(lambda _item: self.accept())
@@ -85,6 +100,10 @@ class FindLearnerDialog(QDialog):
         if rows:
             self.results.setCurrentRow(0)
 
+    def _new(self) -> None:
+        self.wants_new = True
+        self.reject()
+
     def chosen_id(self) -> int | None:
         item = self.results.currentItem()
         return int(item.data(Qt.ItemDataRole.UserRole)) if item else None
@@ -102,6 +121,9 @@ class RosterTab(QWidget):
                                                    sort_by=(0, Qt.SortOrder.AscendingOrder),
                                                    on_open=lambda _row: self.open_learner())
         self.model, self.proxy, self.table = self.listing.model, self.listing.proxy, self.listing.table
+        fit_columns(self.table, flexible=(5, 6))  # position and organisation share what is left
+        self.new_dialog: NewLearnerDialog | None = None
+        self.record_dialog: LearnerDialog | None = None
 
         self.buttons = Buttons("roster")
         actions = self.buttons.row((
@@ -122,11 +144,6 @@ class RosterTab(QWidget):
     # --- data ---------------------------------------------------------------------------
     def set_rows(self, rows: list[RosterRow]) -> None:
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
-        # Long positions and organisations are cut (whole in their tooltip), so the roster fits a
-        # 1366-pixel screen without scrolling sideways.
-        for column, widest in ((5, 230), (6, 260)):
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
 
     def reload(self) -> None:
         code = self.class_code
@@ -157,11 +174,26 @@ class RosterTab(QWidget):
     def add_learner(self) -> None:
         dialog = FindLearnerDialog(self.ctx, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
+            if dialog.wants_new:
+                self.new_learner(dialog.search.text())
             return
         learner_id = dialog.chosen_id()
         if learner_id is not None:
             code = self.class_code
             self._write(lambda s: enrolments.add_learner(s, code, learner_id) and None)
+
+    def new_learner(self, typed: str = "") -> None:
+        """The form for a person typed in by hand (what was searched for already in it)."""
+        from dtbd_desktop.gui.dialogs.learner_dialog import NewLearnerDialog
+
+        code = self.class_code
+
+        def show(choices: learners.LearnerChoices) -> None:
+            self.new_dialog = NewLearnerDialog(self.ctx, code, choices, typed, self)
+            self.new_dialog.created.connect(lambda _name: self.reload())
+            self.new_dialog.launch()
+
+        self.ctx.read(learners.learner_choices, show, self)
 
     def remove_learner(self) -> None:
         row = self.selected()
@@ -207,10 +239,14 @@ class RosterTab(QWidget):
         row = self.selected()
         if row is None:
             return
-        from dtbd_desktop.gui.screens.learners_view import LearnerDialog
+        from dtbd_desktop.gui.dialogs.learner_dialog import LearnerDialog, load_record
 
-        self.ctx.read(lambda s: learners.learner_detail(s, row.learner_id),
-                      lambda detail: LearnerDialog(detail, self).launch(), self)
+        def show(record: tuple[learners.LearnerDetail, learners.LearnerChoices, bool]) -> None:
+            self.record_dialog = LearnerDialog(self.ctx, *record, parent=self)
+            self.record_dialog.saved.connect(self.reload)
+            self.record_dialog.launch()
+
+        self.ctx.read(lambda s: load_record(s, row.learner_id), show, self)
 
     def export(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(

@@ -1,5 +1,7 @@
-"""The timetable tab of a class: a week or month view; move a session (drag it in the week view,
-or "Dời buổi..."), assign lecturers, add lessons, field trips and exams, delete a session.
+"""The timetable tab of a class: a week or month view; generate or regenerate the whole timetable
+after a preview ("Tạo thời khóa biểu...", `dialogs.timetable_generate`); move a session (drag it
+in the week view, or "Dời buổi..."), assign lecturers, add lessons, field trips and exams (the
+module and lecturer of the last one added come back), delete a session.
 Conflicts (a lecturer teaching two classes in one half-day, a session on a holiday or outside
 the class's dates) are listed below the view and flagged on the sessions; two sessions of the
 class in one half-day are refused by the core, and a drop onto a taken half-day is not offered.
@@ -38,6 +40,7 @@ from dtbd_desktop.gui.dialogs.timetable_dialogs import (
     MoveDialog,
     NewSession,
 )
+from dtbd_desktop.gui.dialogs.timetable_generate import GenerateDialog
 from dtbd_desktop.gui.models.timetable_model import (
     MONTH,
     WEEK,
@@ -76,6 +79,9 @@ class TimetableTab(QWidget):
         self.model = TimetableModel(self)
         self.model.today = self.today
         self.model.move_requested.connect(self.move_to)
+        self.generator: GenerateDialog | None = None
+        self.last_module: str | None = None  # of the last session added: the next one starts with them
+        self.last_lecturer: int | None = None
 
         self.view = QTableView()
         self.view.setObjectName("timetable_view")
@@ -109,6 +115,7 @@ class TimetableTab(QWidget):
         top.addWidget(self.mode)
         actions = QHBoxLayout()
         for key, label, slot in (
+            ("generate", tr("timetable_tab", "Tạo thời khóa biểu..."), self.open_generator),
             ("add", tr("timetable_tab", "Thêm buổi học..."), lambda: self.add_session("lesson")),
             ("field_trip", tr("timetable_tab", "Thêm buổi đi thực tế..."), lambda: self.add_session("field_trip")),
             ("exam", tr("timetable_tab", "Thêm buổi thi..."), lambda: self.add_session("exam")),
@@ -152,6 +159,10 @@ class TimetableTab(QWidget):
         if first:
             self.go_to_today()
         self._show_conflicts()
+        if message is None and not data.sessions:
+            message = tr("timetable_tab", "Lớp chưa có thời khóa biểu ({start} – {end}): bấm \"Tạo thời khóa biểu...\" "
+                                          "để xếp các học phần vào các buổi học.").format(
+                start=text.format_date(data.start), end=text.format_date(data.end))
         self.say(message or tr("timetable_tab", "{n} buổi học từ {start} đến {end}; {conflicts} trùng lịch.").format(
             n=len(data.sessions), start=text.format_date(data.start), end=text.format_date(data.end),
             conflicts=len(data.conflicts)), error=False)
@@ -230,6 +241,19 @@ class TimetableTab(QWidget):
 
         self.ctx.write(fn, done, self, on_failed=failed)
 
+    def open_generator(self) -> None:
+        """The generation dialog, with its preview; the timetable reloads once it is saved."""
+        if self.data is None:
+            return
+        self.generator = GenerateDialog(self.ctx, self.class_code, bool(self.data.sessions), self)
+        self.generator.generated.connect(self._generated)
+        self.generator.launch()
+
+    def _generated(self, message: str) -> None:
+        if shiboken6.isValid(self):
+            self.changed.emit()
+            self.load(message)
+
     def add_session(self, kind: str) -> None:
         if self.data is None:
             return
@@ -239,6 +263,7 @@ class TimetableTab(QWidget):
         new = self.ask_new_session(day, half or "morning", kind)
         if new is None:
             return
+        self.last_module, self.last_lecturer = new.module_code, new.lecturer_id
         code = self.class_code
 
         def job(s: Session) -> None:
@@ -290,7 +315,8 @@ class TimetableTab(QWidget):
     # --- questions (tests patch these) ------------------------------------------------------
     def ask_new_session(self, day: dt.date, half: str, kind: str) -> NewSession | None:
         assert self.data is not None
-        dialog = AddSessionDialog(day, half, kind, self.data.modules, self.data.lecturers, self)
+        dialog = AddSessionDialog(day, half, kind, self.data.modules, self.data.lecturers, self,
+                                  module=self.last_module, lecturer=self.last_lecturer)
         return dialog.value() if dialog.exec() == AddSessionDialog.DialogCode.Accepted else None
 
     def ask_move(self, s: SessionRow) -> tuple[dt.date, str] | None:

@@ -164,6 +164,10 @@ class DateField(QWidget):
     def setMaximumDate(self, value: QDate) -> None:  # noqa: N802
         self._maximum = QDate(value)
 
+    def setDateRange(self, first: QDate, last: QDate) -> None:  # noqa: N802
+        self.setMinimumDate(first)
+        self.setMaximumDate(last)
+
     def minimumDate(self) -> QDate:  # noqa: N802
         return QDate(self._minimum)
 

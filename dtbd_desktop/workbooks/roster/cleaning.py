@@ -17,21 +17,23 @@ from typing import Final
 from dtbd_desktop.base import legacy_encoding, text
 from dtbd_desktop.base.errors import Problem
 from dtbd_desktop.base.i18n import tr
+from dtbd_desktop.rules.learner_fields import (  # the checks the learner form shares
+    MAX_AGE,
+    MIN_AGE,
+    NAME_LIMITS,
+    PARTY_MIN_AGE,
+    TEXT_LIMITS,
+    add_years,
+    bad_name_characters,
+    capitalise_name,
+    national_id_warning,
+    normalise_phone,
+)
 from dtbd_desktop.services.learners import person_keys
 from dtbd_desktop.workbooks.roster.table import Cell, DetectedTable, SheetRow, display
 
-MIN_AGE: Final = 16  # at the class's start
-MAX_AGE: Final = 80
-PARTY_MIN_AGE: Final = 18  # Điều lệ Đảng: from eighteen
-TEXT_LIMITS: Final[dict[str, int]] = {
-    "ethnicity": 40, "position": 200, "organisation": 200, "position_organisation": 400,
-    "education_level": 80, "theory_level": 80, "place_of_birth": 200, "hometown": 200,
-}
-NAME_LIMITS: Final = {"family": 60, "middle": 80, "given": 40}
 _TEXT_FIELDS: Final = ("full_name", "family_middle", "family", "middle", "given", "gender", "gender_male",
                        "gender_female", *TEXT_LIMITS)
-_NAME_CHAR_RE: Final = re.compile(r"[^\W\d_]|[ '\-.]")
-_PHONE_RE: Final = re.compile(r"0\d{9,10}")
 
 
 @dataclass
@@ -98,16 +100,6 @@ def with_advice(message: str, advice: str) -> str:
 def name_key(sort_key: str) -> str:
     """The primary and secondary levels of a name's sort key: letters and tones, not case."""
     return "!".join(sort_key.split("!")[:2])
-
-
-def capitalise_name(value: str) -> str:
-    """"NGUYỄN VĂN AN" and "nguyễn văn an" -> "Nguyễn Văn An"; mixed case is kept as typed."""
-    words = []
-    for word in value.split(" "):
-        if word.isupper() or word.islower():
-            word = word[:1].upper() + word[1:].lower()
-        words.append(word)
-    return " ".join(words)
 
 
 def _suspicious(value: str) -> bool:
@@ -233,7 +225,7 @@ class RowCleaner:
             self._problem(person, row, field_name, tr(
                 "roster_import", "Họ tên '{name}' chỉ có một chữ: kiểm tra xem đã ghi đủ họ, đệm và tên chưa.").format(
                     name=person.given), warning=True)
-        bad = sorted({ch for ch in person.full_name if not _NAME_CHAR_RE.fullmatch(ch)})
+        bad = bad_name_characters(person.full_name)
         if bad:
             self._problem(person, row, field_name, tr(
                 "roster_import", "Họ tên '{name}' có ký tự không phải chữ ({chars}): sửa lại họ tên.").format(
@@ -369,7 +361,7 @@ class RowCleaner:
             return
         if person.birth_year is not None:
             too_young = (joined.year - person.birth_year < PARTY_MIN_AGE - 1 if person.birth_date is None
-                         else joined < _add_years(person.birth_date, PARTY_MIN_AGE))
+                         else joined < add_years(person.birth_date, PARTY_MIN_AGE))
             if too_young:
                 self._problem(person, row, "party_join_date", tr(
                     "roster_import", "Ngày vào Đảng {date} khi chưa đủ 18 tuổi (sinh {birth}): kiểm tra lại ngày vào "
@@ -382,47 +374,19 @@ class RowCleaner:
         if value is None:
             return
         shown = display(value)
-        digits = re.sub(r"[\s.\-()]", "", shown)
-        if digits.startswith("+84"):
-            digits = "0" + digits[3:]
-        elif digits.isdigit() and len(digits) in (9, 10) and not digits.startswith("0"):
-            digits = "0" + digits  # typed as a number, the leading zero lost
-        if _PHONE_RE.fullmatch(digits):
-            person.phone = digits
+        phone = normalise_phone(shown)
+        if phone is not None:
+            person.phone = phone
             return
         self._problem(person, row, "phone", tr(
             "roster_import", "Số điện thoại '{phone}' không đúng dạng (10 chữ số, bắt đầu bằng 0): chưa lưu số này.")
             .format(phone=shown[:40]), warning=True)
 
     def _check_id_against_person(self, person: PersonData, row: SheetRow) -> None:
-        """CCCD digits 4-6 code the gender, century and year of birth (Thông tư 59/2021/TT-BCA):
-        a mismatch is reported as a warning, for a person to check."""
-        nid = person.national_id
-        if nid is None:
+        """CCCD digits that do not match the row's gender or year of birth: a warning, for a
+        person to check (`rules.learner_fields.national_id_warning`)."""
+        if person.national_id is None:
             return
-        province = int(nid[:3])
-        if not 1 <= province <= 96:
-            self._problem(person, row, "national_id", tr(
-                "roster_import", "Số CCCD {id} có mã tỉnh {code} không tồn tại (001–096): kiểm tra lại số CCCD.")
-                .format(id=nid, code=nid[:3]), warning=True)
-            return
-        digit = int(nid[3])
-        if digit > 3 or person.birth_year is None or person.gender is None:
-            return
-        century = 1900 if digit < 2 else 2000
-        coded_year = century + int(nid[4:6])
-        coded_gender = "M" if digit % 2 == 0 else "F"
-        if coded_year != person.birth_year or coded_gender != person.gender:
-            self._problem(person, row, "national_id", tr(
-                "roster_import", "Số CCCD {id} ứng với {gender} sinh năm {year}, nhưng dòng này ghi {row_gender} sinh "
-                                 "năm {row_year}: kiểm tra lại số CCCD, giới tính và năm sinh.").format(
-                    id=nid, gender=text.gender_label(coded_gender), year=coded_year,
-                    row_gender=text.gender_label(person.gender), row_year=person.birth_year), warning=True)
-
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
+        warning = national_id_warning(person.national_id, person.birth_year, person.gender)
+        if warning:
+            self._problem(person, row, "national_id", warning, warning=True)

@@ -292,7 +292,8 @@ class _Planner:
         if differences:
             self.problem(p, p.row, "national_id", tr(
                 "roster_import", "Số CCCD {id} đã thuộc hồ sơ học viên có {stored}, khác với dòng này: kiểm tra lại số "
-                                 "CCCD; nếu hồ sơ đã lưu bị sai, sửa hồ sơ ở mục Học viên rồi nhập lại.").format(
+                                 "CCCD; nếu hồ sơ đã lưu bị sai, sửa hồ sơ đó ở mục Học viên (tìm số CCCD, mở hồ "
+                                 "sơ, sửa rồi bấm Lưu) rồi nhập lại.").format(
                     id=p.national_id, stored="; ".join(differences)))
             return
         if enrolled:

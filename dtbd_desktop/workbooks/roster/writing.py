@@ -31,7 +31,8 @@ def _learner_values(p: PersonData, organisation_id: int | None, position: str | 
     return {
         "family_name": p.family, "middle_name": p.middle, "given_name": p.given, "birth_date": p.birth_date,
         "birth_year": p.birth_year, "gender": p.gender, "ethnicity": p.ethnicity, "national_id": p.national_id,
-        "place_of_birth": p.place_of_birth, "hometown": p.hometown, "party_member": p.party_join_date is not None,
+        "place_of_birth": p.place_of_birth, "hometown": p.hometown,
+        "party_member": True if p.party_join_date is not None else None,  # no date: the list said nothing
         "party_join_date": p.party_join_date, "position": position, "organisation_id": organisation_id,
         "education_level": p.education_level, "theory_level": p.theory_level, "phone": p.phone,
         "sort_key": p.sort_key, "search_key": p.search_key,

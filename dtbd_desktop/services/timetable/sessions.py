@@ -1,12 +1,7 @@
-"""A class's timetable (thời khóa biểu) and the centre's holiday calendar.
+"""A class's sessions (buổi) and the centre's holiday calendar.
 
-* `generate_timetable` lays the programme's modules, in order, over the class's working days
-  (`timetable.lay_out`): Monday–Friday for a full-time class, the chosen weekdays
-  (`TrainingClass.weekdays`) or else the weekend for a part-time one, less the holidays of
-  the calendar. It refuses dates too short for the programme, and refuses to replace a
-  timetable once attendance has been taken on it.
-* `list_sessions`, `move_session`, `assign_lecturer`, `add_session`, `delete_session` edit it
-  one session at a time; two sessions of a class in one half-day are refused (and the
+* `list_sessions`, `move_session`, `assign_lecturer`, `add_session`, `delete_session` edit a
+  timetable one session at a time; two sessions of a class in one half-day are refused (and the
   database's unique constraint would refuse them too). Marks belong to the session, so a
   session moved after attendance was taken keeps its marks.
 * `timetable_conflicts` reports what the week view flags: a lecturer teaching two classes in
@@ -15,7 +10,8 @@
   `seed_national_holidays` (the fixed-date national holidays of a year; Tết and the Hùng
   Kings' day move with the lunar calendar and are entered by the centre).
 
-Changes are operations needing the "edit_classes" permission (`operations`).
+Generating a whole timetable is `generation`. Changes are operations needing the
+"edit_classes" permission (`operations`).
 """
 
 from __future__ import annotations
@@ -183,77 +179,6 @@ def _session_rows(session: Session, class_id: int) -> list[SessionRow]:
     return rows
 
 
-# ---------------------------------------------------------------------------------- generating
-
-
-@dataclass(frozen=True)
-class GenerateResult:
-    sessions: int
-    replaced: int  # sessions of the previous timetable removed
-    first: dt.date | None
-    last: dt.date | None
-    holidays_skipped: list[dt.date]
-
-    def as_json(self) -> dict[str, Any]:
-        return {"sessions": self.sessions}
-
-
-@operation("timetable.generate", permission="edit_classes")
-def generate_timetable(session: Session, class_code: str, *, replace: bool = False,
-                       halves: tuple[str, ...] = timetable.DAY_HALVES,
-                       periods_per_session: int = timetable.PERIODS_PER_SESSION) -> GenerateResult:
-    """Lay the programme's modules over the class's dates, one module after the other.
-
-    Refused, with nothing changed: when the class already has a timetable and `replace` is
-    false; when any of its sessions has attendance marks (those marks would be lost: move or
-    edit sessions one by one instead); when the dates hold too few half-days for the programme.
-    Fixed national holidays are filled into the calendar for years that have none entered.
-    """
-    cls = get_class(session, class_code)
-    if any(h not in HALVES for h in halves) or not halves:
-        raise InputError(tr("timetable", "Buổi học phải là sáng, chiều hoặc tối."))
-    if not 1 <= periods_per_session <= MAX_PERIODS_PER_SESSION:
-        raise InputError(tr("timetable", "Mỗi buổi có từ 1 đến {n} tiết.").format(n=MAX_PERIODS_PER_SESSION))
-    existing = session.scalar(select(func.count(ClassSession.id)).where(ClassSession.class_id == cls.id)) or 0
-    if existing:
-        marked = session.scalar(
-            select(func.count(AttendanceMark.id)).join(ClassSession, ClassSession.id == AttendanceMark.session_id)
-            .where(ClassSession.class_id == cls.id)) or 0
-        if marked:
-            raise InputError(tr("timetable", "Lớp {code} đã điểm danh {n} lượt trên thời khóa biểu hiện có, nên không "
-                                             "lập lại thời khóa biểu được (điểm danh sẽ mất). Hãy dời, thêm hoặc xóa "
-                                             "từng buổi.").format(code=cls.code, n=marked))
-        if not replace:
-            raise InputError(tr("timetable", "Lớp {code} đã có thời khóa biểu ({n} buổi). Muốn lập lại từ đầu thì "
-                                             "chọn thay thế (dòng lệnh: --replace).").format(code=cls.code, n=existing))
-    _ensure_calendar(session, cls.start_date, cls.end_date)
-    holidays = holiday_dates(session, cls.start_date, cls.end_date)
-    weekdays = timetable.class_weekdays(cls.mode, cls.weekdays)
-    specs = [timetable.ModuleSpec(m.id, m.periods, m.kind) for m in cls.programme.modules]
-    if not specs:
-        raise InputError(tr("timetable", "Chương trình {code} chưa có học phần nào.").format(code=cls.programme.code))
-    needed = timetable.sessions_needed(specs, periods_per_session)
-    planned = timetable.lay_out(specs, cls.start_date, cls.end_date, weekdays=weekdays, holidays=holidays,
-                                halves=halves, periods_per_session=periods_per_session)
-    if len(planned) < needed:
-        available = len(list(timetable.working_days(cls.start_date, cls.end_date, weekdays, holidays))) * len(halves)
-        days = ", ".join(timetable.weekday_label(dt.date(2024, 1, d)) for d in weekdays)  # 1/1/2024 is a Monday
-        raise InputError(tr("timetable", "Từ {start} đến {end} lớp {code} chỉ có {available} buổi học ({days}, trừ "
-                                         "ngày nghỉ), chương trình cần {needed} buổi. Hãy lùi ngày kết thúc hoặc "
-                                         "chọn thêm ngày học trong tuần.").format(
-            start=text.format_date(cls.start_date), end=text.format_date(cls.end_date), code=cls.code,
-            available=available, days=days, needed=needed))
-    if existing:
-        session.execute(delete(ClassSession).where(ClassSession.class_id == cls.id))
-    if planned:
-        session.add_all(ClassSession(class_id=cls.id, date=p.date, half=p.half, module_id=p.module_id,
-                                     periods=p.periods, kind=p.kind) for p in planned)
-    session.flush()
-    skipped = sorted(d for d in holidays if d.isoweekday() in weekdays and planned and d <= planned[-1].date)
-    return GenerateResult(sessions=len(planned), replaced=existing, first=planned[0].date if planned else None,
-                          last=planned[-1].date if planned else None, holidays_skipped=skipped)
-
-
 # ---------------------------------------------------------------------------------- editing
 
 
@@ -409,7 +334,8 @@ def _row(session: Session, sess: ClassSession) -> SessionRow:
 @dataclass(frozen=True)
 class Conflict:
     """Something the week view flags. kind: "lecturer" (one lecturer, two classes, one half-day),
-    "holiday" (a session on a day of the holiday calendar), "outside" (outside the class's dates)."""
+    "holiday" (a session on a day of the holiday calendar), "outside" (outside the class's dates);
+    in a generation's preview also "marked" (a session with attendance marks, which stays)."""
 
     kind: str
     date: dt.date
@@ -479,7 +405,7 @@ def timetable_conflicts(session: Session, class_code: str | None = None, *, star
 
 
 __all__ = [
-    "Conflict", "GenerateResult", "HolidayRow", "SessionRow", "add_holiday", "add_session", "assign_lecturer",
-    "delete_session", "generate_timetable", "holiday_dates", "lecturer_display_name", "list_holidays",
-    "list_sessions", "move_session", "remove_holiday", "seed_national_holidays", "timetable_conflicts",
+    "Conflict", "HolidayRow", "SessionRow", "add_holiday", "add_session", "assign_lecturer", "delete_session",
+    "holiday_dates", "lecturer_display_name", "list_holidays", "list_sessions", "move_session", "remove_holiday",
+    "seed_national_holidays", "timetable_conflicts",
 ]
