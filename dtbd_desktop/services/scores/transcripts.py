@@ -5,7 +5,7 @@ changes made to their scores, confirmation and conduct (from the audit log).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from dtbd_desktop.services.scores.class_scores import (
     find_learner,
     load_class_scores,
 )
+from dtbd_desktop.trust import accounts
 
 # ----------------------------------------------------------------------------- transcript and history
 
@@ -38,6 +39,7 @@ class HistoryEntry:
     old: str | None
     new: str | None
     reason: str | None
+    who: str | None = None  # the person, as they are shown (`accounts.display_names`)
 
     @property
     def is_correction(self) -> bool:
@@ -79,7 +81,8 @@ def learner_history(session: Session, enrolment_id: int) -> list[HistoryEntry]:
             old, new = _conduct_text(entry.field, entry.old_value), _conduct_text(entry.field, entry.new_value)
         out.append(HistoryEntry(at=entry.at, username=entry.username, action=entry.action, what=what, old=old,
                                 new=new, reason=entry.reason))
-    return out
+    names = accounts.display_names(session, [h.username for h in out])
+    return [replace(h, who=names.get(h.username or "", h.username)) for h in out]
 
 
 def _conduct_text(field_name: str | None, value: str | None) -> str | None:
