@@ -44,6 +44,7 @@ def field_label(name: str) -> str:
 class ConductSheet:
     """The class's learners in roster order with their confirmation, discipline and conduct."""
 
+    class_id: int
     class_code: str
     requires_confirmation: bool
     learners: tuple[LearnerLine, ...]
@@ -55,7 +56,7 @@ class ConductSheet:
 
 def load_conduct_sheet(session: Session, class_code: str) -> ConductSheet:
     cls = get_class(session, class_code)
-    return ConductSheet(class_code=cls.code, requires_confirmation=bool(class_rules(cls).get("requires_confirmation")),
+    return ConductSheet(class_id=cls.id, class_code=cls.code, requires_confirmation=bool(class_rules(cls).get("requires_confirmation")),
                         learners=tuple(learner_lines(session, cls.id)))
 
 

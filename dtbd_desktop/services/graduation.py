@@ -220,6 +220,8 @@ class ReviewChange:
     new: str | None  # the result now; None: no longer reviewed here (moved to another class)
     loses_decision: str | None  # the decision number the learner would lose (no longer eligible)
     document: str | None  # the serial of a live document of the class the learner holds
+    was_eligible: bool = False
+    now_eligible: bool = False
 
 
 @dataclass(frozen=True)
@@ -265,11 +267,13 @@ def review_effects(session: Session, class_code: str) -> ReviewEffects:
             continue
         lost = previous.decision_number if previous is not None and previous.decision_number and not row.eligible \
             else None
-        changes.append(ReviewChange(row.enrolment_id, row.full_name, old, new, lost, documents.get(row.enrolment_id)))
+        changes.append(ReviewChange(row.enrolment_id, row.full_name, old, new, lost, documents.get(row.enrolment_id),
+                                    was_eligible=bool(previous is not None and previous.eligible),
+                                    now_eligible=row.eligible))
     for enrolment_id, gone in stored.items():
         changes.append(ReviewChange(enrolment_id, names.get(enrolment_id, ""),
                                     _summary(gone.eligible, gone.classification, gone.average), None,
-                                    gone.decision_number, documents.get(enrolment_id)))
+                                    gone.decision_number, documents.get(enrolment_id), was_eligible=gone.eligible))
     return ReviewEffects(decision=decided, changes=tuple(changes), unchanged=unchanged)
 
 

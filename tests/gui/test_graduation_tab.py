@@ -17,6 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from dtbd_desktop.db.engine import Database
@@ -80,27 +81,43 @@ def test_the_review_button_classifies_learners_whose_scores_were_set_by_hand(
     assert (stored[NID["Hải"]].classification, stored[NID["Hải"]].rank) == ("Giỏi", 1)
 
     an = shown(tab, "Nguyễn Văn An")
-    assert (an["Hạng"], an["Điểm TB"], an["Xếp loại"], an["Kết quả"]) == ("2", "8,58", "Giỏi", "Đủ điều kiện")
+    assert (an["Hạng"], an["TB học phần"], an["Xếp loại"], an["Kết quả"]) == ("2", "8,58", "Giỏi", "Đủ điều kiện")
+    # every score that decides the result is on the row, with the band it gave
+    assert (an["TN1"], an["TN2"], an["KL"], an["Căn cứ xếp loại"]) == ("7,0", "7,5", "", "Điểm TB 8,58 → Giỏi (từ 8,0)")
     hai = shown(tab, "Vũ Văn Hải")
-    assert (hai["Hạng"], hai["Điểm TB"], hai["Xếp loại"]) == ("1", "9,00", "Giỏi")
+    assert (hai["Hạng"], hai["TB học phần"], hai["Xếp loại"]) == ("1", "9,00", "Giỏi")
+    assert hai["Căn cứ xếp loại"] == "Điểm TB 9,00 → Xuất sắc (từ 9,0), hạ một mức → Giỏi"
     assert "Hạ một mức vì bị kỷ luật" in hai["Lý do, ghi chú"]
     binh = shown(tab, "Trần Thị Bình")
-    assert (binh["Hạng"], binh["Điểm TB"], binh["Kết quả"]) == ("", "6,83", "Không đủ điều kiện")
+    assert (binh["Hạng"], binh["TB học phần"], binh["Kết quả"]) == ("", "6,83", "Không đủ điều kiện")
     assert "cơ quan cử đi học" in binh["Lý do, ghi chú"]
     assert "Chưa có điểm học phần nào" in shown(tab, "Lê Văn Cường")["Lý do, ghi chú"]
     assert "đủ điều kiện tốt nghiệp: 2; không: 6" in tab.status.text()
     assert "Xếp loại: Giỏi 2" in tab.status.text()
-    assert "Xuất sắc từ 9,0; Giỏi từ 8,0; Khá từ 7,0; Trung bình từ 5,0" in tab.rules.text()
+    assert "Xếp loại theo điểm trung bình các học phần (điểm thi tốt nghiệp, khóa luận chỉ cần đạt): Xuất sắc từ 9,0; " \
+           "Giỏi từ 8,0; Khá từ 7,0; Trung bình từ 5,0" in tab.rules.text()
     qtmodeltester.check(tab.model)
 
-    # Her organisation's confirmation arrives: recorded from the tab, she becomes eligible (6.83, Trung bình).
+    # Her organisation's confirmation arrives: the review's button opens the class's grid on her line,
+    # "đạt" typed there is saved with the letter as its ground; she becomes eligible (6.83, Trung bình).
     tab.table.selectRow(next(r for r in range(tab.proxy.rowCount()) if tab.proxy.index(r, 1).data() == "Trần Thị Bình"))
-    asked: list[str] = []
-    monkeypatch.setattr(GraduationTab, "ask_conduct", lambda self, row: asked.append(row.full_name) or {
-        "confirmation": "received", "reason": "Công văn số 45/UBND"})
     qtbot.mouseClick(tab.conduct_button, LEFT)
+    grid = tab.conduct
+    qtbot.waitUntil(lambda: grid.isVisible() and grid.sheet is not None and ctx.runner.idle(), timeout=10_000)
+    current = grid.table.currentIndex()
+    assert (grid.model.lines[current.row()].full_name, current.column()) == ("Trần Thị Bình", 3)
+    assert current.data() == "chưa có"
+    grid.reason.setText("Công văn số 45/UBND")  # (keyClicks types ASCII only)
+    grid.table.setFocus()
+    qtbot.keyClick(grid.table, "d")  # the first key opens the cell's editor, as in Excel
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    qtbot.keyClicks(editor, "at")  # "dat": typed without diacritics, as many do
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Đã lưu: Trần Thị Bình" in grid.message.text(), timeout=10_000)
+    tab.show_page("review")
     qtbot.waitUntil(lambda: shown(tab, "Trần Thị Bình")["Kết quả"] == "Đủ điều kiện", timeout=10_000)
-    assert asked == ["Trần Thị Bình"] and shown(tab, "Trần Thị Bình")["Xếp loại"] == "Trung bình"
+    assert shown(tab, "Trần Thị Bình")["Xếp loại"] == "Trung bình"
     with ctx.db.read() as s:
         history = scores.learner_transcript(s, "T01", NID["Bình"]).history
     assert (history[-1].new, history[-1].reason) == ("đã có, đạt yêu cầu", "Công văn số 45/UBND")
@@ -110,7 +127,7 @@ def test_the_review_button_classifies_learners_whose_scores_were_set_by_hand(
         put(s, "T01", "An", "A", "9.0")
     tab.reload()
     # (540 + 360 + 190) / 120 = 9.083… → 9.08: Xuất sắc now, first in rank
-    qtbot.waitUntil(lambda: shown(tab, "Nguyễn Văn An")["Điểm TB"] == "9,08", timeout=10_000)
+    qtbot.waitUntil(lambda: shown(tab, "Nguyễn Văn An")["TB học phần"] == "9,08", timeout=10_000)
     assert (shown(tab, "Nguyễn Văn An")["Xếp loại"], shown(tab, "Nguyễn Văn An")["Hạng"]) == ("Xuất sắc", "1")
     assert "Điểm đã thay đổi sau lần xét" in tab.status.text()
     assert "(2 học viên khác kết quả đã lưu)" in tab.status.text()  # Bình, then An
