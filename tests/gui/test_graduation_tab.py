@@ -23,6 +23,7 @@ from pytestqt.qtbot import QtBot
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.screens.graduation_tab import GraduationTab
+from dtbd_desktop.gui.widgets import ask
 from dtbd_desktop.services import graduation, scores
 from tests.test_scores import NID, build_class, put
 
@@ -185,3 +186,77 @@ def test_the_review_of_the_demo_class_a48(qtbot: QtBot, demo_db: Database,
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         tab.grab().save(str(Path(folder) / "graduation-tab-A48.png"))
+
+
+def test_reviewing_again_after_the_decision_says_what_changes(qtbot: QtBot, ctx: AppContext,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    with ctx.db.write(raw=True) as s:
+        graduation.review(s, "T01")
+        graduation.set_decision(s, "T01", number="12/QĐ-TCT", date=dt.date(2025, 7, 15))
+        # since the decision: An's organisation reports a breach; Hải's module C is corrected
+        graduation.set_conduct(s, "T01", NID["An"], confirmation="unfavourable")
+        scores.set_score(s, "T01", NID["Hải"], "C", "9.5")
+    tab = open_tab(qtbot, ctx)
+    questions: list[tuple[str, str, str | None]] = []
+
+    def go_back(_parent: object, _title: str, text: str, go: str, *, details: str | None = None,
+                back: str | None = None) -> bool:
+        questions.append((text, go, details))
+        return False
+
+    monkeypatch.setattr(ask, "before", go_back)
+    qtbot.mouseClick(tab.review_button, LEFT)
+    qtbot.waitUntil(lambda: bool(questions), timeout=10_000)
+    text, go, details = questions[0]
+    assert text.startswith("Lớp T01 đã có quyết định công nhận tốt nghiệp số 12/QĐ-TCT ngày 15/07/2025.")
+    assert go == "Xét lại và lưu" and details is not None
+    assert "2 học viên đổi kết quả:" in details
+    assert "• Nguyễn Văn An: Giỏi (8,58) → Không đủ điều kiện" in details
+    assert "• Vũ Văn Hải: Giỏi (9,00) → Giỏi (9,08)" in details  # (540 + 360 + 190) / 120
+    assert "1 học viên không còn đủ điều kiện sẽ bị bỏ khỏi quyết định số 12/QĐ-TCT: Nguyễn Văn An." in details
+    qtbot.waitUntil(ctx.runner.idle, timeout=10_000)
+    with ctx.db.read() as s:  # "Quay lại": the stored review and its decision are as they were
+        an = next(r for r in graduation.stored_results(s, "T01") if r.learner.national_id == NID["An"])
+    assert (an.eligible, an.decision_number) == (True, "12/QĐ-TCT")
+
+    monkeypatch.setattr(ask, "before", lambda *_a, **_k: True)
+    qtbot.mouseClick(tab.review_button, LEFT)
+    qtbot.waitUntil(lambda: "Đã xét và lưu kết quả" in tab.message.text(), timeout=10_000)
+    with ctx.db.read() as s:
+        an = next(r for r in graduation.stored_results(s, "T01") if r.learner.national_id == NID["An"])
+    assert (an.eligible, an.decision_number) == (False, None)
+
+
+def test_replacing_a_recorded_decision_asks_first(qtbot: QtBot, ctx: AppContext,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    with ctx.db.write(raw=True) as s:
+        graduation.review(s, "T01")
+        graduation.set_decision(s, "T01", number="12/QĐ-TCT", date=dt.date(2025, 7, 15))
+    tab = open_tab(qtbot, ctx)
+    assert tab.number.text() == "12/QĐ-TCT"
+    asked: list[str] = []
+    monkeypatch.setattr(ask, "before", lambda _p, _t, text, _g, **_k: asked.append(text) is not None)
+    tab.number.clear()
+    qtbot.keyClicks(tab.number, "13/QD-TCT")
+    qtbot.mouseClick(tab.decision_button, LEFT)
+    assert asked == ["Lớp T01 đã ghi quyết định số 12/QĐ-TCT ngày 15/07/2025. Thay bằng số 13/QD-TCT ngày 15/07/2025 "
+                     "cho mọi học viên đủ điều kiện?"]
+    qtbot.waitUntil(ctx.runner.idle, timeout=10_000)
+    with ctx.db.read() as s:
+        assert {r.decision_number for r in graduation.stored_results(s, "T01") if r.eligible} == {"12/QĐ-TCT"}
+
+
+def test_a_short_course_row_shows_the_essay_that_decides_its_band(
+        qtbot: QtBot, sqlite_db: Database, make_ctx: Callable[[Database], AppContext]) -> None:
+    with sqlite_db.write(raw=True) as s:
+        build_class(s, code="B01", kind="fostering")
+        # An: B1 7.0, B2 7.5 and the bài thu hoạch (B3) 9.5: average 8.00 but Xuất sắc, by the essay
+        for module, value in (("B1", "7.0"), ("B2", "7.5"), ("B3", "9.5")):
+            put(s, "B01", "An", module, value)
+    tab = open_tab(qtbot, make_ctx(sqlite_db), "B01")
+    an = shown(tab, "Nguyễn Văn An")
+    assert (an["Điểm TB"], an["Bài thu hoạch"], an["Xếp loại"], an["Kết quả"]) == ("8,00", "9,5", "Xuất sắc", "Đạt")
+    assert an["Căn cứ xếp loại"] == "Bài thu hoạch 9,5 → Xuất sắc (từ 9,0)"
+    assert "xếp loại theo điểm bài thu hoạch (không theo điểm trung bình)" in tab.rules.text()
+    assert "Học phần bị cấm thi" not in [tab.proxy.headerData(c, Qt.Orientation.Horizontal)
+                                         for c in range(tab.proxy.columnCount())]
