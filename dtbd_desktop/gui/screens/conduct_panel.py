@@ -11,6 +11,8 @@ is reported instead of overwritten; the "căn cứ" typed above goes into the au
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
@@ -248,8 +250,14 @@ class ConductPanel(QWidget):
         selected = sum(1 for i in self.table.selectedIndexes() if self.model.field_at(i.column()) is not None
                        and self.model.takes(i.row()))
         for value in choices(name):
-            self.fill_menu.addAction(tr("conduct_panel", "\u201c{value}\u201d cho {n} ô đang chọn").format(
-                value=value, n=selected), lambda v=value: self.fill_selection(v))
+            action = self.fill_menu.addAction(tr("conduct_panel", "\u201c{value}\u201d cho {n} ô đang chọn").format(
+                value=value, n=selected))
+            action.triggered.connect(self._filler(value))
+
+    def _filler(self, value: str) -> Callable[[], None]:
+        def fill() -> None:
+            self.fill_selection(value)
+        return fill
 
     def confirm_clear(self, count: int) -> bool:
         """Clearing several filled cells asks first (tests patch this)."""
