@@ -136,9 +136,9 @@ def outcome(**fields: object) -> Outcome:
 
 
 @pytest.mark.parametrize(("kind", "fields", "basis"), [
-    ("training", {"average": D("8.42"), "classification": "Giỏi", "band": "Giỏi"}, "Điểm TB 8,42 → Giỏi (từ 8,0)"),
+    ("training", {"average": D("8.42"), "classification": "Giỏi", "band": "Giỏi"}, "TB 8,42 → Giỏi (từ 8,0)"),
     ("training", {"average": D("9.00"), "classification": "Giỏi", "band": "Xuất sắc",
-                  "downgrades": ("Hạ một mức vì ...",)}, "Điểm TB 9,00 → Xuất sắc (từ 9,0), hạ một mức → Giỏi"),
+                  "downgrades": ("Hạ một mức vì ...",)}, "TB 9,00 → Xuất sắc (từ 9,0), hạ một mức → Giỏi"),
     ("training", {"eligible": False, "average": D("6.10"), "band": "Trung bình"}, ""),
     ("fostering", {"average": D("8.38"), "classification": "Đạt", "band": "Xuất sắc", "essay_score": D("9.5"),
                    "essay_band": "Xuất sắc"}, "Bài thu hoạch 9,5 → Xuất sắc (từ 9,0)"),

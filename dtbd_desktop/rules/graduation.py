@@ -380,7 +380,7 @@ def _review_short_course(facts: LearnerFacts, rules: Mapping[str, Any], reasons:
 
 def classification_basis(outcome: Outcome, rules: Mapping[str, Any]) -> str:
     """Which score decided the classification and by which band, in words, for a review row to
-    explain itself: "Điểm TB 8,42 → Giỏi (từ 8,0)", "Bài thu hoạch 9,5 → Xuất sắc (từ 9,0)",
+    explain itself: "TB 8,42 → Giỏi (từ 8,0)", "Bài thu hoạch 9,5 → Xuất sắc (từ 9,0)",
     "... , hạ một mức → Giỏi". Empty when nothing was classified (not eligible, no graded essay)."""
     if not outcome.eligible:
         return ""
@@ -394,7 +394,7 @@ def classification_basis(outcome: Outcome, rules: Mapping[str, Any]) -> str:
             return ""
         share = Decimal(str(rules.get("final_share", 0) or 0))
         label = tr("grading", "Điểm xét tốt nghiệp {score}") if share > 0 and outcome.final_modules else \
-            tr("grading", "Điểm TB {score}")
+            tr("grading", "TB {score}")
         what = label.format(score=score_text(outcome.average, int(rules.get("ranking_decimals", 2))))
         final = outcome.classification
     index = next((i for i, b in enumerate(rules["bands"]) if b["name"] == outcome.band), None)

@@ -234,7 +234,7 @@ def test_a_finalised_module_is_changed_only_with_permission_and_a_reason(qtbot: 
     qtbot.waitUntil(lambda: tab.shown is not None and tab.shown.locked, timeout=10_000)
     with ctx.db.read() as s:
         assert "A" in scores.finalised_modules(s, "T01")
-    assert "ĐÃ CHỐT" in tab.banner.text() and "(Quản trị (máy này))" in tab.banner.text()
+    assert "ĐÃ CHỐT" in tab.banner.text() and "người chốt: Quản trị (máy này);" in tab.banner.text()
     assert "7 học viên chưa có điểm" in tab.message.text() and tab.message.styleSheet() == ERROR_STYLE
 
     # A lecturer of the class enters scores but may not change finalised ones.

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
+from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.widgets.common import ask_reason
@@ -58,8 +59,19 @@ def reissue_certificate(parent: QWidget, ctx: AppContext, serial: str, after: Ca
 
 
 def ask_certificate_reason(parent: QWidget, title: str, question: str | None = None) -> str | None:
-    """The reason for revoking or reissuing (the register keeps it); the question says what follows."""
-    return ask_reason(parent, title, question or tr("certificate_actions", "Lý do:"))
+    """The reason for revoking or reissuing (the register keeps it); the question says what follows,
+    and its buttons what they do ("Thu hồi" / "Cấp lại", "Quay lại")."""
+    if question is None:
+        return ask_reason(parent, title, tr("certificate_actions", "Lý do:"))
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(question)
+    revoking = title.startswith(tr("certificate_actions", "Thu hồi"))
+    dialog.setOkButtonText(tr("certificate_actions", "Thu hồi") if revoking else tr("certificate_actions", "Cấp lại"))
+    dialog.setCancelButtonText(tr("certificate_actions", "Quay lại"))
+    if dialog.exec() != QInputDialog.DialogCode.Accepted:
+        return None
+    return text.clean(dialog.textValue()) or ""
 
 
 def _asker(parent: QWidget) -> AskReason:

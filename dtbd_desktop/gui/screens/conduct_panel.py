@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -35,6 +34,7 @@ from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.models.conduct_model import ChoiceDelegate, ConductEdit, ConductModel, choices
 from dtbd_desktop.gui.models.score_model import ScoreTable
 from dtbd_desktop.gui.tasks import error_text, show_error
+from dtbd_desktop.gui.widgets import ask
 from dtbd_desktop.gui.widgets.common import QUIET_STYLE, MessageLabel
 from dtbd_desktop.services import conduct
 from dtbd_desktop.services.conduct import ConductChange, ConductEntry, ConductSheet
@@ -261,9 +261,10 @@ class ConductPanel(QWidget):
 
     def confirm_clear(self, count: int) -> bool:
         """Clearing several filled cells asks first (tests patch this)."""
-        return QMessageBox.question(self, tr("conduct_panel", "Xóa"), tr(
-            "conduct_panel", "Xóa {n} ô đang có nội dung (nhận xét về \u201cchưa có\u201d, kỷ luật về \u201ckhông\u201d)?"
-        ).format(n=count)) == QMessageBox.StandardButton.Yes
+        return ask.before(self, tr("conduct_panel", "Xóa"), tr(
+            "conduct_panel", "Xóa {n} ô đang có nội dung (nhận xét về \u201cchưa có\u201d, kỷ luật về \u201ckhông\u201d)? "
+                             "Mỗi thay đổi được ghi vào nhật ký.").format(n=count), tr("conduct_panel", "Xóa {n} ô").format(
+            n=count))
 
     def clear_selection(self) -> None:
         found = self._selection_block("")

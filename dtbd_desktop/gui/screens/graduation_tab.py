@@ -151,8 +151,6 @@ def review_columns(data: ReviewData | None = None) -> list[Column[ReviewRow]]:
         Column(tr("graduation_tab", "Kết quả"),
                lambda r: (tr("graduation_tab", "Đạt") if r.eligible else tr("graduation_tab", "Không đạt")) if pass_fail
                else (tr("graduation_tab", "Đủ điều kiện") if r.eligible else tr("graduation_tab", "Không đủ điều kiện"))),
-        *([Column(tr("graduation_tab", "Học phần bị cấm thi"), lambda r: ", ".join(r.barred_modules))]
-          if data is None or any(r.barred_modules for r in data.rows) else []),
         Column(tr("graduation_tab", "Số QĐ"), lambda r: r.decision_number),
         Column(tr("graduation_tab", "Lý do, ghi chú"), _notes, tooltip=lambda r: "\n".join(
             [*r.reasons, *r.outcome.downgrades]) or None),
@@ -291,6 +289,8 @@ class GraduationTab(QWidget):
         if first or reshaped:
             self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
             self.table.resizeColumnsToContents()
+            last = self.model.columnCount() - 1  # the reasons: whole in the tooltip, the width is the window's
+            self.table.setColumnWidth(last, min(self.table.columnWidth(last), 360))
         self.status.setText(self._status_text(data))
         self.rules.setText("<b>" + tr("graduation_tab", "Quy định đã áp dụng ({name}):").format(name=data.rule_set)
                            + "</b><br>" + "<br>".join(f"{n}. {line}" for n, line in enumerate(data.rules_lines, 1)))
@@ -349,11 +349,12 @@ class GraduationTab(QWidget):
         if not effects.changes:
             lines.append(tr("graduation_tab", "Không học viên nào đổi kết quả: chỉ ghi lại ngày xét."))
         else:
-            lines.append(tr("graduation_tab", "{n} học viên đổi kết quả:").format(n=len(effects.changes)))
-            lines += [f"• {c.full_name}: {c.old or '–'} → {c.new or tr('graduation_tab', '(không còn xét ở lớp này)')}"
-                      for c in effects.changes[:8]]
+            changed = [tr("graduation_tab", "{n} học viên đổi kết quả:").format(n=len(effects.changes))]
+            changed += [f"• {c.full_name}: {c.old or '–'} → {c.new or tr('graduation_tab', '(không còn xét ở lớp này)')}"
+                        for c in effects.changes[:8]]
             if len(effects.changes) > 8:
-                lines.append(tr("graduation_tab", "• và {n} học viên khác.").format(n=len(effects.changes) - 8))
+                changed.append(tr("graduation_tab", "• và {n} học viên khác.").format(n=len(effects.changes) - 8))
+            lines.append("\n".join(changed))
         losing = effects.losing_decision
         if losing:
             lines.append(tr("graduation_tab", "{n} học viên không còn đủ điều kiện sẽ bị bỏ khỏi quyết định số {number}: "
@@ -372,7 +373,7 @@ class GraduationTab(QWidget):
                 n=len(holders), serials=ask.names_text([c.document or "" for c in holders], most=6)))
         lines.append(tr("graduation_tab", "Học viên vẫn đủ điều kiện giữ số quyết định. Mỗi thay đổi được ghi vào nhật ký."))
         return ask.before(self, tr("graduation_tab", "Xét lại lớp đã có quyết định"), question,
-                          tr("graduation_tab", "Xét lại và lưu"), details="\n".join(lines))
+                          tr("graduation_tab", "Xét lại và lưu"), details="\n\n".join(lines))
 
     def _store_review(self) -> None:
         code = self.class_code

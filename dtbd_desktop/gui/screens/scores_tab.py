@@ -103,7 +103,7 @@ def load_module(session: Session, class_code: str, module_code: str) -> Shown:
             f"{c.name} ×{score_rules.score_text(c.weight, 0)}" for c in sheet.plan.components)))
     parts.append(tr("scores_tab", "điểm đạt từ {mark}").format(mark=score_rules.score_text(sheet.pass_mark)))
     if sheet.locked and sheet.locked_at:
-        parts.append(tr("scores_tab", "ĐÃ CHỐT ngày {date} ({who}): sửa cần người có quyền và ghi lý do").format(
+        parts.append(tr("scores_tab", "ĐÃ CHỐT ngày {date}, người chốt: {who}; sửa cần người có quyền và ghi lý do").format(
             date=text.format_date(sheet.locked_at.date()), who=sheet.locked_by_name or sheet.locked_by or ""))
     else:
         parts.append(tr("scores_tab", "chưa chốt"))
