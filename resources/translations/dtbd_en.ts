@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="vi_VN">
   <context>
     <name>accounts</name>
@@ -62,6 +63,16 @@
       <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Quản trị</source>
       <translation>Administrator</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
+      <source>Quản trị (máy này)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
+      <source>Quản trị (máy này, người dùng {name})</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/trust/accounts.py" />
@@ -1337,6 +1348,19 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
   </context>
   <context>
+    <name>ask</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/ask.py" />
+      <source>Quay lại</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/ask.py" />
+      <source>{names} và {n} người khác</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
     <name>attendance</name>
     <message>
       <location filename="../../dtbd_desktop/services/attendance/marks.py" />
@@ -2355,6 +2379,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     <name>certificate_actions</name>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
+      <source>Cấp lại</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
       <source>Cấp lại văn bằng {serial}</source>
       <translation>Reissue diploma {serial}</translation>
     </message>
@@ -2365,8 +2394,33 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
+      <source>Quay lại</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
+      <source>Thu hồi</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
       <source>Thu hồi văn bằng {serial}</source>
       <translation>Revoke diploma {serial}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
+      <source>Văn bằng {serial} sẽ hết giá trị và được thay bằng văn bằng mới với số hiệu, số vào sổ mới (dòng phụ lục sổ gốc nối hai số). Việc cấp lại không hoàn tác được.
+
+Lý do cấp lại (ghi vào sổ gốc và nhật ký):</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
+      <source>Văn bằng {serial} sẽ hết giá trị: tra cứu mã xác thực sẽ báo “đã thu hồi”; dòng sổ gốc vẫn giữ. Việc thu hồi không hoàn tác được.
+
+Lý do thu hồi (ghi vào sổ gốc và nhật ký):</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
@@ -5760,6 +5814,211 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
   </context>
   <context>
+    <name>conduct</name>
+    <message>
+      <location filename="../../dtbd_desktop/services/conduct.py" />
+      <source>'{typed}' không phải mức kỷ luật: gõ khiển trách, cảnh cáo, buộc thôi học hoặc để trống (không).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/conduct.py" />
+      <source>'{typed}' không phải nhận xét của cơ quan cử đi học: gõ “đạt” (đã có, đạt yêu cầu), “không đạt” hoặc để trống (chưa có).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/conduct.py" />
+      <source>Chưa lưu: {n} ô có lỗi, không ô nào được lưu.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/conduct.py" />
+      <source>Học viên này không có trong lớp {code}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/conduct.py" />
+      <source>Không có học viên số CCCD {nid} trong lớp {code}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/conduct.py" />
+      <location filename="../../dtbd_desktop/services/conduct.py" />
+      <source>Không có mục '{field}' (chỉ có nhận xét, kỷ luật, rèn luyện).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/conduct.py" />
+      <source>Kỷ luật</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/conduct.py" />
+      <source>Nhận xét của cơ quan cử đi học</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/conduct.py" />
+      <source>Rèn luyện</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/conduct.py" />
+      <source>Xếp loại rèn luyện dài quá {n} ký tự.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/conduct.py" />
+      <source>{name}: ô này vừa được người khác sửa (đang là “{value}”); hãy tải lại bảng.</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>conduct_model</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/models/conduct_model.py" />
+      <source>Dòng {row}, cột {column}: </source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/models/conduct_model.py" />
+      <source>Họ và tên</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/models/conduct_model.py" />
+      <source>Khối dán vượt ra ngoài bảng ('{text}').</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/models/conduct_model.py" />
+      <source>Ngày sinh</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/models/conduct_model.py" />
+      <source>cột này không nhập được.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/models/conduct_model.py" />
+      <source>học viên đã thôi học hoặc chuyển lớp.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/models/conduct_model.py" />
+      <source>Ô này không nhập được.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/models/conduct_model.py" />
+      <source>Đơn vị cử đi học</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>conduct_panel</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>(trống)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Bạn chỉ được xem.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Chọn các ô cần điền trước (bấm tên cột để chọn cả cột).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Chọn các ô của một cột nhận xét, kỷ luật hoặc rèn luyện trước</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Còn {n} học viên chưa có nhận xét của cơ quan cử đi học (điều kiện xét tốt nghiệp).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Căn cứ:</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Không có gì thay đổi.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Không lưu: {n} ô có lỗi, không ô nào được lưu.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Nhận xét: gõ “đạt”, “không đạt” hoặc để trống (chưa có) · kỷ luật: khiển trách, cảnh cáo, buộc thôi học · rèn luyện: Tốt, Khá... · Enter xuống dòng · Delete xóa · Ctrl+V dán từ Excel (cả khối lưu hoặc không lưu ô nào) · bấm tên cột để chọn cả cột rồi “Điền các ô đang chọn”</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Quy định của lớp không đòi nhận xét của cơ quan cử đi học.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Xóa</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Xóa {n} ô</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Xóa {n} ô đang có nội dung (nhận xét về “chưa có”, kỷ luật về “không”)? Mỗi thay đổi được ghi vào nhật ký.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>văn bản, căn cứ (ví dụ: Công văn số 45 của Huyện ủy ...); ghi vào nhật ký cùng mỗi thay đổi</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>{n} học viên đang học.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Điền các ô đang chọn</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Đã có nhận xét của cơ quan cử đi học cho mọi học viên.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Đã lưu {n} ô.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Đã lưu: {name}, {what}: {old} → {new}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>“{value}” cho {n} ô đang chọn</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
     <name>credentials</name>
     <message>
       <location filename="../../dtbd_desktop/base/credentials.py" />
@@ -6772,8 +7031,17 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/rules/graduation.py" />
+      <source>Bài thu hoạch {score}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Bài thu hoạch đạt từ {mark}, xếp loại: {bands}.</source>
-      <translation>Written reflection passed from {mark}, classification: {bands}.</translation>
+      <translation type="obsolete">Written reflection passed from {mark}, classification: {bands}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
+      <source>Bài thu hoạch đạt từ {mark}; xếp loại theo điểm bài thu hoạch (không theo điểm trung bình): {bands}.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/rules/graduation.py" />
@@ -6901,14 +7169,28 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Absent for more than {limit} of the course: no certificate of completion</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
+      <source>TB {score}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/rules/scores.py" />
       <source>Trọng số của điểm thành phần thứ {n} phải là số dương.</source>
       <translation>The weight of component score no. {n} must be a positive number.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/rules/graduation.py" />
+      <source>Xếp loại theo điểm trung bình các học phần (điểm thi tốt nghiệp, khóa luận chỉ cần đạt): {bands}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
+      <source>Xếp loại theo điểm xét tốt nghiệp (điểm trung bình các học phần cùng điểm thi tốt nghiệp hoặc khóa luận): {bands}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Xếp loại: {bands}.</source>
-      <translation>Classification: {bands}.</translation>
+      <translation type="obsolete">Classification: {bands}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/rules/graduation.py" />
@@ -6954,6 +7236,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>cảnh cáo</source>
       <translation>warning</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
+      <source>hạ một mức → {band}</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/rules/graduation.py" />
@@ -7037,6 +7324,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/rules/graduation.py" />
+      <source>{what} → {band} (từ {min})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Điều kiện tốt nghiệp: {conditions}.</source>
       <translation>Graduation requirements: {conditions}.</translation>
     </message>
@@ -7064,6 +7356,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Điểm từ 0 đến 10, lấy một chữ số thập phân; điểm đạt từ {mark}.</source>
       <translation>Scores from 0 to 10, to one decimal place; pass mark {mark}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
+      <source>Điểm xét tốt nghiệp {score}</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/rules/graduation.py" />
@@ -7111,6 +7408,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/graduation.py" />
+      <source>Học viên này không có trong lớp {code}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation.py" />
       <source>Không đủ điều kiện</source>
       <translation>Not eligible</translation>
     </message>
@@ -7154,6 +7456,21 @@ The setup will ask where to keep the data, the centre's name for document headin
     <name>graduation_tab</name>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source> (không tính: học viên được xét theo {codes})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source> ngày {date}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>(không còn xét ở lớp này)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Bang diem ca nhan {code}</source>
       <translation>Transcript {code}</translation>
     </message>
@@ -7161,6 +7478,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Bang diem tong hop {code}</source>
       <translation>Score summary {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Bài thu hoạch</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -7179,7 +7501,6 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
-      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Chọn học viên</source>
       <translation>Select learner</translation>
     </message>
@@ -7190,8 +7511,12 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Căn cứ xếp loại</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Căn cứ, ghi chú:</source>
-      <translation>Basis, notes:</translation>
+      <translation type="obsolete">Basis, notes:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -7205,6 +7530,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Danh sách công nhận và văn bằng in từ nay mang số mới; văn bằng đã in vẫn ghi số cũ. Số cũ được ghi vào nhật ký.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Danh sách xét tốt nghiệp...</source>
       <translation>Graduation review list...</translation>
     </message>
@@ -7214,10 +7544,13 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Record decision</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
-      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Hãy chọn một học viên (có số CCCD) trong danh sách.</source>
-      <translation>Select a learner (with a national ID) in the list.</translation>
+      <translation type="obsolete">Select a learner (with a national ID) in the list.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Hãy chọn một học viên trong danh sách.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -7230,9 +7563,13 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Full name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Học phần bị cấm thi</source>
-      <translation>Modules barred from exam</translation>
+      <translation type="obsolete">Modules barred from exam</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Học viên vẫn đủ điều kiện giữ số quyết định. Mỗi thay đổi được ghi vào nhật ký.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -7243,6 +7580,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>In:</source>
       <translation>Print:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Không học viên nào đổi kết quả: chỉ ghi lại ngày xét.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -7261,8 +7603,12 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Kết quả xét tốt nghiệp</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Kỷ luật trong khóa học:</source>
-      <translation>Discipline during the course:</translation>
+      <translation type="obsolete">Discipline during the course:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -7276,18 +7622,31 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Lớp {code} đã có quyết định công nhận tốt nghiệp số {number}{date}. Xét lại sẽ thay kết quả đã lưu bằng kết quả theo điểm, nhận xét và kỷ luật hiện nay.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Lớp {code} đã ghi quyết định số {old} ngày {old_date}. Thay bằng số {number} ngày {date} cho mọi học viên đủ điều kiện?</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Ngày sinh</source>
       <translation>Date of birth</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
-      <source>Nhận xét của cơ quan cử đi học, kỷ luật, rèn luyện của học viên đang chọn</source>
-      <translation>Sending organisation's confirmation, discipline and conduct of the selected learner</translation>
+      <source>Nhận xét của cơ quan cử đi học, kỷ luật, rèn luyện của cả lớp (con trỏ ở học viên đang chọn)</source>
+      <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Nhận xét của cơ quan cử đi học, kỷ luật, rèn luyện của học viên đang chọn</source>
+      <translation type="obsolete">Sending organisation's confirmation, discipline and conduct of the selected learner</translation>
+    </message>
+    <message>
       <source>Nhận xét của cơ quan cử đi học:</source>
-      <translation>Sending organisation's confirmation:</translation>
+      <translation type="obsolete">Sending organisation's confirmation:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -7311,8 +7670,12 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Rèn luyện, nhận xét của cơ quan cử đi học (cả lớp)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Rèn luyện:</source>
-      <translation>Conduct:</translation>
+      <translation type="obsolete">Conduct:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -7321,8 +7684,33 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>TB học phần</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Thay quyết định</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Thay quyết định đã ghi</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Xet tot nghiep {code}</source>
       <translation>Graduation review {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Xét lại lớp đã có quyết định</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Xét lại và lưu</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -7350,9 +7738,28 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>for example 12/QĐ-TCT</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>văn bản, căn cứ (ví dụ: Công văn số 45 của ...)</source>
-      <translation>document, basis (for example: Official letter no. 45 of ...)</translation>
+      <translation type="obsolete">document, basis (for example: Official letter no. 45 of ...)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>{n} học viên không còn đủ điều kiện sẽ bị bỏ khỏi quyết định số {number}: {names}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>{n} học viên mới đủ điều kiện chưa có số quyết định: {names}; ghi lại quyết định cho họ nếu họ thuộc quyết định này.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>{n} học viên đổi kết quả đã được cấp văn bằng ({serials}): văn bằng và sổ gốc vẫn giữ nội dung cũ; nếu cần, thu hồi hoặc cấp lại ở thẻ “Văn bằng, chứng chỉ”.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>{n} học viên đổi kết quả:</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -7371,6 +7778,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Điểm xét TN</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Điểm đã thay đổi sau lần xét ngày {date} ({n} học viên khác kết quả đã lưu): bấm “Xét tốt nghiệp” để lưu lại.</source>
       <translation>Scores have changed since the review on {date} ({n} learners differ from the saved results): click “Graduation review” to save again.</translation>
     </message>
@@ -7380,9 +7792,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Recorded decision no. {number} of {date} for {n} learners.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Đã ghi {n} thay đổi cho {name}.</source>
-      <translation>Recorded {n} changes for {name}.</translation>
+      <translation type="obsolete">Recorded {n} changes for {name}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -7418,6 +7829,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>đủ điều kiện tốt nghiệp</source>
       <translation>eligible to graduate</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>• và {n} học viên khác.</source>
+      <translation type="unfinished" />
     </message>
   </context>
   <context>
@@ -11944,10 +12360,21 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
+      <source>Chưa chốt điểm học phần {module}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
+      <source>Chưa có điểm: {names}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Chưa ghi lý do sửa điểm đã chốt: điểm chưa được lưu.</source>
       <translation>No reason given for changing finalised scores: the scores were not saved.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Chốt điểm</source>
@@ -11959,9 +12386,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Finalise the scores of module {module}? After that, changing scores needs a user with permission and a reason.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Còn {n} học viên chưa có điểm: {names}.</source>
-      <translation>{n} learners have no score yet: {names}.</translation>
+      <translation type="obsolete">{n} learners have no score yet: {names}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
@@ -12002,6 +12428,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Học phần</source>
       <translation>Module</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
+      <source>Học phần {module}: còn {n}/{total} học viên chưa có điểm. Sau khi chốt, nhập điểm cho họ cần người có quyền và ghi lý do (thi sau, thi lại).</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
@@ -12075,6 +12506,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
+      <source>Vẫn chốt điểm</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Xuất bảng điểm để nhập</source>
       <translation>Export score sheet for entry</translation>
     </message>
@@ -12082,6 +12518,21 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Xuất bảng điểm để nhập...</source>
       <translation>Export score sheet for entry...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
+      <source>Xóa {n} điểm</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
+      <source>Xóa {n} điểm đã nhập trong các ô đang chọn? Mỗi điểm xóa được ghi vào nhật ký.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
+      <source>Xóa điểm</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
@@ -12114,14 +12565,23 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Score used</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>ĐÃ CHỐT ngày {date} ({who}): sửa cần người có quyền và ghi lý do</source>
-      <translation>FINALISED on {date} ({who}): changes need a user with permission and a reason</translation>
+      <translation type="obsolete">FINALISED on {date} ({who}): changes need a user with permission and a reason</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
+      <source>ĐÃ CHỐT ngày {date}, người chốt: {who}; sửa cần người có quyền và ghi lý do</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Đã chốt điểm học phần {module}.</source>
       <translation>Scores of module {module} finalised.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
+      <source>Đã chốt điểm học phần {module}; {n} học viên chưa có điểm (nhập sau cần ghi lý do): {names}.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
