@@ -66,7 +66,7 @@ def choices(field_name: str) -> list[str]:
         return [graduation_rules.confirmation_label(k) for k in ("received", "unfavourable", "missing")]
     if field_name == "discipline":
         return [graduation_rules.discipline_label(k) for k in graduation_rules.DISCIPLINE_ORDER]
-    return [tr("conduct_model", w) for w in CONDUCT_WORDS]
+    return list(CONDUCT_WORDS)  # stored as typed: the ratings the centre's papers use
 
 
 class ConductModel(QAbstractTableModel):
