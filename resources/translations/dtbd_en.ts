@@ -5880,6 +5880,11 @@ Reason for the revocation (kept in the register and the audit log):</translation
     <name>conduct_model</name>
     <message>
       <location filename="../../dtbd_desktop/gui/models/conduct_model.py" />
+      <source>Bạn chỉ được xem bảng này, không sửa được.</source>
+      <translation>You may only view this table, not change it.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/models/conduct_model.py" />
       <source>Dòng {row}, cột {column}: </source>
       <translation>Row {row}, column {column}: </translation>
     </message>

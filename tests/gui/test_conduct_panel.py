@@ -25,6 +25,7 @@ from dtbd_desktop.gui.screens.conduct_panel import ConductPanel
 from dtbd_desktop.gui.screens.graduation_tab import GraduationTab
 from dtbd_desktop.services import conduct
 from dtbd_desktop.services.conduct import ConductEntry
+from tests.logins import admin_login, create_account
 from tests.test_scores import build_class
 
 
@@ -164,3 +165,19 @@ def test_the_review_button_reaches_a_learner_without_a_national_id(qtbot: QtBot,
     qtbot.waitUntil(lambda: grid.isVisible() and ctx.runner.idle(), timeout=10_000)
     assert grid.model.lines[grid.table.currentIndex().row()].national_id is None
     assert grid.table.currentIndex().column() == 3
+
+
+def test_a_viewer_reads_the_grid_but_cannot_change_it(qtbot: QtBot, ctx: AppContext) -> None:
+    admin = admin_login(ctx.db)
+    ctx.login = create_account(ctx.db, "xem", "viewer", by=admin, full_name="Lê Thị Xem")
+    _tab, grid = open_grid(qtbot, ctx)
+    assert "Bạn chỉ được xem." in grid.summary.text()
+    index = grid.model.index(0, 3)
+    assert not grid.model.flags(index) & Qt.ItemFlag.ItemIsEditable
+    assert not grid.fill_button.isEnabled() and not grid.reason.isEnabled()
+    QGuiApplication.clipboard().setText("đạt\n")
+    grid.table.setCurrentIndex(index)
+    grid.paste()
+    assert "Bạn chỉ được xem bảng này, không sửa được." in grid.message.text()
+    idle(qtbot, ctx)
+    assert set(stored(ctx, "confirmation").values()) == {"missing"}

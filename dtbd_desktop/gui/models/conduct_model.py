@@ -234,6 +234,8 @@ class ConductModel(QAbstractTableModel):
         """The edits a pasted block (or a filled selection) makes from (top, left), or the problems
         that refuse it whole, each naming its row and column. Blank cells over inactive rows are
         left out."""
+        if not self.editable:
+            return [], [tr("conduct_model", "Bạn chỉ được xem bảng này, không sửa được.")]
         problems: list[str] = []
         checked: list[tuple[int, int, str]] = []
         for i, line in enumerate(block):
