@@ -48,6 +48,7 @@ from dtbd_desktop.services import (
     certificates,
     certificates_numbering,  # noqa: F401
     classes,
+    conduct,
     enrolments,
     feedback,
     followup,  # noqa: F401
@@ -139,6 +140,8 @@ EXAMPLES: dict[str, Example] = {
     "followup.delete": lambda w: a(w.enrolment_id, w.followup_year),
     "followup.record": lambda w: a(enrolment_id=w.enrolment_id, year=2027, annual_rating="HTTNV"),
     "graduation.conduct": lambda w: a(CLASS, w.national_id, conduct="Tốt"),
+    "graduation.conducts": lambda w: a(CLASS, [conduct.ConductEntry("confirmation", "không đạt",
+                                                                   enrolment_id=w.enrolment_id)], reason="Công văn 7"),
     "graduation.decision": lambda w: a(CLASS, number="99-QĐ/TCT", date=dt.date(2026, 7, 10)),
     "graduation.review": lambda w: a(CLASS),
     "learners.create": lambda w: a(OTHER, PersonFields("Thạch", "Thị Sa", "Ry", dt.date(1991, 4, 2), 1991, "F",

@@ -476,12 +476,16 @@ def export_score_table(session: Session, class_code: str, path: str | os.PathLik
 
 
 def export_transcripts(session: Session, class_code: str, path: str | os.PathLike[str], *,
-                       national_id: str | None = None, on: dt.date | None = None) -> int:
-    """Transcripts of every learner of the class (or of one, by CCCD); pages (PDF) or sheets (XLSX)."""
+                       national_id: str | None = None, on: dt.date | None = None,
+                       enrolment_id: int | None = None) -> int:
+    """Transcripts of every learner of the class (or of one, by enrolment or CCCD); pages (PDF) or
+    sheets (XLSX)."""
     review = load_review(session, class_code)
     data = review.data
     by_enrolment = {r.enrolment_id: r for r in review.rows}
     lines = [_find_learner(data, national_id)] if national_id else list(data.learners)
+    if enrolment_id is not None:
+        lines = [data.learner(enrolment_id)]
     docs = [TranscriptDoc(learner_transcript(session, data.class_code, enrolment_id=line.enrolment_id, data=data),
                           by_enrolment.get(line.enrolment_id)) for line in lines]
     head = load_letterhead(session)
@@ -493,7 +497,7 @@ def export_transcripts(session: Session, class_code: str, path: str | os.PathLik
 
 def export_document(session: Session, class_code: str, kind: str, path: str | os.PathLike[str], *,
                     national_id: str | None = None, number: str | None = None, date: dt.date | None = None,
-                    on: dt.date | None = None) -> int:
+                    on: dt.date | None = None, enrolment_id: int | None = None) -> int:
     """One of KINDS to `path` (.pdf or .xlsx); returns pages (PDF) or rows / sheets (XLSX)."""
     if kind == "review":
         return export_review(session, class_code, path, on=on)
@@ -502,7 +506,8 @@ def export_document(session: Session, class_code: str, kind: str, path: str | os
     if kind == "scores":
         return export_score_table(session, class_code, path, on=on)
     if kind == "transcript":
-        return export_transcripts(session, class_code, path, national_id=national_id, on=on)
+        return export_transcripts(session, class_code, path, national_id=national_id, on=on,
+                                  enrolment_id=enrolment_id)
     raise InputError(tr("reports", "Loại tài liệu '{kind}' không có; chọn: {kinds}.").format(
         kind=kind, kinds=", ".join(KINDS)))
 

@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from dtbd_desktop.base.i18n import tr, tr_noop
-from dtbd_desktop.base.text import format_decimal, round_half_up
+from dtbd_desktop.base.text import fold, format_decimal, round_half_up
 from dtbd_desktop.rules.scores import (
     ORDINARY,
     ZERO,
@@ -64,6 +64,42 @@ def discipline_label(discipline: str) -> str:
 
 def confirmation_label(confirmation: str) -> str:
     return tr("grading", CONFIRMATION_LABELS.get(confirmation, confirmation))
+
+
+#: What a person types (or pastes from Excel) for a confirmation or a discipline, folded (no
+#: diacritics, lower case), beside the keys and the labels themselves.
+_CONFIRMATION_WORDS = {
+    "received": ("da co", "co", "dat", "dat yeu cau", "x", "1", "received", "da co dat", "da co, dat"),
+    "unfavourable": ("khong dat", "khong dat yeu cau", "kd", "unfavourable", "0"),
+    "missing": ("", "chua co", "chua", "missing", "-"),
+}
+_DISCIPLINE_WORDS = {
+    "none": ("", "khong", "none", "-", "0"),
+    "reprimand": ("khien trach", "kt", "reprimand"),
+    "warning": ("canh cao", "cc", "warning"),
+    "expulsion": ("buoc thoi hoc", "expulsion"),
+}
+
+
+def _parse(typed: object, words: Mapping[str, tuple[str, ...]], labels: Mapping[str, str]) -> str | None:
+    folded = fold(str(typed or "")).strip(" .")
+    for key, known in words.items():
+        if folded in known or folded == fold(labels[key]) or folded == fold(tr("grading", labels[key])):
+            return key
+    return None
+
+
+def parse_confirmation(typed: object) -> str | None:
+    """The confirmation key (received | unfavourable | missing) for what a person typed: the key,
+    the label ("đã có, đạt yêu cầu"), or a short form ("đạt", "có", "x"; "không đạt"; empty:
+    missing), with or without diacritics; None when it is none of them."""
+    return _parse(typed, _CONFIRMATION_WORDS, CONFIRMATION_LABELS)
+
+
+def parse_discipline(typed: object) -> str | None:
+    """The discipline key (none | reprimand | warning | expulsion) for what a person typed: the
+    key or the label ("khiển trách"), with or without diacritics; empty is none; else None."""
+    return _parse(typed, _DISCIPLINE_WORDS, DISCIPLINE_LABELS)
 
 
 # ----------------------------------------------------------------------------- classification
@@ -131,6 +167,7 @@ class Outcome:
     essay_module: str | None = None
     essay_score: Decimal | None = None
     essay_band: str | None = None  # short courses with a graded bài thu hoạch
+    module_average: Decimal | None = None  # the ordinary modules' average (ranking decimals)
 
 
 def _codes(results: Iterable[ModuleResult]) -> str:
@@ -294,6 +331,7 @@ def review_learner(facts: LearnerFacts, rules: Mapping[str, Any]) -> Outcome:
                 if problem:
                     reasons.append(problem)
     average = _classification_average(ordinary, finals, rules)
+    module_average = _classification_average(ordinary, [], rules) if ordinary else None
     band = classify(average, rules)
     if average is not None and band is None:
         reasons.append(tr("grading", "Điểm trung bình {average} chưa đạt mức xếp loại thấp nhất ({lowest})").format(
@@ -305,7 +343,7 @@ def review_learner(facts: LearnerFacts, rules: Mapping[str, Any]) -> Outcome:
     classification = classify(average, rules, downgrade=bool(downgrades)) if eligible else None
     return Outcome(eligible=eligible, average=average, classification=classification, band=band,
                    downgrades=tuple(downgrades) if eligible else (), reasons=tuple(reasons),
-                   final_modules=tuple(m.code for m in finals))
+                   final_modules=tuple(m.code for m in finals), module_average=module_average)
 
 
 def _review_short_course(facts: LearnerFacts, rules: Mapping[str, Any], reasons: list[str]) -> Outcome:
@@ -338,6 +376,33 @@ def _review_short_course(facts: LearnerFacts, rules: Mapping[str, Any], reasons:
         essay_module=essay.code if essay else essay_code, essay_score=essay.counted if essay else None,
         essay_band=essay_band if eligible else None,
     )
+
+
+def classification_basis(outcome: Outcome, rules: Mapping[str, Any]) -> str:
+    """Which score decided the classification and by which band, in words, for a review row to
+    explain itself: "TB 8,42 → Giỏi (từ 8,0)", "Bài thu hoạch 9,5 → Xuất sắc (từ 9,0)",
+    "... , hạ một mức → Giỏi". Empty when nothing was classified (not eligible, no graded essay)."""
+    if not outcome.eligible:
+        return ""
+    if rules.get("outcome") == "pass_fail":
+        if outcome.essay_score is None or outcome.band is None:
+            return ""
+        what = tr("grading", "Bài thu hoạch {score}").format(score=score_text(outcome.essay_score))
+        final = outcome.essay_band
+    else:
+        if outcome.average is None or outcome.band is None:
+            return ""
+        share = Decimal(str(rules.get("final_share", 0) or 0))
+        label = tr("grading", "Điểm xét tốt nghiệp {score}") if share > 0 and outcome.final_modules else \
+            tr("grading", "TB {score}")
+        what = label.format(score=score_text(outcome.average, int(rules.get("ranking_decimals", 2))))
+        final = outcome.classification
+    index = next((i for i, b in enumerate(rules["bands"]) if b["name"] == outcome.band), None)
+    low = score_text(Decimal(str(rules["bands"][index]["min"]))) if index is not None else ""
+    line = tr("grading", "{what} → {band} (từ {min})").format(what=what, band=outcome.band, min=low)
+    if outcome.downgrades and final and final != outcome.band:
+        line += ", " + tr("grading", "hạ một mức → {band}").format(band=final)
+    return line
 
 
 def rank(averages: Sequence[Decimal | None]) -> list[int | None]:
@@ -379,11 +444,15 @@ def rules_summary(rules: Mapping[str, Any], regulation: str | None = None) -> li
     if pass_fail:
         line = tr("grading", "Kết quả: Đạt hoặc Không đạt.")
         if rules.get("graded_essay"):
-            line += " " + tr("grading", "Bài thu hoạch đạt từ {mark}, xếp loại: {bands}.").format(
-                mark=score_text(pass_mark(rules)), bands=bands)
+            line += " " + tr("grading", "Bài thu hoạch đạt từ {mark}; xếp loại theo điểm bài thu hoạch (không theo "
+                                        "điểm trung bình): {bands}.").format(mark=score_text(pass_mark(rules)), bands=bands)
         lines.append(line)
+    elif share > 0:
+        lines.append(tr("grading", "Xếp loại theo điểm xét tốt nghiệp (điểm trung bình các học phần cùng điểm thi tốt "
+                                   "nghiệp hoặc khóa luận): {bands}.").format(bands=bands))
     else:
-        lines.append(tr("grading", "Xếp loại: {bands}.").format(bands=bands))
+        lines.append(tr("grading", "Xếp loại theo điểm trung bình các học phần (điểm thi tốt nghiệp, khóa luận chỉ "
+                                   "cần đạt): {bands}.").format(bands=bands))
     drops = []
     if rules.get("downgrade_on_retake"):
         drops.append(tr("grading", "có học phần phải thi lại"))
@@ -413,6 +482,7 @@ def rules_summary(rules: Mapping[str, Any], regulation: str | None = None) -> li
 
 __all__ = [
     "CONFIRMATION_LABELS", "DISCIPLINE_LABELS", "DISCIPLINE_ORDER", "LearnerFacts", "Outcome", "band_of",
-    "classify", "confirmation_label", "discipline_at_least", "discipline_label", "essay_module_code", "rank",
-    "required_finals", "review_learner", "rules_summary",
+    "classification_basis", "classify", "confirmation_label", "discipline_at_least", "discipline_label",
+    "essay_module_code", "parse_confirmation", "parse_discipline", "rank", "required_finals", "review_learner",
+    "rules_summary",
 ]

@@ -211,6 +211,73 @@ def store_review(session: Session, result: ClassReview) -> None:
 
 
 @dataclass(frozen=True)
+class ReviewChange:
+    """A learner whose stored result a new review would replace."""
+
+    enrolment_id: int
+    full_name: str
+    old: str | None  # the stored result in words ("Giỏi (8,42)", "Không đủ điều kiện"); None: not stored
+    new: str | None  # the result now; None: no longer reviewed here (moved to another class)
+    loses_decision: str | None  # the decision number the learner would lose (no longer eligible)
+    document: str | None  # the serial of a live document of the class the learner holds
+    was_eligible: bool = False
+    now_eligible: bool = False
+
+
+@dataclass(frozen=True)
+class ReviewEffects:
+    """What storing the review now would change, for the question asked before it."""
+
+    decision: tuple[str, dt.date | None] | None  # the decision recorded on the class, if any
+    changes: tuple[ReviewChange, ...]
+    unchanged: int
+
+    @property
+    def losing_decision(self) -> list[ReviewChange]:
+        return [c for c in self.changes if c.loses_decision]
+
+    @property
+    def with_documents(self) -> list[ReviewChange]:
+        return [c for c in self.changes if c.document]
+
+
+def review_effects(session: Session, class_code: str) -> ReviewEffects:
+    """Compare the stored review with the review as of now (`store_review`'s rules: a decision
+    number stays only on learners who remain eligible), naming the documents already issued."""
+    from dtbd_desktop.db.models import Certificate
+
+    review_now = load_review(session, class_code)
+    class_id = review_now.data.class_id
+    stored = {r.enrolment_id: r for r in session.scalars(
+        select(GraduationResult).join(Enrolment, GraduationResult.enrolment_id == Enrolment.id)
+        .where(Enrolment.class_id == class_id))}
+    documents = {enrolment_id: serial for enrolment_id, serial in session.execute(
+        select(Certificate.enrolment_id, Certificate.serial).join(Enrolment, Certificate.enrolment_id == Enrolment.id)
+        .where(Enrolment.class_id == class_id, Certificate.status == "issued"))}
+    decided = next(((r.decision_number, r.decision_date) for r in stored.values() if r.eligible and r.decision_number),
+                   None)
+    names = {line.enrolment_id: line.full_name for line in review_now.data.learners}
+    changes, unchanged = [], 0
+    for row in review_now.rows:
+        previous = stored.pop(row.enrolment_id, None)
+        old = None if previous is None else _summary(previous.eligible, previous.classification, previous.average)
+        new = _summary(row.eligible, row.classification, row.average)
+        if old == new and previous is not None and previous.eligible == row.eligible:
+            unchanged += 1
+            continue
+        lost = previous.decision_number if previous is not None and previous.decision_number and not row.eligible \
+            else None
+        changes.append(ReviewChange(row.enrolment_id, row.full_name, old, new, lost, documents.get(row.enrolment_id),
+                                    was_eligible=bool(previous is not None and previous.eligible),
+                                    now_eligible=row.eligible))
+    for enrolment_id, gone in stored.items():
+        changes.append(ReviewChange(enrolment_id, names.get(enrolment_id, ""),
+                                    _summary(gone.eligible, gone.classification, gone.average), None,
+                                    gone.decision_number, documents.get(enrolment_id), was_eligible=gone.eligible))
+    return ReviewEffects(decision=decided, changes=tuple(changes), unchanged=unchanged)
+
+
+@dataclass(frozen=True)
 class StoredResult:
     """A stored review result with the learner, as the decision list prints it."""
 
@@ -276,12 +343,14 @@ def set_decision(session: Session, class_code: str, *, number: str, date: dt.dat
 
 
 @operation("graduation.conduct", permission="enter_conduct", scope=operations.class_code())
-def set_conduct(session: Session, class_code: str, national_id: str, *, confirmation: str | None = None,
-                discipline: str | None = None, conduct: str | None = None,
+def set_conduct(session: Session, class_code: str, national_id: str | None = None, *, enrolment_id: int | None = None,
+                confirmation: str | None = None, discipline: str | None = None, conduct: str | None = None,
                 reason: str | None = None) -> list[tuple[str, str | None, str | None]]:
-    """Record the sending organisation's confirmation (missing | received | unfavourable), a
-    discipline (none | reprimand | warning | expulsion) and the conduct (rèn luyện, free text,
-    "" clears it); returns (field, old, new) for each field that changed, each audited."""
+    """Record one learner's sending organisation's confirmation (missing | received |
+    unfavourable), a discipline (none | reprimand | warning | expulsion) and the conduct (rèn
+    luyện, free text, "" clears it); returns (field, old, new) for each field that changed, each
+    audited. The learner by enrolment (any learner, with or without a national ID) or by national
+    ID. A whole class at once: `services.conduct.set_conducts`."""
     problems = []
     if confirmation is not None and confirmation not in CONFIRMATIONS:
         problems.append(Problem(tr("graduation", "Nhận xét của cơ quan cử đi học phải là received (đã có, đạt), "
@@ -296,7 +365,12 @@ def set_conduct(session: Session, class_code: str, national_id: str, *, confirma
     if problems:
         raise InputError(tr("graduation", "Chưa ghi được nhận xét, kỷ luật."), problems)
     data = load_class_scores(session, class_code)
-    line = find_learner(data, national_id)
+    if enrolment_id is not None:
+        line = next((x for x in data.learners if x.enrolment_id == enrolment_id), None)
+        if line is None:
+            raise InputError(tr("graduation", "Học viên này không có trong lớp {code}.").format(code=data.class_code))
+    else:
+        line = find_learner(data, national_id or "")
     enrolment = session.get(Enrolment, line.enrolment_id)
     assert enrolment is not None
     wanted: dict[str, str | None] = {}
@@ -321,6 +395,6 @@ def set_conduct(session: Session, class_code: str, national_id: str, *, confirma
 
 
 __all__ = [
-    "ClassReview", "ReviewRow", "StoredResult", "facts_for", "load_review", "review", "set_conduct", "set_decision",
-    "store_review", "stored_results",
+    "ClassReview", "ReviewChange", "ReviewEffects", "ReviewRow", "StoredResult", "facts_for", "load_review", "review",
+    "review_effects", "set_conduct", "set_decision", "store_review", "stored_results",
 ]

@@ -18,6 +18,7 @@ import base64
 import datetime as dt
 import os
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -408,3 +409,24 @@ def list_users(session: Session) -> list[tuple[str, str, str, bool, bool]]:
     now = dt.datetime.now()
     return [(u.username, u.full_name, u.role, u.active, bool(u.locked_until and u.locked_until > now))
             for u in session.scalars(select(User).order_by(User.username))]
+
+
+def display_names(session: Session, usernames: Iterable[str | None]) -> dict[str, str]:
+    """The name to show for each username recorded on a change (who finalised, who corrected): an
+    account's full name; the local administrator of a database without accounts as "Quản trị
+    (máy này)"; a name that is no account (the first build recorded the computer's own login of
+    the person at that PC, its administrator then) as "Quản trị (máy này, người dùng NAME)"."""
+    wanted = {name for name in usernames if name}
+    known: dict[str, str] = {}
+    if wanted:
+        known = {u: n for u, n in session.execute(select(User.username, User.full_name)
+                                                  .where(User.username.in_(wanted)))}
+    out = {}
+    for name in wanted:
+        if name in known and known[name]:
+            out[name] = known[name]
+        elif name == LOCAL_ADMIN:
+            out[name] = tr("accounts", "Quản trị (máy này)")
+        else:
+            out[name] = tr("accounts", "Quản trị (máy này, người dùng {name})").format(name=name)
+    return out

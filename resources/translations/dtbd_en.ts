@@ -65,6 +65,16 @@
     </message>
     <message>
       <location filename="../../dtbd_desktop/trust/accounts.py" />
+      <source>Quản trị (máy này)</source>
+      <translation>Administrator (this PC)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
+      <source>Quản trị (máy này, người dùng {name})</source>
+      <translation>Administrator (this PC, user {name})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>Quản trị (máy đơn)</source>
       <translation>Administrator (single PC)</translation>
     </message>
@@ -1387,6 +1397,19 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/gui/app.py" />
       <source>Đang mở cơ sở dữ liệu...</source>
       <translation>Opening the database...</translation>
+    </message>
+  </context>
+  <context>
+    <name>ask</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/ask.py" />
+      <source>Quay lại</source>
+      <translation>Go back</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/ask.py" />
+      <source>{names} và {n} người khác</source>
+      <translation>{names} and {n} others</translation>
     </message>
   </context>
   <context>
@@ -3345,6 +3368,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     <name>certificate_actions</name>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
+      <source>Cấp lại</source>
+      <translation>Reissue</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
       <source>Cấp lại văn bằng {serial}</source>
       <translation>Reissue diploma {serial}</translation>
     </message>
@@ -3355,8 +3383,37 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
+      <source>Quay lại</source>
+      <translation>Go back</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
+      <source>Thu hồi</source>
+      <translation>Revoke</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
       <source>Thu hồi văn bằng {serial}</source>
       <translation>Revoke diploma {serial}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
+      <source>Văn bằng {serial} sẽ hết giá trị và được thay bằng văn bằng mới với số hiệu, số vào sổ mới (dòng phụ lục sổ gốc nối hai số). Việc cấp lại không hoàn tác được.
+
+Lý do cấp lại (ghi vào sổ gốc và nhật ký):</source>
+      <translation>Document {serial} will lose its validity and be replaced by a new document with a new serial and register number (an appendix line of the register links the two). A reissue cannot be undone.
+
+Reason for the reissue (kept in the register and the audit log):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
+      <source>Văn bằng {serial} sẽ hết giá trị: tra cứu mã xác thực sẽ báo “đã thu hồi”; dòng sổ gốc vẫn giữ. Việc thu hồi không hoàn tác được.
+
+Lý do thu hồi (ghi vào sổ gốc và nhật ký):</source>
+      <translation>Document {serial} will lose its validity: checking its verification code will say “revoked”; its register line stays. A revocation cannot be undone.
+
+Reason for the revocation (kept in the register and the audit log):</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/certificate_actions.py" />
@@ -7050,6 +7107,216 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
     </message>
   </context>
   <context>
+    <name>conduct</name>
+    <message>
+      <location filename="../../dtbd_desktop/services/conduct.py" />
+      <source>'{typed}' không phải mức kỷ luật: gõ khiển trách, cảnh cáo, buộc thôi học hoặc để trống (không).</source>
+      <translation>'{typed}' is not a discipline: type reprimand (khiển trách), warning (cảnh cáo), expulsion (buộc thôi học) or leave it empty (none).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/conduct.py" />
+      <source>'{typed}' không phải nhận xét của cơ quan cử đi học: gõ “đạt” (đã có, đạt yêu cầu), “không đạt” hoặc để trống (chưa có).</source>
+      <translation>'{typed}' is not a sending organisation's confirmation: type “đạt” (received, favourable), “không đạt” (unfavourable) or leave it empty (missing).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/conduct.py" />
+      <source>Chưa lưu: {n} ô có lỗi, không ô nào được lưu.</source>
+      <translation>Not saved: {n} cells have errors, no cell was saved.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/conduct.py" />
+      <source>Học viên này không có trong lớp {code}.</source>
+      <translation>This learner is not in class {code}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/conduct.py" />
+      <source>Không có học viên số CCCD {nid} trong lớp {code}.</source>
+      <translation>No learner with national ID {nid} in class {code}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/conduct.py" />
+      <location filename="../../dtbd_desktop/services/conduct.py" />
+      <source>Không có mục '{field}' (chỉ có nhận xét, kỷ luật, rèn luyện).</source>
+      <translation>There is no field '{field}' (only confirmation, discipline, conduct).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/conduct.py" />
+      <source>Kỷ luật</source>
+      <translation>Discipline</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/conduct.py" />
+      <source>Nhận xét của cơ quan cử đi học</source>
+      <translation>Sending organisation's confirmation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/conduct.py" />
+      <source>Rèn luyện</source>
+      <translation>Conduct</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/conduct.py" />
+      <source>Xếp loại rèn luyện dài quá {n} ký tự.</source>
+      <translation>The conduct rating is longer than {n} characters.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/conduct.py" />
+      <source>{name}: ô này vừa được người khác sửa (đang là “{value}”); hãy tải lại bảng.</source>
+      <translation>{name}: someone else has just changed this cell (it is now “{value}”); reload the table.</translation>
+    </message>
+  </context>
+  <context>
+    <name>conduct_model</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/models/conduct_model.py" />
+      <source>Bạn chỉ được xem bảng này, không sửa được.</source>
+      <translation>You may only view this table, not change it.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/models/conduct_model.py" />
+      <source>Dòng {row}, cột {column}: </source>
+      <translation>Row {row}, column {column}: </translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/models/conduct_model.py" />
+      <source>Họ và tên</source>
+      <translation>Full name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/models/conduct_model.py" />
+      <source>Khối dán vượt ra ngoài bảng ('{text}').</source>
+      <translation>The pasted block goes beyond the table ('{text}').</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/models/conduct_model.py" />
+      <source>Ngày sinh</source>
+      <translation>Date of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/models/conduct_model.py" />
+      <source>cột này không nhập được.</source>
+      <translation>this column takes no entry.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/models/conduct_model.py" />
+      <source>học viên đã thôi học hoặc chuyển lớp.</source>
+      <translation>the learner has withdrawn or moved to another class.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/models/conduct_model.py" />
+      <source>Ô này không nhập được.</source>
+      <translation>This cell takes no entry.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/models/conduct_model.py" />
+      <source>Đơn vị cử đi học</source>
+      <translation>Sending organisation</translation>
+    </message>
+  </context>
+  <context>
+    <name>conduct_panel</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>(trống)</source>
+      <translation>(empty)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Bạn chỉ được xem.</source>
+      <translation>You may only view it.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Chọn các ô cần điền trước (bấm tên cột để chọn cả cột).</source>
+      <translation>Select the cells to fill first (click a column's title to select the whole column).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Chọn các ô của một cột nhận xét, kỷ luật hoặc rèn luyện trước</source>
+      <translation>Select cells of a confirmation, discipline or conduct column first</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Còn {n} học viên chưa có nhận xét của cơ quan cử đi học (điều kiện xét tốt nghiệp).</source>
+      <translation>{n} learners still have no confirmation from their sending organisation (a condition of the graduation review).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Căn cứ:</source>
+      <translation>Basis:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Không có gì thay đổi.</source>
+      <translation>Nothing changed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Không lưu: {n} ô có lỗi, không ô nào được lưu.</source>
+      <translation>Not saved: {n} cells have errors, no cell was saved.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Nhận xét: gõ “đạt”, “không đạt” hoặc để trống (chưa có) · kỷ luật: khiển trách, cảnh cáo, buộc thôi học · rèn luyện: Tốt, Khá... · Enter xuống dòng · Delete xóa · Ctrl+V dán từ Excel (cả khối lưu hoặc không lưu ô nào) · bấm tên cột để chọn cả cột rồi “Điền các ô đang chọn”</source>
+      <translation>Confirmation: type “đạt”, “không đạt” or leave empty (missing) · discipline: khiển trách, cảnh cáo, buộc thôi học · conduct: Tốt, Khá... · Enter moves down · Delete clears · Ctrl+V pastes from Excel (the whole block is saved or no cell) · click a column's title to select it, then “Fill the selected cells”</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Quy định của lớp không đòi nhận xét của cơ quan cử đi học.</source>
+      <translation>The class's rules do not require the sending organisation's confirmation.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Xóa</source>
+      <translation>Clear</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Xóa {n} ô</source>
+      <translation>Clear {n} cells</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Xóa {n} ô đang có nội dung (nhận xét về “chưa có”, kỷ luật về “không”)? Mỗi thay đổi được ghi vào nhật ký.</source>
+      <translation>Clear {n} filled cells (confirmations back to “missing”, disciplines to “none”)? Each change is recorded in the audit log.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>văn bản, căn cứ (ví dụ: Công văn số 45 của Huyện ủy ...); ghi vào nhật ký cùng mỗi thay đổi</source>
+      <translation>document, basis (for example: Official letter no. 45 of the district Party committee ...); recorded in the audit log with each change</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>{n} học viên đang học.</source>
+      <translation>{n} learners enrolled.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Điền các ô đang chọn</source>
+      <translation>Fill the selected cells</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Đã có nhận xét của cơ quan cử đi học cho mọi học viên.</source>
+      <translation>Every learner has the sending organisation's confirmation.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Đã lưu {n} ô.</source>
+      <translation>Saved {n} cells.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>Đã lưu: {name}, {what}: {old} → {new}</source>
+      <translation>Saved: {name}, {what}: {old} → {new}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
+      <source>“{value}” cho {n} ô đang chọn</source>
+      <translation>“{value}” into the {n} selected cells</translation>
+    </message>
+  </context>
+  <context>
     <name>course_dates</name>
     <message>
       <location filename="../../dtbd_desktop/rules/course_dates.py" />
@@ -7612,13 +7879,29 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
     <name>feedback_view</name>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
+      <source>Chép từ Excel các dòng phiếu của dòng đang chọn: mỗi dòng một phiếu, bốn cột điểm 1–5 (nội dung, phương pháp, tác phong, tính thiết thực), cột thứ năm ý kiến nếu có; cả khối lưu hoặc không lưu phiếu nào</source>
+      <translation>Copy from Excel the forms of the selected line: one form a row, four rating columns 1–5 (content, method, manner, usefulness), a fifth column for the comment if any; the whole block is saved or no form</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
+      <source>Chưa có gì để dán: chép các dòng phiếu trong Excel trước (mỗi dòng bốn điểm 1–5, rồi ý kiến nếu có).</source>
+      <translation>Nothing to paste: copy the forms' rows in Excel first (each row four ratings 1–5, then the comment if any).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Chương trình</source>
       <translation>Programme</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Chọn học phần và giảng viên trong bảng trước.</source>
       <translation>Select a module and lecturer in the table first.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
+      <source>Dán nhiều phiếu</source>
+      <translation>Paste many forms</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
@@ -7750,6 +8033,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
       <source>Đã thêm một phiếu cho {label}.</source>
       <translation>Added one form for {label}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/feedback_view.py" />
+      <source>Đã thêm {n} phiếu cho {label}.</source>
+      <translation>Added {n} forms for {label}.</translation>
     </message>
     <message>
       <source>Đã xuất bảng nhập phiếu</source>
@@ -8125,8 +8413,17 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/rules/graduation.py" />
+      <source>Bài thu hoạch {score}</source>
+      <translation>Written reflection {score}</translation>
+    </message>
+    <message>
       <source>Bài thu hoạch đạt từ {mark}, xếp loại: {bands}.</source>
-      <translation>Written reflection passed from {mark}, classification: {bands}.</translation>
+      <translation type="obsolete">Written reflection passed from {mark}, classification: {bands}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
+      <source>Bài thu hoạch đạt từ {mark}; xếp loại theo điểm bài thu hoạch (không theo điểm trung bình): {bands}.</source>
+      <translation>Written reflection passed from {mark}; classified by the written reflection's score (not by the average): {bands}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/rules/graduation.py" />
@@ -8254,14 +8551,28 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Absent for more than {limit} of the course: no certificate of completion</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
+      <source>TB {score}</source>
+      <translation>Avg {score}</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/rules/scores.py" />
       <source>Trọng số của điểm thành phần thứ {n} phải là số dương.</source>
       <translation>The weight of component score no. {n} must be a positive number.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/rules/graduation.py" />
+      <source>Xếp loại theo điểm trung bình các học phần (điểm thi tốt nghiệp, khóa luận chỉ cần đạt): {bands}.</source>
+      <translation>Classified by the average of the modules (graduation exams and thesis need only be passed): {bands}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
+      <source>Xếp loại theo điểm xét tốt nghiệp (điểm trung bình các học phần cùng điểm thi tốt nghiệp hoặc khóa luận): {bands}.</source>
+      <translation>Classified by the graduation score (the modules' average with the graduation exams or thesis): {bands}.</translation>
+    </message>
+    <message>
       <source>Xếp loại: {bands}.</source>
-      <translation>Classification: {bands}.</translation>
+      <translation type="obsolete">Classification: {bands}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/rules/graduation.py" />
@@ -8307,6 +8618,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>cảnh cáo</source>
       <translation>warning</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
+      <source>hạ một mức → {band}</source>
+      <translation>one band lower → {band}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/rules/graduation.py" />
@@ -8390,6 +8706,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/rules/graduation.py" />
+      <source>{what} → {band} (từ {min})</source>
+      <translation>{what} → {band} (from {min})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Điều kiện tốt nghiệp: {conditions}.</source>
       <translation>Graduation requirements: {conditions}.</translation>
     </message>
@@ -8417,6 +8738,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/rules/graduation.py" />
       <source>Điểm từ 0 đến 10, lấy một chữ số thập phân; điểm đạt từ {mark}.</source>
       <translation>Scores from 0 to 10, to one decimal place; pass mark {mark}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/graduation.py" />
+      <source>Điểm xét tốt nghiệp {score}</source>
+      <translation>Graduation score {score}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/rules/graduation.py" />
@@ -8464,6 +8790,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/graduation.py" />
+      <source>Học viên này không có trong lớp {code}.</source>
+      <translation>This learner is not in class {code}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation.py" />
       <source>Không đủ điều kiện</source>
       <translation>Not eligible</translation>
     </message>
@@ -8507,6 +8838,21 @@ The setup will ask where to keep the data, the centre's name for document headin
     <name>graduation_tab</name>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source> (không tính: học viên được xét theo {codes})</source>
+      <translation> (not counted: the learner is judged on {codes})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source> ngày {date}</source>
+      <translation> of {date}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>(không còn xét ở lớp này)</source>
+      <translation>(no longer reviewed in this class)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Bang diem ca nhan {code}</source>
       <translation>Transcript {code}</translation>
     </message>
@@ -8514,6 +8860,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Bang diem tong hop {code}</source>
       <translation>Score summary {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Bài thu hoạch</source>
+      <translation>Written reflection</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -8532,7 +8883,6 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
-      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Chọn học viên</source>
       <translation>Select learner</translation>
     </message>
@@ -8543,8 +8893,12 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Căn cứ xếp loại</source>
+      <translation>Classification basis</translation>
+    </message>
+    <message>
       <source>Căn cứ, ghi chú:</source>
-      <translation>Basis, notes:</translation>
+      <translation type="obsolete">Basis, notes:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -8558,6 +8912,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Danh sách công nhận và văn bằng in từ nay mang số mới; văn bằng đã in vẫn ghi số cũ. Số cũ được ghi vào nhật ký.</source>
+      <translation>Decision lists and documents printed from now on carry the new number; documents already printed keep the old one. The old number is kept in the audit log.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Danh sách xét tốt nghiệp...</source>
       <translation>Graduation review list...</translation>
     </message>
@@ -8567,10 +8926,13 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Record decision</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
-      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Hãy chọn một học viên (có số CCCD) trong danh sách.</source>
-      <translation>Select a learner (with a national ID) in the list.</translation>
+      <translation type="obsolete">Select a learner (with a national ID) in the list.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Hãy chọn một học viên trong danh sách.</source>
+      <translation>Select a learner in the list.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -8583,9 +8945,13 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Full name</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Học phần bị cấm thi</source>
-      <translation>Modules barred from exam</translation>
+      <translation type="obsolete">Modules barred from exam</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Học viên vẫn đủ điều kiện giữ số quyết định. Mỗi thay đổi được ghi vào nhật ký.</source>
+      <translation>Learners who remain eligible keep the decision number. Each change is recorded in the audit log.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -8596,6 +8962,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>In:</source>
       <translation>Print:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Không học viên nào đổi kết quả: chỉ ghi lại ngày xét.</source>
+      <translation>No learner's result changes: only the review date is recorded again.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -8614,8 +8985,12 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Kết quả xét tốt nghiệp</source>
+      <translation>Graduation review</translation>
+    </message>
+    <message>
       <source>Kỷ luật trong khóa học:</source>
-      <translation>Discipline during the course:</translation>
+      <translation type="obsolete">Discipline during the course:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -8629,18 +9004,31 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Lớp {code} đã có quyết định công nhận tốt nghiệp số {number}{date}. Xét lại sẽ thay kết quả đã lưu bằng kết quả theo điểm, nhận xét và kỷ luật hiện nay.</source>
+      <translation>Class {code} already has its graduation decision no. {number}{date}. Reviewing again replaces the stored results with those of the current scores, confirmations and disciplines.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Lớp {code} đã ghi quyết định số {old} ngày {old_date}. Thay bằng số {number} ngày {date} cho mọi học viên đủ điều kiện?</source>
+      <translation>Class {code} has decision no. {old} of {old_date} recorded. Replace it with no. {number} of {date} for every eligible learner?</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Ngày sinh</source>
       <translation>Date of birth</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
-      <source>Nhận xét của cơ quan cử đi học, kỷ luật, rèn luyện của học viên đang chọn</source>
-      <translation>Sending organisation's confirmation, discipline and conduct of the selected learner</translation>
+      <source>Nhận xét của cơ quan cử đi học, kỷ luật, rèn luyện của cả lớp (con trỏ ở học viên đang chọn)</source>
+      <translation>Sending organisations' confirmations, disciplines and conduct of the whole class (the cursor on the selected learner)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Nhận xét của cơ quan cử đi học, kỷ luật, rèn luyện của học viên đang chọn</source>
+      <translation type="obsolete">Sending organisation's confirmation, discipline and conduct of the selected learner</translation>
+    </message>
+    <message>
       <source>Nhận xét của cơ quan cử đi học:</source>
-      <translation>Sending organisation's confirmation:</translation>
+      <translation type="obsolete">Sending organisation's confirmation:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -8664,8 +9052,12 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Rèn luyện, nhận xét của cơ quan cử đi học (cả lớp)</source>
+      <translation>Conduct and sending organisations' confirmations (whole class)</translation>
+    </message>
+    <message>
       <source>Rèn luyện:</source>
-      <translation>Conduct:</translation>
+      <translation type="obsolete">Conduct:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -8674,8 +9066,33 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>TB học phần</source>
+      <translation>Module average</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Thay quyết định</source>
+      <translation>Replace the decision</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Thay quyết định đã ghi</source>
+      <translation>Replace the recorded decision</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Xet tot nghiep {code}</source>
       <translation>Graduation review {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Xét lại lớp đã có quyết định</source>
+      <translation>Review a class that has its decision</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Xét lại và lưu</source>
+      <translation>Review again and save</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -8703,9 +9120,28 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>for example 12/QĐ-TCT</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>văn bản, căn cứ (ví dụ: Công văn số 45 của ...)</source>
-      <translation>document, basis (for example: Official letter no. 45 of ...)</translation>
+      <translation type="obsolete">document, basis (for example: Official letter no. 45 of ...)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>{n} học viên không còn đủ điều kiện sẽ bị bỏ khỏi quyết định số {number}: {names}.</source>
+      <translation>{n} learners no longer eligible will be taken off decision no. {number}: {names}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>{n} học viên mới đủ điều kiện chưa có số quyết định: {names}; ghi lại quyết định cho họ nếu họ thuộc quyết định này.</source>
+      <translation>{n} newly eligible learners have no decision number: {names}; record the decision again if they belong to it.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>{n} học viên đổi kết quả đã được cấp văn bằng ({serials}): văn bằng và sổ gốc vẫn giữ nội dung cũ; nếu cần, thu hồi hoặc cấp lại ở thẻ “Văn bằng, chứng chỉ”.</source>
+      <translation>{n} learners whose result changes already hold a document ({serials}): the documents and the register keep their old content; if needed, revoke or reissue them in the “Diplomas, certificates” tab.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>{n} học viên đổi kết quả:</source>
+      <translation>{n} learners' results change:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -8724,6 +9160,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Điểm xét TN</source>
+      <translation>Graduation score</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Điểm đã thay đổi sau lần xét ngày {date} ({n} học viên khác kết quả đã lưu): bấm “Xét tốt nghiệp” để lưu lại.</source>
       <translation>Scores have changed since the review on {date} ({n} learners differ from the saved results): click “Graduation review” to save again.</translation>
     </message>
@@ -8733,9 +9174,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Recorded decision no. {number} of {date} for {n} learners.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Đã ghi {n} thay đổi cho {name}.</source>
-      <translation>Recorded {n} changes for {name}.</translation>
+      <translation type="obsolete">Recorded {n} changes for {name}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -8771,6 +9211,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>đủ điều kiện tốt nghiệp</source>
       <translation>eligible to graduate</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>• và {n} học viên khác.</source>
+      <translation>• and {n} other learners.</translation>
     </message>
   </context>
   <context>
@@ -13785,10 +14230,21 @@ Is this a different person: create a new record? (If it is the same person, do n
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
+      <source>Chưa chốt điểm học phần {module}.</source>
+      <translation>Module {module} is not finalised.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
+      <source>Chưa có điểm: {names}.</source>
+      <translation>No score yet: {names}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Chưa ghi lý do sửa điểm đã chốt: điểm chưa được lưu.</source>
       <translation>No reason given for changing finalised scores: the scores were not saved.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Chốt điểm</source>
@@ -13800,9 +14256,8 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Finalise the scores of module {module}? After that, changing scores needs a user with permission and a reason.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Còn {n} học viên chưa có điểm: {names}.</source>
-      <translation>{n} learners have no score yet: {names}.</translation>
+      <translation type="obsolete">{n} learners have no score yet: {names}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
@@ -13843,6 +14298,11 @@ Is this a different person: create a new record? (If it is the same person, do n
       <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Học phần</source>
       <translation>Module</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
+      <source>Học phần {module}: còn {n}/{total} học viên chưa có điểm. Sau khi chốt, nhập điểm cho họ cần người có quyền và ghi lý do (thi sau, thi lại).</source>
+      <translation>Module {module}: {n}/{total} learners have no score yet. Once finalised, entering their scores needs a user with permission and a reason (a later sitting, a retake).</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
@@ -13916,6 +14376,11 @@ Is this a different person: create a new record? (If it is the same person, do n
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
+      <source>Vẫn chốt điểm</source>
+      <translation>Finalise anyway</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Xuất bảng điểm để nhập</source>
       <translation>Export score sheet for entry</translation>
     </message>
@@ -13923,6 +14388,21 @@ Is this a different person: create a new record? (If it is the same person, do n
       <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Xuất bảng điểm để nhập...</source>
       <translation>Export score sheet for entry...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
+      <source>Xóa {n} điểm</source>
+      <translation>Clear {n} scores</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
+      <source>Xóa {n} điểm đã nhập trong các ô đang chọn? Mỗi điểm xóa được ghi vào nhật ký.</source>
+      <translation>Clear the {n} scores entered in the selected cells? Each cleared score is recorded in the audit log.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
+      <source>Xóa điểm</source>
+      <translation>Clear scores</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
@@ -13955,14 +14435,23 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Score used</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>ĐÃ CHỐT ngày {date} ({who}): sửa cần người có quyền và ghi lý do</source>
-      <translation>FINALISED on {date} ({who}): changes need a user with permission and a reason</translation>
+      <translation type="obsolete">FINALISED on {date} ({who}): changes need a user with permission and a reason</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
+      <source>ĐÃ CHỐT ngày {date}, người chốt: {who}; sửa cần người có quyền và ghi lý do</source>
+      <translation>FINALISED on {date} by {who}; changes need a user with permission and a reason</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
       <source>Đã chốt điểm học phần {module}.</source>
       <translation>Scores of module {module} finalised.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />
+      <source>Đã chốt điểm học phần {module}; {n} học viên chưa có điểm (nhập sau cần ghi lý do): {names}.</source>
+      <translation>Module {module} finalised; {n} learners have no score (entering it later needs a reason): {names}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/scores_tab.py" />

@@ -29,6 +29,15 @@ def message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     for kind, answer in (("information", QMessageBox.StandardButton.Ok), ("warning", QMessageBox.StandardButton.Ok),
                          ("critical", QMessageBox.StandardButton.Ok), ("question", QMessageBox.StandardButton.Yes)):
         monkeypatch.setattr(QMessageBox, kind, staticmethod(recorder(kind, answer)))
+
+    from dtbd_desktop.gui.widgets import ask
+
+    def before(_parent: object, _title: str, text: str, _go: str, *, details: str | None = None,
+               back: str | None = None) -> bool:  # the questions before an action: recorded, and the action goes on
+        shown.append(("before", text + ("\n" + details if details else "")))
+        return True
+
+    monkeypatch.setattr(ask, "before", before)
     return shown
 
 

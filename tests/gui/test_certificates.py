@@ -102,13 +102,16 @@ def test_revoking_from_the_tab_keeps_the_line(qtbot: QtBot, demo_db: Database,
     tab.table.selectRow(0)
     line = tab.selected()
     assert line is not None and line.certificate is not None and tab.buttons["revoke"].isEnabled()
-    monkeypatch.setattr(CertificatesTab, "ask_reason", lambda self, title: "Cấp nhầm người")
+    asked: list[str] = []
+    monkeypatch.setattr(CertificatesTab, "ask_reason", lambda self, title, question: asked.append(question) or
+                        "Cấp nhầm người")
     qtbot.mouseClick(tab.buttons["revoke"], Qt.MouseButton.LeftButton)
     serial = line.certificate.serial
     qtbot.waitUntil(lambda: any(r.certificate and r.certificate.serial == serial and r.certificate.status == "revoked"
                                 for r in tab.docs.lines), timeout=10_000)  # type: ignore[union-attr]
     with demo_db.read() as s:
         assert certificates.verify(s, serial).status == "revoked"
+    assert "không hoàn tác được" in asked[0] and "dòng sổ gốc vẫn giữ" in asked[0]
 
 
 def test_register_section_verifies_codes(qtbot: QtBot, demo_db: Database,

@@ -17,11 +17,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.screens.graduation_tab import GraduationTab
+from dtbd_desktop.gui.widgets import ask
 from dtbd_desktop.services import graduation, scores
 from tests.test_scores import NID, build_class, put
 
@@ -80,27 +82,43 @@ def test_the_review_button_classifies_learners_whose_scores_were_set_by_hand(
     assert (stored[NID["Hải"]].classification, stored[NID["Hải"]].rank) == ("Giỏi", 1)
 
     an = shown(tab, "Nguyễn Văn An")
-    assert (an["Hạng"], an["Điểm TB"], an["Xếp loại"], an["Kết quả"]) == ("2", "8,58", "Giỏi", "Đủ điều kiện")
+    assert (an["Hạng"], an["TB học phần"], an["Xếp loại"], an["Kết quả"]) == ("2", "8,58", "Giỏi", "Đủ điều kiện")
+    # every score that decides the result is on the row, with the band it gave
+    assert (an["TN1"], an["TN2"], an["KL"], an["Căn cứ xếp loại"]) == ("7,0", "7,5", "", "TB 8,58 → Giỏi (từ 8,0)")
     hai = shown(tab, "Vũ Văn Hải")
-    assert (hai["Hạng"], hai["Điểm TB"], hai["Xếp loại"]) == ("1", "9,00", "Giỏi")
+    assert (hai["Hạng"], hai["TB học phần"], hai["Xếp loại"]) == ("1", "9,00", "Giỏi")
+    assert hai["Căn cứ xếp loại"] == "TB 9,00 → Xuất sắc (từ 9,0), hạ một mức → Giỏi"
     assert "Hạ một mức vì bị kỷ luật" in hai["Lý do, ghi chú"]
     binh = shown(tab, "Trần Thị Bình")
-    assert (binh["Hạng"], binh["Điểm TB"], binh["Kết quả"]) == ("", "6,83", "Không đủ điều kiện")
+    assert (binh["Hạng"], binh["TB học phần"], binh["Kết quả"]) == ("", "6,83", "Không đủ điều kiện")
     assert "cơ quan cử đi học" in binh["Lý do, ghi chú"]
     assert "Chưa có điểm học phần nào" in shown(tab, "Lê Văn Cường")["Lý do, ghi chú"]
     assert "đủ điều kiện tốt nghiệp: 2; không: 6" in tab.status.text()
     assert "Xếp loại: Giỏi 2" in tab.status.text()
-    assert "Xuất sắc từ 9,0; Giỏi từ 8,0; Khá từ 7,0; Trung bình từ 5,0" in tab.rules.text()
+    assert "Xếp loại theo điểm trung bình các học phần (điểm thi tốt nghiệp, khóa luận chỉ cần đạt): Xuất sắc từ 9,0; " \
+           "Giỏi từ 8,0; Khá từ 7,0; Trung bình từ 5,0" in tab.rules.text()
     qtmodeltester.check(tab.model)
 
-    # Her organisation's confirmation arrives: recorded from the tab, she becomes eligible (6.83, Trung bình).
+    # Her organisation's confirmation arrives: the review's button opens the class's grid on her line,
+    # "đạt" typed there is saved with the letter as its ground; she becomes eligible (6.83, Trung bình).
     tab.table.selectRow(next(r for r in range(tab.proxy.rowCount()) if tab.proxy.index(r, 1).data() == "Trần Thị Bình"))
-    asked: list[str] = []
-    monkeypatch.setattr(GraduationTab, "ask_conduct", lambda self, row: asked.append(row.full_name) or {
-        "confirmation": "received", "reason": "Công văn số 45/UBND"})
     qtbot.mouseClick(tab.conduct_button, LEFT)
+    grid = tab.conduct
+    qtbot.waitUntil(lambda: grid.isVisible() and grid.sheet is not None and ctx.runner.idle(), timeout=10_000)
+    current = grid.table.currentIndex()
+    assert (grid.model.lines[current.row()].full_name, current.column()) == ("Trần Thị Bình", 3)
+    assert current.data() == "chưa có"
+    grid.reason.setText("Công văn số 45/UBND")  # (keyClicks types ASCII only)
+    grid.table.setFocus()
+    qtbot.keyClick(grid.table, "d")  # the first key opens the cell's editor, as in Excel
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    qtbot.keyClicks(editor, "at")  # "dat": typed without diacritics, as many do
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Đã lưu: Trần Thị Bình" in grid.message.text(), timeout=10_000)
+    tab.show_page("review")
     qtbot.waitUntil(lambda: shown(tab, "Trần Thị Bình")["Kết quả"] == "Đủ điều kiện", timeout=10_000)
-    assert asked == ["Trần Thị Bình"] and shown(tab, "Trần Thị Bình")["Xếp loại"] == "Trung bình"
+    assert shown(tab, "Trần Thị Bình")["Xếp loại"] == "Trung bình"
     with ctx.db.read() as s:
         history = scores.learner_transcript(s, "T01", NID["Bình"]).history
     assert (history[-1].new, history[-1].reason) == ("đã có, đạt yêu cầu", "Công văn số 45/UBND")
@@ -110,7 +128,7 @@ def test_the_review_button_classifies_learners_whose_scores_were_set_by_hand(
         put(s, "T01", "An", "A", "9.0")
     tab.reload()
     # (540 + 360 + 190) / 120 = 9.083… → 9.08: Xuất sắc now, first in rank
-    qtbot.waitUntil(lambda: shown(tab, "Nguyễn Văn An")["Điểm TB"] == "9,08", timeout=10_000)
+    qtbot.waitUntil(lambda: shown(tab, "Nguyễn Văn An")["TB học phần"] == "9,08", timeout=10_000)
     assert (shown(tab, "Nguyễn Văn An")["Xếp loại"], shown(tab, "Nguyễn Văn An")["Hạng"]) == ("Xuất sắc", "1")
     assert "Điểm đã thay đổi sau lần xét" in tab.status.text()
     assert "(2 học viên khác kết quả đã lưu)" in tab.status.text()  # Bình, then An
@@ -168,3 +186,75 @@ def test_the_review_of_the_demo_class_a48(qtbot: QtBot, demo_db: Database,
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         tab.grab().save(str(Path(folder) / "graduation-tab-A48.png"))
+
+
+def test_reviewing_again_after_the_decision_says_what_changes(qtbot: QtBot, ctx: AppContext,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    with ctx.db.write(raw=True) as s:
+        graduation.review(s, "T01")
+        graduation.set_decision(s, "T01", number="12/QĐ-TCT", date=dt.date(2025, 7, 15))
+        # since the decision: An's organisation reports a breach; Hải's module C is corrected
+        graduation.set_conduct(s, "T01", NID["An"], confirmation="unfavourable")
+        scores.set_score(s, "T01", NID["Hải"], "C", "9.5")
+    tab = open_tab(qtbot, ctx)
+    questions: list[tuple[str, str, str | None]] = []
+
+    def go_back(_parent: object, _title: str, text: str, go: str, *, details: str | None = None,
+                back: str | None = None) -> bool:
+        questions.append((text, go, details))
+        return False
+
+    monkeypatch.setattr(ask, "before", go_back)
+    qtbot.mouseClick(tab.review_button, LEFT)
+    qtbot.waitUntil(lambda: bool(questions), timeout=10_000)
+    text, go, details = questions[0]
+    assert text.startswith("Lớp T01 đã có quyết định công nhận tốt nghiệp số 12/QĐ-TCT ngày 15/07/2025.")
+    assert go == "Xét lại và lưu" and details is not None
+    assert "2 học viên đổi kết quả:" in details
+    assert "• Nguyễn Văn An: Giỏi (8,58) → Không đủ điều kiện" in details
+    assert "• Vũ Văn Hải: Giỏi (9,00) → Giỏi (9,08)" in details  # (540 + 360 + 190) / 120
+    assert "1 học viên không còn đủ điều kiện sẽ bị bỏ khỏi quyết định số 12/QĐ-TCT: Nguyễn Văn An." in details
+    qtbot.waitUntil(ctx.runner.idle, timeout=10_000)
+    with ctx.db.read() as s:  # "Quay lại": the stored review and its decision are as they were
+        an = next(r for r in graduation.stored_results(s, "T01") if r.learner.national_id == NID["An"])
+    assert (an.eligible, an.decision_number) == (True, "12/QĐ-TCT")
+
+    monkeypatch.setattr(ask, "before", lambda *_a, **_k: True)
+    qtbot.mouseClick(tab.review_button, LEFT)
+    qtbot.waitUntil(lambda: "Đã xét và lưu kết quả" in tab.message.text(), timeout=10_000)
+    with ctx.db.read() as s:
+        an = next(r for r in graduation.stored_results(s, "T01") if r.learner.national_id == NID["An"])
+    assert (an.eligible, an.decision_number) == (False, None)
+
+
+def test_replacing_a_recorded_decision_asks_first(qtbot: QtBot, ctx: AppContext,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    with ctx.db.write(raw=True) as s:
+        graduation.review(s, "T01")
+        graduation.set_decision(s, "T01", number="12/QĐ-TCT", date=dt.date(2025, 7, 15))
+    tab = open_tab(qtbot, ctx)
+    assert tab.number.text() == "12/QĐ-TCT"
+    asked: list[str] = []
+    monkeypatch.setattr(ask, "before", lambda _p, _t, text, _g, **_k: asked.append(text) is not None)
+    tab.number.clear()
+    qtbot.keyClicks(tab.number, "13/QD-TCT")
+    qtbot.mouseClick(tab.decision_button, LEFT)
+    assert asked == ["Lớp T01 đã ghi quyết định số 12/QĐ-TCT ngày 15/07/2025. Thay bằng số 13/QD-TCT ngày 15/07/2025 "
+                     "cho mọi học viên đủ điều kiện?"]
+    qtbot.waitUntil(ctx.runner.idle, timeout=10_000)
+    with ctx.db.read() as s:
+        assert {r.decision_number for r in graduation.stored_results(s, "T01") if r.eligible} == {"12/QĐ-TCT"}
+
+
+def test_a_short_course_row_shows_the_essay_that_decides_its_band(
+        qtbot: QtBot, sqlite_db: Database, make_ctx: Callable[[Database], AppContext]) -> None:
+    with sqlite_db.write(raw=True) as s:
+        build_class(s, code="B01", kind="fostering")
+        # An: B1 7.0, B2 7.5 and the bài thu hoạch (B3) 9.5: average 8.00 but Xuất sắc, by the essay
+        for module, value in (("B1", "7.0"), ("B2", "7.5"), ("B3", "9.5")):
+            put(s, "B01", "An", module, value)
+    tab = open_tab(qtbot, make_ctx(sqlite_db), "B01")
+    an = shown(tab, "Nguyễn Văn An")
+    assert (an["Điểm TB"], an["Bài thu hoạch"], an["Xếp loại"], an["Kết quả"]) == ("8,00", "9,5", "Xuất sắc", "Đạt")
+    assert an["Căn cứ xếp loại"] == "Bài thu hoạch 9,5 → Xuất sắc (từ 9,0)"
+    assert "xếp loại theo điểm bài thu hoạch (không theo điểm trung bình)" in tab.rules.text()

@@ -29,6 +29,8 @@ from dtbd_desktop.db.models import AuditEntry, TrainingClass
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.models.score_model import ERROR_BACKGROUND
 from dtbd_desktop.gui.screens.scores_tab import ScoresTab
+from dtbd_desktop.gui.widgets import ask
+from dtbd_desktop.gui.widgets.common import ERROR_STYLE
 from dtbd_desktop.services import lecturers, scores
 from dtbd_desktop.trust.accounts import Login
 from tests.logins import admin_login, create_account
@@ -209,12 +211,31 @@ def test_a_finalised_module_is_changed_only_with_permission_and_a_reason(qtbot: 
     tab = open_tab(qtbot, ctx)
     row, score = row_of(tab, "An"), column_of(tab, "Điểm")
     type_cell(qtbot, tab, row, score, "6,5")
-    monkeypatch.setattr(ScoresTab, "confirm", lambda self, title, question: True)
+    # Finalising with scores missing: the question comes first, naming how many and who; "Quay lại" keeps it open.
+    questions: list[tuple[str, str, str | None]] = []
+
+    def go_back(_parent: object, _title: str, text: str, go: str, *, details: str | None = None,
+                back: str | None = None) -> bool:
+        questions.append((text, go, details))
+        return False
+
+    monkeypatch.setattr(ask, "before", go_back)
+    qtbot.mouseClick(tab.buttons["finalise"], LEFT)
+    qtbot.waitUntil(lambda: "Chưa chốt điểm học phần A." in tab.message.text(), timeout=10_000)
+    text, go, details = questions[0]
+    assert "còn 7/8 học viên chưa có điểm" in text and go == "Vẫn chốt điểm"
+    assert details is not None and details.startswith("Chưa có điểm: Trần Thị Bình, Lê Văn Cường, Phạm Thị Dung")
+    with ctx.db.read() as s:
+        assert "A" not in scores.finalised_modules(s, "T01")
+
+    # Asked again, the person goes on: finalised; who is still missing stays on screen, in red.
+    monkeypatch.setattr(ask, "before", lambda *_a, **_k: True)
     qtbot.mouseClick(tab.buttons["finalise"], LEFT)
     qtbot.waitUntil(lambda: tab.shown is not None and tab.shown.locked, timeout=10_000)
     with ctx.db.read() as s:
         assert "A" in scores.finalised_modules(s, "T01")
-    assert "ĐÃ CHỐT" in tab.banner.text() and "7 học viên chưa có điểm" in tab.message.text()
+    assert "ĐÃ CHỐT" in tab.banner.text() and "người chốt: Quản trị (máy này);" in tab.banner.text()
+    assert "7 học viên chưa có điểm" in tab.message.text() and tab.message.styleSheet() == ERROR_STYLE
 
     # A lecturer of the class enters scores but may not change finalised ones.
     admin, lecturer = _lecturer_of_the_class(ctx.db)
@@ -241,8 +262,8 @@ def test_a_finalised_module_is_changed_only_with_permission_and_a_reason(qtbot: 
     assert asked == ["A"]  # asked once for the module
     with ctx.db.read() as s:
         history = scores.learner_transcript(s, "T01", NID["An"]).history
-    assert (history[-1].old, history[-1].new, history[-1].reason, history[-1].username) == \
-        ("6,5", "7,0", "Phúc khảo bài thi", "quantri")
+    assert (history[-1].old, history[-1].new, history[-1].reason, history[-1].username, history[-1].who) == \
+        ("6,5", "7,0", "Phúc khảo bài thi", "quantri", "Nguyễn Văn Quản")  # the account's name
 
 
 def test_one_learner_across_modules(qtbot: QtBot, ctx: AppContext, qtmodeltester) -> None:

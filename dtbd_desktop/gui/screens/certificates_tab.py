@@ -243,9 +243,9 @@ class CertificatesTab(QWidget):
 
         self.ctx.write(job, done, self, progress_label=tr("certificates_tab", "Đang tạo tệp PDF..."))
 
-    def ask_reason(self, title: str) -> str | None:
-        """The reason to revoke or reissue (tests patch this)."""
-        return ask_certificate_reason(self, title)
+    def ask_reason(self, title: str, question: str) -> str | None:
+        """The reason to revoke or reissue, the question saying what follows (tests patch this)."""
+        return ask_certificate_reason(self, title, question)
 
     def revoke(self) -> None:
         line = self.selected()

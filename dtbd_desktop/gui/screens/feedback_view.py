@@ -1,5 +1,5 @@
 """The feedback tab: a class's modules and lecturers with the forms entered, a form typed in
-(four ratings 1–5), the workbook to type many forms in Excel and import them; and the year's
+(four ratings 1–5) or many pasted from Excel at once (all or none), the workbook to type many forms in Excel and import them; and the year's
 satisfaction shares (ratings 4–5) per lecturer and per programme."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -110,6 +111,13 @@ class FeedbackView(QWidget):
         self.comment.setPlaceholderText(tr("feedback_view", "Ý kiến khác (nếu có)"))
         self.add_button = QPushButton(tr("feedback_view", "Thêm phiếu"))
         self.add_button.clicked.connect(self.add_form)
+        self.paste_button = QPushButton(tr("feedback_view", "Dán nhiều phiếu"))
+        self.paste_button.setObjectName("feedback_paste")
+        self.paste_button.setToolTip(tr("feedback_view", "Chép từ Excel các dòng phiếu của dòng đang chọn: mỗi dòng một "
+                                                         "phiếu, bốn cột điểm 1–5 (nội dung, phương pháp, tác phong, "
+                                                         "tính thiết thực), cột thứ năm ý kiến nếu có; cả khối lưu hoặc "
+                                                         "không lưu phiếu nào"))
+        self.paste_button.clicked.connect(self.paste_forms)
         self.form_status = MessageLabel("feedback_form_status")
         entry = QGroupBox(tr("feedback_view", "Nhập một phiếu cho dòng đang chọn (1: rất không hài lòng … 5: rất hài lòng)"))
         entry_layout = QVBoxLayout(entry)
@@ -117,6 +125,7 @@ class FeedbackView(QWidget):
         comment_row = QHBoxLayout()
         comment_row.addWidget(self.comment, 1)
         comment_row.addWidget(self.add_button)
+        comment_row.addWidget(self.paste_button)
         entry_layout.addLayout(comment_row)
         entry_layout.addWidget(self.form_status)
         left = QWidget()
@@ -221,11 +230,35 @@ class FeedbackView(QWidget):
         self.ctx.write(lambda s: feedback.add_feedback(s, code, [form]), lambda _n: self._after_add(target),
                        self, on_failed=self.form_status.failed)
 
-    def _after_add(self, target: FeedbackTarget) -> None:
+    def paste_forms(self) -> None:
+        """Many forms for the selected module and lecturer, copied from Excel (one form a line: the
+        four ratings, then the comment if any), saved all or none with each refused line named."""
+        target, code = self.selected_target(), self.class_combo.currentText()
+        if target is None or not code:
+            self.form_status.say(tr("feedback_view", "Chọn học phần và giảng viên trong bảng trước."), error=True)
+            return
+        raw = QGuiApplication.clipboard().text().replace("\r\n", "\n").replace("\r", "\n")
+        lines = [line.split("\t") for line in raw.split("\n") if line.strip()]
+        if not lines:
+            self.form_status.say(tr("feedback_view", "Chưa có gì để dán: chép các dòng phiếu trong Excel trước (mỗi "
+                                                     "dòng bốn điểm 1–5, rồi ý kiến nếu có)."), error=True)
+            return
+        ratings = [[cells[i].strip() if i < len(cells) else None for i in range(4)] for cells in lines]
+        forms = [FeedbackForm(target.module_code, target.lecturer_id, r[0], r[1], r[2], r[3],
+                              comment="\t".join(cells[4:]) or None) for r, cells in zip(ratings, lines, strict=True)]
+        rows = list(range(1, len(forms) + 1))
+
+        def done(n: int) -> None:
+            self._after_add(target, tr("feedback_view", "Đã thêm {n} phiếu cho {label}.").format(n=n, label=target.label))
+
+        self.ctx.write(lambda s: feedback.add_feedback(s, code, forms, rows=rows), done, self,
+                       on_failed=self.form_status.failed)
+
+    def _after_add(self, target: FeedbackTarget, message: str | None = None) -> None:
         for spin in self.ratings:
             spin.setValue(0)
         self.comment.clear()
-        self.form_status.say(tr("feedback_view", "Đã thêm một phiếu cho {label}.").format(label=target.label))
+        self.form_status.say(message or tr("feedback_view", "Đã thêm một phiếu cho {label}.").format(label=target.label))
         row = self.targets_table.currentIndex().row()
         year = self.year
         self.ctx.read(lambda s: feedback.satisfaction(s, year=year), self.show_satisfaction, self)

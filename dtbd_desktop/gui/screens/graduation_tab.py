@@ -10,24 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
     QMessageBox,
     QPushButton,
+    QRadioButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -37,7 +37,9 @@ from dtbd_desktop.base import text
 from dtbd_desktop.base.errors import InputError
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
+from dtbd_desktop.gui.screens.conduct_panel import ConductPanel
 from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, name_sort
+from dtbd_desktop.gui.widgets import ask
 from dtbd_desktop.gui.widgets.common import MessageLabel
 from dtbd_desktop.gui.widgets.date_field import DateField
 from dtbd_desktop.gui.widgets.list_screen import RowList
@@ -65,6 +67,9 @@ class ReviewData:
     stale: int  # learners whose stored result differs from the review as of now
     decision: tuple[str | None, dt.date | None]
     may_review: bool
+    finals: tuple[tuple[str, str], ...] = ()  # the graduation exams and thesis: (code, name)
+    essay: tuple[str, str] | None = None  # a short course's bài thu hoạch module: (code, name)
+    rules: Mapping[str, Any] = field(default_factory=dict)
 
 
 def load_review_data(session: Session, class_code: str) -> ReviewData:
@@ -78,7 +83,14 @@ def load_review_data(session: Session, class_code: str) -> ReviewData:
         may_review = operations.may(session, "review_graduation")
     except InputError:
         may_review = False
+    modules = review.data.modules
+    finals = tuple((m.code, m.name) for m in modules if m.kind in graduation_rules.FINAL_KINDS)
+    essay = None
+    if review.pass_fail and review.rules.get("graded_essay"):
+        code = graduation_rules.essay_module_code([review.data.module_result(0, m) for m in modules], review.rules)
+        essay = next(((m.code, m.name) for m in modules if m.code == code), None)
     return ReviewData(
+        finals=() if review.pass_fail else finals, essay=essay, rules=review.rules,
         rows=review.rows, pass_fail=review.pass_fail, rule_set=review.data.rule_set_name,
         rules_lines=tuple(review.rules_lines), bands=tuple(b["name"] for b in review.rules.get("bands", [])),
         reviewed_at=max((s.reviewed_at for s in stored.values()), default=None), stale=stale,
@@ -89,19 +101,56 @@ def _notes(r: ReviewRow) -> str:
     return "; ".join(r.reasons) if not r.eligible else "; ".join(r.outcome.downgrades)
 
 
-def review_columns(pass_fail: bool) -> list[Column[ReviewRow]]:
+def _module_score(code: str) -> Column[ReviewRow]:
+    def score(r: ReviewRow) -> Decimal | None:
+        return next((m.counted for m in r.modules if m.code == code), None)
+
+    return Column(code, lambda r: score_text(score(r)), sort=lambda r: score(r) or Decimal(-1), align=CENTER)
+
+
+def _final_column(code: str, name: str) -> Column[ReviewRow]:
+    column = _module_score(code)
+    column.tooltip = lambda r: name + ("" if code in r.outcome.final_modules or r.outcome.final_modules == () else
+                                       tr("graduation_tab", " (không tính: học viên được xét theo {codes})").format(
+                                           codes=", ".join(r.outcome.final_modules)))
+    return column
+
+
+def review_columns(data: ReviewData | None = None) -> list[Column[ReviewRow]]:
+    """The review's columns: every score that decides the result (the module average; the
+    graduation exams and thesis of long training; a short course's bài thu hoạch), the band and
+    which score and band gave it, then the result and why."""
+    pass_fail = bool(data and data.pass_fail)
+    rules = data.rules if data is not None else {}
+    shared = Decimal(str(rules.get("final_share", 0) or 0)) > 0
+    scores: list[Column[ReviewRow]] = []
+    if pass_fail:
+        scores.append(Column(tr("graduation_tab", "Điểm TB"), lambda r: score_text(r.average, 2),
+                             sort=lambda r: r.average or Decimal(-1), align=CENTER))
+        if data is not None and data.essay is not None:
+            essay = _module_score(data.essay[0])
+            essay.title = tr("graduation_tab", "Bài thu hoạch")
+            scores.append(essay)
+    else:
+        scores.append(Column(tr("graduation_tab", "TB học phần"), lambda r: score_text(
+            r.outcome.module_average if shared else r.average, 2), sort=lambda r: r.average or Decimal(-1),
+            align=CENTER))
+        scores += [_final_column(code, name) for code, name in (data.finals if data is not None else ())]
+        if shared:
+            scores.append(Column(tr("graduation_tab", "Điểm xét TN"), lambda r: score_text(r.average, 2),
+                                 sort=lambda r: r.average or Decimal(-1), align=CENTER))
     return [
         Column(tr("graduation_tab", "Hạng"), lambda r: r.rank, sort=lambda r: r.rank or 10**6, align=CENTER),
         Column(tr("graduation_tab", "Họ và tên"), lambda r: r.full_name, sort=lambda r: name_sort(r.full_name)),
         Column(tr("graduation_tab", "Ngày sinh"), lambda r: r.learner.birth_text, align=CENTER),
-        Column(tr("graduation_tab", "Điểm TB"), lambda r: score_text(r.average, 2),
-               sort=lambda r: r.average, align=CENTER),
+        *scores,
         Column(tr("graduation_tab", "Xếp loại"),
                lambda r: (r.outcome.essay_band or "") if pass_fail else (r.classification or "")),
+        Column(tr("graduation_tab", "Căn cứ xếp loại"),
+               lambda r: graduation_rules.classification_basis(r.outcome, rules) if rules else ""),
         Column(tr("graduation_tab", "Kết quả"),
                lambda r: (tr("graduation_tab", "Đạt") if r.eligible else tr("graduation_tab", "Không đạt")) if pass_fail
                else (tr("graduation_tab", "Đủ điều kiện") if r.eligible else tr("graduation_tab", "Không đủ điều kiện"))),
-        Column(tr("graduation_tab", "Học phần bị cấm thi"), lambda r: ", ".join(r.barred_modules)),
         Column(tr("graduation_tab", "Số QĐ"), lambda r: r.decision_number),
         Column(tr("graduation_tab", "Lý do, ghi chú"), _notes, tooltip=lambda r: "\n".join(
             [*r.reasons, *r.outcome.downgrades]) or None),
@@ -115,37 +164,6 @@ class ReviewModel(RowTableModel[ReviewRow]):
         if role == Qt.ItemDataRole.ForegroundRole and index.isValid() and index.row() < len(self.rows):
             return NOT_ELIGIBLE if not self.rows[index.row()].eligible else None
         return super().data(index, role)
-
-
-class ConductDialog(QDialog):
-    """The sending organisation's confirmation, a discipline, the conduct of one learner."""
-
-    def __init__(self, row: ReviewRow, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(row.full_name)
-        self.confirmation, self.discipline = QComboBox(), QComboBox()
-        for box, keys, label, current in (
-                (self.confirmation, graduation_rules.CONFIRMATION_LABELS, graduation_rules.confirmation_label, row.learner.confirmation),
-                (self.discipline, graduation_rules.DISCIPLINE_LABELS, graduation_rules.discipline_label, row.learner.discipline)):
-            for key in keys:
-                box.addItem(label(key), key)
-            box.setCurrentIndex(max(0, box.findData(current)))
-        self.conduct = QLineEdit(row.learner.conduct or "")
-        self.reason = QLineEdit()
-        self.reason.setPlaceholderText(tr("graduation_tab", "văn bản, căn cứ (ví dụ: Công văn số 45 của ...)"))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form = QFormLayout(self)
-        form.addRow(tr("graduation_tab", "Nhận xét của cơ quan cử đi học:"), self.confirmation)
-        form.addRow(tr("graduation_tab", "Kỷ luật trong khóa học:"), self.discipline)
-        form.addRow(tr("graduation_tab", "Rèn luyện:"), self.conduct)
-        form.addRow(tr("graduation_tab", "Căn cứ, ghi chú:"), self.reason)
-        form.addRow(buttons)
-
-    def values(self) -> dict[str, str]:
-        return {"confirmation": self.confirmation.currentData(), "discipline": self.discipline.currentData(),
-                "conduct": self.conduct.text(), "reason": self.reason.text()}
 
 
 class GraduationTab(QWidget):
@@ -172,8 +190,8 @@ class GraduationTab(QWidget):
         self.decision_button.clicked.connect(self.record_decision)
         self.conduct_button = QPushButton(tr("graduation_tab", "Nhận xét, kỷ luật..."))
         self.conduct_button.setObjectName("graduation_conduct")
-        self.conduct_button.setToolTip(tr("graduation_tab", "Nhận xét của cơ quan cử đi học, kỷ luật, rèn luyện của "
-                                                            "học viên đang chọn"))
+        self.conduct_button.setToolTip(tr("graduation_tab", "Nhận xét của cơ quan cử đi học, kỷ luật, rèn luyện của cả "
+                                                            "lớp (con trỏ ở học viên đang chọn)"))
         self.conduct_button.clicked.connect(self.edit_conduct)
         top = QHBoxLayout()
         top.addWidget(self.review_button)
@@ -209,7 +227,7 @@ class GraduationTab(QWidget):
         self.status.setWordWrap(True)
         # No row numbers: the rank is the first column.
         self.listing: RowList[ReviewRow] = RowList([], "graduation_table", self,
-                                                   model=ReviewModel(review_columns(False), self))
+                                                   model=ReviewModel(review_columns(), self))
         self.model, self.proxy, self.table = self.listing.model, self.listing.proxy, self.listing.table
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.rules = QLabel()
@@ -219,13 +237,34 @@ class GraduationTab(QWidget):
         self.rules.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message = MessageLabel("graduation_message")
 
-        layout = QVBoxLayout(self)
+        review_page = QWidget()
+        layout = QVBoxLayout(review_page)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addLayout(docs)
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.rules)
         layout.addWidget(self.message)
+
+        self.conduct = ConductPanel(ctx, class_code, self)
+        self.conduct.changed.connect(self._conduct_changed)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(review_page)
+        self.pages.addWidget(self.conduct)
+        self.show_review = QRadioButton(tr("graduation_tab", "Kết quả xét tốt nghiệp"))
+        self.show_review.setChecked(True)
+        self.show_conduct = QRadioButton(tr("graduation_tab", "Rèn luyện, nhận xét của cơ quan cử đi học (cả lớp)"))
+        self.show_conduct.setObjectName("graduation_show_conduct")
+        self.show_conduct.toggled.connect(lambda on: self.pages.setCurrentIndex(1 if on else 0))
+        switch = QHBoxLayout()
+        switch.addWidget(self.show_review)
+        switch.addWidget(self.show_conduct)
+        switch.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.addLayout(switch)
+        outer.addWidget(self.pages, 1)
+        self._conduct_dirty = False
 
     def showEvent(self, event: QShowEvent) -> None:
         """Read the review when the tab is shown (scores may have changed in the other tab)."""
@@ -240,11 +279,15 @@ class GraduationTab(QWidget):
     def _fill(self, data: ReviewData) -> None:
         first = self.data is None
         self.data = data
-        self.model.columns = review_columns(data.pass_fail)
+        columns = review_columns(data)
+        reshaped = [c.title for c in columns] != [c.title for c in self.model.columns]
+        self.model.columns = columns
         self.model.set_rows(list(data.rows))
-        if first:
+        if first or reshaped:
             self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
             self.table.resizeColumnsToContents()
+            last = self.model.columnCount() - 1  # the reasons: whole in the tooltip, the width is the window's
+            self.table.setColumnWidth(last, min(self.table.columnWidth(last), 360))
         self.status.setText(self._status_text(data))
         self.rules.setText("<b>" + tr("graduation_tab", "Quy định đã áp dụng ({name}):").format(name=data.rule_set)
                            + "</b><br>" + "<br>".join(f"{n}. {line}" for n, line in enumerate(data.rules_lines, 1)))
@@ -255,7 +298,6 @@ class GraduationTab(QWidget):
             self.date.setDate(QDate(date.year, date.month, date.day))
         self.review_button.setEnabled(data.may_review)
         self.decision_button.setEnabled(data.may_review)
-        self.conduct_button.setEnabled(data.may_review)
 
     def _status_text(self, data: ReviewData) -> str:
         eligible = [r for r in data.rows if r.eligible]
@@ -283,6 +325,54 @@ class GraduationTab(QWidget):
 
     # --- actions ------------------------------------------------------------------------
     def run_review(self) -> None:
+        """Store the review; once the class has its decision, first say what a new review changes."""
+        code = self.class_code
+        if self.data is not None and self.data.decision[0]:
+            self.ctx.read(lambda s: graduation.review_effects(s, code), self._review_after_question, self)
+        else:
+            self._store_review()
+
+    def _review_after_question(self, effects: graduation.ReviewEffects) -> None:
+        if effects.decision is None or self.confirm_review(effects):
+            self._store_review()
+
+    def confirm_review(self, effects: graduation.ReviewEffects) -> bool:
+        number, date = effects.decision or ("", None)
+        question = tr("graduation_tab", "Lớp {code} đã có quyết định công nhận tốt nghiệp số {number}{date}. Xét lại sẽ "
+                                        "thay kết quả đã lưu bằng kết quả theo điểm, nhận xét và kỷ luật hiện nay.").format(
+            code=self.class_code, number=number,
+            date=tr("graduation_tab", " ngày {date}").format(date=text.format_date(date)) if date else "")
+        lines = []
+        if not effects.changes:
+            lines.append(tr("graduation_tab", "Không học viên nào đổi kết quả: chỉ ghi lại ngày xét."))
+        else:
+            changed = [tr("graduation_tab", "{n} học viên đổi kết quả:").format(n=len(effects.changes))]
+            changed += [f"• {c.full_name}: {c.old or '–'} → {c.new or tr('graduation_tab', '(không còn xét ở lớp này)')}"
+                        for c in effects.changes[:8]]
+            if len(effects.changes) > 8:
+                changed.append(tr("graduation_tab", "• và {n} học viên khác.").format(n=len(effects.changes) - 8))
+            lines.append("\n".join(changed))
+        losing = effects.losing_decision
+        if losing:
+            lines.append(tr("graduation_tab", "{n} học viên không còn đủ điều kiện sẽ bị bỏ khỏi quyết định số {number}: "
+                                              "{names}.").format(n=len(losing), number=number,
+                                                                 names=ask.names_text([c.full_name for c in losing])))
+        gained = [c for c in effects.changes if c.now_eligible and not c.was_eligible]
+        if gained:
+            lines.append(tr("graduation_tab", "{n} học viên mới đủ điều kiện chưa có số quyết định: {names}; ghi lại "
+                                              "quyết định cho họ nếu họ thuộc quyết định này.").format(
+                n=len(gained), names=ask.names_text([c.full_name for c in gained])))
+        holders = effects.with_documents
+        if holders:
+            lines.append(tr("graduation_tab", "{n} học viên đổi kết quả đã được cấp văn bằng ({serials}): văn bằng và sổ "
+                                              "gốc vẫn giữ nội dung cũ; nếu cần, thu hồi hoặc cấp lại ở thẻ “Văn "
+                                              "bằng, chứng chỉ”.").format(
+                n=len(holders), serials=ask.names_text([c.document or "" for c in holders], most=6)))
+        lines.append(tr("graduation_tab", "Học viên vẫn đủ điều kiện giữ số quyết định. Mỗi thay đổi được ghi vào nhật ký."))
+        return ask.before(self, tr("graduation_tab", "Xét lại lớp đã có quyết định"), question,
+                          tr("graduation_tab", "Xét lại và lưu"), details="\n\n".join(lines))
+
+    def _store_review(self) -> None:
         code = self.class_code
 
         def job(s: Session) -> int:
@@ -305,6 +395,17 @@ class GraduationTab(QWidget):
             return
         q = self.date.date()
         date = dt.date(q.year(), q.month(), q.day())
+        old_number, old_date = self.data.decision if self.data is not None else (None, None)
+        if old_number and (old_number, old_date) != (text.clean(number), date) and not ask.before(
+                self, tr("graduation_tab", "Thay quyết định đã ghi"),
+                tr("graduation_tab", "Lớp {code} đã ghi quyết định số {old} ngày {old_date}. Thay bằng số {number} ngày "
+                                     "{date} cho mọi học viên đủ điều kiện?").format(
+                    code=code, old=old_number, old_date=text.format_date(old_date) if old_date else "–",
+                    number=text.clean(number) or "–", date=text.format_date(date)),
+                tr("graduation_tab", "Thay quyết định"),
+                details=tr("graduation_tab", "Danh sách công nhận và văn bằng in từ nay mang số mới; văn bằng đã in vẫn "
+                                             "ghi số cũ. Số cũ được ghi vào nhật ký.")):
+            return
 
         def job(s: Session) -> int:
             return graduation.set_decision(s, code, number=number, date=date)
@@ -317,30 +418,24 @@ class GraduationTab(QWidget):
 
         self.ctx.write(job, done, self, on_failed=self.message.failed)
 
-    def ask_conduct(self, row: ReviewRow) -> dict[str, str] | None:
-        """The learner's confirmation, discipline, conduct and the reason (tests patch this)."""
-        dialog = ConductDialog(row, self)
-        return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    def show_page(self, page: str) -> None:
+        """"review" or "conduct" (the two views of the tab)."""
+        (self.show_conduct if page == "conduct" else self.show_review).setChecked(True)
 
     def edit_conduct(self) -> None:
-        row, code = self.selected(), self.class_code
-        if row is None or not row.national_id:
-            QMessageBox.information(self, tr("graduation_tab", "Chọn học viên"),
-                                    tr("graduation_tab", "Hãy chọn một học viên (có số CCCD) trong danh sách."))
-            return
-        values = self.ask_conduct(row)
-        if values is None:
-            return
-        national_id = row.national_id
+        """The class's conduct grid, the cursor on the learner selected in the review."""
+        row = self.selected()
+        self.show_page("conduct")
+        if row is not None:
+            enrolment_id = row.enrolment_id
+            if self.conduct.sheet is None:
+                self.ctx.read(lambda _s: None, lambda _r: self.conduct.select_learner(enrolment_id), self)
+            else:
+                self.conduct.select_learner(enrolment_id)
 
-        def job(s: Session) -> int:
-            return len(graduation.set_conduct(s, code, national_id, **values))
-
-        def done(n: int) -> None:
-            self.show_message(tr("graduation_tab", "Đã ghi {n} thay đổi cho {name}.").format(n=n, name=row.full_name))
-            self.reload()
-
-        self.ctx.write(job, done, self, on_failed=self.message.failed)
+    def _conduct_changed(self) -> None:
+        self.changed.emit()
+        self.reload()
 
     def selected(self) -> ReviewRow | None:
         indexes = self.table.selectionModel().selectedRows()
@@ -355,24 +450,24 @@ class GraduationTab(QWidget):
 
     def export(self, kind: str, selected_only: bool = False) -> None:
         code = self.class_code
-        national_id = None
+        enrolment_id = None
         names = {"review": tr("graduation_tab", "Xet tot nghiep {code}"),
                  "decision": tr("graduation_tab", "Cong nhan tot nghiep {code}"),
                  "scores": tr("graduation_tab", "Bang diem tong hop {code}"),
                  "transcript": tr("graduation_tab", "Bang diem ca nhan {code}")}
         if selected_only:
             row = self.selected()
-            if row is None or not row.national_id:
+            if row is None:
                 QMessageBox.information(self, tr("graduation_tab", "Chọn học viên"),
-                                        tr("graduation_tab", "Hãy chọn một học viên (có số CCCD) trong danh sách."))
+                                        tr("graduation_tab", "Hãy chọn một học viên trong danh sách."))
                 return
-            national_id = row.national_id
+            enrolment_id = row.enrolment_id
         path = self.ask_path(self.documents[kind].text().rstrip("."), names[kind].format(code=code) + ".pdf")
         if not path:
             return
 
         def job(s: Session, _progress: Any) -> int:
-            return graduation_reports.export_document(s, code, kind, path, national_id=national_id)
+            return graduation_reports.export_document(s, code, kind, path, enrolment_id=enrolment_id)
 
         self.ctx.export(job, lambda _n: self.message.saved_file(tr("graduation_tab", "Đã lưu {path}.").format(path=path),
                                                                 Path(path)),

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QRadioButton,
     QSplitter,
     QTableView,
@@ -48,6 +47,7 @@ from dtbd_desktop.gui.models.score_model import (
 )
 from dtbd_desktop.gui.table_model import Column, RowTableModel
 from dtbd_desktop.gui.tasks import error_text, show_error
+from dtbd_desktop.gui.widgets import ask
 from dtbd_desktop.gui.widgets.common import ERROR_STYLE, Buttons, MessageLabel, ask_reason
 from dtbd_desktop.gui.widgets.screen_fit import fit_to_screen
 from dtbd_desktop.rules import scores as score_rules
@@ -105,11 +105,17 @@ def load_module(session: Session, class_code: str, module_code: str) -> Shown:
             f"{c.name} ×{score_rules.score_text(c.weight, 0)}" for c in sheet.plan.components)))
     parts.append(tr("scores_tab", "điểm đạt từ {mark}").format(mark=score_rules.score_text(sheet.pass_mark)))
     if sheet.locked and sheet.locked_at:
-        parts.append(tr("scores_tab", "ĐÃ CHỐT ngày {date} ({who}): sửa cần người có quyền và ghi lý do").format(
-            date=text.format_date(sheet.locked_at.date()), who=sheet.locked_by or ""))
+        parts.append(tr("scores_tab", "ĐÃ CHỐT ngày {date}, người chốt: {who}; sửa cần người có quyền và ghi lý do").format(
+            date=text.format_date(sheet.locked_at.date()), who=sheet.locked_by_name or sheet.locked_by or ""))
     else:
         parts.append(tr("scores_tab", "chưa chốt"))
     return Shown(("module", sheet.module_code), module_grid(sheet), " · ".join(parts), sheet.locked)
+
+
+def load_finalise_check(session: Session, class_code: str, module_code: str) -> tuple[list[str], int]:
+    """Who has no score yet in the module, and how many learners are still in the class."""
+    sheet = scores.load_score_sheet(session, class_code, module_code)
+    return scores.unscored_learners(session, class_code, module_code), sum(1 for r in sheet.rows if r.editable)
 
 
 def load_learner(session: Session, class_code: str, enrolment_id: int) -> Shown:
@@ -370,6 +376,10 @@ class ScoresTab(QWidget):
     def clear_selection(self) -> None:
         indexes = [i for i in self.table.selectedIndexes() if self.model.value_at(i.row(), i.column()) is not None
                    and self.model.flags(i) & Qt.ItemFlag.ItemIsEditable]
+        if len(indexes) > 1 and not ask.before(self, tr("scores_tab", "Xóa điểm"), tr(
+                "scores_tab", "Xóa {n} điểm đã nhập trong các ô đang chọn? Mỗi điểm xóa được ghi vào nhật ký.").format(
+                n=len(indexes)), tr("scores_tab", "Xóa {n} điểm").format(n=len(indexes))):
+            return
         edits = [e for i in sorted(indexes, key=lambda x: (x.row(), x.column()))
                  if (e := self.model.edit_cell(i.row(), i.column(), "")[0]) is not None]
         self._save(edits)
@@ -377,9 +387,6 @@ class ScoresTab(QWidget):
     # --- the module's other work --------------------------------------------------------
     def _module(self) -> str | None:
         return self.module_box.currentData() if self.by_module.isChecked() else None
-
-    def confirm(self, title: str, question: str) -> bool:
-        return QMessageBox.question(self, title, question) == QMessageBox.StandardButton.Yes
 
     def _after(self, message: str) -> Callable[[Any], None]:
         def done(_result: Any) -> None:
@@ -390,21 +397,38 @@ class ScoresTab(QWidget):
         return done
 
     def finalise(self) -> None:
+        """Finalise the module shown, after a question that names who still has no score."""
         module, code = self._module(), self.class_code
-        if module is None or not self.confirm(tr("scores_tab", "Chốt điểm"), tr(
-                "scores_tab", "Chốt điểm học phần {module}? Sau khi chốt, sửa điểm cần người có quyền và ghi lý do.")
-                .format(module=module)):
+        if module is None:
             return
+        self.ctx.read(lambda s: load_finalise_check(s, code, module), lambda found: self._finalise_after(module, *found),
+                      self)
+
+    def _finalise_after(self, module: str, missing: list[str], active: int) -> None:
+        if missing:
+            question = tr("scores_tab", "Học phần {module}: còn {n}/{total} học viên chưa có điểm. Sau khi chốt, nhập điểm "
+                                        "cho họ cần người có quyền và ghi lý do (thi sau, thi lại).").format(
+                module=module, n=len(missing), total=active)
+            go = tr("scores_tab", "Vẫn chốt điểm")
+            details = tr("scores_tab", "Chưa có điểm: {names}.").format(names=ask.names_text(missing))
+        else:
+            question = tr("scores_tab", "Chốt điểm học phần {module}? Sau khi chốt, sửa điểm cần người có quyền và ghi "
+                                        "lý do.").format(module=module)
+            go, details = tr("scores_tab", "Chốt điểm"), None
+        if not ask.before(self, tr("scores_tab", "Chốt điểm"), question, go, details=details):
+            self.show_message(tr("scores_tab", "Chưa chốt điểm học phần {module}.").format(module=module))
+            return
+        code = self.class_code
 
         def job(s: Session) -> scores.FinaliseResult:
             return scores.finalise_module(s, code, module)
 
         def done(result: scores.FinaliseResult) -> None:
-            message = tr("scores_tab", "Đã chốt điểm học phần {module}.").format(module=module)
+            self._after(tr("scores_tab", "Đã chốt điểm học phần {module}.").format(module=module))(result)
             if result.missing:
-                message += " " + tr("scores_tab", "Còn {n} học viên chưa có điểm: {names}.").format(
-                    n=len(result.missing), names=", ".join(result.missing[:10]))
-            self._after(message)(result)
+                self.show_message(tr("scores_tab", "Đã chốt điểm học phần {module}; {n} học viên chưa có điểm (nhập sau "
+                                                   "cần ghi lý do): {names}.").format(
+                    module=module, n=len(result.missing), names=ask.names_text(result.missing)), error=True)
 
         self.ctx.write(job, done, self, on_failed=self.message.failed)
 
@@ -474,7 +498,7 @@ class ScoresTab(QWidget):
 def history_columns() -> list[Column[HistoryEntry]]:
     return [
         Column(tr("scores_tab", "Lúc"), lambda h: h.at.strftime("%d/%m/%Y %H:%M")),
-        Column(tr("scores_tab", "Người sửa"), lambda h: h.who or h.username),
+        Column(tr("scores_tab", "Người sửa"), lambda h: h.who or h.username, tooltip=lambda h: h.username),
         Column(tr("scores_tab", "Mục"), lambda h: h.what),
         Column(tr("scores_tab", "Cũ"), lambda h: h.old),
         Column(tr("scores_tab", "Mới"), lambda h: h.new),

@@ -45,6 +45,7 @@ from dtbd_desktop.services.scores.entry import (
     set_score,
     set_scores,
     unfinalise_module,
+    unscored_learners,
 )
 from dtbd_desktop.services.scores.sheets import (
     CellCheck,
@@ -69,5 +70,5 @@ __all__ = [
     "ModuleDef", "RetakeRow", "ScoreChange", "ScoreEntry", "ScoreSheet", "SheetColumn", "SheetRow", "Transcript",
     "attempt_label", "class_rules", "find_learner", "finalise_module", "finalised_modules", "learner_history",
     "learner_transcript", "load_class_scores", "load_score_sheet", "retake_roster", "set_score", "set_scores",
-    "sheet_columns", "unfinalise_module", "validate_cell",
+    "sheet_columns", "unfinalise_module", "unscored_learners", "validate_cell",
 ]

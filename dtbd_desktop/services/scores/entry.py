@@ -318,6 +318,13 @@ class FinaliseResult:
     missing: list[str]  # active learners without a score that counts, by name
 
 
+def unscored_learners(session: Session, class_code: str, module_code: str) -> list[str]:
+    """The learners still in the class without a score that counts in the module, in roster order:
+    what finalising lists (and what the screen asks about before it)."""
+    sheet = load_score_sheet(session, class_code, module_code)
+    return [r.full_name for r in sheet.rows if r.editable and r.result.counted is None]
+
+
 @operation("scores.finalise", permission="finalise_scores", scope=operations.class_code())
 def finalise_module(session: Session, class_code: str, module_code: str) -> FinaliseResult:
     """Finalise (chốt) a module's scores for the class; later changes need permission and a reason.
@@ -327,8 +334,7 @@ def finalise_module(session: Session, class_code: str, module_code: str) -> Fina
     if session.scalar(select(ScoreLock.id).where(ScoreLock.class_id == cls.id, ScoreLock.module_id == module.id)):
         raise InputError(tr("scores", "Điểm học phần {module} của lớp {code} đã được chốt từ trước.").format(
             module=module.code, code=cls.code))
-    sheet = load_score_sheet(session, class_code, module.code)
-    missing = [r.full_name for r in sheet.rows if r.editable and r.result.counted is None]
+    missing = unscored_learners(session, class_code, module.code)
     who = operations.acting(session).username
     session.add(ScoreLock(class_id=cls.id, module_id=module.id, locked_by=who,
                           locked_at=dt.datetime.now().replace(microsecond=0)))

@@ -28,6 +28,7 @@ from dtbd_desktop.services.scores.class_scores import (
     module_defs,
     module_of,
 )
+from dtbd_desktop.trust import accounts
 
 # ----------------------------------------------------------------------------- the sheet of one module
 
@@ -88,6 +89,7 @@ class ScoreSheet:
     attempts: int  # attempts shown: those entered, plus a retake column when someone failed
     columns: tuple[SheetColumn, ...]
     rows: tuple[SheetRow, ...]
+    locked_by_name: str | None = None  # who finalised, as a person reads it (`accounts.display_names`)
 
     @property
     def pass_mark(self) -> Decimal:
@@ -156,6 +158,7 @@ def load_score_sheet(session: Session, class_code: str, module_code: str) -> Sco
         module_kind=module.kind, periods=module.periods, plan=plan, rules=rules, locked=lock is not None,
         locked_at=lock[0] if lock else None, locked_by=lock[1] if lock else None, attempts=attempts,
         columns=sheet_columns(plan, attempts), rows=tuple(rows),
+        locked_by_name=accounts.display_names(session, [lock[1]]).get(lock[1] or "") if lock else None,
     )
 
 
