@@ -223,7 +223,7 @@ def test_learners_roster_and_dashboard_open_once_per_double_click(
     qtbot.waitUntil(lambda: len(shown) == 1, timeout=10_000)
     ctx.runner.wait()
     qtbot.wait(50)
-    assert shown == [index.data()]
+    assert shown == ["Hồ sơ học viên " + index.data()]
 
     view = _view(qtbot, ctx)
     page = _open(qtbot, view, "B22.KTT")
@@ -235,7 +235,7 @@ def test_learners_roster_and_dashboard_open_once_per_double_click(
     qtbot.waitUntil(lambda: len(shown) == 2, timeout=10_000)
     ctx.runner.wait()
     qtbot.wait(50)
-    assert shown[1] == row.data()
+    assert shown[1] == "Hồ sơ học viên " + row.data()
 
     dashboard = DashboardView(ctx, today=DEMO_TODAY)
     qtbot.addWidget(dashboard)

@@ -178,11 +178,11 @@ def test_the_first_account_says_it_turns_logins_on(qtbot: QtBot, sqlite_db: Data
 
 def test_no_window_of_the_class_work_is_taller_than_a_small_screen(qtbot: QtBot, demo_db: Database,
                                                                   make_ctx: Callable[[Database], AppContext]) -> None:
-    from dtbd_desktop.gui.screens.learners_view import LearnerDialog
+    from dtbd_desktop.gui.dialogs.learner_dialog import LearnerDialog, load_record
     from dtbd_desktop.services import learners
 
     with demo_db.read() as s:
-        detail = learners.learner_detail(s, learners.search_learners(s, "", limit=1)[0].id)
-    dialog: QWidget = LearnerDialog(detail)
+        record = load_record(s, learners.search_learners(s, "", limit=1)[0].id)
+    dialog: QWidget = LearnerDialog(make_ctx(demo_db), *record)
     qtbot.addWidget(dialog)
     assert dialog.height() <= 768 - 70 and dialog.minimumSizeHint().height() <= 768 - 70

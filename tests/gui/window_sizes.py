@@ -55,10 +55,9 @@ def openers() -> dict[str, Opener]:
     from dtbd_desktop.gui.dialogs.timetable_generate import GenerateDialog
     from dtbd_desktop.gui.screens.attendance_panel import MakeUpDialog
     from dtbd_desktop.gui.screens.certificates_tab import IssueDialog
-    from dtbd_desktop.gui.screens.graduation_tab import ConductDialog
     from dtbd_desktop.gui.screens.roster_tab import FindLearnerDialog
     from dtbd_desktop.gui.screens.scores_tab import RetakeDialog
-    from dtbd_desktop.services import attendance, certificates, graduation, learners
+    from dtbd_desktop.services import attendance, certificates, learners
 
     def preview(ctx: Any, parent: QWidget) -> QWidget:
         job = _read(ctx, lambda s: certificates.print_job(s, CLASS))
@@ -77,9 +76,6 @@ def openers() -> dict[str, Opener]:
         line = max(summary, key=lambda r: r.absent_periods)
         return MakeUpDialog("Nguyễn Văn An", line.modules, TODAY, parent)
 
-    def conduct(ctx: Any, parent: QWidget) -> QWidget:
-        return ConductDialog(_read(ctx, lambda s: graduation.load_review(s, CLASS)).rows[0], parent)
-
     return {
         "first_run": lambda ctx, parent: FirstRunWizard(),
         "login": lambda ctx, parent: LoginDialog(ctx.db),
@@ -96,7 +92,6 @@ def openers() -> dict[str, Opener]:
         "generate_timetable": lambda ctx, parent: GenerateDialog(ctx, CLASS, True, parent),
         "find_learner": lambda ctx, parent: FindLearnerDialog(ctx, parent),
         "retakes": lambda ctx, parent: RetakeDialog(ctx, CLASS, None, parent),
-        "conduct": conduct,
         "makeup": makeup,
         "add_session": lambda ctx, parent: AddSessionDialog(TODAY, "morning", "lesson", [("I.1", "Học phần I.1")],
                                                             [(1, "Nguyễn Văn Bình")], parent),
