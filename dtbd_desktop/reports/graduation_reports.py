@@ -39,9 +39,10 @@ from dtbd_desktop.reports.tables import (
 )
 from dtbd_desktop.rules import graduation as graduation_rules
 from dtbd_desktop.rules import scores as score_rules
+from dtbd_desktop.rules.graduation import FINAL_KINDS
 from dtbd_desktop.rules.scores import ModuleResult
 from dtbd_desktop.services.graduation import ClassReview, ReviewRow, StoredResult, load_review, stored_results
-from dtbd_desktop.services.scores import ClassScores
+from dtbd_desktop.services.scores import ClassScores, ModuleDef
 from dtbd_desktop.services.settings import load_letterhead
 
 KINDS = ("review", "decision", "scores", "transcript")
@@ -132,32 +133,59 @@ def _name_columns(landscape: bool) -> list[Column]:
             Column(tr("reports", "Ngày sinh"), 60, 11.5, "center")]
 
 
+def review_finals(data: ClassScores) -> list[ModuleDef]:
+    """The graduation exams and the thesis of the class's programme, in its order."""
+    return [m for m in data.modules if m.kind in FINAL_KINDS]
+
+
 def review_document(review: ClassReview, head: Letterhead, on: dt.date) -> TableDoc:
+    """The review list. Every score that decides a row is on it: for long training the module
+    average and each graduation exam and thesis; for a short course the average, the bài thu
+    hoạch's score and its band."""
     data = review.data
     pass_fail = review.pass_fail
-    columns = _name_columns(True) + [
-        Column(tr("reports", "Đơn vị công tác"), 140, 30),
-        Column(tr("reports", "Điểm TB"), 38, 8, "center"),
-        Column(tr("reports", "Xếp loại bài thu hoạch") if pass_fail else tr("reports", "Xếp loại"),
-               62, 12, "center"),
-        Column(tr("reports", "Kết quả"), 72, 13, "center"),
+    graded_essay = pass_fail and bool(review.rules.get("graded_essay"))
+    finals = [] if pass_fail else review_finals(data)
+    columns = _name_columns(True) + [Column(tr("reports", "Đơn vị công tác"), 120 if finals else 170 if pass_fail else 140, 30)]
+    if finals:
+        group = tr("reports", "Điểm thi tốt nghiệp, khóa luận")
+        columns.append(Column(tr("reports", "Điểm TB học phần"), 40, 9, "center"))
+        columns += [Column(m.code, 32, 7, "center", group=group) for m in finals]
+    else:
+        columns.append(Column(tr("reports", "Điểm TB"), 38, 8, "center"))
+    if graded_essay:
+        columns.append(Column(tr("reports", "Điểm bài thu hoạch"), 44, 10, "center"))
+    columns += [
+        Column(tr("reports", "Xếp loại bài thu hoạch") if pass_fail else tr("reports", "Xếp loại"), 62, 12, "center"),
+        Column(tr("reports", "Kết quả"), 66 if finals else 72, 13, "center"),
         Column(tr("reports", "Lý do, ghi chú"), 0, 45),
     ]
+    final_index = [i for i, m in enumerate(data.modules) if m.kind in FINAL_KINDS]
     rows = []
     for number, row in enumerate(review.rows, start=1):
         line = row.learner
         note = "\n".join(f"- {r}" for r in row.reasons) if len(row.reasons) > 1 else "".join(row.reasons)
         if row.eligible and row.outcome.downgrades:
             note = "\n".join(row.outcome.downgrades)
-        rows.append([str(number), line.family_middle, line.given_name, line.birth_text, line.organisation or "",
-                     _average_text(row.average, review.rules), _classification_text(row, pass_fail),
-                     _result_label(row, pass_fail), note])
+        cells = [str(number), line.family_middle, line.given_name, line.birth_text, line.organisation or "",
+                 _average_text(row.average, review.rules)]
+        if finals:
+            cells += [_module_cell(row.modules[i]) for i in final_index]
+        if graded_essay:
+            cells.append(score_rules.score_text(row.outcome.essay_score) if row.outcome.essay_score is not None else "")
+        cells += [_classification_text(row, pass_fail), _result_label(row, pass_fail), note]
+        rows.append(cells)
+    legend = []
+    if finals:
+        legend.append(tr("reports", "{finals}. Học viên làm khóa luận được xét theo điểm khóa luận thay các môn thi tốt "
+                                    "nghiệp; (*) điểm sau thi lại.").format(
+            finals="; ".join(f"{m.code}: {m.name}" for m in finals)))
     title = tr("reports", "DANH SÁCH XÉT CÔNG NHẬN HOÀN THÀNH KHÓA BỒI DƯỠNG") if pass_fail else \
         tr("reports", "DANH SÁCH XÉT TỐT NGHIỆP")
     return TableDoc(
         head=head, title=title, subtitle_lines=_class_lines(data), columns=columns, rows=rows,
         summary=[_review_summary(review)], rules_heading=_rules_heading(data), rules_lines=_rules_lines(data),
-        legend=[], landscape=True, on=on, signers=_signers(head),
+        legend=legend, landscape=True, on=on, signers=_signers(head),
         doc_title=tr("reports", "Danh sách xét tốt nghiệp lớp {code}").format(code=data.class_code), split_name=True)
 
 
