@@ -146,7 +146,7 @@ def review_document(review: ClassReview, head: Letterhead, on: dt.date) -> Table
     pass_fail = review.pass_fail
     graded_essay = pass_fail and bool(review.rules.get("graded_essay"))
     finals = [] if pass_fail else review_finals(data)
-    columns = _name_columns(True) + [Column(tr("reports", "Đơn vị công tác"), 120 if finals else 170 if pass_fail else 140, 30)]
+    columns = _name_columns(True) + [Column(tr("reports", "Đơn vị công tác"), 114 if finals else 170 if pass_fail else 140, 30)]
     if finals:
         group = tr("reports", "Điểm thi tốt nghiệp, khóa luận")
         columns.append(Column(tr("reports", "Điểm TB học phần"), 40, 9, "center"))
@@ -157,7 +157,7 @@ def review_document(review: ClassReview, head: Letterhead, on: dt.date) -> Table
         columns.append(Column(tr("reports", "Điểm bài thu hoạch"), 44, 10, "center"))
     columns += [
         Column(tr("reports", "Xếp loại bài thu hoạch") if pass_fail else tr("reports", "Xếp loại"), 62, 12, "center"),
-        Column(tr("reports", "Kết quả"), 66 if finals else 72, 13, "center"),
+        Column(tr("reports", "Kết quả"), 72, 13, "center"),
         Column(tr("reports", "Lý do, ghi chú"), 0, 45),
     ]
     final_index = [i for i, m in enumerate(data.modules) if m.kind in FINAL_KINDS]
