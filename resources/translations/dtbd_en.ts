@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="vi_VN">
   <context>
     <name>accounts</name>
@@ -2424,6 +2425,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>The register line of serial number {serial} does not match the signature: the data was changed outside the program. Cannot confirm.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/certificates/print_jobs.py" />
+      <source>Học tập {period}</source>
+      <translation>Studied {period}</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/signing_keys.py" />
       <source>Khóa của máy này ({id}) đã được đăng ký.</source>
       <translation>This PC's key ({id}) is already enrolled.</translation>
@@ -2584,6 +2590,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>braces { } do not match</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/certificates/print_jobs.py" />
+      <source>học {period}</source>
+      <translation>studied {period}</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
       <source>không dùng được, ví dụ đúng: {n:04d}/GCN-{year}</source>
       <translation>cannot be used; a correct example: {n:04d}/GCN-{year}</translation>
@@ -2607,6 +2618,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
       <source>thu hồi được</source>
       <translation>revoke</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates/print_jobs.py" />
+      <source>tại {venue}</source>
+      <translation>at {venue}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates/print_jobs.py" />
+      <source>từ ngày {start} đến ngày {end}</source>
+      <translation>from {start} to {end}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
@@ -3741,6 +3762,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>'{value}' must be a whole number greater than 0.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
+      <source>(chỉ in thời gian học)</source>
+      <translation>(the dates only)</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_admin.py" />
       <source>(không có)</source>
       <translation>(none)</translation>
@@ -3823,6 +3849,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>Các lần thi</source>
       <translation>Attempts</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
+      <source>Cách gọi: {v}</source>
+      <translation>Salutation: {v}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
@@ -3923,6 +3954,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>Khóa</source>
       <translation>Cohort</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
+      <source>Khóa học: {v}</source>
+      <translation>Course: {v}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
@@ -4229,6 +4265,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Status</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
+      <source>Tên khóa học: {v}</source>
+      <translation>Course title: {v}</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>Tình trạng</source>
@@ -4391,6 +4432,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>các ngày nghỉ</source>
       <translation>holidays</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
+      <source>cách ghi trên văn bằng, giấy chứng nhận của một chương trình</source>
+      <translation>the wording of a programme&apos;s diplomas and certificates</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
+      <source>cách gọi người học: "Đồng chí" hoặc "Ông (Bà)"</source>
+      <translation>how the learner is addressed: &quot;Đồng chí&quot; or &quot;Ông (Bà)&quot;</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
@@ -4598,6 +4649,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>print the class's diplomas to one PDF file, one diploma per page</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
+      <source>khóa học, ví dụ "Khóa {number} ({years})": {number} số trong mã lớp, {years} các năm học, {start} {end} ngày học; "" chỉ in thời gian học</source>
+      <translation>the course, e.g. &quot;Khóa {number} ({years})&quot;: {number} the number in the class code, {years} the years, {start} {end} the dates; &quot;&quot; prints the dates only</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>không</source>
@@ -4722,6 +4778,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>mã chương trình</source>
       <translation>programme code</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
+      <source>mã chương trình, ví dụ DVM</source>
+      <translation>programme code, e.g. DVM</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
@@ -5146,6 +5207,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>name or part of a name, for example: nguyen van an; or the digits of a national ID</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
+      <source>tên khóa học in trên văn bằng, ví dụ: bồi dưỡng lý luận chính trị dành cho đảng viên mới</source>
+      <translation>the course title printed on the document, e.g. bồi dưỡng lý luận chính trị dành cho đảng viên mới</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>tên lớp</source>
       <translation>class name</translation>
@@ -5502,6 +5568,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>Đã lưu chỉ tiêu năm {year} của chương trình {code}: {c} lớp, {l} học viên.</source>
       <translation>Saved the {year} targets of programme {code}: {c} classes, {l} learners.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
+      <source>Đã lưu cách ghi văn bằng của chương trình {code}.</source>
+      <translation>Saved the document wording of programme {code}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
@@ -7215,9 +7286,13 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
-      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Hãy chọn một học viên (có số CCCD) trong danh sách.</source>
       <translation>Select a learner (with a national ID) in the list.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Hãy chọn một học viên trong danh sách.</source>
+      <translation>Select a learner in the list.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -7273,6 +7348,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Lưu kết quả xét theo điểm hiện tại</source>
       <translation>Save review results based on the current scores</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Ngày ký:</source>
+      <translation>Signing date:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -7756,6 +7836,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/printing/layouts/model.py" />
+      <source>Cách gọi: Đồng chí / Ông (Bà)</source>
+      <translation>Salutation: Đồng chí / Ông (Bà)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Có khi dùng Quốc hiệu</source>
       <translation>Present when the national heading is used</translation>
     </message>
@@ -7831,6 +7916,16 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/printing/layouts/model.py" />
+      <source>Khóa học (ví dụ: Khóa 48 (2025))</source>
+      <translation>Course (e.g. Khóa 48 (2025))</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
+      <source>Khóa học, thời gian và nơi học, thành câu</source>
+      <translation>Course, dates and venue, as a sentence</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Không có mẫu in nào cho loại văn bằng '{kind}'.</source>
       <translation>There is no print layout for document type '{kind}'.</translation>
     </message>
@@ -7896,6 +7991,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/printing/layouts/model.py" />
+      <source>Người cấp: chức danh và tên trường (HIỆU TRƯỞNG TRƯỜNG ...)</source>
+      <translation>Issuer: the signer&apos;s title and the school (HIỆU TRƯỞNG TRƯỜNG ...)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Nơi sinh</source>
       <translation>Place of birth</translation>
     </message>
@@ -7946,6 +8046,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/printing/layouts/model.py" />
+      <source>Tên khóa học in trên văn bằng (theo chương trình)</source>
+      <translation>Course title printed on the document (from the programme)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Tên lớp</source>
       <translation>Class name</translation>
     </message>
@@ -7953,6 +8058,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Tên trường / trung tâm</source>
       <translation>School / centre name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
+      <source>Tên trường / trung tâm viết thường (Trường Chính trị tỉnh ...)</source>
+      <translation>School / centre name in sentence case (Trường Chính trị tỉnh ...)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/printing/layouts/model.py" />
@@ -8083,6 +8193,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>“, tại &lt;địa điểm&gt;” (trống khi lớp không ghi địa điểm)</source>
       <translation>“, at &lt;venue&gt;” (empty when the class has no venue)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
+      <source>“Xếp loại” hoặc “Kết quả”, theo kết quả in</source>
+      <translation>“Xếp loại” or “Kết quả”, by the result printed</translation>
     </message>
   </context>
   <context>
@@ -9940,8 +10055,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Session: {weekday} {half}, {date}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>BẢNG ĐIỂM HỌC TẬP</source>
       <translation>ACADEMIC TRANSCRIPT</translation>
     </message>
@@ -9949,6 +10064,16 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>BẢNG ĐIỂM TỔNG HỢP</source>
       <translation>SCORE SUMMARY</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Bảng điểm học tập của {name}</source>
+      <translation>Transcript of {name}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
+      <source>Bảng điểm học tập của {name}, sinh {birth} (tiếp theo)</source>
+      <translation>Transcript of {name}, born {birth} (continued)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
@@ -9996,17 +10121,17 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Unknown organisation</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Chưa được dự thi</source>
       <translation>Not yet allowed to sit the exam</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Chưa đủ điều kiện tốt nghiệp: {reasons}.</source>
       <translation>Not yet eligible to graduate: {reasons}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Chương trình</source>
       <translation>Programme</translation>
     </message>
@@ -10022,7 +10147,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Position and organisation</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Chức vụ, đơn vị</source>
       <translation>Position, organisation</translation>
     </message>
@@ -10032,7 +10157,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Recipient's signature</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Các lần sửa điểm, nhận xét đã ghi nhận:</source>
       <translation>Recorded changes of scores and confirmations:</translation>
     </message>
@@ -10051,7 +10176,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Under {source}, {body}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Cũ → mới</source>
       <translation>Old → new</translation>
     </message>
@@ -10175,12 +10300,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
       <location filename="../../dtbd_desktop/reports/tables.py" />
       <location filename="../../dtbd_desktop/reports/tables.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Họ và tên</source>
       <translation>Full name</translation>
@@ -10201,7 +10326,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Module</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Học phần, môn thi</source>
       <translation>Modules, exam subjects</translation>
     </message>
@@ -10274,19 +10399,23 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Kết quả</source>
       <translation>Result</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Kết quả: {result}</source>
       <translation>Result: {result}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
+      <source>Kỷ luật: {d}.</source>
+      <translation>Discipline: {d}.</translation>
+    </message>
+    <message>
       <source>Kỷ luật: {d}. Rèn luyện: {r}.</source>
-      <translation>Discipline: {d}. Conduct: {r}.</translation>
+      <translation type="obsolete">Discipline: {d}. Conduct: {r}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
@@ -10294,8 +10423,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>There is no document type '{kind}'; choose: {kinds}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Lý do</source>
       <translation>Reason</translation>
     </message>
@@ -10305,12 +10434,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Reasons, notes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Lần 1</source>
       <translation>Attempt 1</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Lớp</source>
       <translation>Class</translation>
     </message>
@@ -10346,9 +10475,9 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Ngày sinh</source>
       <translation>Date of birth</translation>
     </message>
@@ -10357,6 +10486,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Người lập biểu</source>
       <translation>Prepared by</translation>
     </message>
@@ -10366,12 +10496,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Register keeper</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Người sửa</source>
       <translation>Changed by</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Nhận xét của cơ quan cử đi học: {c}.</source>
       <translation>Sending organisation's confirmation: {c}.</translation>
     </message>
@@ -10386,14 +10516,14 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Recipients:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Nơi sinh</source>
       <translation>Place of birth</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Nội dung</source>
       <translation>Content</translation>
     </message>
@@ -10414,8 +10544,14 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Quy định đã áp dụng ({name}):</source>
       <translation>Rules applied ({name}):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
+      <source>Rèn luyện: {r}.</source>
+      <translation>Conduct: {r}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
@@ -10424,10 +10560,10 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>STT</source>
       <translation>No.</translation>
@@ -10438,7 +10574,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Elementary political theory</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Số CCCD</source>
       <translation>National ID (CCCD)</translation>
     </message>
@@ -10464,7 +10600,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Attendance figures as of {date}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Số tiết</source>
       <translation>Periods</translation>
     </message>
@@ -10499,7 +10635,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Register {kind} {year}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Sửa {what} lúc {at} ({who}): {old} → {new}; lý do: {reason}</source>
       <translation>Changed {what} at {at} ({who}): {old} → {new}; reason: {reason}</translation>
     </message>
@@ -10509,7 +10645,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>By module</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Thi lại {n}</source>
       <translation>Retake {n}</translation>
     </message>
@@ -10534,7 +10670,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Study period: from {start} to {end}; mode: {mode}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Thời điểm</source>
       <translation>Time</translation>
     </message>
@@ -10663,9 +10799,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Classification: {counts}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>chưa xếp loại</source>
-      <translation>not classified</translation>
+      <translation type="obsolete">not classified</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/common.py" />
@@ -10703,7 +10838,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>folder {folder} does not exist</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>xếp loại: {band}</source>
       <translation>classification: {band}</translation>
     </message>
@@ -10713,6 +10848,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>{centre} reports the attendance of the learners your organisation sent to {klass}{period}, as of {date}, as follows:</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>{finals}. Học viên làm khóa luận được xét theo điểm khóa luận thay các môn thi tốt nghiệp; (*) điểm sau thi lại.</source>
+      <translation>{finals}. A learner who wrote a thesis is judged on it instead of the graduation exams; (*) score after a retake.</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/common.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
@@ -10720,7 +10860,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>{name} (class code {code})</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>{name}, học từ {start} đến {end}</source>
       <translation>{name}, studying from {start} to {end}</translation>
     </message>
@@ -10749,21 +10889,36 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Điểm TB học phần</source>
+      <translation>Module average</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Điểm bài thu hoạch</source>
+      <translation>Essay score</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>Điểm các học phần, môn thi</source>
       <translation>Scores of modules and exam subjects</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Điểm thi tốt nghiệp, khóa luận</source>
+      <translation>Graduation exams, thesis</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Điểm trung bình chung: {average}.</source>
       <translation>Overall average: {average}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Điểm trung bình chung: {average}; xếp loại tốt nghiệp: {classification}.</source>
       <translation>Overall average: {average}; graduation classification: {classification}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Điểm tính</source>
       <translation>Score used</translation>
     </message>
@@ -10811,7 +10966,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Eligible to sit exams</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>điểm bài thu hoạch: {score}</source>
       <translation>written reflection score: {score}</translation>
     </message>
@@ -11826,8 +11981,12 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/workbooks/scores.py" />
+      <source>Lớp {name}</source>
+      <translation>Class {name}</translation>
+    </message>
+    <message>
       <source>Lớp {name} (mã lớp {code}) — học phần {module}: {title} ({periods} tiết)</source>
-      <translation>Class {name} (class code {code}) — module {module}: {title} ({periods} periods)</translation>
+      <translation type="obsolete">Class {name} (class code {code}) — module {module}: {title} ({periods} periods)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/workbooks/scores.py" />
@@ -11880,9 +12039,19 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>{module} attempt {n}</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/workbooks/scores.py" />
+      <source>{name} (mã lớp {code})</source>
+      <translation>{name} (class code {code})</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/scores/entry.py" />
       <source>{name} đã thôi học hoặc chuyển lớp: không nhập điểm.</source>
       <translation>{name} has withdrawn or moved to another class: scores not entered.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/scores.py" />
+      <source>{name} — học phần {module}: {title} ({periods} tiết)</source>
+      <translation>{name} — module {module}: {title} ({periods} periods)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/scores/entry.py" />
@@ -12386,6 +12555,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/services/settings.py" />
       <source>Tuổi tối đa của cán bộ trẻ</source>
       <translation>Maximum age of young cadres</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Tên cơ sở cấp văn bằng (viết thường)</source>
+      <translation>Issuing school&apos;s name (sentence case)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/settings.py" />
@@ -13474,6 +13648,117 @@ Check the server address, port, database name, user and password; the server mus
       <location filename="../../dtbd_desktop/gui/models/timetable_model.py" />
       <source>⚠ TRÙNG LỊCH</source>
       <translation>⚠ CLASH</translation>
+    </message>
+  </context>
+  <context>
+    <name>transcript_print</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
+      <source>Bang diem {name} {code}</source>
+      <translation>Transcript {name} {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
+      <source>Học viên:</source>
+      <translation>Learner:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
+      <source>In bảng điểm học tập</source>
+      <translation>Print the transcript</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
+      <source>In bảng điểm học tập của {name}...</source>
+      <translation>Print the transcript of {name}...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
+      <source>Lưu bảng điểm học tập</source>
+      <translation>Save the transcript</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
+      <source>Ngày ký ghi ở cuối tài liệu</source>
+      <translation>The signing date printed at the foot of the document</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
+      <source>Ngày ký:</source>
+      <translation>Signing date:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
+      <source>PDF (*.pdf);;Excel (*.xlsx)</source>
+      <translation>PDF (*.pdf);;Excel (*.xlsx)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
+      <source>Đang in...</source>
+      <translation>Printing...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
+      <source>Đã lưu bảng điểm học tập của {name} vào {path}.</source>
+      <translation>Saved the transcript of {name} to {path}.</translation>
+    </message>
+  </context>
+  <context>
+    <name>wording</name>
+    <message>
+      <location filename="../../dtbd_desktop/services/document_wording.py" />
+      <source>Chưa lưu cách ghi văn bằng của chương trình {code}.</source>
+      <translation>The document wording of programme {code} was not saved.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/document_wording.py" />
+      <source>Cách gọi người học</source>
+      <translation>Salutation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/document_wording.py" />
+      <source>Khóa học</source>
+      <translation>Course</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/document_wording.py" />
+      <source>Khóa học: không có ô '{{{name}}}'; dùng {known}.</source>
+      <translation>Course: there is no &apos;{{{name}}}&apos;; use {known}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/document_wording.py" />
+      <source>Không có mục '{key}'.</source>
+      <translation>There is no item &apos;{key}&apos;.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/document_wording.py" />
+      <source>Kết quả</source>
+      <translation>Result</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/document_wording.py" />
+      <source>Tên khóa học in trên văn bằng</source>
+      <translation>Course title on the document</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/document_wording.py" />
+      <source>Xếp loại</source>
+      <translation>Classification</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/document_wording.py" />
+      <source>{label} dài quá {n} ký tự.</source>
+      <translation>{label} is longer than {n} characters.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/document_wording.py" />
+      <source>{label} không được để trống.</source>
+      <translation>{label} must not be empty.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/document_wording.py" />
+      <source>{label} phải là chữ.</source>
+      <translation>{label} must be text.</translation>
     </message>
   </context>
   <context>
