@@ -4436,12 +4436,12 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     <message>
       <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
       <source>cách ghi trên văn bằng, giấy chứng nhận của một chương trình</source>
-      <translation>the wording of a programme&apos;s diplomas and certificates</translation>
+      <translation>the wording of a programme's diplomas and certificates</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
       <source>cách gọi người học: "Đồng chí" hoặc "Ông (Bà)"</source>
-      <translation>how the learner is addressed: &quot;Đồng chí&quot; or &quot;Ông (Bà)&quot;</translation>
+      <translation>how the learner is addressed: "Đồng chí" or "Ông (Bà)"</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
@@ -4651,7 +4651,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     <message>
       <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
       <source>khóa học, ví dụ "Khóa {number} ({years})": {number} số trong mã lớp, {years} các năm học, {start} {end} ngày học; "" chỉ in thời gian học</source>
-      <translation>the course, e.g. &quot;Khóa {number} ({years})&quot;: {number} the number in the class code, {years} the years, {start} {end} the dates; &quot;&quot; prints the dates only</translation>
+      <translation>the course, e.g. "Khóa {number} ({years})": {number} the number in the class code, {years} the years, {start} {end} the dates; "" prints the dates only</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
@@ -7992,7 +7992,7 @@ The setup will ask where to keep the data, the centre's name for document headin
     <message>
       <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Người cấp: chức danh và tên trường (HIỆU TRƯỞNG TRƯỜNG ...)</source>
-      <translation>Issuer: the signer&apos;s title and the school (HIỆU TRƯỞNG TRƯỜNG ...)</translation>
+      <translation>Issuer: the signer's title and the school (HIỆU TRƯỞNG TRƯỜNG ...)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/printing/layouts/model.py" />
@@ -12559,7 +12559,7 @@ The setup will ask where to keep the data, the centre's name for document headin
     <message>
       <location filename="../../dtbd_desktop/services/settings.py" />
       <source>Tên cơ sở cấp văn bằng (viết thường)</source>
-      <translation>Issuing school&apos;s name (sentence case)</translation>
+      <translation>Issuing school's name (sentence case)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/settings.py" />
@@ -12739,6 +12739,16 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Tiêu đề văn bản</source>
       <translation>Document heading</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
+      <source>Tên trường / trung tâm viết như trong câu, in trên giấy chứng nhận (“tại Trường Chính trị tỉnh Long An”). Để trống: lấy từ tên đơn vị.</source>
+      <translation>The school / centre name as written in a sentence, printed on certificates (“tại Trường Chính trị tỉnh Long An”). Empty: made from the unit&apos;s name.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
+      <source>Tên trường trên văn bằng:</source>
+      <translation>School name on documents:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
@@ -13723,12 +13733,12 @@ Check the server address, port, database name, user and password; the server mus
     <message>
       <location filename="../../dtbd_desktop/services/document_wording.py" />
       <source>Khóa học: không có ô '{{{name}}}'; dùng {known}.</source>
-      <translation>Course: there is no &apos;{{{name}}}&apos;; use {known}.</translation>
+      <translation>Course: there is no '{{{name}}}'; use {known}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/document_wording.py" />
       <source>Không có mục '{key}'.</source>
-      <translation>There is no item &apos;{key}&apos;.</translation>
+      <translation>There is no item '{key}'.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/document_wording.py" />
