@@ -12743,7 +12743,7 @@ The setup will ask where to keep the data, the centre's name for document headin
     <message>
       <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Tên trường / trung tâm viết như trong câu, in trên giấy chứng nhận (“tại Trường Chính trị tỉnh Long An”). Để trống: lấy từ tên đơn vị.</source>
-      <translation>The school / centre name as written in a sentence, printed on certificates (“tại Trường Chính trị tỉnh Long An”). Empty: made from the unit&apos;s name.</translation>
+      <translation>The school / centre name as written in a sentence, printed on certificates (“tại Trường Chính trị tỉnh Long An”). Empty: made from the unit's name.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
@@ -13674,6 +13674,11 @@ Check the server address, port, database name, user and password; the server mus
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
+      <source>Hủy</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
       <source>In bảng điểm học tập</source>
       <translation>Print the transcript</translation>
     </message>
@@ -13681,6 +13686,11 @@ Check the server address, port, database name, user and password; the server mus
       <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
       <source>In bảng điểm học tập của {name}...</source>
       <translation>Print the transcript of {name}...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
+      <source>In...</source>
+      <translation>Print...</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
