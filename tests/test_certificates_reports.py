@@ -56,8 +56,11 @@ def test_certificate_of_completion_pdf_fonts_text_and_qr(sqlite_db: Database, tm
     assert unicodedata.is_normalized("NFC", page)
     for expected in ("GIẤY CHỨNG NHẬN", "ĐẢNG CỘNG SẢN VIỆT NAM", "TRƯỜNG CHÍNH TRỊ TỈNH LONG AN", rows[0].full_name,
                      rows[0].serial, rows[0].register_number, rows[0].verification_code,
-                     "Long An, ngày 20 tháng 3 năm 2025", "Lê Văn Phước", "Lớp DVM1"):
+                     "Long An, ngày 20 tháng 3 năm 2025", "Lê Văn Phước", "Đồng chí:",
+                     "Đã hoàn thành chương trình bồi dưỡng lý luận chính trị dành cho đảng viên mới.",
+                     "Học tập từ ngày 12/02/2025 đến ngày 14/03/2025 tại Hội trường A."):
         assert expected in page, expected
+    assert "DVM1" not in page  # the class code is the office's, not the learner's
     if shutil.which("pdftoppm") and shutil.which("zbarimg"):
         subprocess.run(["pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", str(out), str(tmp_path / "p")], check=True)
         png = next(tmp_path.glob("p-*.png"))
@@ -79,14 +82,16 @@ def test_national_heading_when_the_centre_is_not_a_party_body(sqlite_db: Databas
 
 @needs_poppler
 def test_diploma_prints_only_the_fields_and_the_proof_shows_the_blank(sqlite_db: Database, tmp_path: Path) -> None:
-    rows = _issue(sqlite_db, "SC1", "SC", 2, D(2025, 4, 20))
+    rows = _issue(sqlite_db, "TC48", "TC", 2, D(2025, 4, 20))
     with sqlite_db.write(raw=True) as s:
-        plain = certificates.print_class(s, "SC1", tmp_path / "bang.pdf")
-        proof = certificates.print_class(s, "SC1", tmp_path / "proof.pdf", with_blank=True)
+        plain = certificates.print_class(s, "TC48", tmp_path / "bang.pdf")
+        proof = certificates.print_class(s, "TC48", tmp_path / "proof.pdf", with_blank=True)
     text = _pdftotext(plain.path, "-f", "1", "-l", "1")
     assert rows[0].full_name in text and rows[0].serial in text and "Khá" in text
     assert "BẰNG TỐT NGHIỆP" not in text and "Cấp cho" not in text  # pre-printed on the blank, not by us
-    assert "TRUNG CẤP" not in text and "SƠ CẤP LÝ LUẬN CHÍNH TRỊ" in text  # the programme line
+    assert "SƠ CẤP" not in text and "TRUNG CẤP LÝ LUẬN CHÍNH TRỊ - HÀNH CHÍNH" in text  # the programme line
+    assert "HIỆU TRƯỞNG TRƯỜNG CHÍNH TRỊ TỈNH LONG AN" in text  # the issuing school
+    assert "Khóa 48 (2025)" in text and "TC48" not in text  # the course, not the class code
     assert proof.path.stat().st_size > plain.path.stat().st_size + 50_000  # the scan is in the proof only
 
 

@@ -158,6 +158,7 @@ EXAMPLES: dict[str, Example] = {
     "plans.set_needs": lambda w: a(2027, [(w.organisation_id, "TC", 4, None)]),
     "programmes.save": lambda w: a("DVM", **_programme_fields(w)),
     "programmes.save_rules": lambda w: a("DVM", _rules(w)),
+    "programmes.save_wording": lambda w: a("DVM", salutation="Ông (Bà)", course_label="Khóa {number}"),
     "roster.add": lambda w: a(OTHER, w.learner_id),
     "roster.import": lambda w: a(OTHER, _table(w)),
     "roster.move": lambda w: a(w.spare_enrolment_id, "DVM26.98", "Chuyển theo nguyện vọng"),

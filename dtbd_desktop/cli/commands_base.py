@@ -1,4 +1,4 @@
-"""`dtbd init`, `programmes list`, `class create`, `class list`."""
+"""`dtbd init`, `programmes list` (and `programmes wording`, in `wording_cmd`), `class create`, `class list`."""
 
 from __future__ import annotations
 
@@ -41,6 +41,9 @@ def register(sub: Any) -> None:
     prog_sub = prog.add_subparsers(dest="action", metavar="VIỆC", required=True, parser_class=Parser)
     pl = prog_sub.add_parser("list", help=tr("cli", "liệt kê chương trình và học phần"))
     pl.set_defaults(handler=cmd_programmes_list)
+    from dtbd_desktop.cli import wording_cmd
+
+    wording_cmd.register_programmes(prog_sub)
 
     cls = sub.add_parser("class", help=tr("cli", "lớp học"))
     cls_sub = cls.add_subparsers(dest="action", metavar="VIỆC", required=True, parser_class=Parser)

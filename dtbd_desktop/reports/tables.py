@@ -244,6 +244,8 @@ def write_table_sheet(ws: Any, doc: TableDoc) -> int:
             c.font = body
             if isinstance(c.value, float):
                 c.number_format = "0.0"
+            elif isinstance(c.value, dt.date):
+                c.number_format = xl.DATE_FORMAT
             spec = doc.columns[column - 1]
             c.alignment = xl.align("center" if spec.align == "center" else "left", "center", wrap=True)
             if doc.split_name and column == 2:
@@ -283,12 +285,13 @@ def write_table_sheet(ws: Any, doc: TableDoc) -> int:
 
 def _xl_value(value: str) -> Any:
     """A number stays a number in the workbook: "8,5" -> 8.5 (shown 8,5 by a Vietnamese Excel),
-    "12" -> 12 (STT, periods); longer digit strings (an ID number) stay text."""
+    "12" -> 12 (STT, periods, a year-only birth); a date "dd/mm/yyyy" a date; longer digit strings
+    (an ID number) stay text."""
     if value and value.replace(",", "", 1).isdigit() and "," in value:
         return float(value.replace(",", "."))
     if value.isdigit() and len(value) <= 4:
         return int(value)
-    return value or None
+    return xl.date_value(value)
 
 
 def render_table_xlsx(doc: TableDoc, path: str | os.PathLike[str], sheet_title: str) -> int:

@@ -354,7 +354,12 @@ class _Builder:
         graduation.set_decision(self.s, cls.code, number=r_number(cls), date=issue_date)
         if issue_date > self.today:
             return
-        eligible = {row.enrolment_id: row.outcome.classification for row in rows if row.outcome.eligible}
+        from dtbd_desktop.services.document_wording import document_result
+        from dtbd_desktop.services.scores import class_rules
+
+        rules = class_rules(cls)
+        eligible = {row.enrolment_id: document_result(rules, row.outcome.classification, row.outcome.essay_band)
+                    for row in rows if row.outcome.eligible}
         chosen = [e for e in cls.enrolments if e.id in eligible]
         chosen.sort(key=lambda e: e.learner.sort_key)
         certificates_numbering.issue_many(

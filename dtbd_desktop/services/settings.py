@@ -4,6 +4,8 @@ What each key holds (the Settings screen edits all of them; `check_settings` say
 
 * `centre_name`, `superior_body`, `place_name`, `director_title`, `director_name`: the letterhead
   and the signature ("Long An, ngày ... tháng ... năm ..." takes `place_name`);
+  `issuing_name`: the school as diplomas and certificates name it in a sentence ("Trường Chính trị
+  tỉnh Long An"); empty: made from `centre_name` (`services.document_wording.proper_name`);
   `party_heading`: "ĐẢNG CỘNG SẢN VIỆT NAM" on the right of the letterhead, else the national heading.
 * `logo_png`: the centre's logo as a base64-encoded PNG (at most `MAX_LOGO_BYTES` once decoded),
   or None. Stored in the database rather than as a file path, so that every PC sharing one
@@ -48,6 +50,7 @@ DEFAULT_CALIBRATION: dict[str, float] = {"offset_x_mm": 0.0, "offset_y_mm": 0.0,
 
 DEFAULTS: dict[str, Any] = {
     "centre_name": "TRUNG TÂM CHÍNH TRỊ",
+    "issuing_name": "",  # the school as written in a sentence; empty: made from centre_name
     "superior_body": "",
     "place_name": "",
     "director_title": "GIÁM ĐỐC",
@@ -115,6 +118,7 @@ def check_settings(values: dict[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
     text_labels = {
         "centre_name": tr("settings", "Tên trường / trung tâm"),
+        "issuing_name": tr("settings", "Tên cơ sở cấp văn bằng (viết thường)"),
         "superior_body": tr("settings", "Cơ quan chủ quản"),
         "place_name": tr("settings", "Địa danh"),
         "director_title": tr("settings", "Chức danh người ký"),

@@ -23,6 +23,17 @@ from dtbd_desktop.trust.operations import operation
 
 # ----------------------------------------------------------------------------- the fill-in workbook
 
+
+def class_heading(name: str, code: str) -> str:
+    """"Lớp Trung cấp ... A48" as it is; "Khóa 86" as "Lớp Khóa 86"; the code added when the name
+    lacks it: never "Lớp Lớp ..."."""
+    name = text.nfc(name).strip()
+    if not text.fold(name).startswith("lop "):
+        name = tr("scores", "Lớp {name}").format(name=name)
+    if code.casefold() not in name.casefold():
+        name = tr("scores", "{name} (mã lớp {code})").format(name=name, code=code)
+    return name
+
 META_SHEET = "dtbd"
 META_MARK = "dtbd-score-sheet"
 _FIXED_HEADERS = ("STT", "Số CCCD", "Họ và tên", "Ngày sinh")
@@ -47,11 +58,9 @@ def export_score_workbook(session: Session, class_code: str, module_code: str, p
     id_col = note_col + 1
     xl.set_column_widths(ws, [5.5, 15, 28, 12, *([12.0] * len(sheet.columns)), 22, 8])
     xl.merged_line(ws, 1, 1, note_col, tr("scores", "BẢNG ĐIỂM HỌC PHẦN"), cell_font=xl.font(14, bold=True))
-    xl.merged_line(ws, 2, 1, note_col, tr("scores", "Lớp {name} (mã lớp {code}) — học phần {module}: {title} ({periods} "
-                                                    "tiết)").format(name=sheet.class_name, code=sheet.class_code,
-                                                                    module=sheet.module_code, title=sheet.module_name,
-                                                                    periods=sheet.periods),
-                   cell_font=xl.font(xl.BODY_SIZE, bold=True))
+    xl.merged_line(ws, 2, 1, note_col, tr("scores", "{name} — học phần {module}: {title} ({periods} tiết)").format(
+        name=class_heading(sheet.class_name, sheet.class_code), module=sheet.module_code, title=sheet.module_name,
+        periods=sheet.periods), cell_font=xl.font(xl.BODY_SIZE, bold=True))
     xl.merged_line(ws, 3, 1, note_col, tr("scores", "Nhập điểm từ 0 đến 10, một chữ số thập phân (ví dụ 8,5). Ô để trống "
                                                     "thì điểm giữ nguyên. Không sửa cột Số CCCD, cột Mã và dòng tiêu đề."),
                    cell_font=xl.font(11, italic=True))
@@ -65,7 +74,7 @@ def export_score_workbook(session: Session, class_code: str, module_code: str, p
     body = xl.font(xl.TABLE_SIZE)
     row = header_row + 1
     for number, r in enumerate(sheet.rows, start=1):
-        values: list[xl.CellValue] = [number, r.national_id, r.full_name, r.birth_text]
+        values: list[xl.CellValue] = [number, r.national_id, r.full_name, xl.date_value(r.birth_text)]
         values += [float(v) if (v := r.value(c)) is not None else None for c in sheet.columns]
         note = "" if r.editable else tr("scores", "Đã thôi học hoặc chuyển lớp")
         values += [note or None, r.enrolment_id]
@@ -75,6 +84,9 @@ def export_score_workbook(session: Session, class_code: str, module_code: str, p
             cell.border = xl.THIN_BORDER
             if col == 2:
                 cell.number_format = "@"
+            if col == 4:
+                xl.set_date_format(cell)
+                cell.alignment = xl.align("center")
             if first_score_col <= col < note_col:
                 cell.number_format = "0.0"
                 cell.alignment = xl.align("center")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -44,6 +45,32 @@ PORTRAIT_MARGINS_MM = (20.0, 20.0, 30.0, 15.0)  # top, bottom, left, right
 LANDSCAPE_MARGINS_MM = (20.0, 18.0, 20.0, 15.0)
 
 CellValue = str | float | dt.date | dt.datetime | None  # what the program writes into a cell (int is a float)
+
+
+_DMY = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
+
+
+def date_value(value: str) -> CellValue:
+    """A date printed as "dd/mm/yyyy" stored as a date (shown with `DATE_FORMAT`), a year alone
+    ("1989", a year-only birth) as the number; anything else as it is."""
+    found = _DMY.match(value or "")
+    if found:
+        day, month, year = (int(g) for g in found.groups())
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            return value
+    if value and value.isdigit() and len(value) == 4:
+        return float(value)
+    return value or None
+
+
+def set_date_format(cell: Cell) -> None:
+    """Dates shown as dd/mm/yyyy and years as plain numbers (no thousands separator)."""
+    if isinstance(cell.value, dt.date):
+        cell.number_format = DATE_FORMAT
+    elif isinstance(cell.value, int | float) and 1900 <= cell.value <= 2100 and float(cell.value).is_integer():
+        cell.number_format = "0"
 
 
 @lru_cache(maxsize=64)
@@ -259,7 +286,7 @@ def set_document_properties(wb: Workbook, *, title: str, author: str) -> None:
 
 
 __all__ = [
-    "BODY_SIZE", "DATE_FORMAT", "FONT_NAME", "TABLE_SIZE", "THIN_BORDER", "align", "border", "cell_style", "font",
+    "BODY_SIZE", "DATE_FORMAT", "date_value", "set_date_format", "FONT_NAME", "TABLE_SIZE", "THIN_BORDER", "align", "border", "cell_style", "font",
     "formula", "freeze_below", "header_cell", "looks_like_formula", "merged_line", "new_workbook", "page_setup",
     "print_titles", "save_workbook", "set_column_widths", "set_document_properties", "text_as_text",
     "write_letterhead",

@@ -3471,6 +3471,11 @@ Reason for the revocation (kept in the register and the audit log):</translation
       <translation>The register line of serial number {serial} does not match the signature: the data was changed outside the program. Cannot confirm.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/certificates/print_jobs.py" />
+      <source>Học tập {period}</source>
+      <translation>Studied {period}</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/signing_keys.py" />
       <source>Khóa của máy này ({id}) đã được đăng ký.</source>
       <translation>This PC's key ({id}) is already enrolled.</translation>
@@ -3631,6 +3636,11 @@ Reason for the revocation (kept in the register and the audit log):</translation
       <translation>braces { } do not match</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/certificates/print_jobs.py" />
+      <source>học {period}</source>
+      <translation>studied {period}</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
       <source>không dùng được, ví dụ đúng: {n:04d}/GCN-{year}</source>
       <translation>cannot be used; a correct example: {n:04d}/GCN-{year}</translation>
@@ -3654,6 +3664,16 @@ Reason for the revocation (kept in the register and the audit log):</translation
       <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
       <source>thu hồi được</source>
       <translation>revoke</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates/print_jobs.py" />
+      <source>tại {venue}</source>
+      <translation>at {venue}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates/print_jobs.py" />
+      <source>từ ngày {start} đến ngày {end}</source>
+      <translation>from {start} to {end}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
@@ -4959,6 +4979,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>'{value}' must be a whole number greater than 0.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
+      <source>(chỉ in thời gian học)</source>
+      <translation>(the dates only)</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_admin.py" />
       <source>(không có)</source>
       <translation>(none)</translation>
@@ -5061,6 +5086,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>Các lần thi</source>
       <translation>Attempts</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
+      <source>Cách gọi: {v}</source>
+      <translation>Salutation: {v}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
@@ -5166,6 +5196,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>Khóa</source>
       <translation>Cohort</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
+      <source>Khóa học: {v}</source>
+      <translation>Course: {v}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
@@ -5477,6 +5512,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>Status</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
+      <source>Tên khóa học: {v}</source>
+      <translation>Course title: {v}</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>Tình trạng</source>
@@ -5664,6 +5704,16 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>các ngày nghỉ</source>
       <translation>holidays</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
+      <source>cách ghi trên văn bằng, giấy chứng nhận của một chương trình</source>
+      <translation>the wording of a programme's diplomas and certificates</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
+      <source>cách gọi người học: "Đồng chí" hoặc "Ông (Bà)"</source>
+      <translation>how the learner is addressed: "Đồng chí" or "Ông (Bà)"</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
@@ -5876,6 +5926,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>print the class's diplomas to one PDF file, one diploma per page</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
+      <source>khóa học, ví dụ "Khóa {number} ({years})": {number} số trong mã lớp, {years} các năm học, {start} {end} ngày học; "" chỉ in thời gian học</source>
+      <translation>the course, e.g. "Khóa {number} ({years})": {number} the number in the class code, {years} the years, {start} {end} the dates; "" prints the dates only</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>không</source>
@@ -6010,6 +6065,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>mã chương trình</source>
       <translation>programme code</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
+      <source>mã chương trình, ví dụ DVM</source>
+      <translation>programme code, e.g. DVM</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
@@ -6443,6 +6503,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>name or part of a name, for example: nguyen van an; or the digits of a national ID</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
+      <source>tên khóa học in trên văn bằng, ví dụ: bồi dưỡng lý luận chính trị dành cho đảng viên mới</source>
+      <translation>the course title printed on the document, e.g. bồi dưỡng lý luận chính trị dành cho đảng viên mới</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>tên lớp</source>
       <translation>class name</translation>
@@ -6830,6 +6895,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>Đã lưu chỉ tiêu năm {year} của chương trình {code}: {c} lớp, {l} học viên.</source>
       <translation>Saved the {year} targets of programme {code}: {c} classes, {l} learners.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
+      <source>Đã lưu cách ghi văn bằng của chương trình {code}.</source>
+      <translation>Saved the document wording of programme {code}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
@@ -9014,6 +9084,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Ngày ký:</source>
+      <translation>Signing date:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Ngày sinh</source>
       <translation>Date of birth</translation>
     </message>
@@ -9554,6 +9629,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/printing/layouts/model.py" />
+      <source>Cách gọi: Đồng chí / Ông (Bà)</source>
+      <translation>Salutation: Đồng chí / Ông (Bà)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Có khi dùng Quốc hiệu</source>
       <translation>Present when the national heading is used</translation>
     </message>
@@ -9629,6 +9709,16 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/printing/layouts/model.py" />
+      <source>Khóa học (ví dụ: Khóa 48 (2025))</source>
+      <translation>Course (e.g. Khóa 48 (2025))</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
+      <source>Khóa học, thời gian và nơi học, thành câu</source>
+      <translation>Course, dates and venue, as a sentence</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Không có mẫu in nào cho loại văn bằng '{kind}'.</source>
       <translation>There is no print layout for document type '{kind}'.</translation>
     </message>
@@ -9694,6 +9784,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/printing/layouts/model.py" />
+      <source>Người cấp: chức danh và tên trường (HIỆU TRƯỞNG TRƯỜNG ...)</source>
+      <translation>Issuer: the signer's title and the school (HIỆU TRƯỞNG TRƯỜNG ...)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Nơi sinh</source>
       <translation>Place of birth</translation>
     </message>
@@ -9744,6 +9839,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/printing/layouts/model.py" />
+      <source>Tên khóa học in trên văn bằng (theo chương trình)</source>
+      <translation>Course title printed on the document (from the programme)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Tên lớp</source>
       <translation>Class name</translation>
     </message>
@@ -9751,6 +9851,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>Tên trường / trung tâm</source>
       <translation>School / centre name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
+      <source>Tên trường / trung tâm viết thường (Trường Chính trị tỉnh ...)</source>
+      <translation>School / centre name in sentence case (Trường Chính trị tỉnh ...)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/printing/layouts/model.py" />
@@ -9881,6 +9986,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/printing/layouts/model.py" />
       <source>“, tại &lt;địa điểm&gt;” (trống khi lớp không ghi địa điểm)</source>
       <translation>“, at &lt;venue&gt;” (empty when the class has no venue)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/printing/layouts/model.py" />
+      <source>“Xếp loại” hoặc “Kết quả”, theo kết quả in</source>
+      <translation>“Xếp loại” or “Kết quả”, by the result printed</translation>
     </message>
   </context>
   <context>
@@ -12184,8 +12294,8 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Session: {weekday} {half}, {date}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>BẢNG ĐIỂM HỌC TẬP</source>
       <translation>ACADEMIC TRANSCRIPT</translation>
     </message>
@@ -12193,6 +12303,16 @@ Is this a different person: create a new record? (If it is the same person, do n
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>BẢNG ĐIỂM TỔNG HỢP</source>
       <translation>SCORE SUMMARY</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Bảng điểm học tập của {name}</source>
+      <translation>Transcript of {name}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
+      <source>Bảng điểm học tập của {name}, sinh {birth} (tiếp theo)</source>
+      <translation>Transcript of {name}, born {birth} (continued)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
@@ -12245,17 +12365,17 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Unknown organisation</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Chưa được dự thi</source>
       <translation>Not yet allowed to sit the exam</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Chưa đủ điều kiện tốt nghiệp: {reasons}.</source>
       <translation>Not yet eligible to graduate: {reasons}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Chương trình</source>
       <translation>Programme</translation>
     </message>
@@ -12271,7 +12391,7 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Position and organisation</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Chức vụ, đơn vị</source>
       <translation>Position, organisation</translation>
     </message>
@@ -12281,7 +12401,7 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Recipient's signature</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Các lần sửa điểm, nhận xét đã ghi nhận:</source>
       <translation>Recorded changes of scores and confirmations:</translation>
     </message>
@@ -12300,7 +12420,7 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Under {source}, {body}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Cũ → mới</source>
       <translation>Old → new</translation>
     </message>
@@ -12424,12 +12544,12 @@ Is this a different person: create a new record? (If it is the same person, do n
       <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
       <location filename="../../dtbd_desktop/reports/tables.py" />
       <location filename="../../dtbd_desktop/reports/tables.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>Họ và tên</source>
       <translation>Full name</translation>
@@ -12450,7 +12570,7 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Module</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Học phần, môn thi</source>
       <translation>Modules, exam subjects</translation>
     </message>
@@ -12528,19 +12648,23 @@ Is this a different person: create a new record? (If it is the same person, do n
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Kết quả</source>
       <translation>Result</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Kết quả: {result}</source>
       <translation>Result: {result}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
+      <source>Kỷ luật: {d}.</source>
+      <translation>Discipline: {d}.</translation>
+    </message>
+    <message>
       <source>Kỷ luật: {d}. Rèn luyện: {r}.</source>
-      <translation>Discipline: {d}. Conduct: {r}.</translation>
+      <translation type="obsolete">Discipline: {d}. Conduct: {r}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
@@ -12548,8 +12672,8 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>There is no document type '{kind}'; choose: {kinds}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Lý do</source>
       <translation>Reason</translation>
     </message>
@@ -12559,12 +12683,12 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Reasons, notes</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Lần 1</source>
       <translation>Attempt 1</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Lớp</source>
       <translation>Class</translation>
     </message>
@@ -12600,9 +12724,9 @@ Is this a different person: create a new record? (If it is the same person, do n
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Ngày sinh</source>
       <translation>Date of birth</translation>
     </message>
@@ -12611,6 +12735,7 @@ Is this a different person: create a new record? (If it is the same person, do n
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Người lập biểu</source>
       <translation>Prepared by</translation>
     </message>
@@ -12620,12 +12745,12 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Register keeper</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Người sửa</source>
       <translation>Changed by</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Nhận xét của cơ quan cử đi học: {c}.</source>
       <translation>Sending organisation's confirmation: {c}.</translation>
     </message>
@@ -12640,14 +12765,14 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Recipients:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Nơi sinh</source>
       <translation>Place of birth</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Nội dung</source>
       <translation>Content</translation>
     </message>
@@ -12668,8 +12793,14 @@ Is this a different person: create a new record? (If it is the same person, do n
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Quy định đã áp dụng ({name}):</source>
       <translation>Rules applied ({name}):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
+      <source>Rèn luyện: {r}.</source>
+      <translation>Conduct: {r}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
@@ -12678,10 +12809,10 @@ Is this a different person: create a new record? (If it is the same person, do n
       <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <location filename="../../dtbd_desktop/workbooks/attendance.py" />
       <source>STT</source>
       <translation>No.</translation>
@@ -12692,7 +12823,7 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Elementary political theory</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Số CCCD</source>
       <translation>National ID (CCCD)</translation>
     </message>
@@ -12718,7 +12849,7 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Attendance figures as of {date}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Số tiết</source>
       <translation>Periods</translation>
     </message>
@@ -12753,7 +12884,7 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Register {kind} {year}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Sửa {what} lúc {at} ({who}): {old} → {new}; lý do: {reason}</source>
       <translation>Changed {what} at {at} ({who}): {old} → {new}; reason: {reason}</translation>
     </message>
@@ -12763,7 +12894,7 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>By module</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Thi lại {n}</source>
       <translation>Retake {n}</translation>
     </message>
@@ -12788,7 +12919,7 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Study period: from {start} to {end}; mode: {mode}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Thời điểm</source>
       <translation>Time</translation>
     </message>
@@ -12922,9 +13053,8 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Classification: {counts}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>chưa xếp loại</source>
-      <translation>not classified</translation>
+      <translation type="obsolete">not classified</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/common.py" />
@@ -12962,7 +13092,7 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>folder {folder} does not exist</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>xếp loại: {band}</source>
       <translation>classification: {band}</translation>
     </message>
@@ -12972,6 +13102,11 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>{centre} reports the attendance of the learners your organisation sent to {klass}{period}, as of {date}, as follows:</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>{finals}. Học viên làm khóa luận được xét theo điểm khóa luận thay các môn thi tốt nghiệp; (*) điểm sau thi lại.</source>
+      <translation>{finals}. A learner who wrote a thesis is judged on it instead of the graduation exams; (*) score after a retake.</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/common.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
@@ -12979,7 +13114,7 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>{name} (class code {code})</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>{name}, học từ {start} đến {end}</source>
       <translation>{name}, studying from {start} to {end}</translation>
     </message>
@@ -13013,21 +13148,36 @@ Is this a different person: create a new record? (If it is the same person, do n
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Điểm TB học phần</source>
+      <translation>Module average</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Điểm bài thu hoạch</source>
+      <translation>Essay score</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>Điểm các học phần, môn thi</source>
       <translation>Scores of modules and exam subjects</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <source>Điểm thi tốt nghiệp, khóa luận</source>
+      <translation>Graduation exams, thesis</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Điểm trung bình chung: {average}.</source>
       <translation>Overall average: {average}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Điểm trung bình chung: {average}; xếp loại tốt nghiệp: {classification}.</source>
       <translation>Overall average: {average}; graduation classification: {classification}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Điểm tính</source>
       <translation>Score used</translation>
     </message>
@@ -13075,7 +13225,7 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Eligible to sit exams</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>điểm bài thu hoạch: {score}</source>
       <translation>written reflection score: {score}</translation>
     </message>
@@ -14112,8 +14262,12 @@ Is this a different person: create a new record? (If it is the same person, do n
     </message>
     <message>
       <location filename="../../dtbd_desktop/workbooks/scores.py" />
+      <source>Lớp {name}</source>
+      <translation>Class {name}</translation>
+    </message>
+    <message>
       <source>Lớp {name} (mã lớp {code}) — học phần {module}: {title} ({periods} tiết)</source>
-      <translation>Class {name} (class code {code}) — module {module}: {title} ({periods} periods)</translation>
+      <translation type="obsolete">Class {name} (class code {code}) — module {module}: {title} ({periods} periods)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/workbooks/scores.py" />
@@ -14166,9 +14320,19 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>{module} attempt {n}</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/workbooks/scores.py" />
+      <source>{name} (mã lớp {code})</source>
+      <translation>{name} (class code {code})</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/scores/entry.py" />
       <source>{name} đã thôi học hoặc chuyển lớp: không nhập điểm.</source>
       <translation>{name} has withdrawn or moved to another class: scores not entered.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/scores.py" />
+      <source>{name} — học phần {module}: {title} ({periods} tiết)</source>
+      <translation>{name} — module {module}: {title} ({periods} periods)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/scores/entry.py" />
@@ -14719,6 +14883,11 @@ Is this a different person: create a new record? (If it is the same person, do n
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Tên cơ sở cấp văn bằng (viết thường)</source>
+      <translation>Issuing school's name (sentence case)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
       <source>Tên trường / trung tâm</source>
       <translation>School / centre name</translation>
     </message>
@@ -14910,6 +15079,16 @@ Is this a different person: create a new record? (If it is the same person, do n
       <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Tiêu đề văn bản</source>
       <translation>Document heading</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
+      <source>Tên trường / trung tâm viết như trong câu, in trên giấy chứng nhận (“tại Trường Chính trị tỉnh Long An”). Để trống: lấy từ tên đơn vị.</source>
+      <translation>The school / centre name as written in a sentence, printed on certificates (“tại Trường Chính trị tỉnh Long An”). Empty: made from the unit's name.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
+      <source>Tên trường trên văn bằng:</source>
+      <translation>School name on documents:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
@@ -16027,6 +16206,127 @@ Check the server address, port, database name, user and password; the server mus
       <location filename="../../dtbd_desktop/gui/models/timetable_model.py" />
       <source>⚠ TRÙNG LỊCH</source>
       <translation>⚠ CLASH</translation>
+    </message>
+  </context>
+  <context>
+    <name>transcript_print</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
+      <source>Bang diem {name} {code}</source>
+      <translation>Transcript {name} {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
+      <source>Học viên:</source>
+      <translation>Learner:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
+      <source>Hủy</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
+      <source>In bảng điểm học tập</source>
+      <translation>Print the transcript</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
+      <source>In bảng điểm học tập của {name}...</source>
+      <translation>Print the transcript of {name}...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
+      <source>In...</source>
+      <translation>Print...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
+      <source>Lưu bảng điểm học tập</source>
+      <translation>Save the transcript</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
+      <source>Ngày ký ghi ở cuối tài liệu</source>
+      <translation>The signing date printed at the foot of the document</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
+      <source>Ngày ký:</source>
+      <translation>Signing date:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
+      <source>PDF (*.pdf);;Excel (*.xlsx)</source>
+      <translation>PDF (*.pdf);;Excel (*.xlsx)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
+      <source>Đang in...</source>
+      <translation>Printing...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/transcript_print.py" />
+      <source>Đã lưu bảng điểm học tập của {name} vào {path}.</source>
+      <translation>Saved the transcript of {name} to {path}.</translation>
+    </message>
+  </context>
+  <context>
+    <name>wording</name>
+    <message>
+      <location filename="../../dtbd_desktop/services/document_wording.py" />
+      <source>Chưa lưu cách ghi văn bằng của chương trình {code}.</source>
+      <translation>The document wording of programme {code} was not saved.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/document_wording.py" />
+      <source>Cách gọi người học</source>
+      <translation>Salutation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/document_wording.py" />
+      <source>Khóa học</source>
+      <translation>Course</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/document_wording.py" />
+      <source>Khóa học: không có ô '{{{name}}}'; dùng {known}.</source>
+      <translation>Course: there is no '{{{name}}}'; use {known}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/document_wording.py" />
+      <source>Không có mục '{key}'.</source>
+      <translation>There is no item '{key}'.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/document_wording.py" />
+      <source>Kết quả</source>
+      <translation>Result</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/document_wording.py" />
+      <source>Tên khóa học in trên văn bằng</source>
+      <translation>Course title on the document</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/document_wording.py" />
+      <source>Xếp loại</source>
+      <translation>Classification</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/document_wording.py" />
+      <source>{label} dài quá {n} ký tự.</source>
+      <translation>{label} is longer than {n} characters.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/document_wording.py" />
+      <source>{label} không được để trống.</source>
+      <translation>{label} must not be empty.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/document_wording.py" />
+      <source>{label} phải là chữ.</source>
+      <translation>{label} must be text.</translation>
     </message>
   </context>
   <context>

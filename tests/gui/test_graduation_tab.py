@@ -24,7 +24,9 @@ from dtbd_desktop.db.engine import Database
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.screens.graduation_tab import GraduationTab
 from dtbd_desktop.gui.widgets import ask
+from dtbd_desktop.gui.widgets.transcript_print import TranscriptPrinter
 from dtbd_desktop.services import graduation, scores
+from tests.test_graduation_reports import pdf_text
 from tests.test_scores import NID, build_class, put
 
 D = Decimal
@@ -150,9 +152,11 @@ def test_the_decision_and_the_documents(qtbot: QtBot, ctx: AppContext, tmp_path:
     assert decided == {("12/QD-TCT", dt.date(2025, 7, 15))}
     qtbot.waitUntil(lambda: shown(tab, "Nguyễn Văn An")["Số QĐ"] == "12/QD-TCT", timeout=10_000)
 
-    targets = iter([tmp_path / "xet.pdf", tmp_path / "cong-nhan.xlsx", tmp_path / "bang-diem.xlsx",
-                    tmp_path / "an.pdf"])
+    targets = iter([tmp_path / "xet.pdf", tmp_path / "cong-nhan.xlsx", tmp_path / "bang-diem.xlsx"])
     monkeypatch.setattr(GraduationTab, "ask_path", lambda self, title, name: str(next(targets)))
+    monkeypatch.setattr(TranscriptPrinter, "ask_date", lambda self, name: dt.date(2025, 7, 20))
+    monkeypatch.setattr(TranscriptPrinter, "ask_path", lambda self, name: str(tmp_path / "an.pdf"))
+    tab.sign_date.setDate(QDate(2025, 7, 16))
     for kind in ("review", "decision", "scores"):
         qtbot.mouseClick(tab.documents[kind], LEFT)
         qtbot.waitUntil(lambda: "Đã lưu" in tab.message.text() and tab.ctx.runner.idle(), timeout=30_000)
@@ -164,6 +168,8 @@ def test_the_decision_and_the_documents(qtbot: QtBot, ctx: AppContext, tmp_path:
 
     for name in ("xet.pdf", "an.pdf"):
         assert (tmp_path / name).read_bytes()[:5] == b"%PDF-"
+    assert "ngày 16 tháng 7 năm 2025" in pdf_text(tmp_path / "xet.pdf")  # the signing date chosen
+    assert "ngày 20 tháng 7 năm 2025" in pdf_text(tmp_path / "an.pdf")
     decision = openpyxl.load_workbook(tmp_path / "cong-nhan.xlsx").worksheets[0]
     cells = [str(c.value) for row in decision.iter_rows() for c in row if c.value is not None]
     assert any("12/QD-TCT" in c for c in cells) and "Vũ Văn Hải" in " ".join(cells)
@@ -258,3 +264,29 @@ def test_a_short_course_row_shows_the_essay_that_decides_its_band(
     assert (an["Điểm TB"], an["Bài thu hoạch"], an["Xếp loại"], an["Kết quả"]) == ("8,00", "9,5", "Xuất sắc", "Đạt")
     assert an["Căn cứ xếp loại"] == "Bài thu hoạch 9,5 → Xuất sắc (từ 9,0)"
     assert "xếp loại theo điểm bài thu hoạch (không theo điểm trung bình)" in tab.rules.text()
+
+
+def test_a_learners_transcript_from_the_right_click_menu(qtbot: QtBot, demo_db: Database, tmp_path: Path,
+                                                        make_ctx: Callable[[Database], AppContext],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMenu
+
+    tab = open_tab(qtbot, make_ctx(demo_db), "DVM25.01")
+    asked: list[str] = []
+    monkeypatch.setattr(TranscriptPrinter, "ask_date", lambda self, name: asked.append(name) or dt.date(2025, 4, 2))
+    monkeypatch.setattr(TranscriptPrinter, "ask_path", lambda self, name: str(tmp_path / name))
+    row = 2
+    name = tab.proxy.index(row, 1).data()
+    point = tab.table.visualRect(tab.proxy.index(row, 1)).center()
+    tab.table.customContextMenuRequested.emit(point)
+    menu = tab.table.findChild(QMenu, "transcript_menu")
+    assert menu is not None
+    action = menu.actions()[0]
+    assert action.text() == f"In bảng điểm học tập của {name}..."
+    action.trigger()
+    qtbot.waitUntil(lambda: "Đã lưu bảng điểm học tập" in tab.message.text() and tab.ctx.runner.idle(),
+                    timeout=30_000)
+    assert asked == [name]
+    saved = next(tmp_path.glob("Bang diem *.pdf"))
+    content = pdf_text(saved)
+    assert name in content and "ngày 02 tháng 4 năm 2025" in content and "Trang 1/1" in content

@@ -11,6 +11,7 @@ Set DTBD_SCREENSHOTS=folder to keep a picture of the tab.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from decimal import Decimal
@@ -338,3 +339,24 @@ def _shot(widget: ScoresTab, name: str) -> None:
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         widget.grab().save(str(Path(folder) / f"{name}.png"))
+
+
+def test_a_learners_transcript_from_the_grid(qtbot: QtBot, ctx: AppContext, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMenu
+
+    from dtbd_desktop.gui.widgets.transcript_print import TranscriptPrinter
+    from tests.test_graduation_reports import pdf_text
+
+    tab = open_tab(qtbot, ctx)
+    monkeypatch.setattr(TranscriptPrinter, "ask_date", lambda self, name: dt.date(2025, 7, 1))
+    monkeypatch.setattr(TranscriptPrinter, "ask_path", lambda self, name: str(tmp_path / "bd.pdf"))
+    row = tab.model.grid.rows[1]
+    tab.table.customContextMenuRequested.emit(tab.table.visualRect(tab.model.index(1, 0)).center())
+    menu = tab.table.findChild(QMenu, "transcript_menu")
+    assert menu is not None and row.info[0] in menu.actions()[0].text()
+    menu.actions()[0].trigger()
+    qtbot.waitUntil(lambda: "Đã lưu bảng điểm học tập" in tab.message.text() and tab.ctx.runner.idle(),
+                    timeout=30_000)
+    content = pdf_text(tmp_path / "bd.pdf")
+    assert row.info[0] in content and "ngày 01 tháng 7 năm 2025" in content

@@ -250,3 +250,19 @@ def test_the_menus_open_settings_guide_and_about(qtbot: QtBot, sqlite_db: Databa
     assert __version__ in details.text() and "sqlite:///" in details.text()
     assert not about.windowIcon().isNull()
     window.ctx.runner.wait()
+
+
+def test_the_school_name_printed_on_certificates(qtbot: QtBot, sqlite_db: Database,
+                                                 open_dialog: Callable[[Database], SettingsDialog]) -> None:
+    with sqlite_db.write(raw=True) as s:
+        settings.set_settings(s, centre_name="TRƯỜNG CHÍNH TRỊ TỈNH LONG AN", place_name="Long An")
+    dialog = open_dialog(sqlite_db)
+    assert dialog.issuing_name.text() == ""
+    assert dialog.issuing_name.placeholderText() == "Trường Chính trị tỉnh Long An"  # what prints while empty
+    dialog.tabs.setCurrentIndex(2)
+    dialog.issuing_name.setFocus()
+    key_text(qtbot, dialog.issuing_name, "Trường Chính trị  Long An")
+    dialog.save()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    with sqlite_db.read() as s:
+        assert settings.get_setting(s, "issuing_name") == "Trường Chính trị Long An"

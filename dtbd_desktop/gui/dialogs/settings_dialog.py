@@ -44,12 +44,13 @@ from dtbd_desktop.gui.widgets.setup_widgets import (
 )
 from dtbd_desktop.printing import layouts
 from dtbd_desktop.services import backup, settings
+from dtbd_desktop.services.document_wording import proper_name
 
 TAB_OF_FIELD = {
     "centre_name": 0, "superior_body": 0, "place_name": 0, "party_heading": 0, "director_title": 0,
     "director_name": 0, "logo_png": 0,
     "attendance_lock_days": 1, "young_cadre_max_age": 1, "age_band_limits": 1,
-    "printer_calibration": 2, "verify_page_url": 2,
+    "printer_calibration": 2, "verify_page_url": 2, "issuing_name": 2,
     "backup_keep": 3, "database": 3,
 }
 
@@ -175,8 +176,14 @@ class SettingsDialog(QDialog):
         low, high = (round(v * 100) for v in layouts.SCALE_RANGE)
         self.scale_x = double_spin("scale_x", low, high, " %")
         self.scale_y = double_spin("scale_y", low, high, " %")
+        self.issuing_name = QLineEdit()
+        self.issuing_name.setObjectName("issuing_name")
         page = QWidget()
         form = QFormLayout(page)
+        form.addRow(tr("settings_dialog", "Tên trường trên văn bằng:"), self.issuing_name)
+        form.addRow(_note(tr("settings_dialog", "Tên trường / trung tâm viết như trong câu, in trên giấy chứng nhận "
+                                                "(“tại Trường Chính trị tỉnh Long An”). Để trống: lấy từ tên đơn "
+                                                "vị.")))
         form.addRow(_note(tr("settings_dialog", "Căn chỉnh máy in cho giấy chứng nhận và phôi bằng in sẵn. In một "
                                                 "bản thử, đo bằng thước: nếu chữ in lệch sang phải 2 mm so với chỗ "
                                                 "cần in thì nhập độ lệch ngang -2; lệch xuống dưới 1,5 mm thì nhập "
@@ -265,6 +272,8 @@ class SettingsDialog(QDialog):
         self.scale_x.setValue(float(calibration["scale_x"]) * 100)
         self.scale_y.setValue(float(calibration["scale_y"]) * 100)
         self.verify_page_url.setText(str(values.get("verify_page_url") or ""))
+        self.issuing_name.setText(str(values.get("issuing_name") or ""))
+        self.issuing_name.setPlaceholderText(proper_name(str(values.get("centre_name") or "")))
         self.setEnabled(True)
         self.letterhead.centre_name.setFocus()
 
@@ -284,6 +293,7 @@ class SettingsDialog(QDialog):
             "young_cadre_max_age": self.young_age.value(),
             "age_band_limits": parse_limits(self.age_limits.text()),
             "backup_keep": self.backup_keep.value(),
+            "issuing_name": " ".join(self.issuing_name.text().split()),
             "printer_calibration": {
                 "offset_x_mm": round(self.offset_x.value(), 1),
                 "offset_y_mm": round(self.offset_y.value(), 1),

@@ -40,9 +40,10 @@ from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.screens.conduct_panel import ConductPanel
 from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, name_sort
 from dtbd_desktop.gui.widgets import ask
-from dtbd_desktop.gui.widgets.common import MessageLabel
+from dtbd_desktop.gui.widgets.common import MessageLabel, to_date
 from dtbd_desktop.gui.widgets.date_field import DateField
 from dtbd_desktop.gui.widgets.list_screen import RowList
+from dtbd_desktop.gui.widgets.transcript_print import TranscriptPrinter, install_row_menu, signing_date_edit
 from dtbd_desktop.reports import graduation_reports
 from dtbd_desktop.rules import graduation as graduation_rules
 from dtbd_desktop.rules.scores import score_text
@@ -220,6 +221,10 @@ class GraduationTab(QWidget):
                 button.clicked.connect(lambda _c=False, k=kind: self.export(k))
             docs.addWidget(button)
             self.documents[kind] = button
+        self.sign_date = signing_date_edit("document_date")
+        docs.addSpacing(12)
+        docs.addWidget(QLabel(tr("graduation_tab", "Ngày ký:")))
+        docs.addWidget(self.sign_date)
         docs.addStretch(1)
 
         self.status = QLabel()
@@ -236,6 +241,8 @@ class GraduationTab(QWidget):
         self.rules.setStyleSheet("font-size: 11px; color: #333;")
         self.rules.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message = MessageLabel("graduation_message")
+        self.transcripts = TranscriptPrinter(ctx, class_code, self, self.message)
+        install_row_menu(self.table, self._learner_at, self.transcripts)
 
         review_page = QWidget()
         layout = QVBoxLayout(review_page)
@@ -448,9 +455,12 @@ class GraduationTab(QWidget):
             path += ".xlsx" if "xlsx" in chosen else ".pdf"
         return path
 
+    def _learner_at(self, index: Any) -> tuple[int, str] | None:
+        row: ReviewRow | None = index.sibling(index.row(), 0).data(ROW_ROLE)
+        return (row.enrolment_id, row.full_name) if row is not None else None
+
     def export(self, kind: str, selected_only: bool = False) -> None:
         code = self.class_code
-        enrolment_id = None
         names = {"review": tr("graduation_tab", "Xet tot nghiep {code}"),
                  "decision": tr("graduation_tab", "Cong nhan tot nghiep {code}"),
                  "scores": tr("graduation_tab", "Bang diem tong hop {code}"),
@@ -461,13 +471,15 @@ class GraduationTab(QWidget):
                 QMessageBox.information(self, tr("graduation_tab", "Chọn học viên"),
                                         tr("graduation_tab", "Hãy chọn một học viên trong danh sách."))
                 return
-            enrolment_id = row.enrolment_id
+            self.transcripts.print_for(row.enrolment_id, row.full_name)
+            return
         path = self.ask_path(self.documents[kind].text().rstrip("."), names[kind].format(code=code) + ".pdf")
         if not path:
             return
+        on = None if kind == "decision" else to_date(self.sign_date.date())  # the decision's list: its date
 
         def job(s: Session, _progress: Any) -> int:
-            return graduation_reports.export_document(s, code, kind, path, enrolment_id=enrolment_id)
+            return graduation_reports.export_document(s, code, kind, path, on=on)
 
         self.ctx.export(job, lambda _n: self.message.saved_file(tr("graduation_tab", "Đã lưu {path}.").format(path=path),
                                                                 Path(path)),

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -50,6 +50,7 @@ from dtbd_desktop.gui.tasks import error_text, show_error
 from dtbd_desktop.gui.widgets import ask
 from dtbd_desktop.gui.widgets.common import ERROR_STYLE, Buttons, MessageLabel, ask_reason
 from dtbd_desktop.gui.widgets.screen_fit import fit_to_screen
+from dtbd_desktop.gui.widgets.transcript_print import TranscriptPrinter, install_row_menu
 from dtbd_desktop.rules import scores as score_rules
 from dtbd_desktop.services import scores
 from dtbd_desktop.services.scores import HistoryEntry, ScoreEntry
@@ -169,6 +170,7 @@ class ScoresTab(QWidget):
         self.table.setModel(self.model)
         self.message = MessageLabel("scores_message")
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        install_row_menu(self.table, self._learner_at, TranscriptPrinter(ctx, class_code, self, self.message))
         hint = QLabel(tr("scores_tab", "Gõ điểm (8,5 hoặc 8.5) rồi Enter · mũi tên để di chuyển · Delete để xóa · "
                                        "Ctrl+V dán từ Excel (cả khối lưu hoặc không lưu ô nào) · Ctrl+C chép"))
         hint.setStyleSheet("color: #555;")
@@ -283,6 +285,14 @@ class ScoresTab(QWidget):
         self.reload_grid()
 
     # --- saving -------------------------------------------------------------------------
+    def _learner_at(self, index: QModelIndex) -> tuple[int, str] | None:
+        """The learner of a grid row (right-click: print their transcript)."""
+        if self.by_learner.isChecked():
+            eid = self.learner_box.currentData()
+            return None if eid is None else (int(eid), self.learner_box.currentText().split(" – ")[0])
+        rows = self.model.grid.rows
+        return (rows[index.row()].enrolment_id, rows[index.row()].info[0]) if index.row() < len(rows) else None
+
     def show_message(self, message: str, *, error: bool = False) -> None:
         self.message.say(message, error=error)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
 from dtbd_desktop.base import text
@@ -20,16 +21,29 @@ SMALL_SIZE = 11.0
 TITLE_SIZE = 14.0
 _PAD = 3.0
 ABSENT_FROM_CLASS = ("withdrawn", "transferred")
+SHRINK_STEP = 0.5  # points
+MIN_SHRINK = 0.7  # a name is never printed smaller than this share of the table's size
 
 
 def cell(value: str, width: float, paragraph_style: Any, size: float = TABLE_SIZE) -> str | Paragraph:
-    """A plain string when it fits on one line (fast), else a wrapping Paragraph."""
+    """A plain string when it fits on one line (fast), else a Paragraph that wraps at spaces only:
+    a word too long for the column ("Chương" in a narrow given-name column) is never cut; the font
+    shrinks a step at a time (down to `MIN_SHRINK` of its size) until the longest word fits."""
     if not value:
         return ""
     value = pdf.nfc(value)
-    if pdf.text_width(value, pdf.FONT, size) <= width - 2 * _PAD:
+    room = width - 2 * _PAD
+    if pdf.text_width(value, pdf.FONT, size) <= room:
         return value
-    return pdf.para(value, paragraph_style)
+    longest = max((pdf.text_width(word, pdf.FONT, 1.0) for word in value.split()), default=0.0)
+    fitted = size
+    while fitted > size * MIN_SHRINK and longest * fitted > room:
+        fitted -= SHRINK_STEP
+    if fitted == size and not paragraph_style.splitLongWords:
+        return pdf.para(value, paragraph_style)
+    shrunk = ParagraphStyle(f"{paragraph_style.name}-{fitted:g}", parent=paragraph_style, fontSize=fitted,
+                            leading=fitted * pdf.LEADING, splitLongWords=False)
+    return pdf.para(value, shrunk)
 
 
 def grid_commands(size: float = TABLE_SIZE) -> list[tuple[Any, ...]]:

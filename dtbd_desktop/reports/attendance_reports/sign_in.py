@@ -105,7 +105,7 @@ def render_sign_in_pdf(sheet: SignInSheet, path: str | os.PathLike[str]) -> int:
                                                if gs.lecturer else ""), info),
         Spacer(1, 8),
     ]
-    widths = [30.0, 104.0, 42.0, 0.0, 84.0, 72.0]
+    widths = [30.0, 100.0, 50.0, 0.0, 84.0, 68.0]
     widths[3] = width - sum(widths)
     head = pdf.style("sheet-head", size=TABLE_SIZE, bold=True, align=TA_CENTER)
     wrap = pdf.style("sheet-cell", size=TABLE_SIZE, align=TA_LEFT)

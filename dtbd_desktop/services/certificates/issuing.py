@@ -37,6 +37,8 @@ from dtbd_desktop.services.certificates.records import (
     to_row,
 )
 from dtbd_desktop.services.classes import get_class
+from dtbd_desktop.services.document_wording import document_result
+from dtbd_desktop.services.scores import class_rules
 from dtbd_desktop.trust import audit, protected
 from dtbd_desktop.trust.operations import operation
 
@@ -120,6 +122,19 @@ def class_documents(session: Session, class_code: str) -> ClassDocuments:
 # ---------------------------------------------------------------------------------- issue
 
 
+def document_results(session: Session, cls: TrainingClass, results: list[tuple[int, str | None]]
+                     ) -> dict[int, str | None]:
+    """What each document will print (and its register line keep) as the result, by enrolment: the
+    band of the bài thu hoạch where the class's rule set grades it, else the review's classification."""
+    rules = class_rules(cls)
+    if not (rules.get("outcome") == "pass_fail" and rules.get("graded_essay")):
+        return dict(results)
+    from dtbd_desktop.services.graduation import load_review
+
+    bands = {row.enrolment_id: row.outcome.essay_band for row in load_review(session, cls.code).rows}
+    return {eid: document_result(rules, classification, bands.get(eid)) for eid, classification in results}
+
+
 @operation("certificates.issue", permission="issue_certificates")
 def issue_for_class(session: Session, class_code: str, issue_date: dt.date | None = None, *,
                     progress: Progress | None = None) -> list[CertificateRow]:
@@ -152,7 +167,8 @@ def issue_for_class(session: Session, class_code: str, issue_date: dt.date | Non
             code=cls.code, kind=kind_label(kind).lower()))
     holding = set(session.scalars(select(Certificate.enrolment_id).where(
         Certificate.enrolment_id.in_([e.id for e, _r in rows]))))
-    items = [(e, r.classification) for e, r in rows if e.id not in holding]
+    printed = document_results(session, cls, [(e.id, r.classification) for e, r in rows])
+    items = [(e, printed[e.id]) for e, _r in rows if e.id not in holding]
     key = signing_keys.issuing_key(session) if items else None
     issued = numbering.issue_many(session, kind, issue_date, items, progress=progress, key=key)
     for cert in issued:
@@ -229,7 +245,10 @@ def reissue(session: Session, serial: str, reason: str, issue_date: dt.date | No
         raise InputError(tr("certificates", "Ngày cấp lại {date} trước ngày cấp văn bằng cũ ({old}).").format(
             date=text.format_date(issue_date), old=text.format_date(old.issue_date)))
     result = session.scalar(select(GraduationResult).where(GraduationResult.enrolment_id == old.enrolment_id))
-    classification = result.classification if result is not None and result.classification else old.classification
+    classification = old.classification
+    if result is not None and result.classification:
+        cls = old.enrolment.training_class
+        classification = document_results(session, cls, [(old.enrolment_id, result.classification)])[old.enrolment_id]
     (new,) = numbering.issue_many(session, old.register.kind, issue_date, [(old.enrolment, classification)],
                                   replaces=[old], key=signing_keys.issuing_key(session))
     old.status = "replaced"

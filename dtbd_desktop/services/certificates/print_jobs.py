@@ -18,9 +18,11 @@ from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.db.models import Certificate, Enrolment, GraduationResult, Learner, TrainingClass
 from dtbd_desktop.printing import layouts
 from dtbd_desktop.printing.letterhead import NATIONAL_MOTTO, NATIONAL_NAME, PARTY_HEADING, Letterhead
+from dtbd_desktop.services import document_wording as wording_service
 from dtbd_desktop.services.certificates.layout_settings import calibration, layout_for_class
 from dtbd_desktop.services.certificates.records import LIVE, Progress, clean_serial, kind_label, short_of
 from dtbd_desktop.services.classes import get_class, mode_label
+from dtbd_desktop.services.scores import class_rules
 from dtbd_desktop.services.settings import load_letterhead, verify_page_link
 from dtbd_desktop.trust import audit, signing
 from dtbd_desktop.trust.operations import operation
@@ -36,16 +38,53 @@ def _heading(head: Letterhead) -> dict[str, str]:
     return {"heading_1": NATIONAL_NAME, "heading_2": NATIONAL_MOTTO, "party_heading": "", "national_heading": "1"}
 
 
+@dataclass(frozen=True)
+class ClassWording:
+    """What every document of a class says alike: the programme's wording, the issuing school,
+    the course and where it was held, the rule set's bands."""
+
+    wording: wording_service.Wording
+    issuer: str
+    course: str
+    course_period: str
+    bands: list[str]
+
+
+def class_wording(session: Session, cls: TrainingClass) -> ClassWording:
+    words = wording_service.programme_wording(session, cls.programme)
+    issuer = wording_service.issuing_name(session)
+    course = wording_service.course_label(words.course_label, cls)
+    period = tr("certificates", "từ ngày {start} đến ngày {end}").format(
+        start=text.format_date(cls.start_date), end=text.format_date(cls.end_date))
+    where = wording_service.venue_text(cls.venue, issuer)
+    at = tr("certificates", "tại {venue}").format(venue=where) if where else ""
+    if course:
+        line = ", ".join(p for p in (course, tr("certificates", "học {period}").format(period=period), at) if p)
+    else:
+        line = " ".join(p for p in (tr("certificates", "Học tập {period}").format(period=period), at) if p)
+    rules = class_rules(cls)
+    return ClassWording(wording=words, issuer=issuer, course=course, course_period=line + ".",
+                        bands=[str(b.get("name")) for b in rules.get("bands", []) if isinstance(b, dict)])
+
+
 def document_values(cert: Certificate, head: Letterhead, *, programme_name: str,
                     cls: TrainingClass, result: GraduationResult | None,
-                    organisation: str | None, position: str | None, link: str | None = None) -> dict[str, str]:
+                    organisation: str | None, position: str | None, link: str | None = None,
+                    words: ClassWording | None = None) -> dict[str, str]:
     """Everything a layout may print for one document (frozen register values where they exist);
     `link`: the centre's verification page, which the QR code then links to."""
     issued = cert.issue_date
     short = short_of(cert)
     payload = signing.certificate_payload(cert)
     place_org = ", ".join(p for p in (position, organisation) if p)
+    title = words.wording.course_title if words else programme_name
     return {
+        "salutation": words.wording.salutation if words else "Ông (Bà)",
+        "course_title": title, "course": words.course if words else "",
+        "course_period": words.course_period if words else "",
+        "issuing_name": words.issuer if words else head.centre_name,
+        "issuer": f"{head.director_title} {head.centre_name}".strip(),
+        "result_label": wording_service.result_label(cert.classification, words.bands if words else []),
         "superior_body": head.superior_body, "centre_name": head.centre_name, "place_name": head.place_name,
         "director_title": head.director_title, "director_name": head.director_name, **_heading(head),
         "document_title": DOCUMENT_TITLES.get(cert.register.kind, ""),
@@ -103,6 +142,7 @@ def print_job(session: Session, class_code: str, serials: Sequence[str] | None =
     head = load_letterhead(session)
     link = verify_page_link(session)
     programme_name = cls.programme.name
+    words = class_wording(session, cls)
     documents = []
     for cert in certs:
         e = cert.enrolment
@@ -110,7 +150,7 @@ def print_job(session: Session, class_code: str, serials: Sequence[str] | None =
         documents.append((cert.id, document_values(
             cert, head, programme_name=programme_name, cls=cls, result=results.get(e.id),
             organisation=org.name if org is not None else None, position=e.position or e.learner.position,
-            link=link)))
+            link=link, words=words)))
     return PrintJob(cls.code, layout_for_class(session, cls), documents)
 
 
