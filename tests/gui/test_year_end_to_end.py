@@ -36,7 +36,7 @@ from dtbd_desktop.gui.screens.class_dialog import ClassPage
 from dtbd_desktop.gui.screens.classes_view import ClassesView
 from dtbd_desktop.gui.tasks import TaskRunner
 from dtbd_desktop.gui.widgets.date_field import DateField
-from dtbd_desktop.services import audit_log, classes, settings
+from dtbd_desktop.services import audit_log, classes, roster, settings
 
 pytestmark = pytest.mark.gui
 T = TypeVar("T")
@@ -244,6 +244,153 @@ def open_new_class(year: Year, code: str, programme: str, name: str, start: str,
     return page
 
 
+def edit_class(year: Year, code: str) -> None:
+    """The details tab: venue, homeroom lecturer and end date changed, Lưu; back to the list and
+    the class opened again shows them."""
+    view = year.classes_view()
+    page = year.page()
+    page.tabs.setCurrentWidget(page.info)
+    info = page.info
+    retype(year.qtbot, info.venue, "Hội trường A, Trường Chính trị tỉnh Long An")
+    info.homeroom.setFocus()
+    info.homeroom.setCurrentIndex(info.homeroom.findText("Trần Thị Hạnh"))
+    retype(year.qtbot, info.end, "28/08/2025")
+    assert page.is_dirty()
+    year.qtbot.mouseClick(info.save_button, LEFT)
+    year.qtbot.waitUntil(lambda: info.message.text() == f"Đã lưu thông tin lớp {code}.", timeout=10_000)
+    year.qtbot.waitUntil(lambda: not page.is_dirty(), timeout=10_000)
+    year.qtbot.mouseClick(page.back_button, LEFT)
+    assert view.page is None
+    year.qtbot.waitUntil(lambda: code in [r.code for r in view.model.rows], timeout=10_000)
+    again = view.open_class(code)
+    assert again is not None
+    year.qtbot.waitUntil(lambda: again.detail is not None and again.isEnabled(), timeout=10_000)
+    shown = again.info
+    assert (shown.venue.text(), shown.homeroom.currentText(), shown.end.text()) == (
+        "Hội trường A, Trường Chính trị tỉnh Long An", "Trần Thị Hạnh", "28/08/2025")
+
+
+#: The district's list: (family and middle, given, birth date, gender, ethnicity, CCCD, position, unit).
+#: Rows 9 (a CCCD of 11 digits) and 13 (no birth date) are refused by the import.
+DISTRICT = [
+    ("Nguyễn Văn", "An", "05/03/1985", "Nam", "Kinh", "080085000123", "Phó Chủ tịch UBND xã", "UBND xã Mỹ Yên"),
+    ("Trần Thị", "Bích", "12/07/1990", "Nữ", "Kinh", "080190000456", "Chuyên viên", "UBND xã Mỹ Yên"),
+    ("Lê Hoàng", "Cường", "21/11/1982", "Nam", "Kinh", "08008200078", "Bí thư Đoàn xã", "UBND xã Mỹ Yên"),
+    ("Phạm Thị", "Dung", "03/02/1988", "Nữ", "Khmer", "080188000111", "Kế toán", "UBND xã Thạnh Đức"),
+    ("Võ Minh", "Đức", "15/09/1986", "Nam", "Kinh", "080086000222", "Chủ tịch Hội Nông dân", "UBND xã Thạnh Đức"),
+    ("Huỳnh Thị", "Giang", "", "Nữ", "Kinh", "080191000333", "Văn thư", "UBND xã Thạnh Đức"),
+    ("Đặng Văn", "Hải", "30/04/1984", "Nam", "Kinh", "080084000444", "Trưởng Công an xã", "UBND xã Thạnh Đức"),
+    ("Bùi Thị", "Hoa", "08/03/1992", "Nữ", "Kinh", "080192000555", "Chuyên viên", "UBND xã Mỹ Yên"),
+    ("Ngô Quốc", "Khánh", "19/05/1987", "Nam", "Kinh", "080087000666", "Phó Bí thư Đảng ủy", "UBND xã Mỹ Yên"),
+    ("Dương Thị", "Lan", "25/12/1989", "Nữ", "Kinh", "080189000777", "Chuyên viên", "UBND xã Thạnh Đức"),
+    ("Lý Văn", "Minh", "11/10/1983", "Nam", "Hoa", "080083000888", "Chỉ huy trưởng Quân sự", "UBND xã Mỹ Yên"),
+    ("Trương Thị", "Ngọc", "02/06/1991", "Nữ", "Kinh", "080191000999", "Chuyên viên", "UBND xã Thạnh Đức"),
+]
+REFUSED = {"Cường", "Giang"}
+
+
+def district_list(path: Path) -> Path:
+    """The list as a district's Ban Tổ chức sends it: letterhead, title, one header row, the people."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Danh sách"
+    sheet.append(["HUYỆN ỦY BẾN LỨC", None, None, None, None, "ĐẢNG CỘNG SẢN VIỆT NAM"])
+    sheet.append(["BAN TỔ CHỨC"])
+    sheet.append([None, None, None, None, None, "Bến Lức, ngày 20 tháng 12 năm 2024"])
+    sheet.append(["DANH SÁCH CÁN BỘ ĐI HỌC LỚP TRUNG CẤP LÝ LUẬN CHÍNH TRỊ - HÀNH CHÍNH K25.01"])
+    sheet.append([])
+    sheet.append(["STT", "Họ và tên đệm", "Tên", "Ngày sinh", "Giới tính", "Dân tộc", "Số CCCD", "Chức vụ",
+                  "Đơn vị công tác"])
+    for number, person in enumerate(DISTRICT, start=1):
+        sheet.append([number, *person])
+    for row in sheet.iter_rows(min_row=7, min_col=7, max_col=7):
+        for cell in row:
+            cell.number_format = "@"  # the CCCD as text, leading zero kept
+    book.save(path)
+    return path
+
+
+def import_list(year: Year, path: Path) -> None:
+    """Học viên tab → Nhập từ Excel...: the file typed, the check shows the refused rows with their
+    sheet, row and column; "skip the rows with errors"; import."""
+    from PySide6.QtWidgets import QCheckBox, QListWidget
+
+    from dtbd_desktop.gui.dialogs.import_wizard import ImportWizard
+
+    page = year.page()
+    roster_tab = page.roster_tab
+    assert roster_tab is not None
+    page.tabs.setCurrentWidget(roster_tab)
+    year.qtbot.mouseClick(roster_tab.buttons["import"], LEFT)
+    wizard = roster_tab.findChild(ImportWizard)
+    assert wizard is not None and wizard.isVisible()
+    key_text(year.qtbot, wizard.file_page.path_edit, str(path))
+    year.qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), LEFT)
+    year.qtbot.waitUntil(lambda: wizard.currentPage() is wizard.mapping_page, timeout=10_000)
+    assert wizard.preview_model.rowCount() == len(DISTRICT)
+    year.qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), LEFT)
+    check = wizard.check_page
+    year.qtbot.waitUntil(lambda: check.result is not None, timeout=10_000)
+    problems = wizard.findChild(QListWidget, "problems")
+    listed = [problems.item(i).text() for i in range(problems.count())]
+    assert len(listed) == 2, listed
+    assert listed[0].startswith("Dòng 9, cột G (Số CCCD)"), listed
+    assert listed[1].startswith("Dòng 12, cột D (Ngày sinh)") and "Thiếu ngày sinh" in listed[1], listed
+    assert f"{len(DISTRICT)} dòng học viên: {len(DISTRICT) - 2} dòng nhập được, 2 dòng có lỗi." in check.summary.text()
+    commit = wizard.button(QWizard.WizardButton.CommitButton)
+    assert not commit.isEnabled()
+    year.qtbot.mouseClick(wizard.findChild(QCheckBox, "skip_invalid"), LEFT)
+    assert commit.isEnabled()
+    year.qtbot.mouseClick(commit, LEFT)
+    year.qtbot.waitUntil(lambda: wizard.result_page.finished, timeout=20_000)
+    summary = wizard.result_page.summary.text()
+    assert summary.startswith(f"Đã nhập {len(DISTRICT) - 2} học viên vào lớp {TC}"), summary
+    year.qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), LEFT)
+    year.qtbot.waitUntil(lambda: roster_tab.model.rowCount() == len(DISTRICT) - 2, timeout=10_000)
+
+
+def add_by_hand(year: Year, monkeypatch: pytest.MonkeyPatch, person: tuple[str, ...], birth: str,
+                national_id: str) -> None:
+    """Học viên tab → Thêm học viên... → nobody found → "Người mới, chưa có hồ sơ...": the record typed in."""
+    from PySide6.QtWidgets import QDialog
+
+    from dtbd_desktop.gui.screens.roster_tab import FindLearnerDialog
+
+    page = year.page()
+    tab = page.roster_tab
+    assert tab is not None
+    before = tab.model.rowCount()
+    family_middle, given = person[0], person[1]
+
+    def search_then_new(dialog: FindLearnerDialog) -> QDialog.DialogCode:
+        key_text(year.qtbot, dialog.search, f"{family_middle} {given}")
+        dialog.new_button.click()
+        return QDialog.DialogCode(dialog.result())
+
+    monkeypatch.setattr(FindLearnerDialog, "exec", search_then_new)
+    tab.new_dialog = None
+    year.qtbot.mouseClick(tab.buttons["add"], LEFT)
+    year.qtbot.waitUntil(lambda: tab.new_dialog is not None and tab.new_dialog.isVisible(), timeout=10_000)
+    dialog = tab.new_dialog
+    assert dialog is not None
+    form = dialog.form
+    assert form.given.text() == given
+    form.birth.setFocus()
+    key_text(year.qtbot, form.birth, birth)
+    form.national_id.setFocus()
+    key_text(year.qtbot, form.national_id, national_id)
+    form.organisation.setCurrentIndex(form.organisation.findText(person[7]))
+    assert form.organisation.currentText() == person[7]
+    form.position.setFocus()
+    key_text(year.qtbot, form.position, person[6])
+    with year.qtbot.waitSignal(dialog.created, timeout=10_000):
+        year.qtbot.mouseClick(dialog.add_button, LEFT)
+    year.qtbot.waitUntil(lambda: tab.model.rowCount() == before + 1, timeout=10_000)
+
+
 def test_a_centre_s_year_through_the_screens(year: Year, qtbot: QtBot, tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch,
                                             message_boxes: list[tuple[str, str]]) -> None:
@@ -275,3 +422,38 @@ def test_a_centre_s_year_through_the_screens(year: Year, qtbot: QtBot, tmp_path:
     assert (short.programme_code, short.start, short.end) == ("NTVD", D(2025, 3, 10), D(2025, 3, 14))
     words = year.audit(mark)
     assert any(TC in line for line in words) and any(SHORT in line for line in words), words
+
+
+    # 5. The class's details edited and saved.
+    mark = year.last_audit_id()
+    edit_class(year, TC)
+    detail = year.read(lambda s: classes.class_detail(s, TC))
+    assert (detail.venue, detail.end) == ("Hội trường A, Trường Chính trị tỉnh Long An", D(2025, 8, 28))
+    assert detail.homeroom_lecturer_id is not None
+    assert year.audit(mark) == [f"Sửa thông tin lớp {TC}"]
+
+    # 6. The district's list imported; the two refused people typed in by hand.
+    mark = year.last_audit_id()
+    import_list(year, district_list(tmp_path / "Danh sach Ben Luc.xlsx"))
+    rows = year.read(lambda s: roster.class_roster(s, TC))
+    assert sorted(r.full_name for r in rows) == sorted(f"{p[0]} {p[1]}" for p in DISTRICT if p[1] not in REFUSED)
+    an = next(r for r in rows if r.full_name == "Nguyễn Văn An")
+    assert (an.birth_date, an.gender, an.national_id, an.organisation) == (
+        D(1985, 3, 5), "M", "080085000123", "UBND xã Mỹ Yên")
+    assert year.audit(mark) == [
+        "Thêm đơn vị UBND xã Mỹ Yên", "Thêm đơn vị UBND xã Thạnh Đức",
+        f"Nhập danh sách lớp {TC} từ tệp Danh sach Ben Luc.xlsx: 10 học viên (10 người mới); bỏ qua 2 dòng lỗi "
+        f"— lý do: Nhập danh sách Danh sach Ben Luc.xlsx vào lớp {TC}"]
+    mark = year.last_audit_id()
+    cuong = next(p for p in DISTRICT if p[1] == "Cường")
+    giang = next(p for p in DISTRICT if p[1] == "Giang")
+    add_by_hand(year, monkeypatch, cuong, cuong[2], "080082000078")  # the CCCD asked again of the district
+    add_by_hand(year, monkeypatch, giang, "14/02/1991", giang[5])  # the birth date asked of her
+    rows = year.read(lambda s: roster.class_roster(s, TC))
+    assert len(rows) == len(DISTRICT)
+    giang_row = next(r for r in rows if r.full_name == "Huỳnh Thị Giang")
+    assert (giang_row.birth_date, giang_row.gender, giang_row.organisation, giang_row.position) == (
+        D(1991, 2, 14), "F", "UBND xã Thạnh Đức", "Văn thư")
+    assert year.audit(mark) == [
+        f"Thêm hồ sơ học viên {name} (nhập bằng tay) vào lớp {TC} — lý do: Thêm bằng tay vào lớp {TC}"
+        for name in ("Lê Hoàng Cường", "Huỳnh Thị Giang")]

@@ -167,10 +167,14 @@ OPERATION_WORDS: dict[str, Words] = {
     "followup.delete": lambda f: _followup(f, True),
     "followup.record": lambda f: _followup(f, False),
     "graduation.conduct": _conduct,
+    "graduation.conducts": lambda f: tr("audit_words", "Ghi rèn luyện, nhận xét của đơn vị cử đi học cho học viên lớp "
+                                                       "{code}").format(code=_class(f)),
     "graduation.decision": lambda f: tr("audit_words", "Ghi quyết định công nhận tốt nghiệp lớp {code}: số {number} "
                                                        "ngày {date}").format(code=_class(f), number=f.arg("number"),
                                                                              date=plain(f.arg("date"))),
     "graduation.review": lambda f: tr("audit_words", "Xét tốt nghiệp lớp {code}").format(code=_class(f)),
+    "learners.create": lambda f: tr("audit_words", "Thêm học viên mới (nhập bằng tay) vào lớp {code}").format(
+        code=_class(f)),
     "learners.update": lambda f: tr("audit_words", "Sửa hồ sơ học viên {name}").format(
         name=f.learner(f.arg("learner_id"))),
     "lecturers.save": _lecturer_saved,
@@ -186,6 +190,8 @@ OPERATION_WORDS: dict[str, Words] = {
     "plans.set_needs": lambda f: tr("audit_words", "Ghi nhu cầu đào tạo năm {year}").format(year=f.arg("year")),
     "programmes.save": lambda f: tr("audit_words", "Lưu chương trình {code}: {name}").format(
         code=f.arg("code"), name=plain(f.arg("name"))),
+    "programmes.save_wording": lambda f: tr("audit_words", "Sửa lời văn in trên văn bằng, chứng chỉ của chương "
+                                                           "trình {code}").format(code=f.arg("code")),
     "programmes.save_rules": lambda f: tr("audit_words", "Sửa quy định (điểm, xếp loại, vắng) của chương trình "
                                                          "{code}").format(code=f.arg("code")),
     "roster.add": lambda f: tr("audit_words", "Thêm học viên {name} vào lớp {code}").format(

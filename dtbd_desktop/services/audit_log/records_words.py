@@ -194,6 +194,26 @@ def _identity(f: Facts) -> str:
         field=name, who=f.learner(f.entity_id), change=change(plain(f.old), plain(f.new)))
 
 
+def _learner_created(f: Facts) -> str:
+    code = f.new.get("class") if isinstance(f.new, dict) else None
+    return tr("audit_words", "Thêm hồ sơ học viên {who} (nhập bằng tay) vào lớp {code}").format(
+        who=f.learner(f.entity_id), code=f.in_class(code))
+
+
+def _learner_updated(f: Facts) -> str:
+    fields = sorted(f.new) if isinstance(f.new, dict) else []
+    names = ", ".join(tr("audit_words", LEARNER_FIELDS.get(name, name)) for name in fields)
+    return tr("audit_words", "Sửa hồ sơ học viên {who}: {fields}").format(who=f.learner(f.entity_id), fields=names)
+
+
+def _timetable_generated(f: Facts) -> str:
+    data = f.new if isinstance(f.new, dict) else {}
+    return tr("audit_words", "Lập thời khóa biểu lớp {code}: {added} buổi từ {start}, bỏ {removed} buổi cũ, giữ "
+                             "{kept} buổi đã học").format(
+        code=f.in_class(data.get("class")), added=count_text(data.get("added")), start=date_text(data.get("from")),
+        removed=count_text(data.get("removed")), kept=count_text(data.get("kept")))
+
+
 def _setting(f: Facts) -> str:
     name = tr("audit_words", SETTING_NAMES.get(f.entity_id or "", f.entity_id or ""))
     if f.entity_id in ("printer_calibration", "certificate_layouts", "certificate_layout_by_programme"):
@@ -297,6 +317,12 @@ RECORD_WORDS: dict[tuple[str, str], tuple[str, Words]] = {
         "audit_words", "Căn chỉnh vị trí in cho máy in {printer}").format(
         printer=tr("audit_words", "mặc định") if f.entity_id in (None, "*") else f.entity_id)),
     ("learner.identity", "learner"): ("learners", _identity),
+    ("learner.create", "learner"): ("learners", _learner_created),
+    ("learner.update", "learner"): ("learners", _learner_updated),
+    ("programmes.wording", "programme"): ("catalogue", lambda f: tr(
+        "audit_words", "Sửa lời văn in trên văn bằng, chứng chỉ của chương trình {code} (mục {field})").format(
+        code=f.entity_id, field=f.field)),
+    ("timetable.generate", "class"): ("classes", _timetable_generated),
     ("roster.remove", "roster"): ("learners", lambda f: tr(
         "audit_words", "Xóa {name} khỏi danh sách lớp {code}").format(
         name=(f.old or {}).get("learner") if isinstance(f.old, dict) else "?",
