@@ -391,6 +391,98 @@ def add_by_hand(year: Year, monkeypatch: pytest.MonkeyPatch, person: tuple[str, 
     year.qtbot.waitUntil(lambda: tab.model.rowCount() == before + 1, timeout=10_000)
 
 
+def generate_timetable(year: Year) -> int:
+    """Thời khóa biểu tab → Tạo thời khóa biểu...: the preview of the class's own options, Lưu.
+    Returns the number of sessions the preview announced."""
+    import re
+
+    page = year.page()
+    tab = page.timetable_tab
+    page.tabs.setCurrentWidget(tab)
+    year.qtbot.waitUntil(lambda: tab.data is not None, timeout=10_000)
+    assert "chưa có thời khóa biểu" in tab.message.text()
+    year.qtbot.mouseClick(tab.buttons["generate"], LEFT)
+    dialog = tab.generator
+    assert dialog is not None and dialog.isVisible()
+    year.qtbot.waitUntil(lambda: dialog.plan is not None and dialog.save_button.isEnabled(), timeout=10_000)
+    assert dialog.windowTitle() == f"Lập thời khóa biểu lớp {TC}" or dialog.windowTitle() == f"Tạo thời khóa biểu lớp {TC}"
+    found = re.match(r"Thêm (\d+) buổi học, từ 06/01/2025 đến ", dialog.summary.text())
+    assert found, dialog.summary.text()
+    with year.qtbot.waitSignal(tab.changed, timeout=20_000):
+        year.qtbot.mouseClick(dialog.save_button, LEFT)
+    year.qtbot.waitUntil(lambda: not tab.loading and year.ctx.runner.idle(), timeout=20_000)
+    assert not dialog.isVisible()
+    return int(found.group(1))
+
+
+WEEK = [D(2025, 1, 6) + dt.timedelta(days=n) for n in range(5)]  # the first week, Monday to Friday
+
+
+def mark_first_week(year: Year, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Điểm danh tab: the first week from the paper register, with the keyboard: a key per status for
+    the absences and the late arrival, then Ctrl+Shift+A (everyone else present) on each session.
+    The sessions of 2025 are locked by now: the office gives its reason once per change."""
+    from dtbd_desktop.gui.models import attendance_model as am
+
+    page = year.page()
+    tab = page.attendance_tab
+    page.tabs.setCurrentWidget(tab)
+    year.qtbot.waitUntil(lambda: tab.model is not None and not tab.loading, timeout=10_000)
+    reasons: list[int] = []
+    monkeypatch.setattr(tab, "ask_reason", lambda cells: reasons.append(cells) or "Nhập từ sổ điểm danh giấy")
+    model = tab.model
+    assert model is not None and model.rowCount() == len(DISTRICT)
+
+    def settle() -> None:
+        year.qtbot.waitUntil(lambda: tab.pending == 0 and not tab.loading and year.ctx.runner.idle(), timeout=20_000)
+
+    def go(name: str, day: dt.date, half: str) -> None:
+        assert tab.model is not None
+        row = next(i for i, learner in enumerate(tab.model.grid.learners) if learner.full_name == name)
+        column = next(i for i, se in enumerate(tab.model.grid.sessions) if (se.date, se.half) == (day, half))
+        tab.select_cell(row, column + am.FIXED_COLUMNS)
+        tab.table.setFocus()
+
+    go("Bùi Thị Hoa", WEEK[0], "morning")
+    year.qtbot.keyClick(tab.table, Qt.Key.Key_P)  # excused: her commune's meeting
+    go("Đặng Văn Hải", WEEK[1], "afternoon")
+    year.qtbot.keyClick(tab.table, Qt.Key.Key_K)  # unexcused
+    go("Ngô Quốc Khánh", WEEK[2], "morning")
+    year.qtbot.keyClick(tab.table, Qt.Key.Key_M)  # late
+    settle()
+    for day in WEEK:
+        for half in ("morning", "afternoon"):
+            go("Nguyễn Văn An", day, half)
+            year.qtbot.keyClick(tab.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier
+                                | Qt.KeyboardModifier.ShiftModifier)
+            settle()
+    assert reasons, "the locked sessions asked for a reason"
+
+
+def record_makeup(year: Year, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """The learner's cell, "Ghi học bổ sung...": the dialog filled (module, day typed, note), Ghi nhận."""
+    from dtbd_desktop.gui.models import attendance_model as am
+    from dtbd_desktop.gui.screens.attendance_panel import MakeUpDialog
+
+    tab = year.page().attendance_tab
+    assert tab.model is not None
+    row = next(i for i, learner in enumerate(tab.model.grid.learners) if learner.full_name == name)
+    tab.select_cell(row, am.FIXED_COLUMNS)
+
+    def fill(dialog: MakeUpDialog) -> int:
+        assert dialog.module.count() == 1
+        retype(year.qtbot, dialog.date, "17/01/2025")
+        assert dialog.periods.value() == 5  # the whole afternoon missed
+        key_text(year.qtbot, dialog.note, "Học cùng lớp TC24.02")
+        dialog.accept()
+        return int(dialog.result())
+
+    monkeypatch.setattr(MakeUpDialog, "exec", fill)
+    year.qtbot.mouseClick(tab.panel.makeup_button, LEFT)
+    year.qtbot.waitUntil(lambda: "học bổ sung 5 tiết" in tab.status.text(), timeout=10_000)
+    year.idle()
+
+
 def test_a_centre_s_year_through_the_screens(year: Year, qtbot: QtBot, tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch,
                                             message_boxes: list[tuple[str, str]]) -> None:
@@ -457,3 +549,36 @@ def test_a_centre_s_year_through_the_screens(year: Year, qtbot: QtBot, tmp_path:
     assert year.audit(mark) == [
         f"Thêm hồ sơ học viên {name} (nhập bằng tay) vào lớp {TC} — lý do: Thêm bằng tay vào lớp {TC}"
         for name in ("Lê Hoàng Cường", "Huỳnh Thị Giang")]
+
+    # 7. The timetable, generated after its preview.
+    mark = year.last_audit_id()
+    sessions = generate_timetable(year)
+    from dtbd_desktop.services import timetable as tts
+
+    listed = year.read(lambda s: tts.list_sessions(s, TC))
+    assert len(listed) == sessions and listed[0].date == D(2025, 1, 6) and listed[-1].date <= D(2025, 8, 28)
+    words = year.audit(mark)
+    assert any(w.startswith(f"Lập thời khóa biểu lớp {TC}") for w in words), words
+
+    # 8. A week of attendance from the keyboard, and a make-up lesson for the absence.
+    from dtbd_desktop.services import attendance as att
+
+    mark = year.last_audit_id()
+    mark_first_week(year, monkeypatch)
+    grid = year.read(lambda s: att.attendance_grid(s, TC))
+    name_of = {learner.enrolment_id: learner.full_name for learner in grid.learners}
+    slot_of = {se.id: (se.date, se.half) for se in grid.sessions}
+    marks = {(name_of[e], *slot_of[sid]): status for (e, sid), status in grid.marks.items()}
+    assert len(marks) == len(DISTRICT) * 10
+    assert {k: v for k, v in marks.items() if v != "present"} == {
+        ("Bùi Thị Hoa", WEEK[0], "morning"): "excused", ("Đặng Văn Hải", WEEK[1], "afternoon"): "unexcused",
+        ("Ngô Quốc Khánh", WEEK[2], "morning"): "late"}
+    record_makeup(year, monkeypatch, "Đặng Văn Hải")
+    hai = next(s for s in year.read(lambda s: att.attendance_summary(s, TC)) if s.full_name == "Đặng Văn Hải")
+    assert (hai.absent_periods, hai.made_up_periods) == (5, 5)
+    words = year.audit(mark)
+    assert words[0] == (f"Điểm danh Bùi Thị Hoa, buổi sáng 06/01/2025 (học phần I.1) lớp {TC}: (chưa điểm danh) → "
+                        "vắng có phép — lý do: Nhập từ sổ điểm danh giấy")
+    assert len(words) == len(DISTRICT) * 10 + 1
+    assert words[-1] == (f"Ghi học bù cho Đặng Văn Hải (lớp {TC}): học phần I.1, 5 tiết ngày 17/01/2025 — lý do: "
+                         "Học cùng lớp TC24.02")
