@@ -483,6 +483,99 @@ def record_makeup(year: Year, monkeypatch: pytest.MonkeyPatch, name: str) -> Non
     year.idle()
 
 
+#: Each learner's usual score (classifications spread from Trung bình to Xuất sắc).
+USUAL = {f"{p[0]} {p[1]}": score for p, score in zip(DISTRICT, ("9,2", "8,5", "7,4", "8,0", "6,8", "7,7", "9,0",
+                                                                  "8,3", "7,1", "6,5", "8,8", "7,9"), strict=True)}
+
+
+class Scores:
+    """The Điểm tab, driven from the keyboard."""
+
+    def __init__(self, year: Year) -> None:
+        from dtbd_desktop.gui.screens.scores_tab import ScoresTab
+
+        page = year.page()
+        self.year, self.tab = year, page.scores_tab
+        assert isinstance(self.tab, ScoresTab)
+        page.tabs.setCurrentWidget(self.tab)
+        year.window.activateWindow()
+        year.qtbot.waitUntil(lambda: self.tab.shown is not None, timeout=10_000)
+
+    def idle(self) -> None:
+        self.year.qtbot.waitUntil(lambda: self.year.ctx.runner.idle() and not self.tab.model.pending, timeout=20_000)
+
+    def module(self, code: str) -> None:
+        tab = self.tab
+        tab.module_box.setCurrentIndex(tab.module_box.findData(code))
+        self.year.qtbot.waitUntil(lambda: tab.shown is not None and tab.shown.token == ("module", code),
+                                  timeout=10_000)
+        self.idle()
+
+    def row(self, name: str) -> int:
+        return next(i for i, r in enumerate(self.tab.model.grid.rows) if r.info[0] == name)
+
+    def column(self, label: str) -> int:
+        model = self.tab.model
+        return next(c for c in range(model.columnCount()) if model.headerData(c, Qt.Orientation.Horizontal) == label)
+
+    def names(self) -> list[str]:
+        return [r.info[0] for r in self.tab.model.grid.rows]
+
+    def type(self, name: str, label: str, typed: str) -> None:
+        """Go to the cell, type over it (the first key opens the editor) and press Enter."""
+        tab, qtbot = self.tab, self.year.qtbot
+        self.year.window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is self.year.window, timeout=5_000)
+        tab.table.setFocus()
+        tab.table.setCurrentIndex(tab.model.index(self.row(name), self.column(label)))
+        qtbot.keyClick(tab.table, typed[0])
+        editor = QApplication.focusWidget()
+        assert isinstance(editor, QLineEdit)
+        qtbot.keyClicks(editor, typed[1:])
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: tab.table.state() != tab.table.State.EditingState, timeout=5_000)
+        self.idle()
+
+    def type_column(self, values: dict[str, str]) -> None:
+        """From the first learner down, a score and Enter each (the cursor goes down by itself)."""
+        tab, qtbot = self.tab, self.year.qtbot
+        names = self.names()
+        tab.table.setFocus()
+        tab.table.setCurrentIndex(tab.model.index(0, self.column("Điểm")))
+        for name in names:
+            typed = values.get(name)
+            if typed is None:
+                qtbot.keyClick(tab.table, Qt.Key.Key_Down)
+                continue
+            assert tab.table.currentIndex().row() == self.row(name)
+            qtbot.keyClick(tab.table, typed[0])
+            editor = QApplication.focusWidget()
+            assert isinstance(editor, QLineEdit)
+            qtbot.keyClicks(editor, typed[1:])
+            qtbot.keyClick(editor, Qt.Key.Key_Return)
+            qtbot.waitUntil(lambda: tab.table.state() != tab.table.State.EditingState, timeout=5_000)
+        self.idle()
+
+    def paste_column(self, values: dict[str, str]) -> None:
+        """A column copied from the lecturer's Excel sheet, pasted on the first learner's cell."""
+        from PySide6.QtGui import QGuiApplication
+
+        tab = self.tab
+        QGuiApplication.clipboard().setText("".join(values[name] + "\r\n" for name in self.names()))
+        tab.table.setFocus()
+        tab.table.setCurrentIndex(tab.model.index(0, self.column("Điểm")))
+        self.year.qtbot.keyClick(tab.table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+        self.idle()
+        assert "Đã lưu" in tab.message.text(), tab.message.text()
+
+    def finalise(self) -> None:
+        tab = self.tab
+        assert tab.buttons["finalise"].isEnabled()
+        self.year.qtbot.mouseClick(tab.buttons["finalise"], LEFT)
+        self.year.qtbot.waitUntil(lambda: tab.shown is not None and tab.shown.locked, timeout=10_000)
+        self.idle()
+
+
 def test_a_centre_s_year_through_the_screens(year: Year, qtbot: QtBot, tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch,
                                             message_boxes: list[tuple[str, str]]) -> None:
@@ -582,3 +675,59 @@ def test_a_centre_s_year_through_the_screens(year: Year, qtbot: QtBot, tmp_path:
     assert len(words) == len(DISTRICT) * 10 + 1
     assert words[-1] == (f"Ghi học bù cho Đặng Văn Hải (lớp {TC}): học phần I.1, 5 tiết ngày 17/01/2025 — lý do: "
                          "Học cùng lớp TC24.02")
+
+    # 9. Scores: module I.1 typed down the column, one learner failing, another without a score
+    # when the module is finalised (the question names her); the failed learner on the retake list,
+    # the retake typed in its column; the other modules pasted from the lecturers' sheets.
+    from decimal import Decimal
+
+    from dtbd_desktop.services import scores
+
+    mark = year.last_audit_id()
+    grid = Scores(year)
+    grid.module("I.1")
+    first = dict(USUAL, **{"Lê Hoàng Cường": "4"})
+    del first["Huỳnh Thị Giang"]  # ill on the exam day
+    grid.type_column(first)
+    grid.idle()
+    year.qtbot.waitUntil(lambda: "Thi lại lần 1" in [grid.tab.model.headerData(c, Qt.Orientation.Horizontal)
+                                                    for c in range(grid.tab.model.columnCount())], timeout=10_000)
+    assert grid.tab.model.index(grid.row("Lê Hoàng Cường"), grid.column("Kết quả")).data() == "Chưa đạt"
+    year.qtbot.mouseClick(grid.tab.buttons["retakes"], LEFT)
+    retakes = grid.tab.retake_dialog
+    year.qtbot.waitUntil(lambda: retakes.rows is not None, timeout=10_000)
+    assert [(r.full_name, r.module_code) for r in retakes.rows or []] == [("Lê Hoàng Cường", "I.1")]
+    assert retakes.count.text() == "1 lượt học viên phải thi lại."
+    retakes.close()
+    grid.type("Lê Hoàng Cường", "Thi lại lần 1", "6,5")
+    asked = len(message_boxes)
+    grid.finalise()
+    question = [text for kind, text in message_boxes[asked:] if kind == "before"]
+    assert question and question[0].startswith(f"Học phần I.1: còn 1/{len(DISTRICT)} học viên chưa có điểm."), question
+    assert "Huỳnh Thị Giang" in question[0]
+    monkeypatch.setattr(grid.tab, "ask_reason", lambda module: "Thi sau vì ốm, có giấy của bệnh viện")
+    grid.type("Huỳnh Thị Giang", "Điểm", "7,7")
+    sheet = year.read(lambda s: scores.load_score_sheet(s, TC, "I.1"))
+    got = {r.full_name: r.values for r in sheet.rows}
+    assert got["Lê Hoàng Cường"][(1, "")] == Decimal("4.0") and got["Lê Hoàng Cường"][(2, "")] == Decimal("6.5")
+    assert got["Huỳnh Thị Giang"][(1, "")] == Decimal("7.7")
+    assert got["Nguyễn Văn An"][(1, "")] == Decimal("9.2")
+    words = year.audit(mark)
+    assert words[0] == f"Nhập điểm học phần I.1 của Nguyễn Văn An (lớp {TC}): (trống) → 9,2"
+    assert words[-3:] == [
+        f"Nhập điểm học phần I.1 lần 2 của Lê Hoàng Cường (lớp {TC}): (trống) → 6,5",
+        f"Chốt điểm học phần I.1 lớp {TC}",
+        f"Nhập điểm học phần I.1 của Huỳnh Thị Giang (lớp {TC}): (trống) → 7,7 — lý do: Thi sau vì ốm, có giấy "
+        "của bệnh viện"]
+
+    # The other modules: each lecturer's column pasted from Excel, then finalised (asked first).
+    others = [grid.tab.module_box.itemData(i) for i in range(grid.tab.module_box.count())]
+    modules = [code for code in others if code not in ("I.1", "TN1", "TN2", "KL")]
+    assert len(modules) == 15, others
+    for code in modules:
+        grid.module(code)
+        grid.paste_column(USUAL)
+        grid.finalise()
+    finalised = year.read(lambda s: [m for m in scores.load_score_sheet(s, TC, "II.1").rows])
+    assert {r.full_name: r.values[(1, "")] for r in finalised} == {
+        name: Decimal(value.replace(",", ".")) for name, value in USUAL.items()}

@@ -18,7 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QLineEdit, QStyledItemDelegate, QTableView, QWidget
 
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.rules import scores as score_rules
@@ -418,6 +418,17 @@ class ScoreGridModel(QAbstractTableModel):
         self.dataChanged.emit(index, index)
 
 
+class TypingDelegate(QStyledItemDelegate):
+    """What a person is typing stays in the cell: a save of the cell above coming back meanwhile
+    refreshes the grid, and Qt would otherwise put the old value back into the open editor (the
+    score typed quickly after Enter was lost without a word)."""
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
+        if isinstance(editor, QLineEdit) and editor.isModified():
+            return
+        super().setEditorData(editor, index)
+
+
 class ScoreTable(QTableView):
     """The grid's view: Enter moves down, Delete clears, Ctrl+V pastes, Ctrl+C copies."""
 
@@ -428,6 +439,7 @@ class ScoreTable(QTableView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setItemDelegate(TypingDelegate(self))
         self.setEditTriggers(self.EDIT_TRIGGERS)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
         self.setWordWrap(False)
