@@ -731,3 +731,68 @@ def test_a_centre_s_year_through_the_screens(year: Year, qtbot: QtBot, tmp_path:
     finalised = year.read(lambda s: [m for m in scores.load_score_sheet(s, TC, "II.1").rows])
     assert {r.full_name: r.values[(1, "")] for r in finalised} == {
         name: Decimal(value.replace(",", ".")) for name, value in USUAL.items()}
+
+    # 10. Conduct and the organisations' confirmations for the whole class at once: the lines of the
+    # organisations' summary sheet pasted into the conduct grid; Khánh's conduct filled down too.
+    from PySide6.QtGui import QGuiApplication
+
+    from dtbd_desktop.gui.screens.graduation_tab import GraduationTab
+    from dtbd_desktop.services import conduct
+
+    mark = year.last_audit_id()
+    page = year.page()
+    review = page.graduation_tab
+    assert isinstance(review, GraduationTab)
+    page.tabs.setCurrentWidget(review)
+    review.show_page("conduct")
+    sheet_grid = review.conduct
+    qtbot.waitUntil(lambda: sheet_grid.sheet is not None and review.data is not None and year.ctx.runner.idle(),
+                    timeout=10_000)
+    assert f"Còn {len(DISTRICT)} học viên chưa có nhận xét của cơ quan cử đi học" in sheet_grid.summary.text()
+    QGuiApplication.clipboard().setText("".join("Đạt\t\tTốt\r\n" for _ in DISTRICT))
+    key_text(qtbot, sheet_grid.reason, "Công văn của Ban Tổ chức Huyện ủy Bến Lức, tháng 8/2025")
+    sheet_grid.table.setCurrentIndex(sheet_grid.model.index(0, 3))
+    sheet_grid.table.setFocus()
+    qtbot.keyClick(sheet_grid.table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    year.idle()
+    assert f"Đã lưu {len(DISTRICT) * 2} ô." in sheet_grid.message.text(), sheet_grid.message.text()
+    lines = year.read(lambda s: conduct.load_conduct_sheet(s, TC).learners)
+    assert {(line.confirmation, line.conduct) for line in lines} == {("received", "Tốt")}
+    words = year.audit(mark)
+    assert len(words) >= len(DISTRICT) * 2 and all("Công văn của Ban Tổ chức Huyện ủy Bến Lức" in w for w in words)
+
+    # 11. The graduation exams, pasted, finalised.
+    grid = Scores(year)
+    for code in ("TN1", "TN2"):
+        grid.module(code)
+        grid.paste_column(USUAL)
+        grid.finalise()
+
+    # 12. The graduation review, then the decision's number and date.
+    from PySide6.QtCore import QDate
+
+    from dtbd_desktop.services import graduation
+
+    mark = year.last_audit_id()
+    page.tabs.setCurrentWidget(review)
+    review.show_page("review")
+    qtbot.waitUntil(lambda: review.data is not None and year.ctx.runner.idle(), timeout=10_000)
+    qtbot.mouseClick(review.review_button, LEFT)
+    qtbot.waitUntil(lambda: "Đã xét và lưu ngày" in review.status.text(), timeout=10_000)
+    results = year.read(lambda s: graduation.stored_results(s, TC))
+    assert len(results) == len(DISTRICT) and all(r.eligible for r in results), [
+        (r.learner.full_name, r.reasons) for r in results if not r.eligible]
+    bands = {r.learner.full_name: r.classification for r in results}
+    assert (bands["Nguyễn Văn An"], bands["Ngô Quốc Khánh"]) == ("Xuất sắc", "Khá")
+    assert bands["Lê Hoàng Cường"] == "Trung bình"  # 7,31 is Khá, one band less for the retake
+    review.number.clear()
+    key_text(qtbot, review.number, "125-QĐ/TCT")
+    retype(qtbot, review.date, "05/09/2025")
+    qtbot.mouseClick(review.decision_button, LEFT)
+    qtbot.waitUntil(lambda: "Đã ghi quyết định số 125-QĐ/TCT ngày 05/09/2025" in review.message.text(),
+                    timeout=10_000)
+    decided = year.read(lambda s: {(r.decision_number, r.decision_date) for r in graduation.stored_results(s, TC)})
+    assert decided == {("125-QĐ/TCT", D(2025, 9, 5))}
+    words = year.audit(mark)
+    assert f"Xét tốt nghiệp Lê Hoàng Cường (lớp {TC}): Trung bình (7,31)" in words
+    assert words[-1] == f"Ghi quyết định công nhận tốt nghiệp lớp {TC}: số 125-QĐ/TCT ngày 05/09/2025"
