@@ -796,3 +796,98 @@ def test_a_centre_s_year_through_the_screens(year: Year, qtbot: QtBot, tmp_path:
     words = year.audit(mark)
     assert f"Xét tốt nghiệp Lê Hoàng Cường (lớp {TC}): Trung bình (7,31)" in words
     assert words[-1] == f"Ghi quyết định công nhận tốt nghiệp lớp {TC}: số 125-QĐ/TCT ngày 05/09/2025"
+
+    # 13. This PC's signing key enrolled (Quản trị → Khóa ký văn bằng → Đăng ký khóa của máy này...),
+    # without which no diploma is issued.
+    from dtbd_desktop.gui.screens.admin_keys import KeysTab
+    from dtbd_desktop.gui.screens.admin_view import AdminView
+    from dtbd_desktop.services import signing_keys
+
+    admin = year.window.show_section("admin")
+    assert isinstance(admin, AdminView)
+    admin.tabs.setCurrentWidget(admin.keys)
+    monkeypatch.setattr(KeysTab, "ask_text", lambda self, title, label: "Máy phòng Đào tạo")
+    qtbot.mouseClick(admin.keys.findChild(QWidget, "enrol_key"), LEFT)
+    qtbot.waitUntil(lambda: admin.keys.message.text().startswith("Đã đăng ký khóa"), timeout=10_000)
+    assert [k.label for k in year.read(signing_keys.list_keys)] == ["Máy phòng Đào tạo"]
+    year.classes_view()
+
+    # 14. The diplomas: issued (the date typed in the issue dialog), previewed, saved as a PDF.
+    import subprocess
+
+    from PySide6.QtWidgets import QDialog, QFileDialog
+
+    from dtbd_desktop.gui.dialogs.certificates_preview import PreviewDialog
+    from dtbd_desktop.gui.screens.certificates_tab import CertificatesTab, IssueDialog
+    from dtbd_desktop.services import certificates
+
+    mark = year.last_audit_id()
+    docs_tab = page.certificates_tab
+    assert isinstance(docs_tab, CertificatesTab)
+    page.tabs.setCurrentWidget(docs_tab)
+    docs_tab.reload()
+    qtbot.waitUntil(lambda: docs_tab.docs is not None and docs_tab.docs.to_issue == len(DISTRICT), timeout=10_000)
+
+    def issue_dialog(dialog: IssueDialog) -> int:
+        retype(qtbot, dialog.date, "15/09/2025")
+        dialog.accept()
+
+        return int(dialog.result())
+
+    monkeypatch.setattr(IssueDialog, "exec", issue_dialog)
+    qtbot.mouseClick(docs_tab.buttons["issue"], LEFT)
+    qtbot.waitUntil(lambda: docs_tab.docs is not None and docs_tab.docs.issued == len(DISTRICT), timeout=20_000)
+    lines = docs_tab.docs.lines
+    serials = [line.certificate.serial for line in lines if line.certificate]
+    assert len(set(serials)) == len(DISTRICT) and serials == sorted(serials)
+    assert all(line.certificate and line.certificate.issue_date == D(2025, 9, 15) for line in lines)
+
+    monkeypatch.setattr(PreviewDialog, "launch", lambda self: None)
+    qtbot.mouseClick(docs_tab.buttons["preview"], LEFT)
+    qtbot.waitUntil(lambda: hasattr(docs_tab, "preview_dialog"), timeout=10_000)
+    preview = docs_tab.preview_dialog
+    assert len(preview.pages) == len(DISTRICT) and not preview.current_image().isNull()
+    preview.close()
+
+    pdf = tmp_path / "van-bang-TC25.01.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(pdf), "PDF (*.pdf)")))
+    qtbot.mouseClick(docs_tab.buttons["pdf"], LEFT)
+    qtbot.waitUntil(lambda: docs_tab.message.text().startswith(f"Đã lưu {len(DISTRICT)} trang vào"), timeout=30_000)
+    assert pdf.exists()
+    printed = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Nguyễn Văn An" in printed or "NGUYỄN VĂN AN" in printed, printed[:500]
+    words = year.audit(mark)
+    assert words[0] == (f"Cấp văn bằng số hiệu 0001/BTN-2025 (số vào sổ 0001/2025/TN) cho Nguyễn Văn An lớp {TC}, "
+                        "ngày cấp 15/09/2025")
+    assert len([w for w in words if w.startswith("Cấp văn bằng số hiệu")]) == len(DISTRICT)
+    assert f"In văn bằng số hiệu 0001/BTN-2025 của Nguyễn Văn An (lớp {TC})" in words
+
+    # 15. One diploma revoked (given to the wrong person), one reissued (a misspelt place of birth).
+    mark = year.last_audit_id()
+    reasons = iter(["Cấp nhầm: học viên đề nghị thu hồi để bổ sung hồ sơ", "Sai nơi sinh, cấp lại"])
+    monkeypatch.setattr(CertificatesTab, "ask_reason", lambda self, title, question: next(reasons))
+
+    def choose(name: str) -> str:
+        row = next(r for r in range(docs_tab.proxy.rowCount())
+                   if docs_tab.listing.row_at(docs_tab.proxy.index(r, 0)).full_name == name)
+        docs_tab.table.selectRow(row)
+        chosen = docs_tab.selected()
+        assert chosen is not None and chosen.certificate is not None
+        return chosen.certificate.serial
+
+    revoked = choose("Dương Thị Lan")
+    qtbot.mouseClick(docs_tab.buttons["revoke"], LEFT)
+    qtbot.waitUntil(lambda: year.read(lambda s: certificates.verify(s, revoked).status) == "revoked", timeout=10_000)
+    year.idle()
+    qtbot.waitUntil(lambda: docs_tab.docs is not None and any(
+        ln.certificate and ln.certificate.serial == revoked and ln.certificate.status == "revoked"
+        for ln in docs_tab.docs.lines), timeout=10_000)
+    replaced = choose("Võ Minh Đức")
+    qtbot.mouseClick(docs_tab.buttons["reissue"], LEFT)
+    qtbot.waitUntil(lambda: year.read(lambda s: certificates.verify(s, replaced).status) != "valid", timeout=10_000)
+    year.idle()
+    words = year.audit(mark)
+    assert words[0] == (f"Thu hồi văn bằng số hiệu {revoked} của Dương Thị Lan (lớp {TC}) — lý do: Cấp nhầm: học "
+                        "viên đề nghị thu hồi để bổ sung hồ sơ")
+    assert words[-1].startswith(f"Cấp lại văn bằng của Võ Minh Đức (lớp {TC}): số hiệu mới ")
+    assert words[-1].endswith(f"thay số hiệu {replaced} — lý do: Sai nơi sinh, cấp lại")
