@@ -891,3 +891,74 @@ def test_a_centre_s_year_through_the_screens(year: Year, qtbot: QtBot, tmp_path:
                         "viên đề nghị thu hồi để bổ sung hồ sơ")
     assert words[-1].startswith(f"Cấp lại văn bằng của Võ Minh Đức (lớp {TC}): số hiệu mới ")
     assert words[-1].endswith(f"thay số hiệu {replaced} — lý do: Sai nơi sinh, cấp lại")
+
+    # 16. The register (Văn bằng, chứng chỉ): the year's lines, the revoked one kept; exported.
+    from dtbd_desktop.gui.screens.certificates_view import CertificatesView
+
+    register = year.window.show_section("certificates")
+    assert isinstance(register, CertificatesView)
+    register.refresh()
+    qtbot.waitUntil(lambda: register.year.findData(2025) >= 0, timeout=10_000)
+    register.year.setCurrentIndex(register.year.findData(2025))
+    qtbot.waitUntil(lambda: register.model.rowCount() == len(DISTRICT), timeout=10_000)
+    shown_rows = {row.serial: row for row in register.model.rows}
+    assert shown_rows[revoked].status == "revoked" and shown_rows[revoked].full_name == "Dương Thị Lan"
+    assert shown_rows[replaced].full_name == "Võ Minh Đức"
+    book = tmp_path / "so-goc-2025.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(book), "Excel (*.xlsx)")))
+    qtbot.mouseClick(register.buttons["export_xlsx"], LEFT)
+    qtbot.waitUntil(lambda: register.message.text().startswith("Đã xuất"), timeout=20_000)
+    import openpyxl
+
+    cells = " ".join(str(c.value) for ws in openpyxl.load_workbook(book).worksheets for row in ws.iter_rows()
+                     for c in row if c.value is not None)
+    assert "SỔ GỐC CẤP BẰNG TỐT NGHIỆP NĂM 2025" in cells and "PHỤ LỤC SỔ GỐC" in cells
+    assert "Nguyễn Văn An" in cells and "0001/2025/TN" in cells and revoked in cells
+    assert "số hiệu mới" in cells and "Sai nơi sinh, cấp lại" in cells  # the reissue noted on the old line
+
+    # 17. The annual report of 2025 (Báo cáo), in Excel and PDF.
+    from dtbd_desktop.gui.screens.reports_view import ReportsView
+
+    reports = year.window.show_section("reports")
+    assert isinstance(reports, ReportsView)
+    reports.year.setValue(2025)
+    for suffix, kind in ((".xlsx", "Excel (*.xlsx)"), (".pdf", "PDF (*.pdf)")):
+        target = tmp_path / f"Bao cao nam 2025{suffix}"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, t=target, k=kind, **kw: (str(t), k)))
+        qtbot.mouseClick(reports.xlsx_button if suffix == ".xlsx" else reports.pdf_button, LEFT)
+        qtbot.waitUntil(lambda t=target: reports.message.text().startswith(f"Đã lưu {t}"), timeout=30_000)
+        assert target.exists()
+    report = " ".join(str(c.value) for ws in openpyxl.load_workbook(tmp_path / "Bao cao nam 2025.xlsx").worksheets
+                      for row in ws.iter_rows() for c in row if c.value is not None)
+    assert "Kết quả công tác đào tạo, bồi dưỡng năm 2025" in report
+    assert "Trung cấp lý luận chính trị - hành chính: 1 lớp, 12 học viên" in report
+    text = subprocess.run(["pdftotext", str(tmp_path / "Bao cao nam 2025.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Năm 2025, thực hiện 2 lớp, 12 học viên" in text and "TRƯỜNG CHÍNH TRỊ TỈNH LONG AN" in text
+
+    # 18. The short course, the shorter path: its roster, a learner the centre knows added by search.
+    from PySide6.QtWidgets import QDialog as _Dialog
+
+    from dtbd_desktop.gui.screens.roster_tab import FindLearnerDialog
+
+    view = year.classes_view()
+    view.close_page()
+    short_page = view.open_class(SHORT, "roster")
+    assert short_page is not None
+    qtbot.waitUntil(lambda: short_page.roster_tab is not None and short_page.isEnabled(), timeout=10_000)
+    short_roster = short_page.roster_tab
+    assert short_roster is not None
+
+    def find_known(dialog: FindLearnerDialog) -> _Dialog.DialogCode:
+        key_text(qtbot, dialog.search, "ngo quoc khanh")  # without the diacritics, as typed in a hurry
+        dialog.refresh()
+        qtbot.waitUntil(lambda: dialog.results.count() == 1, timeout=10_000)
+        assert dialog.results.item(0).text().startswith("Ngô Quốc Khánh – 19/05/1987")
+        dialog.accept()
+        return _Dialog.DialogCode(dialog.result())
+
+    monkeypatch.setattr(FindLearnerDialog, "exec", find_known)
+    qtbot.mouseClick(short_roster.buttons["add"], LEFT)
+    qtbot.waitUntil(lambda: short_roster.model.rowCount() == 1, timeout=10_000)
+    assert [r.full_name for r in year.read(lambda s: roster.class_roster(s, SHORT))] == ["Ngô Quốc Khánh"]
+    assert year.audit(year.last_audit_id() - 1)[-1] == f"Thêm học viên Ngô Quốc Khánh vào lớp {SHORT}"
