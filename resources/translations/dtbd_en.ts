@@ -2544,6 +2544,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Recorded the graduation decision of class {code}: no. {number} of {date}</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Ghi rèn luyện, nhận xét của đơn vị cử đi học cho học viên lớp {code}</source>
+      <translation>Recorded the conduct and the sending organisations' confirmations of class {code}</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
       <source>Ghi {what} của {who}: {change}</source>
       <translation>Recorded the {what} of {who}: {change}</translation>
@@ -2617,6 +2622,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
       <source>Lập thời khóa biểu lớp {code}</source>
       <translation>Generated the timetable of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Lập thời khóa biểu lớp {code}: {added} buổi từ {start}, bỏ {removed} buổi cũ, giữ {kept} buổi đã học</source>
+      <translation>Generated the timetable of class {code}: {added} sessions from {start}, {removed} old sessions removed, {kept} held sessions kept</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/__init__.py" />
@@ -2726,6 +2736,21 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Edited the record of learner {name}</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Sửa hồ sơ học viên {who}: {fields}</source>
+      <translation>Edited the record of learner {who}: {fields}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Sửa lời văn in trên văn bằng, chứng chỉ của chương trình {code}</source>
+      <translation>Edited the wording printed on the diplomas and certificates of programme {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Sửa lời văn in trên văn bằng, chứng chỉ của chương trình {code} (mục {field})</source>
+      <translation>Edited the wording printed on the diplomas and certificates of programme {code} (item {field})</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
       <source>Sửa quy định (điểm, xếp loại, vắng) của chương trình {code}</source>
       <translation>Changed the rules (scores, classification, absences) of programme {code}</translation>
@@ -2788,8 +2813,18 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Thêm học viên mới (nhập bằng tay) vào lớp {code}</source>
+      <translation>Added a new learner (typed in by hand) to class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
       <source>Thêm học viên {name} vào lớp {code}</source>
       <translation>Added learner {name} to class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Thêm hồ sơ học viên {who} (nhập bằng tay) vào lớp {code}</source>
+      <translation>Added the record of learner {who} (typed in by hand) to class {code}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
@@ -10054,7 +10089,7 @@ The setup will ask where to keep the data, the centre's name for document headin
     <message>
       <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
       <source>Thêm học viên mới vào lớp {code}</source>
-      <translation>Add a new learner to class {code}</translation>
+      <translation>Added a new learner to class {code}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
@@ -769,7 +769,6 @@ def test_a_centre_s_year_through_the_screens(year: Year, qtbot: QtBot, tmp_path:
         grid.finalise()
 
     # 12. The graduation review, then the decision's number and date.
-    from PySide6.QtCore import QDate
 
     from dtbd_desktop.services import graduation
 
@@ -815,7 +814,7 @@ def test_a_centre_s_year_through_the_screens(year: Year, qtbot: QtBot, tmp_path:
     # 14. The diplomas: issued (the date typed in the issue dialog), previewed, saved as a PDF.
     import subprocess
 
-    from PySide6.QtWidgets import QDialog, QFileDialog
+    from PySide6.QtWidgets import QFileDialog
 
     from dtbd_desktop.gui.dialogs.certificates_preview import PreviewDialog
     from dtbd_desktop.gui.screens.certificates_tab import CertificatesTab, IssueDialog
