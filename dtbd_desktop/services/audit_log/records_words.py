@@ -210,8 +210,8 @@ def _learner_record(f: Facts, created: bool) -> str:
     if created:
         return tr("audit_words", "Thêm học viên {who} (nhập bằng tay) vào lớp {code}").format(
             who=f.learner(f.entity_id), code=f.in_class(new.get("class")))
-    names = [tr("audit_words", LEARNER_FIELDS[k]) if k in LEARNER_FIELDS else tr("audit_words", OTHER_FIELDS.get(k, k))
-             for k in new]
+    fields = {**LEARNER_FIELDS, **OTHER_FIELDS}
+    names = [tr("audit_words", fields.get(str(k), str(k))) for k in new]
     return tr("audit_words", "Sửa hồ sơ học viên {who}: {fields}").format(who=f.learner(f.entity_id),
                                                                          fields=", ".join(names))
 
