@@ -60,7 +60,8 @@ def _catalogue_defaults(code: str) -> dict[str, Any]:
     for entry in load_catalogue_file().get("programmes", []):
         if entry.get("code") == code:
             found: dict[str, Any] = entry.get("documents") or {}
-            return found
+            # null in the file: printed empty (the file holds no empty strings)
+            return {key: "" if value is None else value for key, value in found.items()}
     return {}
 
 

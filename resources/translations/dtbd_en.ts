@@ -2529,6 +2529,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Ghi nhận xét của cơ quan cử đi học, kỷ luật, rèn luyện của học viên lớp {code} (nhập theo bảng)</source>
+      <translation>Recorded the sending organisations' confirmations, disciplines and conduct of class {code} (entered as a grid)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
       <source>Ghi nhận xét, kỷ luật của học viên có số định danh {id} lớp {code}</source>
       <translation>Recorded the confirmation and discipline of the learner with ID {id}, class {code}</translation>
     </message>
@@ -2542,11 +2547,6 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
       <source>Ghi quyết định công nhận tốt nghiệp lớp {code}: số {number} ngày {date}</source>
       <translation>Recorded the graduation decision of class {code}: no. {number} of {date}</translation>
-    </message>
-    <message>
-      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
-      <source>Ghi rèn luyện, nhận xét của đơn vị cử đi học cho học viên lớp {code}</source>
-      <translation>Recorded the conduct and the sending organisations' confirmations of class {code}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
@@ -2625,8 +2625,8 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
-      <source>Lập thời khóa biểu lớp {code}: {added} buổi từ {start}, bỏ {removed} buổi cũ, giữ {kept} buổi đã học</source>
-      <translation>Generated the timetable of class {code}: {added} sessions from {start}, {removed} old sessions removed, {kept} held sessions kept</translation>
+      <source>Lập thời khóa biểu lớp {code} từ ngày {start}: thêm {added} buổi, bỏ {removed}, giữ {kept}</source>
+      <translation>Generated the timetable of class {code} from {start}: {added} sessions added, {removed} removed, {kept} kept</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/__init__.py" />
@@ -2743,12 +2743,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
       <source>Sửa lời văn in trên văn bằng, chứng chỉ của chương trình {code}</source>
-      <translation>Edited the wording printed on the diplomas and certificates of programme {code}</translation>
-    </message>
-    <message>
-      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
-      <source>Sửa lời văn in trên văn bằng, chứng chỉ của chương trình {code} (mục {field})</source>
-      <translation>Edited the wording printed on the diplomas and certificates of programme {code} (item {field})</translation>
+      <translation>Changed the wording printed on the diplomas and certificates of programme {code}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
@@ -2774,6 +2769,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
       <source>Sửa {field} của học viên {who}: {change}</source>
       <translation>Changed the {field} of learner {who}: {change}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Sửa {field} in trên văn bằng, chứng chỉ của chương trình {code}: {change}</source>
+      <translation>Changed the {field} printed on the diplomas and certificates of programme {code}: {change}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
@@ -2813,8 +2813,8 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
-      <source>Thêm học viên mới (nhập bằng tay) vào lớp {code}</source>
-      <translation>Added a new learner (typed in by hand) to class {code}</translation>
+      <source>Thêm học viên mới {name} (nhập bằng tay) vào lớp {code}</source>
+      <translation>Added new learner {name} (typed in by hand) to class {code}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
@@ -2823,8 +2823,8 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
-      <source>Thêm hồ sơ học viên {who} (nhập bằng tay) vào lớp {code}</source>
-      <translation>Added the record of learner {who} (typed in by hand) to class {code}</translation>
+      <source>Thêm học viên {who} (nhập bằng tay) vào lớp {code}</source>
+      <translation>Added learner {who} (typed in by hand) to class {code}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
@@ -2971,6 +2971,26 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>[các năm học]</source>
+      <translation>[years]</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>[ngày khai giảng]</source>
+      <translation>[start date]</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>[ngày kết thúc]</source>
+      <translation>[end date]</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>[số khóa]</source>
+      <translation>[course number]</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
       <source>biểu trưng</source>
       <translation>logo</translation>
     </message>
@@ -2991,8 +3011,18 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>chức vụ</source>
+      <translation>position</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
       <source>các mốc nhóm tuổi</source>
       <translation>age band limits</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>cách ghi khóa học</source>
+      <translation>course pattern</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/facts.py" />
@@ -3061,6 +3091,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>lời xưng hô</source>
+      <translation>salutation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
       <source>mẫu in theo chương trình</source>
       <translation>print layout per programme</translation>
     </message>
@@ -3092,6 +3127,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
       <source>một học viên</source>
       <translation>a learner</translation>
     </message>
@@ -3118,6 +3154,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>ngày vào Đảng</source>
+      <translation>Party joining date</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
       <source>nhận xét của cơ quan cử đi học</source>
       <translation>sending organisation's confirmation</translation>
     </message>
@@ -3130,6 +3171,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
       <source>nơi sinh</source>
       <translation>place of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>quê quán</source>
+      <translation>home town</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
@@ -3148,6 +3194,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>trình độ chuyên môn</source>
+      <translation>professional level</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>trình độ lý luận chính trị</source>
+      <translation>political theory level</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
       <source>tuổi tối đa của cán bộ trẻ</source>
       <translation>maximum age of a young cadre</translation>
     </message>
@@ -3155,6 +3211,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
       <source>tên</source>
       <translation>given name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>tên khóa học</source>
+      <translation>course title</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
@@ -3261,6 +3322,21 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
       <source>Đổi vai trò tài khoản {user}: {change}</source>
       <translation>Changed the role of account {user}: {change}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>điện thoại</source>
+      <translation>phone</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>đơn vị</source>
+      <translation>organisation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>đảng viên</source>
+      <translation>Party member</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
@@ -10089,7 +10165,7 @@ The setup will ask where to keep the data, the centre's name for document headin
     <message>
       <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
       <source>Thêm học viên mới vào lớp {code}</source>
-      <translation>Added a new learner to class {code}</translation>
+      <translation>Add a new learner to class {code}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />

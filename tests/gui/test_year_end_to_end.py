@@ -640,7 +640,7 @@ def test_a_centre_s_year_through_the_screens(year: Year, qtbot: QtBot, tmp_path:
     assert (giang_row.birth_date, giang_row.gender, giang_row.organisation, giang_row.position) == (
         D(1991, 2, 14), "F", "UBND xã Thạnh Đức", "Văn thư")
     assert year.audit(mark) == [
-        f"Thêm hồ sơ học viên {name} (nhập bằng tay) vào lớp {TC} — lý do: Thêm bằng tay vào lớp {TC}"
+        f"Thêm học viên {name} (nhập bằng tay) vào lớp {TC} — lý do: Thêm bằng tay vào lớp {TC}"
         for name in ("Lê Hoàng Cường", "Huỳnh Thị Giang")]
 
     # 7. The timetable, generated after its preview.

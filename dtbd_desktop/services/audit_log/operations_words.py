@@ -81,6 +81,14 @@ def _conduct(f: Facts) -> str:
         id=f.arg("national_id"), code=_class(f))
 
 
+def _learner_created(f: Facts) -> str:
+    fields = f.arg("fields")
+    name = " ".join(str(fields.get(k) or "") for k in ("family_name", "middle_name", "given_name")).split() \
+        if isinstance(fields, dict) else []
+    return tr("audit_words", "Thêm học viên mới {name} (nhập bằng tay) vào lớp {code}").format(
+        name=" ".join(name) or tr("audit_words", "một học viên"), code=_class(f))
+
+
 def _moved(f: Facts) -> str:
     found = f.names.enrolment(f.arg("enrolment_id"))
     return tr("audit_words", "Chuyển {who} sang lớp {target}").format(
@@ -167,14 +175,13 @@ OPERATION_WORDS: dict[str, Words] = {
     "followup.delete": lambda f: _followup(f, True),
     "followup.record": lambda f: _followup(f, False),
     "graduation.conduct": _conduct,
-    "graduation.conducts": lambda f: tr("audit_words", "Ghi rèn luyện, nhận xét của đơn vị cử đi học cho học viên lớp "
-                                                       "{code}").format(code=_class(f)),
+    "graduation.conducts": lambda f: tr("audit_words", "Ghi nhận xét của cơ quan cử đi học, kỷ luật, rèn luyện "
+                                                       "của học viên lớp {code} (nhập theo bảng)").format(code=_class(f)),
     "graduation.decision": lambda f: tr("audit_words", "Ghi quyết định công nhận tốt nghiệp lớp {code}: số {number} "
                                                        "ngày {date}").format(code=_class(f), number=f.arg("number"),
                                                                              date=plain(f.arg("date"))),
     "graduation.review": lambda f: tr("audit_words", "Xét tốt nghiệp lớp {code}").format(code=_class(f)),
-    "learners.create": lambda f: tr("audit_words", "Thêm học viên mới (nhập bằng tay) vào lớp {code}").format(
-        code=_class(f)),
+    "learners.create": _learner_created,
     "learners.update": lambda f: tr("audit_words", "Sửa hồ sơ học viên {name}").format(
         name=f.learner(f.arg("learner_id"))),
     "lecturers.save": _lecturer_saved,
@@ -190,8 +197,8 @@ OPERATION_WORDS: dict[str, Words] = {
     "plans.set_needs": lambda f: tr("audit_words", "Ghi nhu cầu đào tạo năm {year}").format(year=f.arg("year")),
     "programmes.save": lambda f: tr("audit_words", "Lưu chương trình {code}: {name}").format(
         code=f.arg("code"), name=plain(f.arg("name"))),
-    "programmes.save_wording": lambda f: tr("audit_words", "Sửa lời văn in trên văn bằng, chứng chỉ của chương "
-                                                           "trình {code}").format(code=f.arg("code")),
+    "programmes.save_wording": lambda f: tr("audit_words", "Sửa lời văn in trên văn bằng, chứng chỉ của chương trình "
+                                                           "{code}").format(code=f.arg("code")),
     "programmes.save_rules": lambda f: tr("audit_words", "Sửa quy định (điểm, xếp loại, vắng) của chương trình "
                                                          "{code}").format(code=f.arg("code")),
     "roster.add": lambda f: tr("audit_words", "Thêm học viên {name} vào lớp {code}").format(

@@ -22,6 +22,17 @@ LEARNER_FIELDS = {
     "ethnicity": tr_noop("audit_words", "dân tộc"), "national_id": tr_noop("audit_words", "số định danh (CCCD)"),
     "place_of_birth": tr_noop("audit_words", "nơi sinh"),
 }
+OTHER_FIELDS = {
+    "hometown": tr_noop("audit_words", "quê quán"), "position": tr_noop("audit_words", "chức vụ"),
+    "organisation_id": tr_noop("audit_words", "đơn vị"), "party_member": tr_noop("audit_words", "đảng viên"),
+    "party_join_date": tr_noop("audit_words", "ngày vào Đảng"), "phone": tr_noop("audit_words", "điện thoại"),
+    "education_level": tr_noop("audit_words", "trình độ chuyên môn"),
+    "theory_level": tr_noop("audit_words", "trình độ lý luận chính trị"),
+}
+WORDING_FIELDS = {
+    "salutation": tr_noop("audit_words", "lời xưng hô"), "course_title": tr_noop("audit_words", "tên khóa học"),
+    "course_label": tr_noop("audit_words", "cách ghi khóa học"),
+}
 SETTING_NAMES = {
     "centre_name": tr_noop("audit_words", "tên trường, trung tâm"),
     "superior_body": tr_noop("audit_words", "cơ quan chủ quản"),
@@ -194,24 +205,43 @@ def _identity(f: Facts) -> str:
         field=name, who=f.learner(f.entity_id), change=change(plain(f.old), plain(f.new)))
 
 
-def _learner_created(f: Facts) -> str:
-    code = f.new.get("class") if isinstance(f.new, dict) else None
-    return tr("audit_words", "Thêm hồ sơ học viên {who} (nhập bằng tay) vào lớp {code}").format(
-        who=f.learner(f.entity_id), code=f.in_class(code))
-
-
-def _learner_updated(f: Facts) -> str:
-    fields = sorted(f.new) if isinstance(f.new, dict) else []
-    names = ", ".join(tr("audit_words", LEARNER_FIELDS.get(name, name)) for name in fields)
-    return tr("audit_words", "Sửa hồ sơ học viên {who}: {fields}").format(who=f.learner(f.entity_id), fields=names)
+def _learner_record(f: Facts, created: bool) -> str:
+    new = f.new if isinstance(f.new, dict) else {}
+    if created:
+        return tr("audit_words", "Thêm học viên {who} (nhập bằng tay) vào lớp {code}").format(
+            who=f.learner(f.entity_id), code=f.in_class(new.get("class")))
+    fields = {**LEARNER_FIELDS, **OTHER_FIELDS}
+    names = [tr("audit_words", fields.get(str(k), str(k))) for k in new]
+    return tr("audit_words", "Sửa hồ sơ học viên {who}: {fields}").format(who=f.learner(f.entity_id),
+                                                                         fields=", ".join(names))
 
 
 def _timetable_generated(f: Facts) -> str:
-    data = f.new if isinstance(f.new, dict) else {}
-    return tr("audit_words", "Lập thời khóa biểu lớp {code}: {added} buổi từ {start}, bỏ {removed} buổi cũ, giữ "
-                             "{kept} buổi đã học").format(
-        code=f.in_class(data.get("class")), added=count_text(data.get("added")), start=date_text(data.get("from")),
-        removed=count_text(data.get("removed")), kept=count_text(data.get("kept")))
+    new = f.new if isinstance(f.new, dict) else {}
+    return tr("audit_words", "Lập thời khóa biểu lớp {code} từ ngày {start}: thêm {added} buổi, bỏ {removed}, giữ "
+                             "{kept}").format(code=f.in_class(new.get("class")), start=date_text(new.get("from")),
+                                              added=count_text(new.get("added")), removed=count_text(new.get("removed")),
+                                              kept=count_text(new.get("kept")))
+
+
+PATTERN_WORDS = {"{number}": tr_noop("audit_words", "[số khóa]"), "{years}": tr_noop("audit_words", "[các năm học]"),
+                 "{start}": tr_noop("audit_words", "[ngày khai giảng]"),
+                 "{end}": tr_noop("audit_words", "[ngày kết thúc]")}
+
+
+def _pattern(value: Any) -> Any:
+    """A course pattern as a person reads it: "Khóa [số khóa] ([các năm học])"."""
+    if not isinstance(value, str):
+        return value
+    for key, words in PATTERN_WORDS.items():
+        value = value.replace(key, tr("audit_words", words))
+    return value
+
+
+def _wording(f: Facts) -> str:
+    name = tr("audit_words", WORDING_FIELDS.get(f.field or "", f.field or ""))
+    return tr("audit_words", "Sửa {field} in trên văn bằng, chứng chỉ của chương trình {code}: {change}").format(
+        field=name, code=f.entity_id, change=change(plain(_pattern(f.old)), plain(_pattern(f.new))))
 
 
 def _setting(f: Facts) -> str:
@@ -317,11 +347,9 @@ RECORD_WORDS: dict[tuple[str, str], tuple[str, Words]] = {
         "audit_words", "Căn chỉnh vị trí in cho máy in {printer}").format(
         printer=tr("audit_words", "mặc định") if f.entity_id in (None, "*") else f.entity_id)),
     ("learner.identity", "learner"): ("learners", _identity),
-    ("learner.create", "learner"): ("learners", _learner_created),
-    ("learner.update", "learner"): ("learners", _learner_updated),
-    ("programmes.wording", "programme"): ("catalogue", lambda f: tr(
-        "audit_words", "Sửa lời văn in trên văn bằng, chứng chỉ của chương trình {code} (mục {field})").format(
-        code=f.entity_id, field=f.field)),
+    ("learner.create", "learner"): ("learners", lambda f: _learner_record(f, True)),
+    ("learner.update", "learner"): ("learners", lambda f: _learner_record(f, False)),
+    ("programmes.wording", "programme"): ("catalogue", _wording),
     ("timetable.generate", "class"): ("classes", _timetable_generated),
     ("roster.remove", "roster"): ("learners", lambda f: tr(
         "audit_words", "Xóa {name} khỏi danh sách lớp {code}").format(

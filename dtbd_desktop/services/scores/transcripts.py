@@ -5,7 +5,7 @@ changes made to their scores, confirmation and conduct (from the audit log).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from dtbd_desktop.services.scores.class_scores import (
     find_learner,
     load_class_scores,
 )
+from dtbd_desktop.trust import accounts
 
 # ----------------------------------------------------------------------------- transcript and history
 
@@ -68,9 +69,6 @@ def learner_history(session: Session, enrolment_id: int) -> list[HistoryEntry]:
         ((AuditEntry.entity == "score") & AuditEntry.entity_id.like(f"{enrolment_id}/%"))
         | ((AuditEntry.entity == "enrolment") & (AuditEntry.entity_id == str(enrolment_id)))
     ).order_by(AuditEntry.id)
-    from dtbd_desktop.services import audit_log
-
-    names = audit_log.Names(session)
     out = []
     for entry in session.scalars(stmt):
         if entry.entity == "score":
@@ -82,9 +80,9 @@ def learner_history(session: Session, enrolment_id: int) -> list[HistoryEntry]:
             what = tr("scores", CONDUCT_FIELDS.get(entry.field or "", entry.field or ""))
             old, new = _conduct_text(entry.field, entry.old_value), _conduct_text(entry.field, entry.new_value)
         out.append(HistoryEntry(at=entry.at, username=entry.username, action=entry.action, what=what, old=old,
-                                new=new, reason=entry.reason, who=audit_log.who_label(names, entry.username,
-                                                                                      entry.format)))
-    return out
+                                new=new, reason=entry.reason))
+    names = accounts.display_names(session, [h.username for h in out])
+    return [replace(h, who=names.get(h.username or "", h.username or "")) for h in out]
 
 
 def _conduct_text(field_name: str | None, value: str | None) -> str | None:
