@@ -30,7 +30,7 @@ from dtbd_desktop.db.sqlite_copy import copy_sqlite
 ENV_URL = ENV_DATABASE_URL
 # The newest migration. Checked against Alembic by a test; lets a start-up on an up-to-date
 # database skip importing Alembic at all (it costs about a second).
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003_docs_core"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
 
@@ -178,8 +178,22 @@ def migrate(engine: Engine) -> tuple[str, bool]:
         backup_sqlite_file(path, current)
     from alembic import command
 
-    with engine.begin() as conn:
-        command.upgrade(_alembic_config(conn), "head")
+    with engine.connect() as conn:
+        sqlite = engine.dialect.name == "sqlite"
+        raw = conn.connection.dbapi_connection
+        if sqlite and raw is not None:
+            # SQLite's own procedure for rebuilding a table that others refer to (a migration that
+            # changes a constraint): foreign keys off outside the transaction, checked before the commit.
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                command.upgrade(_alembic_config(conn), "head")
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise DatabaseError(tr("db", "Nâng cấp cơ sở dữ liệu làm hỏng liên kết giữa các bảng; đã hoàn "
+                                                 "tác, dữ liệu giữ nguyên."))
+        finally:
+            if sqlite and raw is not None:
+                raw.execute("PRAGMA foreign_keys = ON")
     return head, current is None
 
 

@@ -154,7 +154,8 @@ def issue_for_class(session: Session, class_code: str, issue_date: dt.date | Non
         Certificate.enrolment_id.in_([e.id for e, _r in rows]))))
     items = [(e, r.classification) for e, r in rows if e.id not in holding]
     key = signing_keys.issuing_key(session) if items else None
-    issued = numbering.issue_many(session, kind, issue_date, items, progress=progress, key=key)
+    issued = numbering.issue_many(session, kind, issue_date, items, level=cls.programme.level, progress=progress,
+                                  key=key)
     for cert in issued:
         audit.record(session, action="certificate.issue", entity="certificate", entity_id=cert.serial,
                      new={"register_number": cert.register_number, "full_name": cert.full_name,
@@ -230,8 +231,9 @@ def reissue(session: Session, serial: str, reason: str, issue_date: dt.date | No
             date=text.format_date(issue_date), old=text.format_date(old.issue_date)))
     result = session.scalar(select(GraduationResult).where(GraduationResult.enrolment_id == old.enrolment_id))
     classification = result.classification if result is not None and result.classification else old.classification
+    level = old.register.level or old.enrolment.training_class.programme.level
     (new,) = numbering.issue_many(session, old.register.kind, issue_date, [(old.enrolment, classification)],
-                                  replaces=[old], key=signing_keys.issuing_key(session))
+                                  level=level, replaces=[old], key=signing_keys.issuing_key(session))
     old.status = "replaced"
     old.reason = reason
     old.note = tr("certificates", "Đã cấp lại ngày {date}, số hiệu mới {serial}: {reason}").format(
