@@ -19,7 +19,7 @@ import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import IO, Any, Literal
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
@@ -135,15 +135,19 @@ class Document(BaseDocTemplate):
     """An A4 document with one frame exactly between the margins (no extra frame padding, so
     a table `content_width()` wide sits on the margins)."""
 
-    def __init__(self, path: str | os.PathLike[str], *, pagesize: tuple[float, float], margins: Margins, **kwargs: Any) -> None:
-        super().__init__(str(path), pagesize=pagesize, leftMargin=margins.left, rightMargin=margins.right,
+    def __init__(self, path: str | os.PathLike[str] | IO[bytes], *, pagesize: tuple[float, float], margins: Margins,
+                 **kwargs: Any) -> None:
+        # A file object (a first layout pass into memory) is given to reportlab as it is: str()
+        # of it would be a file name like "<_io.BytesIO object at 0x...>".
+        target = path if hasattr(path, "write") else str(path)  # type: ignore[arg-type]
+        super().__init__(target, pagesize=pagesize, leftMargin=margins.left, rightMargin=margins.right,
                          topMargin=margins.top, bottomMargin=margins.bottom, **kwargs)
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
 
 
-def new_document(path: str | os.PathLike[str], *, title: str, author: str, landscape_orientation: bool = False,
+def new_document(path: str | os.PathLike[str] | IO[bytes], *, title: str, author: str, landscape_orientation: bool = False,
                  margins: Margins | None = None, subject: str = "") -> Document:
     """An A4 document with the standard margins and the file's metadata (title, author = the centre)."""
     register_fonts()

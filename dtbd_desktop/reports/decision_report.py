@@ -125,7 +125,7 @@ def list_document(decision: Decision, head: Letterhead, *, landscape: bool = Fal
     summary = tr("decision", "Danh sách có {n} học viên.").format(n=len(rows))
     counts = decision.classification_counts()
     if counts and not decision.pass_fail:
-        summary = summary[:-1] + " (" + ", ".join(f"{name} {count}" for name, count in counts) + ")."
+        summary = summary[:-1] + " (" + "; ".join(f"{name} {count}" for name, count in counts) + ")."
     title = tr("reports", "DANH SÁCH HỌC VIÊN ĐƯỢC CÔNG NHẬN HOÀN THÀNH KHÓA BỒI DƯỠNG") if decision.pass_fail else \
         tr("reports", "DANH SÁCH HỌC VIÊN ĐƯỢC CÔNG NHẬN TỐT NGHIỆP")
     name = data.class_name if data.class_code.casefold() in data.class_name.casefold() else \

@@ -252,7 +252,7 @@ def render_register_pdf(sections: Sequence[RegisterSection], head: Letterhead, p
             starts = sorted(set(self.__dict__.get("part_starts") or [1]))
             counts[:] = [b - a for a, b in zip(starts, [*starts[1:], total + 1], strict=True)]
 
-    draft = pdf.new_document(io.BytesIO(), title=title, author=head.centre_name,  # type: ignore[arg-type]
+    draft = pdf.new_document(io.BytesIO(), title=title, author=head.centre_name,
                              landscape_orientation=True)
     pdf.build(draft, story([None] * len(sections)), canvasmaker=Counting)
     document = pdf.new_document(path, title=title, author=head.centre_name, landscape_orientation=True)

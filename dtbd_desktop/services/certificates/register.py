@@ -82,12 +82,14 @@ class RegisterSection:
         return sum(1 for line in self.lines if line.status == status)
 
 
-def _line_note(cert: Certificate) -> str:
-    """A short note: what happened to the document (the appendix says the rest)."""
+def _line_note(cert: Certificate, replaced_by: dict[int, str]) -> str:
+    """A short note: what happened to the document (the appendix says when and why)."""
     if cert.status == "revoked":
-        return tr("certificates", "Đã thu hồi (xem phụ lục)")
+        return tr("certificates", "Đã thu hồi (phụ lục)")
     if cert.status == "replaced":
-        return tr("certificates", "Đã cấp lại (xem phụ lục)")
+        new = replaced_by.get(cert.id)
+        return tr("certificates", "Đã cấp lại số hiệu mới {serial} (phụ lục)").format(serial=new) if new else \
+            tr("certificates", "Đã cấp lại (phụ lục)")
     if cert.replaces is not None:
         return tr("certificates", "Cấp lại thay số hiệu {serial}").format(serial=cert.replaces.serial)
     return ""
@@ -124,6 +126,9 @@ def register_sections(session: Session, year: int, kind: str | None = None,
         decisions = dict(((e, (n, d)) for e, n, d in session.execute(
             select(GraduationResult.enrolment_id, GraduationResult.decision_number, GraduationResult.decision_date)
             .where(GraduationResult.enrolment_id.in_([c.enrolment_id for c in certs]))))) if certs else {}
+        replaced_by = {int(old): new for old, new in session.execute(
+            select(Certificate.replaces_id, Certificate.serial).where(
+                Certificate.replaces_id.in_([c.id for c in certs if c.status == "replaced"]))) if old is not None}
         lines = []
         for i, c in enumerate(certs, start=1):
             cls = c.enrolment.training_class
@@ -132,7 +137,7 @@ def register_sections(session: Session, year: int, kind: str | None = None,
                 number=i, full_name=c.full_name, birth_text=c.birth_date_text, place_of_birth=c.place_of_birth or "",
                 gender=text.gender_label(c.gender) if c.gender in text.GENDER_LABELS else "",
                 ethnicity=c.ethnicity or "", classification=c.classification or "", serial=c.serial,
-                register_number=c.register_number, issue_date=c.issue_date, note=_line_note(c), status=c.status,
+                register_number=c.register_number, issue_date=c.issue_date, note=_line_note(c, replaced_by), status=c.status,
                 class_code=cls.code, course=_course(cls.start_date, cls.end_date), mode=_mode_label(cls.mode),
                 decision_number=number or "", decision_date=date))
         appendix: list[AppendixLine] = []
