@@ -139,7 +139,7 @@ class Document(BaseDocTemplate):
                  **kwargs: Any) -> None:
         # A file object (a first layout pass into memory) is given to reportlab as it is: str()
         # of it would be a file name like "<_io.BytesIO object at 0x...>".
-        target = path if hasattr(path, "write") else str(path)  # type: ignore[arg-type]
+        target: str | IO[bytes] = os.fspath(path) if isinstance(path, (str, os.PathLike)) else path
         super().__init__(target, pagesize=pagesize, leftMargin=margins.left, rightMargin=margins.right,
                          topMargin=margins.top, bottomMargin=margins.bottom, **kwargs)
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
