@@ -129,6 +129,10 @@ def closing_text(section: RegisterSection, on: dt.date) -> str:
         date=text.format_date(on), span=span, detail=detail)
 
 
+def _opening_date(section: RegisterSection) -> dt.date | None:
+    return section.opened_on or (section.lines[0].issue_date if section.lines else None)
+
+
 def _signing_date(section: RegisterSection, on: dt.date) -> dt.date:
     return section.closed_on or on
 
@@ -291,14 +295,20 @@ def _xlsx_register_headings() -> list[str]:
 
 def _xlsx_sheet(wb: Workbook, ws: Worksheet, title: str, head: Letterhead, header: list[str],
                 rows: list[list[Any]], widths: Sequence[float], date_columns: Sequence[int],
-                before: str | None, after: str | None, after_date: dt.date | None) -> None:
+                before: str | None, after: str | None, after_date: dt.date | None,
+                before_date: dt.date | None = None) -> None:
     last = len(widths)
     xl.set_column_widths(ws, widths)
     row = xl.write_letterhead(ws, head, row=1, left_cols=(1, 4), right_cols=(max(5, last - 6), last))
     row += 1
     xl.merged_line(ws, row, 1, last, title, cell_font=xl.font(TITLE_SIZE, bold=True), height=36)
     row += 1
-    if before:
+    if before and before_date:  # mở sổ: the line on the left, the date and the head's signature on the right
+        xl.merged_line(ws, row, 1, max(4, last - 7), before, cell_font=xl.font(12, italic=True), horizontal="left",
+                       height=32)
+        row = xl.write_signature(ws, head, row=row, cols=(max(5, last - 6), last), size=12,
+                                 place_date=text.long_date(head.place_name, before_date))
+    elif before:
         xl.merged_line(ws, row, 1, last, before, cell_font=xl.font(12, italic=True), horizontal="left", height=18)
         row += 1
     row += 1
@@ -349,7 +359,7 @@ def render_register_xlsx(sections: Sequence[RegisterSection], head: Letterhead, 
         ws.title = short[:31]
         _xlsx_sheet(wb, ws, section_title(section), head, _xlsx_register_headings(),
                     [_xlsx_register_values(line) for line in section.lines], _XLSX_REGISTER, (2, 11, 13),
-                    opening_text(section, None), None, None)
+                    opening_text(section, None), None, None, before_date=_opening_date(section))
         appendix = wb.create_sheet(tr("reports", "Phụ lục {short}").format(short=short)[:31])
         _xlsx_sheet(wb, appendix, appendix_title(section), head, _appendix_headings(),
                     [[line.number, line.full_name, action_label(line.action), line.old_serial,
