@@ -1,6 +1,6 @@
 """docs-core: the book of outgoing documents; one register per kind of document; the legal basis
 
-Revision ID: 0003_docs_core
+Revision ID: 0003_docs-core
 Revises: 0002
 Create Date: 2026-12-05
 
@@ -32,7 +32,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0003_docs_core'
+revision: str = '0003_docs-core'
 down_revision: str | None = '0002'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
