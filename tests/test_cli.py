@@ -28,7 +28,7 @@ def test_init_creates_the_database_and_seeds_the_catalogue(capsys: pytest.Captur
     url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
     code, doc = run_json(capsys, "--db", url, "init")
     assert code == 0
-    assert doc == {"database": url, "schema_version": "0003_docs-core", "programmes": 7}
+    assert doc == {"database": url, "schema_version": "0003_docs_core", "programmes": 7}
     assert (tmp_path / "new.sqlite3").exists()
 
 

@@ -1,6 +1,6 @@
 """docs-core: the book of outgoing documents; one register per kind of document; the legal basis
 
-Revision ID: 0003_docs-core
+Revision ID: 0003_docs_core
 Revises: 0002
 Create Date: 2026-12-05
 
@@ -32,7 +32,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0003_docs-core'
+# The file is named 0003_docs-core.py as the branch asks; Alembic refuses "-" in a revision id.
+revision: str = '0003_docs_core'
 down_revision: str | None = '0002'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
