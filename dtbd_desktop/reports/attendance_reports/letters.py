@@ -133,12 +133,13 @@ def _letter(grid: AttendanceGrid, head: Letterhead, letter: Letter, on: dt.date,
     story.append(Spacer(1, 6))
     story += _conclusions(grid, learners, body)
     story.append(pdf.para(rule_text(grid), body))
-    story.append(pdf.para(tr("reports", "Đề nghị quý cơ quan quan tâm, nhắc nhở học viên thực hiện nghiêm nội quy lớp "
-                                        "học và tạo điều kiện để học viên học bổ sung các nội dung còn thiếu."), body))
-    story.append(pdf.para(tr("reports", "Trân trọng./."), body))
     lines, name = signer_lines(head, deputy=deputy)
-    story.append(KeepTogether([Spacer(1, 8), official.recipients_and_signature(
-        head, recipients, width, signer=pdf.Signer("\n".join(lines), name))]))
+    # The signature never stands alone on a page: the request and "Trân trọng" go with it.
+    story.append(KeepTogether([
+        pdf.para(tr("reports", "Đề nghị quý cơ quan quan tâm, nhắc nhở học viên thực hiện nghiêm nội quy lớp "
+                               "học và tạo điều kiện để học viên học bổ sung các nội dung còn thiếu."), body),
+        pdf.para(tr("reports", "Trân trọng./."), body), Spacer(1, 8),
+        official.recipients_and_signature(head, recipients, width, signer=pdf.Signer("\n".join(lines), name))]))
     return story
 
 
