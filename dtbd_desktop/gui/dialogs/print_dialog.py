@@ -75,6 +75,7 @@ class PrintDialog(QDialog):
         super().__init__(parent)
         self.options = options
         self.setWindowTitle(options.title)
+        self.setMinimumWidth(480)
         self.date = QDateEdit()
         self.date.setObjectName("print_date")
         self.date.setDisplayFormat("dd/MM/yyyy")

@@ -139,7 +139,8 @@ class OutgoingView(QWidget):
             ("pdf", tr("outgoing_view", "In sổ (PDF)..."), lambda: self.print_book(".pdf")),
             ("xlsx", tr("outgoing_view", "In sổ (Excel)..."), lambda: self.print_book(".xlsx")),
         ])
-        self.listing: RowList[Any] = RowList([], "book_table", self, model=BookModel(book_columns(), self))
+        self.listing: RowList[Any] = RowList([], "book_table", self, model=BookModel(book_columns(), self),
+                                                sort_by=(0, Qt.SortOrder.AscendingOrder))
         self.listing.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self.gaps = QLabel()
         self.gaps.setObjectName("book_gaps")
@@ -171,6 +172,8 @@ class OutgoingView(QWidget):
         self.data = data
         self.listing.set_rows(data.entries)
         self.listing.table.resizeColumnsToContents()
+        for column in (3, 5):  # trích yếu, nơi nhận: not wider than a screen can show
+            self.listing.table.setColumnWidth(column, min(self.listing.table.columnWidth(column), 420))
         missing = [tr("outgoing_view", "{kind}: {numbers}").format(
             kind=kind, numbers=", ".join(f"{n:02d}" for n in numbers[:30]) + ("…" if len(numbers) > 30 else ""))
             for kind, numbers in data.gaps.items()]
