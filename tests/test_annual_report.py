@@ -75,7 +75,10 @@ def test_pdf_report(db: Database, centre: dict[str, int], tmp_path: Path) -> Non
         "Giỏi: 1 (14,3%)",  # the pie's legend: 1 of 7 reviewed
     ):
         assert expected in content, expected
-    assert "Trang 1/" in content
+    assert "VIII. ĐÁNH GIÁ CHUNG" in content and "IX. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2026" in content
+    assert "Nơi nhận:" in content and "NGƯỜI LẬP BÁO CÁO" not in content  # the head signs, beside "Nơi nhận"
+    assert "Số -BC/" in content.replace("\u00a0", "")  # a draft: the number left blank to write in by hand
+    assert "2" in pdf_text(path).split("\f")[1].split()  # pages after the first carry their number
     fonts = subprocess.run([poppler("pdffonts"), str(path)], capture_output=True, text=True, check=True).stdout
     names = [line.split()[0] for line in fonts.splitlines()[2:]]
     assert names and all("LiberationSerif" in name for name in names), names  # charts too: no Helvetica
@@ -95,10 +98,10 @@ def test_xlsx_report_reopens_with_numbers(db: Database, centre: dict[str, int], 
     path = tmp_path / "bao cao 2025.xlsx"
     with db.read() as s:
         doc = load_annual_report(s, 2025, as_of=D(2025, 12, 31), on=D(2026, 1, 10))
-    assert render_xlsx(doc, path) == 8
+    assert render_xlsx(doc, path) == 9
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Kế hoạch", "Thống kê", "Đơn vị", "Kết quả", "So sánh", "Giảng viên", "Phản hồi",
-                             "Sau đào tạo"]
+                             "Sau đào tạo", "Đánh giá, phương hướng"]
     ws = wb["Kế hoạch"]
     rows = {row[1]: row for row in ws.iter_rows(values_only=True) if row[1]}
     sc = rows["Sơ cấp lý luận chính trị (SC)"]
@@ -148,7 +151,7 @@ def test_cli_annual_report(db_url: str, tmp_path: Path,
     assert main(["--db", db_url, "report", "annual", "--year", "2025", "--out", str(xlsx), "--as-of", "2025-12-31",
                  "--count-carried-over", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert (doc["classes"], doc["learners"], doc["sheets"]) == (4, 12, 8)
+    assert (doc["classes"], doc["learners"], doc["sheets"]) == (4, 12, 9)
     assert main(["--db", db_url, "report", "annual", "--year", "2025", "--out", str(tmp_path / "bc.docx"),
                  "--json"]) == 2
     capsys.readouterr()
@@ -163,7 +166,7 @@ def test_a_year_without_anything_still_reports(db: Database, tmp_path: Path) -> 
         doc = load_annual_report(s, 2030, as_of=D(2030, 12, 31))
     assert doc.plan.total.phrase == "0 lớp, 0 học viên (ngoài kế hoạch)"
     assert render_pdf(doc, tmp_path / "trong.pdf") >= 1
-    assert render_xlsx(doc, tmp_path / "trong.xlsx") == 8
+    assert render_xlsx(doc, tmp_path / "trong.xlsx") == 9
 
 
 def test_lecturers_periods_workbook_for_payment(db: Database, centre: dict[str, int], tmp_path: Path) -> None:

@@ -56,7 +56,9 @@ from dtbd_desktop.services import (
     learners,  # noqa: F401
     lecturers,  # noqa: F401
     organisations,  # noqa: F401
+    outgoing,  # noqa: F401
     plans,
+    report_texts,  # noqa: F401
     restore,
     scores,
     settings,  # noqa: F401
@@ -119,6 +121,7 @@ EXAMPLES: dict[str, Example] = {
     "attendance.set_marks": lambda w: a(w.class_id, [(w.enrolment_id, w.session_id, "excused")], allow_locked=True,
                                         reason="Có giấy phép"),
     "backup.restore": lambda w: a(carry=restore.Carry(), source_name="x.sqlite3", source_digest="0" * 64),
+    "certificates.close_register": lambda w: a("certificate", 2025, dt.date(2025, 12, 31)),
     "certificates.enrol_key": lambda w: a("Máy mới"),
     "certificates.issue": lambda w: a(CLASS, dt.date(2026, 12, 1)),
     "certificates.print": lambda w: a(CLASS, w.folder / "in.pdf"),
@@ -150,6 +153,10 @@ EXAMPLES: dict[str, Example] = {
     "lecturers.save": lambda w: a(full_name="Lê Văn Mới"),
     "organisations.delete": lambda w: a(w.organisation_id),
     "organisations.save": lambda w: a(name="Xã Mới Lập"),
+    "outgoing.number": lambda w: a(_head(w), kind="CV", on=dt.date(2026, 12, 1), subject="V/v cử cán bộ đi học",
+                                   source="thu:1"),
+    "outgoing.register": lambda w: a(_head(w), kind="KH", on=dt.date(2026, 12, 1), subject="Kế hoạch năm 2027"),
+    "outgoing.void": lambda w: a(2026, "QĐ", 1, "Lấy nhầm số"),
     "plans.apply_draft": lambda w: a(2027),
     "plans.clear_needs": lambda w: a(2026),
     "plans.import_needs": lambda w: a(w.files["needs"], dry_run=True),
@@ -157,8 +164,10 @@ EXAMPLES: dict[str, Example] = {
     "plans.save_need": lambda w: a(year=2027, organisation_id=w.organisation_id, programme_code="TC", learners=5),
     "plans.set_needs": lambda w: a(2027, [(w.organisation_id, "TC", 4, None)]),
     "programmes.save": lambda w: a("DVM", **_programme_fields(w)),
+    "programmes.save_legal_basis": lambda w: a("DVM", "Hướng dẫn của Ban Tuyên giáo và Dân vận Trung ương"),
     "programmes.save_rules": lambda w: a("DVM", _rules(w)),
     "programmes.save_wording": lambda w: a("DVM", salutation="Ông (Bà)", course_label="Khóa {number}"),
+    "reports.annual_texts": lambda w: a(2026, assessment="Hoàn thành kế hoạch năm.", next_year="Tiếp tục."),
     "roster.add": lambda w: a(OTHER, w.learner_id),
     "roster.import": lambda w: a(OTHER, _table(w)),
     "roster.move": lambda w: a(w.spare_enrolment_id, "DVM26.98", "Chuyển theo nguyện vọng"),
@@ -185,6 +194,11 @@ EXAMPLES: dict[str, Example] = {
     "users.reset_password": lambda w: a("xem", "mat-khau-khac-1"),
     "users.set_role": lambda w: a("xem", "office"),
 }
+
+
+def _head(w: World) -> Any:
+    with w.db.read() as s:
+        return settings.load_letterhead(s)
 
 
 def _session_slot(w: World) -> tuple[dt.date, str]:

@@ -110,11 +110,18 @@ def register(sub: Any) -> None:
     p = att.add_parser("report", help=tr("cli", "in bảng tổng hợp chuyên cần của lớp (PDF hoặc XLSX)"))
     p.add_argument("class_code", metavar="C", help=tr("cli", "mã lớp"))
     p.add_argument("--out", required=True, metavar="FILE.pdf|.xlsx", help=tr("cli", "tệp kết quả"))
+    p.add_argument("--date", type=iso_date, metavar="D",
+                   help=tr("cli", "ngày ký, số liệu tính đến ngày này (mặc định: hôm nay)"))
     p.set_defaults(handler=cmd_attendance_report)
 
-    p = att.add_parser("letters", help=tr("cli", "in thông báo chuyên cần gửi từng đơn vị cử học viên (PDF)"))
+    p = att.add_parser("letters", help=tr("cli", "in công văn thông báo chuyên cần gửi từng đơn vị cử học viên (PDF), "
+                                                 "mỗi công văn lấy số trong sổ văn bản đi"))
     p.add_argument("class_code", metavar="C", help=tr("cli", "mã lớp"))
     p.add_argument("--out", required=True, metavar="FILE.pdf", help=tr("cli", "tệp PDF"))
+    p.add_argument("--date", type=iso_date, metavar="D",
+                   help=tr("cli", "ngày ký, số liệu tính đến ngày này (mặc định: hôm nay)"))
+    p.add_argument("--draft", action="store_true", help=tr("cli", "bản nháp: chưa lấy số, không ghi vào sổ"))
+    p.add_argument("--deputy", action="store_true", help=tr("cli", "cấp phó ký thay (K/T), theo cài đặt"))
     p.set_defaults(handler=cmd_attendance_letters)
 
     p = att.add_parser("export", help=tr("cli", "xuất bảng điểm danh để nhập tay từ sổ ký tên (XLSX)"))
@@ -302,7 +309,7 @@ def cmd_attendance_report(ctx: Context) -> tuple[Any, int]:
     a = ctx.args
     _suffix(a.out, (".pdf", ".xlsx"))
     with ctx.read() as session:
-        key, n = attendance_reports.export_summary(session, a.class_code, a.out)
+        key, n = attendance_reports.export_summary(session, a.class_code, a.out, on=a.date)
     ctx.say(tr("cli", "Đã in bảng tổng hợp chuyên cần ra {path}.").format(path=a.out))
     return {"path": a.out, key: n}, EXIT_OK
 
@@ -312,15 +319,19 @@ def cmd_attendance_letters(ctx: Context) -> tuple[Any, int]:
 
     a = ctx.args
     _suffix(a.out, (".pdf",))
-    with ctx.read() as session:
-        result = attendance_reports.export_letters(session, a.class_code, a.out)
+    session_of = ctx.read if a.draft else ctx.write
+    with session_of() as session:
+        result = attendance_reports.export_letters(session, a.class_code, a.out, on=a.date, draft=a.draft,
+                                                   deputy=a.deputy)
     ctx.say(tr("cli", "Đã in {n} thông báo gửi đơn vị ra {path} ({pages} trang).").format(
         n=result.letters, path=a.out, pages=result.pages))
+    if result.numbers:
+        ctx.say(tr("cli", "Số công văn: {numbers}.").format(numbers=", ".join(result.numbers)))
     if result.without_organisation:
         ctx.say(tr("cli", "{n} học viên có vắng nhưng chưa có đơn vị cử đi học: không có thông báo.").format(
             n=result.without_organisation))
     return {"path": a.out, "pages": result.pages, "letters": result.letters,
-            "organisations": result.organisations}, EXIT_OK
+            "organisations": result.organisations, "numbers": result.numbers}, EXIT_OK
 
 
 def cmd_attendance_export(ctx: Context) -> tuple[Any, int]:

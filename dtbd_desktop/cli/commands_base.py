@@ -41,6 +41,15 @@ def register(sub: Any) -> None:
     prog_sub = prog.add_subparsers(dest="action", metavar="VIỆC", required=True, parser_class=Parser)
     pl = prog_sub.add_parser("list", help=tr("cli", "liệt kê chương trình và học phần"))
     pl.set_defaults(handler=cmd_programmes_list)
+    pr = prog_sub.add_parser("rules", help=tr("cli", "quy định đang áp dụng của một chương trình và căn cứ (văn bản "
+                                                     "quy định in trên tài liệu); sửa căn cứ"))
+    pr.add_argument("programme", metavar="P", help=tr("cli", "mã chương trình"))
+    basis = pr.add_mutually_exclusive_group()
+    basis.add_argument("--legal-basis", metavar="TEXT",
+                       help=tr("cli", "căn cứ mới: tên, số, ngày của văn bản; nhiều văn bản cách nhau bằng dòng mới"))
+    basis.add_argument("--legal-basis-file", metavar="FILE", help=tr("cli", "đọc căn cứ mới từ tệp văn bản UTF-8, "
+                                                                          "mỗi văn bản một dòng"))
+    pr.set_defaults(handler=cmd_programmes_rules)
     from dtbd_desktop.cli import wording_cmd
 
     wording_cmd.register_programmes(prog_sub)
@@ -104,6 +113,37 @@ def cmd_programmes_list(ctx: Context) -> tuple[Any, int]:
             ))
             ctx.say("")
     return [p.as_json() for p in programmes], EXIT_OK
+
+
+def cmd_programmes_rules(ctx: Context) -> tuple[Any, int]:
+    from pathlib import Path
+
+    from dtbd_desktop.base.errors import InputError
+    from dtbd_desktop.rules.rule_sets import legal_basis_lines
+    from dtbd_desktop.services import catalogue
+
+    a = ctx.args
+    new = a.legal_basis
+    if a.legal_basis_file:
+        try:
+            new = Path(a.legal_basis_file).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(tr("cli", "Không đọc được tệp căn cứ {path}: {error}. Lưu tệp dạng văn bản UTF-8.").format(
+                path=a.legal_basis_file, error=exc)) from exc
+    if new is not None:
+        with ctx.write() as session:
+            info = catalogue.save_legal_basis(session, a.programme, new.replace("\\n", "\n"))
+        ctx.say(tr("cli", "Đã lưu căn cứ của chương trình {code}.").format(code=info.code))
+    else:
+        with ctx.read(personal=False) as session:
+            info = catalogue.programme_info(session, a.programme)
+    lines = legal_basis_lines(info.regulation)
+    if not ctx.json:
+        ctx.say(f"{info.code}  {info.name}: {info.rule_set_name or ''}")
+        ctx.say(tr("cli", "Căn cứ:"))
+        for line in lines:
+            ctx.say(f"  - {line}")
+    return {"code": info.code, "rule_set": info.rule_set_name, "legal_basis": lines, "rules": info.rules}, EXIT_OK
 
 
 def cmd_class_create(ctx: Context) -> tuple[Any, int]:

@@ -39,7 +39,18 @@ def register(sub: Any) -> None:
     reg.add_argument("--out", required=True, metavar="FILE.pdf|.xlsx", help=tr("cli", "tệp PDF hoặc XLSX"))
     reg.add_argument("--kind", choices=["diploma", "certificate"],
                      help=tr("cli", "chỉ một loại: diploma (bằng tốt nghiệp) hoặc certificate (giấy chứng nhận)"))
+    reg.add_argument("--level", choices=["so_cap", "trung_cap", "cao_cap", "fostering"],
+                     help=tr("cli", "chỉ sổ của một bậc: so_cap, trung_cap, cao_cap, fostering (bồi dưỡng)"))
+    reg.add_argument("--date", type=iso_date, metavar="D", help=tr("cli", "ngày ký in trên sổ (mặc định: hôm nay)"))
     reg.set_defaults(handler=cmd_register)
+
+    cr = actions.add_parser("close-register", help=tr("cli", "khóa sổ gốc của một năm (không vào sổ thêm được)"))
+    cr.add_argument("--year", required=True, type=year_value, help=tr("cli", "năm"))
+    cr.add_argument("--kind", required=True, choices=["diploma", "certificate"])
+    cr.add_argument("--level", choices=["so_cap", "trung_cap", "cao_cap", "fostering"],
+                    help=tr("cli", "bậc của sổ bằng (sổ giấy chứng nhận: fostering)"))
+    cr.add_argument("--date", type=iso_date, metavar="D", help=tr("cli", "ngày khóa sổ (mặc định: hôm nay)"))
+    cr.set_defaults(handler=cmd_close_register)
 
     rv = actions.add_parser("revoke", help=tr("cli", "thu hồi một văn bằng (dòng sổ gốc vẫn giữ)"))
     rv.add_argument("serial", metavar="SERIAL", help=tr("cli", "số hiệu văn bằng"))
@@ -128,9 +139,24 @@ def cmd_register(ctx: Context) -> tuple[Any, int]:
 
     a = ctx.args
     with ctx.read() as session:
-        path, rows = export_register(session, a.year, a.out, kind=a.kind)
+        path, rows = export_register(session, a.year, a.out, kind=a.kind, level=a.level, on=a.date)
     ctx.say(tr("cli", "Đã xuất sổ gốc năm {year} ({n} dòng) vào {path}.").format(year=a.year, n=rows, path=path))
     return {"path": str(path), "rows": rows}, EXIT_OK
+
+
+def cmd_close_register(ctx: Context) -> tuple[Any, int]:
+    import datetime as dt
+
+    from dtbd_desktop.services import certificates_numbering
+
+    a = ctx.args
+    with ctx.write() as session:
+        register = certificates_numbering.close_register(session, a.kind, a.year, a.date or dt.date.today(),
+                                                         level=a.level)
+        described = certificates_numbering.describe_register(register)
+    ctx.say(tr("cli", "Đã khóa {name} ngày {date}.").format(name=register.name,
+                                                           date=text.format_date(register.closed_on)))
+    return described, EXIT_OK
 
 
 def cmd_revoke(ctx: Context) -> tuple[Any, int]:

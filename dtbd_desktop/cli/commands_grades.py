@@ -104,10 +104,14 @@ def register(sub: Any) -> None:
     rv.add_argument("--dry-run", action="store_true", help=tr("cli", "chỉ xem, không lưu kết quả"))
     rv.set_defaults(handler=cmd_graduation_review)
 
-    rd = r_sub.add_parser("decision", help=tr("cli", "ghi số và ngày quyết định công nhận tốt nghiệp"))
+    rd = r_sub.add_parser("decision", help=tr("cli", "vào sổ (lấy số) quyết định công nhận tốt nghiệp, ghi cho học viên "
+                                                     "và in quyết định kèm danh sách"))
     rd.add_argument("class_code", metavar="C")
-    rd.add_argument("--number", required=True, metavar="N")
-    rd.add_argument("--date", required=True, type=iso_date, metavar="D")
+    rd.add_argument("--number", metavar="N", help=tr("cli", "số đã cấp ngoài chương trình (ví dụ 45 hoặc 45-QĐ/TCT); "
+                                                           "mặc định: lấy số tiếp theo trong sổ văn bản đi"))
+    rd.add_argument("--date", type=iso_date, metavar="D", help=tr("cli", "ngày ký quyết định (mặc định: ngày đã ghi, hoặc hôm nay)"))
+    rd.add_argument("--deputy", action="store_true", help=tr("cli", "cấp phó ký thay (K/T), theo cài đặt"))
+    rd.add_argument("--out", metavar="FILE.pdf|.xlsx", help=tr("cli", "in quyết định kèm danh sách ra tệp này"))
     rd.set_defaults(handler=cmd_graduation_decision)
 
     doc = r_sub.add_parser("documents", help=tr("cli", "in danh sách xét, danh sách công nhận, bảng điểm"))
@@ -292,15 +296,27 @@ def cmd_graduation_review(ctx: Context) -> tuple[Any, int]:
 
 
 def cmd_graduation_decision(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.services import graduation
+    import datetime as dt
+
+    from dtbd_desktop.reports import graduation_reports
+    from dtbd_desktop.services import graduation, graduation_decision
 
     a = ctx.args
     with ctx.write() as session:
-        n = graduation.set_decision(session, a.class_code, number=a.number, date=a.date)
+        n = graduation.set_decision(session, a.class_code, number=a.number, date=a.date, deputy=a.deputy)
+        decision = graduation_decision.load_decision(session, a.class_code)
+    number, when = decision.number or "", decision.date or a.date or dt.date.today()
     ctx.say(tr("cli", "Đã ghi quyết định {number} ngày {date} cho {n} học viên.").format(
-        number=a.number, date=text.format_date(a.date), n=n))
-    return {"class": a.class_code, "decision_number": a.number, "decision_date": a.date.isoformat(),
-            "learners": n}, EXIT_OK
+        number=number, date=text.format_date(when), n=n))
+    doc: dict[str, Any] = {"class": a.class_code, "decision_number": number, "decision_date": when.isoformat(),
+                           "learners": n}
+    if a.out:
+        with ctx.read() as session:
+            count = graduation_reports.export_decision(session, a.class_code, a.out)
+        unit = "pages" if a.out.lower().endswith(".pdf") else "rows"
+        doc.update({"path": a.out, unit: count})
+        ctx.say(tr("cli", "Đã in quyết định ra {path}.").format(path=a.out))
+    return doc, EXIT_OK
 
 
 def cmd_graduation_documents(ctx: Context) -> tuple[Any, int]:

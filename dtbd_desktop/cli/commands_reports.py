@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.cli.commands_base import iso_date, year_value
 from dtbd_desktop.cli.context import EXIT_OK, Context, Parser, UsageError
@@ -41,12 +42,22 @@ def register(sub: Any) -> None:
     p = rep.add_parser("annual", help=tr("cli", "báo cáo năm: kế hoạch và thực hiện, thống kê (PDF hoặc XLSX)"))
     _year(p)
     p.add_argument("--out", required=True, metavar="FILE", help=tr("cli", "tệp kết quả: .pdf hoặc .xlsx"))
-    p.add_argument("--date", type=iso_date, help=tr("cli", "ngày ghi trên báo cáo (mặc định: hôm nay)"))
+    p.add_argument("--date", type=iso_date, help=tr("cli", "ngày ký ghi trên báo cáo (mặc định: ngày đã vào sổ, "
+                                                          "hoặc hôm nay)"))
     p.add_argument("--as-of", type=iso_date, dest="as_of",
                    help=tr("cli", "số liệu tính đến ngày này (mặc định: cuối năm, hoặc hôm nay nếu năm chưa hết)"))
     p.add_argument("--count-carried-over", action="store_true", dest="carried",
                    help=tr("cli", "tính cả lớp chuyển tiếp từ năm trước vào số thực hiện so với kế hoạch"))
+    p.add_argument("--draft", action="store_true", help=tr("cli", "bản nháp: chưa lấy số báo cáo trong sổ văn bản đi"))
+    p.add_argument("--deputy", action="store_true", help=tr("cli", "cấp phó ký thay (K/T), theo cài đặt"))
     p.set_defaults(handler=cmd_report_annual)
+    p = rep.add_parser("annual-text", help=tr("cli", "nhận định và phương hướng in trong báo cáo năm: xem, sửa"))
+    _year(p)
+    p.add_argument("--assessment", metavar="TEXT", help=tr("cli", "đánh giá chung (mỗi đoạn một dòng; \"\" trở về mặc "
+                                                                 "định)"))
+    p.add_argument("--next-year", metavar="TEXT", dest="next_year",
+                   help=tr("cli", "phương hướng, nhiệm vụ năm sau (mỗi đoạn một dòng; \"\" trở về mặc định)"))
+    p.set_defaults(handler=cmd_report_annual_text)
     p = rep.add_parser("plan", help=tr("cli", "kế hoạch và thực hiện theo chương trình"))
     _year(p)
     p.add_argument("--as-of", type=iso_date, dest="as_of", help=tr("cli", "số liệu tính đến ngày này"))
@@ -143,14 +154,19 @@ def _out(value: str, suffixes: tuple[str, ...]) -> tuple[Path, str]:
 
 
 def cmd_report_annual(ctx: Context) -> tuple[Any, int]:
-    from dtbd_desktop.reports.annual_report import load_annual_report, render_pdf
+    from dtbd_desktop.reports.annual_report import load_annual_report, number_report, render_pdf
     from dtbd_desktop.reports.annual_report_xlsx import render_xlsx
     from dtbd_desktop.rules.statistics import percent
 
     a = ctx.args
     out, shown = _out(a.out, (".pdf", ".xlsx"))
-    with ctx.read() as session:
-        doc = load_annual_report(session, a.year, as_of=a.as_of, on=a.date, count_carried_over=a.carried)
+    session_of = ctx.read if a.draft else ctx.write
+    with session_of() as session:
+        doc = load_annual_report(session, a.year, as_of=a.as_of, on=a.date, count_carried_over=a.carried,
+                                 deputy=a.deputy)
+        if not a.draft:
+            doc = number_report(session, doc)
+        written = render_pdf(doc, out) if out.suffix.lower() == ".pdf" else render_xlsx(doc, out)
     total = doc.plan.total
     result: dict[str, Any] = {
         "path": shown, "classes": total.actual.classes, "learners": total.actual.learners, "year": a.year,
@@ -159,15 +175,42 @@ def cmd_report_annual(ctx: Context) -> tuple[Any, int]:
         "classes_percent": _num(percent(total.actual.classes, total.target.classes)),
         "learners_percent": _num(percent(total.actual.learners, total.target.learners)),
         "carried_over_classes": total.carried.classes, "carried_over_learners": total.carried.learners,
-        "summary": doc.plan.summary,
+        "summary": doc.plan.summary, "number": doc.entry.symbol if doc.entry is not None else None,
+        "date": doc.date.isoformat(),
     }
-    if out.suffix.lower() == ".pdf":
-        result["pages"] = render_pdf(doc, out)
-    else:
-        result["sheets"] = render_xlsx(doc, out)
+    result["pages" if out.suffix.lower() == ".pdf" else "sheets"] = written
     ctx.say(doc.plan.summary)
+    if doc.entry is not None:
+        ctx.say(tr("cli", "Báo cáo số {number} ngày {date}.").format(number=doc.entry.symbol,
+                                                                       date=text.format_date(doc.date)))
     ctx.say(tr("cli", "Đã ghi báo cáo năm {year} ra tệp {path}.").format(year=a.year, path=shown))
     return result, EXIT_OK
+
+
+def cmd_report_annual_text(ctx: Context) -> tuple[Any, int]:
+    from dtbd_desktop.services import report_texts
+
+    a = ctx.args
+    if a.assessment is not None or a.next_year is not None:
+        with ctx.write() as session:
+            current = report_texts.annual_texts(session, a.year)
+            texts = report_texts.save_annual_texts(
+                session, a.year,
+                assessment=(a.assessment if a.assessment is not None else
+                            current.assessment if current.written else "").replace("\\n", "\n"),
+                next_year=(a.next_year if a.next_year is not None else
+                           current.next_year if current.written else "").replace("\\n", "\n"))
+        ctx.say(tr("cli", "Đã lưu nhận định, phương hướng của báo cáo năm {year}.").format(year=a.year))
+    else:
+        with ctx.read() as session:
+            texts = report_texts.annual_texts(session, a.year)
+    if not ctx.json:
+        ctx.say(tr("cli", "Đánh giá chung:"))
+        ctx.say(texts.assessment)
+        ctx.say(tr("cli", "Phương hướng, nhiệm vụ năm {year}:").format(year=a.year + 1))
+        ctx.say(texts.next_year)
+    return {"year": texts.year, "assessment": texts.assessment, "next_year": texts.next_year,
+            "written": texts.written}, EXIT_OK
 
 
 def _figures(f: Any) -> dict[str, int]:

@@ -30,7 +30,7 @@ from dtbd_desktop.db.sqlite_copy import copy_sqlite
 ENV_URL = ENV_DATABASE_URL
 # The newest migration. Checked against Alembic by a test; lets a start-up on an up-to-date
 # database skip importing Alembic at all (it costs about a second).
-SCHEMA_HEAD = "0004_party_unknown"  # Alembic allows no "-" in a revision id
+SCHEMA_HEAD = "0005_docs_core"  # Alembic allows no "-" in a revision id
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
 
@@ -179,19 +179,20 @@ def migrate(engine: Engine) -> tuple[str, bool]:
     from alembic import command
 
     with engine.connect() as conn:
-        # SQLite rebuilds a table to change a column: as its manual says, foreign keys are
-        # switched off around the transaction (they cannot be inside it) and checked at its end.
-        raw = conn.connection.dbapi_connection if engine.dialect.name == "sqlite" else None
-        if raw is not None:
+        sqlite = engine.dialect.name == "sqlite"
+        raw = conn.connection.dbapi_connection
+        if sqlite and raw is not None:
+            # SQLite's own procedure for rebuilding a table that others refer to (a migration that
+            # changes a constraint): foreign keys off outside the transaction, checked before the commit.
             raw.execute("PRAGMA foreign_keys = OFF")
         try:
             with conn.begin():
                 command.upgrade(_alembic_config(conn), "head")
-                if raw is not None and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
-                    raise DatabaseError(tr("db", "Nâng cấp cơ sở dữ liệu làm hỏng liên kết giữa các bảng; "
-                                                 "đã hủy, cơ sở dữ liệu giữ nguyên như trước."))
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise DatabaseError(tr("db", "Nâng cấp cơ sở dữ liệu làm hỏng liên kết giữa các bảng; đã hoàn "
+                                                 "tác, dữ liệu giữ nguyên."))
         finally:
-            if raw is not None:
+            if sqlite and raw is not None:
                 raw.execute("PRAGMA foreign_keys = ON")
     return head, current is None
 

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -461,13 +462,21 @@ class GraduationResult(Base):
 
 
 class Register(Base):
-    """A certificate register (sổ gốc) per document kind and year, with its gap-free counters."""
+    """A certificate register (sổ gốc) per kind of document and year, with its gap-free counter.
+
+    A kind of document is the document kind and the programme's level: the diplomas of Sơ cấp
+    and of Trung cấp are different documents, each with its register and number series; every
+    certificate of completion shares one. `level` None is a register of the first builds, which
+    kept every diploma of a year in one (closed when the registers were split, its lines kept)."""
 
     __tablename__ = "registers"
-    __table_args__ = (UniqueConstraint("kind", "year"), _enum_check("kind", DOCUMENT_KINDS))
+    __table_args__ = (UniqueConstraint("kind", "level", "year"), _enum_check("kind", DOCUMENT_KINDS))
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
+    level: Mapped[str | None] = mapped_column(String(20))  # the programmes' level; None: a combined register
     year: Mapped[int] = mapped_column(Integer)
+    opened_on: Mapped[dt.date | None] = mapped_column(Date)  # mở sổ
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)  # khóa sổ: nothing more is numbered in it
     name: Mapped[str] = mapped_column(String(200))
     serial_pattern: Mapped[str] = mapped_column(String(80))  # e.g. "{n:03d}/GCN-TTCT"
     register_pattern: Mapped[str] = mapped_column(String(80))  # e.g. "{n:04d}/{year}"
@@ -514,6 +523,52 @@ class Certificate(Timestamped, Base):
     register: Mapped[Register] = relationship()
     enrolment: Mapped[Enrolment] = relationship()
     replaces: Mapped[Certificate | None] = relationship(remote_side=[id])
+
+
+class OutgoingDocument(Timestamped, Base):
+    """One line of the book of outgoing documents (sổ đăng ký văn bản đi): a decision, a letter, a
+    report... numbered per year and kind ("12-QĐ/TCT"). A line is never deleted: a number given by
+    mistake is voided with its reason. `source` names the program's document it numbers (the
+    graduation decision of a class, a letter, the annual report), so that a reprint keeps its
+    number; `content` freezes what the paper says beside the figures (the legal basis, who signs)."""
+
+    __tablename__ = "outgoing_documents"
+    __table_args__ = (
+        UniqueConstraint("year", "kind", "number"),
+        CheckConstraint("number > 0", name="number_positive"),
+        CheckConstraint("status IN ('issued', 'void')", name="status_valid"),
+        Index("ix_outgoing_documents_source_live", "source", unique=True,
+              sqlite_where=text("status = 'issued'"), postgresql_where=text("status = 'issued'")),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))  # QĐ, CV, BC, TB... (rules.documents.KINDS)
+    number: Mapped[int] = mapped_column(Integer)
+    symbol: Mapped[str] = mapped_column(String(60))  # the number and sign as printed: "12-QĐ/TCT"
+    issued_on: Mapped[dt.date] = mapped_column(Date)  # the signing date printed on it
+    subject: Mapped[str] = mapped_column(String(500))  # trích yếu
+    recipients: Mapped[str | None] = mapped_column(Text)  # nơi nhận, one per line
+    signer: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str | None] = mapped_column(String(200))
+    typed: Mapped[bool] = mapped_column(Boolean, default=False)  # the number was typed (numbered outside)
+    status: Mapped[str] = mapped_column(String(10), default="issued")
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    content: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_by: Mapped[str | None] = mapped_column(String(60))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class AnnualReportText(Base):
+    """What the training office writes into the year's report: its assessment of the year and
+    the tasks for the next (the report prints a default made from the figures until then)."""
+
+    __tablename__ = "annual_report_texts"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment: Mapped[str | None] = mapped_column(Text)
+    next_year: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now(), onupdate=func.now())
+    updated_by: Mapped[str | None] = mapped_column(String(60))
 
 
 class AnnualPlan(Base):

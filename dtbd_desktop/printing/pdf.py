@@ -19,7 +19,7 @@ import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import IO, Any, Literal
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
@@ -44,7 +44,7 @@ from reportlab.platypus import (
 from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.base.paths import resource_path
-from dtbd_desktop.printing.letterhead import NATIONAL_MOTTO, NATIONAL_NAME, PARTY_HEADING, Letterhead
+from dtbd_desktop.printing.letterhead import HeadLine, Letterhead, heading_rows
 
 FONT = "LiberationSerif"
 FONT_BOLD = "LiberationSerif-Bold"
@@ -59,6 +59,7 @@ _FONT_FILES = {
 BODY_SIZE = 13.0
 HEADING_SIZE = 13.0
 LEADING = 1.2  # line height as a multiple of the font size
+HEAD_LEADING = 1.18  # the letterhead's and titles' lines
 Alignment = Literal[0, 1, 2, 4]  # TA_LEFT, TA_CENTER, TA_RIGHT, TA_JUSTIFY
 
 _fonts_lock = threading.Lock()
@@ -134,15 +135,19 @@ class Document(BaseDocTemplate):
     """An A4 document with one frame exactly between the margins (no extra frame padding, so
     a table `content_width()` wide sits on the margins)."""
 
-    def __init__(self, path: str | os.PathLike[str], *, pagesize: tuple[float, float], margins: Margins, **kwargs: Any) -> None:
-        super().__init__(str(path), pagesize=pagesize, leftMargin=margins.left, rightMargin=margins.right,
+    def __init__(self, path: str | os.PathLike[str] | IO[bytes], *, pagesize: tuple[float, float], margins: Margins,
+                 **kwargs: Any) -> None:
+        # A file object (a first layout pass into memory) is given to reportlab as it is: str()
+        # of it would be a file name like "<_io.BytesIO object at 0x...>".
+        target: str | IO[bytes] = os.fspath(path) if isinstance(path, (str, os.PathLike)) else path
+        super().__init__(target, pagesize=pagesize, leftMargin=margins.left, rightMargin=margins.right,
                          topMargin=margins.top, bottomMargin=margins.bottom, **kwargs)
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
 
 
-def new_document(path: str | os.PathLike[str], *, title: str, author: str, landscape_orientation: bool = False,
+def new_document(path: str | os.PathLike[str] | IO[bytes], *, title: str, author: str, landscape_orientation: bool = False,
                  margins: Margins | None = None, subject: str = "") -> Document:
     """An A4 document with the standard margins and the file's metadata (title, author = the centre)."""
     register_fonts()
@@ -190,10 +195,11 @@ class NumberedCanvas(canvas.Canvas):
         self.restoreState()
 
 
-def build(doc: BaseDocTemplate, story: list[Flowable]) -> int:
-    """Lay out the story with page numbers; returns the number of pages."""
+def build(doc: BaseDocTemplate, story: list[Flowable], canvasmaker: type[canvas.Canvas] | None = None) -> int:
+    """Lay out the story with page numbers ("Trang n/N" at the foot, or what `canvasmaker` draws:
+    `printing.official.PartCanvas`, `OfficialCanvas`); returns the number of pages."""
     register_fonts()
-    doc.build(story, canvasmaker=NumberedCanvas)
+    doc.build(story, canvasmaker=canvasmaker or NumberedCanvas)
     pages: int = doc.page
     return pages
 
@@ -332,65 +338,127 @@ class CentredRule(Flowable):
         self.canv.restoreState()
 
 
-def _rule(length: float, space_before: float = 3.0) -> CentredRule:
-    return CentredRule(length, space_before=space_before)
+# ---------------------------------------------------------------------------------- balanced lines
+
+#: Syllables that make one word together in the names these papers print ("chính trị", "tốt
+#: nghiệp"): a line is not broken between them when an even break elsewhere does as well.
+_GLUED = frozenset(tuple(pair.split()) for pair in (
+    "lý luận", "chính trị", "hành chính", "tốt nghiệp", "bồi dưỡng", "học viên", "khóa học", "tập trung",
+    "trung cấp", "sơ cấp", "cao cấp", "đảng viên", "nhận thức", "công nhận", "chứng nhận", "giấy chứng",
+    "danh sách", "kết quả", "đào tạo", "văn bằng", "chứng chỉ", "nghiệp vụ", "công tác", "kiến thức",
+    "cập nhật", "đối tượng", "hoàn thành", "chương trình", "hồ chí", "chí minh", "việt nam", "tỉnh ủy",
+    "huyện ủy", "quyết định", "học phần", "chuyên cần", "quản lý", "giảng viên", "trung tâm", "lãnh đạo",
+    "cán bộ", "ban hành", "tình hình", "sổ gốc", "phụ lục", "thời gian", "khóa bồi", "cấp bằng",
+))
+_STICKY_BEFORE = frozenset({"ngày", "tháng", "năm", "số", "lớp", "khóa", "hệ", "mã"})
 
 
-def _fit_size(lines: Sequence[tuple[str, str]], width: float, sizes: Sequence[float]) -> float:
-    """The largest size at which every (text, font) line fits on one line of `width`."""
-    for size in sizes:
-        if all(text_width(value, font, size) <= width for value, font in lines):
-            return size
-    return sizes[-1]
+def _break_cost(left: str, right: str) -> int:
+    """How bad a line break between two words is: 0 after punctuation or between loose words, 2
+    inside a word of two syllables or between "ngày" and its number, 1 before a number."""
+    a, b = left.casefold().strip(",;:()"), right.casefold().strip(",;:()")
+    if left.endswith((",", ";", ":", ")")) or right.startswith("(") or left == "-":
+        return 0
+    if (a, b) in _GLUED or a in _STICKY_BEFORE:
+        return 2
+    return 1 if right[:1].isdigit() or right == "-" or (a[:1].isdigit() and b in ("tháng", "năm")) else 0
 
 
-def letterhead(head: Letterhead, width: float, *, date: dt.date | None = None,
-               document_number: str | None = None) -> Table:
-    """The two-block letterhead across `width` points.
+def balanced_lines(value: str, font: str, size: float, width: float) -> list[str]:
+    """`value` in as few lines as fit `width`, the words shared out so that the lines are as even
+    as they can be ("BỒI DƯỠNG CÁN BỘ LÃNH ĐẠO, QUẢN LÝ CẤP CƠ SỞ / NĂM" never happens), and among
+    nearly even ways, the one that does not break a two-syllable word ("chính / trị") or a date.
+    A word wider than `width` stands on its own line."""
+    words = nfc(value).split()
+    if not words:
+        return [""]
+    space = text_width(" ", font, size)
+    widths = [text_width(w, font, size) for w in words]
+    n = len(words)
 
-    Left: the superior body (regular caps) and the centre (bold caps) with a short rule under
-    it, then the document number ("Số: 12/QĐ-TCT") if given. Right: "ĐẢNG CỘNG SẢN VIỆT NAM"
-    (bold, ruled) when the centre is a Party body (setting `party_heading`), else the national
-    heading and motto; under it the place and date in italics when `date` is given.
-    """
+    def span(i: int, j: int) -> float:  # words i..j-1 on one line
+        return sum(widths[i:j]) + space * (j - i - 1)
+
+    if span(0, n) <= width:
+        return [" ".join(words)]
+    lines_needed, start = 0, 0  # the fewest lines: greedy filling
+    while start < n:
+        end = start + 1
+        while end < n and span(start, end + 1) <= width:
+            end += 1
+        lines_needed += 1
+        start = end
+
+    def best_cuts(limit: float, with_costs: bool) -> list[int] | None:
+        """Cut points into `lines_needed` lines no wider than `limit`, minimising (break costs,
+        widest line) or the widest line alone."""
+        inf = (float("inf"), float("inf"))
+        best: list[list[tuple[float, float]]] = [[inf] * (n + 1) for _ in range(lines_needed + 1)]
+        cut = [[0] * (n + 1) for _ in range(lines_needed + 1)]
+        best[0][0] = (0.0, 0.0)
+        for k in range(1, lines_needed + 1):
+            for j in range(1, n + 1):
+                for i in range(k - 1, j):
+                    previous = best[k - 1][i]
+                    if previous == inf:
+                        continue
+                    line = span(i, j)
+                    if line > limit and j - i > 1:
+                        continue
+                    cost = previous[0] + (_break_cost(words[j - 1], words[j]) if with_costs and j < n else 0)
+                    candidate = (cost, max(previous[1], line))
+                    if candidate < best[k][j]:
+                        best[k][j], cut[k][j] = candidate, i
+        if best[lines_needed][n] == inf:
+            return None
+        cuts, j = [], n
+        for k in range(lines_needed, 0, -1):
+            cuts.append(j)
+            j = cut[k][j]
+        return list(reversed(cuts))
+
+    even = best_cuts(width, with_costs=False)
+    if even is None:
+        return [" ".join(words)]
+    widest = max(span(i, j) for i, j in zip([0, *even[:-1]], even, strict=True))
+    cuts = best_cuts(min(width, widest * 1.15), with_costs=True) or even
+    return [" ".join(words[i:j]) for i, j in zip([0, *cuts[:-1]], cuts, strict=True)]
+
+
+
+# ---------------------------------------------------------------------------------- the letterhead
+
+def _font(bold: bool, italic: bool) -> str:
+    return {(False, False): FONT, (True, False): FONT_BOLD, (False, True): FONT_ITALIC,
+            (True, True): FONT_BOLD_ITALIC}[(bold, italic)]
+
+
+def _line_flowables(line: HeadLine, width: float) -> list[Flowable]:
+    font = _font(line.bold, line.italic)
+    line_style = style(f"lh-{line.size}-{line.bold}-{line.italic}", size=line.size, bold=line.bold,
+                       italic=line.italic, align=TA_CENTER, leading=line.size * HEAD_LEADING)
+    texts = balanced_lines(line.text, font, line.size, width - 2) if line.balance else [nfc(line.text)]
+    out: list[Flowable] = [Paragraph("<br/>".join(markup(t) for t in texts) or "&nbsp;", line_style)]
+    if line.rule:
+        longest = max(text_width(t, font, line.size) for t in texts)
+        out.append(CentredRule(max(longest * line.rule, 24.0), space_before=2.5, space_after=1.5))
+    return out
+
+
+def draw_letterhead(head: Letterhead, width: float, *, number: str | None = None, date_line: str | None = None,
+                    subject: str | None = None) -> Table:
+    """The letterhead across `width` points, in the centre's format (see `printing.letterhead`)."""
     register_fonts()
-    if head.party_heading:
-        right_lines = [(PARTY_HEADING, FONT_BOLD)]
-    else:
-        right_lines = [(NATIONAL_NAME, FONT_BOLD), (NATIONAL_MOTTO, FONT_BOLD)]
-    place_date = text.long_date(head.place_name, date) if date else ""
-    right_size = _fit_size(right_lines, width * 0.58, (HEADING_SIZE, 12.0))
-    right_width = max(text_width(value, font, right_size) for value, font in right_lines) + 8
-    if place_date:
-        right_width = max(right_width, text_width(place_date, FONT_ITALIC, BODY_SIZE) + 8)
-    right_width = min(max(right_width, width * 0.45), width * 0.6)
+    rows = heading_rows(head, number=number, date_line=date_line, subject=subject)
+    right_natural = max((text_width(line.text, _font(line.bold, line.italic), line.size)
+                         for line in rows.right), default=0.0) + 10
+    right_width = min(max(right_natural, width * 0.45), width * 0.6)
     left_width = width - right_width
-    superior, centre = head.superior_body.upper(), head.centre_name.upper()
-    left_size = _fit_size([(superior, FONT), (centre, FONT_BOLD)], left_width - 4, (HEADING_SIZE, 12.0))
-
-    left: list[Flowable] = []
-    if superior:
-        left.append(para(superior, style("lh-superior", size=left_size, align=TA_CENTER)))
-    left.append(para(centre, style("lh-centre", size=left_size, bold=True, align=TA_CENTER)))
-    centre_width = min(text_width(centre, FONT_BOLD, left_size), left_width)
-    left.append(_rule(max(centre_width * 0.4, 30.0)))
-    if document_number:
-        left.append(para(document_number, style("lh-number", size=BODY_SIZE, align=TA_CENTER, space_before=2)))
-
-    right: list[Flowable] = []
-    if head.party_heading:
-        right.append(para(PARTY_HEADING, style("lh-party", size=right_size, bold=True, align=TA_CENTER)))
-        right.append(_rule(text_width(PARTY_HEADING, FONT_BOLD, right_size), 1.5))
-    else:
-        right.append(para(NATIONAL_NAME, style("lh-nation", size=right_size, bold=True, align=TA_CENTER)))
-        motto_size = right_size + 1
-        right.append(para(NATIONAL_MOTTO, style("lh-motto", size=motto_size, bold=True, align=TA_CENTER)))
-        right.append(_rule(text_width(NATIONAL_MOTTO, FONT_BOLD, motto_size), 1.5))
-    if place_date:
-        right.append(para(place_date, style("lh-date", size=BODY_SIZE, italic=True, align=TA_CENTER,
-                                            space_before=4)))
-
-    table = Table([[left, right]], colWidths=[left_width, right_width], hAlign="CENTER")
+    cells: list[list[Any]] = []
+    for left, right in rows.rows:
+        cells.append([_line_flowables(left, left_width) if left is not None else "",
+                      _line_flowables(right, right_width) if right is not None else ""])
+    table = Table(cells, colWidths=[left_width, right_width], hAlign="CENTER")
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), FONT),  # the default, Helvetica, would be referenced unembedded
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -400,6 +468,18 @@ def letterhead(head: Letterhead, width: float, *, date: dt.date | None = None,
         ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
     ]))
     return table
+
+
+def letterhead(head: Letterhead, width: float, *, date: dt.date | None = None,
+               document_number: str | None = None, subject: str | None = None) -> Flowable:
+    """The letterhead across `width` points, in the centre's format (the Party's, Hướng dẫn
+    36-HD/VPTW, or the State's, Nghị định 30/2020; `printing.letterhead` describes both):
+    the superior body and the issuing body on the left (with the "*" under it in the Party's
+    format), then `document_number` (the whole "Số 12-QĐ/TCT" line) and `subject` ("V/v ...");
+    the Party's or the national heading on the right, with the place and date in italics when
+    `date` is given. Drawn by `draw_letterhead`."""
+    place_date = text.long_date(head.place_name, date) if date else None
+    return draw_letterhead(head, width, number=document_number, date_line=place_date, subject=subject)
 
 
 # ---------------------------------------------------------------------------------- signatures
@@ -454,7 +534,7 @@ def signature_block(signers: Sequence[Signer], width: float, *, place_date: str 
 
 
 __all__ = [
-    "BODY_SIZE", "LANDSCAPE_MARGINS", "CentredRule", "Document", "FONT", "FONT_BOLD", "FONT_BOLD_ITALIC", "FONT_ITALIC", "Margins", "NumberedCanvas", "PagedTable", "Signer",
+    "BODY_SIZE", "LANDSCAPE_MARGINS", "CentredRule", "Document", "balanced_lines", "draw_letterhead", "FONT", "FONT_BOLD", "FONT_BOLD_ITALIC", "FONT_ITALIC", "Margins", "NumberedCanvas", "PagedTable", "Signer",
     "a4_landscape", "a4_portrait", "build", "content_width", "default_margins", "letterhead", "markup", "new_document", "nfc",
     "page_label", "page_size", "para", "register_fonts", "signature_block", "style", "text_width",
 ]

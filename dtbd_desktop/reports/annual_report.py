@@ -14,7 +14,13 @@ III. results of the classes that ended in the year, by classification (with a pi
 IV.  the year against the year before;
 V.   lecturers' periods by kind of lecturer;
 VI.  learner feedback: the share satisfied or very satisfied, per programme;
-VII. follow-up of graduates: the records of the year, per programme and cohort.
+VII. follow-up of graduates: the records of the year, per programme and cohort;
+VIII. the office's assessment of the year and IX. the tasks of the next (`services.report_texts`:
+     what the office wrote, else a default made from the figures).
+
+It is an outgoing document: "Số 05-BC/TCT" from the book of outgoing documents when it is
+finalised (`number_report`; a draft leaves the number blank), the place and signing date, and at
+its end "Nơi nhận" beside the head's signature. A reprint keeps its number and date.
 
 `load_annual_report` reads everything once (a few grouped queries); the renderers only draw.
 """
@@ -24,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -36,9 +42,9 @@ from sqlalchemy.orm import Session
 from dtbd_desktop.base import text
 from dtbd_desktop.base.files import atomic_output
 from dtbd_desktop.base.i18n import tr
-from dtbd_desktop.printing import pdf
+from dtbd_desktop.printing import official, pdf
 from dtbd_desktop.printing.charts import bar_chart, pie_chart
-from dtbd_desktop.printing.letterhead import Letterhead
+from dtbd_desktop.printing.letterhead import Letterhead, number_line, signer_lines
 from dtbd_desktop.rules.statistics import (
     CRITERIA,
     change_text,
@@ -47,12 +53,14 @@ from dtbd_desktop.rules.statistics import (
     percent_text,
     share_text,
 )
-from dtbd_desktop.services import feedback, followup, plans
+from dtbd_desktop.services import feedback, followup, outgoing, plans
 from dtbd_desktop.services import statistics as reports
 from dtbd_desktop.services.feedback import SatisfactionReport, criterion_label
 from dtbd_desktop.services.followup import CohortLine
+from dtbd_desktop.services.outgoing import BookEntry
 from dtbd_desktop.services.plans import PlanReport
-from dtbd_desktop.services.settings import load_letterhead
+from dtbd_desktop.services.report_texts import AnnualTexts, annual_texts
+from dtbd_desktop.services.settings import document_setting, load_letterhead, text_lines
 from dtbd_desktop.services.statistics import (
     LecturerPeriodsReport,
     YearComparison,
@@ -78,6 +86,26 @@ class AnnualReport:
     satisfaction: SatisfactionReport
     followup: list[CohortLine]
     followup_total: CohortLine
+    texts: AnnualTexts | None = None
+    entry: BookEntry | None = None  # its line in the book of outgoing documents, once numbered
+    recipients: tuple[str, ...] = ()
+    deputy: bool = False
+
+    @property
+    def number_line(self) -> str:
+        return number_line(self.letterhead, "BC", None, self.entry.symbol if self.entry is not None else None)
+
+    @property
+    def signer(self) -> pdf.Signer:
+        content = self.entry.content if self.entry is not None else {}
+        if content.get("signer"):
+            return pdf.Signer("\n".join(content["signer"]), str(content.get("signer_name", "")))
+        lines, name = signer_lines(self.letterhead, deputy=self.deputy)
+        return pdf.Signer("\n".join(lines), name)
+
+    @property
+    def subject(self) -> str:
+        return tr("annual_report", "Kết quả công tác đào tạo, bồi dưỡng năm {year}").format(year=self.year)
 
     @property
     def title(self) -> str:
@@ -89,22 +117,43 @@ class AnnualReport:
         return self.plan.as_of < dt.date(self.year, 12, 31)
 
 
+def report_source(year: int) -> str:
+    return f"annual_report:{year}"
+
+
 def load_annual_report(session: Session, year: int, *, as_of: dt.date | None = None, on: dt.date | None = None,
-                       count_carried_over: bool = False) -> AnnualReport:
+                       count_carried_over: bool = False, deputy: bool = False) -> AnnualReport:
     """Everything the annual report shows for `year`, figures taken at `as_of` (default: the end of
-    the year, or today while it runs); `on` is the date printed (default today)."""
+    the year, or today while it runs); `on` is the signing date printed (default: the date it was
+    numbered with, else today)."""
     as_of = as_of or plans.default_as_of(year)
     stats = reports.year_statistics(session, year, as_of=as_of)
     previous = reports.year_statistics(session, year - 1, as_of=dt.date(year - 1, 12, 31))
     lines, total = followup.followup_report(session, cohorts=range(year - followup.FOLLOW_UP_YEARS, year),
                                             record_year=year)
+    plan = plans.plan_vs_actual(session, year, as_of=as_of, count_carried_over=count_carried_over)
+    satisfaction = feedback.satisfaction(session, year=year)
+    entry = outgoing.entry_for(session, report_source(year))
+    when = on or (entry.issued_on if entry is not None else dt.date.today())
     return AnnualReport(
-        letterhead=load_letterhead(session), year=year, date=on or dt.date.today(),
-        plan=plans.plan_vs_actual(session, year, as_of=as_of, count_carried_over=count_carried_over),
+        letterhead=load_letterhead(session), year=year, date=when, plan=plan,
         statistics=stats, previous=previous, comparison=reports.compare_years(stats, previous),
         lecturers=reports.lecturer_periods(session, year, as_of=as_of),
-        satisfaction=feedback.satisfaction(session, year=year), followup=lines, followup_total=total,
+        satisfaction=satisfaction, followup=lines, followup_total=total,
+        texts=annual_texts(session, year, plan=plan, stats=stats, satisfaction=satisfaction),
+        entry=entry if entry is not None and entry.issued_on == when else None,
+        recipients=tuple(text_lines(document_setting(session, "report_recipients"))), deputy=deputy,
     )
+
+
+def number_report(session: Session, doc: AnnualReport) -> AnnualReport:
+    """Number the report in the book of outgoing documents ("BC" of its signing date's year), in the
+    caller's unit of work; a report already numbered keeps its number (and must keep its date)."""
+    lines, name = signer_lines(doc.letterhead, deputy=doc.deputy)
+    entry = outgoing.number_document(session, doc.letterhead, kind="BC", on=doc.date, subject=doc.subject,
+                                     source=report_source(doc.year), recipients="\n".join(doc.recipients),
+                                     signer=name, content={"signer": lines, "signer_name": name})
+    return replace(doc, entry=entry, date=entry.issued_on)
 
 
 # ---------------------------------------------------------------------------------- PDF building blocks
@@ -415,13 +464,28 @@ def _followup_section(doc: AnnualReport, width: float, s: _Styles) -> list[Flowa
     return out
 
 
+def _texts_section(doc: AnnualReport, s: _Styles) -> list[Flowable]:
+    if doc.texts is None:
+        return []
+    body = pdf.style("ar-text", align=TA_JUSTIFY, space_after=3, leading=13 * 1.3)
+    body.firstLineIndent = 28
+    out: list[Flowable] = [_p(tr("annual_report", "VIII. ĐÁNH GIÁ CHUNG"), s.heading)]
+    out += [_p(line, body) for line in doc.texts.paragraphs("assessment")]
+    out.append(_p(tr("annual_report", "IX. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {year}").format(year=doc.year + 1), s.heading))
+    out += [_p(line, body) for line in doc.texts.paragraphs("next_year")]
+    return out
+
+
 def build_story(doc: AnnualReport, width: float) -> list[Flowable]:
     s = _Styles()
     story: list[Flowable] = [
-        pdf.letterhead(doc.letterhead, width, date=doc.date),
-        _p(tr("annual_report", "BÁO CÁO"), s.title),
-        _p(tr("annual_report", "Kết quả công tác đào tạo, bồi dưỡng năm {year}").format(year=doc.year), s.subtitle),
+        official.PartStart(),
+        pdf.letterhead(doc.letterhead, width, date=doc.date, document_number=doc.number_line),
+        official.title(tr("annual_report", "BÁO CÁO"), size=15, space_before=10, name="ar-title"),
+        official.title(doc.subject, size=14, space_after=2, name="ar-subtitle"),
     ]
+    if doc.letterhead.party:
+        story.append(official.title("-----", size=13, bold=False, name="ar-dashes"))
     if doc.partial:
         story.append(_p(tr("annual_report", "(Số liệu tính đến ngày {date})").format(
             date=text.format_date(doc.plan.as_of)), s.note))
@@ -430,28 +494,31 @@ def build_story(doc: AnnualReport, width: float) -> list[Flowable]:
     for section in (_plan_section, _statistics_section, _results_section, _comparison_section, _lecturer_section,
                     _feedback_section, _followup_section):
         story += section(doc, width, s)
+    story += _texts_section(doc, s)
     story.append(Spacer(1, 12))
     story.append(KeepTogether([_signatures(doc, width)]))
     return story
 
 
-def _signatures(doc: AnnualReport, width: float) -> Table:
-    head = doc.letterhead
-    return pdf.signature_block([pdf.Signer(tr("annual_report", "Người lập báo cáo")),
-                                pdf.Signer(head.director_title or tr("annual_report", "Thủ trưởng đơn vị"),
-                                           head.director_name)], width)
+def _signatures(doc: AnnualReport, width: float) -> Flowable:
+    """"Nơi nhận" at the bottom left, the head (or the deputy) signing on the right."""
+    return official.recipients_and_signature(doc.letterhead, list(doc.recipients), width, signer=doc.signer)
 
 
 def render_pdf(doc: AnnualReport, path: str | os.PathLike[str]) -> int:
     """Write the report as an A4 portrait PDF; returns the number of pages."""
     with atomic_output(path) as temp:
         document = pdf.new_document(temp, title=doc.title, author=doc.letterhead.centre_name)
-        pages = pdf.build(document, build_story(doc, pdf.content_width()))
+        pages = pdf.build(document, build_story(doc, pdf.content_width()), canvasmaker=official.OfficialCanvas)
     return pages
 
 
 def export_annual_pdf(session: Session, year: int, path: str | os.PathLike[str], *, as_of: dt.date | None = None,
-                      on: dt.date | None = None, count_carried_over: bool = False) -> tuple[AnnualReport, int]:
-    """Load and write the PDF; returns the report (for its figures) and the number of pages."""
-    doc = load_annual_report(session, year, as_of=as_of, on=on, count_carried_over=count_carried_over)
+                      on: dt.date | None = None, count_carried_over: bool = False, draft: bool = True,
+                      deputy: bool = False) -> tuple[AnnualReport, int]:
+    """Load and write the PDF, numbered in the book of outgoing documents unless `draft` (the caller's
+    unit of work must then be able to write); returns the report and the number of pages."""
+    doc = load_annual_report(session, year, as_of=as_of, on=on, count_carried_over=count_carried_over, deputy=deputy)
+    if not draft:
+        doc = number_report(session, doc)
     return doc, render_pdf(doc, path)

@@ -72,7 +72,8 @@ class _Sheet:
     def letterhead(self) -> None:
         half = max(1, self.columns // 2)
         self.row = xl.write_letterhead(self.ws, self.doc.letterhead, row=1, left_cols=(1, half),
-                                       right_cols=(half + 1, self.columns), date=self.doc.date) + 1
+                                       right_cols=(half + 1, self.columns), date=self.doc.date,
+                                       number=self.doc.number_line) + 1
 
     def title(self, value: str, *, size: float = 14) -> None:
         xl.merged_line(self.ws, self.row, 1, self.columns, value, cell_font=xl.font(size, bold=True), height=22)
@@ -278,6 +279,27 @@ def _followup_sheet(wb: Workbook, ws: Worksheet, doc: AnnualReport) -> None:
                  tr("annual_report", "NV cao hơn")], rows, total_rows=1)
 
 
+def _texts_sheet(wb: Workbook, ws: Worksheet, doc: AnnualReport) -> None:
+    """VIII and IX (the office's words), then "Nơi nhận" and the signature: the report's end."""
+    sheet = _Sheet(wb, ws, [6, 40, 9, 9, 10, 10, 10, 10, 9, 9], doc)
+    if doc.texts is not None:
+        sheet.paragraph(tr("annual_report", "VIII. ĐÁNH GIÁ CHUNG"), bold=True)
+        for line in doc.texts.paragraphs("assessment"):
+            sheet.paragraph(line)
+        sheet.paragraph(tr("annual_report", "IX. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {year}").format(year=doc.year + 1),
+                        bold=True)
+        for line in doc.texts.paragraphs("next_year"):
+            sheet.paragraph(line)
+    start = sheet.row + 1
+    xl.write_recipients(ws, doc.letterhead, list(doc.recipients), row=start, cols=(1, 2))
+    signer = doc.signer
+    lines = [line for line in signer.title.split("\n") if line]
+    for offset, line in enumerate(lines):
+        xl.merged_line(ws, start + offset, 4, sheet.columns, line, cell_font=xl.font(14, bold=True))
+    if signer.name:
+        xl.merged_line(ws, start + len(lines) + 4, 4, sheet.columns, signer.name, cell_font=xl.font(14, bold=True))
+
+
 def render_xlsx(doc: AnnualReport, path: str | os.PathLike[str]) -> int:
     """Write the workbook; returns the number of sheets."""
     wb, ws = xl.new_workbook(tr("annual_report", "Kế hoạch"))
@@ -288,7 +310,8 @@ def render_xlsx(doc: AnnualReport, path: str | os.PathLike[str]) -> int:
                         (tr("annual_report", "So sánh"), _comparison_sheet),
                         (tr("annual_report", "Giảng viên"), _lecturer_sheet),
                         (tr("annual_report", "Phản hồi"), _feedback_sheet),
-                        (tr("annual_report", "Sau đào tạo"), _followup_sheet)):
+                        (tr("annual_report", "Sau đào tạo"), _followup_sheet),
+                        (tr("annual_report", "Đánh giá, phương hướng"), _texts_sheet)):
         fill(wb, wb.create_sheet(title), doc)
     xl.set_document_properties(wb, title=doc.title, author=doc.letterhead.centre_name)
     with atomic_output(path) as temp:

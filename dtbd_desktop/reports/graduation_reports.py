@@ -2,8 +2,7 @@
 
 * the review list for the council (danh sách xét tốt nghiệp / xét hoàn thành khóa học): every
   learner with the average, the classification, eligible or not and why;
-* the list attached to the graduation decision (danh sách công nhận tốt nghiệp), with the
-  decision's number and date in its title, from the stored review;
+* the graduation decision with its attached list (`reports.decision_report`);
 * the class score sheet (bảng điểm tổng hợp): learners × modules, landscape, header repeated;
 * each learner's transcript (bảng điểm cá nhân): drawn by `reports.transcripts`, exported here.
 
@@ -41,7 +40,7 @@ from dtbd_desktop.rules import graduation as graduation_rules
 from dtbd_desktop.rules import scores as score_rules
 from dtbd_desktop.rules.graduation import FINAL_KINDS
 from dtbd_desktop.rules.scores import ModuleResult
-from dtbd_desktop.services.graduation import ClassReview, ReviewRow, StoredResult, load_review, stored_results
+from dtbd_desktop.services.graduation import ClassReview, ReviewRow, StoredResult, load_review
 from dtbd_desktop.services.scores import ClassScores, ModuleDef
 from dtbd_desktop.services.settings import load_letterhead
 
@@ -112,15 +111,10 @@ def _review_summary(review: ClassReview) -> str:
     return line
 
 
-def decision_reference(number: str | None, date: dt.date | None) -> str:
-    """"(Kèm theo Quyết định số 12/QĐ-TCT ngày 05 tháng 3 năm 2025)", dotted when not yet known."""
-    number_text = number or "......../QĐ-......"
-    date_text = text.long_date("", date) if date else tr("reports", "ngày ..... tháng ..... năm ........")
-    return tr("reports", "(Kèm theo Quyết định số {number} {date})").format(number=number_text, date=date_text)
-
-
 def _signers(head: Letterhead) -> list[pdf.Signer]:
-    return [pdf.Signer(tr("reports", "Người lập biểu")), pdf.Signer(head.director_title, head.director_name)]
+    from dtbd_desktop.printing.official import official_signer
+
+    return [pdf.Signer(tr("reports", "Người lập biểu")), official_signer(head)]
 
 
 # ----------------------------------------------------------------------------- the review list
@@ -189,39 +183,6 @@ def review_document(review: ClassReview, head: Letterhead, on: dt.date) -> Table
         doc_title=tr("reports", "Danh sách xét tốt nghiệp lớp {code}").format(code=data.class_code), split_name=True)
 
 
-# ----------------------------------------------------------------------------- the decision list
-
-
-def decision_document(data: ClassScores, results: Sequence[StoredResult], head: Letterhead, on: dt.date,
-                      number: str | None, date: dt.date | None) -> TableDoc:
-    pass_fail = data.rules.get("outcome") == "pass_fail"
-    eligible = [r for r in results if r.eligible]
-    columns = _name_columns(False) + [
-        Column(tr("reports", "Đơn vị công tác"), 0, 30),
-        Column(tr("reports", "Điểm TB"), 38, 8, "center"),
-        Column(tr("reports", "Kết quả") if pass_fail else tr("reports", "Xếp loại"), 62, 12, "center"),
-    ]
-    rows = []
-    for n, r in enumerate(eligible, start=1):
-        line = r.learner
-        rows.append([str(n), line.family_middle, line.given_name, line.birth_text, line.organisation or "",
-                     _average_text(r.average, data.rules), r.classification or ""])
-    bands = [b["name"] for b in data.rules.get("bands", [])]
-    summary = tr("reports", "Danh sách có {n} học viên.").format(n=len(eligible))
-    counts = _counts_line([r.classification for r in eligible], bands)
-    if counts and not pass_fail:
-        summary = summary[:-1] + f" ({counts})."
-    title = tr("reports", "DANH SÁCH HỌC VIÊN ĐƯỢC CÔNG NHẬN HOÀN THÀNH KHÓA BỒI DƯỠNG") if pass_fail else \
-        tr("reports", "DANH SÁCH HỌC VIÊN ĐƯỢC CÔNG NHẬN TỐT NGHIỆP")
-    subtitle = _class_lines(data)
-    return TableDoc(
-        head=head, title=title, subtitle_lines=subtitle, columns=columns, rows=rows, summary=[summary],
-        rules_heading=_rules_heading(data), rules_lines=_rules_lines(data), legend=[], landscape=False, on=on,
-        signers=[pdf.Signer(head.director_title, head.director_name)],
-        doc_title=tr("reports", "Danh sách công nhận tốt nghiệp lớp {code}").format(code=data.class_code),
-        split_name=True, reference=decision_reference(number, date))
-
-
 # ----------------------------------------------------------------------------- the class score sheet
 
 
@@ -274,22 +235,12 @@ def export_review(session: Session, class_code: str, path: str | os.PathLike[str
 
 
 def export_decision(session: Session, class_code: str, path: str | os.PathLike[str], *,
-                    number: str | None = None, date: dt.date | None = None, on: dt.date | None = None) -> int:
-    """The list attached to the decision, from the stored review (refused when there is none).
-    `number`/`date` default to the decision recorded on the results."""
-    review = load_review(session, class_code)
-    results = stored_results(session, class_code, data=review.data)
-    if not any(r.eligible for r in results):
-        raise InputError(tr("reports", "Lớp {code} chưa có kết quả xét tốt nghiệp đã lưu (hoặc không có học viên đủ "
-                                       "điều kiện): chạy dtbd graduation review {code} trước.").format(
-            code=review.data.class_code))
-    recorded = next((r for r in results if r.eligible and r.decision_number), None)
-    number = number or (recorded.decision_number if recorded else None)
-    date = date or (recorded.decision_date if recorded else None)
-    head = load_letterhead(session)
-    doc = decision_document(review.data, results, head, on or date or dt.date.today(), number, date)
-    return write_pdf_or_xlsx(path, lambda p: render_table_pdf(doc, p),
-                  lambda p: render_table_xlsx(doc, p, tr("reports", "Công nhận tốt nghiệp")))
+                    on: dt.date | None = None, deputy: bool = False) -> int:
+    """The decision with its attached list (`reports.decision_report`): the recorded decision, else
+    a draft; pages (PDF) or the list's rows (XLSX)."""
+    from dtbd_desktop.reports.decision_report import export_decision as export
+
+    return export(session, class_code, path, on=on, deputy=deputy)
 
 
 def export_score_table(session: Session, class_code: str, path: str | os.PathLike[str], *,
@@ -324,7 +275,7 @@ def export_document(session: Session, class_code: str, kind: str, path: str | os
     if kind == "review":
         return export_review(session, class_code, path, on=on)
     if kind == "decision":
-        return export_decision(session, class_code, path, number=number, date=date, on=on)
+        return export_decision(session, class_code, path, on=on)
     if kind == "scores":
         return export_score_table(session, class_code, path, on=on)
     if kind == "transcript":
@@ -335,7 +286,7 @@ def export_document(session: Session, class_code: str, kind: str, path: str | os
 
 
 __all__ = [
-    "KINDS", "decision_document", "export_decision", "export_document", "export_review",
+    "KINDS", "export_decision", "export_document", "export_review",
     "export_score_table", "export_transcripts", "review_document", "scores_document",
 ]
 

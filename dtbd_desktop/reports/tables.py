@@ -24,7 +24,7 @@ from dtbd_desktop.base import text
 from dtbd_desktop.base.errors import InputError
 from dtbd_desktop.base.files import atomic_output
 from dtbd_desktop.base.i18n import tr
-from dtbd_desktop.printing import pdf
+from dtbd_desktop.printing import official, pdf
 from dtbd_desktop.printing.letterhead import Letterhead
 from dtbd_desktop.workbooks import xlsx as xl
 
@@ -153,10 +153,9 @@ def pdf_table(doc: TableDoc, width: float, size: float = TABLE_SIZE, *, compact:
 
 
 def _title_block(doc: TableDoc) -> list[Flowable]:
-    title_style = pdf.style("gr-title", size=TITLE_SIZE, bold=True, align=TA_CENTER, space_before=10)
     first = pdf.style("gr-sub", bold=True, align=TA_CENTER)
     rest = pdf.style("gr-info", italic=True, align=TA_CENTER)
-    out: list[Flowable] = [pdf.para(doc.title, title_style)]
+    out: list[Flowable] = [official.title(doc.title, size=TITLE_SIZE, space_before=10, name="gr-title")]
     if doc.reference:
         out.append(pdf.para(doc.reference, pdf.style("gr-ref", italic=True, align=TA_CENTER, space_after=2)))
     for index, line in enumerate(doc.subtitle_lines):
@@ -261,22 +260,28 @@ def write_table_sheet(ws: Any, doc: TableDoc) -> int:
         xl.merged_line(ws, row, 1, ncols, line, cell_font=xl.font(xl.TABLE_SIZE), horizontal="left")
         ws.row_dimensions[row].height = 16 * max(1, len(line) // 110 + 1)
         row += 1
-    xl.merged_line(ws, row, 1, ncols, doc.rules_heading, cell_font=xl.font(11, bold=True), horizontal="left")
-    row += 1
+    if doc.rules_heading:
+        xl.merged_line(ws, row, 1, ncols, doc.rules_heading, cell_font=xl.font(11, bold=True), horizontal="left")
+        row += 1
     for line in doc.rules_lines:
         xl.merged_line(ws, row, 1, ncols, line, cell_font=xl.font(11), horizontal="left")
         ws.row_dimensions[row].height = 15 * max(1, len(line) // (12 * ncols if ncols > 8 else 100) + 1)
         row += 1
-    row += 1
-    xl.merged_line(ws, row, split, ncols, text.long_date(doc.head.place_name, doc.on),
-                   cell_font=xl.font(xl.BODY_SIZE, italic=True))
-    row += 1
-    if len(doc.signers) > 1:
-        xl.merged_line(ws, row, 1, split - 1, doc.signers[0].title.upper(), cell_font=xl.font(xl.BODY_SIZE, bold=True))
-    xl.merged_line(ws, row, split, ncols, doc.head.director_title.upper(), cell_font=xl.font(xl.BODY_SIZE, bold=True))
-    row += 5
-    if doc.head.director_name:
-        xl.merged_line(ws, row, split, ncols, doc.head.director_name, cell_font=xl.font(xl.BODY_SIZE, bold=True))
+    if doc.signers:
+        row += 1
+        xl.merged_line(ws, row, split, ncols, text.long_date(doc.head.place_name, doc.on),
+                       cell_font=xl.font(xl.BODY_SIZE, italic=True))
+        row += 1
+        if len(doc.signers) > 1:
+            xl.merged_line(ws, row, 1, split - 1, doc.signers[0].title.upper(),
+                           cell_font=xl.font(xl.BODY_SIZE, bold=True))
+        signer = doc.signers[-1]
+        lines = [line for line in signer.title.upper().split("\n") if line]
+        for offset, line in enumerate(lines):
+            xl.merged_line(ws, row + offset, split, ncols, line, cell_font=xl.font(xl.BODY_SIZE, bold=True))
+        row += len(lines) + 4
+        if signer.name:
+            xl.merged_line(ws, row, split, ncols, signer.name, cell_font=xl.font(xl.BODY_SIZE, bold=True))
     xl.page_setup(ws, landscape=doc.landscape)
     xl.print_titles(ws, header_top, header_bottom)
     xl.freeze_below(ws, header_bottom)

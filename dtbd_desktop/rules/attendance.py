@@ -136,6 +136,8 @@ class LearnerResult:
     barred_modules: list[str]
     certificate_eligible: bool
     explanations: list[str] = field(default_factory=list)
+    #: For each explanation, whether the absence still stands in the way (False: made up in time).
+    explanation_holds: list[bool] = field(default_factory=list)
 
     @property
     def absent_share(self) -> float:
@@ -211,6 +213,7 @@ def learner_result(
 
     per_module: list[ModuleAbsence] = []
     explanations: list[str] = []
+    holds: list[bool] = []
     barred: list[str] = []
     total_made_up = 0
     for m in modules:
@@ -232,6 +235,7 @@ def learner_result(
             barred.append(m.code)
         if rules.scope == "module" and over_limit(missed, periods, rules.limit):
             explanations.append(_module_explanation(m.code, missed, periods, made_up, counted, is_over, rules))
+            holds.append(is_over)
 
     total_periods = sum(denominators.values()) + sum(s.periods for s in sessions if s.module_id is None)
     total_absent = sum(absent.values())
@@ -242,6 +246,7 @@ def learner_result(
         if over_limit(total_absent, total_periods, rules.limit):
             explanations.append(_course_explanation(total_absent, total_periods, total_made_up, total_counted,
                                                     over_course, rules))
+            holds.append(over_course)
     else:
         eligible = not barred
     return LearnerResult(
@@ -249,7 +254,7 @@ def learner_result(
         made_up_periods=total_made_up, counted_periods=total_counted,
         excused_periods=sum(excused.values()), unexcused_periods=sum(unexcused.values()),
         late_sessions=sum(late.values()), marked_sessions=marked, over_course_limit=over_course,
-        barred_modules=barred, certificate_eligible=eligible, explanations=explanations,
+        barred_modules=barred, certificate_eligible=eligible, explanations=explanations, explanation_holds=holds,
     )
 
 

@@ -475,8 +475,10 @@ def rules_summary(rules: Mapping[str, Any], regulation: str | None = None) -> li
             conditions.append(tr("grading", "không bị kỷ luật từ mức {level} trở lên").format(
                 level=discipline_label(str(rules["bar_discipline_from"]))))
         lines.append(tr("grading", "Điều kiện tốt nghiệp: {conditions}.").format(conditions="; ".join(conditions)))
-    if regulation:
-        lines.append(tr("grading", "Căn cứ: {regulation}.").format(regulation=regulation.rstrip(".")))
+    basis = "; ".join(line for line in (" ".join(raw.split()).lstrip("-").strip().rstrip(";,.")
+                                         for raw in (regulation or "").splitlines()) if line)
+    if basis:
+        lines.append(tr("grading", "Căn cứ: {regulation}.").format(regulation=basis))
     return lines
 
 

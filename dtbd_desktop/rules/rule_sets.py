@@ -106,6 +106,57 @@ def _number(params: dict[str, Any], key: str, problems: list[Problem], low: floa
         )
 
 
+# ---------------------------------------------------------------------------------- the legal basis
+
+#: Words that mark a note to whoever sets the program up, never the text of a regulation: a legal
+#: basis holding one is refused, and no printed paper may carry one (tests search every document).
+NOTE_MARKERS = ("mặc định", "sửa theo", "todo", "fixme", "xxx", "...", "…", "[", "]", "<", ">")
+LEGAL_BASIS_LINE_LIMIT = 500
+LEGAL_BASIS_LIMIT = 2000
+
+
+def legal_basis_lines(value: str | None) -> list[str]:
+    """The legal basis of a rule set (căn cứ: the regulations it applies, one per line) as its
+    lines, each without a leading dash or "Căn cứ" and without its closing punctuation."""
+    out = []
+    for raw in (value or "").splitlines():
+        line = " ".join(raw.split()).lstrip("-–•").strip()
+        if line[:6].casefold() == "căn cứ":
+            line = line[6:].lstrip(" :").strip()
+        line = line.rstrip(";,.").strip()
+        if line:
+            out.append(line)
+    return out
+
+
+def legal_basis_sentence(value: str | None) -> str:
+    """The legal basis in running text: its lines joined by "; "."""
+    return "; ".join(legal_basis_lines(value))
+
+
+def check_legal_basis(value: str | None) -> list[Problem]:
+    """What is wrong with a legal basis typed in the rules editor or on the command line."""
+    problems: list[Problem] = []
+    lines = legal_basis_lines(value)
+    if not lines:
+        problems.append(Problem(tr("rules", "Chưa nhập căn cứ (văn bản quy định mà chương trình áp dụng)."),
+                                field="legal_basis"))
+    if len(value or "") > LEGAL_BASIS_LIMIT:
+        problems.append(Problem(tr("rules", "Căn cứ dài quá {n} ký tự.").format(n=LEGAL_BASIS_LIMIT),
+                                field="legal_basis"))
+    for number, line in enumerate(lines, start=1):
+        if len(line) > LEGAL_BASIS_LINE_LIMIT:
+            problems.append(Problem(tr("rules", "Căn cứ dòng {n} dài quá {limit} ký tự.").format(
+                n=number, limit=LEGAL_BASIS_LINE_LIMIT), field="legal_basis", row=number))
+        folded = line.casefold()
+        marker = next((m for m in NOTE_MARKERS if m in folded), None)
+        if marker is not None:
+            problems.append(Problem(tr("rules", "Căn cứ dòng {n} có \u201c{marker}\u201d: ghi đúng tên, số, ngày của văn "
+                                               "bản, không để ghi chú hay chỗ trống (căn cứ được in trên văn bản).")
+                                    .format(n=number, marker=marker), field="legal_basis", row=number))
+    return problems
+
+
 def validate_rules(params: dict[str, Any]) -> list[Problem]:
     """Every problem with an edited rule set, each naming its field; empty when it can be saved."""
     problems: list[Problem] = []

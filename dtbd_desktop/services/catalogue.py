@@ -15,7 +15,13 @@ from dtbd_desktop.base.errors import InputError, NotFoundError, Problem
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.base.paths import resource_path
 from dtbd_desktop.db.models import MODULE_KINDS, Module, Programme, RuleSet, TrainingClass
-from dtbd_desktop.rules.rule_sets import default_rules, validate_rules, with_defaults
+from dtbd_desktop.rules.rule_sets import (
+    check_legal_basis,
+    default_rules,
+    legal_basis_lines,
+    validate_rules,
+    with_defaults,
+)
 from dtbd_desktop.trust.operations import operation
 
 
@@ -99,7 +105,7 @@ def seed_catalogue(session: Session, *, only_if_empty: bool = False) -> int:
             )
         programme.rule_sets.append(
             RuleSet(
-                name=tr("catalogue", "Quy định mặc định"),
+                name=tr("catalogue", "Quy định chung của chương trình"),
                 regulation=entry.get("regulation"),
                 params=default_rules(entry["kind"]),
             )
@@ -233,25 +239,38 @@ def save_programme(
     return _info(programme)
 
 
+def clean_legal_basis(value: str) -> str:
+    """The legal basis as stored: one regulation per line, each line NFC and trimmed, refused
+    (InputError naming the line) when empty or holding a note instead of a regulation."""
+    problems = check_legal_basis(value)
+    if problems:
+        raise InputError(tr("catalogue", "Căn cứ chưa hợp lệ, chưa lưu."), problems)
+    return "\n".join(text.nfc(line) for line in legal_basis_lines(value))
+
+
 @operation("programmes.save_rules", permission="edit_catalogue")
 def save_rule_set(
     session: Session, code: str, params: dict[str, Any], *, name: str | None = None, regulation: str | None = None
 ) -> ProgrammeInfo:
-    """Save an edited rule set. If classes already use the current one, a new version is added,
-    so their results keep the rules they were reviewed under; otherwise it is edited in place."""
+    """Save an edited rule set. If classes already use the current one and its rules change, a new
+    version is added, so their results keep the rules they were reviewed under; otherwise it is
+    edited in place (a new name or legal basis alone changes no result, so classes keep it too).
+    `regulation` is the legal basis (căn cứ), one regulation per line; None keeps the current one."""
     programme = get_programme(session, code)
     problems = validate_rules(params)
     if problems:
         raise InputError(tr("catalogue", "Quy định chưa hợp lệ, chưa lưu."), problems)
+    basis = clean_legal_basis(regulation) if regulation is not None else None
     rule_set = current_rule_set(programme)
     in_use = rule_set is not None and session.scalar(
         select(func.count(TrainingClass.id)).where(TrainingClass.rule_set_id == rule_set.id)
     )
-    if rule_set is None or in_use:
+    same_rules = rule_set is not None and dict(rule_set.params or {}) == dict(params)
+    if rule_set is None or (in_use and not same_rules):
         rule_set = RuleSet(
             programme=programme,
             name=text.clean(name) or tr("catalogue", "Quy định sửa đổi"),
-            regulation=text.clean(regulation),
+            regulation=basis if basis is not None else (rule_set.regulation if rule_set is not None else None),
             params=dict(params),
         )
         session.add(rule_set)
@@ -259,7 +278,23 @@ def save_rule_set(
         rule_set.params = dict(params)
         if name is not None:
             rule_set.name = text.clean(name) or rule_set.name
-        rule_set.regulation = text.clean(regulation)
+        if basis is not None:
+            rule_set.regulation = basis
     session.flush()
     session.refresh(programme)
+    return _info(programme)
+
+
+@operation("programmes.save_legal_basis", permission="edit_catalogue")
+def save_legal_basis(session: Session, code: str, legal_basis: str) -> ProgrammeInfo:
+    """Set the legal basis (căn cứ) of the programme's current rule set, in place: it changes no
+    result, and the classes that use the rule set print it from now on (a decision already
+    numbered keeps the one it was signed with)."""
+    programme = get_programme(session, code)
+    basis = clean_legal_basis(legal_basis)
+    rule_set = current_rule_set(programme)
+    if rule_set is None:
+        raise InputError(tr("catalogue", "Chương trình {code} chưa có quy định để ghi căn cứ.").format(code=code))
+    rule_set.regulation = basis
+    session.flush()
     return _info(programme)

@@ -29,6 +29,7 @@ from dtbd_desktop.db.models import (
     AttendanceMark,
     ClassSession,
     Enrolment,
+    GraduationResult,
     Holiday,
     Learner,
     Lecturer,
@@ -119,6 +120,7 @@ class _Builder:
         self.districts: list[list[int]] = []  # organisations under each district
         self.province_orgs: list[int] = []
         self.lecturer_ids: list[int] = []
+        self.decided: list[tuple[dt.date, int, TrainingClass, Programme]] = []  # decisions to record, by date
 
     def say(self, message: str) -> None:
         if self.progress:
@@ -343,32 +345,39 @@ class _Builder:
             self.graduate(cls, programme)
 
     def graduate(self, cls: TrainingClass, programme: Programme) -> None:
-        """The real graduation review, the decision, and the documents of the eligible learners."""
+        """The real graduation review; the decision and the documents come later, in date order
+        (`record_decisions`), as the book of outgoing documents and the registers number them."""
         from dtbd_desktop.services import graduation
 
         self.s.flush()
         rows = graduation.review(self.s, cls.code, save=True)
-        issue_date = cls.end_date + dt.timedelta(days=10)
-        if not any(row.outcome.eligible for row in rows):
-            return
-        graduation.set_decision(self.s, cls.code, number=r_number(cls), date=issue_date)
-        if issue_date > self.today:
-            return
-        from dtbd_desktop.services.document_wording import document_result
-        from dtbd_desktop.services.scores import class_rules
+        if any(row.outcome.eligible for row in rows):
+            self.decided.append((cls.end_date + dt.timedelta(days=10), cls.id, cls, programme))
 
-        rules = class_rules(cls)
-        eligible = {row.enrolment_id: document_result(rules, row.outcome.classification, row.outcome.essay_band)
-                    for row in rows if row.outcome.eligible}
-        chosen = [e for e in cls.enrolments if e.id in eligible]
-        chosen.sort(key=lambda e: e.learner.sort_key)
-        certificates_numbering.issue_many(
-            self.s, programme.document_kind, issue_date, [(e, eligible[e.id]) for e in chosen],
-            key=signing_keys.issuing_key(self.s))
+    def record_decisions(self) -> None:
+        """Each finished class's decision (numbered in the book, in date order) and, once its date
+        has come, its diplomas or certificates (numbered in their register)."""
+        from dtbd_desktop.services import graduation
+
+        for issue_date, _id, cls, programme in sorted(self.decided, key=lambda item: item[:2]):
+            graduation.set_decision(self.s, cls.code, date=issue_date)
+            if issue_date > self.today:
+                continue
+            results = {r.enrolment_id: r.classification for r in self.s.scalars(
+                select(GraduationResult).join(Enrolment, GraduationResult.enrolment_id == Enrolment.id)
+                .where(Enrolment.class_id == cls.id, GraduationResult.eligible.is_(True)))}
+            from dtbd_desktop.services.certificates.issuing import document_results
+
+            results = document_results(self.s, cls, list(results.items()))  # as the document prints them
+            chosen = sorted((e for e in cls.enrolments if e.id in results), key=lambda e: e.learner.sort_key)
+            certificates_numbering.issue_many(
+                self.s, programme.document_kind, issue_date, [(e, results[e.id]) for e in chosen],
+                level=programme.level, key=signing_keys.issuing_key(self.s))
 
 
-def r_number(cls: TrainingClass) -> str:
-    return f"{cls.id:02d}-QĐ/TCT"
+#: The settings of official papers the demo centre fills in (see services.settings).
+DOCUMENT_SETTINGS = ("deputy_title", "deputy_name", "centre_basis", "proposer", "executors", "decision_recipients",
+                     "letter_recipients", "report_recipients")
 
 
 def build_demo(db: Database, *, today: dt.date | None = None, seed: int = 2025,
@@ -395,7 +404,8 @@ def build_demo(db: Database, *, today: dt.date | None = None, seed: int = 2025,
         centre = b.ref["centre"]
         settings.set_settings(session, centre_name=centre["name"], superior_body=centre["superior"],
                               place_name=centre["place"], director_title=centre["director_title"],
-                              director_name=centre["director_name"], demo=True)
+                              director_name=centre["director_name"], demo=True,
+                              **{key: centre[key] for key in DOCUMENT_SETTINGS if key in centre})
         b.say(tr("demo", "Đang tạo đơn vị, giảng viên..."))
         b.organisations()
         b.lecturers()
@@ -409,6 +419,7 @@ def build_demo(db: Database, *, today: dt.date | None = None, seed: int = 2025,
                 n = sum(1 for p in _class_plans(year, 1) if p.programme == programme.code)
                 session.add(AnnualPlan(year=year, programme_id=programme.id, target_classes=max(1, n - (year % 2)),
                                        target_learners=n * 50))
+        b.record_decisions()
         session.flush()
         audit.record_system(session, action="audit.baseline", username="demo", entity="database", new="demo",
                             state=protected.snapshot(session))

@@ -9,7 +9,8 @@ eligible). Learners transferred to another class are reviewed there, not here; l
 withdrew are listed as not eligible.
 
 `set_conduct` records the sending organisation's confirmation, any discipline and the conduct
-(rèn luyện); `set_decision` the number and date of the graduation decision. Both are audited.
+(rèn luyện), audited; `set_decision` (`services.graduation_decision`, re-exported here) numbers the
+class's decision in the book of outgoing documents and records it on the learners.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from dtbd_desktop.db.models import CONFIRMATIONS, DISCIPLINES, Enrolment, Gradua
 from dtbd_desktop.rules import graduation as graduation_rules
 from dtbd_desktop.rules.graduation import LearnerFacts, Outcome
 from dtbd_desktop.rules.scores import ModuleResult, score_text
-from dtbd_desktop.services.classes import get_class
+from dtbd_desktop.services.graduation_decision import StoredResult, set_decision, stored_results
 from dtbd_desktop.services.scores import ClassScores, LearnerLine, find_learner, load_class_scores
 from dtbd_desktop.trust import audit, operations, protected
 from dtbd_desktop.trust.operations import operation
@@ -277,71 +278,6 @@ def review_effects(session: Session, class_code: str) -> ReviewEffects:
     return ReviewEffects(decision=decided, changes=tuple(changes), unchanged=unchanged)
 
 
-@dataclass(frozen=True)
-class StoredResult:
-    """A stored review result with the learner, as the decision list prints it."""
-
-    learner: LearnerLine
-    average: Decimal | None
-    classification: str | None
-    eligible: bool
-    reasons: list[str]
-    rank: int | None
-    decision_number: str | None
-    decision_date: dt.date | None
-    reviewed_at: dt.datetime
-
-
-def stored_results(session: Session, class_code: str, *, data: ClassScores | None = None) -> list[StoredResult]:
-    """The class's stored review, in roster order; empty when the class was never reviewed."""
-    data = data or load_class_scores(session, class_code)
-    results = {r.enrolment_id: r for r in session.scalars(
-        select(GraduationResult).join(Enrolment, GraduationResult.enrolment_id == Enrolment.id)
-        .where(Enrolment.class_id == data.class_id))}
-    out = []
-    for line in data.learners:
-        r = results.get(line.enrolment_id)
-        if r is None:
-            continue
-        out.append(StoredResult(
-            learner=line, average=None if r.average is None else Decimal(r.average), classification=r.classification,
-            eligible=r.eligible, reasons=[str(x) for x in (r.reasons or [])], rank=r.rank,
-            decision_number=r.decision_number, decision_date=r.decision_date, reviewed_at=r.reviewed_at))
-    return out
-
-
-@operation("graduation.decision", permission="review_graduation")
-def set_decision(session: Session, class_code: str, *, number: str, date: dt.date) -> int:
-    """Record the graduation decision (số và ngày quyết định công nhận tốt nghiệp) on the class's
-    eligible learners; returns how many. Refused when the class has no stored review."""
-    cls = get_class(session, class_code)
-    clean_number = text.clean(number)
-    problems = []
-    if not clean_number:
-        problems.append(Problem(tr("graduation", "Thiếu số quyết định."), field="number"))
-    elif len(clean_number) > 60:
-        problems.append(Problem(tr("graduation", "Số quyết định dài quá 60 ký tự."), field="number"))
-    if date is None:
-        problems.append(Problem(tr("graduation", "Thiếu ngày quyết định."), field="date"))
-    if problems:
-        raise InputError(tr("graduation", "Chưa ghi được quyết định."), problems)
-    rows = list(session.scalars(
-        select(GraduationResult).join(Enrolment, GraduationResult.enrolment_id == Enrolment.id)
-        .where(Enrolment.class_id == cls.id, GraduationResult.eligible.is_(True))))
-    if not rows:
-        raise InputError(tr("graduation", "Lớp {code} chưa có học viên đủ điều kiện đã xét; hãy xét tốt nghiệp trước "
-                                          "(dtbd graduation review {code}).").format(code=cls.code))
-    old = {(r.decision_number, r.decision_date) for r in rows}
-    for r in rows:
-        r.decision_number = clean_number
-        r.decision_date = date
-    session.flush()
-    previous = ", ".join(sorted(f"{n} {text.format_date(d)}" for n, d in old if n)) or None
-    audit.record(session, action="graduation.decision", entity="class", entity_id=cls.id, field="decision",
-                 old=previous, new=f"{clean_number} {text.format_date(date)}")
-    return len(rows)
-
-
 @operation("graduation.conduct", permission="enter_conduct", scope=operations.class_code())
 def set_conduct(session: Session, class_code: str, national_id: str | None = None, *, enrolment_id: int | None = None,
                 confirmation: str | None = None, discipline: str | None = None, conduct: str | None = None,
@@ -398,3 +334,4 @@ __all__ = [
     "ClassReview", "ReviewChange", "ReviewEffects", "ReviewRow", "StoredResult", "facts_for", "load_review", "review",
     "review_effects", "set_conduct", "set_decision", "store_review", "stored_results",
 ]
+

@@ -7,6 +7,16 @@ What each key holds (the Settings screen edits all of them; `check_settings` say
   `issuing_name`: the school as diplomas and certificates name it in a sentence ("Trường Chính trị
   tỉnh Long An"); empty: made from `centre_name` (`services.document_wording.proper_name`);
   `party_heading`: "ĐẢNG CỘNG SẢN VIỆT NAM" on the right of the letterhead, else the national heading.
+* `letterhead_name`, `document_symbol`: the issuing body as the letterhead names it (under the
+  superior body: "TRƯỜNG CHÍNH TRỊ") and its abbreviation in document numbers ("TCT"); empty:
+  worked out from the centre's name (`printing.letterhead.issuer_name`, `issuer_symbol`);
+  `signer_collective` ("BAN GIÁM HIỆU": the head signs "T/M" the collective; empty: in their own
+  name), `deputy_title`, `deputy_name` (a deputy who signs "K/T" when chosen), `archive_line`
+  (the last line of "Nơi nhận", e.g. "Lưu VP."; empty: the format's own).
+* What official papers say beside the figures (text; several lines are several items):
+  `centre_basis` (the first "Căn cứ" of a decision: the regulation on the centre's functions),
+  `proposer` ("Xét đề nghị của ..."), `executors` (who carries a decision out, Điều 3),
+  `decision_recipients`, `letter_recipients`, `report_recipients` (the lines of "Nơi nhận").
 * `logo_png`: the centre's logo as a base64-encoded PNG (at most `MAX_LOGO_BYTES` once decoded),
   or None. Stored in the database rather than as a file path, so that every PC sharing one
   PostgreSQL server prints the same logo; `logo_png()` returns the bytes.
@@ -56,6 +66,18 @@ DEFAULTS: dict[str, Any] = {
     "director_title": "GIÁM ĐỐC",
     "director_name": "",
     "party_heading": True,  # "ĐẢNG CỘNG SẢN VIỆT NAM" on the right of the letterhead
+    "letterhead_name": "",
+    "document_symbol": "",
+    "signer_collective": "",
+    "deputy_title": "",
+    "deputy_name": "",
+    "archive_line": "",
+    "centre_basis": "",
+    "proposer": "",
+    "executors": "",
+    "decision_recipients": "",
+    "letter_recipients": "",
+    "report_recipients": "",
     "logo_png": None,
     "attendance_lock_days": 7,
     "backup_keep": 10,
@@ -69,6 +91,26 @@ DEFAULTS: dict[str, Any] = {
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_LOGO_BYTES = 1024 * 1024
 TEXT_LIMIT = 200
+LONG_TEXT_LIMIT = 2000
+LONG_TEXTS = frozenset({"centre_basis", "executors", "decision_recipients", "letter_recipients", "report_recipients"})
+
+
+def document_labels() -> dict[str, str]:
+    """The settings of official papers, with their names as the Settings screen shows them."""
+    return {
+        "letterhead_name": tr("settings", "Tên cơ quan trên tiêu đề văn bản"),
+        "document_symbol": tr("settings", "Ký hiệu cơ quan trong số văn bản"),
+        "signer_collective": tr("settings", "Ký thay mặt (T/M) tập thể"),
+        "deputy_title": tr("settings", "Chức danh cấp phó ký thay"),
+        "deputy_name": tr("settings", "Họ tên cấp phó ký thay"),
+        "archive_line": tr("settings", "Dòng lưu văn bản"),
+        "centre_basis": tr("settings", "Căn cứ chức năng, nhiệm vụ của cơ quan"),
+        "proposer": tr("settings", "Đơn vị đề nghị (xét đề nghị của)"),
+        "executors": tr("settings", "Đơn vị, cá nhân thi hành quyết định"),
+        "decision_recipients": tr("settings", "Nơi nhận quyết định"),
+        "letter_recipients": tr("settings", "Nơi nhận công văn"),
+        "report_recipients": tr("settings", "Nơi nhận báo cáo"),
+    }
 
 
 def default_signer_title(centre_name: str) -> str:
@@ -124,14 +166,18 @@ def check_settings(values: dict[str, Any]) -> list[Problem]:
         "director_title": tr("settings", "Chức danh người ký"),
         "director_name": tr("settings", "Họ tên người ký"),
     }
+    text_labels.update(document_labels())
     for key, label in text_labels.items():
         if key not in values:
             continue
         value = values[key]
+        limit = LONG_TEXT_LIMIT if key in LONG_TEXTS else TEXT_LIMIT
         if not isinstance(value, str):
             problems.append(Problem(tr("settings", "{label} phải là chữ.").format(label=label), field=key))
-        elif len(value) > TEXT_LIMIT:
-            problems.append(Problem(tr("settings", "{label} dài quá {n} ký tự.").format(label=label, n=TEXT_LIMIT),
+        elif key == "document_symbol" and value.strip() and not all(ch.isalnum() or ch in "-." for ch in value.strip()):
+            problems.append(Problem(tr("settings", "Ký hiệu cơ quan chỉ gồm chữ và số, ví dụ TCT."), field=key))
+        elif len(value) > limit:
+            problems.append(Problem(tr("settings", "{label} dài quá {n} ký tự.").format(label=label, n=limit),
                                     field=key))
         elif key == "centre_name" and not value.strip():
             problems.append(Problem(tr("settings", "Chưa nhập tên trường / trung tâm."), field=key))
@@ -308,4 +354,20 @@ def load_letterhead(session: Session) -> Letterhead:
         director_title=value("director_title"),
         director_name=value("director_name"),
         party_heading=bool(values.get("party_heading", True)),
+        short_name=value("letterhead_name"),
+        symbol=value("document_symbol"),
+        collective=value("signer_collective"),
+        deputy_title=value("deputy_title"),
+        deputy_name=value("deputy_name"),
+        archive=value("archive_line"),
     )
+
+
+def text_lines(value: object) -> list[str]:
+    """A multi-line setting as its non-empty lines, NFC, without their leading dashes."""
+    return [line for line in (text.nfc(part).lstrip("-").strip() for part in str(value or "").splitlines()) if line]
+
+
+def document_setting(session: Session, key: str) -> str:
+    """A text setting of official papers, its lines kept (each line NFC and trimmed)."""
+    return "\n".join(text_lines(get_setting(session, key)))

@@ -34,7 +34,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
-from dtbd_desktop.printing.letterhead import NATIONAL_MOTTO, NATIONAL_NAME, PARTY_HEADING, Letterhead
+from dtbd_desktop.printing.letterhead import (
+    Letterhead,
+    heading_rows,
+    recipient_lines,
+    recipients_heading,
+    signer_lines,
+)
 
 FONT_NAME = "Times New Roman"
 BODY_SIZE = 13.0
@@ -199,34 +205,52 @@ def header_cell(ws: Worksheet, row: int, column: int, value: str, *, last_row: i
 
 
 def write_letterhead(ws: Worksheet, head: Letterhead, *, row: int, left_cols: tuple[int, int],
-                     right_cols: tuple[int, int], date: dt.date | None = None) -> int:
-    """The letterhead in merged cells; returns the first free row after it.
+                     right_cols: tuple[int, int], date: dt.date | None = None, number: str | None = None,
+                     subject: str | None = None) -> int:
+    """The letterhead in merged cells, in the centre's format (`printing.letterhead`, the same
+    description the PDFs draw); returns the first free row after it.
 
-    Left (`left_cols`): the superior body, then the centre in bold underlined caps. Right
-    (`right_cols`): "ĐẢNG CỘNG SẢN VIỆT NAM" (bold, underlined) or the national heading and
-    motto; then the place and date in italics when `date` is given.
+    Left (`left_cols`): the superior body, the issuing body in bold (with the "*" under it in the
+    Party's format, underlined in the State's), then `number` (the whole "Số ..." line) and
+    `subject`. Right (`right_cols`): "ĐẢNG CỘNG SẢN VIỆT NAM" or the national heading and motto,
+    underlined, then the place and date in italics when `date` is given.
     """
-    left: list[tuple[str, Font]] = []
-    if head.superior_body:
-        left.append((head.superior_body.upper(), font(BODY_SIZE)))
-    left.append((head.centre_name.upper(), font(BODY_SIZE, bold=True, underline=True)))
-    right: list[tuple[str, Font]]
-    if head.party_heading:
-        right = [(PARTY_HEADING, font(BODY_SIZE, bold=True, underline=True))]
-    else:
-        right = [(NATIONAL_NAME, font(BODY_SIZE - 1, bold=True)),
-                 (NATIONAL_MOTTO, font(BODY_SIZE, bold=True, underline=True))]
-    lines = max(len(left), len(right))
-    for offset in range(lines):
-        if offset < len(left):
-            value, f = left[offset]
-            merged_line(ws, row + offset, *left_cols, value, cell_font=f)
-        if offset < len(right):
-            value, f = right[offset]
-            merged_line(ws, row + offset, *right_cols, value, cell_font=f)
-    row += lines
-    if date is not None:
-        merged_line(ws, row, *right_cols, text.long_date(head.place_name, date), cell_font=font(BODY_SIZE, italic=True))
+    place_date = text.long_date(head.place_name, date) if date is not None else None
+    rows = heading_rows(head, number=number, date_line=place_date, subject=subject)
+    for offset, (left, right) in enumerate(rows.rows):
+        for line, cols in ((left, left_cols), (right, right_cols)):
+            if line is None or not line.text:
+                continue
+            merged_line(ws, row + offset, *cols, line.text, cell_font=font(
+                line.size, bold=line.bold, italic=line.italic, underline=line.rule > 0))
+    return row + len(rows.rows)
+
+
+def write_signature(ws: Worksheet, head: Letterhead, *, row: int, cols: tuple[int, int], deputy: bool = False,
+                    place_date: str | None = None, size: float = BODY_SIZE) -> int:
+    """The signer's authority and title, four empty rows for the signature, the name; returns the
+    first free row after it."""
+    if place_date:
+        merged_line(ws, row, *cols, place_date, cell_font=font(size, italic=True))
+        row += 1
+    lines, name = signer_lines(head, deputy=deputy)
+    for line in lines:
+        merged_line(ws, row, *cols, line, cell_font=font(size, bold=True))
+        row += 1
+    row += 4
+    if name:
+        merged_line(ws, row, *cols, name, cell_font=font(size, bold=True))
+    return row + 1
+
+
+def write_recipients(ws: Worksheet, head: Letterhead, items: Sequence[str], *, row: int,
+                     cols: tuple[int, int]) -> int:
+    """"Nơi nhận:" and its lines, left-aligned, in the centre's format; returns the next free row."""
+    heading = font(14, underline=True) if head.party else font(12, bold=True, italic=True)
+    merged_line(ws, row, *cols, recipients_heading(), cell_font=heading, horizontal="left")
+    row += 1
+    for line in recipient_lines(head, items):
+        merged_line(ws, row, *cols, line, cell_font=font(12 if head.party else 11), horizontal="left")
         row += 1
     return row
 
@@ -289,5 +313,5 @@ __all__ = [
     "BODY_SIZE", "DATE_FORMAT", "date_value", "set_date_format", "FONT_NAME", "TABLE_SIZE", "THIN_BORDER", "align", "border", "cell_style", "font",
     "formula", "freeze_below", "header_cell", "looks_like_formula", "merged_line", "new_workbook", "page_setup",
     "print_titles", "save_workbook", "set_column_widths", "set_document_properties", "text_as_text",
-    "write_letterhead",
+    "write_letterhead", "write_recipients", "write_signature",
 ]

@@ -211,6 +211,11 @@
     </message>
     <message>
       <location filename="../../dtbd_desktop/trust/accounts.py" />
+      <source>vào sổ văn bản đi (lấy số quyết định, công văn, báo cáo)</source>
+      <translation>enter documents in the outgoing register (number decisions, letters, reports)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>xem dữ liệu</source>
       <translation>view data</translation>
     </message>
@@ -932,6 +937,12 @@
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>IX. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {year}</source>
+      <translation>IX. DIRECTIONS AND TASKS FOR {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
       <location filename="../../dtbd_desktop/reports/annual_report.py" />
       <source>KH</source>
       <translation>Plan</translation>
@@ -1046,9 +1057,8 @@
       <translation>Higher duties</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/annual_report.py" />
       <source>Người lập báo cáo</source>
-      <translation>Prepared by</translation>
+      <translation type="obsolete">Prepared by</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/annual_report.py" />
@@ -1187,9 +1197,8 @@
       <translation>The timetable for the year does not name any lecturers yet.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/annual_report.py" />
       <source>Thủ trưởng đơn vị</source>
-      <translation>Head of organisation</translation>
+      <translation type="obsolete">Head of organisation</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/annual_report.py" />
@@ -1290,6 +1299,12 @@
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>VIII. ĐÁNH GIÁ CHUNG</source>
+      <translation>VIII. GENERAL ASSESSMENT</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
       <source>{kind}: {n} tiết</source>
       <translation>{kind}: {n} periods</translation>
     </message>
@@ -1312,6 +1327,11 @@
       <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
       <source>ĐÁNH GIÁ HỌC VIÊN SAU ĐÀO TẠO NĂM {year}</source>
       <translation>POST-TRAINING EVALUATION OF LEARNERS IN {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Đánh giá, phương hướng</source>
+      <translation>Assessment, directions</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/annual_report.py" />
@@ -1339,6 +1359,44 @@
     <message>
       <source>Độ tuổi {band}</source>
       <translation type="obsolete">Age {band}</translation>
+    </message>
+  </context>
+  <context>
+    <name>annual_texts</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/annual_texts_dialog.py" />
+      <source>Chưa ghi: đây là nội dung gợi ý từ số liệu của năm, sửa rồi lưu.</source>
+      <translation>Not written yet: this is a suggestion made from the year's figures; edit it and save.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/annual_texts_dialog.py" />
+      <source>IX. Phương hướng, nhiệm vụ năm {year} (mỗi đoạn một dòng):</source>
+      <translation>IX. Directions and tasks for {year} (one paragraph per line):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/annual_texts_dialog.py" />
+      <source>Lưu</source>
+      <translation>Save</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/annual_texts_dialog.py" />
+      <source>Nhận định, phương hướng của báo cáo năm {year}</source>
+      <translation>Assessment and directions of the {year} annual report</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/annual_texts_dialog.py" />
+      <source>VIII. Đánh giá chung (mỗi đoạn một dòng):</source>
+      <translation>VIII. General assessment (one paragraph per line):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/annual_texts_dialog.py" />
+      <source>Đã ghi bởi {who}.</source>
+      <translation>Written by {who}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/annual_texts_dialog.py" />
+      <source>Đóng</source>
+      <translation>Close</translation>
     </message>
   </context>
   <context>
@@ -1894,6 +1952,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>View only: this account is not allowed to take attendance for this class.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
+      <source>Công văn gửi đơn vị cử đi học</source>
+      <translation>Letters to the sending organisations</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
       <source>Cả buổi có mặt</source>
       <translation>Whole session present</translation>
@@ -2006,6 +2069,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>M</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
+      <source>Số công văn: {numbers}.</source>
+      <translation>Letter numbers: {numbers}.</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/gui/models/attendance_model.py" />
       <source>Số tiết vắng trên cả khóa và tỷ lệ; giới hạn {limit} ({scope}).</source>
       <translation>Periods absent over the whole course and share; limit {limit} ({scope}).</translation>
@@ -2021,9 +2089,8 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>E</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
       <source>Thông báo gửi đơn vị cử đi học</source>
-      <translation>Notice to sending organisations</translation>
+      <translation type="obsolete">Notice to sending organisations</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
@@ -2153,6 +2220,8 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Locked: changes need permission and a reason.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
+      <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
       <location filename="../../dtbd_desktop/gui/screens/attendance_actions.py" />
       <source>Đã lưu {path}.</source>
       <translation>Saved {path}.</translation>
@@ -3421,6 +3490,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/catalogue.py" />
+      <source>Chương trình {code} chưa có quy định để ghi căn cứ.</source>
+      <translation>Programme {code} has no rule set to hold the legal basis.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/catalogue.py" />
+      <source>Căn cứ chưa hợp lệ, chưa lưu.</source>
+      <translation>The legal basis is not valid; nothing was saved.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/catalogue.py" />
       <source>Không có chương trình mã '{code}'. Các mã hiện có: {known}.</source>
       <translation>There is no programme with code '{code}'. Existing codes: {known}.</translation>
     </message>
@@ -3441,13 +3520,17 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/catalogue.py" />
+      <source>Quy định chung của chương trình</source>
+      <translation>The programme's general rules</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/catalogue.py" />
       <source>Quy định chưa hợp lệ, chưa lưu.</source>
       <translation>The rules are not valid; not saved.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/catalogue.py" />
       <source>Quy định mặc định</source>
-      <translation>Default rules</translation>
+      <translation type="obsolete">Default rules</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/catalogue.py" />
@@ -3558,8 +3641,18 @@ Reason for the revocation (kept in the register and the audit log):</translation
       <translation>No code entered.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
+      <source>Chọn bậc của sổ bằng: {levels}.</source>
+      <translation>Choose the diploma register's level: {levels}.</translation>
+    </message>
+    <message>
       <source>Chữ ký hợp lệ, nhưng sổ gốc trong cơ sở dữ liệu này không có số hiệu {serial}: không kiểm tra được văn bằng có bị thu hồi hay không.</source>
       <translation type="obsolete">The signature is valid, but the certificate register in this database has no serial number {serial}: cannot check whether the diploma has been revoked.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates/register.py" />
+      <source>Cấp lại thay số hiệu {serial}</source>
+      <translation>Re-issued in place of serial {serial}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
@@ -3622,6 +3715,11 @@ Reason for the revocation (kept in the register and the audit log):</translation
       <translation>No diploma with serial number '{serial}' in the certificate register.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/certificates/register.py" />
+      <source>Không tập trung</source>
+      <translation>Part-time</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
       <source>Không {doing}: văn bằng {serial} đã bị thu hồi ({reason}).</source>
       <translation>Cannot {doing}: diploma {serial} has been revoked ({reason}).</translation>
@@ -3637,9 +3735,8 @@ Reason for the revocation (kept in the register and the audit log):</translation
       <translation>There is no document type '{kind}' (diploma or certificate).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates/register.py" />
       <source>Lớp {code}</source>
-      <translation>Class {code}</translation>
+      <translation type="obsolete">Class {code}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
@@ -3693,6 +3790,16 @@ Reason for the revocation (kept in the register and the audit log):</translation
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
+      <source>Ngày khóa sổ {date} trước ngày cấp văn bằng cuối cùng trong sổ ({last}).</source>
+      <translation>The closing date {date} is before the last document issued in the register ({last}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
+      <source>Ngày khóa sổ {date} trước năm của sổ ({year}).</source>
+      <translation>The closing date {date} is before the register's year ({year}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
       <source>Số hiệu {serial} đã dùng trong sổ của năm khác. Thêm {{year}} vào mẫu số hiệu '{pattern}' của {name}.</source>
       <translation>Serial number {serial} is already used in another year's register. Add {{year}} to the serial number pattern '{pattern}' of {name}.</translation>
     </message>
@@ -3700,6 +3807,11 @@ Reason for the revocation (kept in the register and the audit log):</translation
       <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
       <source>Thu hồi ngày {date}: {reason}</source>
       <translation>Revoked on {date}: {reason}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates/register.py" />
+      <source>Tập trung</source>
+      <translation>Full-time</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/signing_keys.py" />
@@ -3792,6 +3904,11 @@ Reason for the revocation (kept in the register and the audit log):</translation
       <translation>{name} has already issued {n} diplomas: the numbering pattern cannot change in the middle of the year.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
+      <source>{name} đã khóa sổ ngày {date}: không vào sổ thêm được.</source>
+      <translation>{name} was closed on {date}: nothing more can be entered.</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/certificates/records.py" />
       <source>Đã cấp</source>
       <translation>Issued</translation>
@@ -3802,14 +3919,29 @@ Reason for the revocation (kept in the register and the audit log):</translation
       <translation>Reissued</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/certificates/register.py" />
+      <source>Đã cấp lại (phụ lục)</source>
+      <translation>Re-issued (appendix)</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
       <source>Đã cấp lại ngày {date}, số hiệu mới {serial}: {reason}</source>
       <translation>Reissued on {date}, new serial number {serial}: {reason}</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/certificates/register.py" />
+      <source>Đã cấp lại số hiệu mới {serial} (phụ lục)</source>
+      <translation>Re-issued with the new serial {serial} (appendix)</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/certificates/records.py" />
       <source>Đã thu hồi</source>
       <translation>Revoked</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates/register.py" />
+      <source>Đã thu hồi (phụ lục)</source>
+      <translation>Revoked (appendix)</translation>
     </message>
   </context>
   <context>
@@ -4318,6 +4450,11 @@ Reason for the revocation (kept in the register and the audit log):</translation
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
+      <source>Các sổ gốc năm {year} đều đã khóa.</source>
+      <translation>Every register of {year} is already closed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Căn chỉnh máy in...</source>
       <translation>Printer calibration...</translation>
     </message>
@@ -4353,6 +4490,22 @@ Reason for the revocation (kept in the register and the audit log):</translation
       <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>KHÔNG HỢP LỆ</source>
       <translation>NOT VALID</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
+      <source>Khóa sổ</source>
+      <translation>Close the register</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
+      <source>Khóa sổ gốc</source>
+      <translation>Close a register</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
+      <source>Khóa sổ...</source>
+      <translation>Close register...</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
@@ -4405,6 +4558,11 @@ Reason for the revocation (kept in the register and the audit log):</translation
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
+      <source>Ngày khóa sổ:</source>
+      <translation>Closing date:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Ngày sinh</source>
       <translation>Date of birth</translation>
     </message>
@@ -4440,6 +4598,16 @@ Reason for the revocation (kept in the register and the audit log):</translation
     <message>
       <source>Sổ gốc</source>
       <translation type="obsolete">Certificate register</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
+      <source>Sổ gốc:</source>
+      <translation>Register:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
+      <source>Sổ đã khóa không vào sổ thêm văn bằng nào; dòng khóa sổ in ngày này.</source>
+      <translation>A closed register takes no more documents; its closing line prints this date.</translation>
     </message>
     <message>
       <source>Thu hồi văn bằng {serial}</source>
@@ -4519,6 +4687,11 @@ Reason for the revocation (kept in the register and the audit log):</translation
       <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
       <source>Đã ghi trang xác thực vào {path}.</source>
       <translation>The verification page was written to {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
+      <source>Đã khóa {name} ngày {date}.</source>
+      <translation>Closed {name} on {date}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/certificates_view.py" />
@@ -5135,6 +5308,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>Session</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Báo cáo số {number} ngày {date}.</source>
+      <translation>Report number {number} of {date}.</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_admin.py" />
       <source>Bản sao lưu không qua kiểm tra nhật ký; đã phục hồi theo lý do được ghi vào nhật ký.</source>
       <translation>The backup failed the audit check; it was restored for the reason recorded in the audit log.</translation>
@@ -5210,6 +5388,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
+      <source>Căn cứ:</source>
+      <translation>Legal basis:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>Cơ sở dữ liệu {url} đã ở phiên bản {rev}.</source>
       <translation>Database {url} is already at version {rev}.</translation>
     </message>
@@ -5225,6 +5408,7 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
       <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
       <source>Ghi chú</source>
       <translation>Notes</translation>
@@ -5347,6 +5531,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>Không được thi</source>
       <translation>Barred from exam</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
+      <source>Không đọc được tệp căn cứ {path}: {error}. Lưu tệp dạng văn bản UTF-8.</source>
+      <translation>Cannot read the legal basis file {path}: {error}. Save it as UTF-8 text.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
@@ -5479,6 +5668,7 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
       <source>Ngày</source>
       <translation>Date</translation>
     </message>
@@ -5543,6 +5733,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>Registration forms for {year}: {n} cells with numbers, {c} need lines changed{dry}.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Phương hướng, nhiệm vụ năm {year}:</source>
+      <translation>Directions and tasks for {year}:</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
       <source>STT</source>
       <translation>No.</translation>
@@ -5572,6 +5767,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
       <source>Số CCCD</source>
       <translation>National ID (CCCD)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Số công văn: {numbers}.</source>
+      <translation>Letter numbers: {numbers}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
@@ -5607,6 +5807,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>Register number</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>Số, ký hiệu</source>
+      <translation>Number and symbol</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>Thi lại lần</source>
       <translation>Retake no.</translation>
@@ -5616,6 +5821,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>Thứ</source>
       <translation>Weekday</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>Trích yếu</source>
+      <translation>Summary</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
@@ -5706,9 +5916,24 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>reports: plan, statistics, lecturers, feedback</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>bản nháp: chưa lấy số báo cáo trong sổ văn bản đi</source>
+      <translation>draft: do not take a report number from the outgoing register</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>bản nháp: chưa lấy số, không ghi vào sổ</source>
+      <translation>draft: take no number, enter nothing in the register</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>bảng điểm một học phần của lớp</source>
       <translation>score sheet of one module of the class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>bậc của sổ bằng (sổ giấy chứng nhận: fostering)</source>
+      <translation>the diploma register's level (certificate register: fostering)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
@@ -5777,6 +6002,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>only the changes made by this account</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>chỉ sổ của một bậc: so_cap, trung_cap, cao_cap, fostering (bồi dưỡng)</source>
+      <translation>only the register of one level: so_cap, trung_cap, cao_cap, fostering</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>chỉ tiêu của năm và nhu cầu đã đăng ký</source>
       <translation>the year's targets and registered needs</translation>
@@ -5817,6 +6047,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>holidays</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>các văn bản đã vào sổ của một năm</source>
+      <translation>the documents entered in the register in a year</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
       <source>cách ghi trên văn bằng, giấy chứng nhận của một chương trình</source>
       <translation>the wording of a programme's diplomas and certificates</translation>
@@ -5838,6 +6073,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>present, excused absence, unexcused absence, late</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
+      <source>căn cứ mới: tên, số, ngày của văn bản; nhiều văn bản cách nhau bằng dòng mới</source>
+      <translation>the new legal basis: name, number and date of each regulation; several separated by new lines</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/main.py" />
       <source>cơ sở dữ liệu (URL SQLAlchemy); mặc định: DTBD_DATABASE_URL hoặc tệp SQLite của người dùng</source>
       <translation>database (SQLAlchemy URL); default: DTBD_DATABASE_URL or the user's SQLite file</translation>
@@ -5851,6 +6091,13 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>cấp ngày {date}</source>
       <translation>issued on {date}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>cấp phó ký thay (K/T), theo cài đặt</source>
+      <translation>the deputy signs on behalf (K/T), as set in the settings</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
@@ -5962,9 +6209,8 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>record comments and discipline for a learner</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>ghi số và ngày quyết định công nhận tốt nghiệp</source>
-      <translation>record the number and date of the graduation decision</translation>
+      <translation type="obsolete">record the number and date of the graduation decision</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
@@ -6002,9 +6248,19 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>graduates due for evaluation in the year</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>hủy một số (dòng vẫn giữ trong sổ, ghi lý do)</source>
+      <translation>void a number (the line stays in the register with the reason)</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>in bảng tổng hợp chuyên cần của lớp (PDF hoặc XLSX)</source>
       <translation>print the class attendance summary (PDF or XLSX)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>in công văn thông báo chuyên cần gửi từng đơn vị cử học viên (PDF), mỗi công văn lấy số trong sổ văn bản đi</source>
+      <translation>print the attendance letters to each sending organisation (PDF); each letter takes a number from the outgoing register</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
@@ -6027,9 +6283,18 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>print with the pre-printed blank image behind for checking (a proof copy, not counted as a print)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>in quyết định kèm danh sách ra tệp này</source>
+      <translation>print the decision with its list to this file</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>in sổ văn bản đi của một năm (PDF hoặc XLSX)</source>
+      <translation>print the outgoing register of a year (PDF or XLSX)</translation>
+    </message>
+    <message>
       <source>in thông báo chuyên cần gửi từng đơn vị cử học viên (PDF)</source>
-      <translation>print attendance notices to each sending organisation (PDF)</translation>
+      <translation type="obsolete">print attendance notices to each sending organisation (PDF)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
@@ -6040,6 +6305,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
       <source>khóa học, ví dụ "Khóa {number} ({years})": {number} số trong mã lớp, {years} các năm học, {start} {end} ngày học; "" chỉ in thời gian học</source>
       <translation>the course, e.g. "Khóa {number} ({years})": {number} the number in the class code, {years} the years, {start} {end} the dates; "" prints the dates only</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>khóa sổ gốc của một năm (không vào sổ thêm được)</source>
+      <translation>close a year's register (nothing more can be entered)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
@@ -6104,6 +6374,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_admin.py" />
       <source>loại thay đổi</source>
       <translation>kind of change</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>loại văn bản: {kinds}</source>
+      <translation>document kind: {kinds}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/main.py" />
@@ -6172,6 +6447,7 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>classes</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>mã chương trình</source>
@@ -6253,6 +6529,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>one module (default: all)</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>một loại: {kinds}</source>
+      <translation>one kind: {kinds}</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>mở lại điểm đã chốt (cần lý do)</source>
       <translation>reopen finalised scores (needs a reason)</translation>
@@ -6281,14 +6562,18 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>reissue date YYYY-MM-DD (default: today)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>ngày ghi trên báo cáo (mặc định: hôm nay)</source>
-      <translation>date written on the report (default: today)</translation>
+      <translation type="obsolete">date written on the report (default: today)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
       <source>ngày ghi trên danh sách, YYYY-MM-DD (mặc định: hôm nay)</source>
       <translation>date written on the list, YYYY-MM-DD (default: today)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>ngày ghi trên sổ in ra (mặc định: hôm nay)</source>
+      <translation>the date printed on the register (default: today)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
@@ -6301,9 +6586,40 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>opening date YYYY-MM-DD</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>ngày khóa sổ (mặc định: hôm nay)</source>
+      <translation>the closing date (default: today)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>ngày ký (mặc định: hôm nay)</source>
+      <translation>the signing date (default: today)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>ngày ký ghi trên báo cáo (mặc định: ngày đã vào sổ, hoặc hôm nay)</source>
+      <translation>the signing date printed on the report (default: the date it was numbered, or today)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>ngày ký in trên sổ (mặc định: hôm nay)</source>
+      <translation>the signing date printed on the register (default: today)</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>ngày ký in trên tài liệu (mặc định hôm nay)</source>
       <translation>signing date printed on the documents (default today)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>ngày ký quyết định (mặc định: ngày đã ghi, hoặc hôm nay)</source>
+      <translation>the signing date of the decision (default: the recorded date, or today)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>ngày ký, số liệu tính đến ngày này (mặc định: hôm nay)</source>
+      <translation>the signing date; figures as of that day (default: today)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
@@ -6314,6 +6630,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>ngày quyết định YYYY-MM-DD</source>
       <translation>decision date YYYY-MM-DD</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>người ký</source>
+      <translation>signer</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_admin.py" />
@@ -6344,6 +6665,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>nhận xét của cơ quan cử đi học: received (đạt), unfavourable (không đạt), missing</source>
       <translation>sending organisation's confirmation: received (favourable), unfavourable, missing</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>nhận định và phương hướng in trong báo cáo năm: xem, sửa</source>
+      <translation>the assessment and directions printed in the annual report: show, edit</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
@@ -6389,8 +6715,14 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>năm</source>
       <translation>year</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>năm (mặc định: năm nay)</source>
+      <translation>year (default: this year)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
@@ -6408,9 +6740,24 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>year, for example 2026</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>nơi nhận</source>
+      <translation>recipients</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>phiếu phản hồi của học viên</source>
       <translation>learner feedback forms</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>phương hướng, nhiệm vụ năm sau (mỗi đoạn một dòng; "" trở về mặc định)</source>
+      <translation>directions and tasks for next year (one paragraph per line; "" goes back to the default)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
+      <source>quy định đang áp dụng của một chương trình và căn cứ (văn bản quy định in trên tài liệu); sửa căn cứ</source>
+      <translation>a programme's current rules and legal basis (the regulations printed on papers); edit the legal basis</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
@@ -6500,9 +6847,24 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>number of periods made up</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>số đã cấp ngoài chương trình (ví dụ 45 hoặc 45-QĐ/TCT); mặc định: lấy số tiếp theo trong sổ văn bản đi</source>
+      <translation>a number given outside the program (e.g. 45 or 45-QĐ/TCT); default: the next number of the outgoing register</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>số đã cấp ngoài chương trình, ví dụ 45 hoặc 45-CV/TCT</source>
+      <translation>a number given outside the program, e.g. 45 or 45-CV/TCT</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>sổ gốc cấp văn bằng, chứng chỉ của một năm</source>
       <translation>certificate register for diplomas and certificates of one year</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>sổ văn bản đi: số quyết định, công văn, báo cáo</source>
+      <translation>the outgoing register: numbers of decisions, letters, reports</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
@@ -6592,6 +6954,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>trang thử lưới milimét để căn chỉnh máy in</source>
       <translation>millimetre grid test page for calibrating the printer</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>trích yếu (về việc gì)</source>
+      <translation>summary (what it is about)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
@@ -6743,6 +7110,16 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>share of satisfied learners by lecturer and programme</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>vào sổ (lấy số) quyết định công nhận tốt nghiệp, ghi cho học viên và in quyết định kèm danh sách</source>
+      <translation>number the graduation decision, record it for the learners and print it with its list</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>vào sổ một văn bản (lấy số tiếp theo, hoặc số đã cấp ngoài chương trình)</source>
+      <translation>enter a document in the register (the next number, or a number given outside the program)</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>ví dụ https://truongchinhtri.longan.gov.vn/xac-thuc (bỏ trống: xem địa chỉ đang đặt)</source>
       <translation>e.g. https://truongchinhtri.longan.gov.vn/xac-thuc (left out: show the address set now)</translation>
@@ -6858,6 +7235,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>{n} people.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>{n} văn bản trong sổ năm {year}.</source>
+      <translation>{n} documents in the {year} register.</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>{ok}/{n} học viên đủ điều kiện.</source>
       <translation>{ok}/{n} learners eligible.</translation>
@@ -6881,6 +7263,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>Điểm {where} lần {n} của {name} đã là {score}; không có gì thay đổi.</source>
       <translation>{name}'s {where} score, attempt {n}, is already {score}; nothing changed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Đánh giá chung:</source>
+      <translation>General assessment:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
@@ -6973,6 +7360,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>Recorded: {changes}.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>Đã hủy số {symbol}; dòng vẫn giữ trong sổ.</source>
+      <translation>Voided number {symbol}; the line stays in the register.</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>Đã in bảng tổng hợp chuyên cần ra {path}.</source>
       <translation>Printed the attendance summary to {path}.</translation>
@@ -6988,6 +7380,16 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>Printed the sign-in sheet to {path} ({n} pages).</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>Đã in quyết định ra {path}.</source>
+      <translation>Printed the decision to {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>Đã in sổ văn bản đi năm {year} ra {path}.</source>
+      <translation>Printed the {year} outgoing register to {path}.</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>Đã in {n} thông báo gửi đơn vị ra {path} ({pages} trang).</source>
       <translation>Printed {n} notices to organisations to {path} ({pages} pages).</translation>
@@ -6996,6 +7398,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>Đã in {n} văn bằng của lớp {code} vào {path}. In ở tỉ lệ 100% (kích thước thật).</source>
       <translation>Printed {n} diplomas of class {code} to {path}. Print at 100% scale (actual size).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>Đã khóa {name} ngày {date}.</source>
+      <translation>Closed {name} on {date}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
@@ -7013,9 +7420,19 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>Saved the document wording of programme {code}.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
+      <source>Đã lưu căn cứ của chương trình {code}.</source>
+      <translation>Saved the legal basis of programme {code}.</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>Đã lưu kết quả xét.</source>
       <translation>Review results saved.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Đã lưu nhận định, phương hướng của báo cáo năm {year}.</source>
+      <translation>Saved the assessment and directions of the {year} annual report.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
@@ -7106,6 +7523,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_admin.py" />
       <source>Đã tạo tài khoản {user}.</source>
       <translation>Account {user} created.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>Đã vào sổ: số {symbol} ngày {date}.</source>
+      <translation>Entered: number {symbol} of {date}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
@@ -7239,6 +7661,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>đánh giá chung (mỗi đoạn một dòng; "" trở về mặc định)</source>
+      <translation>general assessment (one paragraph per line; "" goes back to the default)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>đặt chỉ tiêu của một chương trình</source>
       <translation>set the targets of a programme</translation>
     </message>
@@ -7262,6 +7689,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>địa điểm học</source>
       <translation>venue</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
+      <source>đọc căn cứ mới từ tệp văn bản UTF-8, mỗi văn bản một dòng</source>
+      <translation>read the new legal basis from a UTF-8 text file, one regulation per line</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_admin.py" />
@@ -7784,13 +8216,135 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
     </message>
     <message>
       <location filename="../../dtbd_desktop/db/engine.py" />
+      <source>Nâng cấp cơ sở dữ liệu làm hỏng liên kết giữa các bảng; đã hoàn tác, dữ liệu giữ nguyên.</source>
+      <translation>The database upgrade broke links between tables; it was rolled back and the data is unchanged.</translation>
+    </message>
+    <message>
       <source>Nâng cấp cơ sở dữ liệu làm hỏng liên kết giữa các bảng; đã hủy, cơ sở dữ liệu giữ nguyên như trước.</source>
-      <translation>Upgrading the database would break the links between its tables; cancelled, the database is as it was.</translation>
+      <translation type="obsolete">Upgrading the database would break the links between its tables; cancelled, the database is as it was.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/db/engine.py" />
       <source>Địa chỉ cơ sở dữ liệu không hợp lệ: {url}. Ví dụ: sqlite:///C:/dtbd/dtbd.sqlite3 hoặc postgresql+psycopg://user:matkhau@may-chu/dtbd</source>
       <translation>Invalid database address: {url}. For example: sqlite:///C:/dtbd/dtbd.sqlite3 or postgresql+psycopg://user:password@server/dtbd</translation>
+    </message>
+  </context>
+  <context>
+    <name>decision</name>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source> của {who} {centre}</source>
+      <translation> of the {who} of {centre}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>(Kèm theo Quyết định số {number} {date}{of})</source>
+      <translation>(Attached to Decision No. {number} {date}{of})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Các bộ phận có liên quan và các học viên có tên tại Điều 1</source>
+      <translation>The departments concerned and the learners named in Article 1</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Công nhận tốt nghiệp cho {n} học viên {klass}, hệ {mode}, khóa học {years} ({period}), có tên trong danh sách kèm theo.</source>
+      <translation>Recognise the graduation of {n} learners of {klass}, {mode}, course {years} ({period}), named in the attached list.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Công nhận {n} học viên {klass} ({period}) hoàn thành chương trình bồi dưỡng, có tên trong danh sách kèm theo.</source>
+      <translation>Recognise that {n} learners of {klass} ({period}), named in the attached list, completed the course.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Danh sách</source>
+      <translation>List</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Danh sách có {n} học viên.</source>
+      <translation>The list has {n} learners.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Học viên có tên tại Điều 1 được cấp bằng tốt nghiệp {programme} theo quy định.</source>
+      <translation>The learners named in Article 1 receive the {programme} diploma as the rules provide.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Học viên có tên tại Điều 1 được cấp giấy chứng nhận hoàn thành khóa bồi dưỡng.</source>
+      <translation>The learners named in Article 1 receive the certificate of completion.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Như Điều 3</source>
+      <translation>As in Article 3</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>QUYẾT ĐỊNH</source>
+      <translation>DECISION</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Quyết định</source>
+      <translation>Decision</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Quyết định số {number} của lớp {code} ký ngày {date}: in lại giữ ngày đó (bỏ ngày ký, hoặc chọn đúng ngày {date}).</source>
+      <translation>Decision {number} of class {code} was signed on {date}: a reprint keeps that date (leave the date out, or choose {date}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Quyết định {subject}</source>
+      <translation>Decision: {subject}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Xếp loại tốt nghiệp: {counts}.</source>
+      <translation>Graduation grades: {counts}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>học từ ngày {start} đến ngày {end}</source>
+      <translation>studying from {start} to {end}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>ngày {blank} tháng {blank} năm {year}</source>
+      <translation>day {blank} month {blank} year {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>{executors} và các học viên có tên tại Điều 1</source>
+      <translation>{executors} and the learners named in Article 1</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>{who} chịu trách nhiệm thi hành Quyết định này. Quyết định có hiệu lực kể từ ngày ký.</source>
+      <translation>{who} are responsible for carrying out this Decision. The Decision takes effect on the day it is signed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Điều 1.</source>
+      <translation>Article 1.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Điều 2.</source>
+      <translation>Article 2.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Điều 3.</source>
+      <translation>Article 3.</translation>
     </message>
   </context>
   <context>
@@ -7829,6 +8383,202 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/services/demo.py" />
       <source>Đã tạo dữ liệu mẫu: {c} lớp, {l} học viên, {g} giảng viên.</source>
       <translation>Sample data created: {c} classes, {l} learners, {g} lecturers.</translation>
+    </message>
+  </context>
+  <context>
+    <name>document_fields</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/document_fields.py" />
+      <source>Mỗi văn bản căn cứ, mỗi nơi nhận một dòng. Căn cứ của từng chương trình (quy chế, hướng dẫn) ghi trong quy định của chương trình: Chương trình → Quy định.</source>
+      <translation>One regulation or recipient per line. Each programme's own legal basis (regulations, guidance) is in the programme's rules: Programmes → Rules.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/document_fields.py" />
+      <source>Nội dung quyết định, công văn, báo cáo</source>
+      <translation>Wording of decisions, letters, reports</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/document_fields.py" />
+      <source>Tên, ký hiệu và người ký</source>
+      <translation>Name, symbol and signer</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/document_fields.py" />
+      <source>ví dụ BAN GIÁM HIỆU; để trống: thủ trưởng ký</source>
+      <translation>e.g. BAN GIÁM HIỆU; empty: the head signs</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/document_fields.py" />
+      <source>ví dụ PHÓ HIỆU TRƯỞNG</source>
+      <translation>e.g. PHÓ HIỆU TRƯỞNG</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/document_fields.py" />
+      <source>ví dụ TCT; để trống: chữ cái đầu</source>
+      <translation>e.g. TCT; empty: the initials</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/document_fields.py" />
+      <source>ví dụ Trưởng phòng Quản lý đào tạo</source>
+      <translation>e.g. Trưởng phòng Quản lý đào tạo</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/document_fields.py" />
+      <source>để trống: Lưu VP. (Đảng), Lưu: VT. (Nhà nước)</source>
+      <translation>empty: Lưu VP. (Party), Lưu: VT. (State)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/widgets/document_fields.py" />
+      <source>để trống: tên đơn vị bỏ phần địa danh đã có ở cơ quan chủ quản</source>
+      <translation>empty: the centre's name without the place already in the superior body</translation>
+    </message>
+  </context>
+  <context>
+    <name>documents</name>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>, đã hủy</source>
+      <translation>, voided</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Biên bản</source>
+      <translation>Minutes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Báo cáo</source>
+      <translation>Report</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>Chưa nhập trích yếu (văn bản về việc gì).</source>
+      <translation>No summary given (what the document is about).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>Chưa nhập trích yếu.</source>
+      <translation>No summary given.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Chương trình</source>
+      <translation>Programme</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Công văn</source>
+      <translation>Letter</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>Cần ghi lý do hủy số (ví dụ: lấy nhầm số, in lại ngày khác).</source>
+      <translation>Give the reason for voiding the number (e.g. taken by mistake, reprinted on another date).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Giấy giới thiệu</source>
+      <translation>Letter of introduction</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Giấy mời</source>
+      <translation>Invitation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Hướng dẫn</source>
+      <translation>Guidance</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Kế hoạch</source>
+      <translation>Plan</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>Loại văn bản '{kind}' không có; chọn: {kinds}.</source>
+      <translation>There is no document kind '{kind}'; choose: {kinds}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Quyết định</source>
+      <translation>Decision</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Số và ký hiệu dài quá 60 ký tự.</source>
+      <translation>The number and symbol are longer than 60 characters.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Số văn bản '{value}' không đúng dạng: viết số thứ tự rồi ký hiệu, ví dụ 45-QĐ/TCT.</source>
+      <translation>Document number '{value}' is not in the right form: the number, then the symbol, e.g. 45-QĐ/TCT.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Số văn bản '{value}' phải bắt đầu bằng số thứ tự, ví dụ 45 hoặc 45-QĐ/TCT.</source>
+      <translation>Document number '{value}' must start with its number, e.g. 45 or 45-QĐ/TCT.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Số văn bản phải từ 1 đến {max} (đang là {value}).</source>
+      <translation>The document number must be from 1 to {max} (it is {value}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>Số {symbol} năm {year} đã có trong sổ văn bản đi ({subject}, ngày {date}{void}). Chọn số khác.</source>
+      <translation>Number {symbol} of {year} is already in the outgoing register ({subject}, {date}{void}). Choose another number.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>Số {symbol} vừa được người khác thay đổi; hãy tải lại.</source>
+      <translation>Number {symbol} was just changed by someone else; reload.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>Số {symbol} đã hủy trước đó ({reason}).</source>
+      <translation>Number {symbol} was already voided ({reason}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>Số đã dùng.</source>
+      <translation>Number already used.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>Sổ văn bản đi năm {year} không có số {number} loại {kind}.</source>
+      <translation>The {year} outgoing register has no number {number} of kind {kind}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>Thay bằng số {symbol}</source>
+      <translation>Replaced by number {symbol}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Thông báo</source>
+      <translation>Notice</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>Trích yếu dài quá {n} ký tự.</source>
+      <translation>The summary is longer than {n} characters.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>Trích yếu quá dài.</source>
+      <translation>Summary too long.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Tờ trình</source>
+      <translation>Submission</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>{subject} đã vào sổ số {symbol} ngày {date}: in lại giữ số và ngày đó (chọn ngày {date}), hoặc hủy số {symbol} trong sổ văn bản đi rồi in lại.</source>
+      <translation>{subject} was numbered {symbol} on {date}: a reprint keeps that number and date (choose {date}), or void number {symbol} in the outgoing register and print again.</translation>
     </message>
   </context>
   <context>
@@ -8965,9 +9715,35 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Could not record the confirmation and discipline.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/graduation.py" />
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
       <source>Chưa ghi được quyết định.</source>
       <translation>Could not record the decision.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
+      <source>Công nhận hoàn thành khóa bồi dưỡng và cấp giấy chứng nhận cho học viên {klass}</source>
+      <translation>Recognising course completion and issuing certificates to the learners of {klass}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
+      <source>Công nhận tốt nghiệp {klass}, hệ {mode}, khóa học {years}</source>
+      <translation>Recognising the graduation of {klass}, {mode}, course {years}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
+      <source>Căn cứ kết quả học tập và kết quả xét hoàn thành khóa bồi dưỡng của học viên lớp {code}</source>
+      <translation>Based on the study results and the completion review of the learners of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
+      <source>Căn cứ kết quả học tập, rèn luyện và kết quả xét tốt nghiệp của học viên lớp {code}</source>
+      <translation>Based on the study and conduct results and the graduation review of the learners of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
+      <source>Căn cứ {text}</source>
+      <translation>Based on {text}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/graduation.py" />
@@ -8985,9 +9761,19 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Discipline must be none, reprimand, warning or expulsion.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/graduation.py" />
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
       <source>Lớp {code} chưa có học viên đủ điều kiện đã xét; hãy xét tốt nghiệp trước (dtbd graduation review {code}).</source>
       <translation>Class {code} has no reviewed eligible learners yet; review graduation first (dtbd graduation review {code}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
+      <source>Lớp {code} chưa có kết quả xét tốt nghiệp đã lưu (hoặc không có học viên đủ điều kiện): xét tốt nghiệp trước (dtbd graduation review {code}).</source>
+      <translation>Class {code} has no saved graduation review (or no eligible learner): review it first (dtbd graduation review {code}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
+      <source>Lớp {code} đã có Quyết định số {number} ngày {date}. Muốn ghi quyết định khác: nhập số của quyết định mới, hoặc hủy số {number} trong sổ văn bản đi rồi ghi lại.</source>
+      <translation>Class {code} already has Decision {number} of {date}. To record another: type the new decision's number, or void number {number} in the outgoing register and record again.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/graduation.py" />
@@ -8995,24 +9781,32 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>The sending organisation's confirmation must be received (favourable), unfavourable or missing.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/graduation.py" />
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
       <source>Số quyết định dài quá 60 ký tự.</source>
       <translation>The decision number is longer than 60 characters.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/graduation.py" />
       <source>Thiếu ngày quyết định.</source>
-      <translation>Decision date missing.</translation>
+      <translation type="obsolete">Decision date missing.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/graduation.py" />
       <source>Thiếu số quyết định.</source>
-      <translation>Decision number missing.</translation>
+      <translation type="obsolete">Decision number missing.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
+      <source>Xét đề nghị của {who}</source>
+      <translation>On the proposal of {who}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/graduation.py" />
       <source>Xếp loại rèn luyện dài quá 40 ký tự.</source>
       <translation>The conduct rating is longer than 40 characters.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
+      <source>lớp {name}</source>
+      <translation>class {name}</translation>
     </message>
   </context>
   <context>
@@ -9059,6 +9853,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Chưa ghi quyết định: bấm “Ghi quyết định” để lấy số; in bây giờ là bản nháp (số và ngày để trống nếu không chọn ngày).</source>
+      <translation>No decision recorded: press “Record decision” to take a number; printing now gives a draft (number and date blank unless a date is chosen).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Chưa lưu kết quả xét: bấm “Xét tốt nghiệp”.</source>
       <translation>Review results not saved: click “Graduation review”.</translation>
     </message>
@@ -9068,9 +9867,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Select learner</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Cong nhan tot nghiep {code}</source>
-      <translation>Graduation recognition {code}</translation>
+      <translation type="obsolete">Graduation recognition {code}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -9087,9 +9885,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Whole class...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Danh sách công nhận tốt nghiệp...</source>
-      <translation>List of graduates recognised...</translation>
+      <translation type="obsolete">List of graduates recognised...</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -9233,8 +10030,18 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Quyet dinh cong nhan tot nghiep {code}</source>
+      <translation>Graduation decision {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Quyết định công nhận số:</source>
       <translation>Graduation decision no.:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Quyết định công nhận tốt nghiệp...</source>
+      <translation>Graduation decision...</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -9301,9 +10108,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>dated</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>ví dụ 12/QĐ-TCT</source>
-      <translation>for example 12/QĐ-TCT</translation>
+      <translation type="obsolete">for example 12/QĐ-TCT</translation>
     </message>
     <message>
       <source>văn bản, căn cứ (ví dụ: Công văn số 45 của ...)</source>
@@ -9385,6 +10191,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Để trống: quyết định lấy số tiếp theo trong sổ văn bản đi. Nhập số (ví dụ 45 hoặc 45-QĐ/TCT) khi quyết định đã được cấp số ngoài chương trình.</source>
+      <translation>Empty: the decision takes the next number of the outgoing register. Type a number (e.g. 45 or 45-QĐ/TCT) when it was numbered outside the program.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Đủ điều kiện</source>
       <translation>Eligible</translation>
     </message>
@@ -9392,6 +10203,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>đạt</source>
       <translation>passed</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>để trống: lấy số trong sổ</source>
+      <translation>empty: the number from the register</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -11523,6 +12339,249 @@ Is this a different person: create a new record? (If it is the same person, do n
     </message>
   </context>
   <context>
+    <name>outgoing</name>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source> loại {kind}</source>
+      <translation> of kind {kind}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>Ghi chú</source>
+      <translation>Notes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>Ngày tháng</source>
+      <translation>Date</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>Người ký</source>
+      <translation>Signer</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>Nơi nhận</source>
+      <translation>Recipients</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>Số cấp ngoài chương trình</source>
+      <translation>Numbered outside the program</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>Số {kind} chưa có trong sổ: {numbers}. Vào sổ các văn bản đã cấp số ngoài chương trình để sổ đủ số.</source>
+      <translation>{kind} numbers missing from the register: {numbers}. Enter the documents numbered outside the program so that no number is missing.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>Số, ký hiệu</source>
+      <translation>Number and symbol</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>SỔ ĐĂNG KÝ VĂN BẢN ĐI NĂM {year}</source>
+      <translation>REGISTER OF OUTGOING DOCUMENTS {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>Sổ văn bản đi năm {year} chưa có văn bản nào{kind}.</source>
+      <translation>The {year} outgoing register has no documents{kind} yet.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>Sổ văn bản đi {year}</source>
+      <translation>Outgoing register {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>Sổ đăng ký văn bản đi năm {year}</source>
+      <translation>Register of outgoing documents {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>Tên loại và trích yếu nội dung</source>
+      <translation>Kind and summary</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>{kind} ({abbr}): {n} văn bản</source>
+      <translation>{kind} ({abbr}): {n} documents</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>Đã hủy: {reason}</source>
+      <translation>Voided: {reason}</translation>
+    </message>
+  </context>
+  <context>
+    <name>outgoing_view</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>Ghi chú</source>
+      <translation>Notes</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>Hủy số</source>
+      <translation>Void number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>Hủy số...</source>
+      <translation>Void number...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>In sổ (Excel)...</source>
+      <translation>Print the register (Excel)...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>In sổ (PDF)...</source>
+      <translation>Print the register (PDF)...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>In sổ văn bản đi năm {year}</source>
+      <translation>Print the {year} outgoing register</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>Loại</source>
+      <translation>Kind</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>Loại văn bản:</source>
+      <translation>Document kind:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>Loại:</source>
+      <translation>Kind:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>Lý do hủy số {symbol} (dòng vẫn giữ trong sổ):</source>
+      <translation>Why number {symbol} is voided (the line stays in the register):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>Mọi loại</source>
+      <translation>All kinds</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>Ngày</source>
+      <translation>Date</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>Ngày ký:</source>
+      <translation>Signing date:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>Người ký</source>
+      <translation>Signer</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>Người ký:</source>
+      <translation>Signer:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>Nơi nhận</source>
+      <translation>Recipients</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>Nơi nhận (mỗi nơi một dòng):</source>
+      <translation>Recipients (one per line):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>Số (nếu đã cấp ngoài chương trình):</source>
+      <translation>Number (if given outside the program):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>Số chưa có trong sổ (đã cấp ngoài chương trình?): {gaps}</source>
+      <translation>Numbers missing from the register (given outside the program?): {gaps}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>Số, ký hiệu</source>
+      <translation>Number and symbol</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>Trích yếu</source>
+      <translation>Summary</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>Trích yếu:</source>
+      <translation>Summary:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>Vào sổ văn bản đi</source>
+      <translation>Enter an outgoing document</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>Vào sổ văn bản...</source>
+      <translation>Enter a document...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>số cấp ngoài chương trình</source>
+      <translation>numbered outside the program</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>{kind}: {numbers}</source>
+      <translation>{kind}: {numbers}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>Đang in sổ...</source>
+      <translation>Printing the register...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>Đã hủy số {symbol}.</source>
+      <translation>Voided number {symbol}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>Đã lưu {path}.</source>
+      <translation>Saved {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>Đã vào sổ số {symbol} ngày {date}.</source>
+      <translation>Entered number {symbol} of {date}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>đã hủy: {reason}</source>
+      <translation>voided: {reason}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
+      <source>để trống: lấy số tiếp theo</source>
+      <translation>empty: the next number</translation>
+    </message>
+  </context>
+  <context>
     <name>plan_view</name>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/plan_view.py" />
@@ -11876,6 +12935,79 @@ Is this a different person: create a new record? (If it is the same person, do n
     </message>
   </context>
   <context>
+    <name>print_dialog</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>Bản nháp: để trống số, không ghi vào sổ</source>
+      <translation>Draft: number left blank, nothing entered in the register</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>Chọn...</source>
+      <translation>Choose...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>Hủy</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>In</source>
+      <translation>Print</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>Khi in, văn bản lấy số tiếp theo trong sổ văn bản đi của năm ký; in lại giữ số đó.</source>
+      <translation>When printed, the document takes the next number of the outgoing register of its signing year; a reprint keeps it.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>Lưu vào tệp:</source>
+      <translation>Save to file:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>Lấy số tiếp theo trong sổ văn bản đi</source>
+      <translation>Take the next number of the outgoing register</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>Ngày ký:</source>
+      <translation>Signing date:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>Người ký:</source>
+      <translation>Signer:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>Số văn bản:</source>
+      <translation>Document number:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>Thủ trưởng</source>
+      <translation>The head</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>Tài khoản này không được lấy số văn bản: chỉ in bản nháp.</source>
+      <translation>This account may not number documents: drafts only.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>{deputy} (ký thay)</source>
+      <translation>{deputy} (on behalf)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>Đã vào sổ: số {number} ngày {date}. In lại giữ số và ngày này.</source>
+      <translation>Numbered: {number} of {date}. A reprint keeps this number and date.</translation>
+    </message>
+  </context>
+  <context>
     <name>programmes_view</name>
     <message>
       <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
@@ -11908,9 +13040,13 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>How the average is calculated</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>Căn cứ (in trên báo cáo áp dụng quy định):</source>
-      <translation>Basis (printed on reports applying the rules):</translation>
+      <translation type="obsolete">Basis (printed on reports applying the rules):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
+      <source>Căn cứ pháp lý (in trên quyết định, danh sách, công văn):</source>
+      <translation>Legal basis (printed on decisions, lists, letters):</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/widgets/programme_parts.py" />
@@ -11937,6 +13073,11 @@ Is this a different person: create a new record? (If it is the same person, do n
       <location filename="../../dtbd_desktop/gui/screens/programmes_view.py" />
       <source>Học phần, chuyên đề (nhấn đúp vào ô để sửa):</source>
       <translation>Modules and topics (double-click a cell to edit):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
+      <source>In sau chữ “Căn cứ” trên quyết định, danh sách, bảng điểm, công văn. Không để ghi chú hay chỗ trống: văn bản có ghi chú sẽ không lưu được.</source>
+      <translation>Printed after “Căn cứ” on decisions, lists, score sheets and letters. No notes or blanks: a text with a note is not saved.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
@@ -12045,6 +13186,11 @@ Is this a different person: create a new record? (If it is the same person, do n
       <location filename="../../dtbd_desktop/gui/screens/programmes_view.py" />
       <source>Mô tả:</source>
       <translation>Description:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
+      <source>Mỗi văn bản một dòng: loại, số, ngày, cơ quan ban hành và tên văn bản</source>
+      <translation>One regulation per line: kind, number, date, issuing body and title</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
@@ -12171,9 +13317,8 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Reprimand or worse</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
       <source>Ví dụ: Quy định số .../QĐ-TCT ngày ...</source>
-      <translation>For example: Regulation no. .../QĐ-TCT dated ...</translation>
+      <translation type="obsolete">For example: Regulation no. .../QĐ-TCT dated ...</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/rules_editor.py" />
@@ -12317,6 +13462,64 @@ Is this a different person: create a new record? (If it is the same person, do n
     </message>
   </context>
   <context>
+    <name>report_texts</name>
+    <message>
+      <location filename="../../dtbd_desktop/services/report_texts.py" />
+      <source> với chỉ tiêu {c} lớp, {n} học viên</source>
+      <translation> with a target of {c} classes, {n} learners</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/report_texts.py" />
+      <source>Các lớp kết thúc trong năm có {n} học viên được xét tốt nghiệp, hoàn thành khóa học; {ok} học viên đạt yêu cầu ({share}).</source>
+      <translation>The classes that ended this year had {n} learners reviewed for graduation or completion; {ok} passed ({share}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/report_texts.py" />
+      <source>Năm {year} không hợp lệ.</source>
+      <translation>Year {year} is not valid.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/report_texts.py" />
+      <source>Năm {year}, {centre} tiếp tục thực hiện kế hoạch đào tạo, bồi dưỡng được cấp ủy phê duyệt{goal}.</source>
+      <translation>In {year}, {centre} continues the training plan approved by the Party committee{goal}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/report_texts.py" />
+      <source>Phương hướng, nhiệm vụ</source>
+      <translation>Directions and tasks</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/report_texts.py" />
+      <source>Phối hợp chặt chẽ với các cơ quan, đơn vị cử cán bộ đi học trong quản lý, đánh giá học viên; nâng cao chất lượng đội ngũ giảng viên, đổi mới phương pháp giảng dạy; theo dõi, đánh giá cán bộ sau đào tạo, bồi dưỡng.</source>
+      <translation>Work closely with the sending organisations in managing and assessing learners; raise the quality of the lecturers and renew teaching methods; follow up and assess cadres after training.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/report_texts.py" />
+      <source>Qua {n} phiếu phản hồi, {share} học viên hài lòng hoặc rất hài lòng với nội dung, phương pháp giảng dạy và tác phong của giảng viên.</source>
+      <translation>From {n} feedback forms, {share} of learners were satisfied or very satisfied with the lecturers' content, methods and manner.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/report_texts.py" />
+      <source>Quá dài.</source>
+      <translation>Too long.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/report_texts.py" />
+      <source>{label} dài quá {n} ký tự.</source>
+      <translation>{label} is longer than {n} characters.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/report_texts.py" />
+      <source>{summary} {centre} đã phối hợp chặt chẽ với các cơ quan, đơn vị cử cán bộ đi học trong tổ chức lớp học, quản lý và đánh giá học viên.</source>
+      <translation>{summary} {centre} worked closely with the sending organisations in running the classes and managing and assessing learners.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/report_texts.py" />
+      <source>Đánh giá chung</source>
+      <translation>General assessment</translation>
+    </message>
+  </context>
+  <context>
     <name>reports</name>
     <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
@@ -12334,6 +13537,11 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation> until the missing periods are made up</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source> khi tách sổ theo từng loại văn bằng</source>
+      <translation> when the registers were split by kind of document</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/common.py" />
       <source> và </source>
       <translation> and </translation>
@@ -12344,19 +13552,16 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>(*) score after retake, counting the {counted}; (…) component scores incomplete; empty cell: no score yet.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/register_report.py" />
       <source>(Chưa có văn bằng nào.)</source>
-      <translation>(No diplomas yet.)</translation>
+      <translation type="obsolete">(No diplomas yet.)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/register_report.py" />
       <source>(Không có việc cấp lại hoặc thu hồi nào.)</source>
-      <translation>(No reissues or revocations.)</translation>
+      <translation type="obsolete">(No reissues or revocations.)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>(Kèm theo Quyết định số {number} {date})</source>
-      <translation>(Attached to Decision no. {number} {date})</translation>
+      <translation type="obsolete">(Attached to Decision no. {number} {date})</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
@@ -12365,24 +13570,31 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>(Signature and full name)</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>(SỔ CHUNG CÁC BẬC, TRƯỚC KHI TÁCH SỔ)</source>
+      <translation>(COMMON REGISTER OF ALL LEVELS, BEFORE THE SPLIT)</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>, học từ ngày {start} đến ngày {end}</source>
       <translation>, studying from {start} to {end}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>- Giảng viên chủ nhiệm lớp;</source>
-      <translation>- The class's homeroom lecturer;</translation>
+      <translation type="obsolete">- The class's homeroom lecturer;</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>- Lưu: VT, phòng Đào tạo.</source>
-      <translation>- Filed: Records, Training office.</translation>
+      <translation type="obsolete">- Filed: Records, Training office.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>- Như trên;</source>
-      <translation>- As above;</translation>
+      <translation type="obsolete">- As above;</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>0 văn bằng</source>
+      <translation>0 documents</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
@@ -12390,9 +13602,19 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>; lecturer: {name}</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>; mở sổ ngày {date}</source>
+      <translation>; opened on {date}</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
       <source>; thôi học hoặc chuyển lớp: {n}</source>
       <translation>; withdrawn or moved to another class: {n}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>; trong đó {what} (xem phụ lục)</source>
+      <translation>; of which {what} (see the appendix)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
@@ -12466,6 +13688,11 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>No document signing key is enrolled, so a verification page could check no document: an administrator must enrol a key first (Administration → Document signing keys).</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Chưa có văn bằng nào được vào sổ.</source>
+      <translation>No document has been entered yet.</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/statistics.py" />
       <source>Chưa ghi địa điểm</source>
       <translation>No venue recorded</translation>
@@ -12521,9 +13748,8 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation type="obsolete">Young cadres (up to {n} years old)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>Công nhận tốt nghiệp</source>
-      <translation>Graduation recognised</translation>
+      <translation type="obsolete">Graduation recognised</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/common.py" />
@@ -12557,12 +13783,12 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>LIST OF LEARNERS</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
       <source>DANH SÁCH HỌC VIÊN ĐƯỢC CÔNG NHẬN HOÀN THÀNH KHÓA BỒI DƯỠNG</source>
       <translation>LIST OF LEARNERS RECOGNISED AS HAVING COMPLETED THE FOSTERING COURSE</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
       <source>DANH SÁCH HỌC VIÊN ĐƯỢC CÔNG NHẬN TỐT NGHIỆP</source>
       <translation>LIST OF LEARNERS RECOGNISED AS GRADUATES</translation>
     </message>
@@ -12587,12 +13813,11 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>The list has {n} learners (women: {women}; ethnic minorities: {minorities}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>Danh sách có {n} học viên.</source>
-      <translation>The list has {n} learners.</translation>
+      <translation type="obsolete">The list has {n} learners.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
       <source>Danh sách công nhận tốt nghiệp lớp {code}</source>
       <translation>List of graduates recognised, class {code}</translation>
     </message>
@@ -12650,6 +13875,11 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Sex</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Hình thức đào tạo</source>
+      <translation>Mode of study</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
       <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
@@ -12666,6 +13896,7 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Full name</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>Họ và đệm</source>
       <translation>Surname and middle name</translation>
@@ -12697,8 +13928,42 @@ Is this a different person: create a new record? (If it is the same person, do n
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
+      <source>Học viên chưa được cấp giấy chứng nhận vì nghỉ học quá quy định:</source>
+      <translation>Learners not yet given a certificate because they missed more than allowed:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
+      <source>Học viên chưa đủ điều kiện dự thi vì nghỉ học quá quy định (cần học bổ sung):</source>
+      <translation>Learners not yet allowed to sit the exam because they missed more than allowed (make-up lessons needed):</translation>
+    </message>
+    <message>
       <source>Học viên chưa đủ điều kiện về chuyên cần:</source>
-      <translation>Learners not meeting the attendance requirement:</translation>
+      <translation type="obsolete">Learners not meeting the attendance requirement:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
+      <source>Học viên đã nghỉ quá quy định nhưng đã học bổ sung đủ, được cấp giấy chứng nhận:</source>
+      <translation>Learners who missed more than allowed but made up their lessons and receive the certificate:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
+      <source>Học viên đã nghỉ quá quy định nhưng đã học bổ sung đủ, được dự thi:</source>
+      <translation>Learners who missed more than allowed but made up their lessons and may sit the exam:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Khóa học</source>
+      <translation>Course</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Khóa sổ ngày {date}{why}: sổ ghi {span}{detail}.</source>
+      <translation>Closed on {date}{why}: the register holds {span}{detail}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Không có việc cấp lại hoặc thu hồi văn bằng nào.</source>
+      <translation>No document was re-issued or revoked.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/base/files.py" />
@@ -12756,7 +14021,7 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Verdict</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/transcripts.py" />
@@ -12814,9 +14079,13 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Class {code} has no learners absent or late yet: there are no notices to print.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>Lớp {code} chưa có kết quả xét tốt nghiệp đã lưu (hoặc không có học viên đủ điều kiện): chạy dtbd graduation review {code} trước.</source>
-      <translation>Class {code} has no saved graduation review results (or no eligible learners): run dtbd graduation review {code} first.</translation>
+      <translation type="obsolete">Class {code} has no saved graduation review results (or no eligible learners): run dtbd graduation review {code} first.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>NGƯỜI LẬP SỔ</source>
+      <translation>KEPT BY</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
@@ -12834,6 +14103,12 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Issue date</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Ngày quyết định</source>
+      <translation>Decision date</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
@@ -12861,6 +14136,12 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Changed by</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
+      <source>Như trên</source>
+      <translation>As above</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Nhận xét của cơ quan cử đi học: {c}.</source>
       <translation>Sending organisation's confirmation: {c}.</translation>
@@ -12871,9 +14152,8 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>There is no certificate register for {year}: no diplomas or certificates issued yet.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>Nơi nhận:</source>
-      <translation>Recipients:</translation>
+      <translation type="obsolete">Recipients:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/register_report.py" />
@@ -12918,6 +14198,7 @@ Is this a different person: create a new record? (If it is the same person, do n
       <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
       <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
@@ -12960,6 +14241,11 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Attendance figures as of {date}</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Số quyết định</source>
+      <translation>Decision number</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/reports/transcripts.py" />
       <source>Số tiết</source>
       <translation>Periods</translation>
@@ -12981,6 +14267,11 @@ Is this a different person: create a new record? (If it is the same person, do n
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Số, ngày quyết định</source>
+      <translation>Decision number and date</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
       <source>Sổ gốc cấp văn bằng, chứng chỉ</source>
       <translation>Certificate register of diplomas and certificates</translation>
     </message>
@@ -12988,6 +14279,16 @@ Is this a different person: create a new record? (If it is the same person, do n
       <location filename="../../dtbd_desktop/reports/register_report.py" />
       <source>Sổ gốc cấp văn bằng, chứng chỉ năm {year}</source>
       <translation>Certificate register of diplomas and certificates, {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Sổ gốc này gồm {n} trang, đánh số từ trang 01 đến trang {last:02d}{when}.</source>
+      <translation>This register has {n} pages, numbered 01 to {last:02d}{when}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Sổ gốc này được đánh số trang liên tục{when}.</source>
+      <translation>This register is paged continuously{when}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/register_report.py" />
@@ -13046,11 +14347,16 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Intermediate political theory</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>Trân trọng thông báo./.</source>
-      <translation>Yours faithfully./.</translation>
+      <translation type="obsolete">Yours faithfully./.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
+      <source>Trân trọng./.</source>
+      <translation>Respectfully./.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>Tên</source>
       <translation>Given name</translation>
@@ -13119,9 +14425,13 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Absence rate</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>V/v tình hình chuyên cần của học viên</source>
-      <translation>Re: learners' attendance</translation>
+      <translation type="obsolete">Re: learners' attendance</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
+      <source>V/v tình hình chuyên cần của học viên lớp {code}</source>
+      <translation>Re: the attendance of the learners of class {code}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
@@ -13141,7 +14451,7 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Graduation review</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
@@ -13162,6 +14472,11 @@ Is this a different person: create a new record? (If it is the same person, do n
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>Xếp loại: {counts}.</source>
       <translation>Classification: {counts}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>chung</source>
+      <translation>common</translation>
     </message>
     <message>
       <source>chưa xếp loại</source>
@@ -13193,9 +14508,8 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>latest attempt</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>ngày ..... tháng ..... năm ........</source>
-      <translation>day ..... month ..... year ........</translation>
+      <translation type="obsolete">day ..... month ..... year ........</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/base/files.py" />
@@ -13236,8 +14550,23 @@ Is this a different person: create a new record? (If it is the same person, do n
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>{n} văn bằng đã cấp lại</source>
+      <translation>{n} documents re-issued</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>{n} văn bằng đã thu hồi</source>
+      <translation>{n} documents revoked</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
       <source>{n} văn bằng được vào sổ</source>
       <translation>{n} diplomas registered</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>{n} văn bằng, từ số vào sổ {first} đến số vào sổ {last}</source>
+      <translation>{n} documents, register numbers {first} to {last}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/verify_page.py" />
@@ -13251,7 +14580,7 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Late (sessions)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>Điểm TB</source>
@@ -13300,7 +14629,7 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Organisation</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>Đơn vị công tác</source>
       <translation>Workplace</translation>
@@ -13314,6 +14643,11 @@ Is this a different person: create a new record? (If it is the same person, do n
     <message>
       <source>Đảng viên</source>
       <translation type="obsolete">Party members</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Đến ngày {date}, sổ ghi {span}{detail}. Sổ chưa khóa.</source>
+      <translation>As of {date}, the register holds {span}{detail}. It is not closed.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
@@ -13365,6 +14699,16 @@ Is this a different person: create a new record? (If it is the same person, do n
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
+      <source>Báo cáo năm {year}</source>
+      <translation>Annual report {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
+      <source>Bản nháp, chưa lấy số.</source>
+      <translation>Draft, not numbered.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
       <source>Excel (*.xlsx)</source>
       <translation>Excel (*.xlsx)</translation>
     </message>
@@ -13379,14 +14723,18 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Plan</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
       <source>Lưu báo cáo năm {year}</source>
-      <translation>Save the {year} annual report</translation>
+      <translation type="obsolete">Save the {year} annual report</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
       <source>Lớp khai giảng năm trước còn học trong năm: mặc định ghi riêng, không tính vào số thực hiện so với kế hoạch.</source>
       <translation>Classes opened the previous year and still running this year: by default listed separately, not counted in the actual figures against the plan.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
+      <source>Nhận định, phương hướng...</source>
+      <translation>Assessment, directions...</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
@@ -13405,8 +14753,23 @@ Is this a different person: create a new record? (If it is the same person, do n
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
+      <source>Phần đánh giá chung và phương hướng năm sau của báo cáo năm</source>
+      <translation>The annual report's general assessment and next year's directions</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
       <source>Sau đào tạo</source>
       <translation>Follow-up</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
+      <source>Số {number} ngày {date}.</source>
+      <translation>Number {number} of {date}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
+      <source>Sổ văn bản đi</source>
+      <translation>Outgoing register</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/reports_view.py" />
@@ -14082,6 +15445,11 @@ Is this a different person: create a new record? (If it is the same person, do n
     <name>rules</name>
     <message>
       <location filename="../../dtbd_desktop/rules/rule_sets.py" />
+      <source>Chưa nhập căn cứ (văn bản quy định mà chương trình áp dụng).</source>
+      <translation>No legal basis given (the regulations the programme applies).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
       <source>Các mức xếp loại phải xếp từ cao xuống thấp (mức {n}).</source>
       <translation>Classification bands must be ordered from highest to lowest (band {n}).</translation>
     </message>
@@ -14099,6 +15467,21 @@ Is this a different person: create a new record? (If it is the same person, do n
       <location filename="../../dtbd_desktop/rules/rule_sets.py" />
       <source>Cách đánh giá học phần phải là bảng theo mã học phần.</source>
       <translation>The module assessment must be a table by module code.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
+      <source>Căn cứ dài quá {n} ký tự.</source>
+      <translation>The legal basis is longer than {n} characters.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
+      <source>Căn cứ dòng {n} có “{marker}”: ghi đúng tên, số, ngày của văn bản, không để ghi chú hay chỗ trống (căn cứ được in trên văn bản).</source>
+      <translation>Legal basis line {n} holds “{marker}”: write the regulation's name, number and date, with no notes or blanks (it is printed on papers).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
+      <source>Căn cứ dòng {n} dài quá {limit} ký tự.</source>
+      <translation>Legal basis line {n} is longer than {limit} characters.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/rules/rule_sets.py" />
@@ -14944,6 +16327,11 @@ Is this a different person: create a new record? (If it is the same person, do n
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Chức danh cấp phó ký thay</source>
+      <translation>Title of the deputy signing on behalf</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
       <source>Chức danh người ký</source>
       <translation>Signatory's title</translation>
     </message>
@@ -14954,8 +16342,23 @@ Is this a different person: create a new record? (If it is the same person, do n
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Căn cứ chức năng, nhiệm vụ của cơ quan</source>
+      <translation>The centre's own legal basis (functions and duties)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
       <source>Cơ quan chủ quản</source>
       <translation>Superior body</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Dòng lưu văn bản</source>
+      <translation>Archive line</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Họ tên cấp phó ký thay</source>
+      <translation>Name of the deputy signing on behalf</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/settings.py" />
@@ -14969,8 +16372,38 @@ Is this a different person: create a new record? (If it is the same person, do n
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Ký hiệu cơ quan chỉ gồm chữ và số, ví dụ TCT.</source>
+      <translation>The centre's symbol is letters and digits only, e.g. TCT.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Ký hiệu cơ quan trong số văn bản</source>
+      <translation>The centre's symbol in document numbers</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Ký thay mặt (T/M) tập thể</source>
+      <translation>Collective the head signs for (T/M)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
       <source>Nhóm tuổi: nhập từ 1 đến 10 mốc tuổi tăng dần, mỗi mốc từ 15 đến 90, ví dụ 30, 40, 50.</source>
       <translation>Age groups: enter 1 to 10 increasing age limits, each from 15 to 90, for example 30, 40, 50.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Nơi nhận báo cáo</source>
+      <translation>Recipients of reports</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Nơi nhận công văn</source>
+      <translation>Recipients of letters</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Nơi nhận quyết định</source>
+      <translation>Recipients of decisions</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/settings.py" />
@@ -14991,6 +16424,11 @@ Is this a different person: create a new record? (If it is the same person, do n
       <location filename="../../dtbd_desktop/services/settings.py" />
       <source>Tuổi tối đa của cán bộ trẻ</source>
       <translation>Maximum age of young cadres</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Tên cơ quan trên tiêu đề văn bản</source>
+      <translation>The centre's name in the letterhead</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/settings.py" />
@@ -15026,6 +16464,16 @@ Is this a different person: create a new record? (If it is the same person, do n
       <location filename="../../dtbd_desktop/services/settings.py" />
       <source>{label} phải là số nguyên từ {low} đến {high}.</source>
       <translation>{label} must be a whole number from {low} to {high}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Đơn vị đề nghị (xét đề nghị của)</source>
+      <translation>Proposing unit (on the proposal of)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Đơn vị, cá nhân thi hành quyết định</source>
+      <translation>Units and persons carrying out decisions</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/settings.py" />
@@ -15210,6 +16658,11 @@ Is this a different person: create a new record? (If it is the same person, do n
       <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
       <source>Tỉ lệ ngang:</source>
       <translation>Horizontal scale:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />
+      <source>Văn bản</source>
+      <translation>Documents</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/dialogs/settings_dialog.py" />

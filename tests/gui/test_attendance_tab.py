@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -28,17 +29,19 @@ from dtbd_desktop.base.errors import InputError
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.db.models import AuditEntry, Enrolment, Learner, Organisation
 from dtbd_desktop.gui.context import AppContext
+from dtbd_desktop.gui.dialogs.print_dialog import PrintChoice, PrintOptions
 from dtbd_desktop.gui.models import attendance_model as am
 from dtbd_desktop.gui.screens.attendance_tab import AttendanceTab
 from dtbd_desktop.gui.screens.class_dialog import ClassDialog
 from dtbd_desktop.gui.widgets import attendance_style as style
 from dtbd_desktop.services import attendance as att
-from dtbd_desktop.services import classes, lecturers
+from dtbd_desktop.services import classes, lecturers, outgoing
 from dtbd_desktop.services import timetable as timetable_service
 from dtbd_desktop.services.learners import person_keys
 from dtbd_desktop.workbooks import attendance as wb
 from tests.conftest import DEMO_TODAY
 from tests.logins import create_account
+from tests.pdf_tools import poppler
 
 D = dt.date
 TODAY = D(2025, 3, 12)
@@ -432,15 +435,29 @@ def test_printouts_and_the_workbook_round_trip(qtbot: QtBot, demo_db: Database, 
     tab = open_tab(qtbot, demo_ctx, "B22.KTT", DEMO_TODAY)
     model = tab.model
     assert model is not None
-    paths = iter([tmp_path / "ky-ten.pdf", tmp_path / "tong-hop.xlsx", tmp_path / "thong-bao.pdf",
-                  tmp_path / "diem-danh.xlsx", tmp_path / "diem-danh.xlsx"])
+    paths = iter([tmp_path / "ky-ten.pdf", tmp_path / "diem-danh.xlsx", tmp_path / "diem-danh.xlsx"])
     monkeypatch.setattr(tab, "ask_path", lambda *a, **k: str(next(paths)))
+    printed = iter([tmp_path / "tong-hop.xlsx", tmp_path / "cong-van.pdf"])
+    asked: list[PrintOptions] = []
+
+    def ask_print(options: PrintOptions) -> PrintChoice:
+        asked.append(options)
+        return PrintChoice(path=str(next(printed)), date=dt.date(2026, 11, 30))
+
+    monkeypatch.setattr(tab, "ask_print", ask_print)
     for key in ("sign_in", "summary", "letters", "export"):
         tab.buttons[key].click()
         settle(qtbot, tab)
-    for name in ("ky-ten.pdf", "tong-hop.xlsx", "thong-bao.pdf", "diem-danh.xlsx"):
+    for name in ("ky-ten.pdf", "tong-hop.xlsx", "cong-van.pdf", "diem-danh.xlsx"):
         assert (tmp_path / name).stat().st_size > 1000, name
     assert (tmp_path / "ky-ten.pdf").read_bytes().startswith(b"%PDF")
+    assert [o.numbered for o in asked] == [False, True]  # the letters take numbers from the book
+    letters = " ".join(subprocess.run([poppler("pdftotext"), str(tmp_path / "cong-van.pdf"), "-"], capture_output=True,
+                                      text=True, check=True).stdout.split())
+    assert "ngày 30 tháng 11 năm 2026" in letters  # the signing date chosen, not today
+    with demo_db.read() as s:
+        book = outgoing.list_book(s, 2026, "CV")
+    assert book and all(f"Số {e.symbol}" in letters for e in book)
 
     # On paper, the first learner was late on Sunday 22/11 morning; typed into the workbook.
     row, column = 0, tab.table.currentIndex().column()

@@ -245,3 +245,19 @@ def test_guest_lecturer_added_in_the_form_is_listed(qtbot: Any, ctx: AppContext)
     qtbot.waitUntil(lambda: [r.full_name for r in view.visible_rows()] == ["Trần Thị Bích Ngọc"], timeout=2_000)
     view.kind_filter.setCurrentIndex(view.kind_filter.findData("full_time"))
     assert view.visible_rows() == []
+
+
+def test_the_legal_basis_is_edited_with_the_rules_and_refuses_a_note(qtbot: Any, ctx: AppContext) -> None:
+    view = open_programme(qtbot, ctx, "SC")
+    assert view.rules.regulation.toPlainText().strip()  # the default legal basis of the catalogue
+    assert "sửa theo" not in view.rules.regulation.toPlainText()
+    view.rules.regulation.setPlainText("Quy chế (mặc định; sửa theo quy định đang áp dụng)")
+    qtbot.mouseClick(view.save_rules_button, LEFT)
+    qtbot.waitUntil(lambda: bool(view.rules_errors.text()))
+    assert "sửa theo" not in (programme(ctx, "SC").regulation or "")  # refused: nothing stored
+    basis = ("Quy định số 09-QĐi/TW ngày 13/11/2018 của Ban Bí thư\n"
+             "Quy chế đào tạo sơ cấp lý luận chính trị số 12-QĐ/TCT ngày 02/01/2026 của Trường Chính trị tỉnh")
+    view.rules.regulation.setPlainText(basis)
+    qtbot.mouseClick(view.save_rules_button, LEFT)
+    qtbot.waitUntil(lambda: "Đã lưu quy định" in view.rules_status.text())
+    assert programme(ctx, "SC").regulation == basis

@@ -22,6 +22,7 @@ from pytestqt.qtbot import QtBot
 
 from dtbd_desktop.db.engine import Database
 from dtbd_desktop.gui.context import AppContext
+from dtbd_desktop.gui.dialogs.print_dialog import PrintChoice, PrintOptions
 from dtbd_desktop.gui.screens.graduation_tab import GraduationTab
 from dtbd_desktop.gui.widgets import ask
 from dtbd_desktop.gui.widgets.transcript_print import TranscriptPrinter
@@ -153,10 +154,16 @@ def test_the_decision_and_the_documents(qtbot: QtBot, ctx: AppContext, tmp_path:
     qtbot.waitUntil(lambda: shown(tab, "Nguyễn Văn An")["Số QĐ"] == "12/QD-TCT", timeout=10_000)
 
     targets = iter([tmp_path / "xet.pdf", tmp_path / "cong-nhan.xlsx", tmp_path / "bang-diem.xlsx"])
-    monkeypatch.setattr(GraduationTab, "ask_path", lambda self, title, name: str(next(targets)))
+    asked: list[PrintOptions] = []
+
+    def ask_print(self: GraduationTab, options: PrintOptions) -> PrintChoice:
+        asked.append(options)
+        return PrintChoice(path=str(next(targets)), date=options.date)  # the dialog's date as offered
+
+    monkeypatch.setattr(GraduationTab, "ask_print", ask_print)
     monkeypatch.setattr(TranscriptPrinter, "ask_date", lambda self, name: dt.date(2025, 7, 20))
     monkeypatch.setattr(TranscriptPrinter, "ask_path", lambda self, name: str(tmp_path / "an.pdf"))
-    tab.sign_date.setDate(QDate(2025, 7, 16))
+    tab.sign_date.setDate(QDate(2025, 7, 16))  # offered by the print dialog of the review list
     for kind in ("review", "decision", "scores"):
         qtbot.mouseClick(tab.documents[kind], LEFT)
         qtbot.waitUntil(lambda: "Đã lưu" in tab.message.text() and tab.ctx.runner.idle(), timeout=30_000)
@@ -174,6 +181,9 @@ def test_the_decision_and_the_documents(qtbot: QtBot, ctx: AppContext, tmp_path:
     cells = [str(c.value) for row in decision.iter_rows() for c in row if c.value is not None]
     assert any("12/QD-TCT" in c for c in cells) and "Vũ Văn Hải" in " ".join(cells)
     assert "Trần Thị Bình" not in " ".join(cells)  # not eligible: not on the decision's list
+    # The decision recorded keeps its number and date: the dialog shows them, the paper prints them.
+    assert asked[1].numbered and asked[1].existing == ("12/QD-TCT", dt.date(2025, 7, 15))
+    assert any("ngày 15 tháng 7 năm 2025" in c for c in cells)
     assert openpyxl.load_workbook(tmp_path / "bang-diem.xlsx").worksheets[0].max_row > 8
 
 

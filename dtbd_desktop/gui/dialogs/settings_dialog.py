@@ -35,6 +35,8 @@ from dtbd_desktop.base.i18n import LANGUAGES, current_language, tr
 from dtbd_desktop.db.engine import resolve_url, sqlite_path
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.tasks import error_text
+from dtbd_desktop.gui.widgets.document_fields import KEYS as DOCUMENT_KEYS
+from dtbd_desktop.gui.widgets.document_fields import DocumentFields
 from dtbd_desktop.gui.widgets.screen_fit import fit_to_screen
 from dtbd_desktop.gui.widgets.setup_widgets import (
     DatabaseChoice,
@@ -52,6 +54,7 @@ TAB_OF_FIELD = {
     "attendance_lock_days": 1, "young_cadre_max_age": 1, "age_band_limits": 1,
     "printer_calibration": 2, "verify_page_url": 2, "issuing_name": 2,
     "backup_keep": 3, "database": 3,
+    **{key: 4 for key in DOCUMENT_KEYS},
 }
 
 
@@ -111,6 +114,8 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._rules_tab(), tr("settings_dialog", "Quy định, thống kê"))
         self.tabs.addTab(self._printing_tab(), tr("settings_dialog", "In giấy tờ"))
         self.tabs.addTab(self._this_pc_tab(), tr("settings_dialog", "Máy này"))
+        self.documents = DocumentFields()
+        self.tabs.addTab(self.documents, tr("settings_dialog", "Văn bản"))
 
         self.error_label = QLabel()
         self.error_label.setObjectName("errors")
@@ -261,6 +266,7 @@ class SettingsDialog(QDialog):
         self.stored = dict(values)
         self.letterhead.set_values(values)
         self.signer.set_values(values)
+        self.documents.set_values(values)
         self.lock_days.setValue(int(values.get("attendance_lock_days") or 0))
         self.young_age.setValue(int(values.get("young_cadre_max_age") or 35))
         self.backup_keep.setValue(int(values.get("backup_keep") or 10))
@@ -289,6 +295,7 @@ class SettingsDialog(QDialog):
         return {
             **self.letterhead.values(),
             **self.signer.values(),
+            **self.documents.values(),
             "attendance_lock_days": self.lock_days.value(),
             "young_cadre_max_age": self.young_age.value(),
             "age_band_limits": parse_limits(self.age_limits.text()),

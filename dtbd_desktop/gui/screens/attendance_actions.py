@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
+from dtbd_desktop.gui.dialogs.print_dialog import PrintChoice, PrintOptions, ask_print
 from dtbd_desktop.gui.models.attendance_model import AttendanceModel
 from dtbd_desktop.gui.screens.attendance_panel import MakeUpDialog
 from dtbd_desktop.gui.screens.attendance_views import GridView
@@ -82,6 +83,10 @@ class _Actions(AttendanceHost, Protocol):
     def ask_path(self: _Actions, title: str, name: str, pattern: str, *, save: bool = True) -> str: ...
 
     def _export(self: _Actions, fn: Callable[[Session, Path], object], title: str, name: str, pattern: str) -> None: ...
+
+    def ask_print(self: _Actions, options: PrintOptions) -> PrintChoice | None: ...
+
+    def write_letters(self: _Actions, choice: PrintChoice) -> None: ...
 
 
 class ActionsMixin:
@@ -201,21 +206,70 @@ class ActionsMixin:
                      tr("attendance_tab", "In danh sách ký tên"), sign_in_file_name(code, day, half),
                      tr("attendance_tab", "PDF (*.pdf)"))
 
+    def ask_print(self: _Actions, options: PrintOptions) -> PrintChoice | None:
+        """The print dialog: signing date, signer, number, file (tests patch this)."""
+        return ask_print(options, self.as_widget())
+
     def print_summary(self: _Actions) -> None:
         from dtbd_desktop.reports import attendance_reports
 
         code, today = self.class_code, self.model.today if self.model else None
-        self._export(lambda s, path: attendance_reports.export_summary(s, code, path, on=today),
-                     tr("attendance_tab", "Tổng hợp chuyên cần"), f"Chuyen can {code}.pdf",
-                     tr("attendance_tab", "PDF (*.pdf);;Excel (*.xlsx)"))
+        choice = self.ask_print(PrintOptions(
+            title=tr("attendance_tab", "Tổng hợp chuyên cần"), file_name=f"Chuyen can {code}.pdf",
+            patterns=tr("attendance_tab", "PDF (*.pdf);;Excel (*.xlsx)"), date=today or dt.date.today(),
+            choose_signer=False))
+        if choice is None:
+            return
+        target, on = Path(choice.path), choice.date
+
+        def done(_result: object) -> None:
+            self.show_message(tr("attendance_tab", "Đã lưu {path}.").format(path=target), error=False)
+
+        self.ctx.read(lambda s: attendance_reports.export_summary(s, code, target, on=on), done, self.as_widget())
 
     def print_letters(self: _Actions) -> None:
+        code, today = self.class_code, self.model.today if self.model else None
+
+        def facts(session: Session) -> object:
+            from dtbd_desktop.services import outgoing
+
+            return outgoing.print_facts(session, None)
+
+        def chosen(found: object) -> None:
+            from dtbd_desktop.services.outgoing import PrintFacts
+
+            assert isinstance(found, PrintFacts)
+            choice = self.ask_print(PrintOptions(
+                title=tr("attendance_tab", "Công văn gửi đơn vị cử đi học"), file_name=f"Cong van chuyen can {code}.pdf",
+                patterns=tr("attendance_tab", "PDF (*.pdf)"), date=today or dt.date.today(), numbered=True,
+                may_number=found.may_number, head_title=found.head_title, deputy_title=found.deputy_title))
+            if choice is not None:
+                self.write_letters(choice)
+
+        self.ctx.read(facts, chosen, self.as_widget())
+
+    def write_letters(self: _Actions, choice: PrintChoice) -> None:
         from dtbd_desktop.reports import attendance_reports
 
-        code, today = self.class_code, self.model.today if self.model else None
-        self._export(lambda s, path: attendance_reports.export_letters(s, code, path, on=today),
-                     tr("attendance_tab", "Thông báo gửi đơn vị cử đi học"), f"Thong bao don vi {code}.pdf",
-                     tr("attendance_tab", "PDF (*.pdf)"))
+        code, target = self.class_code, Path(choice.path)
+        if target.suffix.lower() != ".pdf":
+            target = target.with_suffix(".pdf")
+
+        def job(session: Session) -> object:
+            return attendance_reports.export_letters(session, code, target, on=choice.date, draft=choice.draft,
+                                                     deputy=choice.deputy)
+
+        def done(result: object) -> None:
+            numbers = ", ".join(getattr(result, "numbers", []) or [])
+            message = tr("attendance_tab", "Đã lưu {path}.").format(path=target)
+            if numbers:
+                message += " " + tr("attendance_tab", "Số công văn: {numbers}.").format(numbers=numbers)
+            self.show_message(message, error=False)
+
+        if choice.draft:
+            self.ctx.read(job, done, self.as_widget())
+        else:
+            self.ctx.write(job, done, self.as_widget())
 
     def export_workbook(self: _Actions) -> None:
         from dtbd_desktop.workbooks import attendance as attendance_workbook

@@ -4,13 +4,18 @@ the doors to the layout editor and the printer calibration."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -19,12 +24,14 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 from sqlalchemy.orm import Session
 
 from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
+from dtbd_desktop.gui.dialogs.print_dialog import PrintChoice, PrintOptions, ask_print
 from dtbd_desktop.gui.screens.certificate_actions import reissue_certificate, revoke_certificate
 from dtbd_desktop.gui.table_model import Column, name_sort
 from dtbd_desktop.gui.widgets.common import Buttons, MessageLabel
@@ -92,6 +99,7 @@ class CertificatesView(ListScreen):
         actions = self.buttons.row((
             ("export_pdf", tr("certificates_view", "Xuất sổ gốc PDF..."), lambda: self.export(".pdf")),
             ("export_xlsx", tr("certificates_view", "Xuất sổ gốc Excel..."), lambda: self.export(".xlsx")),
+            ("close", tr("certificates_view", "Khóa sổ..."), self.close_register),
             ("revoke", tr("certificates_view", "Thu hồi..."), self.revoke),
             ("reissue", tr("certificates_view", "Cấp lại..."), self.reissue),
             ("layouts", tr("certificates_view", "Mẫu in..."), self.open_layouts),
@@ -164,22 +172,25 @@ class CertificatesView(ListScreen):
         has_year = self.year.currentData() is not None
         self.buttons["export_pdf"].setEnabled(has_year)
         self.buttons["export_xlsx"].setEnabled(has_year)
+        self.buttons["close"].setEnabled(has_year)
 
-    def ask_export_path(self, suffix: str, year: int) -> str:
-        name = f"so-goc-{year}{suffix}"
-        pattern = "PDF (*.pdf)" if suffix == ".pdf" else "Excel (*.xlsx)"
-        path, _f = QFileDialog.getSaveFileName(self, tr("certificates_view", "Xuất sổ gốc"), name, pattern)
-        return path
+    def ask_print(self, options: PrintOptions) -> PrintChoice | None:
+        """The print dialog (tests patch this)."""
+        return ask_print(options, self)
 
     def export(self, suffix: str) -> None:
         year = self.year.currentData()
         if year is None:
             return
-        path = self.ask_export_path(suffix, year)
-        if path:
-            self.export_to(Path(path), year)
+        choice = self.ask_print(PrintOptions(
+            title=tr("certificates_view", "Xuất sổ gốc"), file_name=f"so-goc-{year}{suffix}",
+            patterns="PDF (*.pdf)" if suffix == ".pdf" else "Excel (*.xlsx)", date=dt.date.today(),
+            choose_signer=False))
+        if choice is not None:
+            path = Path(choice.path)
+            self.export_to(path if path.suffix.lower() == suffix else path.with_suffix(suffix), year, on=choice.date)
 
-    def export_to(self, path: Path, year: int) -> None:
+    def export_to(self, path: Path, year: int, *, on: dt.date | None = None) -> None:
         from dtbd_desktop.reports.register_report import export_register
 
         kind = self.kind.currentData()
@@ -188,7 +199,42 @@ class CertificatesView(ListScreen):
             self.message.saved_file(tr("certificates_view", "Đã xuất {n} dòng sổ gốc vào {path}.").format(
                 n=result[1], path=result[0]), result[0])
 
-        self.ctx.read(lambda s: export_register(s, year, path, kind=kind), done, self)
+        self.ctx.read(lambda s: export_register(s, year, path, kind=kind, on=on), done, self)
+
+    def ask_close(self, registers: list[dict[str, Any]]) -> tuple[dict[str, Any], dt.date] | None:
+        """Which register to close and on which day (tests patch this)."""
+        dialog = CloseRegisterDialog(registers, self)
+        return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def close_register(self) -> None:
+        year = self.year.currentData()
+        if year is None:
+            return
+
+        def found(registers: list[dict[str, Any]]) -> None:
+            open_ones = [r for r in registers if r["year"] == year and not r["closed_on"]]
+            if not open_ones:
+                QMessageBox.information(self, tr("certificates_view", "Khóa sổ"),
+                                        tr("certificates_view", "Các sổ gốc năm {year} đều đã khóa.").format(year=year))
+                return
+            answer = self.ask_close(open_ones)
+            if answer is None:
+                return
+            register, on = answer
+
+            def job(s: Any) -> str:
+                from dtbd_desktop.services import certificates_numbering
+
+                closed = certificates_numbering.close_register(s, register["kind"], year, on, level=register["level"])
+                return closed.name
+
+            def done(name: str) -> None:
+                QMessageBox.information(self, tr("certificates_view", "Khóa sổ"), tr(
+                    "certificates_view", "Đã khóa {name} ngày {date}.").format(name=name, date=on.strftime("%d/%m/%Y")))
+
+            self.ctx.write(job, done, self)
+
+        self.ctx.read(certificates.registers, found, self)
 
     def revoke(self) -> None:
         row = self.selected()
@@ -280,3 +326,34 @@ class CertificatesView(ListScreen):
 
 def _escape(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class CloseRegisterDialog(QDialog):
+    """Khóa sổ: which register of the year, and the day."""
+
+    def __init__(self, registers: list[dict[str, Any]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("certificates_view", "Khóa sổ gốc"))
+        self.register = QComboBox()
+        self.register.setObjectName("close_register")
+        for item in registers:
+            self.register.addItem(str(item["name"]), item)
+        self.date = QDateEdit()
+        self.date.setObjectName("close_date")
+        self.date.setDisplayFormat("dd/MM/yyyy")
+        self.date.setCalendarPopup(True)
+        self.date.setDate(QDate.currentDate())
+        note = QLabel(tr("certificates_view", "Sổ đã khóa không vào sổ thêm văn bằng nào; dòng khóa sổ in ngày này."))
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(tr("certificates_view", "Sổ gốc:"), self.register)
+        form.addRow(tr("certificates_view", "Ngày khóa sổ:"), self.date)
+        form.addRow(note)
+        form.addRow(buttons)
+
+    def values(self) -> tuple[dict[str, Any], dt.date]:
+        q = self.date.date()
+        return self.register.currentData(), dt.date(q.year(), q.month(), q.day())

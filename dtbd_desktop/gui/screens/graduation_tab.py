@@ -1,6 +1,8 @@
 """The "Xét tốt nghiệp" tab of a class: the review as of the current scores (eligibility, average,
-classification, reasons, ranking) with the rules it applied; saving it, the decision's number
-and date, and the documents (review list, decision list, class score sheet, transcripts).
+classification, reasons, ranking) with the rules it applied; saving it, the decision (its number
+from the book of outgoing documents, or one typed, and its date), and the documents (review list,
+the decision with its list, class score sheet, transcripts) through the print dialog (signing
+date, signer, file).
 
 The table always shows the review computed now (`graduation.load_review`, nothing stored);
 "Xét tốt nghiệp" stores it, and the tab says when the stored review no longer matches.
@@ -19,7 +21,6 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -37,6 +38,7 @@ from dtbd_desktop.base import text
 from dtbd_desktop.base.errors import InputError
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
+from dtbd_desktop.gui.dialogs.print_dialog import PrintChoice, PrintOptions, ask_print
 from dtbd_desktop.gui.screens.conduct_panel import ConductPanel
 from dtbd_desktop.gui.table_model import ROW_ROLE, Column, RowTableModel, name_sort
 from dtbd_desktop.gui.widgets import ask
@@ -49,6 +51,7 @@ from dtbd_desktop.rules import graduation as graduation_rules
 from dtbd_desktop.rules.scores import score_text
 from dtbd_desktop.services import graduation
 from dtbd_desktop.services.graduation import ReviewRow
+from dtbd_desktop.services.outgoing import PrintFacts
 from dtbd_desktop.trust import operations
 
 CENTER = Qt.AlignmentFlag.AlignHCenter
@@ -182,8 +185,11 @@ class GraduationTab(QWidget):
         self.review_button.clicked.connect(self.run_review)
         self.number = QLineEdit()
         self.number.setObjectName("decision_number")
-        self.number.setPlaceholderText(tr("graduation_tab", "ví dụ 12/QĐ-TCT"))
-        self.number.setMaximumWidth(180)
+        self.number.setPlaceholderText(tr("graduation_tab", "để trống: lấy số trong sổ"))
+        self.number.setToolTip(tr("graduation_tab", "Để trống: quyết định lấy số tiếp theo trong sổ văn bản đi. "
+                                                    "Nhập số (ví dụ 45 hoặc 45-QĐ/TCT) khi quyết định đã được cấp số "
+                                                    "ngoài chương trình."))
+        self.number.setMaximumWidth(200)
         self.date = DateField(QDate.currentDate())
         self.date.setObjectName("decision_date")
         self.decision_button = QPushButton(tr("graduation_tab", "Ghi quyết định"))
@@ -207,7 +213,7 @@ class GraduationTab(QWidget):
         docs = QHBoxLayout()
         docs.addWidget(QLabel(tr("graduation_tab", "In:")))
         for kind, label in (("review", tr("graduation_tab", "Danh sách xét tốt nghiệp...")),
-                            ("decision", tr("graduation_tab", "Danh sách công nhận tốt nghiệp...")),
+                            ("decision", tr("graduation_tab", "Quyết định công nhận tốt nghiệp...")),
                             ("scores", tr("graduation_tab", "Bảng điểm tổng hợp...")),
                             ("transcript", tr("graduation_tab", "Bảng điểm cá nhân"))):
             button = QPushButton(label)
@@ -394,7 +400,7 @@ class GraduationTab(QWidget):
         self.ctx.write(job, done, self, on_failed=self.message.failed)
 
     def record_decision(self) -> None:
-        code, number = self.class_code, self.number.text()
+        code, number = self.class_code, text.clean(self.number.text())
         problem = self.date.problem()
         if problem is not None:
             self.date.commit()
@@ -403,7 +409,9 @@ class GraduationTab(QWidget):
         q = self.date.date()
         date = dt.date(q.year(), q.month(), q.day())
         old_number, old_date = self.data.decision if self.data is not None else (None, None)
-        if old_number and (old_number, old_date) != (text.clean(number), date) and not ask.before(
+        # A typed number other than the recorded one replaces the decision: asked first. Left empty,
+        # the book gives the number (the recorded decision stays when its date is the same).
+        if old_number and number and (old_number, old_date) != (number, date) and not ask.before(
                 self, tr("graduation_tab", "Thay quyết định đã ghi"),
                 tr("graduation_tab", "Lớp {code} đã ghi quyết định số {old} ngày {old_date}. Thay bằng số {number} ngày "
                                      "{date} cho mọi học viên đủ điều kiện?").format(
@@ -414,12 +422,17 @@ class GraduationTab(QWidget):
                                              "ghi số cũ. Số cũ được ghi vào nhật ký.")):
             return
 
-        def job(s: Session) -> int:
-            return graduation.set_decision(s, code, number=number, date=date)
+        def job(s: Session) -> tuple[int, str]:
+            from dtbd_desktop.services import graduation_decision
 
-        def done(n: int) -> None:
+            n = graduation.set_decision(s, code, number=number, date=date)
+            return n, graduation_decision.load_decision(s, code).number or ""
+
+        def done(result: tuple[int, str]) -> None:
+            n, recorded = result
+            self.number.setText(recorded)
             self.show_message(tr("graduation_tab", "Đã ghi quyết định số {number} ngày {date} cho {n} học viên.").format(
-                number=text.clean(number), date=text.format_date(date), n=n))
+                number=recorded, date=text.format_date(date), n=n))
             self.changed.emit()
             self.reload()
 
@@ -448,12 +461,9 @@ class GraduationTab(QWidget):
         indexes = self.table.selectionModel().selectedRows()
         return indexes[0].data(ROW_ROLE) if indexes else None
 
-    def ask_path(self, title: str, name: str) -> str:
-        """Where to save a document (tests patch this); PDF or XLSX by the chosen type."""
-        path, chosen = QFileDialog.getSaveFileName(self, title, name, tr("graduation_tab", "PDF (*.pdf);;Excel (*.xlsx)"))
-        if path and Path(path).suffix.lower() not in (".pdf", ".xlsx"):
-            path += ".xlsx" if "xlsx" in chosen else ".pdf"
-        return path
+    def ask_print(self, options: PrintOptions) -> PrintChoice | None:
+        """The print dialog (tests patch this)."""
+        return ask_print(options, self)
 
     def _learner_at(self, index: Any) -> tuple[int, str] | None:
         row: ReviewRow | None = index.sibling(index.row(), 0).data(ROW_ROLE)
@@ -462,7 +472,7 @@ class GraduationTab(QWidget):
     def export(self, kind: str, selected_only: bool = False) -> None:
         code = self.class_code
         names = {"review": tr("graduation_tab", "Xet tot nghiep {code}"),
-                 "decision": tr("graduation_tab", "Cong nhan tot nghiep {code}"),
+                 "decision": tr("graduation_tab", "Quyet dinh cong nhan tot nghiep {code}"),
                  "scores": tr("graduation_tab", "Bang diem tong hop {code}"),
                  "transcript": tr("graduation_tab", "Bang diem ca nhan {code}")}
         if selected_only:
@@ -473,13 +483,40 @@ class GraduationTab(QWidget):
                 return
             self.transcripts.print_for(row.enrolment_id, row.full_name)
             return
-        path = self.ask_path(self.documents[kind].text().rstrip("."), names[kind].format(code=code) + ".pdf")
-        if not path:
-            return
-        on = None if kind == "decision" else to_date(self.sign_date.date())  # the decision's list: its date
+        national_id = None
+
+        def facts(s: Session) -> PrintFacts:
+            from dtbd_desktop.services import graduation_decision, outgoing
+            from dtbd_desktop.services.classes import get_class
+
+            source = graduation_decision.decision_source(get_class(s, code).id) if kind == "decision" else None
+            return outgoing.print_facts(s, source)
+
+        def chosen(found: PrintFacts) -> None:
+            decided = self.data.decision if self.data is not None else (None, None)
+            options = PrintOptions(
+                title=self.documents[kind].text().rstrip("."), file_name=names[kind].format(code=code) + ".pdf",
+                patterns=tr("graduation_tab", "PDF (*.pdf);;Excel (*.xlsx)"),
+                date=(decided[1] or dt.date.today()) if kind == "decision" else to_date(self.sign_date.date()),
+                numbered=kind == "decision", existing=found.existing,
+                may_number=False, head_title=found.head_title, deputy_title=found.deputy_title,
+                choose_signer=kind == "decision" and found.existing is None,
+                draft_note=tr("graduation_tab", "Chưa ghi quyết định: bấm \u201cGhi quyết định\u201d để lấy số; in bây "
+                                                "giờ là bản nháp (số và ngày để trống nếu không chọn ngày)."))
+            choice = self.ask_print(options)
+            if choice is not None:
+                self._write_document(kind, choice, national_id, found.existing is not None)
+
+        self.ctx.read(facts, chosen, self, on_failed=self.message.failed)
+
+    def _write_document(self, kind: str, choice: PrintChoice, national_id: str | None, numbered: bool) -> None:
+        code, path = self.class_code, choice.path
 
         def job(s: Session, _progress: Any) -> int:
-            return graduation_reports.export_document(s, code, kind, path, on=on)
+            if kind == "decision":
+                return graduation_reports.export_decision(s, code, path, on=None if numbered else choice.date,
+                                                          deputy=choice.deputy)
+            return graduation_reports.export_document(s, code, kind, path, national_id=national_id, on=choice.date)
 
         self.ctx.export(job, lambda _n: self.message.saved_file(tr("graduation_tab", "Đã lưu {path}.").format(path=path),
                                                                 Path(path)),

@@ -1,5 +1,7 @@
-"""The Reports screen (Báo cáo): a year, the annual report (PDF, Excel), and tabs for the plan,
-the statistics, the lecturers' periods, feedback and the follow-up of graduates.
+"""The Reports screen (Báo cáo): a year, the annual report (PDF, Excel: through the print dialog,
+numbered in the book of outgoing documents or printed as a draft; the office's assessment and
+tasks in "Nhận định, phương hướng..."), and tabs for the plan, the statistics, the lecturers'
+periods, feedback, the follow-up of graduates and the book of outgoing documents.
 
 Each tab is a screen of its own module with `set_year(year)`; a tab loads when it is shown
 (and again when the year changes while it is shown), so opening the screen costs one tab."""
@@ -13,7 +15,6 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
+from dtbd_desktop.gui.dialogs.print_dialog import PrintChoice, PrintOptions, ask_print
 from dtbd_desktop.gui.widgets.common import MessageLabel, section_title
 
 
@@ -53,6 +55,10 @@ class ReportsView(QWidget):
         self.xlsx_button = QPushButton(tr("reports_view", "Báo cáo năm (Excel)..."))
         self.pdf_button.clicked.connect(lambda: self.export_annual(".pdf"))
         self.xlsx_button.clicked.connect(lambda: self.export_annual(".xlsx"))
+        self.texts_button = QPushButton(tr("reports_view", "Nhận định, phương hướng..."))
+        self.texts_button.setObjectName("annual_texts")
+        self.texts_button.setToolTip(tr("reports_view", "Phần đánh giá chung và phương hướng năm sau của báo cáo năm"))
+        self.texts_button.clicked.connect(self.edit_texts)
         top = QHBoxLayout()
         top.addWidget(title)
         top.addSpacing(16)
@@ -60,12 +66,14 @@ class ReportsView(QWidget):
         top.addWidget(self.year)
         top.addWidget(self.carried)
         top.addStretch(1)
+        top.addWidget(self.texts_button)
         top.addWidget(self.pdf_button)
         top.addWidget(self.xlsx_button)
 
         from dtbd_desktop.gui.screens.feedback_view import FeedbackView
         from dtbd_desktop.gui.screens.followup_view import FollowUpView
         from dtbd_desktop.gui.screens.lecturer_periods_view import LecturerPeriodsView
+        from dtbd_desktop.gui.screens.outgoing_view import OutgoingView
         from dtbd_desktop.gui.screens.plan_view import PlanView
         from dtbd_desktop.gui.screens.stats_view import StatsView
 
@@ -74,13 +82,15 @@ class ReportsView(QWidget):
         self.lecturers = LecturerPeriodsView(ctx)
         self.feedback = FeedbackView(ctx)
         self.followup = FollowUpView(ctx)
+        self.book = OutgoingView(ctx)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("report_tabs")
         for widget, label in ((self.plan, tr("reports_view", "Kế hoạch")),
                               (self.stats, tr("reports_view", "Thống kê")),
                               (self.lecturers, tr("reports_view", "Giờ giảng")),
                               (self.feedback, tr("reports_view", "Phản hồi của học viên")),
-                              (self.followup, tr("reports_view", "Sau đào tạo"))):
+                              (self.followup, tr("reports_view", "Sau đào tạo")),
+                              (self.book, tr("reports_view", "Sổ văn bản đi"))):
             self.tabs.addTab(widget, label)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -110,32 +120,67 @@ class ReportsView(QWidget):
         self._load_current(force=True)
 
     # --- the annual report --------------------------------------------------------------
+    def ask_print(self, options: PrintOptions) -> PrintChoice | None:
+        """The print dialog (tests patch this)."""
+        return ask_print(options, self)
+
     def export_annual(self, suffix: str) -> None:
         year = self.year.value()
-        kind = tr("reports_view", "PDF (*.pdf)") if suffix == ".pdf" else tr("reports_view", "Excel (*.xlsx)")
-        path, _filter = QFileDialog.getSaveFileName(
-            self, tr("reports_view", "Lưu báo cáo năm {year}").format(year=year),
-            tr("reports_view", "Bao cao nam {year}{suffix}").format(year=year, suffix=suffix), kind)
-        if path:
-            if not path.lower().endswith(suffix):
-                path += suffix
-            self.export_annual_to(Path(path))
 
-    def export_annual_to(self, path: Path, *, on: dt.date | None = None) -> None:
-        from dtbd_desktop.reports.annual_report import load_annual_report, render_pdf
+        def facts(session: Any) -> Any:
+            from dtbd_desktop.reports.annual_report import report_source
+            from dtbd_desktop.services import outgoing
+
+            return outgoing.print_facts(session, report_source(year))
+
+        def chosen(found: Any) -> None:
+            options = PrintOptions(
+                title=tr("reports_view", "Báo cáo năm {year}").format(year=year),
+                file_name=tr("reports_view", "Bao cao nam {year}{suffix}").format(year=year, suffix=suffix),
+                patterns=tr("reports_view", "PDF (*.pdf)") if suffix == ".pdf" else tr("reports_view", "Excel (*.xlsx)"),
+                date=dt.date.today(), numbered=True, existing=found.existing, may_number=found.may_number,
+                head_title=found.head_title, deputy_title=found.deputy_title)
+            choice = self.ask_print(options)
+            if choice is not None:
+                path = Path(choice.path)
+                if path.suffix.lower() != suffix:
+                    path = path.with_suffix(suffix)
+                self.export_annual_to(path, on=choice.date, draft=choice.draft, deputy=choice.deputy)
+
+        self.ctx.read(facts, chosen, self)
+
+    def export_annual_to(self, path: Path, *, on: dt.date | None = None, draft: bool = True,
+                         deputy: bool = False) -> None:
+        from dtbd_desktop.reports.annual_report import load_annual_report, number_report, render_pdf
         from dtbd_desktop.reports.annual_report_xlsx import render_xlsx
 
         year, carried = self.year.value(), self.count_carried_over
         render = render_pdf if path.suffix.lower() == ".pdf" else render_xlsx
 
         def job(session: Any) -> str:
-            doc = load_annual_report(session, year, on=on, count_carried_over=carried)
+            doc = load_annual_report(session, year, on=on, count_carried_over=carried, deputy=deputy)
+            if not draft:
+                doc = number_report(session, doc)
             render(doc, path)
-            return doc.plan.summary
+            number = tr("reports_view", "Số {number} ngày {date}.").format(
+                number=doc.entry.symbol, date=doc.date.strftime("%d/%m/%Y")) if doc.entry is not None else \
+                tr("reports_view", "Bản nháp, chưa lấy số.")
+            return f"{doc.plan.summary}\n\n{number}"
 
         def done(summary: str) -> None:
             self.exported.emit(str(path))
+            if self.tabs.currentWidget() is self.book:
+                self.book.reload()
             self.message.saved_file(tr("reports_view", "Đã lưu {path}. {summary}").format(path=path, summary=summary),
-                                    path)
+                                    Path(path))
 
-        self.ctx.read(job, done, self)
+        if draft:
+            self.ctx.read(job, done, self)
+        else:
+            self.ctx.write(job, done, self)
+
+    def edit_texts(self) -> None:
+        from dtbd_desktop.gui.dialogs.annual_texts_dialog import AnnualTextsDialog
+
+        dialog = AnnualTextsDialog(self.ctx, self.year.value(), self)
+        dialog.launch()

@@ -116,7 +116,11 @@ class RulesEditor(QWidget):
         remove_band.clicked.connect(lambda: self.bands.removeRow(self.bands.currentRow()))
         self.regulation = QPlainTextEdit()
         self.regulation.setObjectName("regulation")
-        self.regulation.setPlaceholderText(tr("programmes_view", "Ví dụ: Quy định số .../QĐ-TCT ngày ..."))
+        self.regulation.setPlaceholderText(tr("programmes_view", "Mỗi văn bản một dòng: loại, số, ngày, cơ quan ban "
+                                                                 "hành và tên văn bản"))
+        self.regulation.setToolTip(tr("programmes_view", "In sau chữ \u201cCăn cứ\u201d trên quyết định, danh sách, "
+                                                         "bảng điểm, công văn. Không để ghi chú hay chỗ trống: văn bản "
+                                                         "có ghi chú sẽ không lưu được."))
         right = QGridLayout()
         right.addWidget(self.current_label, 0, 0, 1, 3)
         right.addWidget(note, 1, 0, 1, 3)
@@ -125,12 +129,13 @@ class RulesEditor(QWidget):
         right.addWidget(self.bands, 3, 0, 1, 3)
         right.addWidget(add_band, 4, 1)
         right.addWidget(remove_band, 4, 2)
-        regulation_label = QLabel(tr("programmes_view", "Căn cứ (in trên báo cáo áp dụng quy định):"))
+        regulation_label = QLabel(tr("programmes_view", "Căn cứ pháp lý (in trên quyết định, danh sách, công văn):"))
         right.addWidget(regulation_label, 5, 0, 1, 3)
         right.addWidget(self.regulation, 6, 0, 1, 3)
         right.setRowStretch(3, 2)
         right.setRowStretch(6, 1)
         self.field_widgets: dict[str, QWidget] = {
+            "legal_basis": self.regulation,
             "pass_mark": self.pass_mark, "absence_limit_share": self.absence_limit, "bands": self.bands,
             **self.combos, **self.spins}
 

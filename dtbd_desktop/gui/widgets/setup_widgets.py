@@ -123,18 +123,34 @@ class LetterheadFields(QWidget):
         self.changed.emit()
 
     def _update_preview(self) -> None:
-        superior = escape_html(self.superior_body.text().strip().upper())
-        centre = escape_html(self.centre_name.text().strip().upper()) or "…"
+        """The letterhead as papers will print it (`printing.letterhead`): the Party's format with
+        the star under the issuing body, or the State's with its name underlined."""
+        from dtbd_desktop.printing.letterhead import Letterhead, heading_rows, number_line
+
         place = self.place_name.text().strip()
-        date_line = escape_html(text.long_date(place, dt.date.today())) if place else ""
-        if self.party_heading.isChecked():
-            right = "<b>ĐẢNG CỘNG SẢN VIỆT NAM</b>"
-        else:
-            right = "<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br><b>Độc lập - Tự do - Hạnh phúc</b>"
+        head = Letterhead(superior_body=self.superior_body.text(), centre_name=self.centre_name.text() or "…",
+                          place_name=place, director_title="", director_name="",
+                          party_heading=self.party_heading.isChecked())
+        date_line = text.long_date(place, dt.date.today()) if place else None
+        rows = heading_rows(head, number=number_line(head, "QĐ", 1), date_line=date_line)
+
+        def cell(line: Any) -> str:
+            if line is None or not line.text:
+                return ""
+            value = escape_html(line.text)
+            if line.bold:
+                value = f"<b>{value}</b>"
+            if line.italic:
+                value = f"<i>{value}</i>"
+            if line.rule:
+                value = f"<u>{value}</u>"
+            return value
+
+        left = "<br>".join(cell(a) for a, _b in rows.rows if a is not None)
+        right = "<br>".join(cell(b) for _a, b in rows.rows if b is not None)
         self.preview.setText(
             "<table width='100%' style='font-family: \"Liberation Serif\", \"Times New Roman\", serif;'><tr>"
-            f"<td align='center' valign='top'>{superior + '<br>' if superior else ''}<b>{centre}</b></td>"
-            f"<td align='center' valign='top'>{right}<br><i>{date_line}</i></td></tr></table>")
+            f"<td align='center' valign='top'>{left}</td><td align='center' valign='top'>{right}</td></tr></table>")
 
     def values(self) -> dict[str, Any]:
         return {

@@ -12,7 +12,9 @@ from reportlab.platypus import Paragraph
 from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.printing import pdf
+from dtbd_desktop.printing.letterhead import running_name
 from dtbd_desktop.rules import attendance as rules_mod
+from dtbd_desktop.rules.rule_sets import legal_basis_sentence
 from dtbd_desktop.services.attendance import AttendanceGrid, LearnerAttendance
 from dtbd_desktop.services.roster import ENROLMENT_STATUS_LABELS
 
@@ -98,7 +100,7 @@ def rule_text(grid: AttendanceGrid) -> str:
                              "thi học phần đó").format(what=what, limit=rules.limit_text)
     if rules.makeup_restores:
         body += tr("reports", " cho đến khi học bổ sung đủ số tiết còn thiếu")
-    source = grid.regulation or grid.rule_set_name
+    source = legal_basis_sentence(grid.regulation) or grid.rule_set_name
     return tr("reports", "Căn cứ {source}, {body}.").format(source=source, body=body)
 
 
@@ -113,35 +115,9 @@ def conclusion(grid: AttendanceGrid, la: LearnerAttendance) -> str:
     return tr("reports", "Đủ điều kiện dự thi")
 
 
-_PLACE_WORDS = ("tỉnh", "huyện", "quận", "thị xã", "thành phố")
-
-
 def proper_name(name: str) -> str:
-    """A body's name typed in capitals (as letterheads want it) in sentence case for running
-    text: "TRƯỜNG CHÍNH TRỊ TỈNH LONG AN" -> "Trường Chính trị tỉnh Long An". A name not all in
-    capitals is kept as typed."""
-    name = text.nfc(name)
-    if not name or name != name.upper():
-        return name
-    lowered = name.lower()
-    words = lowered.split(" ")
-    out = [words[0].capitalize()]
-    rest = " ".join(words[1:])
-    head = "tâm " if lowered.startswith("trung tâm ") else ""
-    if head and rest.startswith(head):
-        out.append("tâm")
-        rest = rest[len(head):]
-    if rest.startswith("chính trị"):
-        out.append("Chính trị")
-        rest = rest[len("chính trị"):].strip()
-    for place in _PLACE_WORDS:
-        if rest.startswith(place + " "):
-            out.append(place)
-            rest = rest[len(place):].strip()
-            break
-    if rest:
-        out.append(" ".join(w.capitalize() for w in rest.split(" ")))
-    return " ".join(out)
+    """A body's name typed in capitals in sentence case for running text (`printing.letterhead.running_name`)."""
+    return running_name(name)
 
 
 def share_text(share: float) -> str:

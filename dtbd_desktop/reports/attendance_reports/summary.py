@@ -19,7 +19,7 @@ from dtbd_desktop.base import text
 from dtbd_desktop.base.errors import InputError
 from dtbd_desktop.base.files import atomic_output
 from dtbd_desktop.base.i18n import tr
-from dtbd_desktop.printing import pdf
+from dtbd_desktop.printing import official, pdf
 from dtbd_desktop.printing.letterhead import Letterhead
 from dtbd_desktop.reports.attendance_reports.common import (
     ABSENT_FROM_CLASS,
@@ -100,7 +100,7 @@ def render_summary_pdf(grid: AttendanceGrid, head: Letterhead, path: str | os.Pa
                                                                   space_before=4))
         story.append(KeepTogether([heading, *lines[:2]]))  # never a heading alone at the foot of a page
         lines = lines[2:]
-    signers = [pdf.Signer(tr("reports", "Người lập biểu")), pdf.Signer(head.director_title, head.director_name)]
+    signers = [pdf.Signer(tr("reports", "Người lập biểu")), official.official_signer(head)]
     story.extend(lines[:-3])
     # The signatures never stand alone on a page: the last lines go over with them.
     story.append(KeepTogether([*lines[-3:], Spacer(1, 8), pdf.signature_block(

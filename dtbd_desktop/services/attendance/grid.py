@@ -100,6 +100,7 @@ class LearnerAttendance:
     counted_periods: int  # absences after make-up, as checked against the limit
     over_course_limit: bool
     modules: list[ModuleAbsence] = field(default_factory=list)
+    explanation_holds: list[bool] = field(default_factory=list)  # per explanation: still stands in the way
 
     def as_json(self) -> dict[str, Any]:
         return {"national_id": self.national_id, "absent_periods": self.absent_periods,
@@ -118,6 +119,7 @@ def _summarise(learner: GridLearner, result: rules_mod.LearnerResult) -> Learner
         unexcused_periods=result.unexcused_periods, late_sessions=result.late_sessions,
         made_up_periods=result.made_up_periods, counted_periods=result.counted_periods,
         over_course_limit=result.over_course_limit, modules=list(result.modules),
+        explanation_holds=list(result.explanation_holds),
     )
 
 

@@ -170,7 +170,8 @@ def issue_for_class(session: Session, class_code: str, issue_date: dt.date | Non
     printed = document_results(session, cls, [(e.id, r.classification) for e, r in rows])
     items = [(e, printed[e.id]) for e, _r in rows if e.id not in holding]
     key = signing_keys.issuing_key(session) if items else None
-    issued = numbering.issue_many(session, kind, issue_date, items, progress=progress, key=key)
+    issued = numbering.issue_many(session, kind, issue_date, items, level=cls.programme.level, progress=progress,
+                                  key=key)
     for cert in issued:
         audit.record(session, action="certificate.issue", entity="certificate", entity_id=cert.serial,
                      new={"register_number": cert.register_number, "full_name": cert.full_name,
@@ -249,8 +250,9 @@ def reissue(session: Session, serial: str, reason: str, issue_date: dt.date | No
     if result is not None and result.classification:
         cls = old.enrolment.training_class
         classification = document_results(session, cls, [(old.enrolment_id, result.classification)])[old.enrolment_id]
+    level = old.register.level or old.enrolment.training_class.programme.level
     (new,) = numbering.issue_many(session, old.register.kind, issue_date, [(old.enrolment, classification)],
-                                  replaces=[old], key=signing_keys.issuing_key(session))
+                                  level=level, replaces=[old], key=signing_keys.issuing_key(session))
     old.status = "replaced"
     old.reason = reason
     old.note = tr("certificates", "Đã cấp lại ngày {date}, số hiệu mới {serial}: {reason}").format(

@@ -1,5 +1,10 @@
-"""The register (sổ gốc) of a year, by document kind, with its appendix (reissues and
-revocations), and the register lines the register screen lists.
+"""The registers (sổ gốc) of a year, one per kind of document (document kind and level), each with
+its appendix (reissues and revocations), and the register lines the register screen lists.
+
+A line holds what Thông tư 21/2019/TT-BGDĐT and the Academy's rules ask of a register: the
+person (frozen when the document was issued), the course (the class and its years) and the mode
+of training, the classification, the serial and register number, the issue date, and the number
+and date of the decision on graduation (or on the certificates) that the document rests on.
 """
 
 from __future__ import annotations
@@ -36,6 +41,11 @@ class RegisterLine:
     issue_date: dt.date
     note: str
     status: str
+    class_code: str = ""
+    course: str = ""  # khóa học: "2026", "2025 - 2027"
+    mode: str = ""  # hình thức đào tạo: "Tập trung", "Không tập trung"
+    decision_number: str = ""
+    decision_date: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -60,32 +70,76 @@ class RegisterSection:
     name: str
     lines: list[RegisterLine]
     appendix: list[AppendixLine]
+    level: str | None = None  # None: a combined register of the first builds (closed when split)
+    opened_on: dt.date | None = None
+    closed_on: dt.date | None = None
+
+    @property
+    def combined(self) -> bool:
+        return self.level is None and self.kind == "diploma"
+
+    def count(self, status: str) -> int:
+        return sum(1 for line in self.lines if line.status == status)
 
 
-def _line_note(cert: Certificate) -> str:
-    parts = [tr("certificates", "Lớp {code}").format(code=cert.enrolment.training_class.code)]
-    if cert.note:
-        parts.append(cert.note)
-    return ". ".join(parts)
+def _line_note(cert: Certificate, replaced_by: dict[int, str]) -> str:
+    """A short note: what happened to the document (the appendix says when and why)."""
+    if cert.status == "revoked":
+        return tr("certificates", "Đã thu hồi (phụ lục)")
+    if cert.status == "replaced":
+        new = replaced_by.get(cert.id)
+        return tr("certificates", "Đã cấp lại số hiệu mới {serial} (phụ lục)").format(serial=new) if new else \
+            tr("certificates", "Đã cấp lại (phụ lục)")
+    if cert.replaces is not None:
+        return tr("certificates", "Cấp lại thay số hiệu {serial}").format(serial=cert.replaces.serial)
+    return ""
 
 
-def register_sections(session: Session, year: int, kind: str | None = None) -> list[RegisterSection]:
-    """The registers of a year (one per document kind that has one), each with its appendix."""
-    stmt = select(Register).where(Register.year == year).order_by(Register.kind.desc())
+def _mode_label(mode: str) -> str:
+    return tr("certificates", "Tập trung") if mode == "full-time" else tr("certificates", "Không tập trung")
+
+
+def _course(start: dt.date, end: dt.date) -> str:
+    return str(start.year) if start.year == end.year else f"{start.year} - {end.year}"
+
+
+def register_sections(session: Session, year: int, kind: str | None = None,
+                      level: str | None = None) -> list[RegisterSection]:
+    """The registers of a year (one per kind of document that has one: diplomas of each level,
+    then certificates), each with its appendix."""
+    from dtbd_desktop.db.models import GraduationResult
+
+    stmt = select(Register).where(Register.year == year)
     if kind is not None:
         stmt = stmt.where(Register.kind == kind)
+    if level is not None:
+        stmt = stmt.where(Register.level == level)
+    order = {"so_cap": 0, "trung_cap": 1, "cao_cap": 2, "fostering": 3}
+    found = sorted(session.scalars(stmt), key=lambda r: (r.kind != "diploma", r.level is not None,
+                                                         order.get(r.level or "", 9), r.id))
     sections = []
-    for register in session.scalars(stmt):
+    for register in found:
         certs = list(session.scalars(
             select(Certificate).where(Certificate.register_id == register.id).order_by(Certificate.sequence)
             .options(joinedload(Certificate.replaces),
                      joinedload(Certificate.enrolment).joinedload(Enrolment.training_class))).unique())
-        lines = [RegisterLine(
-            number=i, full_name=c.full_name, birth_text=c.birth_date_text, place_of_birth=c.place_of_birth or "",
-            gender=text.gender_label(c.gender) if c.gender in text.GENDER_LABELS else "",
-            ethnicity=c.ethnicity or "", classification=c.classification or "", serial=c.serial,
-            register_number=c.register_number, issue_date=c.issue_date, note=_line_note(c), status=c.status)
-            for i, c in enumerate(certs, start=1)]
+        decisions = dict(((e, (n, d)) for e, n, d in session.execute(
+            select(GraduationResult.enrolment_id, GraduationResult.decision_number, GraduationResult.decision_date)
+            .where(GraduationResult.enrolment_id.in_([c.enrolment_id for c in certs]))))) if certs else {}
+        replaced_by = {int(old): new for old, new in session.execute(
+            select(Certificate.replaces_id, Certificate.serial).where(
+                Certificate.replaces_id.in_([c.id for c in certs if c.status == "replaced"]))) if old is not None}
+        lines = []
+        for i, c in enumerate(certs, start=1):
+            cls = c.enrolment.training_class
+            number, date = decisions.get(c.enrolment_id, (None, None))
+            lines.append(RegisterLine(
+                number=i, full_name=c.full_name, birth_text=c.birth_date_text, place_of_birth=c.place_of_birth or "",
+                gender=text.gender_label(c.gender) if c.gender in text.GENDER_LABELS else "",
+                ethnicity=c.ethnicity or "", classification=c.classification or "", serial=c.serial,
+                register_number=c.register_number, issue_date=c.issue_date, note=_line_note(c, replaced_by), status=c.status,
+                class_code=cls.code, course=_course(cls.start_date, cls.end_date), mode=_mode_label(cls.mode),
+                decision_number=number or "", decision_date=date))
         appendix: list[AppendixLine] = []
         for c in certs:
             if c.replaces is not None:
@@ -96,7 +150,9 @@ def register_sections(session: Session, year: int, kind: str | None = None) -> l
             if c.status == "revoked":
                 appendix.append(AppendixLine(len(appendix) + 1, c.full_name, c.serial, c.register_number, "", "",
                                              _revoked_on(c), "revoke", c.reason or ""))
-        sections.append(RegisterSection(register.kind, register.year, register.name, lines, appendix))
+        sections.append(RegisterSection(register.kind, register.year, register.name, lines, appendix,
+                                        level=register.level, opened_on=register.opened_on,
+                                        closed_on=register.closed_on))
     return sections
 
 
@@ -133,10 +189,10 @@ def list_certificates(session: Session, year: int | None = None, kind: str | Non
             Learner, Enrolment.learner_id == Learner.id).where(
             Learner.search_key.contains(folded) | Certificate.serial.contains(raw)
             | Certificate.register_number.contains(raw))
-    stmt = stmt.order_by(Register.year.desc(), Register.kind, Certificate.sequence.desc()).limit(limit)
+    stmt = stmt.order_by(Register.year.desc(), Register.kind, Register.level, Certificate.sequence.desc()).limit(limit)
     return [to_row(c) for c in session.scalars(stmt).unique()]
 
 
 def registers(session: Session) -> list[dict[str, Any]]:
     return [numbering.describe_register(r) for r in session.scalars(
-        select(Register).order_by(Register.year.desc(), Register.kind))]
+        select(Register).order_by(Register.year.desc(), Register.kind, Register.level))]
