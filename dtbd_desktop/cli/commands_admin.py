@@ -87,8 +87,8 @@ def register_accounts(sub: Any) -> None:
 
 
 #: The kinds of change of `services.audit_log.KINDS` (named here so that `dtbd --help` loads no core module).
-AUDIT_KINDS = ("scores", "attendance", "graduation", "certificates", "learners", "classes", "catalogue", "accounts",
-               "system", "other")
+AUDIT_KINDS = ("scores", "attendance", "graduation", "certificates", "learners", "classes", "catalogue", "documents",
+               "accounts", "system", "other")
 
 
 def register_audit_list(log_sub: Any) -> None:

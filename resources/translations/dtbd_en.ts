@@ -2648,6 +2648,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Learners, class rosters</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Hủy số {number} ({kind}) năm {year} trong sổ văn bản đi</source>
+      <translation>Voided number {number} ({kind}) of {year} in the book of outgoing documents</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Hủy số {symbol} trong sổ văn bản đi</source>
+      <translation>Voided number {symbol} in the book of outgoing documents</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
       <source>In lại văn bằng số hiệu {serial}{who} (lần in thứ {n})</source>
       <translation>Reprinted the document with serial {serial}{who} (print no. {n})</translation>
@@ -2661,6 +2671,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
       <source>In văn bằng, chứng chỉ lớp {code}</source>
       <translation>Printed the documents of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Khóa sổ gốc ngày {date}</source>
+      <translation>Closed the register on {date}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Khóa sổ gốc {kind} năm {year} ngày {date}</source>
+      <translation>Closed the register of {kind} of {year} on {date}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
@@ -2681,6 +2701,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
       <source>Lưu mẫu in {layout} (phiên bản {version})</source>
       <translation>Saved the print layout {layout} (version {version})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Lấy số văn bản đi ({kind}) ngày {date}: {subject}</source>
+      <translation>Numbered an outgoing document ({kind}) on {date}: {subject}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
@@ -2801,6 +2826,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Sửa căn cứ (văn bản quy định) in trên giấy tờ của chương trình {code}</source>
+      <translation>Changed the legal basis printed on the papers of programme {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
       <source>Sửa hồ sơ học viên {name}</source>
       <translation>Edited the record of learner {name}</translation>
     </message>
@@ -2813,6 +2843,12 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
       <source>Sửa lời văn in trên văn bằng, chứng chỉ của chương trình {code}</source>
       <translation>Changed the wording printed on the diplomas and certificates of programme {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Sửa phần đánh giá và phương hướng của báo cáo năm {year}</source>
+      <translation>Changed the assessment and next year's tasks of the {year} report</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
@@ -2946,6 +2982,21 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
       <source>Tạo tài khoản {user} ({name}), vai trò {role}</source>
       <translation>Created the account {user} ({name}), role {role}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Vào sổ văn bản đi ({kind}) ngày {date}: {subject}</source>
+      <translation>Entered an outgoing document ({kind}) on {date}: {subject}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Vào sổ văn bản đi số {symbol} ngày {date}: {subject}</source>
+      <translation>Entered outgoing document {symbol} of {date}: {subject}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/__init__.py" />
+      <source>Văn bản đi, báo cáo</source>
+      <translation>Outgoing documents, reports</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />

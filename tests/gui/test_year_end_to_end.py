@@ -576,6 +576,21 @@ class Scores:
         self.idle()
 
 
+def print_to(monkeypatch: pytest.MonkeyPatch, target: Path) -> None:
+    """The print dialog of an official paper as a person fills it: the file typed in, the date and
+    the signer as offered, OK."""
+    from PySide6.QtWidgets import QDialog as _Dialog
+
+    from dtbd_desktop.gui.dialogs.print_dialog import PrintDialog
+
+    def fill(dialog: PrintDialog) -> int:
+        dialog.path.setText(str(target))
+        dialog.accept()
+        return int(_Dialog.DialogCode.Accepted.value)
+
+    monkeypatch.setattr(PrintDialog, "exec", fill)
+
+
 def test_a_centre_s_year_through_the_screens(year: Year, qtbot: QtBot, tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch,
                                             message_boxes: list[tuple[str, str]]) -> None:
@@ -856,10 +871,10 @@ def test_a_centre_s_year_through_the_screens(year: Year, qtbot: QtBot, tmp_path:
     printed = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Nguyễn Văn An" in printed or "NGUYỄN VĂN AN" in printed, printed[:500]
     words = year.audit(mark)
-    assert words[0] == (f"Cấp văn bằng số hiệu 0001/BTN-2025 (số vào sổ 0001/2025/TN) cho Nguyễn Văn An lớp {TC}, "
+    assert words[0] == (f"Cấp văn bằng số hiệu 0001/TC-2025 (số vào sổ 0001/2025/TC) cho Nguyễn Văn An lớp {TC}, "
                         "ngày cấp 15/09/2025")
     assert len([w for w in words if w.startswith("Cấp văn bằng số hiệu")]) == len(DISTRICT)
-    assert f"In văn bằng số hiệu 0001/BTN-2025 của Nguyễn Văn An (lớp {TC})" in words
+    assert f"In văn bằng số hiệu 0001/TC-2025 của Nguyễn Văn An (lớp {TC})" in words
 
     # 15. One diploma revoked (given to the wrong person), one reissued (a misspelt place of birth).
     mark = year.last_audit_id()
@@ -904,16 +919,19 @@ def test_a_centre_s_year_through_the_screens(year: Year, qtbot: QtBot, tmp_path:
     assert shown_rows[revoked].status == "revoked" and shown_rows[revoked].full_name == "Dương Thị Lan"
     assert shown_rows[replaced].full_name == "Võ Minh Đức"
     book = tmp_path / "so-goc-2025.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(book), "Excel (*.xlsx)")))
+    print_to(monkeypatch, book)
     qtbot.mouseClick(register.buttons["export_xlsx"], LEFT)
     qtbot.waitUntil(lambda: register.message.text().startswith("Đã xuất"), timeout=20_000)
     import openpyxl
 
     cells = " ".join(str(c.value) for ws in openpyxl.load_workbook(book).worksheets for row in ws.iter_rows()
                      for c in row if c.value is not None)
-    assert "SỔ GỐC CẤP BẰNG TỐT NGHIỆP NĂM 2025" in cells and "PHỤ LỤC SỔ GỐC" in cells
-    assert "Nguyễn Văn An" in cells and "0001/2025/TN" in cells and revoked in cells
-    assert "số hiệu mới" in cells and "Sai nơi sinh, cấp lại" in cells  # the reissue noted on the old line
+    assert "SỔ GỐC CẤP BẰNG TỐT NGHIỆP TRUNG CẤP LÝ LUẬN CHÍNH TRỊ - HÀNH CHÍNH" in cells and "PHỤ LỤC" in cells
+    assert "Nguyễn Văn An" in cells and "0001/2025/TC" in cells and revoked in cells
+    assert "125-QĐ/TCT" in cells  # the decision the register links to
+    # The reissue is noted on the old line; its appendix line belongs to the register of the year
+    # the new diploma was issued in (today's).
+    assert "Đã cấp lại số hiệu mới" in cells and "Cấp nhầm: học viên đề nghị thu hồi" in cells
 
     # 17. The annual report of 2025 (Báo cáo), in Excel and PDF.
     from dtbd_desktop.gui.screens.reports_view import ReportsView
@@ -921,9 +939,9 @@ def test_a_centre_s_year_through_the_screens(year: Year, qtbot: QtBot, tmp_path:
     reports = year.window.show_section("reports")
     assert isinstance(reports, ReportsView)
     reports.year.setValue(2025)
-    for suffix, kind in ((".xlsx", "Excel (*.xlsx)"), (".pdf", "PDF (*.pdf)")):
+    for suffix in (".xlsx", ".pdf"):
         target = tmp_path / f"Bao cao nam 2025{suffix}"
-        monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, t=target, k=kind, **kw: (str(t), k)))
+        print_to(monkeypatch, target)
         qtbot.mouseClick(reports.xlsx_button if suffix == ".xlsx" else reports.pdf_button, LEFT)
         qtbot.waitUntil(lambda t=target: reports.message.text().startswith(f"Đã lưu {t}"), timeout=30_000)
         assert target.exists()
@@ -933,7 +951,9 @@ def test_a_centre_s_year_through_the_screens(year: Year, qtbot: QtBot, tmp_path:
     assert "Trung cấp lý luận chính trị - hành chính: 1 lớp, 12 học viên" in report
     text = subprocess.run(["pdftotext", str(tmp_path / "Bao cao nam 2025.pdf"), "-"], capture_output=True, text=True,
                           check=True).stdout
-    assert "Năm 2025, thực hiện 2 lớp, 12 học viên" in text and "TRƯỜNG CHÍNH TRỊ TỈNH LONG AN" in text
+    assert "Năm 2025, thực hiện 2 lớp, 12 học viên" in text
+    # The Party format's letterhead and the report's number from the book of outgoing documents.
+    assert "TỈNH ỦY LONG AN" in text and "TRƯỜNG CHÍNH TRỊ\n*" in text and "Số 01-BC/TCT" in text
 
     # 18. The short course, the shorter path: its roster, a learner the centre knows added by search.
     from PySide6.QtWidgets import QDialog as _Dialog

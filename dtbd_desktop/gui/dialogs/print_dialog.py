@@ -16,7 +16,6 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
+from dtbd_desktop.gui.widgets.date_field import DateField, dates_ok
 
 
 @dataclass(frozen=True)
@@ -76,11 +76,8 @@ class PrintDialog(QDialog):
         self.options = options
         self.setWindowTitle(options.title)
         self.setMinimumWidth(480)
-        self.date = QDateEdit()
+        self.date = DateField(qdate(options.existing[1] if options.existing else options.date))
         self.date.setObjectName("print_date")
-        self.date.setDisplayFormat("dd/MM/yyyy")
-        self.date.setCalendarPopup(True)
-        self.date.setDate(qdate(options.existing[1] if options.existing else options.date))
         self.signer = QComboBox()
         self.signer.setObjectName("print_signer")
         self.signer.addItem(options.head_title or tr("print_dialog", "Thủ trưởng"), False)
@@ -119,7 +116,7 @@ class PrintDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("print_dialog", "In"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("print_dialog", "Hủy"))
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(lambda: self.accept() if dates_ok(self) else None)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)

@@ -11,7 +11,6 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -35,6 +34,7 @@ from dtbd_desktop.gui.dialogs.print_dialog import PrintChoice, PrintOptions, ask
 from dtbd_desktop.gui.screens.certificate_actions import reissue_certificate, revoke_certificate
 from dtbd_desktop.gui.table_model import Column, name_sort
 from dtbd_desktop.gui.widgets.common import Buttons, MessageLabel
+from dtbd_desktop.gui.widgets.date_field import DateField, dates_ok
 from dtbd_desktop.gui.widgets.list_screen import ListScreen, RowList, filter_row, search_box
 from dtbd_desktop.services import certificates
 from dtbd_desktop.services.certificates import CertificateRow, Verification
@@ -338,15 +338,12 @@ class CloseRegisterDialog(QDialog):
         self.register.setObjectName("close_register")
         for item in registers:
             self.register.addItem(str(item["name"]), item)
-        self.date = QDateEdit()
+        self.date = DateField(QDate.currentDate())
         self.date.setObjectName("close_date")
-        self.date.setDisplayFormat("dd/MM/yyyy")
-        self.date.setCalendarPopup(True)
-        self.date.setDate(QDate.currentDate())
         note = QLabel(tr("certificates_view", "Sổ đã khóa không vào sổ thêm văn bằng nào; dòng khóa sổ in ngày này."))
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(lambda: self.accept() if dates_ok(self) else None)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow(tr("certificates_view", "Sổ gốc:"), self.register)

@@ -15,7 +15,6 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -32,6 +31,7 @@ from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.dialogs.print_dialog import PrintChoice, PrintOptions, ask_print
 from dtbd_desktop.gui.table_model import Column, RowTableModel
 from dtbd_desktop.gui.widgets.common import Buttons, MessageLabel, ask_reason, to_date
+from dtbd_desktop.gui.widgets.date_field import DateField, dates_ok
 from dtbd_desktop.gui.widgets.list_screen import RowList, filter_row
 from dtbd_desktop.rules.documents import KINDS, kind_label
 
@@ -85,11 +85,8 @@ class EntryDialog(QDialog):
         self.kind.setObjectName("entry_kind")
         for kind in KINDS:
             self.kind.addItem(f"{kind_label(kind)} ({kind})", kind)
-        self.date = QDateEdit()
+        self.date = DateField(QDate.currentDate())
         self.date.setObjectName("entry_date")
-        self.date.setDisplayFormat("dd/MM/yyyy")
-        self.date.setCalendarPopup(True)
-        self.date.setDate(QDate.currentDate())
         self.subject = QLineEdit()
         self.subject.setObjectName("entry_subject")
         self.number = QLineEdit()
@@ -101,7 +98,7 @@ class EntryDialog(QDialog):
         self.signer = QLineEdit()
         self.signer.setObjectName("entry_signer")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(lambda: self.accept() if dates_ok(self) else None)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow(tr("outgoing_view", "Loại văn bản:"), self.kind)

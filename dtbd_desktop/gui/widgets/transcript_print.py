@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import QDate, QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -28,16 +27,14 @@ from dtbd_desktop.base import text
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.widgets.common import MessageLabel, to_date
+from dtbd_desktop.gui.widgets.date_field import DateField
 
 
-def signing_date_edit(name: str = "signing_date") -> QDateEdit:
+def signing_date_edit(name: str = "signing_date") -> DateField:
     """The date printed at the foot of a document ("Long An, ngày ... tháng ... năm ..."): today
     unless the person picks another."""
-    edit = QDateEdit()
+    edit = DateField(QDate.currentDate())
     edit.setObjectName(name)
-    edit.setDisplayFormat("dd/MM/yyyy")
-    edit.setCalendarPopup(True)
-    edit.setDate(QDate.currentDate())
     edit.setToolTip(tr("transcript_print", "Ngày ký ghi ở cuối tài liệu"))
     return edit
 

@@ -40,6 +40,7 @@ KINDS: dict[str, str] = {
     "learners": tr_noop("audit_words", "Học viên, danh sách lớp"),
     "classes": tr_noop("audit_words", "Lớp học, thời khóa biểu"),
     "catalogue": tr_noop("audit_words", "Danh mục, kế hoạch"),
+    "documents": tr_noop("audit_words", "Văn bản đi, báo cáo"),
     "accounts": tr_noop("audit_words", "Tài khoản người dùng"),
     "system": tr_noop("audit_words", "Cài đặt, sao lưu, hệ thống"),
     "other": tr_noop("audit_words", "Thay đổi khác"),

@@ -89,6 +89,17 @@ def _learner_created(f: Facts) -> str:
         name=" ".join(name) or tr("audit_words", "một học viên"), code=_class(f))
 
 
+def _register_closed(f: Facts) -> str:
+    from dtbd_desktop.services.certificates.records import kind_label
+
+    return tr("audit_words", "Khóa sổ gốc {kind} năm {year} ngày {date}").format(
+        kind=kind_label(str(f.arg("kind"))).lower(), year=f.arg("year"), date=date_text(f.arg("on")))
+
+
+def _outgoing(f: Facts, words: str) -> str:
+    return words.format(kind=f.arg("kind"), date=date_text(f.arg("on")), subject=plain(f.arg("subject")))
+
+
 def _moved(f: Facts) -> str:
     found = f.names.enrolment(f.arg("enrolment_id"))
     return tr("audit_words", "Chuyển {who} sang lớp {target}").format(
@@ -131,8 +142,9 @@ def _role(f: Facts) -> str:
 KIND_OF_PREFIX = {
     "attendance": "attendance", "backup": "system", "certificates": "certificates", "classes": "classes",
     "feedback": "classes", "followup": "learners", "graduation": "graduation", "learners": "learners",
-    "lecturers": "catalogue", "organisations": "catalogue", "plans": "catalogue", "programmes": "catalogue",
-    "roster": "learners", "scores": "scores", "settings": "system", "timetable": "classes", "users": "accounts",
+    "lecturers": "catalogue", "organisations": "catalogue", "outgoing": "documents", "plans": "catalogue",
+    "programmes": "catalogue", "reports": "documents", "roster": "learners", "scores": "scores", "settings": "system",
+    "timetable": "classes", "users": "accounts",
 }
 
 OPERATION_WORDS: dict[str, Words] = {
@@ -165,6 +177,7 @@ OPERATION_WORDS: dict[str, Words] = {
     "certificates.set_programme_layout": lambda f: _layout(
         f, tr("audit_words", "Chọn mẫu in {layout} cho chương trình {programme}") if f.arg("layout_id") else
         tr("audit_words", "Cho chương trình {programme} dùng mẫu in mặc định")),
+    "certificates.close_register": _register_closed,
     "classes.create": _class_created,
     "classes.delete": lambda f: tr("audit_words", "Xóa lớp {code}").format(code=_class(f, "code")),
     "classes.update": lambda f: tr("audit_words", "Sửa thông tin lớp {code}").format(code=_class(f, "code")),
@@ -188,6 +201,10 @@ OPERATION_WORDS: dict[str, Words] = {
     "organisations.delete": lambda f: tr("audit_words", "Xóa đơn vị {name}").format(
         name=f.organisation(f.arg("organisation_id"))),
     "organisations.save": _organisation_saved,
+    "outgoing.number": lambda f: _outgoing(f, tr("audit_words", "Lấy số văn bản đi ({kind}) ngày {date}: {subject}")),
+    "outgoing.register": lambda f: _outgoing(f, tr("audit_words", "Vào sổ văn bản đi ({kind}) ngày {date}: {subject}")),
+    "outgoing.void": lambda f: tr("audit_words", "Hủy số {number} ({kind}) năm {year} trong sổ văn bản đi").format(
+        number=f.arg("number"), kind=f.arg("kind"), year=f.arg("year")),
     "plans.apply_draft": lambda f: tr("audit_words", "Lập chỉ tiêu kế hoạch năm {year} từ nhu cầu đào tạo").format(
         year=f.arg("year")),
     "plans.clear_needs": lambda f: tr("audit_words", "Xóa nhu cầu đào tạo năm {year}").format(year=f.arg("year")),
@@ -199,8 +216,12 @@ OPERATION_WORDS: dict[str, Words] = {
         code=f.arg("code"), name=plain(f.arg("name"))),
     "programmes.save_wording": lambda f: tr("audit_words", "Sửa lời văn in trên văn bằng, chứng chỉ của chương trình "
                                                            "{code}").format(code=f.arg("code")),
+    "programmes.save_legal_basis": lambda f: tr("audit_words", "Sửa căn cứ (văn bản quy định) in trên giấy tờ của "
+                                                               "chương trình {code}").format(code=f.arg("code")),
     "programmes.save_rules": lambda f: tr("audit_words", "Sửa quy định (điểm, xếp loại, vắng) của chương trình "
                                                          "{code}").format(code=f.arg("code")),
+    "reports.annual_texts": lambda f: tr("audit_words", "Sửa phần đánh giá và phương hướng của báo cáo năm {year}")
+    .format(year=f.arg("year")),
     "roster.add": lambda f: tr("audit_words", "Thêm học viên {name} vào lớp {code}").format(
         name=f.learner(f.arg("learner_id")), code=_class(f)),
     "roster.import": lambda f: tr("audit_words", "Nhập danh sách học viên vào lớp {code}").format(code=_class(f)),

@@ -244,6 +244,12 @@ def _wording(f: Facts) -> str:
         field=name, code=f.entity_id, change=change(plain(_pattern(f.old)), plain(_pattern(f.new))))
 
 
+def _numbered(f: Facts) -> str:
+    new = f.new if isinstance(f.new, dict) else {}
+    return tr("audit_words", "Vào sổ văn bản đi số {symbol} ngày {date}: {subject}").format(
+        symbol=new.get("symbol") or f.entity_id, date=date_text(new.get("date")), subject=plain(new.get("subject")))
+
+
 def _setting(f: Facts) -> str:
     name = tr("audit_words", SETTING_NAMES.get(f.entity_id or "", f.entity_id or ""))
     if f.entity_id in ("printer_calibration", "certificate_layouts", "certificate_layout_by_programme"):
@@ -359,6 +365,14 @@ RECORD_WORDS: dict[tuple[str, str], tuple[str, Words]] = {
         "audit_words", "Xóa đơn vị {name}").format(name=plain(f.old))),
     ("roster.import", "class"): ("learners", _roster_import),
     ("settings.change", "settings"): ("system", _setting),
+    ("certificates.close_register", "register"): ("certificates", lambda f: tr(
+        "audit_words", "Khóa sổ gốc ngày {date}").format(date=date_text(f.new))),
+    ("outgoing.number", "outgoing_document"): ("documents", _numbered),
+    ("outgoing.void", "outgoing_document"): ("documents", lambda f: tr(
+        "audit_words", "Hủy số {symbol} trong sổ văn bản đi").format(
+        symbol=str(f.entity_id or "").split("/", 1)[-1])),
+    ("reports.annual_texts", "annual_report_text"): ("documents", lambda f: tr(
+        "audit_words", "Sửa phần đánh giá và phương hướng của báo cáo năm {year}").format(year=f.entity_id)),
     ("backup.restore", "database"): ("system", _restored),
     ("audit.baseline", "database"): ("system", _baseline),
     ("user.create", "user"): ("accounts", _user_created),
