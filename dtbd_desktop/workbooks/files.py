@@ -5,8 +5,8 @@ workbooks, the source of an annotated copy) is opened here, so that a damaged or
 gets one clear answer naming the file, never "unexpected error", and costs time and memory in
 proportion to what it really holds:
 
-- The kind of file is told by its content, not its name: Excel 97-2003 or a password
-  (OLE), LibreOffice (.ods), Excel binary (.xlsb), a zip that holds no workbook, a truncated
+- The kind of file is told by its content, not its name: Excel 97-2003 (.xls, read through
+  `workbooks.xls` into the same checks and bounds) or a password (OLE), LibreOffice (.ods), Excel binary (.xlsb), a zip that holds no workbook, a truncated
   zip, something that is no zip at all (CSV, HTML, text).
 - openpyxl parses the XML through defusedxml (installed with the program; `openpyxl.DEFUSEDXML`),
   which refuses DTDs with entities and external references: no billion laughs, no file of the
@@ -146,7 +146,7 @@ def _check_package(path: Path, error: type[WorkbookFileError]) -> tuple[zipfile.
     except OSError as exc:
         raise error(tr("workbooks", "Không mở được tệp {file}: {error}. Đóng tệp nếu đang mở trong chương trình khác "
                                     "rồi thử lại.").format(file=name, error=exc.strerror or exc)) from exc
-    if head.startswith(_OLE_MAGIC):
+    if head.startswith(_OLE_MAGIC):  # `open_workbook` reads these through `workbooks.xls` before coming here
         raise error(tr("workbooks", "Tệp {file} là tệp Excel 97-2003 (.xls) hoặc tệp có đặt mật khẩu: mở tệp bằng Excel, "
                                     "bỏ mật khẩu nếu có, chọn Lưu thành (Save As) kiểu .xlsx rồi dùng tệp mới.")
                     .format(file=name))
@@ -267,6 +267,15 @@ def _sheet_too_large(name: str, sheet: str, error: type[WorkbookFileError]) -> W
                                                 cols=f"{MAX_SHEET_COLUMNS:,}".replace(",", ".")))
 
 
+def _is_ole(path: Path) -> bool:
+    """Whether the file starts as an OLE compound document (.xls, or any file with a password)."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(8).startswith(_OLE_MAGIC)
+    except OSError:
+        return False  # `_check_package` says what is wrong
+
+
 def open_workbook(path: str | os.PathLike[str], *, read_only: bool = False, keep_formulas: bool = False,
                   error: type[WorkbookFileError] = WorkbookFileError) -> Any:
     """An openpyxl workbook, after every check of the module's docstring; raises `error` naming
@@ -275,6 +284,16 @@ def open_workbook(path: str | os.PathLike[str], *, read_only: bool = False, keep
     `real_rows` and `merged_ranges`."""
     source = Path(path)
     name = source.name
+    if _is_ole(source):  # Excel 97-2003 (.xls), or a workbook with a password
+        from dtbd_desktop.workbooks import xls
+
+        with parse_errors(name, error):
+            workbook = openpyxl.load_workbook(xls.as_xlsx(source, error), read_only=read_only, data_only=True,
+                                              keep_links=False)
+        workbook.__dict__["_dtbd_file_name"] = name
+        if not read_only:
+            _check_loaded_sheets(workbook, name, error)
+        return workbook
     archive, usual_name = _check_package(source, error)
     try:
         if not read_only:
@@ -297,7 +316,7 @@ def _check_loaded_sheets(workbook: Any, name: str, error: type[WorkbookFileError
         for (row, column), cell in getattr(ws, "_cells", {}).items():
             value = cell._value
             if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                raise _cell_too_long(name, ws.title, row, column, len(value), error)
+                raise cell_too_long(name, ws.title, row, column, len(value), error)
 
 
 class _Parser(WorkSheetParser):
@@ -366,14 +385,14 @@ def real_rows(ws: Any, max_col: int, error: type[WorkbookFileError] = WorkbookFi
                 font = None
                 if isinstance(value, str):
                     if len(value) > MAX_CELL_CHARS:
-                        raise _cell_too_long(name, ws.title, number, cell["column"], len(value), error)
+                        raise cell_too_long(name, ws.title, number, cell["column"], len(value), error)
                     if not value.isascii():
                         font = _font_name(workbook, cell["style_id"])
                 row.append((cell["column"], value, font, bool(cell.get("formula"))))
             yield number, row
 
 
-def _cell_too_long(name: str, sheet: str, row: int, column: int, length: int,
+def cell_too_long(name: str, sheet: str, row: int, column: int, length: int,
                    error: type[WorkbookFileError]) -> WorkbookFileError:
     letter = get_column_letter(column)
     message = tr("workbooks", "Ô {cell} (trang '{sheet}') của tệp {file} chứa {n} ký tự, quá {limit} ký tự mà một ô của "
@@ -384,5 +403,5 @@ def _cell_too_long(name: str, sheet: str, row: int, column: int, length: int,
     return error(message, [Problem(message, row=row, column=letter)])
 
 
-__all__ = ["MAX_CELL_CHARS", "WorkbookFileError", "damaged", "merged_ranges", "open_workbook", "parse_errors",
+__all__ = ["MAX_CELL_CHARS", "WorkbookFileError", "cell_too_long", "damaged", "merged_ranges", "open_workbook", "parse_errors",
            "real_rows"]
