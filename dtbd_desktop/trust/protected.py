@@ -40,7 +40,12 @@ def result_state(eligible: bool, classification: str | None, average: Decimal | 
 
 
 def certificate_state(cert: Certificate) -> dict[str, Any]:
-    return {"status": cert.status, "enrolment": cert.enrolment_id}
+    """A line issued by the program is covered by its signature; a line brought in from a past
+    register has none, so its state also holds the digest of what it says."""
+    state: dict[str, Any] = {"status": cert.status, "enrolment": cert.enrolment_id}
+    if cert.verification_code.startswith("past:"):
+        state["past"] = cert.verification_code
+    return state
 
 
 def user_state(user: User) -> dict[str, Any]:
