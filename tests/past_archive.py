@@ -214,7 +214,7 @@ def _write_xls(path: Path, year: int, sheets: list[tuple[str, str, list[Line]]])
     for level, code, lines in sheets:
         ws = wb.add_sheet(code)
         for r, title in enumerate(_title(level, code, lines[0].decision, lines[0].issue_date.replace(day=20))):
-            ws.write_merge(r, r, 0, 7, put(title.lower() if legacy else title), style)
+            ws.write_merge(r, r, 0, 7, put(title.lower() if legacy and r == 0 else title), style)
         headings, rows = _rows(year, lines)
         for c, heading in enumerate(headings):
             ws.write(4, c, put(heading), style)
