@@ -1,5 +1,5 @@
 """Bringing the centre's past in: `dtbd register import FILE [--kind] [--programme] [--dry-run]`,
-`dtbd register results FILE --programme P [--dry-run]` (past class results).
+`dtbd register results FILE [--dry-run]` (past class results).
 
 JSON of `register import` (CLI.md): {"imported", "rejected": [{"sheet", "row", "column",
 "message"}], "classes", "learners_new", "learners_matched", "possible_duplicates": [{"sheet",
@@ -35,7 +35,6 @@ def register(sub: Any) -> None:
     res = actions.add_parser("results", help=tr("cli", "nhập bảng điểm tổng hợp của các lớp đã học (mỗi học viên một "
                                                        "dòng, mỗi học phần một cột)"))
     res.add_argument("file", metavar="FILE.xlsx", help=tr("cli", "tệp bảng điểm (.xlsx hoặc .xls)"))
-    res.add_argument("--programme", metavar="P", help=tr("cli", "mã chương trình của các lớp trong tệp"))
     res.add_argument("--dry-run", action="store_true", help=tr("cli", "chỉ kiểm tra, không ghi gì"))
     res.set_defaults(handler=cmd_register_results)
 
@@ -102,7 +101,7 @@ def cmd_register_results(ctx: Context) -> tuple[Any, int]:
     a = ctx.args
     path = Path(a.file)
     try:
-        result = import_results(ctx.db, path, programme=a.programme, dry_run=a.dry_run, login=ctx.login)
+        result = import_results(ctx.db, path, dry_run=a.dry_run, login=ctx.login)
     except DtbdError as exc:
         return failure(ctx, path, exc)
     if result.refused:
