@@ -45,10 +45,10 @@ from dtbd_desktop.services import (
     attendance,  # noqa: F401
     catalogue,
     certificate_copies,  # noqa: F401
-    duplicates,  # noqa: F401
     certificates,
     certificates_numbering,  # noqa: F401
     classes,
+    duplicates,  # noqa: F401
     enrolments,
     feedback,
     followup,  # noqa: F401
@@ -247,7 +247,6 @@ def _past_book(path: Path) -> Path:
 def _pairs(s: Any) -> tuple[int, int]:
     """Two possible duplicates: one to review, one merged (undoable)."""
     from dtbd_desktop.db.models import PossibleDuplicate
-    from dtbd_desktop.services import duplicates
     from dtbd_desktop.services.learners import person_keys
 
     people = []

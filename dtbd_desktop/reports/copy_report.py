@@ -21,7 +21,13 @@ from dtbd_desktop.base.files import atomic_output
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.printing import official, pdf
 from dtbd_desktop.printing.letterhead import Letterhead, number_line, running_name
-from dtbd_desktop.reports.tables import Column, TableDoc, render_table_pdf, render_table_xlsx, write_pdf_or_xlsx
+from dtbd_desktop.reports.tables import (
+    Column,
+    TableDoc,
+    render_table_pdf,
+    render_table_xlsx,
+    write_pdf_or_xlsx,
+)
 from dtbd_desktop.services.certificate_copies import CONFIRMATION_KIND, CopyEntry, LineFacts
 from dtbd_desktop.services.outgoing import BookEntry
 

@@ -46,19 +46,23 @@ from openpyxl.utils.cell import column_index_from_string, get_column_letter, ran
 from openpyxl.utils.exceptions import CellCoordinatesException, InvalidFileException
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
-from dtbd_desktop.base.errors import DtbdError, InputError, Problem
+from dtbd_desktop.base.errors import DtbdError
 from dtbd_desktop.base.i18n import tr
-
-MAX_FILE_BYTES: Final = 100 * 1024 * 1024  # the file itself, compressed
-MAX_PART_BYTES: Final = 64 * 1024 * 1024  # one part of the package, unpacked
-MAX_MERGES: Final = 20_000  # merged ranges on one sheet
-MAX_MERGED_CELLS: Final = 200_000  # cells inside merged ranges on one sheet (normal mode)
-MAX_SHEET_ROWS: Final = 20_000  # normal mode
-MAX_SHEET_COLUMNS: Final = 2_000  # normal mode
-MAX_CELLS: Final = 600_000  # cells of one sheet (normal mode)
-MAX_CELL_CHARS: Final = 2_000  # text in one cell
-MAX_SHEETS: Final = 300  # sheets in one workbook
-MAX_CELL_FORMATS: Final = 70_000  # cell formats (Excel itself stops at 64,000)
+from dtbd_desktop.workbooks.file_limits import (
+    MAX_CELL_CHARS,
+    MAX_CELL_FORMATS,
+    MAX_CELLS,
+    MAX_FILE_BYTES,
+    MAX_MERGED_CELLS,
+    MAX_MERGES,
+    MAX_PART_BYTES,
+    MAX_SHEET_COLUMNS,
+    MAX_SHEET_ROWS,
+    MAX_SHEETS,
+    WorkbookFileError,
+    cell_too_long,
+    damaged,
+)
 
 _OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0"
 _ZIP_MAGIC: Final = b"PK"
@@ -72,10 +76,6 @@ _PARSE_ERRORS: Final = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EO
                         InvalidFileException, CellCoordinatesException, NotImplementedError)
 
 Bounds = tuple[int, int, int, int]  # min_col, min_row, max_col, max_row
-
-
-class WorkbookFileError(InputError):
-    """The file cannot be read as a workbook; the message names the file and what to do."""
 
 
 def _reason(exc: BaseException) -> str:
@@ -98,12 +98,6 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, KeyError):
         return tr("workbooks", "thiếu một phần của bảng tính")
     return name
-
-
-def damaged(name: str, reason: str, error: type[WorkbookFileError] = WorkbookFileError) -> WorkbookFileError:
-    return error(tr("workbooks", "Không đọc được tệp {file}: tệp bị hỏng ({reason}). Mở tệp bằng Excel (Excel sẽ đề "
-                                 "nghị sửa tệp), chọn Lưu thành (Save As) kiểu Excel (.xlsx) rồi dùng tệp mới.")
-                 .format(file=name, reason=reason))
 
 
 @contextmanager
@@ -390,17 +384,6 @@ def real_rows(ws: Any, max_col: int, error: type[WorkbookFileError] = WorkbookFi
                         font = _font_name(workbook, cell["style_id"])
                 row.append((cell["column"], value, font, bool(cell.get("formula"))))
             yield number, row
-
-
-def cell_too_long(name: str, sheet: str, row: int, column: int, length: int,
-                   error: type[WorkbookFileError]) -> WorkbookFileError:
-    letter = get_column_letter(column)
-    message = tr("workbooks", "Ô {cell} (trang '{sheet}') của tệp {file} chứa {n} ký tự, quá {limit} ký tự mà một ô của "
-                              "bảng có thể có: tệp bị hỏng hoặc ô ghi nhầm nội dung. Xóa hoặc rút gọn nội dung ô đó rồi "
-                              "nhập lại.").format(cell=f"{letter}{row}", sheet=sheet, file=name,
-                                                  n=f"{length:,}".replace(",", "."),
-                                                  limit=f"{MAX_CELL_CHARS:,}".replace(",", "."))
-    return error(message, [Problem(message, row=row, column=letter)])
 
 
 __all__ = ["MAX_CELL_CHARS", "WorkbookFileError", "cell_too_long", "damaged", "merged_ranges", "open_workbook", "parse_errors",

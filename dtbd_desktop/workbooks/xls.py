@@ -26,7 +26,7 @@ from openpyxl.styles import Font
 from openpyxl.writer import excel as excel_writer
 
 from dtbd_desktop.base.i18n import tr
-from dtbd_desktop.workbooks import files
+from dtbd_desktop.workbooks import file_limits as files
 
 _log = logging.getLogger(__name__)
 
@@ -115,7 +115,8 @@ def as_xlsx(path: str | Path, error: type[files.WorkbookFileError] = files.Workb
             raise files.damaged(name, tr("workbooks", "{n} kiểu định dạng ô, nhiều hơn Excel cho phép").format(
                 n=f"{len(book.xf_list):,}".replace(",", ".")), error)
         out = Workbook()
-        out.remove(out.active)
+        for blank in list(out.worksheets):
+            out.remove(blank)
         fonts: dict[str, Font] = {}
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)

@@ -157,7 +157,7 @@ def _class_code(line: str, low: str) -> str | None:
     naming the class (not the course years, not a date)."""
     if not (low.startswith(("lop", "khoa ")) or " lop " in f" {low} ") or low.startswith("khoa hoc"):
         return None
-    tokens = _TOKEN_RE.findall(line)
+    tokens: list[str] = _TOKEN_RE.findall(line)
     for index, token in enumerate(tokens):
         if not any(ch.isdigit() for ch in token) or re.fullmatch(r"\d{4}", token) or _DATE_NUM_RE.search(token):
             continue

@@ -255,9 +255,9 @@ class _Planner:
                 by_name.setdefault(learner.search_key, []).append(learner)
         classes: dict[int, list[str]] = {}
         known = [lr.id for lr in by_id.values()] + [lr.id for group in by_name.values() for lr in group]
-        for chunk in chunks(sorted(set(known))):
+        for id_chunk in chunks(sorted(set(known))):
             for learner_id, code in self.s.execute(select(Enrolment.learner_id, TrainingClass.code).join(TrainingClass)
-                                                   .where(Enrolment.learner_id.in_(chunk))):
+                                                   .where(Enrolment.learner_id.in_(id_chunk))):
                 classes.setdefault(learner_id, []).append(code)
         in_file: dict[str, PlannedLine] = {}
         new_by_name: dict[str, list[PlannedLine]] = {}

@@ -145,8 +145,8 @@ def _lines(session: Session, enrolments: list[tuple[PlannedClass, PlannedLine, E
         opened = min((i.line.issue_date or i.line.decision_date or dt.date(year, 1, 1)) for i, _e in items)
         register, sequences = past_registers.place_lines(session, kind, level, year, pairs, opened)
         registers.append(register)
-        for (planned, enrolment), sequence, (serial, number) in zip(items, sequences, pairs, strict=True):
-            past = planned.line
+        for (item, enrolment), sequence, (serial, number) in zip(items, sequences, pairs, strict=True):
+            past = item.line
             issue = past.issue_date or past.decision_date or opened
             full_name = text.nfc(past.person.full_name)
             cert = Certificate(register=register, enrolment=enrolment, sequence=sequence, serial=serial,
