@@ -231,7 +231,11 @@ def read_past_workbook(path: str | Path, *, today: dt.date | None = None) -> Pas
     today = today or dt.date.today()
     sheets: list[PastSheet] = []
     for item in found:
-        past, table = _past_columns(item.table)
+        # Headings typed in TCVN3/VNI are shown converted in every message naming their column
+        columns = tuple(dataclasses.replace(col, heading=" / ".join(readable(part, None) for part in
+                                                                   col.heading.split(" / ")))
+                        for col in item.table.columns)
+        past, table = _past_columns(dataclasses.replace(item.table, columns=columns))
         sheet = PastSheet(table.sheet, table, _title_facts(item), past, header_row=table.header_rows[0])
         cleaner = LineCleaner(sheet, today)
         sheet.lines = [cleaner.clean(row) for row in table.rows]
