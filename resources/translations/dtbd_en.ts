@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="vi_VN">
   <context>
     <name>accounts</name>
@@ -198,6 +199,11 @@
       <location filename="../../dtbd_desktop/trust/accounts.py" />
       <source>thu hồi, cấp lại văn bằng</source>
       <translation>revoke and reissue documents</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/trust/accounts.py" />
+      <source>vào sổ văn bản đi (lấy số quyết định, công văn, báo cáo)</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/trust/accounts.py" />
@@ -869,6 +875,12 @@
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>IX. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {year}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
       <location filename="../../dtbd_desktop/reports/annual_report.py" />
       <source>KH</source>
       <translation>Plan</translation>
@@ -983,9 +995,8 @@
       <translation>Higher duties</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/annual_report.py" />
       <source>Người lập báo cáo</source>
-      <translation>Prepared by</translation>
+      <translation type="obsolete">Prepared by</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/annual_report.py" />
@@ -1124,9 +1135,8 @@
       <translation>The timetable for the year does not name any lecturers yet.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/annual_report.py" />
       <source>Thủ trưởng đơn vị</source>
-      <translation>Head of organisation</translation>
+      <translation type="obsolete">Head of organisation</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/annual_report.py" />
@@ -1227,6 +1237,12 @@
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/annual_report.py" />
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>VIII. ĐÁNH GIÁ CHUNG</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report.py" />
       <source>{kind}: {n} tiết</source>
       <translation>{kind}: {n} periods</translation>
     </message>
@@ -1249,6 +1265,11 @@
       <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
       <source>ĐÁNH GIÁ HỌC VIÊN SAU ĐÀO TẠO NĂM {year}</source>
       <translation>POST-TRAINING EVALUATION OF LEARNERS IN {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/annual_report_xlsx.py" />
+      <source>Đánh giá, phương hướng</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/annual_report.py" />
@@ -2115,6 +2136,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Register line {serial} ({name}) does not match a signature by an enrolled key: it was altered or added outside the program.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
+      <source>Dòng sổ gốc số hiệu {serial} ({name}), nhập từ sổ gốc cũ, đã bị sửa ngoài chương trình.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/trust/audit.py" />
       <source>Không nối với mục trước: có mục nhật ký bị xóa hoặc chèn vào.</source>
       <translation>Not linked to the entry before: an entry was removed or inserted.</translation>
@@ -2297,6 +2323,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/catalogue.py" />
+      <source>Chương trình {code} chưa có quy định để ghi căn cứ.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/catalogue.py" />
+      <source>Căn cứ chưa hợp lệ, chưa lưu.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/catalogue.py" />
       <source>Không có chương trình mã '{code}'. Các mã hiện có: {known}.</source>
       <translation>There is no programme with code '{code}'. Existing codes: {known}.</translation>
     </message>
@@ -2317,13 +2353,17 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/catalogue.py" />
+      <source>Quy định chung của chương trình</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/catalogue.py" />
       <source>Quy định chưa hợp lệ, chưa lưu.</source>
       <translation>The rules are not valid; not saved.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/catalogue.py" />
       <source>Quy định mặc định</source>
-      <translation>Default rules</translation>
+      <translation type="obsolete">Default rules</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/catalogue.py" />
@@ -2400,8 +2440,23 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>No code entered.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
+      <source>Chọn bậc của sổ bằng: {levels}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Chữ ký hợp lệ, nhưng sổ gốc trong cơ sở dữ liệu này không có số hiệu {serial}: không kiểm tra được văn bằng có bị thu hồi hay không.</source>
       <translation type="obsolete">The signature is valid, but the certificate register in this database has no serial number {serial}: cannot check whether the diploma has been revoked.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates/verification.py" />
+      <source>Có trong sổ gốc, cấp trước khi dùng chương trình, không có chữ ký số</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates/register.py" />
+      <source>Cấp lại thay số hiệu {serial}</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
@@ -2417,6 +2472,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/services/signing_keys.py" />
       <source>Cần ghi lý do thôi dùng khóa.</source>
       <translation>Give the reason for retiring the key.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates/verification.py" />
+      <source>Dòng sổ gốc của số hiệu {serial} (nhập từ sổ gốc cũ) đã bị sửa ngoài chương trình. Không xác nhận được.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/certificates/verification.py" />
@@ -2459,6 +2519,13 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>No diploma with serial number '{serial}' in the certificate register.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/certificate_copies.py" />
+      <location filename="../../dtbd_desktop/services/certificates/register.py" />
+      <source>Không tập trung</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificate_copies.py" />
       <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
       <source>Không {doing}: văn bằng {serial} đã bị thu hồi ({reason}).</source>
       <translation>Cannot {doing}: diploma {serial} has been revoked ({reason}).</translation>
@@ -2469,14 +2536,18 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Cannot {doing}: diploma {serial} has been reissued as serial number {new}.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/certificate_copies.py" />
+      <source>Không {doing}: văn bằng {serial} đã được cấp lại bằng số hiệu {new}; cấp từ dòng sổ gốc của văn bằng mới.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
       <source>Loại văn bằng '{kind}' không có (diploma hoặc certificate).</source>
       <translation>There is no document type '{kind}' (diploma or certificate).</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/certificates/register.py" />
       <source>Lớp {code}</source>
-      <translation>Class {code}</translation>
+      <translation type="obsolete">Class {code}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
@@ -2519,6 +2590,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>{label} pattern '{pattern}': {problem}.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/certificate_copies.py" />
+      <source>Ngày cấp bản sao {date} trước ngày cấp văn bằng ({issued}).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
       <source>Ngày cấp lại {date} trước ngày cấp văn bằng cũ ({old}).</source>
       <translation>The reissue date {date} is before the issue date of the old diploma ({old}).</translation>
@@ -2530,6 +2606,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
+      <source>Ngày khóa sổ {date} trước ngày cấp văn bằng cuối cùng trong sổ ({last}).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
+      <source>Ngày khóa sổ {date} trước năm của sổ ({year}).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
       <source>Số hiệu {serial} đã dùng trong sổ của năm khác. Thêm {{year}} vào mẫu số hiệu '{pattern}' của {name}.</source>
       <translation>Serial number {serial} is already used in another year's register. Add {{year}} to the serial number pattern '{pattern}' of {name}.</translation>
     </message>
@@ -2537,6 +2623,17 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
       <source>Thu hồi ngày {date}: {reason}</source>
       <translation>Revoked on {date}: {reason}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificate_copies.py" />
+      <source>Tên người yêu cầu dài quá 200 ký tự.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificate_copies.py" />
+      <location filename="../../dtbd_desktop/services/certificates/register.py" />
+      <source>Tập trung</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/signing_keys.py" />
@@ -2564,9 +2661,19 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Document {serial} was just changed by someone else ({status}); reload, then do it again if still needed.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/certificate_copies.py" />
+      <source>Xác nhận tốt nghiệp của {name} (số hiệu {serial})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
       <source>chỉ dùng được {{n}} và {{year}} (không có '{field}')</source>
       <translation>only {{n}} and {{year}} can be used (not '{field}')</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificate_copies.py" />
+      <source>cấp bản sao được</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
@@ -2609,9 +2716,34 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>revoke</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/certificate_copies.py" />
+      <source>xác nhận được</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates/verification.py" />
+      <source>{base}: đang có hiệu lực.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates/verification.py" />
+      <source>{base}; ĐÃ BỊ THU HỒI: {reason}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates/verification.py" />
+      <source>{base}; ĐÃ ĐƯỢC CẤP LẠI bằng số hiệu {serial}, bản này không còn hiệu lực.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
       <source>{name} đã cấp {n} văn bằng: không đổi mẫu số giữa năm được.</source>
       <translation>{name} has already issued {n} diplomas: the numbering pattern cannot change in the middle of the year.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
+      <source>{name} đã khóa sổ ngày {date}: không vào sổ thêm được.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/certificates/records.py" />
@@ -2624,6 +2756,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Reissued</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/certificates/register.py" />
+      <source>Đã cấp lại (xem phụ lục)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
       <source>Đã cấp lại ngày {date}, số hiệu mới {serial}: {reason}</source>
       <translation>Reissued on {date}, new serial number {serial}: {reason}</translation>
@@ -2632,6 +2769,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/services/certificates/records.py" />
       <source>Đã thu hồi</source>
       <translation>Revoked</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates/register.py" />
+      <source>Đã thu hồi (xem phụ lục)</source>
+      <translation type="unfinished" />
     </message>
   </context>
   <context>
@@ -3771,6 +3913,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Session</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Báo cáo số {number} ngày {date}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_admin.py" />
       <source>Bản sao lưu không qua kiểm tra nhật ký; đã phục hồi theo lý do được ghi vào nhật ký.</source>
       <translation>The backup failed the audit check; it was restored for the reason recorded in the audit log.</translation>
@@ -3805,6 +3952,12 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Programme</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>Chạy thử: sẽ nhập</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
       <source>Chạy thử: sẽ nhập {n} học viên vào lớp {code} ({new} hồ sơ mới, {old} người đã có hồ sơ); chưa ghi gì.</source>
       <translation>Dry run: would import {n} learners into class {code} ({new} new records, {old} people already on record); nothing written yet.</translation>
@@ -3830,9 +3983,29 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Possible duplicate: row {row} resembles the existing record [{existing}]; {decision}.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>Có thể trùng người: trang '{sheet}' dòng {row} giống [{existing}]; đã tạo hồ sơ riêng, xem lại ở mục Học viên trùng (dtbd learners duplicates).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
+      <source>Căn cứ:</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>Cơ sở dữ liệu {url} đã ở phiên bản {rev}.</source>
       <translation>Database {url} is already at version {rev}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>Cặp</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>Cặp {id}: {status}.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/main.py" />
@@ -3846,6 +4019,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
       <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
       <source>Ghi chú</source>
       <translation>Notes</translation>
@@ -3900,6 +4074,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Learners</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>Hồ sơ giữ</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>Hồ sơ kia</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>HỢP LỆ</source>
       <translation>VALID</translation>
@@ -3908,6 +4092,12 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>KHÔNG HỢP LỆ</source>
       <translation>NOT VALID</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>KHÔNG NHẬP tệp {file}: {n} lỗi.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
@@ -3928,6 +4118,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
       <source>Không có gì bị thay đổi.</source>
       <translation>Nothing was changed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>Không có gì bị thay đổi: sửa tệp theo danh sách lỗi rồi nhập lại.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
@@ -3953,6 +4148,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>Không được thi</source>
       <translation>Barred from exam</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
+      <source>Không đọc được tệp căn cứ {path}: {error}. Lưu tệp dạng văn bản UTF-8.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
@@ -4017,6 +4217,12 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Unexpected error ({kind}): {error}. Run again with --debug and send the output to technical support.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>Lỗi trong tệp {file} (trang, dòng, cột theo tệp Excel):</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
       <location filename="../../dtbd_desktop/cli/main.py" />
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
@@ -4085,6 +4291,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
       <source>Ngày</source>
       <translation>Date</translation>
     </message>
@@ -4149,6 +4356,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Registration forms for {year}: {n} cells with numbers, {c} need lines changed{dry}.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Phương hướng, nhiệm vụ năm {year}:</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
       <source>STT</source>
       <translation>No.</translation>
@@ -4178,6 +4390,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
       <source>Số CCCD</source>
       <translation>National ID (CCCD)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>Số công văn: {numbers}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>Số cặp '{value}' không hợp lệ: ghi số trong cột 'Cặp' của dtbd learners duplicates.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
@@ -4213,6 +4435,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Register number</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>Số, ký hiệu</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>Thi lại lần</source>
       <translation>Retake no.</translation>
@@ -4224,13 +4451,24 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Weekday</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>Trích yếu</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>Trạng thái</source>
       <translation>Status</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>Tìm thấy ở</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
       <source>Tình trạng</source>
       <translation>Status</translation>
     </message>
@@ -4253,6 +4491,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>Tệp kết quả phải có đuôi {allowed}.</source>
       <translation>The result file must end in {allowed}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <source>Tệp phải là .pdf (đang là '{name}').</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
@@ -4302,9 +4545,24 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>reports: plan, statistics, lecturers, feedback</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>bản nháp: chưa lấy số báo cáo trong sổ văn bản đi</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>bản nháp: chưa lấy số, không ghi vào sổ</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>bảng điểm một học phần của lớp</source>
       <translation>score sheet of one module of the class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>bậc của sổ bằng (sổ giấy chứng nhận: fostering)</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
@@ -4334,6 +4592,8 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
       <source>chỉ kiểm tra, không ghi gì</source>
       <translation>check only, write nothing</translation>
     </message>
@@ -4356,6 +4616,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>chỉ một lớp</source>
       <translation>only one class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>chỉ sổ của một bậc: so_cap, trung_cap, cao_cap, fostering (bồi dưỡng)</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
@@ -4383,6 +4648,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>the class's sessions in date order</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>các cặp hồ sơ có thể là một người (do nhập sổ cũ, danh sách đề xuất)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>các khóa ký văn bằng đã đăng ký</source>
       <translation>the enrolled document signing keys</translation>
@@ -4391,6 +4661,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>các ngày nghỉ</source>
       <translation>holidays</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>các văn bản đã vào sổ của một năm</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
@@ -4404,9 +4679,24 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>present, excused absence, unexcused absence, late</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
+      <source>căn cứ mới: tên, số, ngày của văn bản; nhiều văn bản cách nhau bằng dòng mới</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/main.py" />
       <source>cơ sở dữ liệu (URL SQLAlchemy); mặc định: DTBD_DATABASE_URL hoặc tệp SQLite của người dùng</source>
       <translation>database (SQLAlchemy URL); default: DTBD_DATABASE_URL or the user's SQLite file</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>cả các cặp đã xử lý</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <source>cấp bản sao văn bằng từ sổ gốc (PDF), vào sổ cấp bản sao</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
@@ -4419,11 +4709,19 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>issued on {date}</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>cấp phó ký thay (K/T), theo cài đặt</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>cấp số và vào sổ văn bằng cho mọi học viên đủ điều kiện</source>
       <translation>assign numbers and register diplomas for every eligible learner</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
       <location filename="../../dtbd_desktop/cli/main.py" />
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
       <source>cột {column}</source>
@@ -4480,6 +4778,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>rows</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
       <location filename="../../dtbd_desktop/cli/main.py" />
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
       <source>dòng {row}</source>
@@ -4528,14 +4827,33 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>record comments and discipline for a learner</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>ghi số và ngày quyết định công nhận tốt nghiệp</source>
-      <translation>record the number and date of the graduation decision</translation>
+      <translation type="obsolete">record the number and date of the graduation decision</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <source>giấy xác nhận tốt nghiệp từ sổ gốc (PDF), lấy số trong sổ văn bản đi</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>gộp hai hồ sơ của một cặp thành một người (hoàn tác được đến khi xác nhận)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>hai hồ sơ là hai người khác nhau</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/learners_cmd.py" />
       <source>hiện nhiều nhất N người (mặc định {n}; 0 là tất cả)</source>
       <translation>show at most N people (default {n}; 0 means all)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>hoàn tác việc gộp chưa xác nhận</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
@@ -4563,9 +4881,19 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>graduates due for evaluation in the year</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>hủy một số (dòng vẫn giữ trong sổ, ghi lý do)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>in bảng tổng hợp chuyên cần của lớp (PDF hoặc XLSX)</source>
       <translation>print the class attendance summary (PDF or XLSX)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>in công văn thông báo chuyên cần gửi từng đơn vị cử học viên (PDF), mỗi công văn lấy số trong sổ văn bản đi</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
@@ -4588,14 +4916,28 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>print with the pre-printed blank image behind for checking (a proof copy, not counted as a print)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>in quyết định kèm danh sách ra tệp này</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>in sổ văn bản đi của một năm (PDF hoặc XLSX)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>in thông báo chuyên cần gửi từng đơn vị cử học viên (PDF)</source>
-      <translation>print attendance notices to each sending organisation (PDF)</translation>
+      <translation type="obsolete">print attendance notices to each sending organisation (PDF)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>in văn bằng của lớp ra một tệp PDF, mỗi văn bằng một trang</source>
       <translation>print the class's diplomas to one PDF file, one diploma per page</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>khóa sổ gốc của một năm (không vào sổ thêm được)</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
@@ -4655,6 +4997,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>liệt kê chương trình và học phần</source>
       <translation>list programmes and modules</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>loại văn bản: {kinds}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>loại văn bằng: diploma (bằng tốt nghiệp) hoặc certificate (giấy chứng nhận); mặc định theo dòng tiêu đề của sổ</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/main.py" />
@@ -4719,9 +5071,15 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>mã chương trình</source>
       <translation>programme code</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>mã chương trình (SC, TC, DVM...); mặc định theo dòng tiêu đề của sổ</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
@@ -4794,6 +5152,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>one module (default: all)</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>một loại: {kinds}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>mở lại điểm đã chốt (cần lý do)</source>
       <translation>reopen finalised scores (needs a reason)</translation>
@@ -4817,19 +5180,28 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>issue date YYYY-MM-DD (default: today)</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <source>ngày cấp bản sao (mặc định: hôm nay)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>ngày cấp lại YYYY-MM-DD (mặc định: hôm nay)</source>
       <translation>reissue date YYYY-MM-DD (default: today)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>ngày ghi trên báo cáo (mặc định: hôm nay)</source>
-      <translation>date written on the report (default: today)</translation>
+      <translation type="obsolete">date written on the report (default: today)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/roster_export_cmd.py" />
       <source>ngày ghi trên danh sách, YYYY-MM-DD (mặc định: hôm nay)</source>
       <translation>date written on the list, YYYY-MM-DD (default: today)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>ngày ghi trên sổ in ra (mặc định: hôm nay)</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
@@ -4842,9 +5214,42 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>opening date YYYY-MM-DD</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>ngày khóa sổ (mặc định: hôm nay)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>ngày ký (mặc định: hôm nay)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>ngày ký ghi trên báo cáo (mặc định: ngày đã vào sổ, hoặc hôm nay)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <source>ngày ký in trên sổ (mặc định: hôm nay)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>ngày ký in trên tài liệu (mặc định hôm nay)</source>
       <translation>signing date printed on the documents (default today)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>ngày ký quyết định (mặc định: ngày đã ghi, hoặc hôm nay)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <source>ngày ký, số liệu tính đến ngày này (mặc định: hôm nay)</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
@@ -4855,6 +5260,21 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>ngày quyết định YYYY-MM-DD</source>
       <translation>decision date YYYY-MM-DD</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <source>người hoặc cơ quan đề nghị xác nhận</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>người ký</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <source>người yêu cầu cấp bản sao</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_admin.py" />
@@ -4880,6 +5300,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>nhận xét của cơ quan cử đi học: received (đạt), unfavourable (không đạt), missing</source>
       <translation>sending organisation's confirmation: received (favourable), unfavourable, missing</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>nhận định và phương hướng in trong báo cáo năm: xem, sửa</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>nhập bảng điểm tổng hợp của các lớp đã học (mỗi học viên một dòng, mỗi học phần một cột)</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
@@ -4917,6 +5347,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>import filled-in needs registration forms</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>nhập sổ gốc cũ (.xlsx hoặc .xls): mỗi trang một lớp, mỗi dòng một văn bằng đã cấp</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_admin.py" />
       <source>nhật ký thay đổi</source>
       <translation>change log</translation>
@@ -4925,8 +5360,15 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
       <source>năm</source>
       <translation>year</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>năm (mặc định: năm nay)</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
@@ -4944,9 +5386,24 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>year, for example 2026</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>nơi nhận</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>phiếu phản hồi của học viên</source>
       <translation>learner feedback forms</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>phương hướng, nhiệm vụ năm sau (mỗi đoạn một dòng; "" trở về mặc định)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
+      <source>quy định đang áp dụng của một chương trình và căn cứ (văn bản quy định in trên tài liệu); sửa căn cứ</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
@@ -4981,7 +5438,14 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>learner's national ID (CCCD)</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>số của cặp (cột 'Cặp')</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
       <source>số hiệu văn bằng</source>
       <translation>diploma serial number</translation>
     </message>
@@ -5036,9 +5500,29 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>number of periods made up</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>số đã cấp ngoài chương trình (ví dụ 45 hoặc 45-QĐ/TCT); mặc định: lấy số tiếp theo trong sổ văn bản đi</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>số đã cấp ngoài chương trình, ví dụ 45 hoặc 45-CV/TCT</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <source>sổ cấp bản sao của một năm (PDF hoặc XLSX)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>sổ gốc cấp văn bằng, chứng chỉ của một năm</source>
       <translation>certificate register for diplomas and certificates of one year</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>sổ văn bản đi: số quyết định, công văn, báo cáo</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
@@ -5121,9 +5605,19 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>pages</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>trang '{sheet}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>trang thử lưới milimét để căn chỉnh máy in</source>
       <translation>millimetre grid test page for calibrating the printer</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>trích yếu (về việc gì)</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
@@ -5200,11 +5694,14 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
       <source>tệp PDF</source>
       <translation>PDF file</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
       <source>tệp PDF hoặc XLSX</source>
       <translation>PDF or XLSX file</translation>
     </message>
@@ -5217,6 +5714,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>tệp XLSX do chương trình xuất ra</source>
       <translation>XLSX file exported by the program</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>tệp bảng điểm (.xlsx hoặc .xls)</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
@@ -5249,6 +5751,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>backup file; default: the user's backups folder</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>tệp sổ gốc (.xlsx hoặc .xls)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>tổng quan: tiến độ kế hoạch, lớp đang học, cảnh báo</source>
       <translation>overview: plan progress, classes in progress, warnings</translation>
@@ -5262,6 +5769,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>tỷ lệ học viên hài lòng theo giảng viên và chương trình</source>
       <translation>share of satisfied learners by lecturer and programme</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>vào sổ (lấy số) quyết định công nhận tốt nghiệp, ghi cho học viên và in quyết định kèm danh sách</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>vào sổ một văn bản (lấy số tiếp theo, hoặc số đã cấp ngoài chương trình)</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
@@ -5307,6 +5824,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>xuất phiếu đăng ký nhu cầu (XLSX) để các đơn vị điền</source>
       <translation>export the needs registration form (XLSX) for organisations to fill in</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>xác nhận việc gộp (không hoàn tác được nữa)</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
@@ -5364,9 +5886,24 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>{n} people.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>{n} văn bản trong sổ năm {year}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>{ok}/{n} học viên đủ điều kiện.</source>
       <translation>{ok}/{n} learners eligible.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>{verb} {n} dòng sổ gốc, {k} lớp ({classes}); {new} hồ sơ học viên mới, {old} dòng của người đã có hồ sơ.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>{verb} điểm của {n} học viên, {k} lớp ({classes}).</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
@@ -5389,6 +5926,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>{name}'s {where} score, attempt {n}, is already {score}; nothing changed.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Đánh giá chung:</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>Đã bỏ ngày nghỉ {date}.</source>
       <translation>Holiday {date} removed.</translation>
@@ -5404,6 +5946,7 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Carried over {n} register lines and {m} revocations and reissues made after the backup.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
       <source>Đã chuyển {n} dòng gõ bằng bảng mã cũ (TCVN3/VNI) sang Unicode.</source>
       <translation>Converted {n} rows typed in a legacy encoding (TCVN3/VNI) to Unicode.</translation>
@@ -5412,6 +5955,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>Đã chốt điểm học phần {module} lớp {code}.</source>
       <translation>Scores for module {module} of class {code} finalised.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <source>Đã cấp bản sao số {number} của văn bằng {serial} ({name}) vào {path}.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
@@ -5469,6 +6017,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Recorded: {changes}.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>Đã hủy số {symbol}; dòng vẫn giữ trong sổ.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>Đã in bảng tổng hợp chuyên cần ra {path}.</source>
       <translation>Printed the attendance summary to {path}.</translation>
@@ -5484,6 +6037,21 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Printed the sign-in sheet to {path} ({n} pages).</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <source>Đã in giấy xác nhận số {symbol} ngày {date} cho {name} vào {path}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_grades.py" />
+      <source>Đã in quyết định ra {path}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>Đã in sổ văn bản đi năm {year} ra {path}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>Đã in {n} thông báo gửi đơn vị ra {path} ({pages} trang).</source>
       <translation>Printed {n} notices to organisations to {path} ({pages} pages).</translation>
@@ -5492,6 +6060,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>Đã in {n} văn bằng của lớp {code} vào {path}. In ở tỉ lệ 100% (kích thước thật).</source>
       <translation>Printed {n} diplomas of class {code} to {path}. Print at 100% scale (actual size).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <source>Đã khóa {name} ngày {date}.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
@@ -5504,9 +6077,19 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Saved the {year} targets of programme {code}: {c} classes, {l} learners.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
+      <source>Đã lưu căn cứ của chương trình {code}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>Đã lưu kết quả xét.</source>
       <translation>Review results saved.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>Đã lưu nhận định, phương hướng của báo cáo năm {year}.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
@@ -5527,6 +6110,12 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>Đã mở lớp {code} ({name}), {start} – {end}.</source>
       <translation>Opened class {code} ({name}), {start} – {end}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>Đã nhập</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
@@ -5599,6 +6188,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Account {user} created.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
+      <source>Đã vào sổ: số {symbol} ngày {date}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>Đã xuất bảng nhập phiếu phản hồi lớp {code} ({n} mục) ra tệp {path}.</source>
       <translation>Exported the feedback entry sheet of class {code} ({n} items) to {path}.</translation>
@@ -5622,6 +6216,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>Đã xuất phiếu đăng ký nhu cầu năm {year} ({n} đơn vị) ra tệp {path}.</source>
       <translation>Exported the {year} needs registration form ({n} organisations) to {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <source>Đã xuất sổ cấp bản sao năm {year} ({n} dòng) vào {path}.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
@@ -5730,6 +6329,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
+      <source>đánh giá chung (mỗi đoạn một dòng; "" trở về mặc định)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>đưa sổ gốc và kết quả học tập của các năm trước (Excel) vào chương trình</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>đặt chỉ tiêu của một chương trình</source>
       <translation>set the targets of a programme</translation>
     </message>
@@ -5749,6 +6358,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>venue</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_base.py" />
+      <source>đọc căn cứ mới từ tệp văn bản UTF-8, mỗi văn bản một dòng</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_admin.py" />
       <source>đổi mật khẩu của mình (mới trong DTBD_NEW_PASSWORD)</source>
       <translation>change your own password (the new one in DTBD_NEW_PASSWORD)</translation>
@@ -5757,6 +6371,220 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/cli/commands_admin.py" />
       <source>đổi vai trò hoặc ngừng một tài khoản</source>
       <translation>change an account's role or deactivate it</translation>
+    </message>
+  </context>
+  <context>
+    <name>copies</name>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>BẢN SAO</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Bản sao {serial}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Dân tộc</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>GIẤY XÁC NHẬN</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Giấy xác nhận này có giá trị thay cho văn bằng trong thời gian chờ cấp bản sao hoặc cấp lại.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Giấy xác nhận tốt nghiệp {name}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Giới tính</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Hình thức đào tạo</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Họ và tên</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Họ và tên người được cấp văn bằng</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Khóa học</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Ký nhận</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Kết quả</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Ngày cấp</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Ngày cấp bản sao</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Ngày sinh</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Người yêu cầu</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Người được xác nhận</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Năm {year}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Năm {year} chưa cấp bản sao nào.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Nơi sinh</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Quyết định công nhận</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>STT</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Sao từ sổ gốc cấp văn bằng, chứng chỉ của {centre}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Số hiệu</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Số hiệu văn bằng</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Số vào sổ cấp bản sao</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Số vào sổ cấp bản sao: {number}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Số vào sổ gốc</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Số vào sổ gốc cấp văn bằng</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>SỔ CẤP BẢN SAO VĂN BẰNG, CHỨNG CHỈ TỪ SỔ GỐC</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Sổ cấp bản sao</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Sổ cấp bản sao năm {year}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Sổ ghi {n} bản sao.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Tệp phải là .pdf (đang là '{name}').</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Văn bằng cấp trước khi dùng chương trình, vào sổ gốc giấy; dòng sổ gốc đã được nhập lại, bản sao này không mang mã xác thực.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Về việc tốt nghiệp</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Xếp loại tốt nghiệp</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>cấp cho</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>số {number} ngày {date}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>{centre} xác nhận:</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>đã được {centre} cấp {document}, số hiệu {serial}, số vào sổ gốc {number}, ngày cấp {date}; sổ gốc cấp văn bằng hiện lưu tại {centre}.</source>
+      <translation type="unfinished" />
     </message>
   </context>
   <context>
@@ -5986,8 +6814,131 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/db/engine.py" />
+      <source>Nâng cấp cơ sở dữ liệu làm hỏng liên kết giữa các bảng; đã hoàn tác, dữ liệu giữ nguyên.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/db/engine.py" />
       <source>Địa chỉ cơ sở dữ liệu không hợp lệ: {url}. Ví dụ: sqlite:///C:/dtbd/dtbd.sqlite3 hoặc postgresql+psycopg://user:matkhau@may-chu/dtbd</source>
       <translation>Invalid database address: {url}. For example: sqlite:///C:/dtbd/dtbd.sqlite3 or postgresql+psycopg://user:password@server/dtbd</translation>
+    </message>
+  </context>
+  <context>
+    <name>decision</name>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source> của {who} {centre}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>(Kèm theo Quyết định số {number} {date}{of})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Các bộ phận có liên quan và các học viên có tên tại Điều 1</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Công nhận tốt nghiệp cho {n} học viên {klass}, hệ {mode}, khóa học {years} ({period}), có tên trong danh sách kèm theo.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Công nhận {n} học viên {klass} ({period}) hoàn thành chương trình bồi dưỡng, có tên trong danh sách kèm theo.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Danh sách</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Danh sách có {n} học viên.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Học viên có tên tại Điều 1 được cấp bằng tốt nghiệp {programme} theo quy định.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Học viên có tên tại Điều 1 được cấp giấy chứng nhận hoàn thành khóa bồi dưỡng.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Như Điều 3</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>QUYẾT ĐỊNH</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Quyết định</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Quyết định số {number} của lớp {code} ký ngày {date}: in lại giữ ngày đó (bỏ ngày ký, hoặc chọn đúng ngày {date}).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Quyết định {subject}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Xếp loại tốt nghiệp: {counts}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>học từ ngày {start} đến ngày {end}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>ngày {blank} tháng {blank} năm {year}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>{executors} và các học viên có tên tại Điều 1</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>{who} chịu trách nhiệm thi hành Quyết định này. Quyết định có hiệu lực kể từ ngày ký.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Điều 1.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Điều 2.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
+      <source>Điều 3.</source>
+      <translation type="unfinished" />
     </message>
   </context>
   <context>
@@ -6026,6 +6977,212 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/services/demo.py" />
       <source>Đã tạo dữ liệu mẫu: {c} lớp, {l} học viên, {g} giảng viên.</source>
       <translation>Sample data created: {c} classes, {l} learners, {g} lecturers.</translation>
+    </message>
+  </context>
+  <context>
+    <name>documents</name>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>, đã hủy</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Biên bản</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Báo cáo</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>Chưa nhập trích yếu (văn bản về việc gì).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>Chưa nhập trích yếu.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Chương trình</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Công văn</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>Cần ghi lý do hủy số (ví dụ: lấy nhầm số, in lại ngày khác).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Giấy giới thiệu</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Giấy mời</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Giấy xác nhận</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Hướng dẫn</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Kế hoạch</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>Loại văn bản '{kind}' không có; chọn: {kinds}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Quyết định</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Số và ký hiệu dài quá 60 ký tự.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Số văn bản '{value}' không đúng dạng: viết số thứ tự rồi ký hiệu, ví dụ 45-QĐ/TCT.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Số văn bản '{value}' phải bắt đầu bằng số thứ tự, ví dụ 45 hoặc 45-QĐ/TCT.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Số văn bản phải từ 1 đến {max} (đang là {value}).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>Số {symbol} năm {year} đã có trong sổ văn bản đi ({subject}, ngày {date}{void}). Chọn số khác.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>Số {symbol} vừa được người khác thay đổi; hãy tải lại.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>Số {symbol} đã hủy trước đó ({reason}).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>Số đã dùng.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>Sổ văn bản đi năm {year} không có số {number} loại {kind}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>Thay bằng số {symbol}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Thông báo</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>Trích yếu dài quá {n} ký tự.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>Trích yếu quá dài.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Tờ trình</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/outgoing.py" />
+      <source>{subject} đã vào sổ số {symbol} ngày {date}: in lại giữ số và ngày đó (chọn ngày {date}), hoặc hủy số {symbol} trong sổ văn bản đi rồi in lại.</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>duplicates</name>
+    <message>
+      <location filename="../../dtbd_desktop/services/duplicates.py" />
+      <source>Chờ xem xét</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/duplicates.py" />
+      <source>Cặp hồ sơ số {id} vừa được người khác xử lý; hãy tải lại.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/duplicates.py" />
+      <source>Cặp hồ sơ số {id} đang ở trạng thái '{status}': không làm việc này được.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/duplicates.py" />
+      <source>Hai hồ sơ có số CCCD khác nhau ({a}, {b}): là hai người, không gộp được.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/duplicates.py" />
+      <source>Hai hồ sơ cùng học lớp {code}: là hai người, không gộp được.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/duplicates.py" />
+      <source>Hai người khác nhau</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/duplicates.py" />
+      <source>Không có cặp hồ sơ số {id}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/duplicates.py" />
+      <source>Một trong hai hồ sơ của cặp số {id} không còn: bỏ qua cặp này.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/duplicates.py" />
+      <source>Đã gộp (hoàn tác được)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/duplicates.py" />
+      <source>Đã gộp, đã xác nhận</source>
+      <translation type="unfinished" />
     </message>
   </context>
   <context>
@@ -7105,9 +8262,35 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Could not record the confirmation and discipline.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/graduation.py" />
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
       <source>Chưa ghi được quyết định.</source>
       <translation>Could not record the decision.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
+      <source>Công nhận hoàn thành khóa bồi dưỡng và cấp giấy chứng nhận cho học viên {klass}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
+      <source>Công nhận tốt nghiệp {klass}, hệ {mode}, khóa học {years}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
+      <source>Căn cứ kết quả học tập và kết quả xét hoàn thành khóa bồi dưỡng của học viên lớp {code}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
+      <source>Căn cứ kết quả học tập, rèn luyện và kết quả xét tốt nghiệp của học viên lớp {code}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
+      <source>Căn cứ {text}</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/graduation.py" />
@@ -7120,9 +8303,19 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Discipline must be none, reprimand, warning or expulsion.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/graduation.py" />
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
       <source>Lớp {code} chưa có học viên đủ điều kiện đã xét; hãy xét tốt nghiệp trước (dtbd graduation review {code}).</source>
       <translation>Class {code} has no reviewed eligible learners yet; review graduation first (dtbd graduation review {code}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
+      <source>Lớp {code} chưa có kết quả xét tốt nghiệp đã lưu (hoặc không có học viên đủ điều kiện): xét tốt nghiệp trước (dtbd graduation review {code}).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
+      <source>Lớp {code} đã có Quyết định số {number} ngày {date}. Muốn ghi quyết định khác: nhập số của quyết định mới, hoặc hủy số {number} trong sổ văn bản đi rồi ghi lại.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/graduation.py" />
@@ -7130,24 +8323,32 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>The sending organisation's confirmation must be received (favourable), unfavourable or missing.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/graduation.py" />
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
       <source>Số quyết định dài quá 60 ký tự.</source>
       <translation>The decision number is longer than 60 characters.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/graduation.py" />
       <source>Thiếu ngày quyết định.</source>
-      <translation>Decision date missing.</translation>
+      <translation type="obsolete">Decision date missing.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/services/graduation.py" />
       <source>Thiếu số quyết định.</source>
-      <translation>Decision number missing.</translation>
+      <translation type="obsolete">Decision number missing.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
+      <source>Xét đề nghị của {who}</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/graduation.py" />
       <source>Xếp loại rèn luyện dài quá 40 ký tự.</source>
       <translation>The conduct rating is longer than 40 characters.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/graduation_decision.py" />
+      <source>lớp {name}</source>
+      <translation type="unfinished" />
     </message>
   </context>
   <context>
@@ -7174,6 +8375,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Chưa ghi quyết định: bấm “Ghi quyết định” để lấy số; in bây giờ là bản nháp (số và ngày để trống nếu không chọn ngày).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Chưa lưu kết quả xét: bấm “Xét tốt nghiệp”.</source>
       <translation>Review results not saved: click “Graduation review”.</translation>
     </message>
@@ -7184,9 +8390,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Select learner</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Cong nhan tot nghiep {code}</source>
-      <translation>Graduation recognition {code}</translation>
+      <translation type="obsolete">Graduation recognition {code}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -7199,9 +8404,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Whole class...</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Danh sách công nhận tốt nghiệp...</source>
-      <translation>List of graduates recognised...</translation>
+      <translation type="obsolete">List of graduates recognised...</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -7306,8 +8510,18 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Quyet dinh cong nhan tot nghiep {code}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Quyết định công nhận số:</source>
       <translation>Graduation decision no.:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Quyết định công nhận tốt nghiệp...</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -7345,9 +8559,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>dated</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>ví dụ 12/QĐ-TCT</source>
-      <translation>for example 12/QĐ-TCT</translation>
+      <translation type="obsolete">for example 12/QĐ-TCT</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -7406,6 +8619,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>Để trống: quyết định lấy số tiếp theo trong sổ văn bản đi. Nhập số (ví dụ 45 hoặc 45-QĐ/TCT) khi quyết định đã được cấp số ngoài chương trình.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>Đủ điều kiện</source>
       <translation>Eligible</translation>
     </message>
@@ -7413,6 +8631,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
       <source>đạt</source>
       <translation>passed</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
+      <source>để trống: lấy số trong sổ</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/graduation_tab.py" />
@@ -8763,6 +9986,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/main_window.py" />
+      <source>Các năm trước</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/main_window.py" />
       <source>Cơ sở dữ liệu: {url}</source>
       <translation>Database: {url}</translation>
     </message>
@@ -9053,6 +10281,578 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/gui/screens/organisations_view.py" />
       <source>Đơn vị cử đi học</source>
       <translation>Sending organisations</translation>
+    </message>
+  </context>
+  <context>
+    <name>outgoing</name>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source> loại {kind}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>Ghi chú</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>Ngày tháng</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>Người ký</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>Nơi nhận</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>Số cấp ngoài chương trình</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>Số {kind} chưa có trong sổ: {numbers}. Vào sổ các văn bản đã cấp số ngoài chương trình để sổ đủ số.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>Số, ký hiệu</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>SỔ ĐĂNG KÝ VĂN BẢN ĐI NĂM {year}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>Sổ văn bản đi năm {year} chưa có văn bản nào{kind}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>Sổ văn bản đi {year}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>Sổ đăng ký văn bản đi năm {year}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>Tên loại và trích yếu nội dung</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>{kind} ({abbr}): {n} văn bản</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/outgoing_report.py" />
+      <source>Đã hủy: {reason}</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>past</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Bản sao văn bằng từ sổ gốc, giấy xác nhận tốt nghiệp</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Bảng tính Excel (*.xlsx *.xls)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Bằng tốt nghiệp</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Chưa nhập được: {n} lỗi (trang, dòng, cột ở bảng dưới). Sửa tệp rồi kiểm tra lại.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Chương trình:</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Chọn một cặp hồ sơ trong bảng.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Chọn tệp bảng điểm trước.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Chọn tệp sổ gốc</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Chọn tệp sổ gốc trước.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Chọn tệp sổ gốc...</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Chọn tệp...</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Cấp bản sao...</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Cần sửa</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Cột</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Dòng</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Dữ liệu các năm trước</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Giấy chứng nhận</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Giấy xác nhận...</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Gộp thành một người</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Hai người khác nhau</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Hoàn tác gộp</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Học viên có thể trùng (cùng họ tên, ngày sinh; không có CCCD để phân biệt)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Hồ sơ giữ</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Hồ sơ kia</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Không nhập bảng điểm: {n} lỗi; không có gì bị thay đổi.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Không nhập: {n} lỗi; không có gì bị thay đổi.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Kiểm tra</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Loại văn bằng:</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Lưu tệp PDF</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Lớp</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Lớp </source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Ngày cấp:</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Người yêu cầu:</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Nhập</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Nhập bảng điểm cũ</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Nhập số hiệu văn bằng.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Nhập sổ gốc cũ (Excel .xlsx hoặc .xls: mỗi trang một lớp)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Sẽ nhập {n} dòng sổ gốc, {k} lớp ({classes}); {new} hồ sơ mới, {dup} người có thể trùng. Bấm Nhập để ghi.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Số hiệu văn bằng, ví dụ 0012/TC-2016</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Số hiệu:</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Theo dòng tiêu đề của sổ</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Trang</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Tìm thấy ở</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Tình trạng</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Tệp:</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Xác nhận gộp</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>{kept} – {other}: {status}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Đang nhập bảng điểm</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Đang nhập sổ gốc</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Đang đọc tệp {file}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Đã cấp bản sao số {number} ({name}) vào {path}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Đã in giấy xác nhận số {number} ({name}) vào {path}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Đã nhập {n} dòng sổ gốc vào {k} lớp ({classes}).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Đã nhập {n} điểm của {k} lớp.</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>past_import</name>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/reading.py" />
+      <source>'{value}' dài quá {n} ký tự: kiểm tra lại ô này.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/reading.py" />
+      <source>Dòng {row} có vẻ là một học viên nhưng nằm ngoài bảng (bảng kết thúc ở dòng {end}): xóa dòng trống hoặc dòng ghi chú xen giữa, rồi nhập lại.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/columns.py" />
+      <source>Hình thức đào tạo</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/columns.py" />
+      <source>Khóa học</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Không biết trang '{sheet}' là sổ của chương trình nào: dòng tiêu đề cần ghi bậc (sơ cấp, trung cấp, cao cấp) hoặc tên chương trình; hoặc chọn chương trình khi nhập (--programme).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Không có chương trình mã '{code}': xem danh sách bằng dtbd programmes list.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/importing.py" />
+      <source>Không tìm thấy bảng sổ gốc trong tệp {file}: bảng cần một dòng tiêu đề có cột 'Họ và tên', 'Ngày sinh' và 'Số hiệu'.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/results.py" />
+      <source>Không tìm thấy bảng điểm trong tệp {file}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/results.py" />
+      <source>Không tìm thấy {name} (sinh {birth}) trong lớp {code}: kiểm tra họ tên, ngày sinh.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Loại văn bằng '{kind}' không có: chọn diploma (bằng tốt nghiệp) hoặc certificate (giấy chứng nhận).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/results.py" />
+      <source>Lớp {code} chưa có trong chương trình: nhập sổ gốc của lớp trước (dtbd register import), rồi nhập bảng điểm.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/columns.py" />
+      <source>Ngày cấp</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/columns.py" />
+      <source>Ngày quyết định</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/reading.py" />
+      <source>Ngày {date} ở tương lai: kiểm tra lại.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/results.py" />
+      <source>Nhập bảng điểm cũ {file}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/writing.py" />
+      <source>Nhập từ sổ gốc cũ (tệp {file}, trang '{sheet}', dòng {row}); cấp trước khi dùng chương trình, không có chữ ký số.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/writing.py" />
+      <source>Nhập từ sổ gốc cũ: tệp {file}, trang '{sheet}'.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Số CCCD {id} đã có ở một dòng khác của trang này: một người chỉ ghi một lần trong một lớp.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Số CCCD {id} đã thuộc {name} (sinh {birth}), khác với dòng này: kiểm tra lại số CCCD, họ tên và ngày sinh.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/columns.py" />
+      <source>Số hiệu</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Số hiệu {serial} trùng với trang '{sheet}' dòng {row}: mỗi văn bằng một số hiệu; kiểm tra lại.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Số hiệu {serial} đã có trong sổ gốc ({name}, năm {year}): trang này có thể đã được nhập; xóa dòng này hoặc kiểm tra lại số hiệu.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/columns.py" />
+      <source>Số quyết định</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/columns.py" />
+      <source>Số vào sổ</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Số vào sổ {number} trùng với trang '{sheet}' dòng {row}: kiểm tra lại.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/columns.py" />
+      <source>Số, ngày quyết định</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Thiếu ngày cấp: ghi ngày cấp dạng dd/mm/yyyy.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Thiếu số hiệu văn bằng: ghi số hiệu như trên sổ gốc giấy.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/writing.py" />
+      <source>Trang '{sheet}' dòng {row}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Trang '{sheet}' không có cột 'Số hiệu' (số hiệu văn bằng): sổ gốc cần cột này; sửa tiêu đề cột rồi nhập lại.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/results.py" />
+      <source>Trang '{sheet}' không có cột nào mang tên học phần của chương trình lớp {code}: ghi tên học phần ở dòng tiêu đề.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Trang '{sheet}' không có dòng học viên nào dưới dòng tiêu đề.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Trang '{sheet}' không ghi ngày cấp, ngày quyết định hay thời gian học: thêm cột 'Ngày cấp' hoặc ghi quyết định (số, ngày) ở dòng tiêu đề.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/writing.py" />
+      <source>Tệp {file}, trang '{sheet}', dòng {row}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/columns.py" />
+      <source>Xếp loại</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>chưa học lớp nào</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/reading.py" />
+      <source>ghi ngày dạng dd/mm/yyyy</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/reading.py" />
+      <source>ghi điểm từ 0 đến 10</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>{name}, sinh {birth}, lớp: {classes}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>{name}, sinh {birth}, trang '{sheet}' dòng {row} của tệp này</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/writing.py" />
+      <source>{programme} - {code}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/reading.py" />
+      <source>Ô này chỉ ghi năm: ghi đủ ngày dạng dd/mm/yyyy.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/columns.py" />
+      <source>Điểm trung bình</source>
+      <translation type="unfinished" />
     </message>
   </context>
   <context>
@@ -9408,6 +11208,79 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/workbooks/needs.py" />
       <source>Đơn vị</source>
       <translation>Organisation</translation>
+    </message>
+  </context>
+  <context>
+    <name>print_dialog</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>Bản nháp: để trống số, không ghi vào sổ</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>Chọn...</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>Hủy</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>In</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>Khi in, văn bản lấy số tiếp theo trong sổ văn bản đi của năm ký; in lại giữ số đó.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>Lưu vào tệp:</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>Lấy số tiếp theo trong sổ văn bản đi</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>Ngày ký:</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>Người ký:</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>Số văn bản:</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>Thủ trưởng</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>Tài khoản này không được lấy số văn bản: chỉ in bản nháp.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>{deputy} (ký thay)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/print_dialog.py" />
+      <source>Đã vào sổ: số {number} ngày {date}. In lại giữ số và ngày này.</source>
+      <translation type="unfinished" />
     </message>
   </context>
   <context>
@@ -9852,6 +11725,64 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
   </context>
   <context>
+    <name>report_texts</name>
+    <message>
+      <location filename="../../dtbd_desktop/services/report_texts.py" />
+      <source> với chỉ tiêu {c} lớp, {n} học viên</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/report_texts.py" />
+      <source>Các lớp kết thúc trong năm có {n} học viên được xét tốt nghiệp, hoàn thành khóa học; {ok} học viên đạt yêu cầu ({share}).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/report_texts.py" />
+      <source>Năm {year} không hợp lệ.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/report_texts.py" />
+      <source>Năm {year}, {centre} tiếp tục thực hiện kế hoạch đào tạo, bồi dưỡng được cấp ủy phê duyệt{goal}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/report_texts.py" />
+      <source>Phương hướng, nhiệm vụ</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/report_texts.py" />
+      <source>Phối hợp chặt chẽ với các cơ quan, đơn vị cử cán bộ đi học trong quản lý, đánh giá học viên; nâng cao chất lượng đội ngũ giảng viên, đổi mới phương pháp giảng dạy; theo dõi, đánh giá cán bộ sau đào tạo, bồi dưỡng.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/report_texts.py" />
+      <source>Qua {n} phiếu phản hồi, {share} học viên hài lòng hoặc rất hài lòng với nội dung, phương pháp giảng dạy và tác phong của giảng viên.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/report_texts.py" />
+      <source>Quá dài.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/report_texts.py" />
+      <source>{label} dài quá {n} ký tự.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/report_texts.py" />
+      <source>{summary} {centre} đã phối hợp chặt chẽ với các cơ quan, đơn vị cử cán bộ đi học trong tổ chức lớp học, quản lý và đánh giá học viên.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/report_texts.py" />
+      <source>Đánh giá chung</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
     <name>reports</name>
     <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
@@ -9869,6 +11800,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation> until the missing periods are made up</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source> khi tách sổ theo từng loại văn bằng</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/common.py" />
       <source> và </source>
       <translation> and </translation>
@@ -9879,19 +11815,16 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>(*) score after retake, counting the {counted}; (…) component scores incomplete; empty cell: no score yet.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/register_report.py" />
       <source>(Chưa có văn bằng nào.)</source>
-      <translation>(No diplomas yet.)</translation>
+      <translation type="obsolete">(No diplomas yet.)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/register_report.py" />
       <source>(Không có việc cấp lại hoặc thu hồi nào.)</source>
-      <translation>(No reissues or revocations.)</translation>
+      <translation type="obsolete">(No reissues or revocations.)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>(Kèm theo Quyết định số {number} {date})</source>
-      <translation>(Attached to Decision no. {number} {date})</translation>
+      <translation type="obsolete">(Attached to Decision no. {number} {date})</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
@@ -9900,24 +11833,31 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>(Signature and full name)</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>(SỔ CHUNG CÁC BẬC, TRƯỚC KHI TÁCH SỔ)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>, học từ ngày {start} đến ngày {end}</source>
       <translation>, studying from {start} to {end}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>- Giảng viên chủ nhiệm lớp;</source>
-      <translation>- The class's homeroom lecturer;</translation>
+      <translation type="obsolete">- The class's homeroom lecturer;</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>- Lưu: VT, phòng Đào tạo.</source>
-      <translation>- Filed: Records, Training office.</translation>
+      <translation type="obsolete">- Filed: Records, Training office.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>- Như trên;</source>
-      <translation>- As above;</translation>
+      <translation type="obsolete">- As above;</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>0 văn bằng</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
@@ -9925,9 +11865,19 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>; lecturer: {name}</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>; mở sổ ngày {date}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
       <source>; thôi học hoặc chuyển lớp: {n}</source>
       <translation>; withdrawn or moved to another class: {n}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>; trong đó {what} (xem phụ lục)</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
@@ -9986,6 +11936,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Attendance {code}</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Chưa có văn bằng nào được vào sổ.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/statistics.py" />
       <source>Chưa ghi địa điểm</source>
       <translation>No venue recorded</translation>
@@ -10041,9 +11996,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation type="obsolete">Young cadres (up to {n} years old)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>Công nhận tốt nghiệp</source>
-      <translation>Graduation recognised</translation>
+      <translation type="obsolete">Graduation recognised</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/common.py" />
@@ -10077,12 +12031,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>LIST OF LEARNERS</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
       <source>DANH SÁCH HỌC VIÊN ĐƯỢC CÔNG NHẬN HOÀN THÀNH KHÓA BỒI DƯỠNG</source>
       <translation>LIST OF LEARNERS RECOGNISED AS HAVING COMPLETED THE FOSTERING COURSE</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
       <source>DANH SÁCH HỌC VIÊN ĐƯỢC CÔNG NHẬN TỐT NGHIỆP</source>
       <translation>LIST OF LEARNERS RECOGNISED AS GRADUATES</translation>
     </message>
@@ -10107,12 +12061,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>The list has {n} learners (women: {women}; ethnic minorities: {minorities}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>Danh sách có {n} học viên.</source>
-      <translation>The list has {n} learners.</translation>
+      <translation type="obsolete">The list has {n} learners.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
       <source>Danh sách công nhận tốt nghiệp lớp {code}</source>
       <translation>List of graduates recognised, class {code}</translation>
     </message>
@@ -10170,6 +12123,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Sex</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Hình thức đào tạo</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
       <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
@@ -10186,6 +12144,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Full name</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>Họ và đệm</source>
       <translation>Surname and middle name</translation>
@@ -10217,8 +12176,42 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
+      <source>Học viên chưa được cấp giấy chứng nhận vì nghỉ học quá quy định:</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
+      <source>Học viên chưa đủ điều kiện dự thi vì nghỉ học quá quy định (cần học bổ sung):</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Học viên chưa đủ điều kiện về chuyên cần:</source>
-      <translation>Learners not meeting the attendance requirement:</translation>
+      <translation type="obsolete">Learners not meeting the attendance requirement:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
+      <source>Học viên đã nghỉ quá quy định nhưng đã học bổ sung đủ, được cấp giấy chứng nhận:</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
+      <source>Học viên đã nghỉ quá quy định nhưng đã học bổ sung đủ, được dự thi:</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Khóa học</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Khóa sổ ngày {date}{why}: sổ ghi {span}{detail}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Không có việc cấp lại hoặc thu hồi văn bằng nào.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/base/files.py" />
@@ -10271,7 +12264,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Verdict</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
@@ -10325,9 +12318,13 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Class {code} has no learners absent or late yet: there are no notices to print.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>Lớp {code} chưa có kết quả xét tốt nghiệp đã lưu (hoặc không có học viên đủ điều kiện): chạy dtbd graduation review {code} trước.</source>
-      <translation>Class {code} has no saved graduation review results (or no eligible learners): run dtbd graduation review {code} first.</translation>
+      <translation type="obsolete">Class {code} has no saved graduation review results (or no eligible learners): run dtbd graduation review {code} first.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>NGƯỜI LẬP SỔ</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/roster_report.py" />
@@ -10345,6 +12342,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Issue date</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Ngày quyết định</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
@@ -10371,6 +12374,12 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Changed by</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
+      <source>Như trên</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>Nhận xét của cơ quan cử đi học: {c}.</source>
       <translation>Sending organisation's confirmation: {c}.</translation>
@@ -10381,9 +12390,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>There is no certificate register for {year}: no diplomas or certificates issued yet.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>Nơi nhận:</source>
-      <translation>Recipients:</translation>
+      <translation type="obsolete">Recipients:</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
@@ -10422,6 +12430,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/reports/attendance_reports/sign_in.py" />
       <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
       <location filename="../../dtbd_desktop/reports/attendance_reports/summary.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
@@ -10464,6 +12473,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Attendance figures as of {date}</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Số quyết định</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>Số tiết</source>
       <translation>Periods</translation>
@@ -10485,6 +12499,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Số, ngày quyết định</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
       <source>Sổ gốc cấp văn bằng, chứng chỉ</source>
       <translation>Certificate register of diplomas and certificates</translation>
     </message>
@@ -10492,6 +12511,16 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/reports/register_report.py" />
       <source>Sổ gốc cấp văn bằng, chứng chỉ năm {year}</source>
       <translation>Certificate register of diplomas and certificates, {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Sổ gốc này gồm {n} trang, đánh số từ trang 01 đến trang {last:02d}{when}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Sổ gốc này được đánh số trang liên tục{when}.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/register_report.py" />
@@ -10550,11 +12579,16 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Intermediate political theory</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>Trân trọng thông báo./.</source>
-      <translation>Yours faithfully./.</translation>
+      <translation type="obsolete">Yours faithfully./.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
+      <source>Trân trọng./.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>Tên</source>
       <translation>Given name</translation>
@@ -10618,9 +12652,13 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Absence rate</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
       <source>V/v tình hình chuyên cần của học viên</source>
-      <translation>Re: learners' attendance</translation>
+      <translation type="obsolete">Re: learners' attendance</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
+      <source>V/v tình hình chuyên cần của học viên lớp {code}</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
@@ -10640,7 +12678,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Graduation review</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/register_report.py" />
@@ -10661,6 +12699,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>Xếp loại: {counts}.</source>
       <translation>Classification: {counts}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>chung</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
@@ -10693,9 +12736,8 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>latest attempt</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>ngày ..... tháng ..... năm ........</source>
-      <translation>day ..... month ..... year ........</translation>
+      <translation type="obsolete">day ..... month ..... year ........</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/base/files.py" />
@@ -10731,8 +12773,23 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>{n} văn bằng đã cấp lại</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>{n} văn bằng đã thu hồi</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
       <source>{n} văn bằng được vào sổ</source>
       <translation>{n} diplomas registered</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>{n} văn bằng, từ số vào sổ {first} đến số vào sổ {last}</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
@@ -10741,7 +12798,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Late (sessions)</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>Điểm TB</source>
@@ -10775,7 +12832,7 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Organisation</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
+      <location filename="../../dtbd_desktop/reports/decision_report.py" />
       <location filename="../../dtbd_desktop/reports/graduation_reports.py" />
       <source>Đơn vị công tác</source>
       <translation>Workplace</translation>
@@ -10789,6 +12846,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     <message>
       <source>Đảng viên</source>
       <translation type="obsolete">Party members</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/register_report.py" />
+      <source>Đến ngày {date}, sổ ghi {span}{detail}. Sổ chưa khóa.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/reports/attendance_reports/letters.py" />
@@ -11535,6 +13597,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     <name>rules</name>
     <message>
       <location filename="../../dtbd_desktop/rules/rule_sets.py" />
+      <source>Chưa nhập căn cứ (văn bản quy định mà chương trình áp dụng).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
       <source>Các mức xếp loại phải xếp từ cao xuống thấp (mức {n}).</source>
       <translation>Classification bands must be ordered from highest to lowest (band {n}).</translation>
     </message>
@@ -11552,6 +13619,21 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/rules/rule_sets.py" />
       <source>Cách đánh giá học phần phải là bảng theo mã học phần.</source>
       <translation>The module assessment must be a table by module code.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
+      <source>Căn cứ dài quá {n} ký tự.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
+      <source>Căn cứ dòng {n} có “{marker}”: ghi đúng tên, số, ngày của văn bản, không để ghi chú hay chỗ trống (căn cứ được in trên văn bản).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/rule_sets.py" />
+      <source>Căn cứ dòng {n} dài quá {limit} ký tự.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/rules/rule_sets.py" />
@@ -12339,6 +14421,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Chức danh cấp phó ký thay</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
       <source>Chức danh người ký</source>
       <translation>Signatory's title</translation>
     </message>
@@ -12349,8 +14436,23 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Căn cứ chức năng, nhiệm vụ của cơ quan</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
       <source>Cơ quan chủ quản</source>
       <translation>Superior body</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Dòng lưu văn bản</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Họ tên cấp phó ký thay</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/settings.py" />
@@ -12364,8 +14466,38 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Ký hiệu cơ quan chỉ gồm chữ và số, ví dụ TCT.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Ký hiệu cơ quan trong số văn bản</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Ký thay mặt (T/M) tập thể</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
       <source>Nhóm tuổi: nhập từ 1 đến 10 mốc tuổi tăng dần, mỗi mốc từ 15 đến 90, ví dụ 30, 40, 50.</source>
       <translation>Age groups: enter 1 to 10 increasing age limits, each from 15 to 90, for example 30, 40, 50.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Nơi nhận báo cáo</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Nơi nhận công văn</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Nơi nhận quyết định</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/settings.py" />
@@ -12386,6 +14518,11 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/services/settings.py" />
       <source>Tuổi tối đa của cán bộ trẻ</source>
       <translation>Maximum age of young cadres</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Tên cơ quan trên tiêu đề văn bản</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/settings.py" />
@@ -12416,6 +14553,16 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/services/settings.py" />
       <source>{label} phải là số nguyên từ {low} đến {high}.</source>
       <translation>{label} must be a whole number from {low} to {high}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Đơn vị đề nghị (xét đề nghị của)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/settings.py" />
+      <source>Đơn vị, cá nhân thi hành quyết định</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/settings.py" />
@@ -13485,11 +15632,17 @@ Check the server address, port, database name, user and password; the server mus
     </message>
     <message>
       <location filename="../../dtbd_desktop/workbooks/files.py" />
+      <location filename="../../dtbd_desktop/workbooks/xls.py" />
       <source>Không mở được tệp {file}: {error}. Đóng tệp nếu đang mở trong chương trình khác rồi thử lại.</source>
       <translation>Cannot open {file}: {error}. Close the file if another program has it open, then try again.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbooks/files.py" />
+      <location filename="../../dtbd_desktop/workbooks/xls.py" />
+      <source>Không đọc được tệp {file}: tệp Excel 97-2003 (.xls) bị hỏng hoặc có đặt mật khẩu. Mở tệp bằng Excel (Excel sẽ đề nghị sửa tệp), bỏ mật khẩu nếu có, chọn Lưu thành (Save As) kiểu .xlsx rồi dùng tệp mới.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/file_limits.py" />
       <source>Không đọc được tệp {file}: tệp bị hỏng ({reason}). Mở tệp bằng Excel (Excel sẽ đề nghị sửa tệp), chọn Lưu thành (Save As) kiểu Excel (.xlsx) rồi dùng tệp mới.</source>
       <translation>Cannot read {file}: the file is damaged ({reason}). Open it in Excel (Excel will offer to repair it), choose Save As, type Excel (.xlsx), and use the new file.</translation>
     </message>
@@ -13500,11 +15653,13 @@ Check the server address, port, database name, user and password; the server mus
     </message>
     <message>
       <location filename="../../dtbd_desktop/workbooks/files.py" />
+      <location filename="../../dtbd_desktop/workbooks/xls.py" />
       <source>Trang tính '{sheet}' của tệp {file} có hơn {n} vùng gộp ô: tệp bị hỏng hoặc không phải bảng tính cần nhập. Bỏ gộp ô (Unmerge) ở các vùng thừa rồi lưu lại.</source>
       <translation>Sheet '{sheet}' of {file} has more than {n} merged ranges: the file is damaged or not the workbook to import. Unmerge the needless ranges and save it again.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/workbooks/files.py" />
+      <location filename="../../dtbd_desktop/workbooks/xls.py" />
       <source>Trang tính '{sheet}' của tệp {file} có hơn {rows} dòng hoặc {cols} cột có dữ liệu: quá lớn cho bảng tính này. Xóa các dòng, cột thừa (kể cả ô lẻ ở xa cuối trang) rồi lưu lại.</source>
       <translation>Sheet '{sheet}' of {file} has data in more than {rows} rows or {cols} columns: too large for this workbook. Delete the needless rows and columns (a stray cell far down or right included) and save it again.</translation>
     </message>
@@ -13515,8 +15670,19 @@ Check the server address, port, database name, user and password; the server mus
     </message>
     <message>
       <location filename="../../dtbd_desktop/workbooks/files.py" />
+      <location filename="../../dtbd_desktop/workbooks/xls.py" />
       <source>Tệp {file} có {n} trang tính, quá nhiều cho một bảng tính cần nhập: tệp bị hỏng hoặc không phải tệp cần nhập. Chép riêng bảng cần nhập sang một tệp Excel mới rồi dùng tệp đó.</source>
       <translation>{file} has {n} sheets, too many for a workbook to import: the file is damaged or not the file to import. Copy the table to import into a new Excel file and use that file.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/xls.py" />
+      <source>Tệp {file} có đặt mật khẩu: mở tệp bằng Excel, bỏ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc), lưu lại rồi dùng tệp đó.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/xls.py" />
+      <source>Tệp {file} không phải bảng tính Excel (có thể là tệp Word hoặc tệp khác của Office đổi tên): chọn đúng tệp Excel.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/workbooks/files.py" />
@@ -13537,6 +15703,11 @@ Check the server address, port, database name, user and password; the server mus
       <location filename="../../dtbd_desktop/workbooks/files.py" />
       <source>Tệp {file} quá lớn để là bảng tính cần nhập (một phần của tệp giải nén ra hơn {mb} MB): tệp bị hỏng hoặc không phải tệp cần nhập. Chép riêng bảng cần nhập sang một tệp Excel mới rồi dùng tệp đó.</source>
       <translation>{file} is too large to be a workbook to import (a part of it unpacks to more than {mb} MB): the file is damaged or not the file to import. Copy the table to import into a new Excel file and use that file.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/xls.py" />
+      <source>Tệp {file} quá lớn để là bảng tính cần nhập: chép riêng bảng cần nhập sang một tệp Excel mới rồi dùng tệp đó.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../dtbd_desktop/workbooks/files.py" />
@@ -13571,11 +15742,12 @@ Check the server address, port, database name, user and password; the server mus
     </message>
     <message>
       <location filename="../../dtbd_desktop/workbooks/files.py" />
+      <location filename="../../dtbd_desktop/workbooks/xls.py" />
       <source>{n} kiểu định dạng ô, nhiều hơn Excel cho phép</source>
       <translation>{n} cell formats, more than Excel allows</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbooks/files.py" />
+      <location filename="../../dtbd_desktop/workbooks/file_limits.py" />
       <source>Ô {cell} (trang '{sheet}') của tệp {file} chứa {n} ký tự, quá {limit} ký tự mà một ô của bảng có thể có: tệp bị hỏng hoặc ô ghi nhầm nội dung. Xóa hoặc rút gọn nội dung ô đó rồi nhập lại.</source>
       <translation>Cell {cell} (sheet '{sheet}') of {file} holds {n} characters, more than the {limit} a cell of the table can hold: the file is damaged or the cell holds something else. Delete or shorten it and import again.</translation>
     </message>
