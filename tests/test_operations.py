@@ -45,10 +45,12 @@ from dtbd_desktop.rules.learner_fields import PersonFields
 from dtbd_desktop.services import (
     attendance,  # noqa: F401
     catalogue,
+    certificate_copies,  # noqa: F401
     certificates,
     certificates_numbering,  # noqa: F401
     classes,
     conduct,
+    duplicates,  # noqa: F401
     enrolments,
     feedback,
     followup,  # noqa: F401
@@ -72,6 +74,7 @@ from dtbd_desktop.workbooks import attendance as attendance_workbook
 from dtbd_desktop.workbooks import feedback as feedback_workbook
 from dtbd_desktop.workbooks import needs as plan_workbook
 from dtbd_desktop.workbooks import scores as score_workbook
+from dtbd_desktop.workbooks.past import importing, results  # noqa: F401  (their operations)
 from dtbd_desktop.workbooks.roster import roster_import  # noqa: F401  (their operations)
 from tests.logins import PASSWORD, admin_login, create_account
 
@@ -102,6 +105,8 @@ class World:
     key_id: str
     followup_year: int
     files: dict[str, Path]
+    pair_open: int = 0
+    pair_merged: int = 0
 
 
 Example = Callable[[World], tuple[tuple[Any, ...], dict[str, Any]]]
@@ -134,6 +139,8 @@ EXAMPLES: dict[str, Example] = {
     "certificates.save_layout": lambda w: a(_a_layout(w)),
     "certificates.set_patterns": lambda w: a("certificate", 2030, "{n:04d}/GCN-{year}", "{n:04d}/{year}/CN"),
     "certificates.set_programme_layout": lambda w: a("TC", None),
+    "certificates.confirm": lambda w: a(w.serial, dt.date(2026, 12, 1), requested_by="Sở Nội vụ"),
+    "certificates.copy": lambda w: a(w.serial, dt.date(2026, 12, 1), requested_by="Người học"),
     "classes.create": lambda w: a(code="Z1", programme="DVM", start=dt.date(2027, 3, 1), end=dt.date(2027, 3, 9)),
     "classes.delete": lambda w: a("DVM26.98"),
     "classes.update": lambda w: a(CLASS, venue="Hội trường B"),
@@ -149,6 +156,10 @@ EXAMPLES: dict[str, Example] = {
     "graduation.review": lambda w: a(CLASS),
     "learners.create": lambda w: a(OTHER, PersonFields("Thạch", "Thị Sa", "Ry", dt.date(1991, 4, 2), 1991, "F",
                                                        "Khmer", "080191999999")),
+    "learners.confirm_merge": lambda w: a(w.pair_merged),
+    "learners.dismiss_duplicate": lambda w: a(w.pair_open),
+    "learners.merge": lambda w: a(w.pair_open),
+    "learners.unmerge": lambda w: a(w.pair_merged),
     "learners.update": lambda w: a(w.learner_id, expected_version=w.learner_version, phone="0909000111"),
     "lecturers.save": lambda w: a(full_name="Lê Văn Mới"),
     "organisations.delete": lambda w: a(w.organisation_id),
@@ -168,6 +179,8 @@ EXAMPLES: dict[str, Example] = {
     "programmes.save_rules": lambda w: a("DVM", _rules(w)),
     "programmes.save_wording": lambda w: a("DVM", salutation="Ông (Bà)", course_label="Khóa {number}"),
     "reports.annual_texts": lambda w: a(2026, assessment="Hoàn thành kế hoạch năm.", next_year="Tiếp tục."),
+    "register.import": lambda w: a(_past_workbook(w)),
+    "register.import_results": lambda w: a([], "diem.xlsx"),
     "roster.add": lambda w: a(OTHER, w.learner_id),
     "roster.import": lambda w: a(OTHER, _table(w)),
     "roster.move": lambda w: a(w.spare_enrolment_id, "DVM26.98", "Chuyển theo nguyện vọng"),
@@ -232,6 +245,47 @@ def _table(w: World) -> Any:
     return read_roster(w.files["roster"])
 
 
+def _past_workbook(w: World) -> Any:
+    from dtbd_desktop.workbooks.past.reading import read_past_workbook
+
+    return read_past_workbook(w.files["past"])
+
+
+def _past_book(path: Path) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "SC15"
+    ws.append(["SỔ GỐC CẤP BẰNG TỐT NGHIỆP SƠ CẤP LÝ LUẬN CHÍNH TRỊ"])
+    ws.append(["Quyết định công nhận tốt nghiệp số 12-QĐ/TTCT ngày 10/5/2015"])
+    ws.append(["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Xếp loại", "Số hiệu", "Số vào sổ", "Ngày cấp"])
+    ws.append([1, "Trần Văn Xưa", "05/03/1960", "Nam", "Khá", "0001/SC-2015", "001/2015", "15/05/2015"])
+    wb.save(path)
+    return path
+
+
+def _pairs(s: Any) -> tuple[int, int]:
+    """Two possible duplicates: one to review, one merged (undoable)."""
+    from dtbd_desktop.db.models import PossibleDuplicate
+    from dtbd_desktop.services.learners import person_keys
+
+    people = []
+    for given, year in (("Một", 1970), ("Một", 1970), ("Hai", 1971), ("Hai", 1971)):
+        sort_key, search_key = person_keys("Trùng", "Văn", given)
+        learner = Learner(family_name="Trùng", middle_name="Văn", given_name=given, birth_year=year, gender="M",
+                          sort_key=sort_key, search_key=search_key)
+        s.add(learner)
+        people.append(learner)
+    s.flush()
+    first = PossibleDuplicate(learner_id=people[0].id, other_id=people[1].id, status="open")
+    second = PossibleDuplicate(learner_id=people[2].id, other_id=people[3].id, status="open")
+    s.add_all([first, second])
+    s.flush()
+    duplicates.merge(s, second.id)
+    return first.id, second.id
+
+
 def _holiday(w: World) -> dt.date:
     with w.db.read() as s:
         return s.scalars(select(Holiday.date).order_by(Holiday.date.desc())).first()  # type: ignore[return-value]
@@ -266,7 +320,7 @@ def world(demo_db: Database, tmp_path: Path) -> World:
     db = demo_db
     with db.write(raw=True) as s:  # the world, and the files the importers read, made before accounts exist
         cls = classes.get_class(s, CLASS)
-        files = {"roster": _roster_book(tmp_path / "ds.xlsx"),
+        files = {"roster": _roster_book(tmp_path / "ds.xlsx"), "past": _past_book(tmp_path / "so_goc.xlsx"),
                  "attendance": tmp_path / "dd.xlsx", "scores": tmp_path / "diem.xlsx",
                  "feedback": tmp_path / "ph.xlsx", "needs": tmp_path / "nc.xlsx"}
         attendance_workbook.export_workbook(s, CLASS, files["attendance"], today=dt.date(2026, 11, 23))
@@ -308,6 +362,7 @@ def world(demo_db: Database, tmp_path: Path) -> World:
         w = World(db, tmp_path, cls.id, enrolment.id, spare.id, learner.id, learner.version, learner.national_id,
                   module.code, finalised.code, makeup.id, session_row.id, outsider, organisation.id, cert.serial, cert.id, key_id,
                   2026, files)
+        w.pair_open, w.pair_merged = _pairs(s)
     return w
 
 

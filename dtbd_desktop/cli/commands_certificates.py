@@ -102,6 +102,10 @@ def register(sub: Any) -> None:
     tp.add_argument("--printer", help=tr("cli", "tên máy in"))
     tp.set_defaults(handler=cmd_test_page)
 
+    from dtbd_desktop.cli import commands_copies
+
+    commands_copies.register(actions)
+
 
 def cmd_issue(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services import certificates

@@ -32,6 +32,10 @@ def register(sub: Any) -> None:
                       help=tr("cli", "hiện nhiều nhất N người (mặc định {n}; 0 là tất cả)").format(n=DEFAULT_LIMIT))
     find.set_defaults(handler=cmd_learners_find)
 
+    from dtbd_desktop.cli import commands_duplicates
+
+    commands_duplicates.register(learners_sub)
+
 
 def cmd_learners_find(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services.learners import search_learners

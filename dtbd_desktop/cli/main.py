@@ -27,12 +27,13 @@ def _add_commands(sub: Any) -> None:
         commands_certificates,
         commands_grades,
         commands_outgoing,
+        commands_past,
         commands_reports,
         commands_roster,
     )
 
     for module in (commands_base, commands_roster, commands_attendance, commands_grades, commands_certificates,
-                   commands_reports, commands_outgoing, commands_admin):
+                   commands_reports, commands_outgoing, commands_past, commands_admin):
         module.register(sub)
 
 

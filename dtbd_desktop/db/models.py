@@ -559,6 +559,47 @@ class OutgoingDocument(Timestamped, Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+class CertificateCopy(Base):
+    """One line of the book of copies (sổ cấp bản sao): a copy of a diploma or certificate issued
+    from its register line (Thông tư 21/2019/TT-BGDĐT), numbered per year without gaps."""
+
+    __tablename__ = "certificate_copies"
+    __table_args__ = (UniqueConstraint("year", "number"), CheckConstraint("number > 0", name="number_positive"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="RESTRICT"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    copy_number: Mapped[str] = mapped_column(String(60))  # as printed: "005/BS-2026"
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    requested_by: Mapped[str | None] = mapped_column(String(200))  # người yêu cầu cấp bản sao
+    created_by: Mapped[str | None] = mapped_column(String(60))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+
+    certificate: Mapped[Certificate] = relationship()
+
+
+class PossibleDuplicate(Base):
+    """Two learner records that may be one person (same name and birth date, no national ID to
+    tell), proposed by an import for a person to decide. Merging moves the other record's
+    enrolments to `learner_id` and removes it, keeping what undoing needs (`merged`) until the
+    merge is confirmed."""
+
+    __tablename__ = "possible_duplicates"
+    __table_args__ = (UniqueConstraint("learner_id", "other_id"),
+                      CheckConstraint("status IN ('open', 'merged', 'confirmed', 'dismissed')", name="status_valid"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    other_id: Mapped[int] = mapped_column(Integer, index=True)  # no key: the record is removed by a merge
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    source: Mapped[str | None] = mapped_column(String(300))  # where it was found: file, sheet, row
+    merged: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the removed record and what moved
+    decided_by: Mapped[str | None] = mapped_column(String(60))
+    found_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
 class AnnualReportText(Base):
     """What the training office writes into the year's report: its assessment of the year and
     the tasks for the next (the report prints a default made from the figures until then)."""

@@ -88,6 +88,7 @@ SCREENS = (
     ("lecturers", "lecturers_view", "LecturersView"),
     ("certificates", "certificates_view", "CertificatesView"),
     ("reports", "reports_view", "ReportsView"),
+    ("past", "past_view", "PastView"),
     ("admin", "admin_view", "AdminView"),
 )
 
@@ -103,7 +104,7 @@ def screen_labels() -> dict[str, str]:
     return {"dashboard": tr("main", "Tổng quan"), "classes": tr("main", "Lớp học"), "learners": tr("main", "Học viên"),
             "programmes": tr("main", "Chương trình"), "organisations": tr("main", "Đơn vị cử đi học"),
             "lecturers": tr("main", "Giảng viên"), "certificates": tr("main", "Văn bằng, chứng chỉ"),
-            "reports": tr("main", "Báo cáo"), "admin": tr("main", "Quản trị")}
+            "reports": tr("main", "Báo cáo"), "past": tr("main", "Các năm trước"), "admin": tr("main", "Quản trị")}
 
 
 class MainWindow(QMainWindow):

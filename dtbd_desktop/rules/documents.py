@@ -28,6 +28,7 @@ KINDS: dict[str, str] = {
     "BB": tr_noop("documents", "Biên bản"),
     "HD": tr_noop("documents", "Hướng dẫn"),
     "CTr": tr_noop("documents", "Chương trình"),
+    "GXN": tr_noop("documents", "Giấy xác nhận"),
 }
 
 MAX_NUMBER = 99999

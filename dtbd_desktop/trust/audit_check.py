@@ -270,6 +270,12 @@ def _check_documents(session: Session, replay: _Replay) -> list[ChainBreak]:
 
     by_id = {signing.key_id(public): public for public in replay.signing_keys.values()}
     for cert in session.scalars(select(Certificate).order_by(Certificate.id)):
+        if signing.is_past(cert.verification_code):
+            if not signing.past_matches(cert):  # its state in the log names the digest it had
+                breaks.append(ChainBreak(replay.last_entry.get(("certificate", cert.serial)), tr(
+                    "audit", "Dòng sổ gốc số hiệu {serial} ({name}), nhập từ sổ gốc cũ, đã bị sửa ngoài chương trình.")
+                    .format(serial=cert.serial, name=cert.full_name)))
+            continue
         stored = signing.parse_stored(cert.verification_code)
         public = by_id.get(stored.key_id) if stored is not None else None
         if public is None or not signing.verify(public, certificate_payload(cert), cert.verification_code):

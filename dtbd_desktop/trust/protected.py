@@ -40,11 +40,16 @@ def result_state(eligible: bool, classification: str | None, average: Decimal | 
 
 
 def certificate_state(cert: Certificate) -> dict[str, Any]:
-    return _certificate_state(cert.status, cert.enrolment_id)
+    """A line issued by the program is covered by its signature; a line brought in from a past
+    register has none, so its state also holds the digest of what it says."""
+    return _certificate_state(cert.status, cert.enrolment_id, cert.verification_code)
 
 
-def _certificate_state(status: str, enrolment_id: int) -> dict[str, Any]:
-    return {"status": status, "enrolment": enrolment_id}
+def _certificate_state(status: str, enrolment_id: int, code: str | None) -> dict[str, Any]:
+    state: dict[str, Any] = {"status": status, "enrolment": enrolment_id}
+    if code and code.startswith("past:"):
+        state["past"] = code
+    return state
 
 
 def user_state(user: User) -> dict[str, Any]:
@@ -72,8 +77,9 @@ def snapshot(session: Session, entities: Iterable[str] = ENTITIES) -> dict[str, 
     if "certificate" in wanted:
         # Only the columns the state needs: migration 0002 takes this snapshot before later
         # revisions add columns to the table.
-        out["certificate"] = {serial: _certificate_state(status, enrolment) for serial, status, enrolment in
-                              session.execute(select(Certificate.serial, Certificate.status, Certificate.enrolment_id))}
+        out["certificate"] = {serial: _certificate_state(status, enrolment, code) for serial, status, enrolment, code in
+                              session.execute(select(Certificate.serial, Certificate.status, Certificate.enrolment_id,
+                                                     Certificate.verification_code))}
     if "user" in wanted:
         out["user"] = {u.username: user_state(u) for u in session.scalars(select(User))}
     if "signing_key" in wanted:

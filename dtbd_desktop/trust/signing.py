@@ -200,6 +200,24 @@ def certificate_payload(cert: Certificate) -> str:
                           cert.course)
 
 
+#: The code of a register line brought in from a past register (issued before the program): no
+#: signature, only the digest of what the line says, so that the audit log's state of the line
+#: (`protected.certificate_state`) changes if the line is edited outside the program.
+PAST_PREFIX = "past:"
+
+
+def past_code(payload: str) -> str:
+    return PAST_PREFIX + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:40]
+
+
+def is_past(code: str) -> bool:
+    return code.startswith(PAST_PREFIX)
+
+
+def past_matches(cert: Certificate) -> bool:
+    """Whether a past line still says what it said when it was imported."""
+    return cert.verification_code == past_code(certificate_payload(cert))
+
 
 @dataclass(frozen=True)
 class StoredCode:

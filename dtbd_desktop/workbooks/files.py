@@ -5,8 +5,8 @@ workbooks, the source of an annotated copy) is opened here, so that a damaged or
 gets one clear answer naming the file, never "unexpected error", and costs time and memory in
 proportion to what it really holds:
 
-- The kind of file is told by its content, not its name: Excel 97-2003 or a password
-  (OLE), LibreOffice (.ods), Excel binary (.xlsb), a zip that holds no workbook, a truncated
+- The kind of file is told by its content, not its name: Excel 97-2003 (.xls, read through
+  `workbooks.xls` into the same checks and bounds) or a password (OLE), LibreOffice (.ods), Excel binary (.xlsb), a zip that holds no workbook, a truncated
   zip, something that is no zip at all (CSV, HTML, text).
 - openpyxl parses the XML through defusedxml (installed with the program; `openpyxl.DEFUSEDXML`),
   which refuses DTDs with entities and external references: no billion laughs, no file of the
@@ -46,19 +46,23 @@ from openpyxl.utils.cell import column_index_from_string, get_column_letter, ran
 from openpyxl.utils.exceptions import CellCoordinatesException, InvalidFileException
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
-from dtbd_desktop.base.errors import DtbdError, InputError, Problem
+from dtbd_desktop.base.errors import DtbdError
 from dtbd_desktop.base.i18n import tr
-
-MAX_FILE_BYTES: Final = 100 * 1024 * 1024  # the file itself, compressed
-MAX_PART_BYTES: Final = 64 * 1024 * 1024  # one part of the package, unpacked
-MAX_MERGES: Final = 20_000  # merged ranges on one sheet
-MAX_MERGED_CELLS: Final = 200_000  # cells inside merged ranges on one sheet (normal mode)
-MAX_SHEET_ROWS: Final = 20_000  # normal mode
-MAX_SHEET_COLUMNS: Final = 2_000  # normal mode
-MAX_CELLS: Final = 600_000  # cells of one sheet (normal mode)
-MAX_CELL_CHARS: Final = 2_000  # text in one cell
-MAX_SHEETS: Final = 300  # sheets in one workbook
-MAX_CELL_FORMATS: Final = 70_000  # cell formats (Excel itself stops at 64,000)
+from dtbd_desktop.workbooks.file_limits import (
+    MAX_CELL_CHARS,
+    MAX_CELL_FORMATS,
+    MAX_CELLS,
+    MAX_FILE_BYTES,
+    MAX_MERGED_CELLS,
+    MAX_MERGES,
+    MAX_PART_BYTES,
+    MAX_SHEET_COLUMNS,
+    MAX_SHEET_ROWS,
+    MAX_SHEETS,
+    WorkbookFileError,
+    cell_too_long,
+    damaged,
+)
 
 _OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0"
 _ZIP_MAGIC: Final = b"PK"
@@ -72,10 +76,6 @@ _PARSE_ERRORS: Final = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EO
                         InvalidFileException, CellCoordinatesException, NotImplementedError)
 
 Bounds = tuple[int, int, int, int]  # min_col, min_row, max_col, max_row
-
-
-class WorkbookFileError(InputError):
-    """The file cannot be read as a workbook; the message names the file and what to do."""
 
 
 def _reason(exc: BaseException) -> str:
@@ -98,12 +98,6 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, KeyError):
         return tr("workbooks", "thiếu một phần của bảng tính")
     return name
-
-
-def damaged(name: str, reason: str, error: type[WorkbookFileError] = WorkbookFileError) -> WorkbookFileError:
-    return error(tr("workbooks", "Không đọc được tệp {file}: tệp bị hỏng ({reason}). Mở tệp bằng Excel (Excel sẽ đề "
-                                 "nghị sửa tệp), chọn Lưu thành (Save As) kiểu Excel (.xlsx) rồi dùng tệp mới.")
-                 .format(file=name, reason=reason))
 
 
 @contextmanager
@@ -146,7 +140,7 @@ def _check_package(path: Path, error: type[WorkbookFileError]) -> tuple[zipfile.
     except OSError as exc:
         raise error(tr("workbooks", "Không mở được tệp {file}: {error}. Đóng tệp nếu đang mở trong chương trình khác "
                                     "rồi thử lại.").format(file=name, error=exc.strerror or exc)) from exc
-    if head.startswith(_OLE_MAGIC):
+    if head.startswith(_OLE_MAGIC):  # `open_workbook` reads these through `workbooks.xls` before coming here
         raise error(tr("workbooks", "Tệp {file} là tệp Excel 97-2003 (.xls) hoặc tệp có đặt mật khẩu: mở tệp bằng Excel, "
                                     "bỏ mật khẩu nếu có, chọn Lưu thành (Save As) kiểu .xlsx rồi dùng tệp mới.")
                     .format(file=name))
@@ -267,6 +261,15 @@ def _sheet_too_large(name: str, sheet: str, error: type[WorkbookFileError]) -> W
                                                 cols=f"{MAX_SHEET_COLUMNS:,}".replace(",", ".")))
 
 
+def _is_ole(path: Path) -> bool:
+    """Whether the file starts as an OLE compound document (.xls, or any file with a password)."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(8).startswith(_OLE_MAGIC)
+    except OSError:
+        return False  # `_check_package` says what is wrong
+
+
 def open_workbook(path: str | os.PathLike[str], *, read_only: bool = False, keep_formulas: bool = False,
                   error: type[WorkbookFileError] = WorkbookFileError) -> Any:
     """An openpyxl workbook, after every check of the module's docstring; raises `error` naming
@@ -275,6 +278,16 @@ def open_workbook(path: str | os.PathLike[str], *, read_only: bool = False, keep
     `real_rows` and `merged_ranges`."""
     source = Path(path)
     name = source.name
+    if _is_ole(source):  # Excel 97-2003 (.xls), or a workbook with a password
+        from dtbd_desktop.workbooks import xls
+
+        with parse_errors(name, error):
+            workbook = openpyxl.load_workbook(xls.as_xlsx(source, error), read_only=read_only, data_only=True,
+                                              keep_links=False)
+        workbook.__dict__["_dtbd_file_name"] = name
+        if not read_only:
+            _check_loaded_sheets(workbook, name, error)
+        return workbook
     archive, usual_name = _check_package(source, error)
     try:
         if not read_only:
@@ -297,7 +310,7 @@ def _check_loaded_sheets(workbook: Any, name: str, error: type[WorkbookFileError
         for (row, column), cell in getattr(ws, "_cells", {}).items():
             value = cell._value
             if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                raise _cell_too_long(name, ws.title, row, column, len(value), error)
+                raise cell_too_long(name, ws.title, row, column, len(value), error)
 
 
 class _Parser(WorkSheetParser):
@@ -366,23 +379,12 @@ def real_rows(ws: Any, max_col: int, error: type[WorkbookFileError] = WorkbookFi
                 font = None
                 if isinstance(value, str):
                     if len(value) > MAX_CELL_CHARS:
-                        raise _cell_too_long(name, ws.title, number, cell["column"], len(value), error)
+                        raise cell_too_long(name, ws.title, number, cell["column"], len(value), error)
                     if not value.isascii():
                         font = _font_name(workbook, cell["style_id"])
                 row.append((cell["column"], value, font, bool(cell.get("formula"))))
             yield number, row
 
 
-def _cell_too_long(name: str, sheet: str, row: int, column: int, length: int,
-                   error: type[WorkbookFileError]) -> WorkbookFileError:
-    letter = get_column_letter(column)
-    message = tr("workbooks", "Ô {cell} (trang '{sheet}') của tệp {file} chứa {n} ký tự, quá {limit} ký tự mà một ô của "
-                              "bảng có thể có: tệp bị hỏng hoặc ô ghi nhầm nội dung. Xóa hoặc rút gọn nội dung ô đó rồi "
-                              "nhập lại.").format(cell=f"{letter}{row}", sheet=sheet, file=name,
-                                                  n=f"{length:,}".replace(",", "."),
-                                                  limit=f"{MAX_CELL_CHARS:,}".replace(",", "."))
-    return error(message, [Problem(message, row=row, column=letter)])
-
-
-__all__ = ["MAX_CELL_CHARS", "WorkbookFileError", "damaged", "merged_ranges", "open_workbook", "parse_errors",
+__all__ = ["MAX_CELL_CHARS", "WorkbookFileError", "cell_too_long", "damaged", "merged_ranges", "open_workbook", "parse_errors",
            "real_rows"]

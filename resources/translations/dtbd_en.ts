@@ -2271,6 +2271,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/trust/audit_check.py" />
+      <source>Dòng sổ gốc số hiệu {serial} ({name}), nhập từ sổ gốc cũ, đã bị sửa ngoài chương trình.</source>
+      <translation>Register line with serial number {serial} ({name}), imported from an old register, was altered outside the program.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/trust/audit_check.py" />
       <source>Khóa ký văn bằng</source>
       <translation>Document signing key</translation>
     </message>
@@ -3701,6 +3706,11 @@ Reason for the revocation (kept in the register and the audit log):</translation
       <translation type="obsolete">The signature is valid, but the certificate register in this database has no serial number {serial}: cannot check whether the diploma has been revoked.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/certificates/verification.py" />
+      <source>Có trong sổ gốc, cấp trước khi dùng chương trình, không có chữ ký số</source>
+      <translation>In the register; issued before the program was in use; no digital signature</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/certificates/register.py" />
       <source>Cấp lại thay số hiệu {serial}</source>
       <translation>Re-issued in place of serial {serial}</translation>
@@ -3719,6 +3729,11 @@ Reason for the revocation (kept in the register and the audit log):</translation
       <location filename="../../dtbd_desktop/services/signing_keys.py" />
       <source>Cần ghi lý do thôi dùng khóa.</source>
       <translation>Give the reason for retiring the key.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates/verification.py" />
+      <source>Dòng sổ gốc của số hiệu {serial} (nhập từ sổ gốc cũ) đã bị sửa ngoài chương trình. Không xác nhận được.</source>
+      <translation>The register line of serial number {serial} (imported from an old register) was altered outside the program. Cannot confirm.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/certificates/verification.py" />
@@ -3766,11 +3781,13 @@ Reason for the revocation (kept in the register and the audit log):</translation
       <translation>No diploma with serial number '{serial}' in the certificate register.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/certificate_copies.py" />
       <location filename="../../dtbd_desktop/services/certificates/register.py" />
       <source>Không tập trung</source>
       <translation>Part-time</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/certificate_copies.py" />
       <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
       <source>Không {doing}: văn bằng {serial} đã bị thu hồi ({reason}).</source>
       <translation>Cannot {doing}: diploma {serial} has been revoked ({reason}).</translation>
@@ -3779,6 +3796,11 @@ Reason for the revocation (kept in the register and the audit log):</translation
       <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
       <source>Không {doing}: văn bằng {serial} đã được cấp lại bằng số hiệu {new}.</source>
       <translation>Cannot {doing}: diploma {serial} has been reissued as serial number {new}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificate_copies.py" />
+      <source>Không {doing}: văn bằng {serial} đã được cấp lại bằng số hiệu {new}; cấp từ dòng sổ gốc của văn bằng mới.</source>
+      <translation>Cannot {doing}: diploma {serial} has been reissued as serial number {new}; issue from the register line of the new diploma instead.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
@@ -3830,6 +3852,11 @@ Reason for the revocation (kept in the register and the audit log):</translation
       <translation>{label} pattern '{pattern}': {problem}.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/certificate_copies.py" />
+      <source>Ngày cấp bản sao {date} trước ngày cấp văn bằng ({issued}).</source>
+      <translation>The copy issue date {date} is before the diploma's issue date ({issued}).</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
       <source>Ngày cấp lại {date} trước ngày cấp văn bằng cũ ({old}).</source>
       <translation>The reissue date {date} is before the issue date of the old diploma ({old}).</translation>
@@ -3860,6 +3887,12 @@ Reason for the revocation (kept in the register and the audit log):</translation
       <translation>Revoked on {date}: {reason}</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/certificate_copies.py" />
+      <source>Tên người yêu cầu dài quá 200 ký tự.</source>
+      <translation>The requester's name is longer than 200 characters.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificate_copies.py" />
       <location filename="../../dtbd_desktop/services/certificates/register.py" />
       <source>Tập trung</source>
       <translation>Full-time</translation>
@@ -3890,9 +3923,19 @@ Reason for the revocation (kept in the register and the audit log):</translation
       <translation>Document {serial} was just changed by someone else ({status}); reload, then do it again if still needed.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/certificate_copies.py" />
+      <source>Xác nhận tốt nghiệp của {name} (số hiệu {serial})</source>
+      <translation>Graduation confirmation for {name} (serial number {serial})</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
       <source>chỉ dùng được {{n}} và {{year}} (không có '{field}')</source>
       <translation>only {{n}} and {{year}} can be used (not '{field}')</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificate_copies.py" />
+      <source>cấp bản sao được</source>
+      <translation>issue a copy</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/certificates/issuing.py" />
@@ -3948,6 +3991,26 @@ Reason for the revocation (kept in the register and the audit log):</translation
       <location filename="../../dtbd_desktop/services/certificates/print_jobs.py" />
       <source>từ ngày {start} đến ngày {end}</source>
       <translation>from {start} to {end}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificate_copies.py" />
+      <source>xác nhận được</source>
+      <translation>confirm graduation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates/verification.py" />
+      <source>{base}: đang có hiệu lực.</source>
+      <translation>{base}: currently valid.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates/verification.py" />
+      <source>{base}; ĐÃ BỊ THU HỒI: {reason}</source>
+      <translation>{base}; REVOKED: {reason}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/certificates/verification.py" />
+      <source>{base}; ĐÃ ĐƯỢC CẤP LẠI bằng số hiệu {serial}, bản này không còn hiệu lực.</source>
+      <translation>{base}; REISSUED as serial number {serial}; this diploma is no longer valid.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/certificates_numbering.py" />
@@ -5403,6 +5466,12 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>Programme</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>Chạy thử: sẽ nhập</source>
+      <translation>Dry run: would import</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
       <source>Chạy thử: sẽ nhập {n} học viên vào lớp {code} ({new} hồ sơ mới, {old} người đã có hồ sơ); chưa ghi gì.</source>
       <translation>Dry run: would import {n} learners into class {code} ({new} new records, {old} people already on record); nothing written yet.</translation>
@@ -5438,6 +5507,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>Possible duplicate: row {row} resembles the existing record [{existing}]; {decision}.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>Có thể trùng người: trang '{sheet}' dòng {row} giống [{existing}]; đã tạo hồ sơ riêng, xem lại ở mục Học viên trùng (dtbd learners duplicates).</source>
+      <translation>Possibly the same person: sheet '{sheet}' row {row} looks like [{existing}]; a separate record was created, review it under Possible duplicates (dtbd learners duplicates).</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>Căn cứ:</source>
       <translation>Legal basis:</translation>
@@ -5446,6 +5520,16 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>Cơ sở dữ liệu {url} đã ở phiên bản {rev}.</source>
       <translation>Database {url} is already at version {rev}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>Cặp</source>
+      <translation>Pair</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>Cặp {id}: {status}.</source>
+      <translation>Pair {id}: {status}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/main.py" />
@@ -5519,6 +5603,16 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>Learners</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>Hồ sơ giữ</source>
+      <translation>Record kept</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>Hồ sơ kia</source>
+      <translation>Other record</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>HỢP LỆ</source>
       <translation>VALID</translation>
@@ -5527,6 +5621,12 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>KHÔNG HỢP LỆ</source>
       <translation>NOT VALID</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>KHÔNG NHẬP tệp {file}: {n} lỗi.</source>
+      <translation>File {file} NOT IMPORTED: {n} errors.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
@@ -5552,6 +5652,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
       <source>Không có gì bị thay đổi.</source>
       <translation>Nothing was changed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>Không có gì bị thay đổi: sửa tệp theo danh sách lỗi rồi nhập lại.</source>
+      <translation>Nothing was changed: correct the file using the list of errors, then import it again.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
@@ -5651,6 +5756,12 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>Unexpected error ({kind}): {error}. Run again with --debug and send the output to technical support.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>Lỗi trong tệp {file} (trang, dòng, cột theo tệp Excel):</source>
+      <translation>Errors in file {file} (sheet, row and column as in the Excel file):</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
       <location filename="../../dtbd_desktop/cli/main.py" />
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
@@ -5825,6 +5936,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>Letter numbers: {numbers}.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>Số cặp '{value}' không hợp lệ: ghi số trong cột 'Cặp' của dtbd learners duplicates.</source>
+      <translation>Pair number '{value}' is not valid: give the number in the 'Cặp' column of dtbd learners duplicates.</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>Số hiệu</source>
@@ -5889,8 +6005,14 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>Course title: {v}</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>Tìm thấy ở</source>
+      <translation>Found in</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
       <source>Tình trạng</source>
       <translation>Status</translation>
     </message>
@@ -5913,6 +6035,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>Tệp kết quả phải có đuôi {allowed}.</source>
       <translation>The result file must end in {allowed}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <source>Tệp phải là .pdf (đang là '{name}').</source>
+      <translation>The file must be a .pdf (it is '{name}').</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
@@ -6019,6 +6146,8 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
       <source>chỉ kiểm tra, không ghi gì</source>
       <translation>check only, write nothing</translation>
     </message>
@@ -6083,6 +6212,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>the class's sessions in date order</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>các cặp hồ sơ có thể là một người (do nhập sổ cũ, danh sách đề xuất)</source>
+      <translation>pairs of records that may be the same person (from old register imports; a list of suggestions)</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>các khóa ký văn bằng đã đăng ký</source>
       <translation>the enrolled document signing keys</translation>
@@ -6134,6 +6268,16 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>database (SQLAlchemy URL); default: DTBD_DATABASE_URL or the user's SQLite file</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>cả các cặp đã xử lý</source>
+      <translation>include pairs already dealt with</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <source>cấp bản sao văn bằng từ sổ gốc (PDF), vào sổ cấp bản sao</source>
+      <translation>issue a copy of a diploma from the register (PDF) and enter it in the register of copies</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>cấp lại văn bằng bị mất hoặc sai, số mới liên kết số cũ</source>
       <translation>reissue a lost or wrong diploma, the new number linked to the old one</translation>
@@ -6156,6 +6300,7 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>assign numbers and register diplomas for every eligible learner</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
       <location filename="../../dtbd_desktop/cli/main.py" />
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
       <source>cột {column}</source>
@@ -6212,6 +6357,7 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>rows</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
       <location filename="../../dtbd_desktop/cli/main.py" />
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
       <source>dòng {row}</source>
@@ -6269,9 +6415,29 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>write the static verification page (one HTML file) with today's keys and revocation list, for a website or a USB stick</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <source>giấy xác nhận tốt nghiệp từ sổ gốc (PDF), lấy số trong sổ văn bản đi</source>
+      <translation>graduation confirmation from the register (PDF), numbered from the outgoing documents book</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>gộp hai hồ sơ của một cặp thành một người (hoàn tác được đến khi xác nhận)</source>
+      <translation>merge the two records of a pair into one person (can be undone until confirmed)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>hai hồ sơ là hai người khác nhau</source>
+      <translation>the two records are two different people</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/learners_cmd.py" />
       <source>hiện nhiều nhất N người (mặc định {n}; 0 là tất cả)</source>
       <translation>show at most N people (default {n}; 0 means all)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>hoàn tác việc gộp chưa xác nhận</source>
+      <translation>undo a merge that has not been confirmed</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
@@ -6432,6 +6598,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>document kind: {kinds}</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>loại văn bằng: diploma (bằng tốt nghiệp) hoặc certificate (giấy chứng nhận); mặc định theo dòng tiêu đề của sổ</source>
+      <translation>document type: diploma (bằng tốt nghiệp) or certificate (giấy chứng nhận); default: from the register's heading row</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/main.py" />
       <source>làm việc với tài khoản này (mật khẩu trong biến DTBD_PASSWORD); khi chưa có tài khoản nào: quản trị máy đơn</source>
       <translation>work as this account (password in the DTBD_PASSWORD variable); when there are no accounts yet: single-PC administrator</translation>
@@ -6503,6 +6674,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>mã chương trình</source>
       <translation>programme code</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>mã chương trình (SC, TC, DVM...); mặc định theo dòng tiêu đề của sổ</source>
+      <translation>programme code (SC, TC, DVM...); default: from the register's heading row</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/wording_cmd.py" />
@@ -6608,6 +6784,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>issue date YYYY-MM-DD (default: today)</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <source>ngày cấp bản sao (mặc định: hôm nay)</source>
+      <translation>copy issue date (default: today)</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>ngày cấp lại YYYY-MM-DD (mặc định: hôm nay)</source>
       <translation>reissue date YYYY-MM-DD (default: today)</translation>
@@ -6642,6 +6823,7 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>the closing date (default: today)</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
       <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
       <source>ngày ký (mặc định: hôm nay)</source>
       <translation>the signing date (default: today)</translation>
@@ -6653,6 +6835,7 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
       <source>ngày ký in trên sổ (mặc định: hôm nay)</source>
       <translation>the signing date printed on the register (default: today)</translation>
     </message>
@@ -6683,9 +6866,19 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>decision date YYYY-MM-DD</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <source>người hoặc cơ quan đề nghị xác nhận</source>
+      <translation>person or body requesting the confirmation</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
       <source>người ký</source>
       <translation>signer</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <source>người yêu cầu cấp bản sao</source>
+      <translation>person requesting the copy</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_admin.py" />
@@ -6723,6 +6916,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>the assessment and directions printed in the annual report: show, edit</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>nhập bảng điểm tổng hợp của các lớp đã học (mỗi học viên một dòng, mỗi học phần một cột)</source>
+      <translation>import the summary score sheets of past classes (one learner per row, one module per column)</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
       <source>nhập các dòng đúng, bỏ qua (và liệt kê) các dòng có lỗi</source>
       <translation>import the correct rows, skip (and list) rows with errors</translation>
@@ -6758,6 +6956,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>import filled-in needs registration forms</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>nhập sổ gốc cũ (.xlsx hoặc .xls): mỗi trang một lớp, mỗi dòng một văn bằng đã cấp</source>
+      <translation>import an old register (.xlsx or .xls): one class per sheet, one issued diploma per row</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_admin.py" />
       <source>nhật ký thay đổi</source>
       <translation>change log</translation>
@@ -6767,6 +6970,7 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
       <source>năm</source>
       <translation>year</translation>
     </message>
@@ -6843,7 +7047,14 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>learner's national ID (CCCD)</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>số của cặp (cột 'Cặp')</source>
+      <translation>the pair's number (column 'Cặp')</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
       <source>số hiệu văn bằng</source>
       <translation>diploma serial number</translation>
     </message>
@@ -6906,6 +7117,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_outgoing.py" />
       <source>số đã cấp ngoài chương trình, ví dụ 45 hoặc 45-CV/TCT</source>
       <translation>a number given outside the program, e.g. 45 or 45-CV/TCT</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <source>sổ cấp bản sao của một năm (PDF hoặc XLSX)</source>
+      <translation>the register of copies for one year (PDF or XLSX)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
@@ -7002,6 +7218,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>pages</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>trang '{sheet}'</source>
+      <translation>sheet '{sheet}'</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>trang thử lưới milimét để căn chỉnh máy in</source>
       <translation>millimetre grid test page for calibrating the printer</translation>
@@ -7096,11 +7317,14 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
       <source>tệp PDF</source>
       <translation>PDF file</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
       <source>tệp PDF hoặc XLSX</source>
       <translation>PDF or XLSX file</translation>
     </message>
@@ -7113,6 +7337,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_attendance.py" />
       <source>tệp XLSX do chương trình xuất ra</source>
       <translation>XLSX file exported by the program</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>tệp bảng điểm (.xlsx hoặc .xls)</source>
+      <translation>score sheet file (.xlsx or .xls)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
@@ -7143,6 +7372,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_admin.py" />
       <source>tệp sao lưu; mặc định: thư mục backups của người dùng</source>
       <translation>backup file; default: the user's backups folder</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>tệp sổ gốc (.xlsx hoặc .xls)</source>
+      <translation>register file (.xlsx or .xls)</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
@@ -7226,6 +7460,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>export the needs registration form (XLSX) for organisations to fill in</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_duplicates.py" />
+      <source>xác nhận việc gộp (không hoàn tác được nữa)</source>
+      <translation>confirm a merge (it can no longer be undone)</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>xét tốt nghiệp (hoàn thành khóa học) theo quy định của lớp</source>
       <translation>graduation review (course completion) under the class's rules</translation>
@@ -7296,6 +7535,16 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>{ok}/{n} learners eligible.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>{verb} {n} dòng sổ gốc, {k} lớp ({classes}); {new} hồ sơ học viên mới, {old} dòng của người đã có hồ sơ.</source>
+      <translation>{verb} {n} register lines, {k} classes ({classes}); {new} new learner records, {old} lines for people already on record.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>{verb} điểm của {n} học viên, {k} lớp ({classes}).</source>
+      <translation>{verb} scores of {n} learners, {k} classes ({classes}).</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
       <source>áp dụng căn chỉnh đã lưu (để kiểm tra lại)</source>
       <translation>apply the saved calibration (to check it again)</translation>
@@ -7341,6 +7590,7 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>Carried over {n} register lines and {m} revocations and reissues made after the backup.</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
       <source>Đã chuyển {n} dòng gõ bằng bảng mã cũ (TCVN3/VNI) sang Unicode.</source>
       <translation>Converted {n} rows typed in a legacy encoding (TCVN3/VNI) to Unicode.</translation>
@@ -7349,6 +7599,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>Đã chốt điểm học phần {module} lớp {code}.</source>
       <translation>Scores for module {module} of class {code} finalised.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <source>Đã cấp bản sao số {number} của văn bằng {serial} ({name}) vào {path}.</source>
+      <translation>Issued copy no. {number} of diploma {serial} ({name}), saved to {path}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
@@ -7431,6 +7686,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <translation>Printed the sign-in sheet to {path} ({n} pages).</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <source>Đã in giấy xác nhận số {symbol} ngày {date} cho {name} vào {path}.</source>
+      <translation>Printed confirmation no. {symbol} dated {date} for {name}, saved to {path}.</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/cli/commands_grades.py" />
       <source>Đã in quyết định ra {path}.</source>
       <translation>Printed the decision to {path}.</translation>
@@ -7504,6 +7764,12 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_base.py" />
       <source>Đã mở lớp {code} ({name}), {start} – {end}.</source>
       <translation>Opened class {code} ({name}), {start} – {end}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>Đã nhập</source>
+      <translation>Imported</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/roster_import_cmd.py" />
@@ -7604,6 +7870,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>Đã xuất phiếu đăng ký nhu cầu năm {year} ({n} đơn vị) ra tệp {path}.</source>
       <translation>Exported the {year} needs registration form ({n} organisations) to {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_copies.py" />
+      <source>Đã xuất sổ cấp bản sao năm {year} ({n} dòng) vào {path}.</source>
+      <translation>Exported the {year} register of copies ({n} lines) to {path}.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_certificates.py" />
@@ -7714,6 +7985,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
       <source>đánh giá chung (mỗi đoạn một dòng; "" trở về mặc định)</source>
       <translation>general assessment (one paragraph per line; "" goes back to the default)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/cli/commands_past.py" />
+      <source>đưa sổ gốc và kết quả học tập của các năm trước (Excel) vào chương trình</source>
+      <translation>bring the registers and learning results of past years (Excel) into the program</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/cli/commands_reports.py" />
@@ -7978,6 +8254,220 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/gui/screens/conduct_panel.py" />
       <source>“{value}” cho {n} ô đang chọn</source>
       <translation>“{value}” into the {n} selected cells</translation>
+    </message>
+  </context>
+  <context>
+    <name>copies</name>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>BẢN SAO</source>
+      <translation>COPY</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Bản sao {serial}</source>
+      <translation>Copy {serial}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Dân tộc</source>
+      <translation>Ethnicity</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>GIẤY XÁC NHẬN</source>
+      <translation>CONFIRMATION</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Giấy xác nhận này có giá trị thay cho văn bằng trong thời gian chờ cấp bản sao hoặc cấp lại.</source>
+      <translation>This confirmation stands in place of the diploma while a copy or a reissue is awaited.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Giấy xác nhận tốt nghiệp {name}</source>
+      <translation>Graduation confirmation for {name}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Giới tính</source>
+      <translation>Sex</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Hình thức đào tạo</source>
+      <translation>Study mode</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Họ và tên</source>
+      <translation>Full name</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Họ và tên người được cấp văn bằng</source>
+      <translation>Full name of the diploma holder</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Khóa học</source>
+      <translation>Course</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Ký nhận</source>
+      <translation>Signature</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Kết quả</source>
+      <translation>Result</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Ngày cấp</source>
+      <translation>Issue date</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Ngày cấp bản sao</source>
+      <translation>Copy issue date</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Ngày sinh</source>
+      <translation>Date of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Người yêu cầu</source>
+      <translation>Requester</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Người được xác nhận</source>
+      <translation>Person confirmed</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Năm {year}</source>
+      <translation>Year {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Năm {year} chưa cấp bản sao nào.</source>
+      <translation>No copies were issued in {year}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Nơi sinh</source>
+      <translation>Place of birth</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Quyết định công nhận</source>
+      <translation>Graduation decision</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>STT</source>
+      <translation>No.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Sao từ sổ gốc cấp văn bằng, chứng chỉ của {centre}.</source>
+      <translation>Copied from the register of diplomas and certificates of {centre}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Số hiệu</source>
+      <translation>Serial number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Số hiệu văn bằng</source>
+      <translation>Diploma serial number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Số vào sổ cấp bản sao</source>
+      <translation>Register of copies number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Số vào sổ cấp bản sao: {number}</source>
+      <translation>Register of copies number: {number}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Số vào sổ gốc</source>
+      <translation>Register number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Số vào sổ gốc cấp văn bằng</source>
+      <translation>Diploma register number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>SỔ CẤP BẢN SAO VĂN BẰNG, CHỨNG CHỈ TỪ SỔ GỐC</source>
+      <translation>REGISTER OF COPIES OF DIPLOMAS AND CERTIFICATES ISSUED FROM THE REGISTER</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Sổ cấp bản sao</source>
+      <translation>Register of copies</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Sổ cấp bản sao năm {year}</source>
+      <translation>Register of copies, {year}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Sổ ghi {n} bản sao.</source>
+      <translation>The register lists {n} copies.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Tệp phải là .pdf (đang là '{name}').</source>
+      <translation>The file must be a .pdf (it is '{name}').</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Văn bằng cấp trước khi dùng chương trình, vào sổ gốc giấy; dòng sổ gốc đã được nhập lại, bản sao này không mang mã xác thực.</source>
+      <translation>Diploma issued before the program was in use and entered in the paper register; its register line has been re-entered, so this copy carries no verification code.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Về việc tốt nghiệp</source>
+      <translation>Re: graduation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>Xếp loại tốt nghiệp</source>
+      <translation>Graduation classification</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>cấp cho</source>
+      <translation>issued to</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>số {number} ngày {date}</source>
+      <translation>no. {number} dated {date}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>{centre} xác nhận:</source>
+      <translation>{centre} confirms that:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/reports/copy_report.py" />
+      <source>đã được {centre} cấp {document}, số hiệu {serial}, số vào sổ gốc {number}, ngày cấp {date}; sổ gốc cấp văn bằng hiện lưu tại {centre}.</source>
+      <translation>was awarded {document} by {centre}, serial number {serial}, register number {number}, issued on {date}; the register of diplomas is kept at {centre}.</translation>
     </message>
   </context>
   <context>
@@ -8538,6 +9028,11 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
     </message>
     <message>
       <location filename="../../dtbd_desktop/rules/documents.py" />
+      <source>Giấy xác nhận</source>
+      <translation>Confirmation</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/rules/documents.py" />
       <source>Hướng dẫn</source>
       <translation>Guidance</translation>
     </message>
@@ -8630,6 +9125,59 @@ Only a class with no learners and no documents issued can be deleted. Deleting c
       <location filename="../../dtbd_desktop/services/outgoing.py" />
       <source>{subject} đã vào sổ số {symbol} ngày {date}: in lại giữ số và ngày đó (chọn ngày {date}), hoặc hủy số {symbol} trong sổ văn bản đi rồi in lại.</source>
       <translation>{subject} was numbered {symbol} on {date}: a reprint keeps that number and date (choose {date}), or void number {symbol} in the outgoing register and print again.</translation>
+    </message>
+  </context>
+  <context>
+    <name>duplicates</name>
+    <message>
+      <location filename="../../dtbd_desktop/services/duplicates.py" />
+      <source>Chờ xem xét</source>
+      <translation>Awaiting review</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/duplicates.py" />
+      <source>Cặp hồ sơ số {id} vừa được người khác xử lý; hãy tải lại.</source>
+      <translation>Record pair no. {id} has just been dealt with by someone else; please reload.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/duplicates.py" />
+      <source>Cặp hồ sơ số {id} đang ở trạng thái '{status}': không làm việc này được.</source>
+      <translation>Pair of records {id} is '{status}': this cannot be done.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/duplicates.py" />
+      <source>Hai hồ sơ có số CCCD khác nhau ({a}, {b}): là hai người, không gộp được.</source>
+      <translation>The two records have different national ID numbers ({a}, {b}): they are two people and cannot be merged.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/duplicates.py" />
+      <source>Hai hồ sơ cùng học lớp {code}: là hai người, không gộp được.</source>
+      <translation>Both records attended class {code}: they are two people and cannot be merged.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/duplicates.py" />
+      <source>Hai người khác nhau</source>
+      <translation>Different people</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/duplicates.py" />
+      <source>Không có cặp hồ sơ số {id}.</source>
+      <translation>There is no record pair no. {id}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/duplicates.py" />
+      <source>Một trong hai hồ sơ của cặp số {id} không còn: bỏ qua cặp này.</source>
+      <translation>One of the two records in pair no. {id} no longer exists: this pair is skipped.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/duplicates.py" />
+      <source>Đã gộp (hoàn tác được)</source>
+      <translation>Merged (can be undone)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/duplicates.py" />
+      <source>Đã gộp, đã xác nhận</source>
+      <translation>Merged and confirmed</translation>
     </message>
   </context>
   <context>
@@ -12093,6 +12641,11 @@ Is this a different person: create a new record? (If it is the same person, do n
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/main_window.py" />
+      <source>Các năm trước</source>
+      <translation>Past years</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/main_window.py" />
       <source>Cơ sở dữ liệu: {url}</source>
       <translation>Database: {url}</translation>
     </message>
@@ -12630,6 +13183,498 @@ Is this a different person: create a new record? (If it is the same person, do n
       <location filename="../../dtbd_desktop/gui/screens/outgoing_view.py" />
       <source>để trống: lấy số tiếp theo</source>
       <translation>empty: the next number</translation>
+    </message>
+  </context>
+  <context>
+    <name>past</name>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Bản sao văn bằng từ sổ gốc, giấy xác nhận tốt nghiệp</source>
+      <translation>Copies of diplomas from the register, graduation confirmations</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Bảng tính Excel (*.xlsx *.xls)</source>
+      <translation>Excel workbooks (*.xlsx *.xls)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Bằng tốt nghiệp</source>
+      <translation>Graduation diploma</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Chưa nhập được: {n} lỗi (trang, dòng, cột ở bảng dưới). Sửa tệp rồi kiểm tra lại.</source>
+      <translation>Not imported yet: {n} errors (sheet, row and column in the table below). Correct the file, then check again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Chương trình:</source>
+      <translation>Programme:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Chọn một cặp hồ sơ trong bảng.</source>
+      <translation>Select a pair of records in the table.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Chọn tệp bảng điểm trước.</source>
+      <translation>Choose the score sheet file first.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Chọn tệp sổ gốc</source>
+      <translation>Choose the register file</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Chọn tệp sổ gốc trước.</source>
+      <translation>Choose the register file first.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Chọn tệp sổ gốc...</source>
+      <translation>Choose register file...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Chọn tệp...</source>
+      <translation>Choose file...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Cấp bản sao...</source>
+      <translation>Issue copy...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Cần sửa</source>
+      <translation>Needs correcting</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Cột</source>
+      <translation>Column</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Dòng</source>
+      <translation>Row</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Dữ liệu các năm trước</source>
+      <translation>Past years' data</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Giấy chứng nhận</source>
+      <translation>Certificate</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Giấy xác nhận...</source>
+      <translation>Confirmation...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Gộp thành một người</source>
+      <translation>Merge into one person</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Hai người khác nhau</source>
+      <translation>Different people</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Hoàn tác gộp</source>
+      <translation>Undo merge</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Học viên có thể trùng (cùng họ tên, ngày sinh; không có CCCD để phân biệt)</source>
+      <translation>Possible duplicate learners (same full name and date of birth; no national ID to tell them apart)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Hồ sơ giữ</source>
+      <translation>Record kept</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Hồ sơ kia</source>
+      <translation>Other record</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Không nhập bảng điểm: {n} lỗi; không có gì bị thay đổi.</source>
+      <translation>Score sheet not imported: {n} errors; nothing was changed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Không nhập: {n} lỗi; không có gì bị thay đổi.</source>
+      <translation>Not imported: {n} errors; nothing was changed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Kiểm tra</source>
+      <translation>Check</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Loại văn bằng:</source>
+      <translation>Document type:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Lưu tệp PDF</source>
+      <translation>Save PDF file</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Lớp</source>
+      <translation>Class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Lớp </source>
+      <translation>Class </translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Ngày cấp:</source>
+      <translation>Issue date:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Người yêu cầu:</source>
+      <translation>Requester:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Nhập</source>
+      <translation>Import</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Nhập bảng điểm cũ</source>
+      <translation>Import old score sheets</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Nhập số hiệu văn bằng.</source>
+      <translation>Enter the diploma serial number.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Nhập sổ gốc cũ (Excel .xlsx hoặc .xls: mỗi trang một lớp)</source>
+      <translation>Import an old register (Excel .xlsx or .xls: one class per sheet)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Sẽ nhập {n} dòng sổ gốc, {k} lớp ({classes}); {new} hồ sơ mới, {dup} người có thể trùng. Bấm Nhập để ghi.</source>
+      <translation>Will import {n} register lines, {k} classes ({classes}); {new} new records, {dup} possible duplicates. Click Import to save.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Số hiệu văn bằng, ví dụ 0012/TC-2016</source>
+      <translation>Diploma serial number, e.g. 0012/TC-2016</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Số hiệu:</source>
+      <translation>Serial number:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Theo dòng tiêu đề của sổ</source>
+      <translation>From the register's heading row</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Trang</source>
+      <translation>Sheet</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Tìm thấy ở</source>
+      <translation>Found in</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Tình trạng</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Tệp:</source>
+      <translation>File:</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Xác nhận gộp</source>
+      <translation>Confirm merge</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>{kept} – {other}: {status}.</source>
+      <translation>{kept} – {other}: {status}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Đang nhập bảng điểm</source>
+      <translation>Importing score sheets</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Đang nhập sổ gốc</source>
+      <translation>Importing the register</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Đang đọc tệp {file}</source>
+      <translation>Reading file {file}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Đã cấp bản sao số {number} ({name}) vào {path}.</source>
+      <translation>Issued copy no. {number} ({name}), saved to {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Đã in giấy xác nhận số {number} ({name}) vào {path}.</source>
+      <translation>Printed confirmation no. {number} ({name}), saved to {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Đã nhập {n} dòng sổ gốc vào {k} lớp ({classes}).</source>
+      <translation>Imported {n} register lines into {k} classes ({classes}).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <source>Đã nhập {n} điểm của {k} lớp.</source>
+      <translation>Imported {n} scores for {k} classes.</translation>
+    </message>
+  </context>
+  <context>
+    <name>past_import</name>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/reading.py" />
+      <source>'{value}' dài quá {n} ký tự: kiểm tra lại ô này.</source>
+      <translation>'{value}' is longer than {n} characters: check this cell.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/reading.py" />
+      <source>Dòng {row} có vẻ là một học viên nhưng nằm ngoài bảng (bảng kết thúc ở dòng {end}): xóa dòng trống hoặc dòng ghi chú xen giữa, rồi nhập lại.</source>
+      <translation>Row {row} looks like a learner but lies outside the table (the table ends at row {end}): delete the blank or note rows in between, then import again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/columns.py" />
+      <source>Hình thức đào tạo</source>
+      <translation>Study mode</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/columns.py" />
+      <source>Khóa học</source>
+      <translation>Course</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Không biết trang '{sheet}' là sổ của chương trình nào: dòng tiêu đề cần ghi bậc (sơ cấp, trung cấp, cao cấp) hoặc tên chương trình; hoặc chọn chương trình khi nhập (--programme).</source>
+      <translation>Cannot tell which programme the register on sheet '{sheet}' belongs to: the title rows should name the level (sơ cấp, trung cấp, cao cấp) or the programme; or choose the programme when importing (--programme).</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Không có chương trình mã '{code}': xem danh sách bằng dtbd programmes list.</source>
+      <translation>There is no programme with code '{code}': see the list with dtbd programmes list.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/importing.py" />
+      <source>Không tìm thấy bảng sổ gốc trong tệp {file}: bảng cần một dòng tiêu đề có cột 'Họ và tên', 'Ngày sinh' và 'Số hiệu'.</source>
+      <translation>No register table found in file {file}: the table needs a header row with the columns 'Họ và tên', 'Ngày sinh' and 'Số hiệu'.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/results.py" />
+      <source>Không tìm thấy bảng điểm trong tệp {file}.</source>
+      <translation>No score table found in file {file}.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/results.py" />
+      <source>Không tìm thấy {name} (sinh {birth}) trong lớp {code}: kiểm tra họ tên, ngày sinh.</source>
+      <translation>{name} (born {birth}) not found in class {code}: check the full name and date of birth.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Loại văn bằng '{kind}' không có: chọn diploma (bằng tốt nghiệp) hoặc certificate (giấy chứng nhận).</source>
+      <translation>There is no document kind '{kind}': choose diploma or certificate.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/results.py" />
+      <source>Lớp {code} chưa có trong chương trình: nhập sổ gốc của lớp trước (dtbd register import), rồi nhập bảng điểm.</source>
+      <translation>Class {code} is not in the program yet: import the class's register first (dtbd register import), then import the scores.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/columns.py" />
+      <source>Ngày cấp</source>
+      <translation>Issue date</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/columns.py" />
+      <source>Ngày quyết định</source>
+      <translation>Decision date</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/reading.py" />
+      <source>Ngày {date} ở tương lai: kiểm tra lại.</source>
+      <translation>The date {date} is in the future: please check it.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/results.py" />
+      <source>Nhập bảng điểm cũ {file}</source>
+      <translation>Import old score sheet {file}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/writing.py" />
+      <source>Nhập từ sổ gốc cũ (tệp {file}, trang '{sheet}', dòng {row}); cấp trước khi dùng chương trình, không có chữ ký số.</source>
+      <translation>Imported from a past register (file {file}, sheet '{sheet}', row {row}); issued before the program, not digitally signed.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/writing.py" />
+      <source>Nhập từ sổ gốc cũ: tệp {file}, trang '{sheet}'.</source>
+      <translation>Imported from a past register: file {file}, sheet '{sheet}'.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Số CCCD {id} đã có ở một dòng khác của trang này: một người chỉ ghi một lần trong một lớp.</source>
+      <translation>National ID {id} is already on another row of this sheet: each person is listed only once in a class.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Số CCCD {id} đã thuộc {name} (sinh {birth}), khác với dòng này: kiểm tra lại số CCCD, họ tên và ngày sinh.</source>
+      <translation>National ID {id} already belongs to {name} (born {birth}), who differs from this row: check the national ID, full name and date of birth.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/columns.py" />
+      <source>Số hiệu</source>
+      <translation>Serial number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Số hiệu {serial} trùng với trang '{sheet}' dòng {row}: mỗi văn bằng một số hiệu; kiểm tra lại.</source>
+      <translation>Serial number {serial} repeats sheet '{sheet}' row {row}: each document has its own serial number; check again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Số hiệu {serial} đã có trong sổ gốc ({name}, năm {year}): trang này có thể đã được nhập; xóa dòng này hoặc kiểm tra lại số hiệu.</source>
+      <translation>Serial number {serial} is already in the register ({name}, {year}): this sheet may already have been imported; delete this row or check the serial number.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/columns.py" />
+      <source>Số quyết định</source>
+      <translation>Decision number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/columns.py" />
+      <source>Số vào sổ</source>
+      <translation>Register number</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Số vào sổ {number} trùng với trang '{sheet}' dòng {row}: kiểm tra lại.</source>
+      <translation>Register number {number} repeats sheet '{sheet}' row {row}: check again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/columns.py" />
+      <source>Số, ngày quyết định</source>
+      <translation>Decision number and date</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Thiếu ngày cấp: ghi ngày cấp dạng dd/mm/yyyy.</source>
+      <translation>Issue date missing: enter the issue date as dd/mm/yyyy.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Thiếu số hiệu văn bằng: ghi số hiệu như trên sổ gốc giấy.</source>
+      <translation>Diploma serial number missing: enter the serial number as it appears in the paper register.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/writing.py" />
+      <source>Trang '{sheet}' dòng {row}</source>
+      <translation>Sheet '{sheet}' row {row}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Trang '{sheet}' không có cột 'Số hiệu' (số hiệu văn bằng): sổ gốc cần cột này; sửa tiêu đề cột rồi nhập lại.</source>
+      <translation>Sheet '{sheet}' has no 'Số hiệu' column (serial number): a register needs it; fix the column heading and import again.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/results.py" />
+      <source>Trang '{sheet}' không có cột nào mang tên học phần của chương trình lớp {code}: ghi tên học phần ở dòng tiêu đề.</source>
+      <translation>Sheet '{sheet}' has no column named after a module of class {code}'s programme: write the module names in the header row.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Trang '{sheet}' không có dòng học viên nào dưới dòng tiêu đề.</source>
+      <translation>Sheet '{sheet}' has no learner rows under its header row.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>Trang '{sheet}' không ghi ngày cấp, ngày quyết định hay thời gian học: thêm cột 'Ngày cấp' hoặc ghi quyết định (số, ngày) ở dòng tiêu đề.</source>
+      <translation>Sheet '{sheet}' gives no issue date, decision date or course dates: add a 'Ngày cấp' column or write the decision (number, date) in the title rows.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/writing.py" />
+      <source>Tệp {file}, trang '{sheet}', dòng {row}</source>
+      <translation>File {file}, sheet '{sheet}', row {row}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/columns.py" />
+      <source>Xếp loại</source>
+      <translation>Classification</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>chưa học lớp nào</source>
+      <translation>has not attended any class</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/reading.py" />
+      <source>ghi ngày dạng dd/mm/yyyy</source>
+      <translation>enter dates as dd/mm/yyyy</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/reading.py" />
+      <source>ghi điểm từ 0 đến 10</source>
+      <translation>enter scores from 0 to 10</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>{name}, sinh {birth}, lớp: {classes}</source>
+      <translation>{name}, born {birth}, classes: {classes}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/plan.py" />
+      <source>{name}, sinh {birth}, trang '{sheet}' dòng {row} của tệp này</source>
+      <translation>{name}, born {birth}, sheet '{sheet}' row {row} of this file</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/writing.py" />
+      <source>{programme} - {code}</source>
+      <translation>{programme} - {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/reading.py" />
+      <source>Ô này chỉ ghi năm: ghi đủ ngày dạng dd/mm/yyyy.</source>
+      <translation>This cell has only the year: enter the full date as dd/mm/yyyy.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/past/columns.py" />
+      <source>Điểm trung bình</source>
+      <translation>Average score</translation>
     </message>
   </context>
   <context>
@@ -17953,11 +18998,17 @@ Check the server address, port, database name, user and password; the server mus
     </message>
     <message>
       <location filename="../../dtbd_desktop/workbooks/files.py" />
+      <location filename="../../dtbd_desktop/workbooks/xls.py" />
       <source>Không mở được tệp {file}: {error}. Đóng tệp nếu đang mở trong chương trình khác rồi thử lại.</source>
       <translation>Cannot open {file}: {error}. Close the file if another program has it open, then try again.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbooks/files.py" />
+      <location filename="../../dtbd_desktop/workbooks/xls.py" />
+      <source>Không đọc được tệp {file}: tệp Excel 97-2003 (.xls) bị hỏng hoặc có đặt mật khẩu. Mở tệp bằng Excel (Excel sẽ đề nghị sửa tệp), bỏ mật khẩu nếu có, chọn Lưu thành (Save As) kiểu .xlsx rồi dùng tệp mới.</source>
+      <translation>Cannot read file {file}: the Excel 97-2003 file (.xls) is damaged or password-protected. Open it in Excel (Excel will offer to repair it), remove the password if there is one, choose Save As with type .xlsx, then use the new file.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/file_limits.py" />
       <source>Không đọc được tệp {file}: tệp bị hỏng ({reason}). Mở tệp bằng Excel (Excel sẽ đề nghị sửa tệp), chọn Lưu thành (Save As) kiểu Excel (.xlsx) rồi dùng tệp mới.</source>
       <translation>Cannot read {file}: the file is damaged ({reason}). Open it in Excel (Excel will offer to repair it), choose Save As, type Excel (.xlsx), and use the new file.</translation>
     </message>
@@ -17968,11 +19019,13 @@ Check the server address, port, database name, user and password; the server mus
     </message>
     <message>
       <location filename="../../dtbd_desktop/workbooks/files.py" />
+      <location filename="../../dtbd_desktop/workbooks/xls.py" />
       <source>Trang tính '{sheet}' của tệp {file} có hơn {n} vùng gộp ô: tệp bị hỏng hoặc không phải bảng tính cần nhập. Bỏ gộp ô (Unmerge) ở các vùng thừa rồi lưu lại.</source>
       <translation>Sheet '{sheet}' of {file} has more than {n} merged ranges: the file is damaged or not the workbook to import. Unmerge the needless ranges and save it again.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/workbooks/files.py" />
+      <location filename="../../dtbd_desktop/workbooks/xls.py" />
       <source>Trang tính '{sheet}' của tệp {file} có hơn {rows} dòng hoặc {cols} cột có dữ liệu: quá lớn cho bảng tính này. Xóa các dòng, cột thừa (kể cả ô lẻ ở xa cuối trang) rồi lưu lại.</source>
       <translation>Sheet '{sheet}' of {file} has data in more than {rows} rows or {cols} columns: too large for this workbook. Delete the needless rows and columns (a stray cell far down or right included) and save it again.</translation>
     </message>
@@ -17983,8 +19036,19 @@ Check the server address, port, database name, user and password; the server mus
     </message>
     <message>
       <location filename="../../dtbd_desktop/workbooks/files.py" />
+      <location filename="../../dtbd_desktop/workbooks/xls.py" />
       <source>Tệp {file} có {n} trang tính, quá nhiều cho một bảng tính cần nhập: tệp bị hỏng hoặc không phải tệp cần nhập. Chép riêng bảng cần nhập sang một tệp Excel mới rồi dùng tệp đó.</source>
       <translation>{file} has {n} sheets, too many for a workbook to import: the file is damaged or not the file to import. Copy the table to import into a new Excel file and use that file.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/xls.py" />
+      <source>Tệp {file} có đặt mật khẩu: mở tệp bằng Excel, bỏ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc), lưu lại rồi dùng tệp đó.</source>
+      <translation>File {file} is password-protected: open it in Excel, remove the password (File → Info → Protect Workbook), save it, then use that file.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/xls.py" />
+      <source>Tệp {file} không phải bảng tính Excel (có thể là tệp Word hoặc tệp khác của Office đổi tên): chọn đúng tệp Excel.</source>
+      <translation>File {file} is not an Excel workbook (it may be a Word document or another Office file that has been renamed): choose the right Excel file.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/workbooks/files.py" />
@@ -18005,6 +19069,11 @@ Check the server address, port, database name, user and password; the server mus
       <location filename="../../dtbd_desktop/workbooks/files.py" />
       <source>Tệp {file} quá lớn để là bảng tính cần nhập (một phần của tệp giải nén ra hơn {mb} MB): tệp bị hỏng hoặc không phải tệp cần nhập. Chép riêng bảng cần nhập sang một tệp Excel mới rồi dùng tệp đó.</source>
       <translation>{file} is too large to be a workbook to import (a part of it unpacks to more than {mb} MB): the file is damaged or not the file to import. Copy the table to import into a new Excel file and use that file.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/workbooks/xls.py" />
+      <source>Tệp {file} quá lớn để là bảng tính cần nhập: chép riêng bảng cần nhập sang một tệp Excel mới rồi dùng tệp đó.</source>
+      <translation>File {file} is too large to be a workbook for importing: copy just the table you need into a new Excel file, then use that file.</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/workbooks/files.py" />
@@ -18039,11 +19108,12 @@ Check the server address, port, database name, user and password; the server mus
     </message>
     <message>
       <location filename="../../dtbd_desktop/workbooks/files.py" />
+      <location filename="../../dtbd_desktop/workbooks/xls.py" />
       <source>{n} kiểu định dạng ô, nhiều hơn Excel cho phép</source>
       <translation>{n} cell formats, more than Excel allows</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/workbooks/files.py" />
+      <location filename="../../dtbd_desktop/workbooks/file_limits.py" />
       <source>Ô {cell} (trang '{sheet}') của tệp {file} chứa {n} ký tự, quá {limit} ký tự mà một ô của bảng có thể có: tệp bị hỏng hoặc ô ghi nhầm nội dung. Xóa hoặc rút gọn nội dung ô đó rồi nhập lại.</source>
       <translation>Cell {cell} (sheet '{sheet}') of {file} holds {n} characters, more than the {limit} a cell of the table can hold: the file is damaged or the cell holds something else. Delete or shorten it and import again.</translation>
     </message>

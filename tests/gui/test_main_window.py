@@ -159,7 +159,7 @@ def test_the_frame_paints_before_the_database_layer_loads() -> None:
     done = subprocess.run([sys.executable, "-c", FRAME_FIRST], capture_output=True, text=True, timeout=120,
                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "DTBD_LANG": "vi"})
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "False 9 Đang mở cơ sở dữ liệu... []"
+    assert done.stdout.strip() == "False 10 Đang mở cơ sở dữ liệu... []"
 
 
 def test_the_frame_takes_its_screens_when_the_database_is_open(

@@ -34,9 +34,15 @@ class Verification:
     classification: str | None = None
     replaced_by: str | None = None
     source: str = ""  # "qr", "code" or "serial": what was checked
+    signed: bool = True  # False: a line brought in from a past register (issued before the program)
 
     def as_json(self) -> dict[str, Any]:
-        return {"valid": self.valid, "status": self.status, "full_name": self.full_name, "serial": self.serial}
+        doc: dict[str, Any] = {"valid": self.valid, "status": self.status, "full_name": self.full_name,
+                               "serial": self.serial}
+        if not self.signed:
+            doc["signed"] = False
+            doc["message"] = self.message
+        return doc
 
 
 def public_keys(session: Session) -> list[str]:
@@ -48,7 +54,29 @@ def _unknown(message: str, source: str = "") -> Verification:
     return Verification(False, "unknown", None, None, message, source=source)
 
 
+def _past(cert: Certificate, source: str) -> Verification:
+    """A line brought in from a past register: in the register, issued before the program, with
+    no digital signature; its digest still matches what it said when imported."""
+    if not signing.past_matches(cert):
+        return _unknown(tr("certificates", "Dòng sổ gốc của số hiệu {serial} (nhập từ sổ gốc cũ) đã bị sửa ngoài chương "
+                                           "trình. Không xác nhận được.").format(serial=cert.serial), source)
+    replaced_by = replacement_serial(cert) if cert.status == "replaced" else None
+    base = tr("certificates", "Có trong sổ gốc, cấp trước khi dùng chương trình, không có chữ ký số")
+    if cert.status == "issued":
+        message = tr("certificates", "{base}: đang có hiệu lực.").format(base=base)
+    elif cert.status == "revoked":
+        message = tr("certificates", "{base}; ĐÃ BỊ THU HỒI: {reason}").format(base=base, reason=cert.reason or "")
+    else:
+        message = tr("certificates", "{base}; ĐÃ ĐƯỢC CẤP LẠI bằng số hiệu {serial}, bản này không còn hiệu lực.").format(
+            base=base, serial=replaced_by or "?")
+    return Verification(cert.status == "issued", cert.status, cert.full_name, cert.serial, message,
+                        birth_text=cert.birth_date_text, issue_date=cert.issue_date,
+                        classification=cert.classification, replaced_by=replaced_by, source=source, signed=False)
+
+
 def _from_register(cert: Certificate, keys: Sequence[str], source: str) -> Verification:
+    if signing.is_past(cert.verification_code):
+        return _past(cert, source)
     if not signing.verify_any(keys, signing.certificate_payload(cert), cert.verification_code):
         return _unknown(tr("certificates", "Dòng sổ gốc của số hiệu {serial} không khớp chữ ký: dữ liệu đã bị sửa "
                                            "ngoài chương trình. Không xác nhận được.").format(serial=cert.serial), source)

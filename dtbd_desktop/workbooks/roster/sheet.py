@@ -282,11 +282,24 @@ def _header_at(sheet: _Sheet, top: int, rows: int) -> _Header | None:
     return _Header(top, rows, columns, len(fields), continuation)
 
 
+def _is_data_row(sheet: _Sheet, r: int) -> bool:
+    """A row holding a date or an ID-like number is data, never a second header row."""
+    for (row, _c), value in sheet.values.items():
+        if row != r:
+            continue
+        if isinstance(value, dt.date | dt.datetime):
+            return True
+        shown = display(value)
+        if sum(ch.isdigit() for ch in shown) >= 9 or (any(ch.isdigit() for ch in shown) and looks_like_date(value)):
+            return True
+    return False
+
+
 def _find_header(sheet: _Sheet) -> _Header | None:
     best: _Header | None = None
     for top in range(1, min(sheet.max_row, HEADER_SCAN_ROWS) + 1):
         for rows in (1, 2):
-            if top + rows - 1 > sheet.max_row:
+            if top + rows - 1 > sheet.max_row or (rows == 2 and _is_data_row(sheet, top + 1)):
                 continue
             found = _header_at(sheet, top, rows)
             if found is None:
@@ -308,6 +321,67 @@ def _decide_gender_columns(sheet: _Sheet, header: _Header, first_data: int) -> N
         dates = any(looks_like_date(v) for v in values if not isinstance(v, str) or any(ch.isdigit() for ch in v))
         kind = "birth" if dates else "gender"
         header.columns[k] = dataclasses.replace(col, detected=f"{kind}_{'male' if gender == 'M' else 'female'}")
+
+
+@dataclass(frozen=True)
+class SheetTable:
+    """A table found on one sheet (`read_tables`), with the text above its header (the title
+    block: "SỔ GỐC CẤP BẰNG...", the course, "Quyết định ... số 123-QĐ/TCT ngày 20/6/2016") as
+    (row, text, font of the first non-ASCII cell) lines, and the text below it."""
+
+    table: DetectedTable
+    title_lines: tuple[tuple[int, str, str | None], ...]
+    foot_lines: tuple[tuple[int, str, str | None], ...]
+
+
+def _lines(sheet: _Sheet, rows: range) -> tuple[tuple[int, str, str | None], ...]:
+    out = []
+    for r in rows:
+        cells = sorted((c, v) for (row, c), v in sheet.values.items() if row == r)
+        words = [text.nfc(display(v)) for _c, v in cells]
+        fonts = [sheet.fonts.get((r, c)) for c, v in cells if isinstance(v, str) and not v.isascii()]
+        if words:
+            out.append((r, " ".join(words), next((f for f in fonts if f), None)))
+    return tuple(out)
+
+
+def read_tables(path: str | Path) -> tuple[list[SheetTable], list[str]]:
+    """Every sheet's table (the same finding as `read_roster`, one sheet after another), and the
+    names of the sheets that hold none. Raises `RosterFileError` when the file cannot be read."""
+    source = Path(path)
+    workbook = _open_workbook(source)
+    found: list[SheetTable] = []
+    without: list[str] = []
+    try:
+        for ws in workbook.worksheets:
+            if not isinstance(ws, Worksheet | ReadOnlyWorksheet):
+                continue
+            sheet = _Sheet(ws, source.name)
+            try:
+                sheet.read_top(HEADER_SCAN_ROWS + 1)
+                header = _find_header(sheet)
+                if header is None:
+                    if sheet.values:
+                        without.append(ws.title)
+                    continue
+                first_data = header.top + header.rows
+                sheet.read_rest()
+            finally:
+                sheet.close()
+            _decide_gender_columns(sheet, header, first_data)
+            columns = tuple(header.columns)
+            table = DetectedTable(path=source, sheet=sheet.title, header_rows=tuple(range(header.top, first_data)),
+                                  columns=columns, mapping=default_mapping(header.columns))
+            table.grid = _grid(sheet, columns, first_data)
+            table.wide_cells = sheet.wide_ranges
+            extract_rows(table)
+            _refuse_uncomputed_formulas(sheet, table)
+            end = table.end_row or sheet.max_row + 1
+            found.append(SheetTable(table, _lines(sheet, range(1, header.top)),
+                                    _lines(sheet, range(end, min(sheet.max_row, end + 15) + 1))))
+    finally:
+        workbook.close()
+    return found, without
 
 
 def read_roster(path: str | Path, *, mapping: Mapping[str, int] | None = None) -> DetectedTable:
