@@ -2537,6 +2537,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Calibrated printing positions for printer {printer}</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Cấp bản sao số {number} từ sổ gốc của văn bằng số hiệu {serial}</source>
+      <translation>Issued copy {number} from the register of document {serial}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Cấp bản sao từ sổ gốc của văn bằng số hiệu {serial}</source>
+      <translation>Issued a copy from the register of document {serial}</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
       <source>Cấp lại văn bằng số hiệu {serial}</source>
       <translation>Reissued the document with serial {serial}</translation>
@@ -2603,6 +2613,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Ghi nhận hai hồ sơ là hai người khác nhau (cặp số {pair})</source>
+      <translation>Recorded the two records as two different people (pair {pair})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Ghi nhận hồ sơ học viên {who} và hồ sơ kia là hai người khác nhau</source>
+      <translation>Recorded that learner {who} and the other record are two different people</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
       <source>Ghi nhận xét của cơ quan cử đi học, kỷ luật, rèn luyện của học viên lớp {code} (nhập theo bảng)</source>
       <translation>Recorded the sending organisations' confirmations, disciplines and conduct of class {code} (entered as a grid)</translation>
     </message>
@@ -2648,6 +2668,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Kept the status "{status}" of the document with serial {serial} when restoring a backup</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Gộp hồ sơ học viên trùng (cặp số {pair})</source>
+      <translation>Merged duplicate learner records (pair {pair})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Gộp hồ sơ {other} vào hồ sơ học viên {who}</source>
+      <translation>Merged record {other} into the record of learner {who}</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/audit_log/__init__.py" />
       <source>Học viên, danh sách lớp</source>
       <translation>Learners, class rosters</translation>
@@ -2661,6 +2691,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
       <source>Hủy số {symbol} trong sổ văn bản đi</source>
       <translation>Voided number {symbol} in the book of outgoing documents</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>In giấy xác nhận tốt nghiệp theo văn bằng số hiệu {serial}</source>
+      <translation>Printed a confirmation of graduation for document {serial}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
@@ -2751,6 +2786,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Nhập bảng điểm cũ {file}</source>
+      <translation>Imported past score sheet {file}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
       <source>Nhập danh sách học viên vào lớp {code}</source>
       <translation>Imported a learner list into class {code}</translation>
     </message>
@@ -2758,6 +2798,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
       <source>Nhập danh sách lớp {code} từ tệp {file}: {n} học viên ({new} người mới)</source>
       <translation>Imported the roster of class {code} from {file}: {n} learners ({new} new)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Nhập dòng sổ gốc cũ: văn bằng số hiệu {serial} của {name}, ngày cấp {date}</source>
+      <translation>Imported a past register line: document {serial} of {name}, issued {date}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Nhập kết quả tốt nghiệp từ sổ gốc cũ của {who}: {result}</source>
+      <translation>Imported the graduation result of {who} from a past register: {result}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
@@ -2775,6 +2825,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation>Imported the feedback forms of class {code}</translation>
     </message>
     <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Nhập sổ gốc cũ</source>
+      <translation>Imported a past register</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Nhập sổ gốc cũ từ tệp {file}: {lines} dòng, {classes} lớp, {people} học viên mới</source>
+      <translation>Imported a past register from file {file}: {lines} lines, {classes} classes, {people} new learners</translation>
+    </message>
+    <message>
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
       <source>Nhập điểm</source>
       <translation>Entered the score</translation>
@@ -2789,6 +2849,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
       <source>Nhập điểm lớp {code}</source>
       <translation>Entered scores of class {code}</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Nhập điểm trung bình từ bảng điểm cũ của {who}: {value}</source>
+      <translation>Imported the average of {who} from a past score sheet: {value}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
@@ -2970,6 +3035,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Tách lại hồ sơ học viên {who} đã gộp</source>
+      <translation>Split the merged record of learner {who} again</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Tách lại hồ sơ học viên đã gộp (cặp số {pair})</source>
+      <translation>Split merged learner records again (pair {pair})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
       <source>Tạm khóa tài khoản {user} sau nhiều lần nhập sai mật khẩu</source>
       <translation>Locked the account {user} for a while after repeated wrong passwords</translation>
     </message>
@@ -2977,6 +3052,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
       <source>Tạo khóa ký nhật ký cho tài khoản {user} (lần đăng nhập đầu)</source>
       <translation>Made the audit signing key of account {user} (first login)</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Tạo lớp {code} từ sổ gốc cũ (trang '{sheet}')</source>
+      <translation>Created class {code} from a past register (sheet '{sheet}')</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
@@ -3012,6 +3092,16 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <location filename="../../dtbd_desktop/services/audit_log/__init__.py" />
       <source>Văn bằng, chứng chỉ</source>
       <translation>Diplomas, certificates</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/operations_words.py" />
+      <source>Xác nhận gộp hồ sơ học viên trùng (cặp số {pair})</source>
+      <translation>Confirmed the merge of duplicate learner records (pair {pair})</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
+      <source>Xác nhận đã gộp hồ sơ vào hồ sơ học viên {who}</source>
+      <translation>Confirmed the merge into the record of learner {who}</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/services/audit_log/records_words.py" />
@@ -11533,6 +11623,11 @@ The setup will ask where to keep the data, the centre's name for document headin
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
+      <source>Chọn một dòng có văn bằng, chứng chỉ còn hiệu lực.</source>
+      <translation>Choose a line with a diploma or certificate still in force.</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
       <source>Có thể trùng người</source>
       <translation>Possibly the same person</translation>
     </message>
@@ -11545,6 +11640,16 @@ The setup will ask where to keep the data, the centre's name for document headin
       <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
       <source>Hủy</source>
       <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
+      <source>In bản sao văn bằng...</source>
+      <translation>Print a copy of the diploma...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
+      <source>In giấy xác nhận tốt nghiệp...</source>
+      <translation>Print a confirmation of graduation...</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
@@ -13328,7 +13433,7 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Document type:</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/copy_papers.py" />
       <source>Lưu tệp PDF</source>
       <translation>Save PDF file</translation>
     </message>
@@ -13439,12 +13544,12 @@ Is this a different person: create a new record? (If it is the same person, do n
       <translation>Reading file {file}</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/copy_papers.py" />
       <source>Đã cấp bản sao số {number} ({name}) vào {path}.</source>
       <translation>Issued copy no. {number} ({name}), saved to {path}.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/past_view.py" />
+      <location filename="../../dtbd_desktop/gui/widgets/copy_papers.py" />
       <source>Đã in giấy xác nhận số {number} ({name}) vào {path}.</source>
       <translation>Printed confirmation no. {number} ({name}), saved to {path}.</translation>
     </message>

@@ -10,6 +10,7 @@ nothing is overwritten.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import fields as dataclass_fields
 from typing import Any
@@ -35,7 +36,8 @@ from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import Column, RowTableModel
 from dtbd_desktop.gui.tasks import error_text
-from dtbd_desktop.gui.widgets.common import MessageLabel, ask_reason
+from dtbd_desktop.gui.widgets import copy_papers
+from dtbd_desktop.gui.widgets.common import Buttons, MessageLabel, ask_reason
 from dtbd_desktop.gui.widgets.learner_form import FormValue, LearnerForm
 from dtbd_desktop.gui.widgets.screen_fit import fit_to_screen
 from dtbd_desktop.rules.learner_fields import PersonFields
@@ -137,10 +139,47 @@ class LearnerDialog(_RecordDialog):
         layout.addWidget(self.message)
         layout.addWidget(QLabel(tr("learners_view", "Quá trình học tập tại Trung tâm:")))
         layout.addWidget(table, 1)
+        # Papers printed from the register line of the document chosen above (lost diplomas).
+        self.papers = Buttons("learner_paper")
+        layout.addLayout(self.papers.row([
+            ("copy", tr("learner_dialog", "In bản sao văn bằng..."), lambda: self.print_paper("copy")),
+            ("confirm", tr("learner_dialog", "In giấy xác nhận tốt nghiệp..."), lambda: self.print_paper("confirm"))]))
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.selectionModel().selectionChanged.connect(lambda *_a: self._update_papers())
         layout.addWidget(self.buttons)
         self.show_detail(detail)
+        self._update_papers()
         if not may_edit:
             self.say(tr("learner_dialog", "Tài khoản của bạn chỉ được xem hồ sơ."))
+
+    def chosen_document(self) -> HistoryRow | None:
+        """The history line chosen, when it holds a live document."""
+        rows = self.history_table.selectionModel().selectedRows()
+        row = self.history.rows[rows[0].row()] if rows else None
+        return row if row is not None and row.serial and row.certificate_status == "issued" else None
+
+    def _update_papers(self) -> None:
+        live = self.chosen_document() is not None
+        for key in copy_papers.KINDS:
+            self.papers[key].setEnabled(live)
+            self.papers[key].setToolTip("" if live else tr("learner_dialog", "Chọn một dòng có văn bằng, chứng chỉ còn "
+                                                                             "hiệu lực."))
+
+    def choose_pdf(self, suggested: str) -> str:
+        """The file to write (tests patch this method)."""
+        return copy_papers.choose_pdf(self, suggested)
+
+    def print_paper(self, kind: str) -> None:
+        """A copy from the register (or a confirmation of graduation) of the chosen document, dated
+        today, asked for by the learner."""
+        row = self.chosen_document()
+        if row is None or row.serial is None:
+            return
+        out = self.choose_pdf(copy_papers.suggested_name(kind, row.serial))
+        if out:
+            copy_papers.write_paper(self.ctx, self, kind, row.serial, out, dt.date.today(), self.detail.row.full_name,
+                                    self.say, self.failed)
 
     def show_detail(self, detail: LearnerDetail) -> None:
         self.detail = detail

@@ -14,14 +14,12 @@ Every step runs off the GUI thread through `AppContext`; every change is an oper
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -35,7 +33,9 @@ from PySide6.QtWidgets import (
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.context import AppContext
 from dtbd_desktop.gui.table_model import Column
+from dtbd_desktop.gui.widgets import copy_papers
 from dtbd_desktop.gui.widgets.common import Buttons, MessageLabel, section_title, to_date
+from dtbd_desktop.gui.widgets.date_field import DateField
 from dtbd_desktop.gui.widgets.list_screen import RowList
 
 
@@ -245,10 +245,8 @@ class PastView(QWidget):
         self.serial.setObjectName("past_serial")
         self.serial.setPlaceholderText(tr("past", "Số hiệu văn bằng, ví dụ 0012/TC-2016"))
         form.addRow(tr("past", "Số hiệu:"), self.serial)
-        self.copy_date = QDateEdit(QDate.currentDate())
+        self.copy_date = DateField(QDate.currentDate())
         self.copy_date.setObjectName("past_copy_date")
-        self.copy_date.setDisplayFormat("dd/MM/yyyy")
-        self.copy_date.setCalendarPopup(True)
         form.addRow(tr("past", "Ngày cấp:"), self.copy_date)
         self.requested_by = QLineEdit()
         self.requested_by.setObjectName("past_requested_by")
@@ -262,34 +260,16 @@ class PastView(QWidget):
 
     def choose_pdf(self, suggested: str) -> str:
         """The file to write (tests patch this method)."""
-        path, _filter = QFileDialog.getSaveFileName(self, tr("past", "Lưu tệp PDF"), suggested, "PDF (*.pdf)")
-        return path
+        return copy_papers.choose_pdf(self, suggested)
 
     def _paper(self, kind: str) -> None:
         serial = self.serial.text().strip()
         if not serial:
             self.copy_message.say(tr("past", "Nhập số hiệu văn bằng."), error=True)
             return
-        safe = "".join(ch if ch.isalnum() else "_" for ch in serial)
-        out = self.choose_pdf(f"{'ban_sao' if kind == 'copy' else 'xac_nhan'}_{safe}.pdf")
+        out = self.choose_pdf(copy_papers.suggested_name(kind, serial))
         if not out:
             return
-        on: dt.date = to_date(self.copy_date.date())
-        who = self.requested_by.text().strip() or None
-        from dtbd_desktop.reports import copy_report
-        from dtbd_desktop.services import certificate_copies
-        from dtbd_desktop.services.settings import load_letterhead
-
-        def job(session: Any) -> str:
-            head = load_letterhead(session)
-            if kind == "copy":
-                entry = certificate_copies.issue_copy(session, serial, on, requested_by=who)
-                copy_report.write_pdf(out, lambda p: copy_report.render_copy(entry, head, p))
-                return tr("past", "Đã cấp bản sao số {number} ({name}) vào {path}.").format(
-                    number=entry.copy_number, name=entry.facts.full_name, path=out)
-            book, facts = certificate_copies.confirm_graduation(session, serial, on, requested_by=who)
-            copy_report.write_pdf(out, lambda p: copy_report.render_confirmation(book, facts, head, p))
-            return tr("past", "Đã in giấy xác nhận số {number} ({name}) vào {path}.").format(
-                number=book.symbol, name=facts.full_name, path=out)
-
-        self.ctx.write(job, self.copy_message.say, self, on_failed=self.copy_message.failed)
+        copy_papers.write_paper(self.ctx, self, kind, serial, out, to_date(self.copy_date.date()),
+                                self.requested_by.text().strip() or None, self.copy_message.say,
+                                self.copy_message.failed)

@@ -143,8 +143,8 @@ KIND_OF_PREFIX = {
     "attendance": "attendance", "backup": "system", "certificates": "certificates", "classes": "classes",
     "feedback": "classes", "followup": "learners", "graduation": "graduation", "learners": "learners",
     "lecturers": "catalogue", "organisations": "catalogue", "outgoing": "documents", "plans": "catalogue",
-    "programmes": "catalogue", "reports": "documents", "roster": "learners", "scores": "scores", "settings": "system",
-    "timetable": "classes", "users": "accounts",
+    "programmes": "catalogue", "register": "certificates", "reports": "documents", "roster": "learners",
+    "scores": "scores", "settings": "system", "timetable": "classes", "users": "accounts",
 }
 
 OPERATION_WORDS: dict[str, Words] = {
@@ -178,6 +178,10 @@ OPERATION_WORDS: dict[str, Words] = {
         f, tr("audit_words", "Chọn mẫu in {layout} cho chương trình {programme}") if f.arg("layout_id") else
         tr("audit_words", "Cho chương trình {programme} dùng mẫu in mặc định")),
     "certificates.close_register": _register_closed,
+    "certificates.confirm": lambda f: tr("audit_words", "In giấy xác nhận tốt nghiệp theo văn bằng số hiệu {serial}")
+    .format(serial=f.arg("serial")),
+    "certificates.copy": lambda f: tr("audit_words", "Cấp bản sao từ sổ gốc của văn bằng số hiệu {serial}").format(
+        serial=f.arg("serial")),
     "classes.create": _class_created,
     "classes.delete": lambda f: tr("audit_words", "Xóa lớp {code}").format(code=_class(f, "code")),
     "classes.update": lambda f: tr("audit_words", "Sửa thông tin lớp {code}").format(code=_class(f, "code")),
@@ -194,7 +198,15 @@ OPERATION_WORDS: dict[str, Words] = {
                                                        "ngày {date}").format(code=_class(f), number=f.arg("number"),
                                                                              date=plain(f.arg("date"))),
     "graduation.review": lambda f: tr("audit_words", "Xét tốt nghiệp lớp {code}").format(code=_class(f)),
+    "learners.confirm_merge": lambda f: tr("audit_words", "Xác nhận gộp hồ sơ học viên trùng (cặp số {pair})").format(
+        pair=f.arg("pair_id")),
     "learners.create": _learner_created,
+    "learners.dismiss_duplicate": lambda f: tr("audit_words", "Ghi nhận hai hồ sơ là hai người khác nhau (cặp số {pair})")
+    .format(pair=f.arg("pair_id")),
+    "learners.merge": lambda f: tr("audit_words", "Gộp hồ sơ học viên trùng (cặp số {pair})").format(
+        pair=f.arg("pair_id")),
+    "learners.unmerge": lambda f: tr("audit_words", "Tách lại hồ sơ học viên đã gộp (cặp số {pair})").format(
+        pair=f.arg("pair_id")),
     "learners.update": lambda f: tr("audit_words", "Sửa hồ sơ học viên {name}").format(
         name=f.learner(f.arg("learner_id"))),
     "lecturers.save": _lecturer_saved,
@@ -222,6 +234,9 @@ OPERATION_WORDS: dict[str, Words] = {
                                                          "{code}").format(code=f.arg("code")),
     "reports.annual_texts": lambda f: tr("audit_words", "Sửa phần đánh giá và phương hướng của báo cáo năm {year}")
     .format(year=f.arg("year")),
+    "register.import": lambda f: _from_file(f, tr("audit_words", "Nhập sổ gốc cũ")),
+    "register.import_results": lambda f: tr("audit_words", "Nhập bảng điểm cũ {file}").format(
+        file=plain(f.arg("file_name")) if f.arg("file_name") else ""),
     "roster.add": lambda f: tr("audit_words", "Thêm học viên {name} vào lớp {code}").format(
         name=f.learner(f.arg("learner_id")), code=_class(f)),
     "roster.import": lambda f: tr("audit_words", "Nhập danh sách học viên vào lớp {code}").format(code=_class(f)),

@@ -250,6 +250,25 @@ def _numbered(f: Facts) -> str:
         symbol=new.get("symbol") or f.entity_id, date=date_text(new.get("date")), subject=plain(new.get("subject")))
 
 
+def _new(f: Facts) -> dict[str, Any]:
+    return f.new if isinstance(f.new, dict) else {}
+
+
+def _past_register(f: Facts) -> str:
+    new = _new(f)
+    classes = new.get("classes")
+    return tr("audit_words", "Nhập sổ gốc cũ từ tệp {file}: {lines} dòng, {classes} lớp, {people} học viên mới").format(
+        file=f.entity_id, lines=count_text(new.get("lines")),
+        classes=count_text(len(classes) if isinstance(classes, (list, tuple)) else classes),
+        people=count_text(new.get("learners_new")))
+
+
+def _merge(f: Facts, words: str) -> str:
+    new, old = _new(f), f.old if isinstance(f.old, dict) else {}
+    other = old.get("name") or new.get("other") or new.get("kept")
+    return words.format(who=f.learner(f.entity_id), other=plain(other))
+
+
 def _setting(f: Facts) -> str:
     name = tr("audit_words", SETTING_NAMES.get(f.entity_id or "", f.entity_id or ""))
     if f.entity_id in ("printer_calibration", "certificate_layouts", "certificate_layout_by_programme"):
@@ -365,6 +384,31 @@ RECORD_WORDS: dict[tuple[str, str], tuple[str, Words]] = {
         "audit_words", "Xóa đơn vị {name}").format(name=plain(f.old))),
     ("roster.import", "class"): ("learners", _roster_import),
     ("settings.change", "settings"): ("system", _setting),
+    ("register.import", "file"): ("certificates", _past_register),
+    ("register.import_class", "class"): ("classes", lambda f: tr(
+        "audit_words", "Tạo lớp {code} từ sổ gốc cũ (trang '{sheet}')").format(
+        code=f.in_class(f.entity_id), sheet=_new(f).get("sheet"))),
+    ("certificate.import", "certificate"): ("certificates", lambda f: tr(
+        "audit_words", "Nhập dòng sổ gốc cũ: văn bằng số hiệu {serial} của {name}, ngày cấp {date}").format(
+        serial=f.entity_id, name=_new(f).get("full_name"), date=date_text(_new(f).get("issue_date")))),
+    ("graduation.import", "graduation_result"): ("graduation", lambda f: tr(
+        "audit_words", "Nhập kết quả tốt nghiệp từ sổ gốc cũ của {who}: {result}").format(
+        who=f.learner_in_class(f.entity_id), result=plain(_new(f).get("classification")))),
+    ("graduation.import_average", "graduation_result"): ("graduation", lambda f: tr(
+        "audit_words", "Nhập điểm trung bình từ bảng điểm cũ của {who}: {value}").format(
+        who=f.learner_in_class(f.entity_id), value=score_text(f.new))),
+    ("score.import", "score"): ("scores", _score),
+    ("certificate.copy", "certificate_copy"): ("certificates", lambda f: tr(
+        "audit_words", "Cấp bản sao số {number} từ sổ gốc của văn bằng số hiệu {serial}").format(
+        number=f.entity_id, serial=_new(f).get("serial"))),
+    ("learners.merge", "learner"): ("learners", lambda f: _merge(f, tr(
+        "audit_words", "Gộp hồ sơ {other} vào hồ sơ học viên {who}"))),
+    ("learners.unmerge", "learner"): ("learners", lambda f: _merge(f, tr(
+        "audit_words", "Tách lại hồ sơ học viên {who} đã gộp"))),
+    ("learners.confirm_merge", "learner"): ("learners", lambda f: _merge(f, tr(
+        "audit_words", "Xác nhận đã gộp hồ sơ vào hồ sơ học viên {who}"))),
+    ("learners.dismiss_duplicate", "learner"): ("learners", lambda f: _merge(f, tr(
+        "audit_words", "Ghi nhận hồ sơ học viên {who} và hồ sơ kia là hai người khác nhau"))),
     ("certificates.close_register", "register"): ("certificates", lambda f: tr(
         "audit_words", "Khóa sổ gốc ngày {date}").format(date=date_text(f.new))),
     ("outgoing.number", "outgoing_document"): ("documents", _numbered),
