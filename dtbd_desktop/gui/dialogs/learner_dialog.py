@@ -94,6 +94,21 @@ class _RecordDialog(QDialog):
             self.form.show_problems(exc.problems)
         self.say(error_text(exc), error=True)
 
+    def review_passed(self, value: FormValue, review: LearnerReview, question: str) -> bool:
+        """After the core's review of the form: False (and said) when it refused something, or
+        warned and the person chose to look again; `question` holds "{warnings}"."""
+        self.busy = False
+        if not shiboken6.isValid(self):
+            return False
+        if review.problems or value.problems:
+            self.refused(review.problems, value.problems)
+            return False
+        if review.warnings and not self.confirm(tr("learner_dialog", "Kiểm tra lại hồ sơ"),
+                                                question.format(warnings=messages(review.warnings))):
+            self.form.show_problems(review.warnings)
+            return False
+        return True
+
     def confirm(self, title: str, question: str) -> bool:
         return QMessageBox.question(self, title, question) == QMessageBox.StandardButton.Yes
 
@@ -212,15 +227,7 @@ class LearnerDialog(_RecordDialog):
                       lambda review: self._reviewed(changes, value, review), self, on_failed=self.failed)
 
     def _reviewed(self, changes: dict[str, Any], value: FormValue, review: LearnerReview) -> None:
-        self.busy = False
-        if not shiboken6.isValid(self):
-            return
-        if review.problems or value.problems:
-            self.refused(review.problems, value.problems)
-            return
-        if review.warnings and not self.confirm(tr("learner_dialog", "Kiểm tra lại hồ sơ"), tr(
-                "learner_dialog", "{warnings}\n\nVẫn lưu hồ sơ?").format(warnings=messages(review.warnings))):
-            self.form.show_problems(review.warnings)
+        if not self.review_passed(value, review, tr("learner_dialog", "{warnings}\n\nVẫn lưu hồ sơ?")):
             return
         identity = [name for name in learners.IDENTITY_FIELDS if name in changes]
         reason: str | None = None
@@ -308,15 +315,7 @@ class NewLearnerDialog(_RecordDialog):
                       lambda review: self._reviewed(value, review), self, on_failed=self.failed)
 
     def _reviewed(self, value: FormValue, review: LearnerReview) -> None:
-        self.busy = False
-        if not shiboken6.isValid(self):
-            return
-        if review.problems or value.problems:
-            self.refused(review.problems, value.problems)
-            return
-        if review.warnings and not self.confirm(tr("learner_dialog", "Kiểm tra lại hồ sơ"), tr(
-                "learner_dialog", "{warnings}\n\nVẫn thêm học viên?").format(warnings=messages(review.warnings))):
-            self.form.show_problems(review.warnings)
+        if not self.review_passed(value, review, tr("learner_dialog", "{warnings}\n\nVẫn thêm học viên?")):
             return
         if review.duplicates and not self.confirm(tr("learner_dialog", "Có thể trùng người"), tr(
                 "learner_dialog", "Đã có hồ sơ cùng họ tên và ngày sinh:\n{people}\n\nĐây là một người khác: tạo hồ "

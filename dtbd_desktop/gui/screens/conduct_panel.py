@@ -35,7 +35,7 @@ from dtbd_desktop.gui.models.conduct_model import ChoiceDelegate, ConductEdit, C
 from dtbd_desktop.gui.models.score_model import ScoreTable
 from dtbd_desktop.gui.tasks import error_text, show_error
 from dtbd_desktop.gui.widgets import ask
-from dtbd_desktop.gui.widgets.common import QUIET_STYLE, MessageLabel
+from dtbd_desktop.gui.widgets.common import QUIET_STYLE, MessageLabel, refused_cells
 from dtbd_desktop.services import conduct
 from dtbd_desktop.services.conduct import ConductChange, ConductEntry, ConductSheet
 from dtbd_desktop.trust import operations
@@ -185,10 +185,7 @@ class ConductPanel(QWidget):
             self.model.resolve(edits)
             show_error(self, exc)
             return
-        places = {(e.row + 1, e.label): i for i, e in enumerate(edits)}
-        refused = {places[(p.row, p.column)]: p.message for p in exc.problems
-                   if p.row is not None and p.column is not None and (p.row, p.column) in places}
-        self.model.resolve(edits, refused or dict.fromkeys(range(len(edits)), exc.message))
+        self.model.resolve(edits, refused_cells(edits, exc))
         self.message.say(error_text(exc), error=True)
         if isinstance(exc, ConflictError):
             self.reload()

@@ -48,7 +48,7 @@ from dtbd_desktop.gui.models.score_model import (
 from dtbd_desktop.gui.table_model import Column, RowTableModel
 from dtbd_desktop.gui.tasks import error_text, show_error
 from dtbd_desktop.gui.widgets import ask
-from dtbd_desktop.gui.widgets.common import ERROR_STYLE, Buttons, MessageLabel, ask_reason
+from dtbd_desktop.gui.widgets.common import ERROR_STYLE, Buttons, MessageLabel, ask_reason, refused_cells
 from dtbd_desktop.gui.widgets.screen_fit import fit_to_screen
 from dtbd_desktop.gui.widgets.transcript_print import TranscriptPrinter, install_row_menu
 from dtbd_desktop.rules import scores as score_rules
@@ -353,10 +353,7 @@ class ScoresTab(QWidget):
             self.model.resolve(edits)
             show_error(self, exc)
             return
-        places = {(e.row + 1, e.label): i for i, e in enumerate(edits)}
-        refused = {places[(p.row, p.column)]: p.message for p in exc.problems
-                   if p.row is not None and p.column is not None and (p.row, p.column) in places}
-        self.model.resolve(edits, refused or dict.fromkeys(range(len(edits)), exc.message))
+        self.model.resolve(edits, refused_cells(edits, exc))
         self.show_message(error_text(exc), error=True)
         if isinstance(exc, ConflictError):
             self.reload_grid()

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from dtbd_desktop.base import text
+from dtbd_desktop.base.errors import DtbdError
 from dtbd_desktop.base.i18n import tr
 from dtbd_desktop.gui.tasks import error_text
 
@@ -128,3 +130,12 @@ def child_items(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
 def to_date(value: QDate) -> dt.date:
     """A date from a date field."""
     return dt.date(value.year(), value.month(), value.day())
+
+
+def refused_cells(edits: Sequence[Any], exc: DtbdError) -> dict[int, str]:
+    """Which of a grid's `edits` (each with `row` from 0 and its column's `label`) the core refused,
+    with why: the problems that name a row and column; every edit when none does."""
+    places = {(e.row + 1, e.label): i for i, e in enumerate(edits)}
+    refused = {places[(p.row, p.column)]: p.message for p in exc.problems
+               if p.row is not None and p.column is not None and (p.row, p.column) in places}
+    return refused or dict.fromkeys(range(len(edits)), exc.message)
