@@ -1958,6 +1958,11 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
+      <source>Công văn gửi đơn vị cử đi học...</source>
+      <translation>Letters to the sending organisations...</translation>
+    </message>
+    <message>
+      <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
       <source>Cả buổi có mặt</source>
       <translation>Whole session present</translation>
     </message>
@@ -2093,9 +2098,8 @@ Restore from the latest backup {backup}? The damaged file will be set aside, not
       <translation type="obsolete">Notice to sending organisations</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/screens/attendance_tab.py" />
       <source>Thông báo gửi đơn vị...</source>
-      <translation>Notice to organisations...</translation>
+      <translation type="obsolete">Notice to organisations...</translation>
     </message>
     <message>
       <location filename="../../dtbd_desktop/gui/models/attendance_model.py" />
@@ -11657,7 +11661,6 @@ The setup will ask where to keep the data, the centre's name for document headin
       <translation>Nothing has changed.</translation>
     </message>
     <message>
-      <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
       <location filename="../../dtbd_desktop/gui/dialogs/learner_dialog.py" />
       <source>Kiểm tra lại hồ sơ</source>
       <translation>Check the record</translation>

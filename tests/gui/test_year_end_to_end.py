@@ -36,7 +36,7 @@ from dtbd_desktop.gui.screens.class_dialog import ClassPage
 from dtbd_desktop.gui.screens.classes_view import ClassesView
 from dtbd_desktop.gui.tasks import TaskRunner
 from dtbd_desktop.gui.widgets.date_field import DateField
-from dtbd_desktop.services import audit_log, classes, roster, settings
+from dtbd_desktop.services import audit_log, classes, learners, roster, settings
 
 pytestmark = pytest.mark.gui
 T = TypeVar("T")
@@ -391,6 +391,34 @@ def add_by_hand(year: Year, monkeypatch: pytest.MonkeyPatch, person: tuple[str, 
     year.qtbot.waitUntil(lambda: tab.model.rowCount() == before + 1, timeout=10_000)
 
 
+def edit_learner(year: Year, monkeypatch: pytest.MonkeyPatch, name: str, *, place_of_birth: str, phone: str,
+                 reason: str) -> None:
+    """Học viên tab → double-click the learner → the record: fields typed, Lưu, the reason given."""
+    from dtbd_desktop.gui.dialogs.learner_dialog import LearnerDialog
+
+    tab = year.page().roster_tab
+    assert tab is not None
+    source = next(i for i, r in enumerate(tab.model.rows) if r.full_name == name)
+    tab.table.selectRow(tab.proxy.mapFromSource(tab.model.index(source, 0)).row())
+    tab.record_dialog = None
+    tab.open_learner()
+    year.qtbot.waitUntil(lambda: tab.record_dialog is not None and tab.record_dialog.isVisible(), timeout=10_000)
+    dialog = tab.record_dialog
+    assert isinstance(dialog, LearnerDialog)
+    form = dialog.form
+    for field, value in ((form.place_of_birth, place_of_birth), (form.phone, phone)):
+        field.setFocus()
+        field.selectAll()
+        key_text(year.qtbot, field, value)
+    asked: list[str] = []
+    monkeypatch.setattr(LearnerDialog, "ask_reason", lambda self, question: asked.append(question) or reason)
+    assert dialog.save_button.isEnabled()
+    with year.qtbot.waitSignal(dialog.saved, timeout=10_000):
+        year.qtbot.mouseClick(dialog.save_button, LEFT)
+    assert asked  # the identity field asked for its reason
+    dialog.close()
+
+
 def generate_timetable(year: Year) -> int:
     """Thời khóa biểu tab → Tạo thời khóa biểu...: the preview of the class's own options, Lưu.
     Returns the number of sessions the preview announced."""
@@ -657,6 +685,19 @@ def test_a_centre_s_year_through_the_screens(year: Year, qtbot: QtBot, tmp_path:
     assert year.audit(mark) == [
         f"Thêm học viên {name} (nhập bằng tay) vào lớp {TC} — lý do: Thêm bằng tay vào lớp {TC}"
         for name in ("Lê Hoàng Cường", "Huỳnh Thị Giang")]
+
+    # The learner's record edited from the roster: a place of birth (an identity field: a reason
+    # is asked) and a telephone number.
+    mark = year.last_audit_id()
+    edit_learner(year, monkeypatch, "Huỳnh Thị Giang", place_of_birth="Xã Thạnh Đức, huyện Bến Lức, tỉnh Long An",
+                 phone="0912345678", reason="Theo giấy khai sinh")
+    giang_record = year.read(lambda s: learners.learner_detail(s, giang_row.learner_id))
+    assert (giang_record.place_of_birth, giang_record.phone) == ("Xã Thạnh Đức, huyện Bến Lức, tỉnh Long An",
+                                                                  "0912345678")
+    edited = year.audit(mark)
+    assert any(w.startswith("Sửa nơi sinh của học viên Huỳnh Thị Giang") and "Theo giấy khai sinh" in w
+               for w in edited), edited
+    assert any(w.startswith("Sửa hồ sơ học viên Huỳnh Thị Giang: điện thoại") for w in edited), edited
 
     # 7. The timetable, generated after its preview.
     mark = year.last_audit_id()

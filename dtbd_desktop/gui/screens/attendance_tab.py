@@ -88,7 +88,7 @@ class AttendanceTab(ActionsMixin, QWidget):
         for key, label, slot in (
             ("sign_in", tr("attendance_tab", "Danh sách ký tên buổi này..."), self.print_sign_in),
             ("summary", tr("attendance_tab", "Tổng hợp chuyên cần..."), self.print_summary),
-            ("letters", tr("attendance_tab", "Thông báo gửi đơn vị..."), self.print_letters),
+            ("letters", tr("attendance_tab", "Công văn gửi đơn vị cử đi học..."), self.print_letters),
             ("export", tr("attendance_tab", "Xuất bảng điểm danh..."), self.export_workbook),
             ("import", tr("attendance_tab", "Nhập bảng điểm danh..."), self.import_workbook),
         ):
