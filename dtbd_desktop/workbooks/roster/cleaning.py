@@ -99,7 +99,9 @@ def with_advice(message: str, advice: str) -> str:
 
 def name_key(sort_key: str) -> str:
     """The primary and secondary levels of a name's sort key: letters and tones, not case."""
-    return "!".join(sort_key.split("!")[:2])
+    first = sort_key.find("!")
+    second = sort_key.find("!", first + 1) if first >= 0 else -1
+    return sort_key if second < 0 else sort_key[:second]
 
 
 def _suspicious(value: str) -> bool:

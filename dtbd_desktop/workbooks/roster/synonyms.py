@@ -159,6 +159,11 @@ def sub_gender(raw: str, font_name: str | None = None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _end_starts() -> tuple[str, ...]:
+    return tuple(end + " " for end in synonyms().table_end)
+
+
 def is_table_end(raw: str) -> bool:
     """Whether a row starting with this text lies below the table (totals, notes, signatures)."""
     ends = synonyms().table_end
@@ -167,5 +172,5 @@ def is_table_end(raw: str) -> bool:
         return True
     legacy_looking = not raw.isascii() and all(ord(ch) <= 0xFF for ch in raw)
     values = heading_variants(raw) if legacy_looking else [plain]
-    starts = tuple(end + " " for end in ends)
+    starts = _end_starts()
     return any(value in ends or value.startswith(starts) for value in values)
