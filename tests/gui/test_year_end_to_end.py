@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
@@ -419,6 +419,26 @@ def edit_learner(year: Year, monkeypatch: pytest.MonkeyPatch, name: str, *, plac
     dialog.close()
 
 
+def assign_module_lecturer(year: Year, monkeypatch: pytest.MonkeyPatch, first: Any, name: str) -> None:
+    """Thời khóa biểu tab: a session chosen, Phân công giảng viên..., the lecturer picked and "for
+    every session of this module" ticked in the dialog, OK."""
+    from dtbd_desktop.gui.dialogs.timetable_dialogs import LecturerDialog
+
+    tab = year.page().timetable_tab
+    tab.select_session(first)
+
+    def pick(dialog: LecturerDialog) -> int:
+        dialog.lecturer.setCurrentIndex(dialog.lecturer.findText(name))
+        dialog.whole_module.setChecked(True)
+        dialog.accept()
+        return int(LecturerDialog.DialogCode.Accepted.value)
+
+    monkeypatch.setattr(LecturerDialog, "exec", pick)
+    with year.qtbot.waitSignal(tab.changed, timeout=10_000):
+        year.qtbot.mouseClick(tab.buttons["lecturer"], LEFT)
+    year.qtbot.waitUntil(lambda: year.ctx.runner.idle(), timeout=10_000)
+
+
 def generate_timetable(year: Year) -> int:
     """Thời khóa biểu tab → Tạo thời khóa biểu...: the preview of the class's own options, Lưu.
     Returns the number of sessions the preview announced."""
@@ -708,6 +728,13 @@ def test_a_centre_s_year_through_the_screens(year: Year, qtbot: QtBot, tmp_path:
     assert len(listed) == sessions and listed[0].date == D(2025, 1, 6) and listed[-1].date <= D(2025, 8, 28)
     words = year.audit(mark)
     assert any(w.startswith(f"Lập thời khóa biểu lớp {TC}") for w in words), words
+
+    # The first module's lecturer, for every session of that module (Phân công giảng viên...).
+    mark = year.last_audit_id()
+    assign_module_lecturer(year, monkeypatch, listed[0], "Lê Minh Tuấn")
+    taught = [x for x in year.read(lambda s: tts.list_sessions(s, TC)) if x.module_id == listed[0].module_id]
+    assert taught and {x.lecturer for x in taught} == {"Lê Minh Tuấn"}
+    assert any(w.startswith("Phân công giảng viên Lê Minh Tuấn dạy mọi buổi cùng học phần") for w in year.audit(mark))
 
     # 8. A week of attendance from the keyboard, and a make-up lesson for the absence.
     from dtbd_desktop.services import attendance as att
