@@ -137,3 +137,19 @@ def test_postgresql_backup_and_restore(db_url: str, tmp_path: Path) -> None:
 
         assert len(s.scalars(select(Programme)).all()) == 7
     db.dispose()
+
+
+def test_a_backup_asked_for_needs_the_backup_permission(sqlite_db: Database, tmp_path: Path) -> None:
+    """The screen and `dtbd backup` both go through `backup.backup_as`: a full copy holds
+    everyone's data and the accounts."""
+    from dtbd_desktop.base.errors import PermissionDenied
+    from tests.logins import admin_login, create_account
+
+    admin = admin_login(sqlite_db)
+    viewer = create_account(sqlite_db, "xem", "viewer", by=admin)
+    for login in (None, viewer):
+        with pytest.raises(PermissionDenied):
+            backup.backup_as(sqlite_db, login, tmp_path / "refused.sqlite3")
+    assert not (tmp_path / "refused.sqlite3").exists()
+    made = backup.backup_as(sqlite_db, admin, tmp_path / "copy.sqlite3")
+    assert made.path == tmp_path / "copy.sqlite3" and made.path.stat().st_size > 0

@@ -24,11 +24,8 @@ def register(sub: Any) -> None:
 
 def cmd_backup(ctx: Context) -> tuple[Any, int]:
     from dtbd_desktop.services import backup
-    from dtbd_desktop.trust import operations
 
-    with ctx.read() as session:  # a full copy holds everyone's data and the accounts: a permitted login
-        operations.require(session, "backup")
-    result = backup.backup(ctx.db.url, ctx.args.out)
+    result = backup.backup_as(ctx.db, ctx.login, ctx.args.out)
     ctx.say(tr("cli", "Đã sao lưu vào {path} ({size} byte).").format(path=result.path, size=result.bytes))
     return {"path": str(result.path), "bytes": result.bytes}, EXIT_OK
 

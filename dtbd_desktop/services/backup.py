@@ -89,6 +89,14 @@ def _pg_env(url: str) -> tuple[list[str], dict[str, str]]:
     return args, env
 
 
+def backup_as(db: Database, login: Login | None, out: Path | None = None) -> BackupResult:
+    """A backup a person asks for (the backup screen, `dtbd backup`): a full copy holds everyone's
+    data and the accounts, so it needs the `backup` permission; then `backup`."""
+    with operations.reading(db, login) as session:
+        operations.require(session, "backup")
+    return backup(db.url, out)
+
+
 def backup(url: str, out: Path | None = None) -> BackupResult:
     """A consistent copy of the database at `url` (default: a new file in the backups folder)."""
     source = sqlite_path(url)

@@ -212,12 +212,10 @@ class BackupTab(QWidget):
         self.reload()
 
     def _backup(self, out: Path | None) -> None:
-        ctx, url = self.ctx, self.ctx.db.url
+        ctx = self.ctx
 
         def job() -> backup.BackupResult:
-            with ctx.reading() as s:
-                operations.require(s, "backup")
-            return backup.backup(url, out)
+            return backup.backup_as(ctx.db, ctx.login, out)
 
         self.ctx.runner.run(job, self._backed_up, parent=self, on_failed=self.message.failed, lane="long")
 
