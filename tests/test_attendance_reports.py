@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -19,13 +18,13 @@ from dtbd_desktop.services import attendance as att
 from dtbd_desktop.services import classes, settings
 from dtbd_desktop.services.lecturers import save_lecturer
 from dtbd_desktop.workbooks import attendance as wbk
+from tests.pdf_tools import needs
 from tests.test_attendance_service import AN, BINH, CUONG, DUNG, build_class, ids
 
 D = dt.date
 TODAY = D(2025, 3, 12)
 
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,
-                                   reason="poppler-utils (pdftotext, pdffonts) not installed")
+needs_poppler = needs("pdftotext", "pdffonts", package="poppler-utils")
 
 
 def pdf_text(path: Path) -> str:

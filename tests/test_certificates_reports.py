@@ -20,10 +20,11 @@ from dtbd_desktop.printing import certificate_pdf, layouts
 from dtbd_desktop.printing import qr as qr_code
 from dtbd_desktop.reports.register_report import export_register
 from dtbd_desktop.services import certificates, settings
+from tests.pdf_tools import needs
 from tests.test_certificates import make_class, run_cli
 
 D = dt.date
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+needs_poppler = needs("pdftotext", package="poppler-utils")
 
 
 def _pdftotext(path: Path, *extra: str) -> str:
@@ -217,7 +218,7 @@ def test_qr_encoder_matches_segno_module_for_module() -> None:
     assert compared > 80
 
 
-@pytest.mark.skipif(shutil.which("zbarimg") is None, reason="zbar-tools not installed")
+@needs("zbarimg", package="zbar-tools")
 def test_qr_codes_decode(tmp_path: Path) -> None:
     from PIL import Image
 

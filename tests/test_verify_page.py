@@ -30,6 +30,7 @@ from dtbd_desktop.reports import verify_page
 from dtbd_desktop.services import certificates, settings, signing_keys
 from dtbd_desktop.trust import operations, signing
 from tests.logins import PASSWORD, admin_login, create_account
+from tests.pdf_tools import needs
 from tests.test_certificates import make_class, run_cli
 
 D = dt.date
@@ -192,7 +193,7 @@ def test_a_link_is_encoded_as_segno_encodes_its_two_segments() -> None:
     assert qr_code.choose_version(ADDRESS + "#" + plain) > qr_code.choose_version(plain)
 
 
-@pytest.mark.skipif(shutil.which("zbarimg") is None, reason="zbar-tools not installed")
+@needs("zbarimg", package="zbar-tools")
 def test_a_printed_link_decodes_to_the_exact_link(db: Database, tmp_path: Path) -> None:
     from PIL import Image
 
@@ -212,8 +213,8 @@ def test_a_printed_link_decodes_to_the_exact_link(db: Database, tmp_path: Path) 
         assert decoded == text
 
 
-@pytest.mark.skipif(shutil.which("zbarimg") is None or shutil.which("pdftoppm") is None,
-                    reason="zbar-tools or poppler-utils not installed")
+@needs("zbarimg", package="zbar-tools")
+@needs("pdftoppm", package="poppler-utils")
 def test_the_printed_certificate_carries_the_link(db: Database, tmp_path: Path) -> None:
     published = publish(db, tmp_path / "site")
     with operations.writing(db, None) as s:

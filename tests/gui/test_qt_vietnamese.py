@@ -5,6 +5,7 @@ PySide6 ships no Vietnamese translation of Qt; the program brings `resources/tra
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,7 +41,9 @@ def vietnamese_qt(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[No
     import sys
 
     lrelease = Path(sys.executable).with_name("pyside6-lrelease")
-    if not lrelease.exists():
+    if not lrelease.exists():  # PySide6 ships it: missing only in a partial environment
+        if os.environ.get("CI") == "true":
+            pytest.fail("pyside6-lrelease is not installed")
         pytest.skip("pyside6-lrelease is not installed")
     qm = tmp_path / "qtbase_vi.qm"
     subprocess.run([str(lrelease), "-silent", str(QT_TS), "-qm", str(qm)], check=True)
