@@ -29,7 +29,6 @@ from dtbd_desktop.db.models import (
     AttendanceMark,
     ClassSession,
     Enrolment,
-    GraduationResult,
     Holiday,
     Learner,
     Lecturer,
@@ -120,7 +119,8 @@ class _Builder:
         self.districts: list[list[int]] = []  # organisations under each district
         self.province_orgs: list[int] = []
         self.lecturer_ids: list[int] = []
-        self.decided: list[tuple[dt.date, int, TrainingClass, Programme]] = []  # decisions to record, by date
+        # Decisions to record, by date, with what each eligible learner's document prints.
+        self.decided: list[tuple[dt.date, int, TrainingClass, Programme, dict[int, str | None]]] = []
 
     def say(self, message: str) -> None:
         if self.progress:
@@ -348,27 +348,26 @@ class _Builder:
         """The real graduation review; the decision and the documents come later, in date order
         (`record_decisions`), as the book of outgoing documents and the registers number them."""
         from dtbd_desktop.services import graduation
+        from dtbd_desktop.services.document_wording import document_result
+        from dtbd_desktop.services.scores import class_rules
 
         self.s.flush()
         rows = graduation.review(self.s, cls.code, save=True)
-        if any(row.outcome.eligible for row in rows):
-            self.decided.append((cls.end_date + dt.timedelta(days=10), cls.id, cls, programme))
+        rules = class_rules(cls)
+        printed = {row.enrolment_id: document_result(rules, row.outcome.classification, row.outcome.essay_band)
+                   for row in rows if row.outcome.eligible}
+        if printed:
+            self.decided.append((cls.end_date + dt.timedelta(days=10), cls.id, cls, programme, printed))
 
     def record_decisions(self) -> None:
         """Each finished class's decision (numbered in the book, in date order) and, once its date
         has come, its diplomas or certificates (numbered in their register)."""
         from dtbd_desktop.services import graduation
 
-        for issue_date, _id, cls, programme in sorted(self.decided, key=lambda item: item[:2]):
+        for issue_date, _id, cls, programme, results in sorted(self.decided, key=lambda item: item[:2]):
             graduation.set_decision(self.s, cls.code, date=issue_date)
             if issue_date > self.today:
                 continue
-            results = {r.enrolment_id: r.classification for r in self.s.scalars(
-                select(GraduationResult).join(Enrolment, GraduationResult.enrolment_id == Enrolment.id)
-                .where(Enrolment.class_id == cls.id, GraduationResult.eligible.is_(True)))}
-            from dtbd_desktop.services.certificates.issuing import document_results
-
-            results = document_results(self.s, cls, list(results.items()))  # as the document prints them
             chosen = sorted((e for e in cls.enrolments if e.id in results), key=lambda e: e.learner.sort_key)
             certificates_numbering.issue_many(
                 self.s, programme.document_kind, issue_date, [(e, results[e.id]) for e in chosen],
